@@ -1,0 +1,108 @@
+package recording
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// IndexSchema is the schema id of a run folder's index.json.
+const IndexSchema = "sessiontrace.run/v1"
+
+// An Index lists the recordings of one run of a suite. It is written as
+// index.json at the top of the run folder.
+type Index struct {
+	Schema string    `json:"schema"`
+	Tool   string    `json:"tool"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	// Status is the worst status of the scenarios, or interrupted.
+	Status    Status       `json:"status"`
+	Scenarios []IndexEntry `json:"scenarios"`
+	Totals    Totals       `json:"totals"`
+}
+
+// An IndexEntry is one scenario run of an Index.
+type IndexEntry struct {
+	Name string `json:"name"`
+	File string `json:"file,omitempty"`
+	// Recording is the path of the recording, relative to the run folder.
+	Recording string    `json:"recording"`
+	Status    Status    `json:"status"`
+	Error     string    `json:"error,omitempty"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Steps     int       `json:"steps"`
+	Requests  int       `json:"requests"`
+	Events    int       `json:"events"`
+	Tags      []string  `json:"tags,omitempty"`
+}
+
+// Totals counts scenarios by status.
+type Totals struct {
+	Passed      int `json:"passed"`
+	Failed      int `json:"failed"`
+	Errored     int `json:"errored"`
+	Interrupted int `json:"interrupted"`
+}
+
+// Add counts one scenario of status s.
+func (t *Totals) Add(s Status) {
+	switch s {
+	case StatusPassed:
+		t.Passed++
+	case StatusFailed:
+		t.Failed++
+	case StatusInterrupted:
+		t.Interrupted++
+	default:
+		t.Errored++
+	}
+}
+
+// Worse reports whether status a is worse than b, in the order passed <
+// failed < errored < interrupted.
+func Worse(a, b Status) bool { return rank(a) > rank(b) }
+
+func rank(s Status) int {
+	switch s {
+	case StatusPassed:
+		return 0
+	case StatusFailed:
+		return 1
+	case StatusErrored, StatusRunning:
+		return 2
+	case StatusInterrupted:
+		return 3
+	}
+	return 2
+}
+
+// DecodeIndex reads a run index.
+func DecodeIndex(file string, data []byte) (*Index, error) {
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, jsonError(file, data, err)
+	}
+	if err := checkSchema(file, head.Schema, IndexSchema); err != nil {
+		return nil, err
+	}
+	var ix Index
+	if err := json.Unmarshal(data, &ix); err != nil {
+		return nil, jsonError(file, data, err)
+	}
+	return &ix, nil
+}
+
+// EncodeIndex returns the index as indented JSON.
+func EncodeIndex(ix *Index) ([]byte, error) {
+	if ix.Schema == "" {
+		ix.Schema = IndexSchema
+	}
+	b, err := json.MarshalIndent(ix, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}

@@ -1,0 +1,356 @@
+// Package recording defines the Recording: the versioned JSON record of one
+// scenario run, which is the contract between the harness that writes it and
+// the analysis (CLI and inspector) that reads it.
+//
+// The package imports no browser or network code so that it builds for
+// GOOS=js GOARCH=wasm; the inspector decodes recordings in the page.
+package recording
+
+import "time"
+
+// Schema is the value of the schema field of every recording this package
+// writes. A reader refuses other major versions.
+const Schema = "sessiontrace.recording/v1"
+
+// Status says how a scenario run ended.
+type Status string
+
+const (
+	StatusPassed      Status = "passed"      // every step and expectation held
+	StatusFailed      Status = "failed"      // an expectation or a step failed
+	StatusErrored     Status = "errored"     // the run could not go on: browser, site or input trouble
+	StatusInterrupted Status = "interrupted" // stopped from outside (Ctrl-C, SIGTERM) before the end
+	StatusRunning     Status = "running"     // only in a recording written while the run goes on
+)
+
+// A Recording is everything observed during one run of one scenario.
+type Recording struct {
+	Schema   string       `json:"schema"`
+	Scenario ScenarioInfo `json:"scenario"`
+	Browser  BrowserInfo  `json:"browser"`
+	Options  Options      `json:"options"`
+	Start    time.Time    `json:"start"`
+	End      time.Time    `json:"end"`
+	Status   Status       `json:"status"`
+	// Error says why the run failed, errored or stopped; empty when it passed.
+	Error    string        `json:"error,omitempty"`
+	Steps    []Step        `json:"steps"`
+	Requests []Request     `json:"requests"`
+	Events   []CookieEvent `json:"events"`
+	// Pages holds facts extracted from the HTML documents of the journey.
+	Pages []PageFacts `json:"pages,omitempty"`
+	// Probe is the result of the logout replay probe, when the scenario asked for one.
+	Probe *ProbeResult `json:"probe,omitempty"`
+	// Protocol counts what the browser sent that could not be fully understood.
+	Protocol ProtocolStats `json:"protocol"`
+	// Warnings are things the reader should know about the recording itself.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// ScenarioInfo names the scenario that was run.
+type ScenarioInfo struct {
+	Name   string   `json:"name"`
+	File   string   `json:"file,omitempty"`
+	Target string   `json:"target"`
+	Tags   []string `json:"tags,omitempty"`
+	// SessionCookies are the session-ID cookie names the scenario declared.
+	SessionCookies []string `json:"sessionCookies,omitempty"`
+	NodeHeader     string   `json:"nodeHeader,omitempty"`
+}
+
+// BrowserInfo describes the browser the run used.
+type BrowserInfo struct {
+	Product   string `json:"product"`
+	UserAgent string `json:"userAgent"`
+	Protocol  string `json:"protocol,omitempty"`
+	// Remote is true when the run attached to an existing browser (--browser-url).
+	Remote bool `json:"remote,omitempty"`
+	// ThirdPartyCookies is "blocked" or "allowed": Chromium blocks them by default.
+	ThirdPartyCookies string `json:"thirdPartyCookies,omitempty"`
+	// HostRules is the --host-resolver-rules value in force, if any.
+	HostRules string `json:"hostRules,omitempty"`
+}
+
+// Options records the run options that change what a recording holds.
+type Options struct {
+	// RevealValues is true when raw cookie values were stored (--reveal-values).
+	RevealValues bool `json:"revealValues"`
+	// FingerprintKey identifies (without revealing) the key of the value
+	// fingerprints: fingerprints compare only between recordings that share it.
+	FingerprintKey string `json:"fingerprintKey"`
+	// InsecureCerts is true when certificate errors were ignored.
+	InsecureCerts bool `json:"insecureCerts,omitempty"`
+}
+
+// A Step is one step of the scenario as it ran.
+type Step struct {
+	Index int    `json:"index"`
+	Kind  string `json:"kind"`
+	Name  string `json:"name,omitempty"`
+	// As marks a privilege boundary: login, logout or privilege.
+	As string `json:"as,omitempty"`
+	// Detail is a short human description, e.g. "goto /login".
+	Detail string    `json:"detail,omitempty"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Status Status    `json:"status"`
+	Error  string    `json:"error,omitempty"`
+	// URL is the page URL after the step.
+	URL string `json:"url,omitempty"`
+	// Jar is the browser's whole cookie jar after the step.
+	Jar []Cookie `json:"jar"`
+	// Screenshot is the file name of a screenshot taken by the step.
+	Screenshot string `json:"screenshot,omitempty"`
+}
+
+// A Cookie is a cookie as the browser holds it in its jar.
+type Cookie struct {
+	Name   string `json:"name"`
+	Domain string `json:"domain"`
+	Path   string `json:"path"`
+	Value  Value  `json:"value"`
+	// Expires is when a persistent cookie expires; nil for a session cookie.
+	Expires  *time.Time `json:"expires,omitempty"`
+	Size     int        `json:"size"`
+	HTTPOnly bool       `json:"httpOnly"`
+	Secure   bool       `json:"secure"`
+	// SameSite is Strict, Lax or None, or empty when the cookie set none
+	// (Chromium then treats it as Lax).
+	SameSite     string `json:"sameSite,omitempty"`
+	Session      bool   `json:"session"`
+	Priority     string `json:"priority,omitempty"`
+	SourceScheme string `json:"sourceScheme,omitempty"`
+	SourcePort   int    `json:"sourcePort,omitempty"`
+	// Partition is the partition key's top-level site for a partitioned (CHIPS) cookie.
+	Partition string `json:"partition,omitempty"`
+}
+
+// Key identifies a cookie in the jar: two cookies with the same key cannot
+// both be held.
+func (c Cookie) Key() CookieKey {
+	return CookieKey{Name: c.Name, Domain: c.Domain, Path: c.Path, Partition: c.Partition}
+}
+
+// HostOnly reports whether the cookie is sent to its exact host only (it was
+// set without a Domain attribute). Chromium marks domain cookies with a
+// leading dot.
+func (c Cookie) HostOnly() bool { return len(c.Domain) > 0 && c.Domain[0] != '.' }
+
+// A CookieKey is a cookie's identity: name, domain, path and partition.
+type CookieKey struct {
+	Name      string `json:"name"`
+	Domain    string `json:"domain"`
+	Path      string `json:"path"`
+	Partition string `json:"partition,omitempty"`
+}
+
+func (k CookieKey) String() string {
+	s := k.Name + " (" + k.Domain + k.Path
+	if k.Partition != "" {
+		s += " in " + k.Partition
+	}
+	return s + ")"
+}
+
+// A Request is one HTTP request of the journey; each hop of a redirect chain
+// is a Request of its own.
+type Request struct {
+	// ID is unique in the recording: the browser's request id, with a
+	// suffix for each redirect hop after the first.
+	ID string `json:"id"`
+	// Step is the index of the step during which the request started.
+	Step         int       `json:"step"`
+	Method       string    `json:"method"`
+	URL          string    `json:"url"`
+	ResourceType string    `json:"resourceType,omitempty"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end,omitempty"`
+	Status       int       `json:"status,omitempty"`
+	StatusText   string    `json:"statusText,omitempty"`
+	// Protocol is the HTTP version, e.g. "http/1.1" or "h2".
+	Protocol string `json:"protocol,omitempty"`
+	// Initiator says what caused the request: "parser", "script", "other", ...
+	Initiator    string `json:"initiator,omitempty"`
+	InitiatorURL string `json:"initiatorUrl,omitempty"`
+	Referrer     string `json:"referrer,omitempty"`
+	// RedirectedFrom is the ID of the hop that redirected to this one.
+	RedirectedFrom string `json:"redirectedFrom,omitempty"`
+	// RedirectChain lists the URLs of the earlier hops, oldest first.
+	RedirectChain []string `json:"redirectChain,omitempty"`
+	// Location is the redirect target the response named.
+	Location string `json:"location,omitempty"`
+	// Node is the serving node when a response header names one.
+	Node       string `json:"node,omitempty"`
+	NodeHeader string `json:"nodeHeader,omitempty"`
+	// Headers holds a few response headers that matter for sessions
+	// (Cache-Control, Content-Type, Pragma); never Cookie or Set-Cookie.
+	Headers         map[string]string `json:"headers,omitempty"`
+	CookiesSent     []SentCookie      `json:"cookiesSent,omitempty"`
+	CookiesWithheld []SentCookie      `json:"cookiesWithheld,omitempty"`
+	SetCookies      []SetCookie       `json:"setCookies,omitempty"`
+	// Failed holds the browser's error text when the request failed.
+	Failed string `json:"failed,omitempty"`
+	// RequestExtraInfo and ResponseExtraInfo say whether the browser sent
+	// the events that carry the cookie details: without them the cookies
+	// of this request are unknown, not absent.
+	RequestExtraInfo  bool `json:"requestExtraInfo"`
+	ResponseExtraInfo bool `json:"responseExtraInfo"`
+}
+
+// A SentCookie is a cookie the browser attached to a request, or withheld
+// from it with the browser's reasons.
+type SentCookie struct {
+	Name   string `json:"name"`
+	Domain string `json:"domain,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Value  Value  `json:"value"`
+	// Reasons are the browser's blocked reasons (e.g. SecureOnly,
+	// SameSiteLax); empty for a cookie that was sent. Unknown values are
+	// kept as the browser spelled them.
+	Reasons []string `json:"reasons,omitempty"`
+	// Exemption is the browser's exemption reason, when one applied.
+	Exemption string `json:"exemption,omitempty"`
+}
+
+// A SetCookie is one Set-Cookie line of a response (or one cookie written
+// by page script), parsed.
+type SetCookie struct {
+	Name  string `json:"name"`
+	Value Value  `json:"value"`
+	// Attributes is the raw text after the name=value pair, as sent.
+	Attributes string     `json:"attributes,omitempty"`
+	Domain     string     `json:"domain,omitempty"`
+	Path       string     `json:"path,omitempty"`
+	Expires    *time.Time `json:"expires,omitempty"`
+	// MaxAge is the Max-Age attribute in seconds; nil when absent.
+	MaxAge      *int   `json:"maxAge,omitempty"`
+	Secure      bool   `json:"secure,omitempty"`
+	HTTPOnly    bool   `json:"httpOnly,omitempty"`
+	SameSite    string `json:"sameSite,omitempty"`
+	Partitioned bool   `json:"partitioned,omitempty"`
+	// Unparsed lists the attributes the parser did not model, raw.
+	Unparsed []string `json:"unparsed,omitempty"`
+	// ParseError is set when the line is not valid Set-Cookie syntax.
+	ParseError string `json:"parseError,omitempty"`
+	// Deletion is true when the line deletes the cookie (Max-Age<=0 or a
+	// past Expires).
+	Deletion bool `json:"deletion,omitempty"`
+	// Rejected is true when the browser refused to store it; Reasons says why.
+	Rejected bool     `json:"rejected,omitempty"`
+	Reasons  []string `json:"reasons,omitempty"`
+	// Size is len(name)+len(value), the figure browsers limit to 4096.
+	Size int `json:"size"`
+}
+
+// Event kinds of a CookieEvent.
+const (
+	EventSet      = "set"      // stored (by a response, a script or the harness)
+	EventSent     = "sent"     // attached to a request
+	EventWithheld = "withheld" // not attached, with the browser's reasons
+	EventRejected = "rejected" // a Set-Cookie the browser refused
+	EventChanged  = "changed"  // the jar's value changed with no Set-Cookie seen
+	EventDeleted  = "deleted"  // removed by a deletion Set-Cookie or a script
+	EventExpired  = "expired"  // left the jar because its expiry passed
+	EventCleared  = "cleared"  // left the jar otherwise (clearCookies, restart, unexplained)
+)
+
+// Sources of a CookieEvent.
+const (
+	SourceHTTP    = "http"    // a request or a response
+	SourceScript  = "script"  // document.cookie or the CookieStore API
+	SourceHarness = "harness" // a scenario step (setCookie, clearCookies, restart)
+	SourceJar     = "jar"     // seen only by comparing jar snapshots
+)
+
+// A CookieEvent is one thing that happened to one cookie. Events are in
+// time order.
+type CookieEvent struct {
+	Time   time.Time `json:"time"`
+	Step   int       `json:"step"`
+	Kind   string    `json:"kind"`
+	Source string    `json:"source"`
+	Name   string    `json:"name"`
+	Domain string    `json:"domain,omitempty"`
+	Path   string    `json:"path,omitempty"`
+	Value  *Value    `json:"value,omitempty"`
+	// Request is the ID of the request involved, if any.
+	Request string `json:"request,omitempty"`
+	// URL is the request URL, or the page URL for script events.
+	URL     string   `json:"url,omitempty"`
+	Reasons []string `json:"reasons,omitempty"`
+	// Location is the script location (url:line:column) of a script write.
+	Location string `json:"location,omitempty"`
+	Detail   string `json:"detail,omitempty"`
+}
+
+// PageFacts are facts about one HTML document of the journey.
+type PageFacts struct {
+	Request string `json:"request"`
+	Step    int    `json:"step"`
+	URL     string `json:"url"`
+	Title   string `json:"title,omitempty"`
+	Links   []Link `json:"links,omitempty"`
+	Forms   []Form `json:"forms,omitempty"`
+	// MetaRefresh is the target of a meta refresh, if any.
+	MetaRefresh string `json:"metaRefresh,omitempty"`
+	// CookieValuesInPage lists cookies whose value occurs in the HTML.
+	CookieValuesInPage []CookieKey `json:"cookieValuesInPage,omitempty"`
+	// Truncated is true when the body was too large to scan whole.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// A Link is an anchor of a page.
+type Link struct {
+	Href     string `json:"href"`
+	Text     string `json:"text,omitempty"`
+	Selector string `json:"selector,omitempty"`
+}
+
+// A Form is a form of a page.
+type Form struct {
+	Action   string `json:"action"`
+	Method   string `json:"method"`
+	Selector string `json:"selector,omitempty"`
+	// HasPassword is true when the form has a password field.
+	HasPassword bool `json:"hasPassword,omitempty"`
+}
+
+// ProbeResult is the outcome of replaying the pre-logout cookies after
+// logout (OWASP WSTG-SESS-06).
+type ProbeResult struct {
+	URL    string `json:"url"`
+	Status int    `json:"status"`
+	// LoggedIn is true when the probe's loggedIn selector matched: the
+	// server still accepted the old session.
+	LoggedIn bool   `json:"loggedIn"`
+	Error    string `json:"error,omitempty"`
+}
+
+// ProtocolStats counts protocol events that could not be fully decoded, so
+// that drift between the browser and this tool is never silent.
+type ProtocolStats struct {
+	// Events is the number of protocol events the recorder handled.
+	Events int `json:"events"`
+	// DecodeErrors counts fields (or whole events) this recorder could not
+	// decode; the rest of each event was still used.
+	DecodeErrors int           `json:"decodeErrors"`
+	DecodeIssues []DecodeIssue `json:"decodeIssues,omitempty"`
+	// DriverDropped counts events the CDP driver itself reported as
+	// undecodable ("could not unmarshal event").
+	DriverDropped int      `json:"driverDropped"`
+	DriverErrors  []string `json:"driverErrors,omitempty"`
+	// UnknownReasons lists blocked or exclusion reasons this tool has no
+	// explanation for; they are kept as strings in the events.
+	UnknownReasons []string `json:"unknownReasons,omitempty"`
+	// MissingExtraInfo counts requests for which the browser sent no
+	// ExtraInfo event (cookie details unknown).
+	MissingExtraInfo int `json:"missingExtraInfo"`
+}
+
+// A DecodeIssue is one kind of decode failure, with how often it happened.
+type DecodeIssue struct {
+	Method string `json:"method"`
+	Field  string `json:"field,omitempty"`
+	Error  string `json:"error"`
+	Count  int    `json:"count"`
+}

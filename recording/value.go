@@ -1,0 +1,219 @@
+package recording
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"math"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// A Value is a cookie value as stored in a recording: a keyed fingerprint
+// and statistics, and the raw value only when the run revealed values.
+type Value struct {
+	// Fingerprint is a keyed hash (HMAC-SHA256 with a per-run key, first 12
+	// bytes, base64url): equal values have equal fingerprints within a run,
+	// and nothing about the value can be recovered from it.
+	Fingerprint string `json:"fp"`
+	// Len is the length of the value in bytes.
+	Len int `json:"len"`
+	// Classes lists the character classes in the value: "lower", "upper",
+	// "digit", "hex" (only 0-9a-f), "symbol", "other".
+	Classes []string `json:"classes,omitempty"`
+	// Bits estimates the entropy: length times log2 of the alphabet size
+	// implied by the classes. An upper bound: a counter scores high too.
+	Bits float64 `json:"bits"`
+	// Raw is the value itself, stored only with --reveal-values.
+	Raw *string `json:"raw,omitempty"`
+	// Secret is true when the value was marked secret in the scenario: it
+	// is never stored, even with --reveal-values.
+	Secret bool `json:"secret,omitempty"`
+}
+
+// Same reports whether two values are the same value (same fingerprint).
+// Empty values compare equal only to empty values.
+func (v Value) Same(w Value) bool { return v.Fingerprint == w.Fingerprint && v.Len == w.Len }
+
+// Short is a short display form of the fingerprint.
+func (v Value) Short() string {
+	if len(v.Fingerprint) > 8 {
+		return v.Fingerprint[:8]
+	}
+	return v.Fingerprint
+}
+
+// A Redactor turns raw cookie values into Values and removes secrets and
+// known cookie values from free text (URLs, error messages). The zero value
+// is not usable; make one with NewRedactor.
+type Redactor struct {
+	key     []byte
+	reveal  bool
+	secrets []string
+	known   map[string]bool // raw cookie values seen in this run, to scrub from text
+}
+
+// NewRedactor returns a Redactor keyed with key (make a random one per
+// run). With reveal, Values keep the raw value, except secrets.
+func NewRedactor(key []byte, reveal bool) *Redactor {
+	return &Redactor{key: append([]byte(nil), key...), reveal: reveal, known: map[string]bool{}}
+}
+
+// KeyID identifies the key without revealing it.
+func (r *Redactor) KeyID() string {
+	m := hmac.New(sha256.New, r.key)
+	m.Write([]byte("sessiontrace key id"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:6])
+}
+
+// Reveal reports whether raw values are kept.
+func (r *Redactor) Reveal() bool { return r.reveal }
+
+// AddSecret marks s as secret: it never appears in a Value or in text
+// passed through Scrub, even with reveal.
+func (r *Redactor) AddSecret(s string) {
+	if s != "" {
+		r.secrets = append(r.secrets, s)
+	}
+}
+
+// minKnownLen is the shortest cookie value Scrub removes from text: shorter
+// values ("1", "dark") are too common to scrub without mangling URLs.
+const minKnownLen = 8
+
+// Value fingerprints raw and notes it as a known value to scrub from text.
+func (r *Redactor) Value(raw string) Value {
+	v := Value{Len: len(raw), Fingerprint: r.fingerprint(raw)}
+	v.Classes, v.Bits = Stats(raw)
+	if r.isSecret(raw) {
+		v.Secret = true
+	} else if r.reveal {
+		s := raw
+		v.Raw = &s
+	}
+	if len(raw) >= minKnownLen && !r.reveal {
+		r.known[raw] = true
+	}
+	return v
+}
+
+func (r *Redactor) fingerprint(raw string) string {
+	m := hmac.New(sha256.New, r.key)
+	m.Write([]byte(raw))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:12])
+}
+
+func (r *Redactor) isSecret(raw string) bool {
+	for _, s := range r.secrets {
+		if raw == s || strings.Contains(raw, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Note records raw as a cookie value to scrub from text without making a
+// Value of it.
+func (r *Redactor) Note(raw string) {
+	if len(raw) >= minKnownLen && !r.reveal {
+		r.known[raw] = true
+	}
+}
+
+// Scrub removes secrets from s (replaced by "[secret]") and, unless values
+// are revealed, every known cookie value (replaced by "[value:FP]" where FP
+// is the value's fingerprint, so a URL that carried a session ID still
+// shows which one). URL-encoded forms are scrubbed too.
+func (r *Redactor) Scrub(s string) string {
+	if s == "" {
+		return s
+	}
+	for _, sec := range r.secrets {
+		s = replaceForms(s, sec, "[secret]")
+	}
+	if r.reveal || len(r.known) == 0 {
+		return s
+	}
+	// Longest first, so a value that contains another is replaced whole.
+	vals := make([]string, 0, len(r.known))
+	for v := range r.known {
+		if strings.Contains(s, v) || strings.Contains(s, url.QueryEscape(v)) {
+			vals = append(vals, v)
+		}
+	}
+	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
+	for _, v := range vals {
+		s = replaceForms(s, v, "[value:"+r.fingerprint(v)[:8]+"]")
+	}
+	return s
+}
+
+func replaceForms(s, raw, with string) string {
+	s = strings.ReplaceAll(s, raw, with)
+	if q := url.QueryEscape(raw); q != raw {
+		s = strings.ReplaceAll(s, q, with)
+	}
+	if p := url.PathEscape(raw); p != raw {
+		s = strings.ReplaceAll(s, p, with)
+	}
+	return s
+}
+
+// Stats returns the character classes of s and an estimate of its entropy
+// in bits (length times log2 of the alphabet the classes imply).
+func Stats(s string) (classes []string, bits float64) {
+	var lower, upper, digit, symbol, other, hexOnly bool
+	hexOnly = s != ""
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = true
+			if c > 'f' {
+				hexOnly = false
+			}
+		case c >= 'A' && c <= 'Z':
+			upper = true
+			hexOnly = false
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '=' || c == '%':
+			symbol = true
+			hexOnly = false
+		default:
+			other = true
+			hexOnly = false
+		}
+	}
+	alphabet := 0
+	if hexOnly && lower {
+		classes = append(classes, "hex")
+		alphabet = 16
+	} else {
+		if lower {
+			classes = append(classes, "lower")
+			alphabet += 26
+		}
+		if upper {
+			classes = append(classes, "upper")
+			alphabet += 26
+		}
+		if digit {
+			classes = append(classes, "digit")
+			alphabet += 10
+		}
+	}
+	if symbol {
+		classes = append(classes, "symbol")
+		alphabet += 4
+	}
+	if other {
+		classes = append(classes, "other")
+		alphabet += 16
+	}
+	if alphabet < 2 {
+		return classes, 0
+	}
+	return classes, math.Round(float64(len(s))*math.Log2(float64(alphabet))*10) / 10
+}
