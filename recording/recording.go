@@ -21,6 +21,7 @@ const (
 	StatusErrored     Status = "errored"     // the run could not go on: browser, site or input trouble
 	StatusInterrupted Status = "interrupted" // stopped from outside (Ctrl-C, SIGTERM) before the end
 	StatusRunning     Status = "running"     // only in a recording written while the run goes on
+	StatusSkipped     Status = "skipped"     // a step not run because an earlier one failed
 )
 
 // A Recording is everything observed during one run of one scenario.

@@ -1,0 +1,146 @@
+// Package cli is the sessiontrace command line: subcommands, flags,
+// terminal output and exit codes.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Version is the program version, set at build time with
+// -ldflags "-X github.com/sessiontrace/sessiontrace/cli.Version=...".
+var Version = "0.1.0-dev"
+
+// Exit codes (design.md): 0 all passed; 1 a scenario failed (or a finding
+// at or above --fail-on); 2 usage or input error; 130 interrupted.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// env is what a command reads and writes: the process's by default,
+// replaceable in tests.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	lookupEnv      func(string) (string, bool)
+}
+
+func osEnv() *env {
+	return &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, lookupEnv: os.LookupEnv}
+}
+
+type command struct {
+	name, args, short string
+	run               func(e *env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"run", "[flags] [PATH...]", "run scenario files or folders in Chromium; write a run folder", runCmd},
+		{"validate", "PATH...", "check scenario files without running them", validateCmd},
+		{"lab", "[flags]", "start the demo target site (the lab)", labCmd},
+		{"version", "", "print the version", versionCmd},
+	}
+}
+
+// Main runs the command line args (without the program name) and returns
+// the exit code.
+func Main(args []string) int { return mainEnv(osEnv(), args) }
+
+func mainEnv(e *env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		usage(e.stdout)
+		return ExitOK
+	case "-v", "--version":
+		return versionCmd(e, nil)
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(e, args[1:])
+		}
+	}
+	fmt.Fprintf(e.stderr, "sessiontrace: unknown command %q\n\n", args[0])
+	usage(e.stderr)
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "sessiontrace records what happens to every cookie and session ID of a web journey")
+	fmt.Fprintln(w, "in real Chromium, and explains why a session reset.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  sessiontrace %-9s %-18s %s\n", c.name, c.args, c.short)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'sessiontrace COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "Exit codes: 0 passed, 1 a scenario failed, 2 usage or input error, 130 interrupted.")
+}
+
+func versionCmd(e *env, _ []string) int {
+	fmt.Fprintln(e.stdout, "sessiontrace", Version)
+	return ExitOK
+}
+
+// newFlags makes a flag set that reports errors instead of exiting.
+func newFlags(e *env, name, args, short string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: sessiontrace %s %s\n\n%s\n\nFlags:\n%s", name, args, short, fs.FlagUsages())
+	}
+	return fs
+}
+
+// parseFlags parses args; it returns an exit code when the command must
+// stop (help or a usage error).
+func parseFlags(fs *pflag.FlagSet, e *env, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return ExitOK, true
+		}
+		fmt.Fprintf(e.stderr, "sessiontrace %s: %v\n", fs.Name(), err)
+		return ExitUsage, true
+	}
+	return 0, false
+}
+
+// hostRules turns --host-map values ('*.test=127.0.0.1') into Chromium's
+// --host-resolver-rules syntax.
+func hostRules(maps []string) (string, error) {
+	var rules []string
+	for _, m := range maps {
+		for _, part := range strings.Split(m, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			pat, ip, ok := strings.Cut(part, "=")
+			if !ok || strings.TrimSpace(pat) == "" || strings.TrimSpace(ip) == "" {
+				return "", fmt.Errorf("--host-map %q: expected PATTERN=ADDRESS, e.g. '*.test=127.0.0.1'", part)
+			}
+			rules = append(rules, "MAP "+strings.TrimSpace(pat)+" "+strings.TrimSpace(ip))
+		}
+	}
+	if len(rules) == 0 {
+		return "", nil
+	}
+	// Without this exclusion, localhost stops resolving under MAP rules.
+	return strings.Join(append(rules, "EXCLUDE localhost"), ", "), nil
+}

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/lab"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/scenarios"
+)
+
+const runShort = `Runs each scenario in its own browser context of a headless Chromium and writes
+one recording per scenario and an index.json into the run folder. With --lab and
+no PATH, runs the built-in lab suite.`
+
+func runCmd(e *env, args []string) int {
+	fs := newFlags(e, "run", "[flags] [PATH...]", runShort)
+	out := fs.StringP("out", "o", "sessiontrace-report", "run folder to write")
+	workers := fs.IntP("workers", "j", 1, "scenarios to run at once (each in its own browser context)")
+	chrome := fs.String("chrome", "", "Chromium binary (default $CHROME_PATH, then chromium on PATH)")
+	browserURL := fs.String("browser-url", "", "attach to a running browser's DevTools endpoint (ws://... or http://host:port) instead of starting one")
+	hostMap := fs.StringArray("host-map", nil, "resolve host names to an address in the browser, e.g. '*.test=127.0.0.1' (repeatable)")
+	insecure := fs.Bool("insecure-certs", false, "accept invalid TLS certificates (test sites only)")
+	timeout := fs.Duration("timeout", 2*time.Minute, "time limit of one scenario")
+	stepTimeout := fs.Duration("step-timeout", 30*time.Second, "time limit of a step that sets no timeout")
+	reveal := fs.Bool("reveal-values", false, "store raw cookie values in recordings (never values marked secret)")
+	useLab := fs.Bool("lab", false, "start the built-in lab site for the run and point ${lab...} at it")
+	labIdle := fs.Duration("lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
+	labMaxAge := fs.Duration("lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
+	labLatency := fs.Duration("lab-latency", 0, "with --lab: latency added to every lab response")
+	quiet := fs.BoolP("quiet", "q", false, "print only the summary")
+	if code, stop := parseFlags(fs, e, args); stop {
+		return code
+	}
+	paths := fs.Args()
+	if len(paths) == 0 && !*useLab {
+		fmt.Fprintln(e.stderr, "sessiontrace run: no PATH given (a scenario file or folder; or --lab for the built-in lab suite)")
+		return ExitUsage
+	}
+	list, err := loadScenarios(paths)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return ExitUsage
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(e.stderr, "sessiontrace run: no scenario files (*.yaml, *.yml) in %v\n", paths)
+		return ExitUsage
+	}
+	rules, err := hostRules(*hostMap)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+		return ExitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cfg := harness.SuiteConfig{
+		Browser: harness.BrowserOptions{ExecPath: *chrome, RemoteURL: *browserURL, HostRules: rules, InsecureCerts: *insecure},
+		Run: harness.Options{Timeout: *timeout, StepTimeout: *stepTimeout,
+			Redactor: recording.NewRedactor(harness.NewKey(), *reveal),
+			Resolver: scenarios.Resolver{Env: e.lookupEnv}},
+		Out: *out, Workers: *workers, Tool: "sessiontrace " + Version,
+	}
+	if *useLab {
+		l, err := lab.Start(lab.Config{IdleTimeout: *labIdle, CookieMaxAge: *labMaxAge, Latency: *labLatency})
+		if err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run: starting the lab:", err)
+			return ExitFailed
+		}
+		defer l.Close()
+		cfg.Run.Resolver.Lab = l.Var
+		cfg.Browser.TrustSPKI = []string{l.SPKIHash()}
+		// The lab's hosts are .test names on 127.0.0.1: mapping them in
+		// the browser keeps real name semantics (Secure, SameSite).
+		labRule := "MAP *.test " + l.Addr()
+		if rules == "" {
+			cfg.Browser.HostRules = labRule + ", EXCLUDE localhost"
+		} else {
+			cfg.Browser.HostRules = labRule + ", " + rules
+		}
+		if !*quiet {
+			fmt.Fprintf(e.stdout, "lab: %s (https) and %s (http)\n", l.URL(""), l.HTTPURL(""))
+		}
+	}
+	if *browserURL == "" {
+		if _, err := harness.FindChrome(*chrome); err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+			return ExitUsage
+		}
+	}
+
+	var mu sync.Mutex
+	done := 0
+	cfg.Done = func(res harness.Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		if !*quiet {
+			fmt.Fprintln(e.stdout, resultLine(done, len(list), res))
+		}
+	}
+	ix, results, err := harness.RunSuite(ctx, list, cfg)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run: writing the run folder:", err)
+		return ExitFailed
+	}
+	code := ExitOK
+	for _, r := range results {
+		if r.WriteErr != nil {
+			fmt.Fprintf(e.stderr, "sessiontrace run: writing %s: %v\n", r.Path, r.WriteErr)
+			code = ExitFailed
+		}
+	}
+	t := ix.Totals
+	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed, %d failed, %d errored, %d interrupted (%s)\n",
+		len(ix.Scenarios), t.Passed, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "recordings: %s\n", filepath.Join(*out, "recordings"))
+	fmt.Fprintf(e.stdout, "index:      %s\n", filepath.Join(*out, "index.json"))
+	switch {
+	case ctx.Err() != nil:
+		return ExitInterrupted
+	case t.Failed+t.Errored+t.Interrupted > 0:
+		return ExitFailed
+	}
+	return code
+}
+
+func resultLine(n, total int, res harness.Result) string {
+	r := res.Recording
+	label := map[recording.Status]string{
+		recording.StatusPassed: "PASS", recording.StatusFailed: "FAIL",
+		recording.StatusErrored: "ERROR", recording.StatusInterrupted: "STOP",
+	}[r.Status]
+	if label == "" {
+		label = string(r.Status)
+	}
+	line := fmt.Sprintf("[%d/%d] %-5s %s  (%d steps, %d requests, %d cookie events, %s)  %s",
+		n, total, label, r.Scenario.Name, len(r.Steps), len(r.Requests), len(r.Events),
+		r.End.Sub(r.Start).Round(time.Millisecond), res.Path)
+	if r.Error != "" {
+		line += "\n        " + r.Error
+	}
+	return line
+}
+
+// loadScenarios loads PATHs, or the built-in lab suite when there are none.
+func loadScenarios(paths []string) ([]*scenarios.Scenario, error) {
+	if len(paths) == 0 {
+		sub, err := fs.Sub(scenarios.LabSuite, "lab")
+		if err != nil {
+			return nil, err
+		}
+		return scenarios.LoadFS(sub, ".")
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("sessiontrace: %s: %w", p, errors.Unwrap(err))
+		}
+	}
+	return scenarios.Load(paths...)
+}

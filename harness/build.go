@@ -1,0 +1,524 @@
+package harness
+
+import (
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// defaultNodeHeaders are the response headers that commonly name the
+// serving node behind a load balancer, in the order they are tried.
+var defaultNodeHeaders = []string{"X-Backend", "X-Served-By", "X-Server", "X-Upstream", "X-Node", "X-Instance", "Via"}
+
+// keptHeaders are the response headers stored with each request.
+var keptHeaders = []string{"Cache-Control", "Pragma", "Content-Type", "Expires"}
+
+// stepRun is what the runner knows about one step when the recording is
+// built.
+type stepRun struct {
+	rec     recording.Step
+	jar     []cdpCookie
+	jarOK   bool
+	jarAt   time.Time
+	cleared string // why the harness emptied (part of) the jar in this step: "clearCookies", "restart"
+	harness []recording.CookieEvent
+}
+
+// builder turns what a collector gathered into the parts of a Recording.
+type builder struct {
+	c          *collector
+	red        *recording.Redactor
+	steps      []stepRun
+	nodeHeader string
+	reqs       []recording.Request
+	events     []recording.CookieEvent
+	unknown    map[string]bool
+	missing    int
+}
+
+func (b *builder) stepFor(t time.Time) int {
+	i := 0
+	for j, s := range b.steps {
+		if !s.rec.Start.IsZero() && !t.Before(s.rec.Start) {
+			i = j
+		}
+	}
+	return i
+}
+
+// build fills rec's Steps, Requests, Events and Protocol. It holds the
+// collector's lock, so it can run while events still arrive.
+func (b *builder) build(rec *recording.Recording) {
+	c := b.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b.unknown = map[string]bool{}
+	b.noteValues()
+	for _, h := range c.order {
+		b.addRequest(h)
+	}
+	b.addScriptWrites()
+	b.addIssues()
+	rec.Steps = b.buildSteps()
+	b.addJarDiffs()
+	sort.SliceStable(b.events, func(i, j int) bool { return b.events[i].Time.Before(b.events[j].Time) })
+	rec.Requests = b.reqs
+	rec.Events = b.events
+	if rec.Requests == nil {
+		rec.Requests = []recording.Request{}
+	}
+	if rec.Events == nil {
+		rec.Events = []recording.CookieEvent{}
+	}
+	total, issues := c.log.snapshot()
+	rec.Protocol.Events = c.events
+	rec.Protocol.DecodeErrors = total
+	rec.Protocol.DecodeIssues = nil
+	for _, is := range issues {
+		rec.Protocol.DecodeIssues = append(rec.Protocol.DecodeIssues, recording.DecodeIssue{Method: is.method, Field: is.field, Error: is.err, Count: is.count})
+	}
+	rec.Protocol.MissingExtraInfo = b.missing
+	rec.Protocol.UnknownReasons = nil
+	for r := range b.unknown {
+		rec.Protocol.UnknownReasons = append(rec.Protocol.UnknownReasons, r)
+	}
+	sort.Strings(rec.Protocol.UnknownReasons)
+}
+
+// noteValues tells the redactor every raw cookie value first, so that URLs
+// built afterwards are scrubbed of all of them.
+func (b *builder) noteValues() {
+	c := b.c
+	for _, xs := range c.reqExtra {
+		for _, x := range xs {
+			for _, ac := range x.Cookies {
+				b.red.Note(ac.Cookie.Value)
+			}
+		}
+	}
+	for _, xs := range c.respExtra {
+		for _, x := range xs {
+			for _, l := range recording.SplitSetCookie(headerValue(x.Headers, "set-cookie")) {
+				_, v, _ := strings.Cut(strings.SplitN(l, ";", 2)[0], "=")
+				b.red.Note(strings.TrimSpace(v))
+			}
+		}
+	}
+	for _, s := range b.steps {
+		for _, ck := range s.jar {
+			b.red.Note(ck.Value)
+		}
+	}
+	for _, w := range c.scripts {
+		b.red.Note(w.v.Value)
+		_, v, _ := strings.Cut(strings.SplitN(w.v.Cookie, ";", 2)[0], "=")
+		b.red.Note(strings.TrimSpace(v))
+	}
+}
+
+func (b *builder) checkReasons(rs []string) {
+	for _, r := range rs {
+		if _, ok := recording.Reasons[r]; !ok {
+			b.unknown[r] = true
+		}
+	}
+}
+
+func hopID(h *hop) string {
+	if h.n == 0 {
+		return h.req.ID
+	}
+	return h.req.ID + "." + strconv.Itoa(h.n)
+}
+
+func (b *builder) addRequest(h *hop) {
+	c := b.c
+	red := b.red
+	start := h.arrival
+	if h.req.WallTime > 0 {
+		start = fromSeconds(h.req.WallTime)
+	}
+	r := recording.Request{
+		ID: hopID(h), Step: b.stepFor(start), Method: h.req.Method, URL: red.Scrub(h.req.URL),
+		ResourceType: h.req.Type, Start: start, Initiator: h.req.InitiatorType,
+		InitiatorURL: red.Scrub(h.req.Initiator), Referrer: red.Scrub(h.req.Referrer),
+	}
+	chain := c.hops[h.req.ID]
+	if h.n > 0 {
+		r.RedirectedFrom = hopID(chain[h.n-1])
+		for _, p := range chain[:h.n] {
+			r.RedirectChain = append(r.RedirectChain, red.Scrub(p.req.URL))
+		}
+	}
+	last := h.n == len(chain)-1
+	resp, respTS, hasXtra := h.resp, h.respTS, h.hasXtra
+	if last {
+		if ev, ok := c.responses[h.req.ID]; ok {
+			resp, respTS, hasXtra = ev.Response, ev.Timestamp, ev.HasExtraInfo
+		}
+		if l, ok := c.loading[h.req.ID]; ok {
+			r.End = c.wallTime(l.Timestamp, time.Time{})
+			if l.Failed {
+				r.Failed = l.ErrorText
+				if l.BlockedReason != "" {
+					r.Failed += " (" + l.BlockedReason + ")"
+				}
+			}
+		}
+	} else {
+		r.End = c.wallTime(respTS, time.Time{})
+	}
+	respTime := c.wallTime(respTS, start)
+	var rx *evResponseExtra
+	if xs := c.respExtra[h.req.ID]; h.n < len(xs) {
+		rx = &xs[h.n]
+	}
+	if resp != nil {
+		r.Status, r.StatusText, r.Protocol = resp.Status, resp.StatusText, resp.Protocol
+		headers := resp.Headers
+		if rx != nil && len(rx.Headers) > 0 {
+			headers = rx.Headers // the raw headers: complete, Set-Cookie included
+		}
+		r.Location = red.Scrub(headerValue(headers, "location"))
+		r.Node, r.NodeHeader = b.node(headers)
+		for _, k := range keptHeaders {
+			if v := headerValue(headers, k); v != "" {
+				if r.Headers == nil {
+					r.Headers = map[string]string{}
+				}
+				r.Headers[k] = red.Scrub(v)
+			}
+		}
+	} else if rx != nil {
+		r.Status = rx.Status
+	}
+	if xs := c.reqExtra[h.req.ID]; h.n < len(xs) {
+		r.RequestExtraInfo = true
+		for _, ac := range xs[h.n].Cookies {
+			b.checkReasons(ac.Reasons)
+			sc := recording.SentCookie{
+				Name: ac.Cookie.Name, Domain: ac.Cookie.Domain, Path: ac.Cookie.Path,
+				Value: red.Value(ac.Cookie.Value), Reasons: ac.Reasons, Exemption: ac.Exemption,
+			}
+			ev := recording.CookieEvent{Time: start, Step: r.Step, Kind: recording.EventSent, Source: recording.SourceHTTP,
+				Name: sc.Name, Domain: sc.Domain, Path: sc.Path, Value: &sc.Value, Request: r.ID, URL: r.URL}
+			if len(ac.Reasons) > 0 {
+				r.CookiesWithheld = append(r.CookiesWithheld, sc)
+				ev.Kind, ev.Reasons = recording.EventWithheld, ac.Reasons
+			} else {
+				r.CookiesSent = append(r.CookiesSent, sc)
+			}
+			b.events = append(b.events, ev)
+		}
+	}
+	var setHeader string
+	if rx != nil {
+		r.ResponseExtraInfo = true
+		setHeader = headerValue(rx.Headers, "set-cookie")
+	} else if resp != nil {
+		setHeader = headerValue(resp.Headers, "set-cookie")
+	}
+	if isHTTP(h.req.URL) && (hasXtra && rx == nil) {
+		b.missing++
+	}
+	b.addSetCookies(&r, h.req.URL, setHeader, rx, respTime)
+	b.reqs = append(b.reqs, r)
+}
+
+func (b *builder) node(headers map[string]string) (node, header string) {
+	names := defaultNodeHeaders
+	if b.nodeHeader != "" {
+		names = append([]string{b.nodeHeader}, names...)
+	}
+	for _, n := range names {
+		if v := headerValue(headers, n); v != "" {
+			return v, n
+		}
+	}
+	return "", ""
+}
+
+// addSetCookies parses the response's Set-Cookie lines, marks the ones the
+// browser blocked, and adds their events.
+func (b *builder) addSetCookies(r *recording.Request, rawURL, header string, rx *evResponseExtra, at time.Time) {
+	lines := recording.SplitSetCookie(header)
+	blocked := map[string][]string{}
+	if rx != nil {
+		for _, bc := range rx.Blocked {
+			b.checkReasons(bc.Reasons)
+			line := strings.TrimSpace(bc.Line)
+			blocked[line] = append(blocked[line], bc.Reasons...)
+			if !containsLine(lines, line) {
+				// A blocked line missing from the raw headers (the browser
+				// reports it anyway): keep it.
+				lines = append(lines, line)
+			}
+		}
+	}
+	for _, line := range lines {
+		sc := recording.ParseSetCookie(line, at, b.red)
+		sc.Attributes = b.red.Scrub(sc.Attributes)
+		if rs, ok := blocked[line]; ok && len(rs) > 0 {
+			sc.Rejected, sc.Reasons = true, rs
+		}
+		r.SetCookies = append(r.SetCookies, sc)
+		k := effectiveKey(sc, rawURL)
+		ev := recording.CookieEvent{Time: at, Step: r.Step, Source: recording.SourceHTTP, Name: sc.Name,
+			Domain: k.Domain, Path: k.Path, Value: &sc.Value, Request: r.ID, URL: r.URL}
+		switch {
+		case sc.Rejected:
+			ev.Kind, ev.Reasons = recording.EventRejected, sc.Reasons
+		case sc.Deletion:
+			ev.Kind = recording.EventDeleted
+		default:
+			ev.Kind = recording.EventSet
+		}
+		b.events = append(b.events, ev)
+	}
+}
+
+func containsLine(lines []string, l string) bool {
+	for _, x := range lines {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// effectiveKey is the jar identity a Set-Cookie line from rawURL would
+// have, spelled the way Chromium's jar spells it (a domain cookie has a
+// leading dot; the default path is the request path's directory).
+func effectiveKey(sc recording.SetCookie, rawURL string) recording.CookieKey {
+	u, _ := url.Parse(rawURL)
+	k := recording.CookieKey{Name: sc.Name}
+	host := ""
+	if u != nil {
+		host = strings.ToLower(u.Hostname())
+	}
+	if d := strings.ToLower(strings.TrimPrefix(sc.Domain, ".")); d != "" {
+		k.Domain = "." + d
+	} else {
+		k.Domain = host
+	}
+	if strings.HasPrefix(sc.Path, "/") {
+		k.Path = sc.Path
+	} else {
+		k.Path = "/"
+		if u != nil {
+			if dir := path.Dir(u.Path); strings.HasPrefix(u.Path, "/") && dir != "." {
+				k.Path = dir
+			}
+		}
+	}
+	return k
+}
+
+// addScriptWrites turns the instrumentation's reports into events.
+func (b *builder) addScriptWrites() {
+	for _, tw := range b.c.scripts {
+		w := tw.v
+		step := b.stepFor(tw.at)
+		var sc recording.SetCookie
+		switch w.Op {
+		case "cookieStore.set", "cookieStore.delete":
+			line := w.Name + "=" + w.Value
+			if w.Domain != "" {
+				line += "; Domain=" + w.Domain
+			}
+			if w.Path != "" {
+				line += "; Path=" + w.Path
+			}
+			if w.Op == "cookieStore.delete" {
+				line += "; Max-Age=0"
+			} else if ms, ok := w.Expires.(float64); ok && ms > 0 {
+				line += "; Expires=" + time.UnixMilli(int64(ms)).UTC().Format(timeFormatCookie)
+			}
+			if w.SameSite != "" {
+				line += "; SameSite=" + w.SameSite
+			}
+			sc = recording.ParseSetCookie(line, tw.at, b.red)
+		default:
+			sc = recording.ParseSetCookie(w.Cookie, tw.at, b.red)
+		}
+		k := effectiveKey(sc, w.URL)
+		if sc.Path == "" && w.Op != "document.cookie" {
+			k.Path = "/" // the CookieStore API defaults to "/"
+		}
+		ev := recording.CookieEvent{Time: tw.at, Step: step, Kind: recording.EventSet, Source: recording.SourceScript,
+			Name: sc.Name, Domain: k.Domain, Path: k.Path, Value: &sc.Value, URL: b.red.Scrub(w.URL),
+			Location: b.red.Scrub(w.Loc), Detail: w.Op}
+		if sc.Deletion {
+			ev.Kind = recording.EventDeleted
+		}
+		if sc.HTTPOnly {
+			ev.Detail += ": HttpOnly is not allowed from script; the browser ignores this write"
+		}
+		b.events = append(b.events, ev)
+	}
+}
+
+const timeFormatCookie = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// addIssues adds the browser's reports of cookies it excluded when set from
+// script: no request carries them, so this is their only trace.
+func (b *builder) addIssues() {
+	for _, ti := range b.c.issues {
+		is := ti.v
+		if is.RequestID != "" || is.Operation != "SetCookie" || len(is.Exclusions) == 0 {
+			continue
+		}
+		b.checkReasons(is.Exclusions)
+		ev := recording.CookieEvent{Time: ti.at, Step: b.stepFor(ti.at), Kind: recording.EventRejected,
+			Source: recording.SourceScript, Name: is.Name, Domain: is.Domain, Path: is.Path,
+			URL: b.red.Scrub(is.URL), Reasons: is.Exclusions, Detail: "excluded when set from script"}
+		b.events = append(b.events, ev)
+	}
+}
+
+func (b *builder) buildSteps() []recording.Step {
+	out := make([]recording.Step, len(b.steps))
+	for i, s := range b.steps {
+		st := s.rec
+		st.URL = b.red.Scrub(st.URL)
+		st.Error = b.red.Scrub(st.Error)
+		st.Detail = b.red.Scrub(st.Detail)
+		st.Jar = b.jar(s.jar)
+		out[i] = st
+		b.events = append(b.events, s.harness...)
+	}
+	return out
+}
+
+func (b *builder) jar(cs []cdpCookie) []recording.Cookie {
+	out := make([]recording.Cookie, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, b.cookie(c))
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Domain != out[j].Domain {
+			return out[i].Domain < out[j].Domain
+		}
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Path < out[j].Path
+	})
+	return out
+}
+
+func (b *builder) cookie(c cdpCookie) recording.Cookie {
+	rc := recording.Cookie{
+		Name: c.Name, Domain: c.Domain, Path: c.Path, Value: b.red.Value(c.Value), Size: c.Size,
+		HTTPOnly: c.HTTPOnly, Secure: c.Secure, SameSite: c.SameSite, Session: c.Session,
+		Priority: c.Priority, SourceScheme: c.SourceScheme, SourcePort: c.SourcePort, Partition: c.Partition,
+	}
+	if !c.Session && c.Expires > 0 {
+		t := fromSeconds(c.Expires).UTC()
+		rc.Expires = &t
+	}
+	return rc
+}
+
+func keyOf(c cdpCookie) recording.CookieKey {
+	return recording.CookieKey{Name: c.Name, Domain: c.Domain, Path: c.Path, Partition: c.Partition}
+}
+
+// addJarDiffs compares consecutive jar snapshots. What changed with no
+// event to explain it becomes an event of its own: the jar is the ground
+// truth, the events are the explanation.
+func (b *builder) addJarDiffs() {
+	var prev map[recording.CookieKey]cdpCookie
+	explained := b.explainedBy()
+	for i, s := range b.steps {
+		if !s.jarOK {
+			continue
+		}
+		cur := map[recording.CookieKey]cdpCookie{}
+		for _, c := range s.jar {
+			cur[keyOf(c)] = c
+		}
+		at := s.jarAt
+		for k, c := range cur {
+			old, had := prev[k]
+			if had && old.Value == c.Value {
+				continue
+			}
+			fp := b.red.Value(c.Value)
+			if explained[i][unpartitioned(k)][recording.EventSet+fp.Fingerprint] {
+				continue
+			}
+			v := fp
+			ev := recording.CookieEvent{Time: at, Step: i, Source: recording.SourceJar, Name: k.Name,
+				Domain: k.Domain, Path: k.Path, Value: &v}
+			if had {
+				ev.Kind, ev.Detail = recording.EventChanged, "the value in the jar changed with no Set-Cookie or script write seen"
+			} else {
+				ev.Kind, ev.Detail = recording.EventSet, "appeared in the jar with no Set-Cookie or script write seen"
+			}
+			b.events = append(b.events, ev)
+		}
+		for k, old := range prev {
+			if _, ok := cur[k]; ok {
+				continue
+			}
+			if explained[i][unpartitioned(k)][recording.EventDeleted] {
+				continue
+			}
+			v := b.red.Value(old.Value)
+			ev := recording.CookieEvent{Time: at, Step: i, Source: recording.SourceJar, Name: k.Name,
+				Domain: k.Domain, Path: k.Path, Value: &v}
+			switch {
+			case !old.Session && old.Expires > 0 && !fromSeconds(old.Expires).After(at):
+				ev.Kind, ev.Detail = recording.EventExpired, "its expiry passed"
+			case s.cleared != "":
+				ev.Kind, ev.Source, ev.Detail = recording.EventCleared, recording.SourceHarness, "removed by the "+s.cleared+" step"
+			default:
+				ev.Kind, ev.Detail = recording.EventCleared, "left the jar with no Set-Cookie, script write or expiry seen"
+			}
+			b.events = append(b.events, ev)
+		}
+		prev = cur
+	}
+}
+
+func unpartitioned(k recording.CookieKey) recording.CookieKey {
+	k.Partition = ""
+	return k
+}
+
+// explainedBy indexes, per step and cookie, the set and delete events that
+// explain a jar change.
+func (b *builder) explainedBy() []map[recording.CookieKey]map[string]bool {
+	out := make([]map[recording.CookieKey]map[string]bool, len(b.steps))
+	for i := range out {
+		out[i] = map[recording.CookieKey]map[string]bool{}
+	}
+	for _, e := range b.events {
+		if e.Step < 0 || e.Step >= len(out) || e.Value == nil {
+			continue
+		}
+		k := recording.CookieKey{Name: e.Name, Domain: e.Domain, Path: e.Path}
+		m := out[e.Step][k]
+		if m == nil {
+			m = map[string]bool{}
+			out[e.Step][k] = m
+		}
+		switch e.Kind {
+		case recording.EventSet:
+			m[recording.EventSet+e.Value.Fingerprint] = true
+		case recording.EventDeleted:
+			m[recording.EventDeleted] = true
+		case recording.EventCleared:
+			if e.Source == recording.SourceHarness {
+				m[recording.EventDeleted] = true
+			}
+		}
+	}
+	return out
+}

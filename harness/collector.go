@@ -1,0 +1,172 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// A collector receives the raw protocol events of one scenario's page and
+// keeps them, decoded, until the recording is built. Events of different
+// methods arrive on separate queues, so nothing here depends on their order
+// across methods: requests and their ExtraInfo events are joined by request
+// id and ordinal when the recording is built.
+type collector struct {
+	log     decodeLog
+	binding string // the name of the script-write binding (random per run)
+
+	mu         sync.Mutex
+	events     int
+	hops       map[string][]*hop // by request id, in redirect order
+	order      []*hop
+	reqExtra   map[string][]evRequestExtra
+	respExtra  map[string][]evResponseExtra
+	responses  map[string]evResponse
+	loading    map[string]evLoading
+	issues     []timed[evCookieIssue]
+	scripts    []timed[scriptWrite]
+	clockDelta float64 // wallTime - monotonic timestamp, from requestWillBeSent
+
+	wg sync.WaitGroup
+}
+
+type timed[T any] struct {
+	at time.Time
+	v  T
+}
+
+// A hop is one request of a redirect chain.
+type hop struct {
+	req     evRequest
+	n       int
+	arrival time.Time
+	resp    *response
+	respTS  float64
+	hasXtra bool // the browser said ExtraInfo would come for the response
+}
+
+// scriptWrite is a cookie write by page script, reported by the
+// instrumentation script through the binding.
+type scriptWrite struct {
+	Op        string `json:"op"` // document.cookie, cookieStore.set, cookieStore.delete
+	Cookie    string `json:"cookie"`
+	Name      string `json:"name"`
+	Value     string `json:"value"`
+	Domain    string `json:"domain"`
+	Path      string `json:"path"`
+	Expires   any    `json:"expires"`
+	SameSite  string `json:"sameSite"`
+	URL       string `json:"url"`
+	Loc       string `json:"loc"`
+	Malformed string `json:"-"`
+}
+
+func newCollector(binding string) *collector {
+	return &collector{
+		binding:   binding,
+		hops:      map[string][]*hop{},
+		reqExtra:  map[string][]evRequestExtra{},
+		respExtra: map[string][]evResponseExtra{},
+		responses: map[string]evResponse{},
+		loading:   map[string]evLoading{},
+	}
+}
+
+// attach subscribes to the recorded methods of the context's target. The
+// subscriptions end when the target goes away; wait then returns.
+func (c *collector) attach(ctx context.Context) error {
+	cc := chromedp.FromContext(ctx)
+	if cc == nil || cc.Target == nil {
+		return chromedp.ErrInvalidContext
+	}
+	for _, m := range recordedMethods {
+		ch, _ := cc.Target.Subscribe(m)
+		c.wg.Add(1)
+		go func(m string) {
+			defer c.wg.Done()
+			for raw := range ch {
+				c.handle(m, raw, time.Now())
+			}
+		}(m)
+	}
+	return nil
+}
+
+// wait blocks until every subscription has delivered its last event.
+func (c *collector) wait() { c.wg.Wait() }
+
+// handle decodes one raw event and stores it.
+func (c *collector) handle(method string, raw []byte, at time.Time) {
+	o := parseObj(raw, &c.log, method, "")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.events++
+	switch method {
+	case mRequestWillBeSent:
+		e := readRequest(o)
+		if e.WallTime > 0 && e.Timestamp > 0 {
+			c.clockDelta = e.WallTime - e.Timestamp
+		}
+		hs := c.hops[e.ID]
+		if e.Redirect != nil && len(hs) > 0 {
+			prev := hs[len(hs)-1]
+			prev.resp, prev.respTS, prev.hasXtra = e.Redirect, e.Timestamp, e.RedirectHasExtraInfo
+		}
+		h := &hop{req: e, n: len(hs), arrival: at}
+		c.hops[e.ID] = append(hs, h)
+		c.order = append(c.order, h)
+	case mRequestWillBeSentExtraInfo:
+		e := readRequestExtra(o)
+		c.reqExtra[e.ID] = append(c.reqExtra[e.ID], e)
+	case mResponseReceived:
+		e := readResponseEv(o)
+		c.responses[e.ID] = e
+	case mResponseReceivedExtraInfo:
+		e := readResponseExtra(o)
+		c.respExtra[e.ID] = append(c.respExtra[e.ID], e)
+	case mLoadingFinished:
+		e := readLoading(o, false)
+		c.loading[e.ID] = e
+	case mLoadingFailed:
+		e := readLoading(o, true)
+		c.loading[e.ID] = e
+	case mIssueAdded:
+		if is, ok := readIssue(o); ok {
+			c.issues = append(c.issues, timed[evCookieIssue]{at, is})
+		}
+	case mBindingCalled:
+		b := readBinding(o)
+		if b.Name != c.binding {
+			return
+		}
+		var w scriptWrite
+		if err := json.Unmarshal([]byte(b.Payload), &w); err != nil {
+			c.log.add(method, "payload", "script-write report is not JSON: "+shortErr(err))
+			return
+		}
+		c.scripts = append(c.scripts, timed[scriptWrite]{at, w})
+	}
+}
+
+// wallTime converts a protocol monotonic timestamp to wall-clock time.
+func (c *collector) wallTime(ts float64, fallback time.Time) time.Time {
+	if ts <= 0 || c.clockDelta == 0 {
+		return fallback
+	}
+	return fromSeconds(ts + c.clockDelta)
+}
+
+func fromSeconds(s float64) time.Time {
+	sec := int64(s)
+	return time.Unix(sec, int64((s-float64(sec))*1e9))
+}
+
+// isHTTP reports whether a URL is fetched over the network (ExtraInfo
+// events are only expected for those).
+func isHTTP(u string) bool {
+	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
+}

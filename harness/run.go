@@ -1,0 +1,319 @@
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/scenarios"
+)
+
+// Options controls one scenario run.
+type Options struct {
+	// Timeout bounds the whole scenario (default 2 minutes).
+	Timeout time.Duration
+	// StepTimeout bounds a step that sets no timeout of its own (default 30 s).
+	StepTimeout time.Duration
+	// Redactor fingerprints cookie values; share one per suite run so that
+	// fingerprints compare across its recordings. Nil makes one.
+	Redactor *recording.Redactor
+	// Resolver supplies ${env.X} and ${lab...}.
+	Resolver scenarios.Resolver
+	// Dir is where screenshots go (created when needed).
+	Dir string
+	// Checkpoint, when set, is called with the recording so far after each
+	// step, so that a killed process still leaves what it saw.
+	Checkpoint func(*recording.Recording)
+}
+
+const (
+	defaultTimeout     = 2 * time.Minute
+	defaultStepTimeout = 30 * time.Second
+	// jarTimeout bounds the jar read after a step: a hung page must not
+	// keep the recorder from reading the browser's state.
+	jarTimeout = 10 * time.Second
+)
+
+// ErrInterrupted is the cause of a run stopped from outside.
+var ErrInterrupted = errors.New("interrupted")
+
+// NewKey returns a random fingerprint key for one run.
+func NewKey() []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return k
+}
+
+// Run runs one scenario in a fresh browser context and returns its
+// recording. It always returns a recording, whatever happened: a failed
+// expectation, a site that does not answer, a browser that died, or ctx
+// cancelled (status interrupted). Errors are in the recording.
+func (b *Browser) Run(ctx context.Context, sc *scenarios.Scenario, opts Options) *recording.Recording {
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultTimeout
+	}
+	if opts.StepTimeout <= 0 {
+		opts.StepTimeout = defaultStepTimeout
+	}
+	if opts.Redactor == nil {
+		opts.Redactor = recording.NewRedactor(NewKey(), false)
+	}
+	r := &runner{b: b, opts: opts, red: opts.Redactor}
+	return r.run(ctx, sc)
+}
+
+type runner struct {
+	b     *Browser
+	opts  Options
+	red   *recording.Redactor
+	sc    *scenarios.Scenario
+	rec   *recording.Recording
+	col   *collector
+	steps []stepRun
+	// tab is the context of the scenario's page; restart replaces it.
+	tab       context.Context
+	tabCancel context.CancelFunc
+	bctxID    string
+	dropped0  int
+}
+
+func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recording.Recording) {
+	r.rec = &recording.Recording{
+		Schema: recording.Schema,
+		Scenario: recording.ScenarioInfo{
+			Name: sc.Name, File: sc.File, Target: sc.Target, Tags: sc.Tags,
+			SessionCookies: sc.Session.Cookies, NodeHeader: sc.Session.NodeHeader,
+		},
+		Browser: recording.BrowserInfo{
+			Product: r.b.product, UserAgent: r.b.userAgent, Protocol: r.b.protocol,
+			Remote: r.b.opts.RemoteURL != "", ThirdPartyCookies: "blocked", HostRules: r.b.opts.HostRules,
+		},
+		Options: recording.Options{RevealValues: r.red.Reveal(), FingerprintKey: r.red.KeyID(),
+			InsecureCerts: r.b.opts.InsecureCerts},
+		Start:  time.Now(),
+		Status: recording.StatusRunning,
+		Steps:  []recording.Step{},
+	}
+	r.dropped0, _ = r.b.driverStats()
+	resolved, err := sc.Resolve(r.opts.Resolver)
+	if err != nil {
+		r.rec.Status, r.rec.Error, r.rec.End = recording.StatusErrored, err.Error(), time.Now()
+		return r.rec
+	}
+	r.sc = resolved
+	r.rec.Scenario.Target = resolved.Target
+	for _, s := range resolved.Secrets() {
+		r.red.AddSecret(s)
+	}
+	r.col = newCollector("__st" + randomHex(8))
+
+	ctx, cancel := context.WithTimeout(parent, r.opts.Timeout)
+	defer cancel()
+	defer func() {
+		// Whatever happened, close the page and build what was seen.
+		if p := recover(); p != nil {
+			r.fail(recording.StatusErrored, fmt.Errorf("internal error: %v", p))
+		}
+		r.closeTab()
+		r.finish(parent, ctx)
+		rec = r.rec
+	}()
+
+	if err := r.openTab(ctx, nil); err != nil {
+		r.fail(recording.StatusErrored, fmt.Errorf("opening a page: %w", err))
+		return
+	}
+	for i, st := range r.sc.Steps {
+		if err := r.step(ctx, i, st); err != nil {
+			status := recording.StatusFailed
+			var ee *expectError
+			switch {
+			case errors.As(err, &ee):
+			case ctx.Err() != nil && parent.Err() != nil:
+				status = recording.StatusInterrupted
+			case ctx.Err() != nil:
+				status = recording.StatusErrored
+				err = fmt.Errorf("scenario timeout (%s) reached in step %d: %w", r.opts.Timeout, i, err)
+			}
+			r.fail(status, fmt.Errorf("step %d (%s): %w", i, st.String(), err))
+			for j := i + 1; j < len(r.sc.Steps); j++ {
+				r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: string(r.sc.Steps[j].Kind),
+					Name: r.sc.Steps[j].Name, As: r.sc.Steps[j].As, Detail: r.sc.Steps[j].String(), Status: recording.StatusSkipped}})
+			}
+			return
+		}
+		r.checkpoint()
+	}
+	r.rec.Status = recording.StatusPassed
+	return
+}
+
+func (r *runner) fail(s recording.Status, err error) {
+	if r.rec.Status == recording.StatusRunning || recording.Worse(s, r.rec.Status) {
+		r.rec.Status = s
+		r.rec.Error = err.Error()
+	}
+}
+
+// finish builds the recording from what the collector saw.
+func (r *runner) finish(parent, ctx context.Context) {
+	if r.rec.Status == recording.StatusRunning {
+		switch {
+		case parent.Err() != nil:
+			r.rec.Status, r.rec.Error = recording.StatusInterrupted, ErrInterrupted.Error()
+		default:
+			r.rec.Status = recording.StatusErrored
+		}
+	}
+	done := make(chan struct{})
+	go func() { r.col.wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		r.rec.Warnings = append(r.rec.Warnings, "the browser's event queues did not close in 5s: the last events may be missing")
+	}
+	r.build()
+	r.rec.End = time.Now()
+	dropped, msgs := r.b.driverStats()
+	r.rec.Protocol.DriverDropped = dropped - r.dropped0
+	if r.rec.Protocol.DriverDropped > 0 {
+		r.rec.Protocol.DriverErrors = msgs
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("the CDP driver could not decode %d browser events; this recorder decoded them itself (see protocol)", r.rec.Protocol.DriverDropped))
+	}
+	if r.rec.Protocol.DecodeErrors > 0 {
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("%d protocol fields could not be decoded (see protocol.decodeIssues); the rest of those events was kept", r.rec.Protocol.DecodeErrors))
+	}
+	if r.rec.Protocol.MissingExtraInfo > 0 {
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("%d requests had no cookie details from the browser (ExtraInfo events missing)", r.rec.Protocol.MissingExtraInfo))
+	}
+}
+
+func (r *runner) build() {
+	bl := &builder{c: r.col, red: r.red, steps: r.steps, nodeHeader: r.sc.Session.NodeHeader}
+	bl.build(r.rec)
+	r.rec.Error = r.red.Scrub(r.rec.Error)
+}
+
+func (r *runner) checkpoint() {
+	if r.opts.Checkpoint == nil {
+		return
+	}
+	snap := *r.rec
+	snap.Status = recording.StatusRunning
+	bl := &builder{c: r.col, red: r.red, steps: r.steps, nodeHeader: r.sc.Session.NodeHeader}
+	bl.build(&snap)
+	snap.End = time.Now()
+	r.opts.Checkpoint(&snap)
+}
+
+// openTab opens a new page in a new browser context and starts recording
+// it. restore holds cookies to put into the new context's jar first.
+func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
+	tab, cancel := chromedp.NewContext(r.b.ctx, chromedp.WithNewBrowserContext())
+	// The tab must end when the scenario does, though it hangs off the
+	// browser's context.
+	stop := context.AfterFunc(ctx, cancel)
+	r.tab, r.tabCancel = tab, func() { stop(); cancel() }
+	// The first action binds the page's life to its context, so it runs on
+	// the tab context itself, not on a shorter-lived one.
+	if err := chromedp.Do(tab); err != nil {
+		return err
+	}
+	c := chromedp.FromContext(tab)
+	r.bctxID = string(c.BrowserContextID)
+	if err := r.col.attach(tab); err != nil {
+		return err
+	}
+	t := c.Target
+	setup := []struct {
+		method string
+		params any
+	}{
+		{"Audits.enable", nil},
+		{"Runtime.addBinding", map[string]any{"name": r.col.binding}},
+		{"Page.addScriptToEvaluateOnNewDocument", map[string]any{"source": instrumentation(r.col.binding)}},
+	}
+	for _, s := range setup {
+		if err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error { return t.Call(c, s.method, s.params, nil) }); err != nil {
+			return fmt.Errorf("%s: %w", s.method, err)
+		}
+	}
+	if len(restore) > 0 {
+		err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
+			return chromedp.FromContext(tab).Browser.Call(c, "Storage.setCookies",
+				map[string]any{"cookies": restore, "browserContextId": r.bctxID}, nil)
+		})
+		if err != nil {
+			return fmt.Errorf("restoring persistent cookies: %w", err)
+		}
+	}
+	return nil
+}
+
+func (r *runner) closeTab() {
+	if r.tabCancel != nil {
+		r.tabCancel()
+		r.tabCancel = nil
+	}
+}
+
+// withTimeout runs f with a context bounded by d and by the tab's life. It
+// derives from the tab context (chromedp needs it) and ends with ctx.
+func (r *runner) withTimeout(ctx context.Context, d time.Duration, f func(context.Context) error) error {
+	c, cancel := context.WithTimeout(r.tab, d)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	err := f(c)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
+	if err != nil && errors.Is(c.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("timed out after %s: %w", d, err)
+	}
+	return err
+}
+
+// readJar returns the whole cookie jar of the scenario's browser context,
+// decoded leniently, and the raw cookie objects.
+func (r *runner) readJar(ctx context.Context) ([]cdpCookie, []json.RawMessage, error) {
+	var raw json.RawMessage
+	err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
+		return chromedp.FromContext(r.tab).Browser.Call(c, "Storage.getCookies", map[string]any{"browserContextId": r.bctxID}, &raw)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	o := parseObj(raw, &r.col.log, "Storage.getCookies", "")
+	var raws []json.RawMessage
+	o.decode("cookies", &raws, "an array")
+	out := make([]cdpCookie, 0, len(raws))
+	for i, cr := range raws {
+		out = append(out, readCookie(parseObj(cr, &r.col.log, "Storage.getCookies", fmt.Sprintf("cookies[%d]", i))))
+	}
+	return out, raws, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func writeScreenshot(dir, name string, data []byte) (string, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "screenshots"), 0o755); err != nil {
+		return "", err
+	}
+	rel := filepath.Join("screenshots", filepath.Base(name))
+	return rel, os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+}

@@ -1,0 +1,262 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/scenarios"
+)
+
+// SuiteConfig configures a suite run.
+type SuiteConfig struct {
+	Browser BrowserOptions
+	// Run is the template of each scenario's Options; Dir and Checkpoint
+	// are set per scenario.
+	Run Options
+	// Out is the run folder: index.json, recordings/, screenshots/.
+	Out string
+	// Workers is how many scenarios run at once (each in its own browser
+	// context of one browser). Default 1.
+	Workers int
+	// Tool names the program in the index, e.g. "sessiontrace v0.1.0".
+	Tool string
+	// Done is called after each scenario, from the worker that ran it.
+	Done func(Result)
+}
+
+// A Result is one finished scenario of a suite.
+type Result struct {
+	Index     int
+	Scenario  *scenarios.Scenario
+	Recording *recording.Recording
+	// Path is where the recording was written, relative to the run folder.
+	Path string
+	// WriteErr is set when the recording could not be written.
+	WriteErr error
+}
+
+// RunSuite runs scenarios and writes the run folder. It returns the index
+// and the results in scenario order. Every scenario gets a recording, even
+// when the browser cannot start or ctx is cancelled (then the scenarios not
+// started are recorded as interrupted). The error is for the run folder
+// itself (it cannot be written).
+func RunSuite(ctx context.Context, list []*scenarios.Scenario, cfg SuiteConfig) (*recording.Index, []Result, error) {
+	if err := os.MkdirAll(filepath.Join(cfg.Out, "recordings"), 0o755); err != nil {
+		return nil, nil, err
+	}
+	if cfg.Workers < 1 {
+		cfg.Workers = 1
+	}
+	if cfg.Run.Redactor == nil {
+		cfg.Run.Redactor = recording.NewRedactor(NewKey(), false)
+	}
+	ix := &recording.Index{Schema: recording.IndexSchema, Tool: cfg.Tool, Start: time.Now(), Status: recording.StatusPassed}
+	results := make([]Result, len(list))
+	names := recordingNames(list)
+
+	bm := &browserManager{opts: cfg.Browser}
+	defer bm.close()
+
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < cfg.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = runOne(ctx, bm, list[i], i, names[i], cfg)
+				if cfg.Done != nil {
+					cfg.Done(results[i])
+				}
+			}
+		}()
+	}
+feed:
+	for i := range list {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	for i, res := range results {
+		if res.Recording == nil { // never started: the run was interrupted
+			rec := stubRecording(list[i], recording.StatusInterrupted, "interrupted before the scenario started")
+			results[i] = writeResult(cfg, i, list[i], names[i], rec)
+			if cfg.Done != nil {
+				cfg.Done(results[i])
+			}
+		}
+		r := results[i].Recording
+		e := recording.IndexEntry{Name: r.Scenario.Name, File: r.Scenario.File, Recording: filepath.ToSlash(results[i].Path),
+			Status: r.Status, Error: r.Error, Start: r.Start, End: r.End, Steps: len(r.Steps),
+			Requests: len(r.Requests), Events: len(r.Events), Tags: r.Scenario.Tags}
+		ix.Scenarios = append(ix.Scenarios, e)
+		ix.Totals.Add(r.Status)
+		if recording.Worse(r.Status, ix.Status) {
+			ix.Status = r.Status
+		}
+	}
+	ix.End = time.Now()
+	b, err := recording.EncodeIndex(ix)
+	if err == nil {
+		err = writeFileAtomic(filepath.Join(cfg.Out, "index.json"), b)
+	}
+	return ix, results, err
+}
+
+func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i int, name string, cfg SuiteConfig) Result {
+	if ctx.Err() != nil {
+		return writeResult(cfg, i, sc, name, stubRecording(sc, recording.StatusInterrupted, "interrupted before the scenario started"))
+	}
+	b, err := bm.get(ctx)
+	if err != nil {
+		return writeResult(cfg, i, sc, name, stubRecording(sc, recording.StatusErrored, err.Error()))
+	}
+	opts := cfg.Run
+	opts.Dir = cfg.Out
+	path := filepath.Join(cfg.Out, name)
+	opts.Checkpoint = func(r *recording.Recording) {
+		if data, err := recording.Encode(r); err == nil {
+			_ = writeFileAtomic(path, data)
+		}
+	}
+	rec := b.Run(ctx, sc, opts)
+	if rec.Status == recording.StatusErrored && !b.alive() {
+		rec.Warnings = append(rec.Warnings, "the browser died during this scenario; the next scenario gets a new one")
+		bm.discard(b)
+	}
+	return writeResult(cfg, i, sc, name, rec)
+}
+
+func writeResult(cfg SuiteConfig, i int, sc *scenarios.Scenario, name string, rec *recording.Recording) Result {
+	res := Result{Index: i, Scenario: sc, Recording: rec, Path: name}
+	data, err := recording.Encode(rec)
+	if err == nil {
+		err = writeFileAtomic(filepath.Join(cfg.Out, name), data)
+	}
+	res.WriteErr = err
+	return res
+}
+
+// stubRecording is the recording of a scenario that could not run at all.
+func stubRecording(sc *scenarios.Scenario, status recording.Status, msg string) *recording.Recording {
+	now := time.Now()
+	return &recording.Recording{
+		Schema: recording.Schema,
+		Scenario: recording.ScenarioInfo{Name: sc.Name, File: sc.File, Target: sc.Target, Tags: sc.Tags,
+			SessionCookies: sc.Session.Cookies, NodeHeader: sc.Session.NodeHeader},
+		Start: now, End: now, Status: status, Error: msg,
+		Steps: []recording.Step{}, Requests: []recording.Request{}, Events: []recording.CookieEvent{},
+	}
+}
+
+var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+// recordingNames gives each scenario a file name in the run folder:
+// stable, readable and unique.
+func recordingNames(list []*scenarios.Scenario) []string {
+	out := make([]string, len(list))
+	seen := map[string]int{}
+	for i, sc := range list {
+		base := strings.TrimSuffix(filepath.Base(sc.File), filepath.Ext(sc.File))
+		if base == "" || base == "." {
+			base = sc.Name
+		}
+		slug := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(base), "-"), "-")
+		if slug == "" {
+			slug = "scenario"
+		}
+		if n := seen[slug]; n > 0 {
+			slug = fmt.Sprintf("%s-%d", slug, n+1)
+		}
+		seen[slug]++
+		out[i] = filepath.Join("recordings", slug+".json")
+	}
+	return out
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so that a
+// reader (or a crash) never sees half a recording.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// browserManager starts the browser on first use and replaces it when it
+// dies, so one crashed browser does not fail the rest of the suite.
+type browserManager struct {
+	opts BrowserOptions
+	mu   sync.Mutex
+	b    *Browser
+	err  error
+}
+
+func (m *browserManager) get(ctx context.Context) (*Browser, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.b != nil && m.b.alive() {
+		return m.b, nil
+	}
+	if m.b != nil {
+		m.b.Close()
+		m.b = nil
+	}
+	b, err := StartBrowser(context.WithoutCancel(ctx), m.opts)
+	if err != nil {
+		return nil, err
+	}
+	m.b = b
+	return b, nil
+}
+
+func (m *browserManager) discard(b *Browser) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.b == b {
+		b.Close()
+		m.b = nil
+	}
+}
+
+func (m *browserManager) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.b != nil {
+		m.b.Close()
+		m.b = nil
+	}
+}
+
+// alive reports whether the browser still answers.
+func (b *Browser) alive() bool {
+	if b.ctx.Err() != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 3*time.Second)
+	defer cancel()
+	return chromedp.FromContext(b.ctx).Browser.Call(ctx, "Browser.getVersion", nil, nil) == nil
+}
