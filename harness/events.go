@@ -63,14 +63,14 @@ func readResponse(o jobj) *response {
 }
 
 type evRequest struct {
-	ID, LoaderID, FrameID     string
-	URL, Method, Type         string
-	Referrer                  string
-	InitiatorType, Initiator  string
-	Timestamp, WallTime       float64
-	Redirect                  *response // the response of the previous hop
-	RedirectHasExtraInfo      bool
-	DocumentURL               string
+	ID, LoaderID, FrameID    string
+	URL, Method, Type        string
+	Referrer                 string
+	InitiatorType, Initiator string
+	Timestamp, WallTime      float64
+	Redirect                 *response // the response of the previous hop
+	RedirectHasExtraInfo     bool
+	DocumentURL              string
 }
 
 func readRequest(o jobj) evRequest {
@@ -175,13 +175,13 @@ func readLoading(o jobj, failed bool) evLoading {
 // for a cookie, which is the only report of a cookie rejected when set from
 // script.
 type evCookieIssue struct {
-	Name, Domain, Path  string
-	RawLine             string
-	Exclusions          []string
-	Warnings            []string
-	Operation           string
-	URL                 string
-	RequestID           string
+	Name, Domain, Path string
+	RawLine            string
+	Exclusions         []string
+	Warnings           []string
+	Operation          string
+	URL                string
+	RequestID          string
 }
 
 func readIssue(o jobj) (evCookieIssue, bool) {
