@@ -139,10 +139,7 @@ func hopID(h *hop) string {
 func (b *builder) addRequest(h *hop) {
 	c := b.c
 	red := b.red
-	start := h.arrival
-	if h.req.WallTime > 0 {
-		start = fromSeconds(h.req.WallTime)
-	}
+	start := c.wallTime(h.req.Timestamp, h.arrival)
 	r := recording.Request{
 		ID: hopID(h), Step: b.stepFor(start), Method: h.req.Method, URL: red.Scrub(h.req.URL),
 		ResourceType: h.req.Type, Start: start, Initiator: h.req.InitiatorType,
@@ -182,7 +179,9 @@ func (b *builder) addRequest(h *hop) {
 		r.Status, r.StatusText, r.Protocol = resp.Status, resp.StatusText, resp.Protocol
 		headers := resp.Headers
 		if rx != nil && len(rx.Headers) > 0 {
-			headers = rx.Headers // the raw headers: complete, Set-Cookie included
+			// The raw headers are complete (Set-Cookie included); the
+			// response's own fill any gap.
+			headers = mergeHeaders(rx.Headers, resp.Headers)
 		}
 		r.Location = red.Scrub(headerValue(headers, "location"))
 		r.Node, r.NodeHeader = b.node(headers)
@@ -228,6 +227,17 @@ func (b *builder) addRequest(h *hop) {
 	}
 	b.addSetCookies(&r, h.req.URL, setHeader, rx, respTime)
 	b.reqs = append(b.reqs, r)
+}
+
+func mergeHeaders(primary, secondary map[string]string) map[string]string {
+	out := make(map[string]string, len(primary)+len(secondary))
+	for k, v := range secondary {
+		out[strings.ToLower(k)] = v
+	}
+	for k, v := range primary {
+		out[strings.ToLower(k)] = v
+	}
+	return out
 }
 
 func (b *builder) node(headers map[string]string) (node, header string) {

@@ -108,7 +108,9 @@ func (c *collector) handle(method string, raw []byte, at time.Time) {
 	switch method {
 	case mRequestWillBeSent:
 		e := readRequest(o)
-		if e.WallTime > 0 && e.Timestamp > 0 {
+		// One offset for the whole run: the wall clock can step, the
+		// protocol's monotonic clock cannot, and event order must hold.
+		if e.WallTime > 0 && e.Timestamp > 0 && c.clockDelta == 0 {
 			c.clockDelta = e.WallTime - e.Timestamp
 		}
 		hs := c.hops[e.ID]

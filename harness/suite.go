@@ -212,7 +212,6 @@ type browserManager struct {
 	opts BrowserOptions
 	mu   sync.Mutex
 	b    *Browser
-	err  error
 }
 
 func (m *browserManager) get(ctx context.Context) (*Browser, error) {

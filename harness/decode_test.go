@@ -1,0 +1,172 @@
+package harness
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// feed plays raw protocol events into a collector, as the browser would.
+func feed(c *collector, events ...[2]string) {
+	at := time.Unix(1_800_000_000, 0)
+	for i, e := range events {
+		c.handle(e[0], []byte(e[1]), at.Add(time.Duration(i)*time.Millisecond))
+	}
+}
+
+func buildFrom(c *collector) *recording.Recording {
+	rec := &recording.Recording{}
+	b := &builder{c: c, red: recording.NewRedactor([]byte("k"), false), steps: []stepRun{{rec: recording.Step{Start: time.Unix(1_700_000_000, 0)}}}}
+	b.build(rec)
+	return rec
+}
+
+const (
+	evSent = `{"requestId":"R1","loaderId":"L","documentURL":"http://shop.test/","request":{"url":"http://shop.test/account","method":"GET","headers":{}},"timestamp":100.5,"wallTime":1800000000.5,"initiator":{"type":"other"},"type":"Document","frameId":"F"}`
+	evResp = `{"requestId":"R1","loaderId":"L","timestamp":100.6,"type":"Document","response":{"url":"http://shop.test/account","status":200,"statusText":"OK","headers":{"X-Backend":"node-b"},"mimeType":"text/html","protocol":"http/1.1"},"hasExtraInfo":true,"frameId":"F"}`
+)
+
+// An unknown reason (a newer browser than this tool) must survive as the
+// browser spelled it, and be listed as unknown.
+func TestUnknownReasonIsKept(t *testing.T) {
+	c := newCollector("b")
+	feed(c,
+		[2]string{mRequestWillBeSent, evSent},
+		[2]string{mRequestWillBeSentExtraInfo, `{"requestId":"R1","associatedCookies":[
+			{"blockedReasons":["SecureOnly","QuantumEntanglement"],"cookie":{"name":"SID","value":"abcdefgh12345678","domain":"shop.test","path":"/","expires":-1,"size":19,"httpOnly":true,"secure":true,"session":true,"priority":"Medium","sameParty":false,"sourceScheme":"Secure","sourcePort":443}}],"headers":{}}`},
+		[2]string{mResponseReceived, evResp},
+		[2]string{mResponseReceivedExtraInfo, `{"requestId":"R1","blockedCookies":[{"blockedReasons":["FutureReason"],"cookieLine":"x=1; Frobnicate"}],"headers":{"Set-Cookie":"x=1; Frobnicate\nSID=zzzzzzzz99999999; Path=/"},"statusCode":200}`},
+	)
+	rec := buildFrom(c)
+	if len(rec.Requests) != 1 {
+		t.Fatalf("want 1 request, got %d", len(rec.Requests))
+	}
+	r := rec.Requests[0]
+	if len(r.CookiesWithheld) != 1 || strings.Join(r.CookiesWithheld[0].Reasons, ",") != "SecureOnly,QuantumEntanglement" {
+		t.Fatalf("withheld cookie lost its reasons: %+v", r.CookiesWithheld)
+	}
+	if len(r.SetCookies) != 2 || !r.SetCookies[0].Rejected || r.SetCookies[0].Reasons[0] != "FutureReason" || r.SetCookies[1].Rejected {
+		t.Fatalf("rejected Set-Cookie not recorded: %+v", r.SetCookies)
+	}
+	if got := strings.Join(rec.Protocol.UnknownReasons, ","); got != "FutureReason,QuantumEntanglement" {
+		t.Fatalf("unknown reasons = %q", got)
+	}
+	if r.Node != "node-b" || r.NodeHeader != "X-Backend" {
+		t.Fatalf("node = %q from %q", r.Node, r.NodeHeader)
+	}
+	var kinds []string
+	for _, e := range rec.Events {
+		kinds = append(kinds, e.Kind+":"+e.Name)
+	}
+	if got := strings.Join(kinds, " "); got != "withheld:SID rejected:x set:SID" {
+		t.Fatalf("events = %s", got)
+	}
+}
+
+// A field whose type changed (as cookiePartitionKey once did, string to
+// object, or a reason list sent as numbers) costs that field only: the event
+// is kept and the failure is counted.
+func TestFieldOfUnexpectedTypeIsCountedNotDropped(t *testing.T) {
+	c := newCollector("b")
+	feed(c,
+		[2]string{mRequestWillBeSent, evSent},
+		[2]string{mRequestWillBeSentExtraInfo, `{"requestId":"R1","associatedCookies":[
+			{"blockedReasons":[],"cookie":{"name":"SID","value":"abcdefgh12345678","domain":"shop.test","path":"/","size":"nineteen","partitionKey":{"topLevelSite":"https://shop.test","hasCrossSiteAncestor":false}}},
+			{"blockedReasons":[7],"cookie":{"name":"pref","value":"dark","domain":"shop.test","path":"/"}}],"headers":{}}`},
+		[2]string{mResponseReceived, evResp},
+		[2]string{mResponseReceivedExtraInfo, `{"requestId":"R1","blockedCookies":{"not":"a list"},"headers":{"set-cookie":"a=1"},"statusCode":"200"}`},
+		[2]string{mLoadingFinished, `not json at all`},
+	)
+	rec := buildFrom(c)
+	r := rec.Requests[0]
+	if len(r.CookiesSent) != 1 || r.CookiesSent[0].Name != "SID" {
+		t.Fatalf("the cookie with a bad size field was dropped: %+v", r.CookiesSent)
+	}
+	if len(r.CookiesWithheld) != 1 || r.CookiesWithheld[0].Reasons[0] != "7" {
+		t.Fatalf("a non-string reason must be kept as its JSON text: %+v", r.CookiesWithheld)
+	}
+	if len(r.SetCookies) != 1 || r.SetCookies[0].Name != "a" {
+		t.Fatalf("Set-Cookie lost when blockedCookies had the wrong type: %+v", r.SetCookies)
+	}
+	if rec.Protocol.DecodeErrors != 5 {
+		t.Fatalf("decode errors = %d, want 5 (size, reason 7, blockedCookies, statusCode, loadingFinished): %+v", rec.Protocol.DecodeErrors, rec.Protocol.DecodeIssues)
+	}
+	fields := map[string]bool{}
+	for _, is := range rec.Protocol.DecodeIssues {
+		fields[is.Method+" "+is.Field] = true
+	}
+	for _, want := range []string{
+		mRequestWillBeSentExtraInfo + " associatedCookies[0].cookie.size",
+		mResponseReceivedExtraInfo + " blockedCookies",
+		mLoadingFinished + " (event)",
+	} {
+		if !fields[want] {
+			t.Errorf("decode issue %q not recorded; have %v", want, fields)
+		}
+	}
+}
+
+// ExtraInfo events arrive in any order relative to the base events, and
+// each hop of a redirect chain gets its own, by ordinal.
+func TestRedirectHopsJoinExtraInfoInAnyOrder(t *testing.T) {
+	c := newCollector("b")
+	feed(c,
+		[2]string{mResponseReceivedExtraInfo, `{"requestId":"R","headers":{"location":"/b","set-cookie":"s=11111111aaaaaaaa"},"statusCode":302}`},
+		[2]string{mRequestWillBeSentExtraInfo, `{"requestId":"R","associatedCookies":[],"headers":{}}`},
+		[2]string{mRequestWillBeSent, `{"requestId":"R","request":{"url":"https://a.test/a","method":"POST"},"timestamp":1,"wallTime":1800000001,"type":"Document"}`},
+		[2]string{mRequestWillBeSent, `{"requestId":"R","request":{"url":"https://a.test/b","method":"GET"},"timestamp":2,"wallTime":1800000002,"type":"Document","redirectHasExtraInfo":true,"redirectResponse":{"url":"https://a.test/a","status":302,"headers":{"location":"/b"}}}`},
+		[2]string{mRequestWillBeSentExtraInfo, `{"requestId":"R","associatedCookies":[{"blockedReasons":[],"cookie":{"name":"s","value":"11111111aaaaaaaa","domain":"a.test","path":"/"}}],"headers":{}}`},
+		[2]string{mResponseReceived, `{"requestId":"R","timestamp":3,"response":{"url":"https://a.test/b","status":200,"headers":{}},"hasExtraInfo":false}`},
+	)
+	rec := buildFrom(c)
+	if len(rec.Requests) != 2 {
+		t.Fatalf("want 2 hops, got %+v", rec.Requests)
+	}
+	a, b := rec.Requests[0], rec.Requests[1]
+	if a.Status != 302 || a.Location != "/b" || len(a.SetCookies) != 1 || len(a.CookiesSent) != 0 {
+		t.Fatalf("first hop: %+v", a)
+	}
+	if b.ID != "R.1" || b.RedirectedFrom != "R" || len(b.CookiesSent) != 1 || b.Status != 200 || b.ResponseExtraInfo {
+		t.Fatalf("second hop: %+v", b)
+	}
+	if rec.Protocol.MissingExtraInfo != 0 {
+		t.Fatalf("hasExtraInfo=false must not count as missing")
+	}
+}
+
+func TestScriptWritesAndIssues(t *testing.T) {
+	c := newCollector("__bind")
+	feed(c,
+		[2]string{mBindingCalled, `{"name":"__bind","payload":"{\"op\":\"document.cookie\",\"cookie\":\"js_pref=dark; path=/\",\"url\":\"https://s.test/\",\"loc\":\"https://s.test/app.js:3:14\"}","executionContextId":1}`},
+		[2]string{mBindingCalled, `{"name":"someoneElse","payload":"{\"op\":\"document.cookie\",\"cookie\":\"forged=1\"}"}`},
+		[2]string{mBindingCalled, `{"name":"__bind","payload":"{\"op\":\"cookieStore.delete\",\"name\":\"old\",\"value\":\"\",\"url\":\"https://s.test/\"}"}`},
+		[2]string{mIssueAdded, `{"issue":{"code":"CookieIssue","details":{"cookieIssueDetails":{"cookie":{"name":"n","domain":"s.test","path":"/"},"rawCookieLine":"n=1; SameSite=None","cookieWarningReasons":[],"cookieExclusionReasons":["ExcludeSameSiteNoneInsecure"],"operation":"SetCookie","cookieUrl":"https://s.test/"}}}}`},
+	)
+	rec := buildFrom(c)
+	var got []string
+	for _, e := range rec.Events {
+		got = append(got, e.Kind+":"+e.Source+":"+e.Name+":"+e.Location)
+	}
+	want := "set:script:js_pref:https://s.test/app.js:3:14 deleted:script:old: rejected:script:n:"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("events = %q\nwant     %q", strings.Join(got, " "), want)
+	}
+}
+
+func TestEffectiveKey(t *testing.T) {
+	red := recording.NewRedactor([]byte("k"), false)
+	cases := []struct{ line, url, domain, path string }{
+		{"a=1", "https://x.test/app/page", "x.test", "/app"},
+		{"a=1; Path=/", "https://x.test/app/page", "x.test", "/"},
+		{"a=1; Domain=X.test", "https://www.x.test/", ".x.test", "/"},
+		{"a=1; Path=rel", "https://x.test/", "x.test", "/"},
+	}
+	for _, c := range cases {
+		k := effectiveKey(recording.ParseSetCookie(c.line, time.Now(), red), c.url)
+		if k.Domain != c.domain || k.Path != c.path {
+			t.Errorf("effectiveKey(%q, %q) = %s %s, want %s %s", c.line, c.url, k.Domain, k.Path, c.domain, c.path)
+		}
+	}
+}

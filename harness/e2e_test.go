@@ -1,0 +1,430 @@
+package harness_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/lab"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/scenarios"
+)
+
+// These tests run the bundled lab suite in real Chromium against the real
+// lab, once, and check what the written recordings say. Nothing is mocked.
+
+var (
+	suiteOnce    sync.Once
+	suiteDir     string
+	suiteResults map[string]*recording.Recording
+	suiteErr     error
+	labValues    []string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if suiteDir != "" {
+		os.RemoveAll(suiteDir)
+	}
+	os.Exit(code)
+}
+
+// needChrome fails (not skips) when there is no browser: the end-to-end
+// tests are part of the suite, and `make test` installs Chromium.
+func needChrome(t *testing.T) {
+	t.Helper()
+	if _, err := harness.FindChrome(""); err != nil {
+		t.Fatalf("%v (make test installs it)", err)
+	}
+}
+
+func startLab(t testing.TB) *lab.Lab {
+	l, err := lab.Start(lab.Config{IdleTimeout: 2 * time.Second, CookieMaxAge: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func labBrowser(l *lab.Lab) harness.BrowserOptions {
+	return harness.BrowserOptions{HostRules: "MAP *.test 127.0.0.1, EXCLUDE localhost", TrustSPKI: []string{l.SPKIHash()}}
+}
+
+// labSuite runs every scenario of scenarios/lab once and returns the
+// recordings by file base name ("mixed", "sso", ...), read back from disk.
+func labSuite(t *testing.T) map[string]*recording.Recording {
+	t.Helper()
+	needChrome(t)
+	suiteOnce.Do(func() {
+		l := startLab(t)
+		defer l.Close()
+		list, err := scenarios.Load("../scenarios/lab")
+		if err != nil {
+			suiteErr = err
+			return
+		}
+		suiteDir, _ = os.MkdirTemp("", "st-e2e-")
+		cfg := harness.SuiteConfig{
+			Browser: labBrowser(l), Out: suiteDir, Workers: 2,
+			Run: harness.Options{Resolver: scenarios.Resolver{Lab: l.Var, Env: os.LookupEnv}},
+		}
+		ix, _, err := harness.RunSuite(context.Background(), list, cfg)
+		if err != nil {
+			suiteErr = err
+			return
+		}
+		labValues = l.IssuedSessionValues()
+		suiteResults = map[string]*recording.Recording{}
+		for _, e := range ix.Scenarios {
+			data, err := os.ReadFile(filepath.Join(suiteDir, e.Recording))
+			if err != nil {
+				suiteErr = err
+				return
+			}
+			rec, err := recording.Decode(e.Recording, data)
+			if err != nil {
+				suiteErr = err
+				return
+			}
+			suiteResults[strings.TrimSuffix(filepath.Base(e.Recording), ".json")] = rec
+		}
+	})
+	if suiteErr != nil {
+		t.Fatal(suiteErr)
+	}
+	return suiteResults
+}
+
+func rec(t *testing.T, name string) *recording.Recording {
+	t.Helper()
+	r := labSuite(t)[name]
+	if r == nil {
+		t.Fatalf("no recording for scenario %s", name)
+	}
+	if r.Status != recording.StatusPassed {
+		t.Errorf("%s: status %s: %s", name, r.Status, r.Error)
+	}
+	return r
+}
+
+func events(r *recording.Recording, kind, name string) []recording.CookieEvent {
+	var out []recording.CookieEvent
+	for _, e := range r.Events {
+		if e.Kind == kind && (name == "" || e.Name == name) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestLabSuitePasses(t *testing.T) {
+	for name, r := range labSuite(t) {
+		if r.Status != recording.StatusPassed {
+			t.Errorf("%s: %s: %s", name, r.Status, r.Error)
+		}
+		if r.Protocol.DecodeErrors != 0 || r.Protocol.DriverDropped != 0 {
+			t.Errorf("%s: protocol drift: %+v", name, r.Protocol)
+		}
+		if len(r.Requests) == 0 || len(r.Steps) == 0 {
+			t.Errorf("%s: empty recording", name)
+		}
+	}
+}
+
+func TestSecureCookieWithheldOnHTTPLink(t *testing.T) {
+	r := rec(t, "mixed")
+	var found bool
+	for _, q := range r.Requests {
+		if !strings.HasPrefix(q.URL, "http://") {
+			continue
+		}
+		for _, c := range q.CookiesWithheld {
+			if c.Name == "JSESSIONID" && slices.Contains(c.Reasons, "SecureOnly") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Fatal("JSESSIONID was not recorded as withheld with SecureOnly on the http request")
+	}
+}
+
+func TestRejectedSetCookies(t *testing.T) {
+	r := rec(t, "rejects")
+	want := map[string]string{
+		"none_insecure": "SameSiteNoneInsecure",
+		"__Host-broken": "InvalidPrefix",
+		"foreign":       "InvalidDomain",
+		"big":           "NameValuePairExceedsMaxSize",
+		"pref":          "OverwriteSecure",
+	}
+	got := map[string][]string{}
+	for _, e := range events(r, recording.EventRejected, "") {
+		got[e.Name] = append(got[e.Name], e.Reasons...)
+	}
+	for name, reason := range want {
+		if !slices.Contains(got[name], reason) {
+			t.Errorf("%s: rejected with %v, want %s", name, got[name], reason)
+		}
+	}
+	if len(events(r, recording.EventSet, "good")) == 0 {
+		t.Error("the good cookie was not recorded as set")
+	}
+}
+
+func TestCrossSitePostWithholdsSessionCookie(t *testing.T) {
+	r := rec(t, "sso")
+	for _, q := range r.Requests {
+		if q.Method != "POST" {
+			continue
+		}
+		for _, c := range q.CookiesWithheld {
+			if c.Name == "_sso_session" && len(c.Reasons) > 0 && strings.Contains(c.Reasons[0], "SameSite") {
+				return
+			}
+		}
+	}
+	t.Fatal("the cross-site POST did not record _sso_session withheld with a SameSite reason")
+}
+
+func TestScriptCookieWrites(t *testing.T) {
+	r := rec(t, "script")
+	var set, del bool
+	for _, e := range r.Events {
+		if e.Source != recording.SourceScript {
+			continue
+		}
+		if e.Kind == recording.EventSet && e.Name == "js_pref" {
+			set = strings.Contains(e.URL, "script.test") && strings.Contains(e.Location, "script.test") && e.Detail == "document.cookie"
+		}
+		if e.Kind == recording.EventDeleted {
+			del = true
+		}
+	}
+	if !set || !del {
+		t.Fatalf("script writes not recorded with their origin (set=%v, delete=%v): %+v", set, del, r.Events)
+	}
+	var store bool
+	for _, e := range events(r, recording.EventSet, "") {
+		store = store || e.Detail == "cookieStore.set"
+	}
+	if !store {
+		t.Error("the CookieStore write was not recorded")
+	}
+}
+
+func TestDeletionAndRotation(t *testing.T) {
+	r := rec(t, "correct")
+	var login, logout *recording.Step
+	for i := range r.Steps {
+		switch r.Steps[i].As {
+		case "login":
+			login = &r.Steps[i]
+		case "logout":
+			logout = &r.Steps[i]
+		}
+	}
+	if login == nil || logout == nil || login.Index == 0 {
+		t.Fatal("the correct scenario must mark login and logout")
+	}
+	before := jarValue(r.Steps[login.Index-1].Jar, "__Host-sid")
+	after := jarValue(login.Jar, "__Host-sid")
+	if before == "" || after == "" || before == after {
+		t.Fatalf("login did not rotate the ID: before %q after %q", before, after)
+	}
+	dels := events(r, recording.EventDeleted, "__Host-sid")
+	if len(dels) != 1 || dels[0].Step != logout.Index || dels[0].Source != recording.SourceHTTP {
+		t.Fatalf("want one deletion by Set-Cookie at the logout step, got %+v", dels)
+	}
+	if jarValue(logout.Jar, "__Host-sid") != "" {
+		t.Fatal("the session cookie is still in the jar after logout")
+	}
+}
+
+func jarValue(jar []recording.Cookie, name string) string {
+	for _, c := range jar {
+		if c.Name == name {
+			return c.Value.Fingerprint
+		}
+	}
+	return ""
+}
+
+func TestClusterNodesChange(t *testing.T) {
+	r := rec(t, "cluster")
+	nodes := map[string]bool{}
+	for _, q := range r.Requests {
+		if q.Node != "" {
+			nodes[q.Node] = true
+			if q.NodeHeader != "X-Backend" {
+				t.Errorf("node header %q", q.NodeHeader)
+			}
+		}
+	}
+	if len(nodes) < 2 {
+		t.Fatalf("want requests served by two nodes, got %v", nodes)
+	}
+}
+
+func TestExpiryAndRestart(t *testing.T) {
+	r := rec(t, "expiry")
+	if len(events(r, recording.EventExpired, "laravel_session")) == 0 {
+		t.Error("the cookie's expiry in the browser was not recorded")
+	}
+	rs := rec(t, "restart")
+	var restart *recording.Step
+	for i := range rs.Steps {
+		if rs.Steps[i].Kind == "restart" {
+			restart = &rs.Steps[i]
+		}
+	}
+	if restart == nil {
+		t.Fatal("the restart scenario has no restart step")
+	}
+	var persistent int
+	for _, c := range restart.Jar {
+		if c.Session {
+			t.Errorf("session cookie %s survived the restart", c.Name)
+		} else {
+			persistent++
+		}
+	}
+	if persistent == 0 {
+		t.Error("the persistent cookie did not survive the restart")
+	}
+	var cleared bool
+	for _, e := range events(rs, recording.EventCleared, "") {
+		cleared = cleared || (e.Step == restart.Index && e.Source == recording.SourceHarness)
+	}
+	if !cleared {
+		t.Error("the restart's dropped cookies were not recorded as cleared")
+	}
+}
+
+// No raw session ID the lab issued may appear in any file of the run.
+func TestNoRawValuesInRunFolder(t *testing.T) {
+	labSuite(t)
+	if len(labValues) == 0 {
+		t.Fatal("the lab reported no issued session values")
+	}
+	err := filepath.Walk(suiteDir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, v := range labValues {
+			if strings.Contains(string(data), v) {
+				t.Errorf("%s contains a raw session value", p)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// chromiumProcesses counts running Chromium processes.
+func chromiumProcesses(t *testing.T) int {
+	out, err := exec.Command("pgrep", "-c", "-f", "chrom(e|ium).*--remote-debugging").Output()
+	if err != nil && len(out) == 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range strings.TrimSpace(string(out)) {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// A scenario interrupted mid-step still writes its recording, marked
+// interrupted, and leaves no browser behind.
+func TestInterruptLeavesRecordingAndNoBrowser(t *testing.T) {
+	needChrome(t)
+	l := startLab(t)
+	defer l.Close()
+	before := chromiumProcesses(t)
+	sc, err := scenarios.Parse("hang.yaml", []byte("name: hang\ntarget: ${lab.faults}\nsteps:\n  - goto: /\n  - goto: /hang\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := harness.SuiteConfig{Browser: labBrowser(l), Out: dir,
+		Run: harness.Options{Resolver: scenarios.Resolver{Lab: l.Var}},
+		Done: func(harness.Result) {},
+	}
+	// Cancel once the hanging request is on the wire.
+	go func() {
+		for i := 0; i < 400; i++ {
+			if data, err := os.ReadFile(filepath.Join(dir, "recordings", "hang.json")); err == nil && strings.Contains(string(data), `"kind": "goto"`) {
+				break
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		cancel()
+	}()
+	ix, results, err := harness.RunSuite(ctx, []*scenarios.Scenario{sc}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := results[0].Recording
+	if r.Status != recording.StatusInterrupted || ix.Status != recording.StatusInterrupted {
+		t.Fatalf("status %s (index %s), want interrupted: %s", r.Status, ix.Status, r.Error)
+	}
+	if len(r.Steps) < 1 || r.Steps[0].Status != recording.StatusPassed {
+		t.Fatalf("the step before the interruption was lost: %+v", r.Steps)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "recordings", "hang.json")); err != nil {
+		t.Fatal(err)
+	}
+	if after := chromiumProcesses(t); after > before {
+		t.Fatalf("%d Chromium processes left behind", after-before)
+	}
+}
+
+// A step on a page that never answers fails that scenario within its
+// timeout, with a clear reason; the recording holds the hanging request.
+func TestStepTimeoutOnHangingPage(t *testing.T) {
+	needChrome(t)
+	l := startLab(t)
+	defer l.Close()
+	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sc, err := scenarios.Parse("hang.yaml", []byte("name: hang\ntarget: ${lab.faults}\nsteps:\n  - goto: /hang\n    timeout: 1s\n  - goto: /\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := b.Run(context.Background(), sc, harness.Options{Resolver: scenarios.Resolver{Lab: l.Var}})
+	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, "timed out after 1s") {
+		t.Fatalf("status %s error %q", r.Status, r.Error)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Fatalf("took %s", d)
+	}
+	if len(r.Steps) != 2 || r.Steps[1].Status != recording.StatusSkipped {
+		t.Fatalf("steps: %+v", r.Steps)
+	}
+	var hang bool
+	for _, q := range r.Requests {
+		hang = hang || strings.HasSuffix(q.URL, "/hang")
+	}
+	if !hang {
+		t.Fatal("the hanging request is not in the recording")
+	}
+}
