@@ -362,7 +362,7 @@ func TestInterruptLeavesRecordingAndNoBrowser(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := harness.SuiteConfig{Browser: labBrowser(l), Out: dir,
-		Run: harness.Options{Resolver: scenarios.Resolver{Lab: l.Var}},
+		Run:  harness.Options{Resolver: scenarios.Resolver{Lab: l.Var}},
 		Done: func(harness.Result) {},
 	}
 	// Cancel once the hanging request is on the wire.

@@ -2,7 +2,6 @@ package recording
 
 import (
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -109,4 +108,10 @@ func TestBuildsForWasm(t *testing.T) {
 	}
 }
 
-func goTool() string { return runtime.GOROOT() + "/bin/go" }
+// goTool finds the go command the way a user's shell would.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return "go"
+}
