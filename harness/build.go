@@ -204,6 +204,9 @@ func (b *builder) addRequest(h *hop) {
 				Name: ac.Cookie.Name, Domain: ac.Cookie.Domain, Path: ac.Cookie.Path,
 				Value: red.Value(ac.Cookie.Value), Reasons: ac.Reasons, Exemption: ac.Exemption,
 			}
+			if sc.Exemption == "None" {
+				sc.Exemption = ""
+			}
 			ev := recording.CookieEvent{Time: start, Step: r.Step, Kind: recording.EventSent, Source: recording.SourceHTTP,
 				Name: sc.Name, Domain: sc.Domain, Path: sc.Path, Value: &sc.Value, Request: r.ID, URL: r.URL}
 			if len(ac.Reasons) > 0 {

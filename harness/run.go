@@ -32,6 +32,11 @@ type Options struct {
 	// Checkpoint, when set, is called with the recording so far after each
 	// step, so that a killed process still leaves what it saw.
 	Checkpoint func(*recording.Recording)
+	// Bare runs the steps without recording anything: no protocol
+	// listeners, no script instrumentation, no jar reads. It exists as the
+	// baseline of the recording-overhead benchmark; expectations on the
+	// session or cookies cannot be checked in this mode.
+	Bare bool
 }
 
 const (
@@ -85,6 +90,8 @@ type runner struct {
 	tabCancel context.CancelFunc
 	bctxID    string
 	dropped0  int
+	// lastCheckpoint is when the recording so far was last written.
+	lastCheckpoint time.Time
 }
 
 func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recording.Recording) {
@@ -103,6 +110,10 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 		Start:  time.Now(),
 		Status: recording.StatusRunning,
 		Steps:  []recording.Step{},
+	}
+	if r.rec.Browser.Remote {
+		// A browser we did not start has settings we do not know.
+		r.rec.Browser.ThirdPartyCookies = "unknown"
 	}
 	r.dropped0, _ = r.b.driverStats()
 	resolved, err := sc.Resolve(r.opts.Resolver)
@@ -204,10 +215,16 @@ func (r *runner) build() {
 	r.rec.Error = r.red.Scrub(r.rec.Error)
 }
 
+// checkpointEvery bounds how often the recording so far is written: often
+// enough that a killed process loses at most a second, rarely enough that
+// a long journey does not spend its time re-encoding itself.
+const checkpointEvery = time.Second
+
 func (r *runner) checkpoint() {
-	if r.opts.Checkpoint == nil {
+	if r.opts.Checkpoint == nil || time.Since(r.lastCheckpoint) < checkpointEvery {
 		return
 	}
+	r.lastCheckpoint = time.Now()
 	snap := *r.rec
 	snap.Status = recording.StatusRunning
 	bl := &builder{c: r.col, red: r.red, steps: r.steps, nodeHeader: r.sc.Session.NodeHeader}
@@ -231,6 +248,9 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 	}
 	c := chromedp.FromContext(tab)
 	r.bctxID = string(c.BrowserContextID)
+	if r.opts.Bare {
+		return nil
+	}
 	if err := r.col.attach(tab); err != nil {
 		return err
 	}

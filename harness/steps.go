@@ -29,13 +29,22 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 	}
 	err := r.do(ctx, i, st, timeout, &sr)
 	// Read the state even after a failure: it is part of what happened.
-	if jar, _, jerr := r.readJar(ctx); jerr == nil {
-		sr.jar, sr.jarOK, sr.jarAt = jar, true, time.Now()
-	} else if err == nil && ctx.Err() == nil {
-		err = fmt.Errorf("reading the cookie jar: %w", jerr)
-	}
-	if u, uerr := r.location(ctx); uerr == nil {
-		sr.rec.URL = u
+	// The jar and the URL are read at once: two round trips in flight.
+	if !r.opts.Bare {
+		var u string
+		var uerr error
+		done := make(chan struct{})
+		go func() { u, uerr = r.location(ctx); close(done) }()
+		jar, _, jerr := r.readJar(ctx)
+		<-done
+		if jerr == nil {
+			sr.jar, sr.jarOK, sr.jarAt = jar, true, time.Now()
+		} else if err == nil && ctx.Err() == nil {
+			err = fmt.Errorf("reading the cookie jar: %w", jerr)
+		}
+		if uerr == nil {
+			sr.rec.URL = u
+		}
 	}
 	sr.rec.End = time.Now()
 	sr.rec.Status = recording.StatusPassed
@@ -83,10 +92,14 @@ func (r *runner) do(ctx context.Context, i int, st scenarios.Step, timeout time.
 		})
 	case scenarios.KindFill:
 		return run(func(c context.Context) error {
-			// Clear first: typing appends to what the field holds.
+			// Like a paste: clear, focus, then insert the whole text at once
+			// (input events fire as for typing; one round trip, not one per key).
 			return chromedp.Do(c, chromedp.WaitVisible(css),
 				chromedp.Evaluate[chromedp.Void](jsQuery(st.Selector)+`.value = ""`),
-				chromedp.SendKeys(css, st.Value))
+				chromedp.Focus(css),
+				chromedp.Func(func(c context.Context, t *chromedp.Target) error {
+					return t.Call(c, "Input.insertText", map[string]any{"text": st.Value}, nil)
+				}))
 		})
 	case scenarios.KindSelect:
 		return run(func(c context.Context) error {
@@ -332,8 +345,11 @@ func (r *runner) setCookie(c context.Context, i int, st scenarios.Step, sr *step
 		return fmt.Errorf("the browser refused cookie %s", cs.Name)
 	}
 	v := r.red.Value(cs.Value)
+	// Spell the identity as the jar does: a Domain makes a domain cookie.
 	domain, path := cs.Domain, cs.Path
-	if pu, err := url.Parse(fmt.Sprint(p["url"])); err == nil && domain == "" {
+	if domain != "" {
+		domain = "." + strings.TrimPrefix(strings.ToLower(domain), ".")
+	} else if pu, err := url.Parse(fmt.Sprint(p["url"])); err == nil {
 		domain = pu.Hostname()
 	}
 	if path == "" {

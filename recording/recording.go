@@ -165,7 +165,7 @@ type Request struct {
 	URL          string    `json:"url"`
 	ResourceType string    `json:"resourceType,omitempty"`
 	Start        time.Time `json:"start"`
-	End          time.Time `json:"end,omitempty"`
+	End          time.Time `json:"end,omitzero"`
 	Status       int       `json:"status,omitempty"`
 	StatusText   string    `json:"statusText,omitempty"`
 	// Protocol is the HTTP version, e.g. "http/1.1" or "h2".

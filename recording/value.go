@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // A Value is a cookie value as stored in a recording: a keyed fingerprint
@@ -48,6 +49,7 @@ func (v Value) Short() string {
 // known cookie values from free text (URLs, error messages). The zero value
 // is not usable; make one with NewRedactor.
 type Redactor struct {
+	mu      sync.Mutex // one Redactor serves every worker of a run
 	key     []byte
 	reveal  bool
 	secrets []string
@@ -73,6 +75,8 @@ func (r *Redactor) Reveal() bool { return r.reveal }
 // AddSecret marks s as secret: it never appears in a Value or in text
 // passed through Scrub, even with reveal.
 func (r *Redactor) AddSecret(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if s != "" {
 		r.secrets = append(r.secrets, s)
 	}
@@ -84,6 +88,8 @@ const minKnownLen = 8
 
 // Value fingerprints raw and notes it as a known value to scrub from text.
 func (r *Redactor) Value(raw string) Value {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	v := Value{Len: len(raw), Fingerprint: r.fingerprint(raw)}
 	v.Classes, v.Bits = Stats(raw)
 	if r.isSecret(raw) {
@@ -116,6 +122,8 @@ func (r *Redactor) isSecret(raw string) bool {
 // Note records raw as a cookie value to scrub from text without making a
 // Value of it.
 func (r *Redactor) Note(raw string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if len(raw) >= minKnownLen && !r.reveal {
 		r.known[raw] = true
 	}
@@ -129,6 +137,8 @@ func (r *Redactor) Scrub(s string) string {
 	if s == "" {
 		return s
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, sec := range r.secrets {
 		s = replaceForms(s, sec, "[secret]")
 	}
