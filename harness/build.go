@@ -34,6 +34,7 @@ type builder struct {
 	c          *collector
 	red        *recording.Redactor
 	steps      []stepRun
+	pages      []pageFacts
 	nodeHeader string
 	reqs       []recording.Request
 	events     []recording.CookieEvent
@@ -65,6 +66,7 @@ func (b *builder) build(rec *recording.Recording) {
 	b.addScriptWrites()
 	b.addIssues()
 	rec.Steps = b.buildSteps()
+	rec.Pages = b.buildPages()
 	b.addJarDiffs()
 	sort.SliceStable(b.events, func(i, j int) bool { return b.events[i].Time.Before(b.events[j].Time) })
 	rec.Requests = b.reqs
@@ -392,6 +394,26 @@ func (b *builder) addIssues() {
 			URL: b.red.Scrub(is.URL), Reasons: is.Exclusions, Detail: "excluded when set from script"}
 		b.events = append(b.events, ev)
 	}
+}
+
+func (b *builder) buildPages() []recording.PageFacts {
+	var out []recording.PageFacts
+	s := b.red.Scrub
+	for _, p := range b.pages {
+		pf := recording.PageFacts{Request: p.request, Step: p.step, URL: s(p.url), Title: s(p.title),
+			MetaRefresh: s(p.metaRefresh), Truncated: p.truncated}
+		for _, l := range p.links {
+			pf.Links = append(pf.Links, recording.Link{Href: s(l.href), Text: s(l.text), Selector: s(l.selector)})
+		}
+		for _, f := range p.forms {
+			pf.Forms = append(pf.Forms, recording.Form{Action: s(f.action), Method: f.method, Selector: s(f.selector), HasPassword: f.password})
+		}
+		for _, c := range p.valuesIn {
+			pf.CookieValuesInPage = append(pf.CookieValuesInPage, keyOf(c))
+		}
+		out = append(out, pf)
+	}
+	return out
 }
 
 func (b *builder) buildSteps() []recording.Step {

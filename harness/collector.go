@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ type collector struct {
 	issues     []timed[evCookieIssue]
 	scripts    []timed[scriptWrite]
 	clockDelta float64 // wallTime - monotonic timestamp, from requestWillBeSent
+	scanned    map[string]bool // documents whose body was read
 
 	wg sync.WaitGroup
 }
@@ -73,7 +75,32 @@ func newCollector(binding string) *collector {
 		respExtra: map[string][]evResponseExtra{},
 		responses: map[string]evResponse{},
 		loading:   map[string]evLoading{},
+		scanned:   map[string]bool{},
 	}
+}
+
+// docRef names an HTML document whose body can be read.
+type docRef struct{ id, url string }
+
+// newDocuments returns the HTML documents that finished loading and were
+// not returned before.
+func (c *collector) newDocuments() []docRef {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []docRef
+	for id, l := range c.loading {
+		if l.Failed || c.scanned[id] {
+			continue
+		}
+		resp, ok := c.responses[id]
+		if !ok || resp.Type != "Document" || resp.Response == nil || !strings.Contains(resp.Response.MimeType, "html") {
+			continue
+		}
+		c.scanned[id] = true
+		out = append(out, docRef{id: id, url: resp.Response.URL})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
 }
 
 // attach subscribes to the recorded methods of the context's target. The

@@ -248,6 +248,45 @@ func TestDeletionAndRotation(t *testing.T) {
 	}
 }
 
+// The logout replay probe: the correct app ends the session on the server,
+// logout-keep does not.
+func TestLogoutProbe(t *testing.T) {
+	for name, want := range map[string]bool{"correct": false, "logout-keep": true} {
+		r := rec(t, name)
+		if r.Probe == nil || r.Probe.Error != "" {
+			t.Fatalf("%s: probe %+v", name, r.Probe)
+		}
+		if r.Probe.LoggedIn != want {
+			t.Errorf("%s: probe loggedIn=%v (status %d), want %v", name, r.Probe.LoggedIn, r.Probe.Status, want)
+		}
+	}
+}
+
+// Page facts: the mixed app's account page links to http, and the session
+// ID in urlsession's pages is found (as a scrubbed marker in URLs).
+func TestPageFacts(t *testing.T) {
+	r := rec(t, "mixed")
+	var plain bool
+	for _, p := range r.Pages {
+		for _, l := range p.Links {
+			plain = plain || (strings.HasPrefix(l.Href, "http://") && l.Selector == "#plain-link")
+		}
+	}
+	if !plain {
+		t.Error("the http link of mixed.test's account page is not in the page facts")
+	}
+	u := rec(t, "urlsession")
+	var inPage bool
+	for _, p := range u.Pages {
+		for _, k := range p.CookieValuesInPage {
+			inPage = inPage || k.Name == "JSESSIONID"
+		}
+	}
+	if !inPage {
+		t.Error("the session ID in urlsession.test's pages was not found")
+	}
+}
+
 func jarValue(jar []recording.Cookie, name string) string {
 	for _, c := range jar {
 		if c.Name == name {

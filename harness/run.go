@@ -92,6 +92,8 @@ type runner struct {
 	dropped0  int
 	// lastCheckpoint is when the recording so far was last written.
 	lastCheckpoint time.Time
+	pages          []pageFacts
+	probe          *recording.ProbeResult
 }
 
 func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recording.Recording) {
@@ -163,6 +165,9 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			}
 			return
 		}
+		if st.As == "logout" && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 {
+			r.runProbe(ctx, r.steps[len(r.steps)-2].jar)
+		}
 		r.checkpoint()
 	}
 	r.rec.Status = recording.StatusPassed
@@ -210,8 +215,9 @@ func (r *runner) finish(parent, ctx context.Context) {
 }
 
 func (r *runner) build() {
-	bl := &builder{c: r.col, red: r.red, steps: r.steps, nodeHeader: r.sc.Session.NodeHeader}
+	bl := &builder{c: r.col, red: r.red, steps: r.steps, pages: r.pages, nodeHeader: r.sc.Session.NodeHeader}
 	bl.build(r.rec)
+	r.rec.Probe = r.probe
 	r.rec.Error = r.red.Scrub(r.rec.Error)
 }
 
@@ -227,7 +233,7 @@ func (r *runner) checkpoint() {
 	r.lastCheckpoint = time.Now()
 	snap := *r.rec
 	snap.Status = recording.StatusRunning
-	bl := &builder{c: r.col, red: r.red, steps: r.steps, nodeHeader: r.sc.Session.NodeHeader}
+	bl := &builder{c: r.col, red: r.red, steps: r.steps, pages: r.pages, nodeHeader: r.sc.Session.NodeHeader}
 	bl.build(&snap)
 	snap.End = time.Now()
 	r.opts.Checkpoint(&snap)

@@ -39,6 +39,7 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 		<-done
 		if jerr == nil {
 			sr.jar, sr.jarOK, sr.jarAt = jar, true, time.Now()
+			r.collectPages(ctx, i, jar)
 		} else if err == nil && ctx.Err() == nil {
 			err = fmt.Errorf("reading the cookie jar: %w", jerr)
 		}

@@ -1,0 +1,187 @@
+package harness
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
+)
+
+// maxPageBytes bounds the HTML scanned per document: enough for any real
+// page, small enough that a hostile one cannot exhaust memory.
+const maxPageBytes = 4 << 20
+
+// pageFacts is what the harness learns from one HTML document, with raw
+// URLs (the builder scrubs them).
+type pageFacts struct {
+	request     string // request id of the document (the final hop)
+	step        int
+	url, title  string
+	links       []linkFact
+	forms       []formFact
+	metaRefresh string
+	valuesIn    []cdpCookie // cookies whose value occurs in the HTML
+	truncated   bool
+}
+
+type linkFact struct{ href, text, selector string }
+
+type formFact struct {
+	action, method, selector string
+	password                 bool
+}
+
+// collectPages reads the body of every HTML document that finished loading
+// since the last call and extracts its facts. It runs between steps, while
+// the page that loaded the documents is still open (the browser keeps
+// bodies only for a while).
+func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
+	for _, id := range r.col.newDocuments() {
+		var raw json.RawMessage
+		err := r.withTimeout(ctx, 5*time.Second, func(c context.Context) error {
+			return chromedp.FromContext(r.tab).Target.Call(c, "Network.getResponseBody", map[string]any{"requestId": id.id}, &raw)
+		})
+		if err != nil {
+			continue // evicted, or not a body the browser kept: no facts, nothing invented
+		}
+		var body struct {
+			Body          string `json:"body"`
+			Base64Encoded bool   `json:"base64Encoded"`
+		}
+		if json.Unmarshal(raw, &body) != nil {
+			continue
+		}
+		html := body.Body
+		if body.Base64Encoded {
+			b, err := base64.StdEncoding.DecodeString(html)
+			if err != nil {
+				continue
+			}
+			html = string(b)
+		}
+		var held []cdpCookie
+		for _, s := range r.steps {
+			held = append(held, s.jar...)
+		}
+		pf := scanPage(html, id.url, cookieValues(jar, held))
+		pf.request, pf.step = id.id, step
+		r.pages = append(r.pages, pf)
+	}
+}
+
+// cookieValues lists the cookies whose values are worth looking for in a
+// page: long enough not to match by chance.
+func cookieValues(jar []cdpCookie, seen []cdpCookie) []cdpCookie {
+	var out []cdpCookie
+	have := map[string]bool{}
+	for _, c := range append(append([]cdpCookie(nil), jar...), seen...) {
+		if len(c.Value) < minValueInPage || have[c.Name+"\x00"+c.Value] {
+			continue
+		}
+		have[c.Name+"\x00"+c.Value] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+const minValueInPage = 12
+
+// scanPage extracts links, forms, meta refresh and cookie values from an
+// HTML document served at pageURL.
+func scanPage(html, pageURL string, cookies []cdpCookie) pageFacts {
+	pf := pageFacts{url: pageURL}
+	if len(html) > maxPageBytes {
+		html, pf.truncated = html[:maxPageBytes], true
+	}
+	for _, c := range cookies {
+		if strings.Contains(html, c.Value) {
+			pf.valuesIn = append(pf.valuesIn, c)
+		}
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(html))
+	if err != nil {
+		return pf
+	}
+	base, _ := url.Parse(pageURL)
+	if b, ok := doc.Find("base[href]").First().Attr("href"); ok && base != nil {
+		if bu, err := base.Parse(b); err == nil {
+			base = bu
+		}
+	}
+	abs := func(ref string) string {
+		ref = strings.TrimSpace(ref)
+		if base == nil {
+			return ref
+		}
+		u, err := base.Parse(ref)
+		if err != nil {
+			return ref
+		}
+		return u.String()
+	}
+	pf.title = strings.TrimSpace(doc.Find("title").First().Text())
+	doc.Find("a[href], area[href]").Each(func(_ int, s *goquery.Selection) {
+		href, _ := s.Attr("href")
+		pf.links = append(pf.links, linkFact{href: abs(href), text: clipText(s.Text()), selector: selectorOf(s, goquery.NodeName(s), "href", href)})
+	})
+	doc.Find("form").Each(func(_ int, s *goquery.Selection) {
+		action, ok := s.Attr("action")
+		if !ok {
+			action = ""
+		}
+		method := strings.ToUpper(strings.TrimSpace(s.AttrOr("method", "GET")))
+		if method == "" {
+			method = "GET"
+		}
+		pf.forms = append(pf.forms, formFact{action: abs(action), method: method, selector: selectorOf(s, "form", "action", action),
+			password: s.Find(`input[type="password" i]`).Length() > 0})
+	})
+	doc.Find(`meta[http-equiv]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if !strings.EqualFold(s.AttrOr("http-equiv", ""), "refresh") {
+			return true
+		}
+		if t := refreshTarget(s.AttrOr("content", "")); t != "" {
+			pf.metaRefresh = abs(t)
+		}
+		return false
+	})
+	return pf
+}
+
+// refreshTarget reads the URL of a meta refresh content value such as
+// "0; url=http://example.test/".
+func refreshTarget(content string) string {
+	_, rest, ok := strings.Cut(content, ";")
+	if !ok {
+		return ""
+	}
+	rest = strings.TrimSpace(rest)
+	if len(rest) >= 4 && strings.EqualFold(rest[:3], "url") {
+		rest = strings.TrimSpace(rest[3:])
+		rest = strings.TrimSpace(strings.TrimPrefix(rest, "="))
+	}
+	return strings.Trim(rest, `'"`)
+}
+
+// selectorOf names an element with a CSS selector a person can paste into
+// DevTools: by id when it has one, else by the attribute that matters.
+func selectorOf(s *goquery.Selection, tag, attr, val string) string {
+	if id, ok := s.Attr("id"); ok && id != "" && !strings.ContainsAny(id, " \t\n\"'") {
+		return "#" + id
+	}
+	return tag + "[" + attr + "=" + strconv.Quote(val) + "]"
+}
+
+func clipText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
