@@ -30,7 +30,7 @@ type collector struct {
 	loading    map[string]evLoading
 	issues     []timed[evCookieIssue]
 	scripts    []timed[scriptWrite]
-	clockDelta float64 // wallTime - monotonic timestamp, from requestWillBeSent
+	clockDelta float64         // wallTime - monotonic timestamp, from requestWillBeSent
 	scanned    map[string]bool // documents whose body was read
 
 	wg sync.WaitGroup
