@@ -150,6 +150,9 @@ func resultLine(n, total int, res harness.Result) string {
 	if r.Error != "" {
 		line += "\n        " + r.Error
 	}
+	for _, w := range r.Warnings {
+		line += "\n        warning: " + w
+	}
 	return line
 }
 

@@ -170,3 +170,21 @@ func TestEffectiveKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzHandleEvent feeds arbitrary bytes as each recorded protocol event:
+// the recorder must never panic, whatever the browser sends.
+func FuzzHandleEvent(f *testing.F) {
+	f.Add(0, []byte(evSent))
+	f.Add(1, []byte(`{"requestId":"R1","associatedCookies":[{"blockedReasons":["SecureOnly"],"cookie":{"name":"a","value":"b","partitionKey":{"topLevelSite":"x"}}}]}`))
+	f.Add(2, []byte(evResp))
+	f.Add(3, []byte(`{"requestId":"R1","blockedCookies":[{"blockedReasons":[1,{}],"cookieLine":null}],"headers":{"set-cookie":["a=1","b=2"]}}`))
+	f.Add(6, []byte(`{"issue":{"code":"CookieIssue","details":{"cookieIssueDetails":{"cookie":[]}}}}`))
+	f.Add(7, []byte(`{"name":"b","payload":"{\"op\":\"cookieStore.set\",\"expires\":\"soon\"}"}`))
+	f.Fuzz(func(t *testing.T, m int, data []byte) {
+		c := newCollector("b")
+		method := recordedMethods[(m%len(recordedMethods)+len(recordedMethods))%len(recordedMethods)]
+		c.handle(mRequestWillBeSent, []byte(evSent), time.Unix(1, 0))
+		c.handle(method, data, time.Unix(2, 0))
+		buildFrom(c)
+	})
+}
