@@ -6,8 +6,13 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/chromedp/cdproto/audits"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -34,6 +39,10 @@ type collector struct {
 	scanned    map[string]bool // documents whose body was read
 
 	wg sync.WaitGroup
+	// activity counts, in the driver's reader loop, the events that can
+	// change cookies. It is current when a command's reply arrives, which
+	// the per-method queues above are not.
+	activity atomic.Int64
 }
 
 type timed[T any] struct {
@@ -109,6 +118,18 @@ func (c *collector) attach(ctx context.Context) error {
 	cc := chromedp.FromContext(ctx)
 	if cc == nil || cc.Target == nil {
 		return chromedp.ErrInvalidContext
+	}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev.(type) {
+		case *network.EventRequestWillBeSent, *network.EventRequestWillBeSentExtraInfo,
+			*network.EventResponseReceived, *network.EventResponseReceivedExtraInfo,
+			*network.EventLoadingFinished, *network.EventLoadingFailed,
+			*runtime.EventBindingCalled, *audits.EventIssueAdded, *page.EventFrameNavigated:
+			c.activity.Add(1)
+		}
+	})
+	if err != nil {
+		return err
 	}
 	for _, m := range recordedMethods {
 		ch, _ := cc.Target.Subscribe(m)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -94,6 +95,8 @@ type runner struct {
 	lastCheckpoint time.Time
 	pages          []pageFacts
 	probe          *recording.ProbeResult
+	// lastActivity is the activity counter when the jar was last read.
+	lastActivity int64
 }
 
 func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recording.Recording) {
@@ -336,10 +339,16 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// writeScreenshot writes a screenshot at name, a path relative to the run
+// folder (the scenario parser keeps it inside).
 func writeScreenshot(dir, name string, data []byte) (string, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "screenshots"), 0o755); err != nil {
+	rel := filepath.Clean(filepath.FromSlash(name))
+	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("screenshot path %q leaves the run folder", name)
+	}
+	full := filepath.Join(dir, rel)
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		return "", err
 	}
-	rel := filepath.Join("screenshots", filepath.Base(name))
-	return rel, os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	return filepath.ToSlash(rel), os.WriteFile(full, data, 0o644)
 }

@@ -174,17 +174,23 @@ func recordingNames(list []*scenarios.Scenario) []string {
 		if base == "" || base == "." {
 			base = sc.Name
 		}
-		slug := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(base), "-"), "-")
-		if slug == "" {
-			slug = "scenario"
+		s := slug(base)
+		if n := seen[s]; n > 0 {
+			s = fmt.Sprintf("%s-%d", s, n+1)
 		}
-		if n := seen[slug]; n > 0 {
-			slug = fmt.Sprintf("%s-%d", slug, n+1)
-		}
-		seen[slug]++
-		out[i] = filepath.Join("recordings", slug+".json")
+		seen[s]++
+		out[i] = filepath.Join("recordings", s+".json")
 	}
 	return out
+}
+
+// slug makes a file-name-safe form of a name.
+func slug(name string) string {
+	s := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	if s == "" {
+		return "scenario"
+	}
+	return s
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so that a
