@@ -3,9 +3,9 @@ package harness_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -374,17 +374,57 @@ func TestNoRawValuesInRunFolder(t *testing.T) {
 	}
 }
 
-// chromiumProcesses counts running Chromium processes.
-func chromiumProcesses(t *testing.T) int {
-	out, err := exec.Command("pgrep", "-c", "-f", "chrom(e|ium).*--remote-debugging").Output()
-	if err != nil && len(out) == 0 {
-		return 0
+// chromiumProcesses returns the Chromium processes that are this test
+// process's descendants or orphans (a browser whose parent died is
+// re-parented to init); browsers of other programs on the machine do not
+// count.
+func chromiumProcesses(t *testing.T) map[int]bool {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatalf("reading /proc: %v", err)
 	}
-	n := 0
-	for _, c := range strings.TrimSpace(string(out)) {
-		n = n*10 + int(c-'0')
+	parent := map[int]int{}
+	name := map[int]string{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		s := string(stat)
+		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || close < open {
+			continue
+		}
+		f := strings.Fields(s[close+1:])
+		if len(f) < 2 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		parent[pid], name[pid] = ppid, s[open+1:close]
 	}
-	return n
+	self, out := os.Getpid(), map[int]bool{}
+	for pid, comm := range name {
+		if !strings.Contains(comm, "chrom") {
+			continue
+		}
+		if parent[pid] == 1 {
+			out[pid] = true
+			continue
+		}
+		for p := parent[pid]; p > 1; p = parent[p] {
+			if p == self {
+				out[pid] = true
+				break
+			}
+		}
+	}
+	return out
 }
 
 // A scenario interrupted mid-step still writes its recording, marked
@@ -428,8 +468,10 @@ func TestInterruptLeavesRecordingAndNoBrowser(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "recordings", "hang.json")); err != nil {
 		t.Fatal(err)
 	}
-	if after := chromiumProcesses(t); after > before {
-		t.Fatalf("%d Chromium processes left behind", after-before)
+	for pid := range chromiumProcesses(t) {
+		if !before[pid] {
+			t.Errorf("Chromium process %d left behind", pid)
+		}
 	}
 }
 
