@@ -406,7 +406,10 @@ func chromiumProcesses(t *testing.T) map[int]bool {
 			continue
 		}
 		ppid, _ := strconv.Atoi(f[1])
-		parent[pid], name[pid] = ppid, s[open+1:close]
+		parent[pid] = ppid
+		if f[0] != "Z" { // a zombie has exited; only its parent's bookkeeping is left
+			name[pid] = s[open+1 : close]
+		}
 	}
 	self, out := os.Getpid(), map[int]bool{}
 	for pid, comm := range name {
