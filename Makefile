@@ -7,7 +7,7 @@ BIN      := bin/sessiontrace
 REPORT   ?= sessiontrace-report
 
 
-.PHONY: all build demo test lint vet unit wasm-core chromium bench fuzz clean
+.PHONY: all build demo test lint vet wasm-core chromium node-tools bench fuzz clean
 
 all: build
 
@@ -17,12 +17,19 @@ build:
 chromium:
 	@scripts/ensure-chromium.sh >/dev/null
 
+# node-tools: the JSON Schema validators the tests use for SARIF (and HAR),
+# from the npm registry, pinned by tools/validate/package-lock.json.
+node-tools: tools/validate/node_modules/.package-lock.json
+tools/validate/node_modules/.package-lock.json: tools/validate/package.json tools/validate/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js 18 or later (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd tools/validate && npm ci --no-audit --no-fund --loglevel=error
+
 ## demo: run the bundled lab suite in Chromium and show the report
 demo: chromium build
 	$(BIN) run --lab -o $(REPORT) scenarios/lab
 
 ## test: the whole test suite (Go tests incl. real-Chromium end-to-end, vet, lint, wasm build)
-test: chromium lint wasm-core
+test: chromium node-tools lint wasm-core
 	$(GO) test -count=1 ./...
 
 vet:
@@ -35,11 +42,13 @@ lint: vet
 
 ## wasm-core: the pure core must build for the inspector (GOOS=js GOARCH=wasm)
 wasm-core:
-	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/...
+	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/... ./analysis/... ./internal/synth/...
 
 ## bench: benchmarks; results and how to read them in docs/benchmarks.md
 bench: chromium
-	$(GO) test -run '^$$' -bench . -benchtime 20x -count 1 ./harness/ | tee bench.out
+	@command -v jq >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq jq >/dev/null; } || { echo "jq is missing (the audit benchmark's baseline): apt-get install jq"; exit 1; }
+	$(GO) test -run '^$$' -bench RecordingOverhead -benchtime 30x -count 1 ./harness/ | tee bench.out
+	$(GO) test -run '^$$' -bench AuditVsJQ -benchtime 10x -count 1 ./cli/ | tee -a bench.out
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -12,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -37,6 +39,8 @@ func runCmd(e *env, args []string) int {
 	labIdle := fs.Duration("lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
 	labMaxAge := fs.Duration("lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
 	labLatency := fs.Duration("lab-latency", 0, "with --lab: latency added to every lab response")
+	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
+	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
 	quiet := fs.BoolP("quiet", "q", false, "print only the summary")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
@@ -54,6 +58,13 @@ func runCmd(e *env, args []string) int {
 	if len(list) == 0 {
 		fmt.Fprintf(e.stderr, "sessiontrace run: no scenario files (*.yaml, *.yml) in %v\n", paths)
 		return ExitUsage
+	}
+	var threshold analysis.Severity
+	if *failOn != "" {
+		if threshold, err = analysis.ParseSeverity(*failOn); err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run: --fail-on:", err)
+			return ExitUsage
+		}
 	}
 	rules, err := hostRules(*hostMap)
 	if err != nil {
@@ -121,18 +132,57 @@ func runCmd(e *env, args []string) int {
 			code = ExitFailed
 		}
 	}
+	// The findings: printed, written beside the index for tools and the
+	// inspector, and as JUnit when asked.
+	recs := make([]loaded, len(results))
+	for i, r := range results {
+		recs[i] = loaded{rec: r.Recording, path: filepath.Join(*out, r.Path)}
+	}
+	rep := analysis.AnalyzeAll(recordingsOf(recs))
+	if !*quiet {
+		fmt.Fprintln(e.stdout)
+		writeText(e.stdout, recs, rep, colorFor(e, e.stdout), threshold)
+	}
+	if err := writeReportFile(filepath.Join(*out, "findings.json"), func(w io.Writer) error { return writeJSON(w, rep) }); err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+		code = ExitFailed
+	}
+	if *junit != "" {
+		if err := writeReportFile(*junit, func(w io.Writer) error { return writeJUnit(w, recs, rep, threshold) }); err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+			code = ExitFailed
+		}
+	}
 	t := ix.Totals
 	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed, %d failed, %d errored, %d interrupted (%s)\n",
 		len(ix.Scenarios), t.Passed, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "recordings: %s\n", filepath.Join(*out, "recordings"))
 	fmt.Fprintf(e.stdout, "index:      %s\n", filepath.Join(*out, "index.json"))
+	fmt.Fprintf(e.stdout, "findings:   %s\n", filepath.Join(*out, "findings.json"))
 	switch {
 	case ctx.Err() != nil:
 		return ExitInterrupted
 	case t.Failed+t.Errored+t.Interrupted > 0:
 		return ExitFailed
+	case threshold != "" && rep.CountAtLeast(threshold) > 0:
+		if *quiet {
+			fmt.Fprintf(e.stdout, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
+		}
+		return ExitFailed
 	}
 	return code
+}
+
+func writeReportFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func resultLine(n, total int, res harness.Result) string {

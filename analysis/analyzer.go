@@ -1,0 +1,446 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// ckey is a cookie identity without the partition (events do not carry
+// one; the jar's partition is kept on the track).
+type ckey struct{ name, domain, path string }
+
+func (k ckey) String() string { return k.name + " (" + k.domain + k.path + ")" }
+
+// event is a cookie event with its identity resolved.
+type event struct {
+	recording.CookieEvent
+	key ckey
+}
+
+// analyzer holds the indexes of one recording and what was computed.
+type analyzer struct {
+	r        *recording.Recording
+	scenario string
+	reveal   bool
+
+	steps     []*recording.Step // in index order
+	stepByIdx map[int]*recording.Step
+	lastStep  int // the index of the last step that ran
+
+	reqs    []*recording.Request // in recording order
+	reqByID map[string]*recording.Request
+	reqPos  map[string]int
+
+	events []event
+	known  map[string][]ckey // identities seen, by name
+
+	names   map[string]string // session cookie name -> detection reason
+	tracks  []*track
+	byKey   map[ckey]*track
+	gapMed  time.Duration // median gap between consecutive requests
+	gapMax  time.Duration // longest such gap
+	hasAuth bool          // the scenario has a login or privilege step
+
+	findings *collector
+}
+
+func newAnalyzer(r *recording.Recording) *analyzer {
+	a := &analyzer{
+		r:         r,
+		scenario:  r.Scenario.Name,
+		reveal:    r.Options.RevealValues,
+		stepByIdx: map[int]*recording.Step{},
+		reqByID:   map[string]*recording.Request{},
+		reqPos:    map[string]int{},
+		known:     map[string][]ckey{},
+		names:     map[string]string{},
+		byKey:     map[ckey]*track{},
+		lastStep:  0,
+	}
+	a.findings = newCollector(a.scenario, r.Scenario.File)
+	for i := range r.Steps {
+		st := &r.Steps[i]
+		a.steps = append(a.steps, st)
+		if _, dup := a.stepByIdx[st.Index]; !dup {
+			a.stepByIdx[st.Index] = st
+		}
+		if st.Status != recording.StatusSkipped && st.Index > a.lastStep {
+			a.lastStep = st.Index
+		}
+		if st.As == "login" || st.As == "privilege" {
+			a.hasAuth = true
+		}
+	}
+	sort.SliceStable(a.steps, func(i, j int) bool { return a.steps[i].Index < a.steps[j].Index })
+	for i := range r.Requests {
+		q := &r.Requests[i]
+		a.reqs = append(a.reqs, q)
+		if _, dup := a.reqByID[q.ID]; !dup && q.ID != "" {
+			a.reqByID[q.ID] = q
+			a.reqPos[q.ID] = i
+		}
+	}
+	a.computeGaps()
+	a.collectIdentities()
+	a.buildEvents()
+	return a
+}
+
+// run computes everything: detection, lifecycles and resets, findings.
+func (a *analyzer) run() {
+	a.detect()
+	a.makeTracks()
+	a.walk()
+	a.cookieRules()
+	a.sessionIDRules()
+	a.journeyRules()
+}
+
+func (a *analyzer) step(i int) *recording.Step { return a.stepByIdx[i] }
+
+func (a *analyzer) req(id string) *recording.Request {
+	if id == "" {
+		return nil
+	}
+	return a.reqByID[id]
+}
+
+// expectsRotation reports whether step i is a privilege boundary where the
+// session ID must be replaced (as: login or as: privilege).
+func (a *analyzer) expectsRotation(i int) bool {
+	st := a.step(i)
+	return st != nil && (st.As == "login" || st.As == "privilege")
+}
+
+func (a *analyzer) isLogout(i int) bool {
+	st := a.step(i)
+	return st != nil && st.As == "logout"
+}
+
+func (a *analyzer) isSession(name string) bool { _, ok := a.names[name]; return ok }
+
+func reqEnd(q *recording.Request) time.Time {
+	if !q.End.IsZero() {
+		return q.End
+	}
+	return q.Start
+}
+
+// computeGaps measures the idle gaps between consecutive requests.
+func (a *analyzer) computeGaps() {
+	var rs []*recording.Request
+	for _, q := range a.reqs {
+		if !q.Start.IsZero() {
+			rs = append(rs, q)
+		}
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Start.Before(rs[j].Start) })
+	var gaps []time.Duration
+	var last time.Time
+	for i, q := range rs {
+		if i > 0 {
+			g := q.Start.Sub(last)
+			if g < 0 {
+				g = 0
+			}
+			gaps = append(gaps, g)
+		}
+		if e := reqEnd(q); e.After(last) {
+			last = e
+		}
+	}
+	if len(gaps) == 0 {
+		return
+	}
+	sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
+	a.gapMed = gaps[len(gaps)/2]
+	a.gapMax = gaps[len(gaps)-1]
+}
+
+func (a *analyzer) addKnown(k ckey) {
+	if k.name == "" && k.domain == "" {
+		return
+	}
+	for _, o := range a.known[k.name] {
+		if o == k {
+			return
+		}
+	}
+	a.known[k.name] = append(a.known[k.name], k)
+}
+
+// collectIdentities notes every cookie identity the recording names
+// fully: jar entries, events with domain and path, Set-Cookie lines.
+func (a *analyzer) collectIdentities() {
+	for _, st := range a.steps {
+		for _, c := range st.Jar {
+			a.addKnown(ckey{c.Name, c.Domain, c.Path})
+		}
+	}
+	for _, e := range a.r.Events {
+		if e.Domain != "" && e.Path != "" {
+			a.addKnown(ckey{e.Name, e.Domain, e.Path})
+		}
+	}
+	for _, q := range a.reqs {
+		for i := range q.SetCookies {
+			if !q.SetCookies[i].Rejected {
+				a.addKnown(setCookieKey(q.URL, &q.SetCookies[i]))
+			}
+		}
+	}
+}
+
+// keyFor resolves the identity of a cookie named by an event or a request
+// that may leave out the domain or the path.
+func (a *analyzer) keyFor(name, domain, path, u string) ckey {
+	if domain != "" && path != "" {
+		return ckey{name, domain, path}
+	}
+	var cands []ckey
+	for _, k := range a.known[name] {
+		if (domain == "" || k.domain == domain) && (path == "" || k.path == path) {
+			cands = append(cands, k)
+		}
+	}
+	if len(cands) == 1 {
+		return cands[0]
+	}
+	host := hostOf(u)
+	for _, k := range cands {
+		if domainMatches(k.domain, host) {
+			return k
+		}
+	}
+	if len(cands) > 0 {
+		return cands[0]
+	}
+	if domain == "" {
+		domain = host
+	}
+	if path == "" {
+		path = "/"
+	}
+	return ckey{name, domain, path}
+}
+
+// buildEvents resolves the identities of the recording's events, or, for
+// a recording without events (e.g. made from a HAR), derives them from
+// the requests.
+func (a *analyzer) buildEvents() {
+	if len(a.r.Events) > 0 {
+		for _, e := range a.r.Events {
+			ev := event{CookieEvent: e}
+			u := e.URL
+			if q := a.req(e.Request); q != nil && u == "" {
+				u = q.URL
+			}
+			ev.key = a.keyFor(e.Name, e.Domain, e.Path, u)
+			a.events = append(a.events, ev)
+		}
+		return
+	}
+	for _, q := range a.reqs {
+		for _, c := range q.CookiesSent {
+			v := c.Value
+			a.events = append(a.events, event{
+				CookieEvent: recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventSent,
+					Source: recording.SourceHTTP, Name: c.Name, Domain: c.Domain, Path: c.Path, Value: &v,
+					Request: q.ID, URL: q.URL},
+				key: a.keyFor(c.Name, c.Domain, c.Path, q.URL)})
+		}
+		for _, c := range q.CookiesWithheld {
+			v := c.Value
+			a.events = append(a.events, event{
+				CookieEvent: recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventWithheld,
+					Source: recording.SourceHTTP, Name: c.Name, Domain: c.Domain, Path: c.Path, Value: &v,
+					Request: q.ID, URL: q.URL, Reasons: c.Reasons},
+				key: a.keyFor(c.Name, c.Domain, c.Path, q.URL)})
+		}
+		for i := range q.SetCookies {
+			sc := &q.SetCookies[i]
+			kind := recording.EventSet
+			switch {
+			case sc.Rejected:
+				kind = recording.EventRejected
+			case sc.Deletion:
+				kind = recording.EventDeleted
+			}
+			k := setCookieKey(q.URL, sc)
+			v := sc.Value
+			a.events = append(a.events, event{
+				CookieEvent: recording.CookieEvent{Time: reqEnd(q), Step: q.Step, Kind: kind,
+					Source: recording.SourceHTTP, Name: sc.Name, Domain: k.domain, Path: k.path, Value: &v,
+					Request: q.ID, URL: q.URL, Reasons: sc.Reasons},
+				key: k})
+		}
+	}
+}
+
+// sentOn reports whether a cookie called name was attached to request q,
+// and whether the request's cookies are known at all.
+func sentOn(q *recording.Request, name string) (sent, known bool) {
+	for _, c := range q.CookiesSent {
+		if c.Name == name {
+			return true, true
+		}
+	}
+	return false, q.RequestExtraInfo || len(q.CookiesSent) > 0 || len(q.CookiesWithheld) > 0
+}
+
+func withheldOn(q *recording.Request, name string) bool {
+	for _, c := range q.CookiesWithheld {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// newSessionOn returns the Set-Cookie lines of q's response that start a
+// new value for the cookie called name (not a deletion, not old).
+func newSessionOn(q *recording.Request, name string, old recording.Value) []*recording.SetCookie {
+	var out []*recording.SetCookie
+	for i := range q.SetCookies {
+		sc := &q.SetCookies[i]
+		if sc.Name == name && !sc.Deletion && sc.Value.Len > 0 && !sc.Value.Same(old) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// responseSetsName reports whether q's response has a Set-Cookie for name.
+func responseSetsName(q *recording.Request, name string) bool {
+	for _, sc := range q.SetCookies {
+		if sc.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// loggedOutResponse reports whether q's response looks like "please log
+// in": 401 or 440, or a redirect to a login page.
+func loggedOutResponse(q *recording.Request) bool {
+	if q.Status == 401 || q.Status == 440 {
+		return true
+	}
+	if q.Status >= 300 && q.Status < 400 && q.Location != "" {
+		l := strings.ToLower(q.Location)
+		for _, w := range []string{"login", "signin", "sign-in", "sign_in", "logon"} {
+			if strings.Contains(l, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rootOf follows a redirect chain back to its first hop.
+func (a *analyzer) rootOf(q *recording.Request) *recording.Request {
+	seen := map[string]bool{}
+	for q != nil && q.RedirectedFrom != "" && !seen[q.ID] {
+		seen[q.ID] = true
+		p := a.req(q.RedirectedFrom)
+		if p == nil {
+			break
+		}
+		q = p
+	}
+	return q
+}
+
+// prevPageURL is the page URL after the last step that ran before step i.
+func (a *analyzer) prevPageURL(i int) string {
+	u := ""
+	for _, st := range a.steps {
+		if st.Index >= i {
+			break
+		}
+		if st.Status != recording.StatusSkipped && st.URL != "" {
+			u = st.URL
+		}
+	}
+	return u
+}
+
+// howReached names the link, form, redirect or step that led to request q:
+// "link #plain-link on https://...", "redirect from https://...",
+// "click #plain-link on https://...", or "" when unknown.
+func (a *analyzer) howReached(q *recording.Request) string {
+	seen := map[string]bool{}
+	for hop := q; hop != nil && hop.RedirectedFrom != "" && !seen[hop.ID]; {
+		seen[hop.ID] = true
+		prev := a.req(hop.RedirectedFrom)
+		if prev == nil {
+			break
+		}
+		if schemeOf(prev.URL) != schemeOf(hop.URL) {
+			return "redirect from " + prev.URL
+		}
+		hop = prev
+	}
+	root := a.rootOf(q)
+	if root == nil {
+		return ""
+	}
+	if via := a.pageLinkTo(root); via != "" {
+		return via
+	}
+	st := a.step(root.Step)
+	if st != nil {
+		switch st.Kind {
+		case "click", "submit", "press":
+			if prev := a.prevPageURL(root.Step); prev != "" {
+				return stepAction(st) + " on " + prev
+			}
+			return stepAction(st)
+		case "goto":
+			return "the scenario's " + stepAction(st)
+		}
+	}
+	return ""
+}
+
+// pageLinkTo finds, on the last page before request root, the link, form
+// or meta refresh whose target is root's URL.
+func (a *analyzer) pageLinkTo(root *recording.Request) string {
+	rootPos, okPos := a.reqPos[root.ID]
+	for i := len(a.r.Pages) - 1; i >= 0; i-- {
+		p := &a.r.Pages[i]
+		if p.Step > root.Step {
+			continue
+		}
+		if pos, ok := a.reqPos[p.Request]; ok && okPos && pos >= rootPos {
+			continue
+		}
+		for _, l := range p.Links {
+			if sameDocURL(resolveURL(p.URL, l.Href), root.URL) {
+				return "link " + orText(l.Selector, l.Text, l.Href) + " on " + p.URL
+			}
+		}
+		for _, f := range p.Forms {
+			if sameDocURL(resolveURL(p.URL, f.Action), root.URL) {
+				return "form " + orText(f.Selector, "", f.Action) + " on " + p.URL
+			}
+		}
+		if p.MetaRefresh != "" && sameDocURL(resolveURL(p.URL, p.MetaRefresh), root.URL) {
+			return "meta refresh on " + p.URL
+		}
+	}
+	return ""
+}
+
+func orText(sel, text, fallback string) string {
+	switch {
+	case sel != "":
+		return sel
+	case text != "":
+		return "\"" + text + "\""
+	}
+	return fallback
+}

@@ -1,0 +1,243 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+const (
+	maxCookieSize = 4096
+	maxLifetime   = 400 * 24 * time.Hour
+)
+
+// cookieRules runs the COOKIE-* rules over every Set-Cookie line of every
+// response.
+func (a *analyzer) cookieRules() {
+	for _, q := range a.reqs {
+		seen := map[string]int{}
+		for i := range q.SetCookies {
+			sc := &q.SetCookies[i]
+			seen[sc.Name]++
+			a.checkSetCookie(q, sc)
+		}
+		for i := range q.SetCookies {
+			sc := &q.SetCookies[i]
+			if n := seen[sc.Name]; n > 1 {
+				seen[sc.Name] = 0 // report once per response
+				k := setCookieKey(q.URL, sc)
+				a.cookieFinding(RuleCookieDuplicateSet, Low, Low, q, sc, k,
+					fmt.Sprintf("%s is set %d times in one response; only one value can win, and which depends on the order of the headers.", sc.Name, n),
+					fmt.Sprintf("%d Set-Cookie lines named %s on %s %s", n, sc.Name, q.Method, q.URL))
+			}
+		}
+	}
+}
+
+// cookieFinding adds a COOKIE-* finding with the session or the other
+// severity.
+func (a *analyzer) cookieFinding(rule string, sessSev, otherSev Severity, q *recording.Request, sc *recording.SetCookie, k ckey, msg, evidence string) {
+	sev := otherSev
+	if a.isSession(sc.Name) {
+		sev = sessSev
+	}
+	a.findings.add(Finding{Rule: rule, Severity: sev, Step: q.Step, Cookie: sc.Name, Domain: k.domain, Path: k.path,
+		URL: q.URL, Request: q.ID, Message: msg, Evidence: evidence}, "")
+}
+
+func setCookieText(sc *recording.SetCookie) string {
+	s := "Set-Cookie: " + sc.Name + "=…"
+	if sc.Attributes != "" {
+		s += "; " + sc.Attributes
+	}
+	return s
+}
+
+func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
+
+func (a *analyzer) checkSetCookie(q *recording.Request, sc *recording.SetCookie) {
+	k := setCookieKey(q.URL, sc)
+	host := hostOf(q.URL)
+	loop := isLoopback(host)
+	secureOrigin := secureContext(q.URL)
+	session := a.isSession(sc.Name)
+	kind, Kind := "cookie", "The cookie"
+	if session {
+		kind, Kind = "session cookie", "The session cookie"
+	}
+	line := setCookieText(sc)
+	where := " (" + q.Method + " " + q.URL + ")"
+	fired := map[string]bool{}
+	fire := func(rule string, sessSev, otherSev Severity, msg, ev string) {
+		if fired[rule] {
+			return
+		}
+		fired[rule] = true
+		a.cookieFinding(rule, sessSev, otherSev, q, sc, k, msg, ev)
+	}
+
+	// What the browser refused.
+	if sc.Rejected {
+		var uncovered []string
+		for _, r := range sc.Reasons {
+			switch r {
+			case "SameSiteNoneInsecure":
+				fire(RuleCookieSameSiteNoneInsec, Medium, Low,
+					fmt.Sprintf("The browser refused %s %s: SameSite=None requires Secure.", kind, sc.Name), line+where)
+			case "InvalidPrefix":
+				fire(RuleCookiePrefixViolation, Medium, Low,
+					fmt.Sprintf("The browser refused %s %s: it breaks the rules of its name prefix.", kind, sc.Name), line+where)
+			case "NameValuePairExceedsMaxSize":
+				fire(RuleCookieSizeExceeded, Medium, Low,
+					fmt.Sprintf("The browser refused %s %s: name and value are %d bytes, more than %d.", kind, sc.Name, sc.Size, maxCookieSize), line+where)
+			case "OverwriteSecure":
+				fire(RuleCookieOverwriteSecure, Medium, Low,
+					fmt.Sprintf("A response over %s tried to set %s %s without Secure while the browser held a Secure %s: the browser refused it (OverwriteSecure).",
+						schemeOf(q.URL), kind, sc.Name, sc.Name), line+where)
+			default:
+				uncovered = append(uncovered, r)
+			}
+		}
+		if len(uncovered) > 0 || len(sc.Reasons) == 0 {
+			why := "no reason given"
+			if len(uncovered) > 0 {
+				why = reasonsText(uncovered)
+			}
+			fire(RuleCookieRejected, Medium, Low,
+				fmt.Sprintf("The browser refused %s %s (%s): it was never stored.", kind, sc.Name, why), line+where)
+		}
+	}
+	if sc.Deletion {
+		return
+	}
+
+	// Attribute checks of lines that were meant to store a cookie.
+	ss, hasSS := attrValue(sc.Attributes, "samesite")
+	if !hasSS && sc.SameSite != "" {
+		ss, hasSS = sc.SameSite, true
+	}
+	ssNone := strings.EqualFold(ss, "none")
+	if hasSS && ssNone && !sc.Secure {
+		fire(RuleCookieSameSiteNoneInsec, Medium, Low,
+			fmt.Sprintf("%s sets SameSite=None without Secure: Chromium refuses such cookies.", sc.Name), line+where)
+	}
+	if sc.Size > maxCookieSize {
+		fire(RuleCookieSizeExceeded, Medium, Low,
+			fmt.Sprintf("%s is %d bytes (name and value), more than the %d browsers accept.", sc.Name, sc.Size, maxCookieSize), line+where)
+	}
+	if msg := prefixViolation(sc, secureOrigin); msg != "" {
+		fire(RuleCookiePrefixViolation, Medium, Low, msg, line+where)
+	}
+	if sc.Rejected {
+		return // never stored: its other attributes do not matter
+	}
+	if life, ok := lifetime(sc, reqEnd(q)); ok {
+		if life > maxLifetime {
+			fire(RuleCookieExpiryCapped, Low, Low,
+				fmt.Sprintf("%s asks for a lifetime of %s; browsers cap cookies at 400 days, so it will expire earlier than intended.", sc.Name, fmtDuration(life)), line+where)
+		}
+		if session {
+			sev := Severity("")
+			switch {
+			case life > 7*24*time.Hour:
+				sev = High
+			case life > 24*time.Hour:
+				sev = Medium
+			case life > time.Hour:
+				sev = Low
+			}
+			if sev != "" {
+				fire(RuleCookieSessionPersistent, sev, sev,
+					fmt.Sprintf("The session cookie %s is persistent (it lives %s): it survives browser restarts and stays on disk.", sc.Name, fmtDuration(life)), line+where)
+			}
+		}
+	}
+	if hasSS && !ssNone && !strings.EqualFold(ss, "lax") && !strings.EqualFold(ss, "strict") {
+		fire(RuleCookieSameSiteInvalid, Low, Low,
+			fmt.Sprintf("%s has SameSite=%q, which is not Strict, Lax or None: browsers ignore it and apply their default (Lax in Chromium).", sc.Name, ss), line+where)
+	}
+	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
+		if host != d && strings.HasSuffix(host, "."+d) {
+			fire(RuleCookieDomainLoose, Medium, Low,
+				fmt.Sprintf("%s is set with Domain=%s from %s: every subdomain of %s receives it and can overwrite it.", sc.Name, d, host, d), line+where)
+		} else if host == d {
+			fire(RuleCookieDomainLoose, Low, Info,
+				fmt.Sprintf("%s is set with Domain=%s: that also sends it to every subdomain of %s; without Domain it would be host-only.", sc.Name, d, d), line+where)
+		}
+	}
+	if hasSS && ssNone {
+		fire(RuleCookieSameSiteNone, Medium, Info,
+			fmt.Sprintf("%s %s has SameSite=None: the browser attaches it to every cross-site request, forged ones included.", Kind, sc.Name), line+where)
+	}
+	if !sc.Secure && secureOrigin {
+		msg := fmt.Sprintf("%s %s was set over https without Secure: the browser will also send it over plain http, where anyone on the network can read it.", Kind, sc.Name)
+		if loop && schemeOf(q.URL) != "https" {
+			msg = fmt.Sprintf("%s %s was set on %s without Secure. localhost and 127.0.0.1 are secure origins for Chromium, so a Secure cookie would have worked here; on a real host name this cookie would travel over plain http.",
+				Kind, sc.Name, host)
+		}
+		fire(RuleCookieSecureMissing, High, Low, msg, line+where)
+	}
+	if !sc.HTTPOnly {
+		msg := fmt.Sprintf("%s %s has no HttpOnly: any script in the page, including injected XSS, can read it with document.cookie.", Kind, sc.Name)
+		fire(RuleCookieHTTPOnlyMissing, Medium, Info, msg, line+where)
+	}
+	if !hasSS {
+		fire(RuleCookieSameSiteMissing, Low, Info,
+			fmt.Sprintf("%s %s sets no SameSite: Chromium treats it as Lax, other browsers may send it on cross-site requests.", Kind, sc.Name), line+where)
+	}
+	if session && !hasPrefixFold(sc.Name, "__Host-") {
+		fit := "it already has Secure, Path=/ and no Domain, so only the name has to change"
+		if !sc.Secure || sc.Domain != "" || sc.Path != "/" {
+			fit = "it would also need Secure, Path=/ and no Domain"
+		}
+		fire(RuleCookieHostPrefixAbsent, Info, Info,
+			fmt.Sprintf("The session cookie %s has no __Host- prefix (%s): with it the browser guarantees a Secure, host-only cookie that subdomains cannot overwrite.", sc.Name, fit), line+where)
+	}
+}
+
+// prefixViolation says how a line breaks its __Secure- or __Host- prefix,
+// or "".
+func prefixViolation(sc *recording.SetCookie, secureOrigin bool) string {
+	switch {
+	case hasPrefixFold(sc.Name, "__Host-"):
+		var bad []string
+		if !sc.Secure {
+			bad = append(bad, "no Secure")
+		}
+		if sc.Domain != "" {
+			bad = append(bad, "a Domain attribute")
+		}
+		if sc.Path != "/" {
+			bad = append(bad, "Path is not /")
+		}
+		if !secureOrigin {
+			bad = append(bad, "set from an insecure origin")
+		}
+		if len(bad) > 0 {
+			return fmt.Sprintf("%s breaks the __Host- prefix rules (%s): browsers refuse it.", sc.Name, strings.Join(bad, ", "))
+		}
+	case hasPrefixFold(sc.Name, "__Secure-"):
+		var bad []string
+		if !sc.Secure {
+			bad = append(bad, "no Secure")
+		}
+		if !secureOrigin {
+			bad = append(bad, "set from an insecure origin")
+		}
+		if len(bad) > 0 {
+			return fmt.Sprintf("%s breaks the __Secure- prefix rules (%s): browsers refuse it.", sc.Name, strings.Join(bad, ", "))
+		}
+	}
+	return ""
+}
+
+// lifetime is how long the cookie set by sc lives from now; false for a
+// session cookie, or when Expires cannot be compared with an unknown time.
+func lifetime(sc *recording.SetCookie, now time.Time) (time.Duration, bool) {
+	if sc.MaxAge == nil && (sc.Expires == nil || now.IsZero()) {
+		return 0, false
+	}
+	return sc.Lifetime(now)
+}

@@ -1,0 +1,210 @@
+package analysis
+
+import (
+	"sort"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// A Finding is one result of a rule of [Rules] for one scenario.
+type Finding struct {
+	// Rule is the rule's id, e.g. COOKIE-SECURE-MISSING.
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Scenario string   `json:"scenario"`
+	// Step is the index of the step where the finding was first seen.
+	Step int `json:"step"`
+	// Cookie names the cookie the finding is about, if any.
+	Cookie string `json:"cookie,omitempty"`
+	// Domain and Path complete the cookie's identity.
+	Domain string `json:"domain,omitempty"`
+	Path   string `json:"path,omitempty"`
+	// URL is where it was seen: the request or page URL.
+	URL string `json:"url,omitempty"`
+	// Request is the id of the request involved, if any.
+	Request     string `json:"request,omitempty"`
+	Message     string `json:"message"`
+	Evidence    string `json:"evidence,omitempty"`
+	Remediation string `json:"remediation,omitempty"`
+	// Count is how many occurrences this finding stands for (1 or more):
+	// findings are de-duplicated per rule, scenario and cookie identity.
+	Count int `json:"count,omitempty"`
+	// File is the recording's scenario file, when known.
+	File string `json:"file,omitempty"`
+}
+
+// A SessionReport is the lifecycle of one session cookie identity in one
+// recording.
+type SessionReport struct {
+	Scenario  string `json:"scenario"`
+	Cookie    string `json:"cookie"`
+	Domain    string `json:"domain,omitempty"`
+	Path      string `json:"path,omitempty"`
+	Partition string `json:"partition,omitempty"`
+	// Detection says why the cookie is taken for a session ID.
+	Detection string  `json:"detection"`
+	IDs       []ID    `json:"ids"`
+	Resets    []Reset `json:"resets"`
+}
+
+// Ways an ID ends ([ID.Ended]).
+const (
+	EndRotated      = "rotated"        // replaced at a login or privilege step, as expected
+	EndLogout       = "logout"         // ended at (or after) a logout step
+	EndDeleted      = "deleted"        // deleted by a Set-Cookie or a script
+	EndExpired      = "expired"        // its expiry passed in the browser
+	EndReplaced     = "replaced"       // replaced by a new ID outside a login step
+	EndCleared      = "cleared"        // left the jar otherwise (clearCookies, unexplained)
+	EndRestart      = "restart"        // dropped by a browser restart
+	EndEndOfJourney = "end-of-journey" // still held when the recording ends
+)
+
+// An ID is one value a session cookie held.
+type ID struct {
+	// Fingerprint is the value's fingerprint (see recording.Value).
+	Fingerprint string  `json:"fingerprint"`
+	Len         int     `json:"len"`
+	Bits        float64 `json:"bits"`
+	FirstStep   int     `json:"firstStep"`
+	LastStep    int     `json:"lastStep"`
+	// Ended is how it ended: rotated, logout, deleted, expired, replaced,
+	// cleared, restart or end-of-journey.
+	Ended string `json:"ended"`
+	// EndedRequest is the request whose response ended it, if any.
+	EndedRequest string `json:"endedRequest,omitempty"`
+	// IssuedRequest is the request whose response set it; empty when it
+	// was set by script, by the scenario or is known only from the jar.
+	IssuedRequest string `json:"issuedRequest,omitempty"`
+	// IssuedBy is http, script, harness or jar.
+	IssuedBy string `json:"issuedBy,omitempty"`
+	// Node is the serving node that issued it, when the response named one.
+	Node string `json:"node,omitempty"`
+	// Sent lists the requests that carried it.
+	Sent []string `json:"sent"`
+	// Withheld lists the requests it was not attached to, with the reasons.
+	Withheld []WithheldRef `json:"withheld"`
+}
+
+// A WithheldRef is a request a cookie was withheld from.
+type WithheldRef struct {
+	Request string   `json:"request"`
+	Reasons []string `json:"reasons"`
+}
+
+// A Reset is an ID that ended or was replaced where the journey did not
+// expect it.
+type Reset struct {
+	Step    int    `json:"step"`
+	Request string `json:"request,omitempty"`
+	// Cause is one of the ids of [Causes].
+	Cause string `json:"cause"`
+	// Detail is a one-sentence explanation of this reset.
+	Detail string `json:"detail"`
+	// Fingerprint is the ID that was lost.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	URL         string `json:"url,omitempty"`
+	// Evidence holds the facts the cause rests on: reasons, nodes, idle
+	// time, the link that led to the request, ...
+	Evidence map[string]string `json:"evidence,omitempty"`
+}
+
+// A Report is the analysis of one or more recordings.
+type Report struct {
+	Findings []Finding       `json:"findings"`
+	Sessions []SessionReport `json:"sessions"`
+}
+
+// Analyze analyses one recording. A nil recording gives an empty report.
+func Analyze(r *recording.Recording) *Report {
+	rep := &Report{Findings: []Finding{}, Sessions: []SessionReport{}}
+	if r == nil {
+		return rep
+	}
+	a := newAnalyzer(r)
+	a.run()
+	rep.Findings = a.findings.list()
+	rep.Sessions = a.sessionReports()
+	sortFindings(rep.Findings)
+	return rep
+}
+
+// AnalyzeAll analyses the recordings of a run. Findings are sorted worst
+// first, then by scenario and step. Checks that need several recordings
+// (the same ID issued to two separate browser sessions, shared prefixes or
+// counters across the IDs of a run) run across recordings that share a
+// fingerprint key.
+func AnalyzeAll(rs []*recording.Recording) *Report {
+	rep := &Report{Findings: []Finding{}, Sessions: []SessionReport{}}
+	var all []*analyzer
+	for _, r := range rs {
+		if r == nil {
+			continue
+		}
+		a := newAnalyzer(r)
+		a.run()
+		all = append(all, a)
+		rep.Findings = append(rep.Findings, a.findings.list()...)
+		rep.Sessions = append(rep.Sessions, a.sessionReports()...)
+	}
+	rep.Findings = append(rep.Findings, crossRecordingFindings(all, rep.Findings)...)
+	sortFindings(rep.Findings)
+	return rep
+}
+
+// Worst returns the worst severity of the findings, or "" when there are
+// none.
+func (r *Report) Worst() Severity {
+	var w Severity
+	if r == nil {
+		return w
+	}
+	for _, f := range r.Findings {
+		w = worse(w, f.Severity)
+	}
+	return w
+}
+
+// CountAtLeast counts the findings of severity s or worse.
+func (r *Report) CountAtLeast(s Severity) int {
+	n := 0
+	if r == nil {
+		return 0
+	}
+	for _, f := range r.Findings {
+		if f.Severity.AtLeast(s) {
+			n++
+		}
+	}
+	return n
+}
+
+// Resets returns every reset of the report, in session order.
+func (r *Report) Resets() []Reset {
+	var out []Reset
+	if r == nil {
+		return nil
+	}
+	for _, s := range r.Sessions {
+		out = append(out, s.Resets...)
+	}
+	return out
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity.rank() != b.Severity.rank() {
+			return a.Severity.rank() > b.Severity.rank()
+		}
+		if a.Scenario != b.Scenario {
+			return a.Scenario < b.Scenario
+		}
+		if a.Step != b.Step {
+			return a.Step < b.Step
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Cookie < b.Cookie
+	})
+}

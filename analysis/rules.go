@@ -1,0 +1,372 @@
+package analysis
+
+// A Rule is one check of the catalogue.
+type Rule struct {
+	ID string
+	// Severity is the default (and, for rules whose severity depends on
+	// the cookie, the session-cookie) severity; SeverityNote says when a
+	// finding gets another one.
+	Severity     Severity
+	SeverityNote string
+	Title        string
+	// Criterion is the exact condition under which the rule fires.
+	Criterion   string
+	Why         string
+	Remediation string
+	References  []string
+}
+
+// Rule ids.
+const (
+	RuleCookieSecureMissing     = "COOKIE-SECURE-MISSING"
+	RuleCookieHTTPOnlyMissing   = "COOKIE-HTTPONLY-MISSING"
+	RuleCookieSameSiteMissing   = "COOKIE-SAMESITE-MISSING"
+	RuleCookieSameSiteNone      = "COOKIE-SAMESITE-NONE"
+	RuleCookieSameSiteInvalid   = "COOKIE-SAMESITE-INVALID"
+	RuleCookieSameSiteNoneInsec = "COOKIE-SAMESITE-NONE-INSECURE"
+	RuleCookieDomainLoose       = "COOKIE-DOMAIN-LOOSE"
+	RuleCookiePrefixViolation   = "COOKIE-PREFIX-VIOLATION"
+	RuleCookieHostPrefixAbsent  = "COOKIE-HOST-PREFIX-ABSENT"
+	RuleCookieSessionPersistent = "COOKIE-SESSION-PERSISTENT"
+	RuleCookieExpiryCapped      = "COOKIE-EXPIRY-CAPPED"
+	RuleCookieSizeExceeded      = "COOKIE-SIZE-EXCEEDED"
+	RuleCookieDuplicateSet      = "COOKIE-DUPLICATE-SET"
+	RuleCookieOverwriteSecure   = "COOKIE-OVERWRITE-SECURE"
+	RuleCookieRejected          = "COOKIE-REJECTED"
+	RuleSessIDInURL             = "SESSID-IN-URL"
+	RuleSessIDInPage            = "SESSID-IN-PAGE"
+	RuleSessIDNameFingerprint   = "SESSID-NAME-FINGERPRINT"
+	RuleSessIDLowEntropy        = "SESSID-LOW-ENTROPY"
+	RuleSessIDCacheable         = "SESSID-CACHEABLE"
+	RuleSessionFixation         = "SESSION-FIXATION"
+	RuleSessionNotInvalidated   = "SESSION-NOT-INVALIDATED"
+	RuleSessionReset            = "SESSION-RESET"
+	RuleMixedSchemeLink         = "MIXED-SCHEME-LINK"
+	RuleAuthCleartext           = "AUTH-CLEARTEXT"
+)
+
+// Rules is the catalogue of checks; docs/rules.md is generated from it.
+var Rules = []Rule{
+	{
+		ID: RuleCookieSecureMissing, Severity: High, SeverityNote: "high for a session cookie, low for any other cookie",
+		Title: "Cookie set over https without Secure",
+		Criterion: "A Set-Cookie line that the browser stored (not a deletion) was received on an https response, or on an http response " +
+			"from localhost, a .localhost name or a loopback address (secure origins for Chromium, where a Secure cookie is set and sent), " +
+			"without the Secure attribute.",
+		Why: "Without Secure the browser also sends the cookie over plain http (a typed http:// address, an http link, a request an attacker " +
+			"injects), where anyone on the network path can read it. A session ID read off the wire is the account.",
+		Remediation: "Add Secure to the cookie, and serve the whole site over https with HSTS.",
+		References: []string{"OWASP WSTG-SESS-02 (Testing for Cookies Attributes)", "RFC 6265bis §4.1.2.5 (The Secure Attribute), §8.3 (Clear Text)",
+			"OWASP ASVS 4.0 V3.4.1", "ZAP 10011 (Cookie Without Secure Flag)"},
+	},
+	{
+		ID: RuleCookieHTTPOnlyMissing, Severity: Medium, SeverityNote: "medium for a session cookie, info for any other cookie",
+		Title:       "Cookie without HttpOnly",
+		Criterion:   "A Set-Cookie line that the browser stored (not a deletion) without the HttpOnly attribute.",
+		Why:         "Any script running in the page, including one injected through XSS, can read the cookie with document.cookie and send the session ID elsewhere.",
+		Remediation: "Add HttpOnly to session cookies and to every cookie that page scripts do not need to read.",
+		References: []string{"OWASP WSTG-SESS-02", "RFC 6265bis §4.1.2.6 (The HttpOnly Attribute)", "OWASP ASVS 4.0 V3.4.2",
+			"ZAP 10010 (Cookie No HttpOnly Flag)"},
+	},
+	{
+		ID: RuleCookieSameSiteMissing, Severity: Low, SeverityNote: "low for a session cookie, info for any other cookie",
+		Title:     "Cookie without SameSite",
+		Criterion: "A Set-Cookie line that the browser stored (not a deletion) with no SameSite attribute at all.",
+		Why: "Chromium treats a missing SameSite as Lax, but other browsers (and older versions) send such a cookie on cross-site requests: " +
+			"whether forged cross-site requests carry the session then depends on the user's browser (CSRF).",
+		Remediation: "Set SameSite=Lax (or Strict) explicitly.",
+		References: []string{"OWASP WSTG-SESS-02, WSTG-SESS-05 (Cross Site Request Forgery)", "RFC 6265bis §4.1.2.7 (The SameSite Attribute), §8.8 (SameSite Cookies)",
+			"OWASP ASVS 4.0 V3.4.3", "ZAP 10054 (Cookie without SameSite Attribute)"},
+	},
+	{
+		ID: RuleCookieSameSiteNone, Severity: Medium, SeverityNote: "medium for a session cookie, info for any other cookie",
+		Title:       "Cookie with SameSite=None",
+		Criterion:   "A Set-Cookie line that the browser stored (not a deletion) with SameSite=None (any case).",
+		Why:         "The cookie rides on every cross-site request, forged ones included: for a session cookie that leaves CSRF protection entirely to the application.",
+		Remediation: "Use SameSite=Lax or Strict for session cookies; keep None for cookies that must work in third-party contexts (with Secure, and Partitioned where possible).",
+		References:  []string{"OWASP WSTG-SESS-02, WSTG-SESS-05", "RFC 6265bis §4.1.2.7, §8.8", "ZAP 10054 (Cookie without SameSite Attribute)"},
+	},
+	{
+		ID: RuleCookieSameSiteInvalid, Severity: Low,
+		Title:       "Cookie with an invalid SameSite value",
+		Criterion:   "A Set-Cookie line (not a deletion) with a SameSite attribute whose value is not Strict, Lax or None (case-insensitive), including an empty value.",
+		Why:         "Browsers ignore an unknown value and fall back to their default (Lax in Chromium, None in some others): the cookie does not get the protection its author meant.",
+		Remediation: "Spell the value Strict, Lax or None.",
+		References:  []string{"RFC 6265bis §4.1.2.7 and the user-agent processing of SameSite (§5)", "ZAP 10054 (Cookie without SameSite Attribute)"},
+	},
+	{
+		ID: RuleCookieSameSiteNoneInsec, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		Title:       "SameSite=None without Secure",
+		Criterion:   "A Set-Cookie line (not a deletion) with SameSite=None and no Secure attribute, or one the browser refused with SameSiteNoneInsecure.",
+		Why:         "Chromium refuses such cookies: the cookie is never stored, so whatever depends on it breaks (for a session cookie, the session never starts).",
+		Remediation: "Add Secure, or use SameSite=Lax or Strict.",
+		References:  []string{"RFC 6265bis §4.1.2.7, §5 (SameSite=None requires Secure)", "OWASP WSTG-SESS-02"},
+	},
+	{
+		ID: RuleCookieDomainLoose, Severity: Medium,
+		SeverityNote: "medium for a session cookie and low for another when Domain names a parent of the host; one level lower (low, info) when Domain names the host itself",
+		Title:        "Cookie Domain wider than the host",
+		Criterion: "A Set-Cookie line (not a deletion) with a Domain attribute that names a parent domain of the responding host (Domain=example.test " +
+			"from www.example.test), or the host itself (which also extends the cookie to every subdomain).",
+		Why: "Every subdomain receives the cookie, and any of them (a forgotten staging host, a user-content host, a taken-over subdomain) can read it " +
+			"or overwrite it (cookie tossing).",
+		Remediation: "Leave Domain out so the cookie is host-only, ideally with the __Host- prefix.",
+		References:  []string{"OWASP WSTG-SESS-02", "RFC 6265bis §4.1.2.3 (The Domain Attribute), §8.6 (Weak Integrity)", "ZAP 90033 (Loosely Scoped Cookie)"},
+	},
+	{
+		ID: RuleCookiePrefixViolation, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		Title: "Cookie breaks the rules of its name prefix",
+		Criterion: "A Set-Cookie line (not a deletion) named __Secure-… (any case) without Secure or from an insecure origin; named __Host-… without Secure, " +
+			"with a Domain attribute, with a Path other than /, or from an insecure origin; or any line the browser refused with InvalidPrefix.",
+		Why:         "Browsers refuse such cookies, so the cookie the application relies on is never stored.",
+		Remediation: "Give prefixed cookies the attributes their prefix demands (__Host-: Secure; Path=/; no Domain; set over https).",
+		References:  []string{"RFC 6265bis §4.1.3 (Cookie Name Prefixes)", "OWASP WSTG-SESS-02"},
+	},
+	{
+		ID: RuleCookieHostPrefixAbsent, Severity: Info,
+		Title:     "Session cookie without the __Host- prefix",
+		Criterion: "A session-ID cookie that the browser stored (not a deletion) whose name does not start with __Host-.",
+		Why: "With __Host- the browser guarantees the cookie is Secure, host-only and Path=/, so no subdomain and no http page can set or shadow it. " +
+			"Defence in depth, not a vulnerability by itself.",
+		Remediation: "Rename the session cookie __Host-NAME and set it with Secure; Path=/ and no Domain.",
+		References:  []string{"RFC 6265bis §4.1.3.2 (The \"__Host-\" Prefix)", "OWASP ASVS 4.0 V3.4.4"},
+	},
+	{
+		ID: RuleCookieSessionPersistent, Severity: High, SeverityNote: "high beyond 7 days, medium beyond 1 day, low beyond 1 hour",
+		Title:     "Persistent session ID",
+		Criterion: "A session-ID cookie set (not a deletion, not refused) with Max-Age or Expires more than 1 hour after the response.",
+		Why: "A persistent session ID survives browser restarts and sits on disk: on a shared or stolen machine the session stays open long after " +
+			"the user left.",
+		Remediation: "Make session-ID cookies session cookies (no Expires or Max-Age) and enforce idle and absolute timeouts on the server; use a separate remember-me token if needed.",
+		References:  []string{"OWASP WSTG-SESS-02, WSTG-SESS-07 (Session Timeout)", "RFC 6265bis §4.1.2.1 (Expires), §4.1.2.2 (Max-Age)", "OWASP ASVS 4.0 V3.3"},
+	},
+	{
+		ID: RuleCookieExpiryCapped, Severity: Low,
+		Title:       "Cookie lifetime beyond 400 days",
+		Criterion:   "A Set-Cookie line (not a deletion) whose Max-Age, or else Expires, lies more than 400 days after the response.",
+		Why:         "Browsers cap cookie lifetimes at 400 days: the cookie expires earlier than the application expects.",
+		Remediation: "Ask for at most 400 days and refresh the cookie when the user comes back.",
+		References:  []string{"RFC 6265bis §4.1.2.1, §4.1.2.2 and the user-agent processing of Expires and Max-Age (400-day limit)"},
+	},
+	{
+		ID: RuleCookieSizeExceeded, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		Title:       "Cookie larger than 4096 bytes",
+		Criterion:   "A Set-Cookie line whose name and value together exceed 4096 bytes, or one the browser refused with NameValuePairExceedsMaxSize.",
+		Why:         "Browsers refuse the cookie: it is never stored.",
+		Remediation: "Keep cookies small: store the data on the server and keep only an ID in the cookie.",
+		References:  []string{"RFC 6265bis §6.1 (Limits)"},
+	},
+	{
+		ID: RuleCookieDuplicateSet, Severity: Low,
+		Title:     "Same cookie set twice in one response",
+		Criterion: "Two or more Set-Cookie lines with the same name in one response.",
+		Why: "Only the last line for each identity survives (or, with different Domain or Path, both survive and the server then receives two values): " +
+			"which value the application gets depends on header order.",
+		Remediation: "Set each cookie at most once per response.",
+		References:  []string{"RFC 6265bis §4.1.1 (servers SHOULD NOT include more than one Set-Cookie header field with the same cookie-name in a response)"},
+	},
+	{
+		ID: RuleCookieOverwriteSecure, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		Title:     "Insecure Set-Cookie tried to overwrite a Secure cookie",
+		Criterion: "The browser refused a Set-Cookie line with OverwriteSecure: a cookie without Secure, set over http, would have replaced a Secure cookie of the same name.",
+		Why: "The http side of the site issues cookies that its https side owns; for a session cookie it means plain-http pages start sessions of their " +
+			"own and users bounce between two sessions.",
+		Remediation: "Serve everything over https (redirect http, HSTS) and always set the cookie with Secure.",
+		References:  []string{"RFC 6265bis §5 storage model (a non-secure origin cannot overwrite a Secure cookie)", "OWASP WSTG-SESS-02"},
+	},
+	{
+		ID: RuleCookieRejected, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		Title: "Set-Cookie refused by the browser",
+		Criterion: "The browser refused a Set-Cookie line for a reason that no more specific rule reports (refusals for SameSiteNoneInsecure, InvalidPrefix, " +
+			"NameValuePairExceedsMaxSize and OverwriteSecure are reported by COOKIE-SAMESITE-NONE-INSECURE, COOKIE-PREFIX-VIOLATION, COOKIE-SIZE-EXCEEDED " +
+			"and COOKIE-OVERWRITE-SECURE), e.g. InvalidDomain or DisallowedCharacter. The evidence gives the browser's reasons.",
+		Why:         "The cookie never reaches the jar, so what depends on it silently does not work.",
+		Remediation: "Fix what the browser's reason names (recording.Reasons explains each one).",
+		References:  []string{"RFC 6265bis §5 (User Agent Requirements)", "OWASP WSTG-SESS-02"},
+	},
+	{
+		ID: RuleSessIDInURL, Severity: High, SeverityNote: "high when the value of a session ID is found, medium for a token-named parameter alone",
+		Title: "Session ID in a URL",
+		Criterion: "In a request URL, a redirect Location, a Referer, the page URL after a step, or a link, form action or meta refresh of a page: " +
+			"the value of a session ID of the journey (a \"[value:FP8]\" marker whose FP8 is the first 8 characters of the ID's fingerprint; or the " +
+			"raw value, 8 characters or more, when values are revealed), or a path parameter (;name=) or query parameter named jsessionid, phpsessid, " +
+			"sessionid, session_id, sid, sessid, session, token, access_token, auth_token or like a session cookie, with a value of 8 characters or more.",
+		Why: "URLs end up in server and proxy logs, browser history, bookmarks, Referer headers sent to other sites and shared links: the ID leaks " +
+			"to all of them, and a link can fix a victim's session.",
+		Remediation: "Keep session IDs in cookies only and turn URL rewriting off (servlet tracking-mode COOKIE, PHP session.use_only_cookies=1 and use_trans_sid=0).",
+		References: []string{"OWASP WSTG-SESS-04 (Exposed Session Variables)", "OWASP ASVS 4.0 V3.1.1", "RFC 6265bis §8.4 (Session Identifiers)",
+			"ZAP 3 (Session ID in URL Rewrite)", "ZAP 10024, 10025 (Sensitive Information in URL, in Referrer)"},
+	},
+	{
+		ID: RuleSessIDInPage, Severity: High,
+		SeverityNote: "high when the value is in the HTML, medium when it is readable by the page's script",
+		Title:        "Session ID in the page or readable by script",
+		Criterion: "A page of the journey contains the value of a session cookie in its HTML (page facts: cookieValuesInPage); or a session cookie " +
+			"without HttpOnly was held while page script on a host it applies to used the cookie APIs (a cookie event of source script).",
+		Why: "A value in the page is readable by every script in it and by anything that stores or logs the page; a script that uses document.cookie " +
+			"on that host can read a session ID without HttpOnly, and so can an injected one.",
+		Remediation: "Never write session IDs into pages; set HttpOnly on the session cookie.",
+		References:  []string{"OWASP WSTG-SESS-04", "OWASP ASVS 4.0 V3.2.3", "RFC 6265bis §4.1.2.6 (The HttpOnly Attribute)"},
+	},
+	{
+		ID: RuleSessIDNameFingerprint, Severity: Info,
+		Title:       "Framework default session cookie name",
+		Criterion:   "A session cookie's name is a framework default (recording.SessionNames, e.g. JSESSIONID, PHPSESSID, connect.sid) or the Rails-style _APP_session pattern.",
+		Why:         "The name tells an attacker which framework runs the site and where to look for its known weaknesses.",
+		Remediation: "Give the session cookie a neutral name (e.g. __Host-id).",
+		References:  []string{"OWASP WSTG-INFO-08 (Fingerprint Web Application Framework)", "OWASP WSTG-SESS-01 (Session Management Schema)"},
+	},
+	{
+		ID: RuleSessIDLowEntropy, Severity: High,
+		Title: "Session ID with too little entropy",
+		Criterion: "An ID whose estimated entropy is below 64 bits: recording.Value.bits, the length times log2 of the alphabet its character classes imply " +
+			"(an upper bound: a counter or a timestamp scores high too). When values are revealed (--reveal-values), also the IDs of one cookie " +
+			"(in a recording, and across the recordings of a run) that share a prefix of at least 4 characters and a quarter of their length, that are " +
+			"integers within 2^20 of each other (a counter), or that contain a Unix time (10 or 13 digits) within a day of the recording. Without " +
+			"revealed values only fingerprints and statistics exist: the per-ID estimate, all-digit IDs (called out in the message), and the same " +
+			"ID value issued by servers to two separate browser sessions of one run (same fingerprint key).",
+		Why:         "Guessable IDs let an attacker take over sessions by trying values.",
+		Remediation: "Generate session IDs with a cryptographically secure generator and at least 64 bits of entropy (128 recommended): use the framework's session manager.",
+		References: []string{"OWASP WSTG-SESS-01", "OWASP ASVS 4.0 V3.2.2", "RFC 6265bis §8.4 (Session Identifiers)",
+			"OWASP Session Management Cheat Sheet (Session ID Entropy)"},
+	},
+	{
+		ID: RuleSessIDCacheable, Severity: Medium,
+		Title: "Response that sets the session ID may be cached",
+		Criterion: "A response with a Set-Cookie for a session cookie (not a deletion) whose recorded headers have no Cache-Control, or a Cache-Control " +
+			"without no-store. Responses whose headers were not recorded are not judged.",
+		Why:         "A shared cache (proxy, CDN) may store the response with its Set-Cookie and hand the same session ID to other users.",
+		Remediation: "Send Cache-Control: no-store on every response that sets a session cookie, and on authenticated pages.",
+		References: []string{"OWASP WSTG-ATHN-06 (Browser Cache Weaknesses)", "OWASP ASVS 4.0 V8.2.1", "RFC 6265bis §3 (Set-Cookie does not stop caching)",
+			"ZAP 10015 (Re-examine Cache-control Directives)"},
+	},
+	{
+		ID: RuleSessionFixation, Severity: High,
+		Title:       "Session ID not replaced at login",
+		Criterion:   "A session cookie identity holds the same ID when a step marked as: login (or as: privilege) begins and when it ends.",
+		Why:         "An attacker who planted the ID (a link, a subdomain cookie, a shared computer) or learned it before login is logged in as the victim afterwards.",
+		Remediation: "Issue a new session ID on authentication and on every privilege change (session_regenerate_id(true), request.changeSessionId(), ...) and never adopt IDs the server did not issue.",
+		References:  []string{"OWASP WSTG-SESS-03 (Session Fixation)", "OWASP ASVS 4.0 V3.2.1", "ZAP 40013 (Session Fixation, active scan)"},
+	},
+	{
+		ID: RuleSessionNotInvalidated, Severity: High,
+		Title: "Session still valid on the server after logout",
+		Criterion: "The logout replay probe (recording.probe: the harness replays the cookies held before the as: logout step to the scenario's " +
+			"session.probe path after logout) found the probe's loggedIn selector (probe.loggedIn = true).",
+		Why:         "Logout only removed the cookie from this browser: anyone who copied the ID (a log, a proxy, malware) stays logged in.",
+		Remediation: "Destroy the server-side session at logout (and on timeout); for cookie-held sessions keep a revocation list or short lifetimes.",
+		References:  []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP ASVS 4.0 V3.3.1"},
+	},
+	{
+		ID: RuleSessionReset, Severity: Medium,
+		Title: "Unexpected session reset",
+		Criterion: "One finding per reset: an ID the browser held that ended or was replaced outside the expected places (the rotation of a login " +
+			"step, the end at a logout step), including an ID that was withheld from a request whose response started a new session. The cause " +
+			"is one of the reset causes below.",
+		Why:         "The user is logged out or loses state (a cart, a half-filled form) without asking to.",
+		Remediation: "See the cause: each cause below says what to fix.",
+		References:  []string{"OWASP WSTG-SESS-07 (Session Timeout)", "docs/sessions.md (why a session resets)"},
+	},
+	{
+		ID: RuleMixedSchemeLink, Severity: Medium,
+		Title: "https page leads to http where the session cookie is Secure",
+		Criterion: "An https page whose link, form action or meta refresh (page facts), or an https response whose redirect, leads to an http:// URL on a " +
+			"host where a Secure session cookie of the journey applies (loopback hosts excepted: Chromium sends Secure cookies to http://localhost); " +
+			"also a top-level navigation from an https page to such a URL observed on a click, submit or press step.",
+		Why: "Following it the browser withholds the Secure session cookie: the user is logged out (one http link can log everyone out), and the " +
+			"page and any form data travel in cleartext where they can be read and changed.",
+		Remediation: "Use https (or relative) URLs, redirect http to https and enable HSTS.",
+		References:  []string{"OWASP WSTG-CRYP-03 (Sensitive Information Sent via Unencrypted Channels)", "OWASP WSTG-SESS-02", "ZAP 10042 (HTTPS to HTTP Insecure Transition in Form Post)"},
+	},
+	{
+		ID: RuleAuthCleartext, Severity: High, SeverityNote: "critical when the password is posted to http, high when the form is only shown on an http page",
+		Title: "Password form over http",
+		Criterion: "A page form with a password field whose action resolves to http:// (critical) or that is shown on an http:// page (high), loopback " +
+			"hosts excepted; also a POST document request over http during an as: login step (critical).",
+		Why:         "The password crosses the network in cleartext, or the page that asks for it can be changed by anyone on the path.",
+		Remediation: "Serve login pages and post credentials over https only; redirect http to https and enable HSTS.",
+		References: []string{"OWASP WSTG-ATHN-01 (Credentials Transported over an Encrypted Channel)", "OWASP ASVS 4.0 V9.1.1",
+			"ZAP 10041, 10042 (Insecure Transition in Form Post)"},
+	},
+}
+
+// A Cause is why a session reset happened.
+type Cause struct {
+	ID string
+	// When is the exact condition.
+	When string
+	// Explanation is a sentence for a QA engineer, and what to fix.
+	Explanation string
+}
+
+// Cause ids.
+const (
+	CauseSecureOverHTTP = "secure-over-http"
+	CauseSameSite       = "samesite"
+	CauseScopeMismatch  = "scope-mismatch"
+	CauseSetRejected    = "set-rejected"
+	CauseNodeSwitch     = "node-switch"
+	CauseIdleTimeout    = "idle-timeout"
+	CauseServerDropped  = "server-dropped"
+	CauseServerEnded    = "server-ended"
+	CauseExpired        = "expired"
+	CauseClientCleared  = "client-cleared"
+	CauseBrowserRestart = "browser-restart"
+)
+
+// Causes lists the reset causes; a reset has exactly one.
+var Causes = []Cause{
+	{CauseSecureOverHTTP,
+		"The ID was withheld with SecureOnly from an http request whose response started a new session (a new Set-Cookie of that name, even one the browser then refused); the evidence names the link, form, redirect or step that led there.",
+		"The cookie is Secure, so the browser does not send it over plain http: a page reached over http sees no session. Link with https and redirect http to https."},
+	{CauseSameSite,
+		"The ID was withheld for a SameSite reason (SameSiteStrict, SameSiteLax, SameSiteUnspecifiedTreatedAsLax or their Schemeful variants; also third-party blocking) and the response started a new session.",
+		"The cookie's SameSite setting kept it off a cross-site request (a POST back from an identity provider, a link from another site). Use Lax, or keep the state the flow needs elsewhere."},
+	{CauseScopeMismatch,
+		"The ID was withheld for DomainMismatch, NotOnPath, PortMismatch, SchemeMismatch (or another scope reason) and the response started a new session.",
+		"The cookie's Domain or Path does not cover the URL the user went to, so the server there sees no session. Widen the scope deliberately or keep users on one host and path."},
+	{CauseSetRejected,
+		"The browser refused the Set-Cookie that would have replaced or created the ID (not as part of a withheld reset); the stale ID the browser keeps sending is not reported again.",
+		"The browser threw the new session cookie away (see the reason: SameSite=None without Secure, a bad Domain, a broken prefix, too large), so the server's session never reached the user."},
+	{CauseNodeSwitch,
+		"The ID was sent, the server answered with a new one, and the serving node (Request.node) differs from the node that issued the ID.",
+		"The load balancer sent the user to another server, which does not know sessions created on the first: share sessions between nodes (a common store) or use sticky sessions."},
+	{CauseIdleTimeout,
+		"The ID was sent and the server answered with a new one, or with a logged-out page (401, 440 or a redirect to a login page) and no new one, after the journey's long idle gap: at least 1 s since the ID was last used, after a wait step or at least 5 times the median gap between requests, and at least half the longest gap; same node.",
+		"The user was inactive longer than the server's idle timeout and the server forgot the session. Check the timeout against real usage, or warn users before it runs out."},
+	{CauseServerDropped,
+		"The ID was sent and the server replaced it with a new one, outside an expected rotation, and none of node-switch, idle-timeout or set-rejected applies.",
+		"The server no longer knew an ID it had issued shortly before: a restart, a cache eviction, a bug in session storage or a proxy stripping the cookie."},
+	{CauseServerEnded,
+		"The server deleted the ID (a Set-Cookie with Max-Age<=0 or a past Expires) at a step not marked as: logout (nor, for the ID held when it began, as: login).",
+		"The application itself reset the session (an error handler, a role change done wrong) although the user did not log out."},
+	{CauseExpired,
+		"The cookie left the jar because its own expiry (Expires or Max-Age) passed in the browser.",
+		"The cookie's lifetime is shorter than the user's visit; make the ID a session cookie or renew it while the user is active."},
+	{CauseClientCleared,
+		"The ID left the jar (or was overwritten) with no Set-Cookie from the server and before its expiry: page script, a clearCookies step, or an unexplained change.",
+		"Something on the client removed the session: a script (its location is in the evidence), the user clearing storage, or the test itself."},
+	{CauseBrowserRestart,
+		"A session cookie (no Expires or Max-Age) was dropped by a restart step.",
+		"Session cookies end with the browser: the user is logged out after a restart, which is expected unless the product promises otherwise (then use a remember-me token)."},
+}
+
+var (
+	ruleByID  = map[string]*Rule{}
+	causeByID = map[string]*Cause{}
+)
+
+func init() {
+	for i := range Rules {
+		ruleByID[Rules[i].ID] = &Rules[i]
+	}
+	for i := range Causes {
+		causeByID[Causes[i].ID] = &Causes[i]
+	}
+}
+
+// RuleByID returns the rule with the id, or nil.
+func RuleByID(id string) *Rule { return ruleByID[id] }
+
+// CauseByID returns the reset cause with the id, or nil.
+func CauseByID(id string) *Cause { return causeByID[id] }

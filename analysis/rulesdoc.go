@@ -1,0 +1,79 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+)
+
+// RulesMarkdown renders the catalogue ([Rules] and [Causes]) as the
+// Markdown of docs/rules.md. A test keeps the file equal to it.
+func RulesMarkdown() string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Rules and reset causes\n\n")
+	w("<!-- Generated from analysis.Rules and analysis.Causes (analysis/rules.go).\n")
+	w("     Regenerate with: go test ./analysis -run TestRulesDoc -update -->\n\n")
+	w("`sessiontrace audit` (and `run`, after the suite) reads recordings and reports two things: **findings**,\n")
+	w("each from one rule below, and **session lifecycles** with their **resets**, each with one cause below.\n")
+	w("Everything is computed from the recording alone (package `analysis`), in the CLI and in the inspector.\n\n")
+	w("## How findings are made\n\n")
+	w("- **Severities**: `critical`, `high`, `medium`, `low`, `info`. `--fail-on SEVERITY` fails the run on a finding\n")
+	w("  of that severity or worse. A rule has a default severity; where the severity depends on the cookie or the\n")
+	w("  evidence, the rule says so.\n")
+	w("- **Session cookies**: a cookie is a session ID when the scenario declares it (`session.cookies`; then only\n")
+	w("  the declared names are), by name (`recording.IsSessionName`: framework defaults such as `PHPSESSID`,\n")
+	w("  `JSESSIONID`, `connect.sid`, the `_*_session` pattern, any name containing `sess`; a prefix `__Host-` or\n")
+	w("  `__Secure-` is ignored), or by behaviour (values of at least %d estimated bits that the server sets, the\n", MinSessionBits)
+	w("  browser returns and the server replaces at a login step; in a scenario without a login step, at least two\n")
+	w("  such values). A name that only ever held one short, low-entropy value (under %d characters or %d bits: `1`,\n", lowValueLen, lowValueBits)
+	w("  `en`, `dark`) is not a session ID, and names containing `csrf` or `xsrf` are never taken for one. The\n")
+	w("  session summary gives the reason for each detection.\n")
+	w("- **Cookie values** are fingerprints with length, character classes and an entropy estimate; raw values are\n")
+	w("  used only in recordings made with `--reveal-values`. Text in recordings has known cookie values replaced by\n")
+	w("  `[value:FP8]` (the first 8 characters of the value's fingerprint), which the URL checks match against IDs.\n")
+	w("- **Deletion cookies** (`Max-Age<=0` or an `Expires` in the past) are never flagged for missing attributes.\n")
+	w("- **Localhost**: `localhost`, `*.localhost`, `127.0.0.1` and `::1` are secure origins for Chromium: Secure\n")
+	w("  cookies are set and sent over `http://` there. Messages say so where it matters, and links to `http://localhost`\n")
+	w("  are not mixed-scheme links.\n")
+	w("- **One finding per rule, scenario and cookie identity** (name, domain, path): later occurrences are counted\n")
+	w("  (`count`, and the evidence lists their steps); the finding keeps the earliest occurrence of its worst severity.\n")
+	w("  `SESSION-RESET` is the exception: one finding per reset.\n\n")
+	w("| id | severity | checks |\n| --- | --- | --- |\n")
+	for _, r := range Rules {
+		w("| [`%s`](#%s) | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Severity, r.Title)
+	}
+	w("\n## Rules\n")
+	for _, r := range Rules {
+		w("\n### %s\n\n", r.ID)
+		w("%s.\n\n", r.Title)
+		sev := string(r.Severity)
+		if r.SeverityNote != "" {
+			sev += " (" + r.SeverityNote + ")"
+		}
+		w("- **Severity**: %s\n", sev)
+		w("- **Criterion**: %s\n", r.Criterion)
+		w("- **Why**: %s\n", r.Why)
+		w("- **Remediation**: %s\n", r.Remediation)
+		w("- **References**: %s\n", strings.Join(r.References, "; "))
+	}
+	w("\n## Reset causes\n\n")
+	w("A **reset** is an ID the browser held that ends, or is replaced by a new one, anywhere other than where the\n")
+	w("journey expects it: the first replacement (or deletion by the server) of the ID held when an `as: login` or\n")
+	w("`as: privilege` step begins is the expected rotation, and any end at or after an `as: logout` step is expected.\n")
+	w("An ID withheld by the browser from a request whose response starts a new session is a reset even at a login\n")
+	w("step (the server never saw the old session, so nothing was rotated). A new ID issued when the browser held none\n")
+	w("is a fresh session, not a reset; so is the journey after a logout. A Set-Cookie with the value already held\n")
+	w("(sliding expiry) is not a rotation. IDs the scenario itself sets (`setCookie`) replace the old ID without a reset.\n\n")
+	w("Each reset has exactly one cause, evidence (the request, the reasons, the nodes, the idle time, the link that\n")
+	w("led there) and a one-sentence explanation, and adds one `SESSION-RESET` finding.\n\n")
+	w("| cause | in short |\n| --- | --- |\n")
+	for _, c := range Causes {
+		w("| [`%s`](#%s) | %s |\n", c.ID, c.ID, c.Explanation)
+	}
+	for _, c := range Causes {
+		w("\n### %s\n\n", c.ID)
+		w("- **When**: %s\n", c.When)
+		w("- **Explanation**: %s\n", c.Explanation)
+	}
+	return b.String()
+}

@@ -1,0 +1,235 @@
+package analysis
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// parseURL parses u leniently: recordings hold scrubbed URLs
+// ("[value:FP]" markers) and whatever a browser sent.
+func parseURL(u string) *url.URL {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// schemeOf returns the lower-case scheme of u, or "".
+func schemeOf(u string) string {
+	if p := parseURL(u); p != nil {
+		return strings.ToLower(p.Scheme)
+	}
+	if i := strings.Index(u, "://"); i > 0 {
+		return strings.ToLower(u[:i])
+	}
+	return ""
+}
+
+// hostOf returns the lower-case host name of u without port, or "".
+func hostOf(u string) string {
+	if p := parseURL(u); p != nil {
+		return strings.ToLower(strings.TrimSuffix(p.Hostname(), "."))
+	}
+	return ""
+}
+
+// isLoopback reports whether host is localhost, a .localhost name or a
+// loopback address: Chromium treats http to these as a secure origin
+// (Secure cookies are set and sent there).
+func isLoopback(host string) bool {
+	h := strings.ToLower(strings.Trim(host, "[]"))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	if ip := net.ParseIP(h); ip != nil {
+		return ip.IsLoopback()
+	}
+	return false
+}
+
+// secureContext reports whether a request to u is a secure context for
+// cookies: https (or wss), or http to a loopback host.
+func secureContext(u string) bool {
+	switch schemeOf(u) {
+	case "https", "wss":
+		return true
+	case "http", "ws":
+		return isLoopback(hostOf(u))
+	}
+	return false
+}
+
+// resolveURL resolves ref against base; it returns ref unchanged when
+// either does not parse.
+func resolveURL(base, ref string) string {
+	b, r := parseURL(base), parseURL(ref)
+	if b == nil || r == nil {
+		return ref
+	}
+	return b.ResolveReference(r).String()
+}
+
+// sameDocURL compares two URLs ignoring the fragment.
+func sameDocURL(a, b string) bool {
+	cut := func(s string) string {
+		s, _, _ = strings.Cut(s, "#")
+		return strings.TrimSuffix(s, "/")
+	}
+	return cut(a) == cut(b)
+}
+
+// domainMatches reports whether a cookie with this jar domain (a leading
+// dot for a domain cookie) applies to host.
+func domainMatches(cookieDomain, host string) bool {
+	d := strings.ToLower(cookieDomain)
+	host = strings.ToLower(host)
+	if d == "" || host == "" {
+		return false
+	}
+	if strings.HasPrefix(d, ".") {
+		d = d[1:]
+		return host == d || strings.HasSuffix(host, "."+d)
+	}
+	return host == d
+}
+
+// defaultPath is RFC 6265bis' default-path of a request URL: the
+// directory of its path.
+func defaultPath(u string) string {
+	p := parseURL(u)
+	if p == nil {
+		return "/"
+	}
+	path := p.EscapedPath()
+	if path == "" || path[0] != '/' {
+		return "/"
+	}
+	i := strings.LastIndex(path, "/")
+	if i <= 0 {
+		return "/"
+	}
+	return path[:i]
+}
+
+// setCookieKey returns the identity a Set-Cookie line gives its cookie:
+// a Domain attribute becomes ".domain", none means the request host; no
+// (or a relative) Path means the default path.
+func setCookieKey(reqURL string, sc *recording.SetCookie) ckey {
+	k := ckey{name: sc.Name}
+	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
+		k.domain = "." + d
+	} else {
+		k.domain = hostOf(reqURL)
+	}
+	if strings.HasPrefix(sc.Path, "/") {
+		k.path = sc.Path
+	} else {
+		k.path = defaultPath(reqURL)
+	}
+	return k
+}
+
+// attrValue returns the value of the last attribute called name (case
+// insensitive) in a Set-Cookie attribute string, and whether it is present.
+func attrValue(attrs, name string) (string, bool) {
+	val, found := "", false
+	for _, a := range strings.Split(attrs, ";") {
+		n, v, _ := strings.Cut(a, "=")
+		if strings.EqualFold(strings.TrimSpace(n), name) {
+			val, found = strings.TrimSpace(v), true
+		}
+	}
+	return val, found
+}
+
+// header looks up a response header case-insensitively.
+func header(h map[string]string, name string) (string, bool) {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// stepAction is the action of a step without its name: "click #plain-link"
+// for a step detailed "follow the http link (click #plain-link)".
+func stepAction(st *recording.Step) string {
+	if st == nil {
+		return ""
+	}
+	d := st.Detail
+	if st.Name != "" {
+		if in, ok := strings.CutPrefix(d, st.Name+" ("); ok && strings.HasSuffix(in, ")") {
+			d = strings.TrimSuffix(in, ")")
+		}
+	} else if i := strings.LastIndex(d, " ("); i > 0 && strings.HasSuffix(d, ")") && st.Kind != "" &&
+		strings.HasPrefix(d[i+2:], st.Kind+" ") {
+		d = d[i+2 : len(d)-1]
+	}
+	if d == "" {
+		d = st.Kind
+	}
+	return d
+}
+
+// fmtDuration prints a duration for people: "4.0s", "350ms", "2h0m0s".
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < 48*time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return fmt.Sprintf("%.0f days", d.Hours()/24)
+}
+
+// evidenceString renders an evidence map as "k=v; k=v" in key order.
+func evidenceString(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(k)
+		b.WriteString("=")
+		b.WriteString(m[k])
+	}
+	return b.String()
+}
+
+func short(fp string) string {
+	if len(fp) > 8 {
+		return fp[:8]
+	}
+	return fp
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func reasonsText(reasons []string) string {
+	parts := make([]string, 0, len(reasons))
+	for _, r := range reasons {
+		parts = append(parts, r+": "+recording.ReasonText(r))
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,270 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+const auditShort = `Analyses run folders (their index.json), recordings and prints the findings
+and the session summary: which cookies are session IDs, what happened to each ID,
+why every unexpected reset happened. Formats: text (default), json, junit, sarif.`
+
+func auditCmd(e *env, args []string) int {
+	fs := newFlags(e, "audit", "[flags] PATH...", auditShort)
+	format := fs.String("format", "text", "output format: text, json, junit or sarif")
+	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
+	out := fs.StringP("output", "o", "", "write the report to this file instead of standard output")
+	if code, stop := parseFlags(fs, e, args); stop {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "sessiontrace audit: no PATH given (a run folder, a recording)")
+		return ExitUsage
+	}
+	var threshold analysis.Severity
+	if *failOn != "" {
+		s, err := analysis.ParseSeverity(*failOn)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace audit: --fail-on:", err)
+			return ExitUsage
+		}
+		threshold = s
+	}
+	switch *format {
+	case "text", "json", "junit", "sarif":
+	default:
+		fmt.Fprintf(e.stderr, "sessiontrace audit: --format %q: use text, json, junit or sarif\n", *format)
+		return ExitUsage
+	}
+	recs, err := loadRecordings(fs.Args())
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return ExitUsage
+	}
+	rep := analysis.AnalyzeAll(recordingsOf(recs))
+	w := e.stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace audit:", err)
+			return ExitFailed
+		}
+		defer f.Close()
+		w = f
+	}
+	switch *format {
+	case "json":
+		err = writeJSON(w, rep)
+	case "junit":
+		err = writeJUnit(w, recs, rep, threshold)
+	case "sarif":
+		err = writeSARIF(w, recs, rep)
+	default:
+		writeText(w, recs, rep, colorFor(e, w), threshold)
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace audit:", err)
+		return ExitFailed
+	}
+	if threshold != "" && rep.CountAtLeast(threshold) > 0 {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// A loaded is a recording and where it came from.
+type loaded struct {
+	rec  *recording.Recording
+	path string // as the user can open it
+}
+
+func recordingsOf(ls []loaded) []*recording.Recording {
+	out := make([]*recording.Recording, len(ls))
+	for i, l := range ls {
+		out[i] = l.rec
+	}
+	return out
+}
+
+// loadRecordings reads each PATH: a run folder (its index.json lists the
+// recordings), an index.json, or a recording file.
+func loadRecordings(paths []string) ([]loaded, error) {
+	var out []loaded
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
+		}
+		if info.IsDir() {
+			p = filepath.Join(p, "index.json")
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if isIndex(data) {
+			ix, err := recording.DecodeIndex(p, data)
+			if err != nil {
+				return nil, err
+			}
+			for _, s := range ix.Scenarios {
+				rp := filepath.Join(filepath.Dir(p), filepath.FromSlash(s.Recording))
+				r, err := readRecording(rp)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, loaded{r, rp})
+			}
+			continue
+		}
+		r, err := recording.Decode(p, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, loaded{r, p})
+	}
+	return out, nil
+}
+
+func readRecording(path string) (*recording.Recording, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return recording.Decode(path, data)
+}
+
+func isIndex(data []byte) bool {
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	return json.Unmarshal(data, &head) == nil && head.Schema == recording.IndexSchema
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// colorFor decides whether to colour output: on a terminal, unless
+// NO_COLOR is set (https://no-color.org).
+func colorFor(e *env, w io.Writer) bool {
+	if _, ok := e.lookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && e.getenv("TERM") != "dumb"
+}
+
+// writeText prints findings grouped by scenario, worst scenario first,
+// then each scenario's session summary.
+func writeText(w io.Writer, recs []loaded, rep *analysis.Report, color bool, threshold analysis.Severity) {
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return "\x1b[" + code + "m" + s + "\x1b[0m"
+	}
+	sevColor := map[analysis.Severity]string{analysis.Critical: "1;31", analysis.High: "31", analysis.Medium: "33", analysis.Low: "36", analysis.Info: "2"}
+	byScenario := map[string][]analysis.Finding{}
+	worst := map[string]analysis.Severity{}
+	var order []string
+	for _, l := range recs {
+		if _, ok := worst[l.rec.Scenario.Name]; !ok {
+			order = append(order, l.rec.Scenario.Name)
+			worst[l.rec.Scenario.Name] = ""
+		}
+	}
+	for _, f := range rep.Findings {
+		byScenario[f.Scenario] = append(byScenario[f.Scenario], f)
+		if f.Severity.AtLeast(worst[f.Scenario]) {
+			worst[f.Scenario] = f.Severity
+		}
+	}
+	sortScenarios(order, worst)
+	sessions := map[string][]analysis.SessionReport{}
+	for _, s := range rep.Sessions {
+		sessions[s.Scenario] = append(sessions[s.Scenario], s)
+	}
+	for _, name := range order {
+		fmt.Fprintln(w, paint("1", name))
+		for _, f := range byScenario[name] {
+			sev := fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))
+			fmt.Fprintf(w, "  %s %s  step %d", paint(sevColor[f.Severity], sev), f.Rule, f.Step)
+			if f.Cookie != "" {
+				fmt.Fprintf(w, "  cookie %s", f.Cookie)
+			}
+			if f.Count > 1 {
+				fmt.Fprintf(w, "  (x%d)", f.Count)
+			}
+			fmt.Fprintln(w)
+			fmt.Fprintf(w, "           %s\n", f.Message)
+			if f.Evidence != "" {
+				fmt.Fprintf(w, "           %s\n", paint("2", "evidence: "+f.Evidence))
+			}
+		}
+		for _, s := range sessions[name] {
+			fmt.Fprintf(w, "  session %s (%s): %d ID(s)", s.Cookie, s.Detection, len(s.IDs))
+			var ends []string
+			for _, id := range s.IDs {
+				ends = append(ends, id.Ended)
+			}
+			if len(ends) > 0 {
+				fmt.Fprintf(w, " ended %s", strings.Join(ends, ", "))
+			}
+			fmt.Fprintln(w)
+			for _, r := range s.Resets {
+				fmt.Fprintf(w, "    %s step %d: %s: %s\n", paint("33", "reset"), r.Step, r.Cause, r.Detail)
+			}
+		}
+		if len(byScenario[name]) == 0 && len(sessions[name]) == 0 {
+			fmt.Fprintln(w, "  no findings, no session cookie")
+		}
+		fmt.Fprintln(w)
+	}
+	counts := map[analysis.Severity]int{}
+	for _, f := range rep.Findings {
+		counts[f.Severity]++
+	}
+	var parts []string
+	for _, s := range analysis.Severities {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+	}
+	resets := 0
+	for _, s := range rep.Sessions {
+		resets += len(s.Resets)
+	}
+	fmt.Fprintf(w, "%d scenarios: %d findings (%s), %d session resets\n", len(order), len(rep.Findings), strings.Join(parts, ", "), resets)
+	if threshold != "" {
+		fmt.Fprintf(w, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
+	}
+}
+
+// sortScenarios orders scenario names worst first, keeping the input order
+// among equals.
+func sortScenarios(order []string, worst map[string]analysis.Severity) {
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0; j-- {
+			a, b := worst[order[j]], worst[order[j-1]]
+			if a != b && a.AtLeast(b) {
+				order[j], order[j-1] = order[j-1], order[j]
+				continue
+			}
+			break
+		}
+	}
+}
