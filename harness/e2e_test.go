@@ -2,6 +2,7 @@ package harness_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -285,6 +287,85 @@ func TestPageFacts(t *testing.T) {
 	if !inPage {
 		t.Error("the session ID in urlsession.test's pages was not found")
 	}
+}
+
+// TestLabExpectations checks every bundled scenario against the table of
+// docs/lab.md: exactly the documented reset causes, and exactly the
+// documented findings of severity low or worse.
+func TestLabExpectations(t *testing.T) {
+	doc, err := os.ReadFile("../docs/lab.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(doc), "<!-- expectations:")
+	if !ok {
+		t.Fatal("docs/lab.md has no expectations table")
+	}
+	want := map[string][2]string{}
+	for _, line := range strings.Split(table, "\n")[1:] {
+		if !strings.HasPrefix(line, "| `") {
+			if len(want) > 0 {
+				break
+			}
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if len(cells) != 3 {
+			t.Fatalf("bad row: %s", line)
+		}
+		name := strings.TrimSuffix(strings.Trim(cells[0], "`"), ".yaml")
+		want[name] = [2]string{cells[1], strings.ReplaceAll(cells[2], "`", "")}
+	}
+	suite := labSuite(t)
+	if len(want) != len(suite) {
+		t.Errorf("docs/lab.md lists %d scenarios, the suite has %d", len(want), len(suite))
+	}
+	for name, r := range suite {
+		w, ok := want[name]
+		if !ok {
+			t.Errorf("%s: not in docs/lab.md's table", name)
+			continue
+		}
+		causes, findings := expectations(analysis.Analyze(r))
+		if causes != w[0] || findings != w[1] {
+			t.Errorf("%s:\n  causes   %s\n  want     %s\n  findings %s\n  want     %s", name, causes, w[0], findings, w[1])
+		}
+	}
+}
+
+// expectations formats a report as docs/lab.md's table does.
+func expectations(rep *analysis.Report) (causes, findings string) {
+	count := map[string]int{}
+	for _, s := range rep.Sessions {
+		for _, x := range s.Resets {
+			count[x.Cause]++
+		}
+	}
+	var cs []string
+	for c, n := range count {
+		if n > 1 {
+			c += fmt.Sprintf(" ×%d", n)
+		}
+		cs = append(cs, c)
+	}
+	set := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Severity.AtLeast(analysis.Low) {
+			set[f.Rule+" ("+string(f.Severity)+")"] = true
+		}
+	}
+	var fs []string
+	for k := range set {
+		fs = append(fs, k)
+	}
+	join := func(s []string) string {
+		if len(s) == 0 {
+			return "none"
+		}
+		slices.Sort(s)
+		return strings.Join(s, ", ")
+	}
+	return join(cs), join(fs)
 }
 
 func jarValue(jar []recording.Cookie, name string) string {

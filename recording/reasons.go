@@ -12,9 +12,11 @@ var Reasons = map[string]string{
 	"SameSiteLax":                              "SameSite=Lax and the request is a cross-site subresource or POST",
 	"SameSiteUnspecifiedTreatedAsLax":          "no SameSite (treated as Lax) and the request is cross-site",
 	"SameSiteNoneInsecure":                     "SameSite=None requires Secure",
-	"SchemefulSameSiteStrict":                  "SameSite=Strict and the request crosses schemes (http/https)",
-	"SchemefulSameSiteLax":                     "SameSite=Lax and the request crosses schemes (http/https)",
-	"SchemefulSameSiteUnspecifiedTreatedAsLax": "no SameSite (treated as Lax) and the request crosses schemes",
+	// Chromium reports the Schemeful variants whenever schemeful same-site
+	// is on, also for a plain cross-site request between two https sites.
+	"SchemefulSameSiteStrict":                  "SameSite=Strict and the request is cross-site (the scheme counts: http and https are different sites)",
+	"SchemefulSameSiteLax":                     "SameSite=Lax and the request is a cross-site subresource or POST (the scheme counts)",
+	"SchemefulSameSiteUnspecifiedTreatedAsLax": "no SameSite (treated as Lax) and the request is cross-site (the scheme counts)",
 	"UserPreferences":                          "blocked by the browser's third-party cookie settings",
 	"ThirdPartyPhaseout":                       "third-party cookies are being phased out",
 	"UnknownError":                             "the browser gave no reason",
