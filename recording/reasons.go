@@ -5,13 +5,13 @@ package recording
 // reasons as the browser spelled them, so a reason missing here is still
 // recorded; it is only unexplained.
 var Reasons = map[string]string{
-	"SecureOnly":                               "the cookie is Secure and the request is not over https",
-	"NotOnPath":                                "the request path is outside the cookie's Path",
-	"DomainMismatch":                           "the request host does not match the cookie's domain",
-	"SameSiteStrict":                           "SameSite=Strict and the request is cross-site",
-	"SameSiteLax":                              "SameSite=Lax and the request is a cross-site subresource or POST",
-	"SameSiteUnspecifiedTreatedAsLax":          "no SameSite (treated as Lax) and the request is cross-site",
-	"SameSiteNoneInsecure":                     "SameSite=None requires Secure",
+	"SecureOnly":                      "the cookie is Secure and the request is not over https",
+	"NotOnPath":                       "the request path is outside the cookie's Path",
+	"DomainMismatch":                  "the request host does not match the cookie's domain",
+	"SameSiteStrict":                  "SameSite=Strict and the request is cross-site",
+	"SameSiteLax":                     "SameSite=Lax and the request is a cross-site subresource or POST",
+	"SameSiteUnspecifiedTreatedAsLax": "no SameSite (treated as Lax) and the request is cross-site",
+	"SameSiteNoneInsecure":            "SameSite=None requires Secure",
 	// Chromium reports the Schemeful variants whenever schemeful same-site
 	// is on, also for a plain cross-site request between two https sites.
 	"SchemefulSameSiteStrict":                  "SameSite=Strict and the request is cross-site (the scheme counts: http and https are different sites)",
