@@ -21,7 +21,7 @@ chromium:
 # from the npm registry, pinned by tools/validate/package-lock.json.
 node-tools: tools/validate/node_modules/.package-lock.json
 tools/validate/node_modules/.package-lock.json: tools/validate/package.json tools/validate/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js 18 or later (Debian: apt-get install nodejs npm)"; exit 1; }
+	@scripts/ensure-npm.sh
 	cd tools/validate && npm ci --no-audit --no-fund --loglevel=error
 
 ## demo: run the bundled lab suite in Chromium and show the report
@@ -55,8 +55,10 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./recording -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./recording -run '^$$' -fuzz FuzzParseSetCookie -fuzztime $(FUZZTIME)
-	$(GO) test ./scenarios -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./scenarios -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
 	$(GO) test ./scenarios -run '^$$' -fuzz FuzzResolve -fuzztime $(FUZZTIME)
+	$(GO) test ./analysis -run '^$$' -fuzz FuzzAnalyze -fuzztime $(FUZZTIME)
+	$(GO) test ./harness -run '^$$' -fuzz FuzzHandleEvent -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin $(REPORT) bench.out
