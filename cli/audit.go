@@ -162,12 +162,17 @@ func colorFor(e *env, w io.Writer) bool {
 	if _, ok := e.lookupEnv("NO_COLOR"); ok {
 		return false
 	}
+	return isTerminal(w) && e.getenv("TERM") != "dumb"
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0 && e.getenv("TERM") != "dumb"
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // writeText prints findings grouped by scenario, worst scenario first,

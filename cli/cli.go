@@ -46,6 +46,7 @@ func commands() []command {
 	return []command{
 		{"run", "[flags] [PATH...]", "run scenario files or folders in Chromium; write a run folder", runCmd},
 		{"audit", "[flags] PATH...", "analyse run folders and recordings; print findings and session resets", auditCmd},
+		{"merge", "-o DIR DIR...", "merge the run folders of several shards into one run", mergeCmd},
 		{"validate", "PATH...", "check scenario files without running them", validateCmd},
 		{"lab", "[flags]", "start the demo target site (the lab)", labCmd},
 		{"version", "", "print the version", versionCmd},

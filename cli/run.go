@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sync"
+	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,7 +29,9 @@ no PATH, runs the built-in lab suite.`
 func runCmd(e *env, args []string) int {
 	fs := newFlags(e, "run", "[flags] [PATH...]", runShort)
 	out := fs.StringP("out", "o", "sessiontrace-report", "run folder to write")
-	workers := fs.IntP("workers", "j", 1, "scenarios to run at once (each in its own browser context)")
+	workers := fs.IntP("workers", "j", runtime.NumCPU(), "scenarios to run at once (each in its own browser context of one browser)")
+	shard := fs.String("shard", "", "run only shard K of N (K/N, 1-based): a stable, even share of the suite, for CI matrices")
+	retries := fs.Int("retries", 0, "run a failed scenario up to N more times; one that then passes is reported flaky")
 	chrome := fs.String("chrome", "", "Chromium binary (default $CHROME_PATH, then chromium on PATH)")
 	browserURL := fs.String("browser-url", "", "attach to a running browser's DevTools endpoint (ws://... or http://host:port) instead of starting one")
 	hostMap := fs.StringArray("host-map", nil, "resolve host names to an address in the browser, e.g. '*.test=127.0.0.1' (repeatable)")
@@ -42,6 +46,7 @@ func runCmd(e *env, args []string) int {
 	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
 	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
 	quiet := fs.BoolP("quiet", "q", false, "print only the summary")
+	verbose := fs.BoolP("verbose", "v", false, "print every step of every scenario, and the warnings")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -57,6 +62,21 @@ func runCmd(e *env, args []string) int {
 	}
 	if len(list) == 0 {
 		fmt.Fprintf(e.stderr, "sessiontrace run: no scenario files (*.yaml, *.yml) in %v\n", paths)
+		return ExitUsage
+	}
+	if *shard != "" {
+		k, n, err := parseShard(*shard)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run: --shard:", err)
+			return ExitUsage
+		}
+		list = harness.Shard(list, k, n)
+		if len(list) == 0 {
+			fmt.Fprintf(e.stdout, "shard %s has no scenarios\n", *shard)
+		}
+	}
+	if *workers < 1 || *retries < 0 {
+		fmt.Fprintln(e.stderr, "sessiontrace run: --workers must be at least 1 and --retries at least 0")
 		return ExitUsage
 	}
 	var threshold analysis.Severity
@@ -80,7 +100,7 @@ func runCmd(e *env, args []string) int {
 		Run: harness.Options{Timeout: *timeout, StepTimeout: *stepTimeout,
 			Redactor: recording.NewRedactor(harness.NewKey(), *reveal),
 			Resolver: scenarios.Resolver{Env: e.lookupEnv}},
-		Out: *out, Workers: *workers, Tool: "sessiontrace " + Version,
+		Out: *out, Workers: *workers, Tool: "sessiontrace " + Version, Retries: *retries,
 	}
 	if *useLab {
 		l, err := lab.Start(lab.Config{IdleTimeout: *labIdle, CookieMaxAge: *labMaxAge, Latency: *labLatency})
@@ -110,17 +130,10 @@ func runCmd(e *env, args []string) int {
 		}
 	}
 
-	var mu sync.Mutex
-	done := 0
-	cfg.Done = func(res harness.Result) {
-		mu.Lock()
-		defer mu.Unlock()
-		done++
-		if !*quiet {
-			fmt.Fprintln(e.stdout, resultLine(done, len(list), res))
-		}
-	}
+	prog := newProgress(e, len(list), *workers, *quiet, *verbose)
+	cfg.Done = prog.done
 	ix, results, err := harness.RunSuite(ctx, list, cfg)
+	prog.finish()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace run: writing the run folder:", err)
 		return ExitFailed
@@ -154,23 +167,49 @@ func runCmd(e *env, args []string) int {
 		}
 	}
 	t := ix.Totals
-	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed, %d failed, %d errored, %d interrupted (%s)\n",
-		len(ix.Scenarios), t.Passed, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
+	flaky := ""
+	if t.Flaky > 0 {
+		flaky = fmt.Sprintf(" (%d flaky)", t.Flaky)
+	}
+	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed%s, %d failed, %d errored, %d interrupted (%s)\n",
+		len(ix.Scenarios), t.Passed, flaky, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "recordings: %s\n", filepath.Join(*out, "recordings"))
 	fmt.Fprintf(e.stdout, "index:      %s\n", filepath.Join(*out, "index.json"))
 	fmt.Fprintf(e.stdout, "findings:   %s\n", filepath.Join(*out, "findings.json"))
 	switch {
 	case ctx.Err() != nil:
-		return ExitInterrupted
+		code = ExitInterrupted
 	case t.Failed+t.Errored+t.Interrupted > 0:
-		return ExitFailed
+		code = ExitFailed
 	case threshold != "" && rep.CountAtLeast(threshold) > 0:
 		if *quiet {
 			fmt.Fprintf(e.stdout, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
 		}
-		return ExitFailed
+		code = ExitFailed
+	}
+	sum := newSummary(ix, rep, code, *shard)
+	if err := writeReportFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return writeJSON(w, sum) }); err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+		if code == ExitOK {
+			code = ExitFailed
+		}
 	}
 	return code
+}
+
+// parseShard reads "K/N" with 1 <= K <= N.
+func parseShard(s string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(s, "/")
+	if ok {
+		k, err = strconv.Atoi(strings.TrimSpace(ks))
+		if err == nil {
+			n, err = strconv.Atoi(strings.TrimSpace(ns))
+		}
+	}
+	if !ok || err != nil || n < 1 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("%q: expected K/N with 1 <= K <= N, e.g. 2/4 (in a Kubernetes Indexed Job: $((JOB_COMPLETION_INDEX+1))/N)", s)
+	}
+	return k, n, nil
 }
 
 func writeReportFile(path string, write func(io.Writer) error) error {

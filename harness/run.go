@@ -160,6 +160,10 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			case ctx.Err() != nil:
 				status = recording.StatusErrored
 				err = fmt.Errorf("scenario timeout (%s) reached in step %d: %w", r.opts.Timeout, i, err)
+			case !r.b.alive():
+				// Not the site's fault: the browser is gone.
+				status = recording.StatusErrored
+				err = fmt.Errorf("the browser died: %w", err)
 			}
 			r.fail(status, fmt.Errorf("step %d (%s): %w", i, st.String(), err))
 			for j := i + 1; j < len(r.sc.Steps); j++ {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,10 @@ type SuiteConfig struct {
 	Workers int
 	// Tool names the program in the index, e.g. "sessiontrace v0.1.0".
 	Tool string
+	// Retries is how many more times a failed or errored scenario is run;
+	// one that passes on a retry is reported flaky. Every attempt keeps
+	// its recording.
+	Retries int
 	// Done is called after each scenario, from the worker that ran it.
 	Done func(Result)
 }
@@ -41,6 +46,10 @@ type Result struct {
 	Path string
 	// WriteErr is set when the recording could not be written.
 	WriteErr error
+	// Attempts are the paths of the earlier attempts' recordings.
+	Attempts []string
+	// Flaky is true when an earlier attempt failed and the last passed.
+	Flaky bool
 }
 
 // RunSuite runs scenarios and writes the run folder. It returns the index
@@ -101,9 +110,15 @@ feed:
 		r := results[i].Recording
 		e := recording.IndexEntry{Name: r.Scenario.Name, File: r.Scenario.File, Recording: filepath.ToSlash(results[i].Path),
 			Status: r.Status, Error: r.Error, Start: r.Start, End: r.End, Steps: len(r.Steps),
-			Requests: len(r.Requests), Events: len(r.Events), Tags: r.Scenario.Tags}
+			Requests: len(r.Requests), Events: len(r.Events), Tags: r.Scenario.Tags, Flaky: results[i].Flaky}
+		for _, a := range results[i].Attempts {
+			e.Attempts = append(e.Attempts, filepath.ToSlash(a))
+		}
 		ix.Scenarios = append(ix.Scenarios, e)
 		ix.Totals.Add(r.Status)
+		if e.Flaky {
+			ix.Totals.Flaky++
+		}
 		if recording.Worse(r.Status, ix.Status) {
 			ix.Status = r.Status
 		}
@@ -132,12 +147,51 @@ func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i i
 			_ = writeFileAtomic(path, data)
 		}
 	}
-	rec := b.Run(ctx, sc, opts)
-	if rec.Status == recording.StatusErrored && !b.alive() {
-		rec.Warnings = append(rec.Warnings, "the browser died during this scenario; the next scenario gets a new one")
-		bm.discard(b)
+	var attempts []string
+	for attempt := 0; ; attempt++ {
+		rec := b.Run(ctx, sc, opts)
+		if rec.Status == recording.StatusErrored && !b.alive() {
+			rec.Warnings = append(rec.Warnings, "the browser died during this scenario; the next scenario gets a new one")
+			bm.discard(b)
+		}
+		retry := attempt < cfg.Retries && ctx.Err() == nil &&
+			(rec.Status == recording.StatusFailed || rec.Status == recording.StatusErrored)
+		if !retry {
+			res := writeResult(cfg, i, sc, name, rec)
+			res.Attempts = attempts
+			res.Flaky = len(attempts) > 0 && rec.Status == recording.StatusPassed
+			return res
+		}
+		// Keep this attempt under its own name and go again, on a live
+		// browser.
+		prev := strings.TrimSuffix(name, ".json") + fmt.Sprintf(".attempt-%d.json", attempt+1)
+		writeResult(cfg, i, sc, prev, rec)
+		attempts = append(attempts, prev)
+		if b, err = bm.get(ctx); err != nil {
+			return writeResult(cfg, i, sc, name, stubRecording(sc, recording.StatusErrored, err.Error()))
+		}
 	}
-	return writeResult(cfg, i, sc, name, rec)
+}
+
+// Shard returns the scenarios of shard k of n (1 <= k <= n): the suite is
+// sorted by file and name, and every n-th scenario from the k-th on is
+// taken. The same files give the same shards on every machine, and the
+// shards are as even as they can be.
+func Shard(list []*scenarios.Scenario, k, n int) []*scenarios.Scenario {
+	sorted := slices.Clone(list)
+	slices.SortStableFunc(sorted, func(a, b *scenarios.Scenario) int {
+		if c := strings.Compare(filepath.ToSlash(filepath.Clean(a.File)), filepath.ToSlash(filepath.Clean(b.File))); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	var out []*scenarios.Scenario
+	for i, sc := range sorted {
+		if i%n == k-1 {
+			out = append(out, sc)
+		}
+	}
+	return out
 }
 
 func writeResult(cfg SuiteConfig, i int, sc *scenarios.Scenario, name string, rec *recording.Recording) Result {

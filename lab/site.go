@@ -167,7 +167,7 @@ func (c *ctx) load() {
 		c.sess = session{data: map[string]string{}}
 	}
 	if c.id != "" && c.s.rolling {
-		c.setSessionCookie(c.id)
+		c.setSessionCookie(c.id, c.sess.loggedIn())
 	}
 }
 
@@ -189,7 +189,7 @@ func (c *ctx) newSession(user string, data map[string]string) string {
 	} else {
 		c.s.lab.recordIssued(id)
 	}
-	c.setSessionCookie(id)
+	c.setSessionCookie(id, user != "")
 	c.id, c.fresh = id, true
 	c.sess = session{user: user, data: map[string]string{}}
 	for k, v := range data {
@@ -198,7 +198,11 @@ func (c *ctx) newSession(user string, data map[string]string) string {
 	return id
 }
 
-func (c *ctx) setSessionCookie(id string) {
+// setSessionCookie sets the session cookie. A short Max-Age (expiry.test)
+// applies to an authenticated session only, as with apps whose login
+// session is short-lived: the anonymous one before login cannot expire
+// while the scenario is still filling in the login form.
+func (c *ctx) setSessionCookie(id string, loggedIn bool) {
 	cs := c.s.cookie
 	ck := &http.Cookie{
 		Name:     cs.name,
@@ -208,7 +212,7 @@ func (c *ctx) setSessionCookie(id string) {
 		HttpOnly: cs.httpOnly,
 		SameSite: cs.sameSite,
 	}
-	if cs.maxAge > 0 {
+	if cs.maxAge > 0 && loggedIn {
 		secs := int((cs.maxAge + time.Second - 1) / time.Second)
 		ck.MaxAge = secs
 		ck.Expires = time.Now().Add(time.Duration(secs) * time.Second)

@@ -35,6 +35,13 @@ type IndexEntry struct {
 	Requests  int       `json:"requests"`
 	Events    int       `json:"events"`
 	Tags      []string  `json:"tags,omitempty"`
+	// Attempts lists the recordings of earlier attempts (--retries),
+	// oldest first; Recording is the last attempt.
+	Attempts []string `json:"attempts,omitempty"`
+	// Flaky is true when the scenario passed only after failing.
+	Flaky bool `json:"flaky,omitempty"`
+	// Shard is the shard (K/N) that ran the scenario, in a merged run.
+	Shard string `json:"shard,omitempty"`
 }
 
 // Totals counts scenarios by status.
@@ -43,6 +50,9 @@ type Totals struct {
 	Failed      int `json:"failed"`
 	Errored     int `json:"errored"`
 	Interrupted int `json:"interrupted"`
+	// Flaky counts scenarios that passed only on a retry (also counted
+	// as passed).
+	Flaky int `json:"flaky,omitempty"`
 }
 
 // Add counts one scenario of status s.

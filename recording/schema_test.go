@@ -614,8 +614,9 @@ func fullIndex() *Index {
 		Status: StatusFailed,
 		Scenarios: []IndexEntry{{Name: "Login rotates the session ID", File: "scenarios/login.yaml",
 			Recording: "recordings/login.json", Status: StatusFailed, Error: "step 1: timeout", Start: t0,
-			End: t0.Add(2 * time.Second), Steps: 2, Requests: 1, Events: 2, Tags: []string{"auth"}}},
-		Totals: Totals{Passed: 1, Failed: 1, Errored: 1, Interrupted: 1}}
+			End: t0.Add(2 * time.Second), Steps: 2, Requests: 1, Events: 2, Tags: []string{"auth"},
+			Attempts: []string{"recordings/login.attempt-1.json"}, Flaky: true, Shard: "1/2"}},
+		Totals: Totals{Passed: 1, Failed: 1, Errored: 1, Interrupted: 1, Flaky: 1}}
 }
 
 // diff returns the strings only in a and those only in b, sorted.
