@@ -123,10 +123,17 @@ func (b *builder) rec() *recording.Recording {
 // keyOf returns the identity of the held cookie called name (the first
 // one), or name on app.test.
 func (b *builder) keyOf(name string) ckey {
+	// The smallest matching identity, so that the choice does not depend on
+	// map order (app.test sorts before www.app.test).
+	var found *ckey
 	for k := range b.jar {
-		if k.name == name {
-			return k
+		if k.name == name && (found == nil || k.String() < found.String()) {
+			k := k
+			found = &k
 		}
+	}
+	if found != nil {
+		return *found
 	}
 	return ckey{name, "app.test", "/"}
 }
