@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -221,7 +221,7 @@ func TestFaultsAreRecorded(t *testing.T) {
 		writeScenario(t, dir, "g-ok.yaml", "name: still fine\ntarget: ${lab.correct}\nsteps:\n  - goto: /login\n"),
 	}
 	out := filepath.Join(dir, "run")
-	before := chromiumPIDs(t)
+	before := proctest.Chromium()
 	code, stdout, stderr := runCLI(t, append([]string{"run", "--lab", "-q", "-j", "2", "-o", out}, files...)...)
 	if code != ExitFailed {
 		t.Fatalf("exit %d, want 1\n%s%s", code, stdout, stderr)
@@ -268,7 +268,7 @@ func TestBrowserKilledMidScenario(t *testing.T) {
 		writeScenario(t, dir, "b-ok.yaml", "name: after the crash\ntarget: ${lab.correct}\nsteps:\n  - goto: /login\n"),
 	}
 	out := filepath.Join(dir, "run")
-	before := chromiumPIDs(t)
+	before := proctest.Chromium()
 	killed := make(chan int, 1)
 	go func() {
 		// The checkpoint after the first step means the hanging step is
@@ -277,8 +277,8 @@ func TestBrowserKilledMidScenario(t *testing.T) {
 		deadline := time.Now().Add(60 * time.Second)
 		for time.Now().Before(deadline) {
 			if data, err := os.ReadFile(rec); err == nil && strings.Contains(string(data), `"kind": "goto"`) {
-				for pid := range chromiumPIDs(t) {
-					if !before[pid] && isBrowserMain(pid) {
+				for pid := range proctest.Chromium() {
+					if _, old := before[pid]; !old && isBrowserMain(pid) {
 						syscall.Kill(pid, syscall.SIGKILL)
 						killed <- pid
 						return
@@ -324,6 +324,7 @@ func TestSIGTERMStopsCleanly(t *testing.T) {
 		writeScenario(t, dir, "b-later.yaml", "name: never started\ntarget: ${lab.correct}\nsteps:\n  - goto: /login\n"),
 	}
 	out := filepath.Join(dir, "run")
+	before := proctest.Chromium()
 	cmd := exec.Command(bin, append([]string{"run", "--lab", "-j", "1", "-o", out}, files...)...)
 	cmd.Env = append(os.Environ(), "CI=true")
 	stdout, err := cmd.StdoutPipe()
@@ -372,16 +373,9 @@ func TestSIGTERMStopsCleanly(t *testing.T) {
 	if r := readRec(t, out, ix.Scenarios[0].Recording); len(r.Steps) == 0 || r.Steps[0].Status != recording.StatusPassed {
 		t.Errorf("the step done before the signal was lost: %+v", r.Steps)
 	}
-	// The browser was the child of the killed run: after it exits, no
-	// Chromium of it may be left (orphans would be re-parented to init).
-	for pid := range chromiumPIDs(t) {
-		if ppidOf(pid) == 1 {
-			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-			if strings.Contains(string(cmdline), "chromedp-runner") {
-				t.Errorf("orphaned Chromium process %d left behind", pid)
-			}
-		}
-	}
+	// The browser was the child of the killed run: after it exits, none of
+	// its processes may be left (orphans are re-parented to init).
+	assertNoNewChromium(t, before)
 }
 
 // A remote browser: a Chromium started on its own with a debugging port,
@@ -446,95 +440,11 @@ func TestRemoteBrowser(t *testing.T) {
 	}
 }
 
-// chromiumPIDs lists running (not zombie) Chromium processes.
-func chromiumPIDs(t *testing.T) map[int]bool {
-	entries, err := os.ReadDir("/proc")
-	if err != nil && t != nil {
-		t.Fatal(err)
-	}
-	out := map[int]bool{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		s := string(stat)
-		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-		if open < 0 || close < open {
-			continue
-		}
-		// The crash reporter daemonizes (its parent is init while the
-		// browser runs) and exits with the browser: not a browser of ours.
-		if comm := s[open+1 : close]; !strings.Contains(comm, "chrom") || strings.Contains(comm, "crashpad") {
-			continue
-		}
-		if f := strings.Fields(s[close+1:]); len(f) > 0 && f[0] != "Z" {
-			out[pid] = true
-		}
-	}
-	return out
-}
-
-func ppidOf(pid int) int {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(stat)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 2 {
-		return 0
-	}
-	n, _ := strconv.Atoi(f[1])
-	return n
-}
-
 // assertNoNewChromium fails when a Chromium process started during the test
-// is still running and belongs to this test (its descendant, or orphaned).
-// Helper processes take a moment to exit after the browser: it waits for
-// them, up to a limit, before it judges.
-func assertNoNewChromium(t *testing.T, before map[int]bool) {
+// is still running and belongs to this test.
+func assertNoNewChromium(t *testing.T, before proctest.Snapshot) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		left := leftovers(before)
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("Chromium processes left behind: %v", left)
-			for _, pid := range left {
-				cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-				t.Logf("  %d (parent %d): %.200s", pid, ppidOf(pid), strings.ReplaceAll(string(cmd), "\x00", " "))
-			}
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := proctest.WaitGone(before, 15*time.Second); err != nil {
+		t.Error(err)
 	}
-}
-
-func leftovers(before map[int]bool) []int {
-	self := os.Getpid()
-	var out []int
-	for pid := range chromiumPIDs(nil) {
-		if before[pid] {
-			continue
-		}
-		if ppidOf(pid) == 1 { // orphaned: its browser died without it
-			out = append(out, pid)
-			continue
-		}
-		for p := ppidOf(pid); p > 1; p = ppidOf(p) {
-			if p == self {
-				out = append(out, pid)
-				break
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
 }

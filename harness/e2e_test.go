@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/scenarios"
@@ -456,71 +456,13 @@ func TestNoRawValuesInRunFolder(t *testing.T) {
 	}
 }
 
-// chromiumProcesses returns the Chromium processes that are this test
-// process's descendants or orphans (a browser whose parent died is
-// re-parented to init); browsers of other programs on the machine do not
-// count.
-func chromiumProcesses(t *testing.T) map[int]bool {
-	t.Helper()
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Fatalf("reading /proc: %v", err)
-	}
-	parent := map[int]int{}
-	name := map[int]string{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...
-		s := string(stat)
-		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-		if open < 0 || close < open {
-			continue
-		}
-		f := strings.Fields(s[close+1:])
-		if len(f) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		parent[pid] = ppid
-		if f[0] != "Z" { // a zombie has exited; only its parent's bookkeeping is left
-			name[pid] = s[open+1 : close]
-		}
-	}
-	self, out := os.Getpid(), map[int]bool{}
-	for pid, comm := range name {
-		// The crash reporter daemonizes (its parent is init while the
-		// browser runs) and exits with the browser: not a leftover.
-		if !strings.Contains(comm, "chrom") || strings.Contains(comm, "crashpad") {
-			continue
-		}
-		if parent[pid] == 1 {
-			out[pid] = true
-			continue
-		}
-		for p := parent[pid]; p > 1; p = parent[p] {
-			if p == self {
-				out[pid] = true
-				break
-			}
-		}
-	}
-	return out
-}
-
 // A scenario interrupted mid-step still writes its recording, marked
 // interrupted, and leaves no browser behind.
 func TestInterruptLeavesRecordingAndNoBrowser(t *testing.T) {
 	needChrome(t)
 	l := startLab(t)
 	defer l.Close()
-	before := chromiumProcesses(t)
+	before := proctest.Chromium()
 	sc, err := scenarios.Parse("hang.yaml", []byte("name: hang\ntarget: ${lab.faults}\nsteps:\n  - goto: /\n  - goto: /hang\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -555,23 +497,8 @@ func TestInterruptLeavesRecordingAndNoBrowser(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "recordings", "hang.json")); err != nil {
 		t.Fatal(err)
 	}
-	// Helper processes take a moment to exit after the browser: wait for
-	// them, up to a limit, before judging.
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var left []int
-		for pid := range chromiumProcesses(t) {
-			if !before[pid] {
-				left = append(left, pid)
-			}
-		}
-		if len(left) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Chromium processes left behind: %v", left)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := proctest.WaitGone(before, 15*time.Second); err != nil {
+		t.Fatal(err)
 	}
 }
 
