@@ -22,6 +22,7 @@ func auditCmd(e *env, args []string) int {
 	format := fs.String("format", "text", "output format: text, json, junit or sarif")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
 	out := fs.StringP("output", "o", "", "write the report to this file instead of standard output")
+	maxSize := fs.Int64("max-size", defaultMaxSize>>20, "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -44,7 +45,7 @@ func auditCmd(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "sessiontrace audit: --format %q: use text, json, junit or sarif\n", *format)
 		return ExitUsage
 	}
-	recs, err := loadRecordings(fs.Args())
+	recs, err := loadRecordings(fs.Args(), *maxSize<<20)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return ExitUsage
@@ -94,10 +95,21 @@ func recordingsOf(ls []loaded) []*recording.Recording {
 	return out
 }
 
+// defaultMaxSize bounds the files audit reads: decoding a recording takes
+// a few times its size in memory, and a clear refusal beats an OOM kill.
+const defaultMaxSize = 1 << 30
+
 // loadRecordings reads each PATH: a run folder (its index.json lists the
-// recordings), an index.json, or a recording file.
-func loadRecordings(paths []string) ([]loaded, error) {
+// recordings), an index.json, or a recording file. Files larger than
+// maxSize bytes are refused.
+func loadRecordings(paths []string, maxSize int64) ([]loaded, error) {
 	var out []loaded
+	readLimited := func(p string) ([]byte, error) {
+		if info, err := os.Stat(p); err == nil && info.Size() > maxSize {
+			return nil, fmt.Errorf("%s: %d MiB is over the size limit of %d MiB; raise it with --max-size if this machine has a few times that in memory", p, info.Size()>>20, maxSize>>20)
+		}
+		return os.ReadFile(p)
+	}
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
@@ -106,7 +118,7 @@ func loadRecordings(paths []string) ([]loaded, error) {
 		if info.IsDir() {
 			p = filepath.Join(p, "index.json")
 		}
-		data, err := os.ReadFile(p)
+		data, err := readLimited(p)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +129,11 @@ func loadRecordings(paths []string) ([]loaded, error) {
 			}
 			for _, s := range ix.Scenarios {
 				rp := filepath.Join(filepath.Dir(p), filepath.FromSlash(s.Recording))
-				r, err := readRecording(rp)
+				data, err := readLimited(rp)
+				if err != nil {
+					return nil, err
+				}
+				r, err := recording.Decode(rp, data)
 				if err != nil {
 					return nil, err
 				}

@@ -173,3 +173,22 @@ func TestAuditSARIFValidatesAgainstSchema(t *testing.T) {
 		t.Fatal("SARIF has no results")
 	}
 }
+
+func TestAuditRefusesOversizedInput(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	data, err := os.ReadFile(labRecordings(t, "correct")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pad a real recording past one MiB with insignificant whitespace.
+	data = append(data, []byte(strings.Repeat(" ", 2<<20))...)
+	os.WriteFile(big, data, 0o644)
+	code, _, stderr := runCLI(t, "audit", "--max-size", "1", big)
+	if code != ExitUsage || !strings.Contains(stderr, "over the size limit of 1 MiB") {
+		t.Fatalf("exit %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "audit", "--max-size", "8", big); code != ExitOK {
+		t.Fatalf("under the limit: exit %d %s", code, stderr)
+	}
+}

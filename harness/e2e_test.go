@@ -429,11 +429,16 @@ func TestExpiryAndRestart(t *testing.T) {
 	}
 }
 
-// No raw session ID the lab issued may appear in any file of the run.
+// No raw session ID the lab issued, and no value marked secret in a
+// scenario, may appear in any file of the run.
 func TestNoRawValuesInRunFolder(t *testing.T) {
 	labSuite(t)
 	if len(labValues) == 0 {
 		t.Fatal("the lab reported no issued session values")
+	}
+	secrets := labSecrets(t)
+	if len(secrets) == 0 {
+		t.Fatal("the lab suite has no secret values to look for")
 	}
 	err := filepath.Walk(suiteDir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
@@ -449,11 +454,36 @@ func TestNoRawValuesInRunFolder(t *testing.T) {
 				break
 			}
 		}
+		for _, v := range secrets {
+			if strings.Contains(string(data), v) {
+				t.Errorf("%s contains a secret value", p)
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// labSecrets returns the resolved values of the lab suite's secret: true
+// fields.
+func labSecrets(t *testing.T) []string {
+	list, err := scenarios.Load("../scenarios/lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := startLab(t)
+	defer l.Close()
+	var out []string
+	for _, sc := range list {
+		r, err := sc.Resolve(scenarios.Resolver{Lab: l.Var, Env: os.LookupEnv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r.Secrets()...)
+	}
+	return out
 }
 
 // A scenario interrupted mid-step still writes its recording, marked
