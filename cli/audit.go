@@ -269,7 +269,7 @@ func writeText(w io.Writer, recs []loaded, rep *analysis.Report, color bool, thr
 	for _, s := range rep.Sessions {
 		resets += len(s.Resets)
 	}
-	fmt.Fprintf(w, "%d scenarios: %d findings (%s), %d session resets\n", len(order), len(rep.Findings), strings.Join(parts, ", "), resets)
+	fmt.Fprintf(w, "findings in %d scenarios: %d (%s); %d session resets\n", len(order), len(rep.Findings), strings.Join(parts, ", "), resets)
 	if threshold != "" {
 		fmt.Fprintf(w, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
 	}
