@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"sort"
@@ -85,6 +86,9 @@ func (b *builder) build(rec *recording.Recording) {
 		rec.Protocol.DecodeIssues = append(rec.Protocol.DecodeIssues, recording.DecodeIssue{Method: is.method, Field: is.field, Error: is.err, Count: is.count})
 	}
 	rec.Protocol.MissingExtraInfo = b.missing
+	for _, d := range c.dialogs {
+		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("step %d: the page opened a JavaScript dialog (%s); the harness accepted it", b.stepFor(d.at), b.red.Scrub(d.v)))
+	}
 	rec.Protocol.UnknownReasons = nil
 	for r := range b.unknown {
 		rec.Protocol.UnknownReasons = append(rec.Protocol.UnknownReasons, r)
@@ -232,6 +236,15 @@ func (b *builder) addRequest(h *hop) {
 	}
 	b.addSetCookies(&r, h.req.URL, setHeader, rx, respTime)
 	b.reqs = append(b.reqs, r)
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }
 
 func mergeHeaders(primary, secondary map[string]string) map[string]string {

@@ -35,6 +35,7 @@ type collector struct {
 	loading    map[string]evLoading
 	issues     []timed[evCookieIssue]
 	scripts    []timed[scriptWrite]
+	dialogs    []timed[string] // JavaScript dialogs the harness accepted
 	clockDelta float64         // wallTime - monotonic timestamp, from requestWillBeSent
 	scanned    map[string]bool // documents whose body was read
 
@@ -131,6 +132,7 @@ func (c *collector) attach(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.handleDialogs(ctx, cc.Target)
 	for _, m := range recordedMethods {
 		ch, _ := cc.Target.Subscribe(m)
 		c.wg.Add(1)
@@ -142,6 +144,28 @@ func (c *collector) attach(ctx context.Context) error {
 		}(m)
 	}
 	return nil
+}
+
+// handleDialogs accepts every JavaScript dialog (alert, confirm, prompt,
+// beforeunload) as it opens, so that a page cannot stall the journey, and
+// notes each one for the recording.
+func (c *collector) handleDialogs(ctx context.Context, t *chromedp.Target) {
+	ch, _ := t.Subscribe("Page.javascriptDialogOpening")
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		for raw := range ch {
+			o := parseObj(raw, &c.log, "Page.javascriptDialogOpening", "")
+			kind, msg := o.str("type"), o.str("message")
+			c.mu.Lock()
+			c.dialogs = append(c.dialogs, timed[string]{time.Now(), kind + ": " + clipText(msg)})
+			c.mu.Unlock()
+			go func() {
+				// Answer outside the event loop: the reply waits for it.
+				_ = t.Call(ctx, "Page.handleJavaScriptDialog", map[string]any{"accept": true}, nil)
+			}()
+		}
+	}()
 }
 
 // wait blocks until every subscription has delivered its last event.

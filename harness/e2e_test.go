@@ -3,6 +3,8 @@ package harness_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -463,6 +465,37 @@ func TestNoRawValuesInRunFolder(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A page that opens alert() and confirm() dialogs must not stall the
+// journey: the harness accepts them and notes them in the recording.
+func TestDialogsAreAccepted(t *testing.T) {
+	needChrome(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<title>d</title><p id=out>waiting</p><script>alert("hello"); document.getElementById("out").textContent = confirm("sure?") ? "accepted" : "dismissed";</script>`)
+	}))
+	defer srv.Close()
+	b, err := harness.StartBrowser(context.Background(), harness.BrowserOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sc, err := scenarios.Parse("dialog.yaml", []byte("name: dialogs\ntarget: "+srv.URL+"\nsteps:\n  - goto: /\n    timeout: 10s\n  - expect: { text: { selector: \"#out\", equals: accepted } }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.Run(context.Background(), sc, harness.Options{})
+	if r.Status != recording.StatusPassed {
+		t.Fatalf("%s: %s", r.Status, r.Error)
+	}
+	var alert, confirm bool
+	for _, w := range r.Warnings {
+		alert = alert || strings.Contains(w, "alert: hello")
+		confirm = confirm || strings.Contains(w, "confirm: sure?")
+	}
+	if !alert || !confirm {
+		t.Fatalf("dialogs not noted: %q", r.Warnings)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -239,6 +240,7 @@ func (r *runner) checkpoint() {
 	}
 	r.lastCheckpoint = time.Now()
 	snap := *r.rec
+	snap.Warnings = slices.Clone(r.rec.Warnings) // build appends to them
 	snap.Status = recording.StatusRunning
 	bl := &builder{c: r.col, red: r.red, steps: r.steps, pages: r.pages, nodeHeader: r.sc.Session.NodeHeader}
 	bl.build(&snap)
