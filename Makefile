@@ -55,6 +55,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./recording -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./recording -run '^$$' -fuzz FuzzParseSetCookie -fuzztime $(FUZZTIME)
+	$(GO) test ./recording -run '^$$' -fuzz FuzzImportHAR -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
 	$(GO) test ./scenarios -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
 	$(GO) test ./scenarios -run '^$$' -fuzz FuzzResolve -fuzztime $(FUZZTIME)
 	$(GO) test ./analysis -run '^$$' -fuzz FuzzAnalyze -fuzztime $(FUZZTIME)

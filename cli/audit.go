@@ -13,7 +13,8 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-const auditShort = `Analyses run folders (their index.json), recordings and prints the findings
+const auditShort = `Analyses run folders (their index.json), recordings and HAR files (from Chrome,
+Firefox, Playwright) and prints the findings
 and the session summary: which cookies are session IDs, what happened to each ID,
 why every unexpected reset happened. Formats: text (default), json, junit, sarif.`
 
@@ -45,10 +46,13 @@ func auditCmd(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "sessiontrace audit: --format %q: use text, json, junit or sarif\n", *format)
 		return ExitUsage
 	}
-	recs, err := loadRecordings(fs.Args(), *maxSize<<20)
+	recs, warnings, err := loadRecordings(fs.Args(), *maxSize<<20)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return ExitUsage
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, w)
 	}
 	rep := analysis.AnalyzeAll(recordingsOf(recs))
 	w := e.stdout
@@ -100,10 +104,12 @@ func recordingsOf(ls []loaded) []*recording.Recording {
 const defaultMaxSize = 1 << 30
 
 // loadRecordings reads each PATH: a run folder (its index.json lists the
-// recordings), an index.json, or a recording file. Files larger than
-// maxSize bytes are refused.
-func loadRecordings(paths []string, maxSize int64) ([]loaded, error) {
+// recordings), an index.json, a recording file, or a HAR file. Files
+// larger than maxSize bytes are refused. The warnings are for the user
+// (a HAR exported without its cookies).
+func loadRecordings(paths []string, maxSize int64) ([]loaded, []string, error) {
 	var out []loaded
+	var warnings []string
 	readLimited := func(p string) ([]byte, error) {
 		if info, err := os.Stat(p); err == nil && info.Size() > maxSize {
 			return nil, fmt.Errorf("%s: %d MiB is over the size limit of %d MiB; raise it with --max-size if this machine has a few times that in memory", p, info.Size()>>20, maxSize>>20)
@@ -113,41 +119,52 @@ func loadRecordings(paths []string, maxSize int64) ([]loaded, error) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
+			return nil, nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 		}
 		if info.IsDir() {
 			p = filepath.Join(p, "index.json")
 		}
 		data, err := readLimited(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if isIndex(data) {
 			ix, err := recording.DecodeIndex(p, data)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, s := range ix.Scenarios {
 				rp := filepath.Join(filepath.Dir(p), filepath.FromSlash(s.Recording))
 				data, err := readLimited(rp)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				r, err := recording.Decode(rp, data)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				out = append(out, loaded{r, rp})
 			}
 			continue
 		}
+		if isHAR(p, data) {
+			l, warning, err := loadHARData(p, data)
+			if err != nil {
+				return nil, nil, err
+			}
+			if warning != "" {
+				warnings = append(warnings, warning)
+			}
+			out = append(out, l)
+			continue
+		}
 		r, err := recording.Decode(p, data)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, loaded{r, p})
 	}
-	return out, nil
+	return out, warnings, nil
 }
 
 func readRecording(path string) (*recording.Recording, error) {

@@ -45,8 +45,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "[flags] [PATH...]", "run scenario files or folders in Chromium; write a run folder", runCmd},
-		{"audit", "[flags] PATH...", "analyse run folders and recordings; print findings and session resets", auditCmd},
+		{"audit", "[flags] PATH...", "analyse run folders, recordings and HAR files; print findings and resets", auditCmd},
 		{"merge", "-o DIR DIR...", "merge the run folders of several shards into one run", mergeCmd},
+		{"export", "--har RECORDING", "write a recording as a HAR 1.2 file for other HAR tools", exportCmd},
 		{"validate", "PATH...", "check scenario files without running them", validateCmd},
 		{"lab", "[flags]", "start the demo target site (the lab)", labCmd},
 		{"version", "", "print the version", versionCmd},

@@ -1,7 +1,7 @@
-// Validates a JSON file against an official schema:
-//   node validate.js sarif FILE   SARIF 2.1.0 (the OASIS schema, draft-04)
-//   node validate.js har FILE     HAR 1.2 (the har-schema package, draft-06)
-// Exit 0 when valid; 1 with the errors when not; 2 on usage errors.
+// Validates JSON files against an official schema:
+//   node validate.js sarif FILE...   SARIF 2.1.0 (the OASIS schema, draft-04)
+//   node validate.js har FILE...     HAR 1.2 (the har-schema package, draft-06)
+// Exit 0 when all are valid; 1 with the errors when one is not; 2 on usage errors.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -34,18 +34,29 @@ const kinds = {
   },
 };
 
-const [kind, file] = process.argv.slice(2);
-if (!kinds[kind] || !file) {
-  console.error("usage: node validate.js (" + Object.keys(kinds).join("|") + ") FILE");
+const [kind, ...files] = process.argv.slice(2);
+if (!kinds[kind] || files.length === 0) {
+  console.error("usage: node validate.js (" + Object.keys(kinds).join("|") + ") FILE...");
   process.exit(2);
 }
 const validate = kinds[kind]();
-const data = JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
-if (validate(data)) {
-  console.log("valid " + kind + ": " + file);
-  process.exit(0);
+let bad = 0;
+for (const file of files) {
+  let data;
+  try {
+    data = JSON.parse(fs.readFileSync(path.resolve(file), "utf8"));
+  } catch (e) {
+    bad++;
+    console.error(file + ": " + e.message);
+    continue;
+  }
+  if (validate(data)) {
+    console.log("valid " + kind + ": " + file);
+    continue;
+  }
+  bad++;
+  for (const e of validate.errors) {
+    console.error(file + ": " + e.instancePath + " " + e.message + " " + JSON.stringify(e.params));
+  }
 }
-for (const e of validate.errors) {
-  console.error(e.instancePath + " " + e.message + " " + JSON.stringify(e.params));
-}
-process.exit(1);
+process.exit(bad ? 1 : 0);
