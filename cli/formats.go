@@ -65,7 +65,8 @@ func writeJUnit(w io.Writer, recs []loaded, rep *analysis.Report, threshold anal
 		total += secs
 		c := junitCase{Name: r.Scenario.Name, Classname: classname(r), Time: fmt.Sprintf("%.3f", secs), File: r.Scenario.File}
 		var out strings.Builder
-		fmt.Fprintf(&out, "recording: %s\n", l.path)
+		// The Jenkins/GitLab attachment convention, so CI links the recording.
+		fmt.Fprintf(&out, "[[ATTACHMENT|%s]]\n", l.path)
 		var bad []string
 		for _, f := range byScenario[r.Scenario.Name] {
 			fmt.Fprintf(&out, "%s %s step %d %s: %s\n", f.Severity, f.Rule, f.Step, f.Cookie, f.Message)
