@@ -7,7 +7,7 @@ BIN      := bin/sessiontrace
 REPORT   ?= sessiontrace-report
 
 
-.PHONY: all build demo test lint vet wasm-core chromium node-tools bench fuzz clean
+.PHONY: all build demo test lint vet wasm wasm-core chromium node-tools bench fuzz clean
 
 all: build
 
@@ -24,9 +24,10 @@ tools/validate/node_modules/.package-lock.json: tools/validate/package.json tool
 	@scripts/ensure-npm.sh
 	cd tools/validate && npm ci --no-audit --no-fund --loglevel=error
 
-## demo: run the bundled lab suite in Chromium and show the report
+## demo: run the bundled lab suite in Chromium, then serve the report in the inspector (Ctrl-C stops)
 demo: chromium build
-	$(BIN) run --lab -o $(REPORT) scenarios/lab
+	-$(BIN) run --lab -o $(REPORT) scenarios/lab
+	$(BIN) serve $(REPORT)
 
 ## test: the whole test suite (Go tests incl. real-Chromium end-to-end, vet, lint, wasm build)
 test: chromium node-tools lint wasm-core
@@ -35,7 +36,12 @@ test: chromium node-tools lint wasm-core
 vet:
 	$(GO) vet ./...
 
+## wasm: rebuild the inspector (web/inspector.wasm, committed so go install users get it)
+wasm:
+	$(GO) generate ./web
+
 lint: vet
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
 	$(GO) tool staticcheck ./...

@@ -46,6 +46,7 @@ func commands() []command {
 	return []command{
 		{"run", "[flags] [PATH...]", "run scenario files or folders in Chromium; write a run folder", runCmd},
 		{"audit", "[flags] PATH...", "analyse run folders, recordings and HAR files; print findings and resets", auditCmd},
+		{"serve", "[flags] [DIR]", "serve the inspector and a run folder on 127.0.0.1", serveCmd},
 		{"merge", "-o DIR DIR...", "merge the run folders of several shards into one run", mergeCmd},
 		{"export", "--har RECORDING", "write a recording as a HAR 1.2 file for other HAR tools", exportCmd},
 		{"validate", "PATH...", "check scenario files without running them", validateCmd},

@@ -20,6 +20,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/scenarios"
+	"github.com/sessiontrace/sessiontrace/web"
 )
 
 const runShort = `Runs each scenario in its own browser context of a headless Chromium and writes
@@ -160,6 +161,12 @@ func runCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
 		code = ExitFailed
 	}
+	// The inspector beside the run, so any static server (or a CI
+	// artifact viewer) shows it without the CLI.
+	if err := web.WriteInspector(*out); err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run: writing the inspector:", err)
+		code = ExitFailed
+	}
 	if *junit != "" {
 		if err := writeReportFile(*junit, func(w io.Writer) error { return writeJUnit(w, recs, rep, threshold) }); err != nil {
 			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
@@ -176,6 +183,7 @@ func runCmd(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "recordings: %s\n", filepath.Join(*out, "recordings"))
 	fmt.Fprintf(e.stdout, "index:      %s\n", filepath.Join(*out, "index.json"))
 	fmt.Fprintf(e.stdout, "findings:   %s\n", filepath.Join(*out, "findings.json"))
+	fmt.Fprintf(e.stdout, "inspector:  sessiontrace serve %s   (or open %s from any web server)\n", *out, filepath.Join(*out, "index.html"))
 	switch {
 	case ctx.Err() != nil:
 		code = ExitInterrupted

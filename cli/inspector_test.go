@@ -1,0 +1,1169 @@
+package cli
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/synth"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/web"
+)
+
+// End-to-end tests of the inspector (web/, built from wasm/) in real
+// headless Chromium. They fail, not skip, without a browser: `make test`
+// installs one.
+
+// labRun builds a run folder from the real lab recordings of
+// analysis/testdata/lab: recordings/*.json and an index.json, in the
+// index's order. It returns the folder and the recordings.
+func labRun(t testing.TB) (string, []*recording.Recording) {
+	t.Helper()
+	files, _ := filepath.Glob("../analysis/testdata/lab/*.json")
+	if len(files) == 0 {
+		t.Fatal("no lab recordings in analysis/testdata/lab")
+	}
+	slices.Sort(files)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "recordings"), 0o755)
+	ix := &recording.Index{Schema: recording.IndexSchema, Tool: "sessiontrace test", Status: recording.StatusPassed, Scenarios: []recording.IndexEntry{}}
+	var recs []*recording.Recording
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := recording.Decode(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel := "recordings/" + filepath.Base(f)
+		if err := os.WriteFile(filepath.Join(dir, rel), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ix.Scenarios = append(ix.Scenarios, recording.IndexEntry{Name: r.Scenario.Name, File: r.Scenario.File, Recording: rel, Status: r.Status,
+			Start: r.Start, End: r.End, Steps: len(r.Steps), Requests: len(r.Requests), Events: len(r.Events), Tags: r.Scenario.Tags})
+		ix.Totals.Add(r.Status)
+		if ix.Start.IsZero() || r.Start.Before(ix.Start) {
+			ix.Start = r.Start
+		}
+		if r.End.After(ix.End) {
+			ix.End = r.End
+		}
+		recs = append(recs, r)
+	}
+	data, err := recording.EncodeIndex(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, recs
+}
+
+// serveDir serves dir as `sessiontrace serve` does, on a test server.
+func serveDir(t testing.TB, dir string) string {
+	t.Helper()
+	h, err := newServeHandler(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { srv.Close(); h.Close() })
+	return srv.URL + "/"
+}
+
+// A tab is a browser tab and what it reported.
+type tab struct {
+	ctx        context.Context
+	mu         sync.Mutex
+	exceptions []string
+	console    []string
+}
+
+func (p *tab) errors() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.exceptions...)
+}
+
+func (p *tab) logs() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.console...)
+}
+
+// newPage starts Chromium (one per test) with a window of the size given.
+func newPage(t testing.TB, width, height int) *tab {
+	t.Helper()
+	path, err := harness.FindChrome("")
+	if err != nil {
+		t.Fatalf("%v (make test installs Chromium)", err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
+		chromedp.WindowSize(width, height),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, tcancel := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() { tcancel(); cancel(); acancel() })
+	p := &tab{ctx: ctx}
+	exc := chromedp.Events(ctx, cdpruntime.ExceptionThrown)
+	cons := chromedp.Events(ctx, cdpruntime.ConsoleAPICalled)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for ev, err := range exc {
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			msg := ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				msg += " " + ev.ExceptionDetails.Exception.Description
+			}
+			p.exceptions = append(p.exceptions, msg)
+			p.mu.Unlock()
+		}
+	}()
+	go func() {
+		for ev, err := range cons {
+			if err != nil {
+				return
+			}
+			var parts []string
+			for _, a := range ev.Args {
+				parts = append(parts, string(a.Value)+a.Description)
+			}
+			p.mu.Lock()
+			p.console = append(p.console, string(ev.Type)+": "+strings.Join(parts, " "))
+			p.mu.Unlock()
+		}
+	}()
+	return p
+}
+
+func (p *tab) do(t testing.TB, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		t.Fatalf("%v\nexceptions: %v\nconsole: %v", err, p.errors(), p.logs())
+	}
+}
+
+func eval[T any](t testing.TB, p *tab, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript condition until it is true.
+func waitFor(t testing.TB, p *tab, cond string) { waitForT(t, p, cond, 60*time.Second) }
+
+func waitForT(t testing.TB, p *tab, cond string, timeout time.Duration) {
+	t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(timeout))); err != nil {
+		t.Fatalf("waiting for %s: %v\nstatus: %q\nexceptions: %v\nconsole: %v", cond, err,
+			evalQuiet(p, `document.getElementById("status").textContent`), p.errors(), p.logs())
+	}
+}
+
+func evalQuiet(p *tab, js string) string {
+	v, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](js))
+	return v
+}
+
+// open loads the page and waits until the run is shown.
+func (p *tab) open(t testing.TB, url string) {
+	t.Helper()
+	p.do(t, chromedp.Navigate(url))
+	waitFor(t, p, `document.body.dataset.stState === "ready"`)
+}
+
+// goHash navigates within the page and waits for the view.
+func (p *tab) goHash(t testing.TB, hash, readySelector string) {
+	t.Helper()
+	p.do(t, chromedp.Evaluate[chromedp.Void]("location.hash = "+strconv.Quote(hash)))
+	waitFor(t, p, "document.querySelector("+strconv.Quote(readySelector)+") !== null")
+}
+
+// setField sets a form field's value and fires its event (input or change).
+func (p *tab) setField(t testing.TB, id, value, event string) {
+	t.Helper()
+	p.do(t, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q;
+		el.dispatchEvent(new Event(%q, {bubbles: true})); })()`, id, value, event)))
+}
+
+// click clicks the middle of the first element sel matches, as a user
+// would (mouse events at its position), after scrolling it into view.
+func (p *tab) click(t testing.TB, sel string) {
+	t.Helper()
+	type pt struct{ X, Y float64 }
+	at := eval[*pt](t, p, `(() => { const el = document.querySelector(`+strconv.Quote(sel)+`); if (!el) return null;
+		el.scrollIntoView({block: "nearest", inline: "nearest"});
+		const r = el.getBoundingClientRect(); return {X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`)
+	if at == nil {
+		t.Fatalf("nothing matches %s", sel)
+	}
+	p.do(t, chromedp.MouseClickXY(at.X, at.Y))
+}
+
+func (p *tab) setDark(t testing.TB, dark bool) {
+	t.Helper()
+	v := "light"
+	if dark {
+		v = "dark"
+	}
+	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// artifactDir is where screenshots go: $ST_ARTIFACTS/<test> or a
+// temporary folder.
+func artifactDir(t testing.TB) string {
+	if d := os.Getenv("ST_ARTIFACTS"); d != "" {
+		dir := filepath.Join(d, strings.ReplaceAll(t.Name(), "/", "_"))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	return t.TempDir()
+}
+
+// screenshot saves the page as PNG and fails when it is blank (a view that
+// rendered nothing).
+func (p *tab) screenshot(t testing.TB, dir, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := colours(img); n < 12 {
+		t.Errorf("screenshot %s has %d colours: the view rendered (almost) nothing", name, n)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// docShot saves a smaller screenshot for the documentation.
+func (p *tab) docShot(t testing.TB, file string) {
+	t.Helper()
+	type size struct{ W, H float64 }
+	sz := eval[size](t, p, `({W: innerWidth, H: innerHeight})`)
+	res, err := chromedp.Call(p.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng,
+		Clip: &page.Viewport{X: 0, Y: 0, Width: sz.W, Height: sz.H, Scale: 0.8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, res.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func colours(img image.Image) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r >> 10, g >> 10, bl >> 10, a}] = true
+			if len(seen) > 200 {
+				return len(seen)
+			}
+		}
+	}
+	return len(seen)
+}
+
+// viewFilled fails when the current view holds too little.
+func viewFilled(t testing.TB, p *tab, view string, minElems, minText int) {
+	t.Helper()
+	n := eval[int](t, p, `document.querySelectorAll("#view *").length`)
+	text := eval[int](t, p, `document.getElementById("view").innerText.trim().length`)
+	if n < minElems || text < minText {
+		t.Errorf("view %s renders almost nothing: %d elements, %d characters of text", view, n, text)
+	}
+}
+
+func scenarioIndex(t testing.TB, recs []*recording.Recording, file string) int {
+	for i, r := range recs {
+		if strings.HasSuffix(r.Scenario.File, "/"+file+".yaml") {
+			return i
+		}
+	}
+	t.Fatalf("no scenario %s", file)
+	return -1
+}
+
+func TestInspectorLabRun(t *testing.T) {
+	dir, recs := labRun(t)
+	base := serveDir(t, dir)
+	p := newPage(t, 1280, 800)
+	p.open(t, base)
+	rep := analysis.AnalyzeAll(recs)
+
+	t.Run("page analysis equals audit", func(t *testing.T) {
+		got := eval[string](t, p, `document.getElementById("st-report").textContent`)
+		want, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			var g analysis.Report
+			json.Unmarshal([]byte(got), &g)
+			t.Fatalf("the page's findings and resets differ from analysis.AnalyzeAll (%d vs %d findings, equal decoded: %v)",
+				len(g.Findings), len(rep.Findings), reflect.DeepEqual(&g, rep))
+		}
+	})
+
+	t.Run("overview", func(t *testing.T) {
+		rows := eval[int](t, p, `document.querySelectorAll("#ov-scenarios tbody tr").length`)
+		if rows != len(recs) {
+			t.Fatalf("%d scenario rows, want %d", rows, len(recs))
+		}
+		totals := eval[string](t, p, `document.getElementById("ov-totals").textContent`)
+		if want := fmt.Sprintf("%d scenarios: %d passed", len(recs), len(recs)); !strings.HasPrefix(totals, want) {
+			t.Errorf("totals %q, want %q...", totals, want)
+		}
+		counts := map[analysis.Severity]int{}
+		for _, f := range rep.Findings {
+			counts[f.Severity]++
+		}
+		for _, sev := range analysis.Severities {
+			got := eval[string](t, p, `document.querySelector("#ov-sev-`+string(sev)+` .n").textContent`)
+			if got != strconv.Itoa(counts[sev]) {
+				t.Errorf("%s findings: page %s, audit %d", sev, got, counts[sev])
+			}
+		}
+		for i, r := range recs {
+			cell := func(c string) string {
+				return eval[string](t, p, fmt.Sprintf(`document.querySelector('#ov-scenarios tr[data-sc="%d"] .%s').textContent`, i, c))
+			}
+			if cell("c-steps") != strconv.Itoa(len(r.Steps)) || cell("c-requests") != strconv.Itoa(len(r.Requests)) || cell("c-events") != strconv.Itoa(len(r.Events)) {
+				t.Errorf("%s: counts %s/%s/%s", r.Scenario.Name, cell("c-steps"), cell("c-requests"), cell("c-events"))
+			}
+			resets := 0
+			for _, s := range rep.Sessions {
+				if s.Scenario == r.Scenario.Name {
+					resets += len(s.Resets)
+				}
+			}
+			if cell("c-resets") != strconv.Itoa(resets) {
+				t.Errorf("%s: %s resets, want %d", r.Scenario.Name, cell("c-resets"), resets)
+			}
+		}
+		viewFilled(t, p, "overview", 100, 500)
+	})
+
+	t.Run("session table shows rotation at login", func(t *testing.T) {
+		sc := scenarioIndex(t, recs, "correct")
+		r := recs[sc]
+		login := -1
+		for i, s := range r.Steps {
+			if s.As == "login" {
+				login = i
+				break
+			}
+		}
+		if login < 1 {
+			t.Fatal("the correct scenario has no login step")
+		}
+		p.goHash(t, fmt.Sprintf("v=sessions&s=%d", sc), `.rowhead.sessid`)
+		cookie := eval[string](t, p, `document.querySelector(".rowhead.sessid").dataset.cookie`)
+		if cookie != "__Host-sid" {
+			t.Fatalf("first session row is %q", cookie)
+		}
+		type cell struct {
+			FP, BG string
+		}
+		get := func(step int) cell {
+			return eval[cell](t, p, fmt.Sprintf(`(() => { const c = document.querySelector('.cell[data-cookie="__Host-sid"][data-step="%d"]');
+				return c ? {FP: c.dataset.fp || "", BG: getComputedStyle(c).backgroundColor} : {FP: "", BG: ""}; })()`, step))
+		}
+		before, after := get(login-1), get(login)
+		if before.FP == "" || after.FP == "" {
+			t.Fatalf("no session cookie in the cells around the login: %+v %+v", before, after)
+		}
+		if before.FP == after.FP || before.BG == after.BG {
+			t.Errorf("rotation at login not visible: before %+v, after %+v", before, after)
+		}
+		if want := r.Steps[login].Jar; len(want) == 0 || after.FP != jarFP(want, "__Host-sid") {
+			t.Errorf("cell after login shows %s, the jar has %s", after.FP, jarFP(want, "__Host-sid"))
+		}
+		if eval[string](t, p, fmt.Sprintf(`document.querySelector('.cell[data-cookie="__Host-sid"][data-step="%d"]').className`, login)) == "" ||
+			!strings.Contains(eval[string](t, p, fmt.Sprintf(`document.querySelector('.cell[data-cookie="__Host-sid"][data-step="%d"]').className`, login)), "chg-rotated") {
+			t.Errorf("the login cell is not marked as a new value")
+		}
+		viewFilled(t, p, "sessions", 50, 100)
+		// Compare two columns.
+		p.setField(t, "cmp-a", strconv.Itoa(login-1), "change")
+		p.setField(t, "cmp-b", strconv.Itoa(login), "change")
+		waitFor(t, p, `document.querySelector("#cmp-list li.changed") !== null`)
+		if txt := eval[string](t, p, `document.getElementById("cmp-list").textContent`); !strings.Contains(txt, "__Host-sid") {
+			t.Errorf("compare does not list the rotated cookie: %q", txt)
+		}
+	})
+
+	t.Run("timeline withheld SecureOnly and reset cause", func(t *testing.T) {
+		sc := scenarioIndex(t, recs, "mixed")
+		p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), `#tl-svg .lane`)
+		sel := `#tl-svg .lane-marks[data-cookie="JSESSIONID"] .mk.m-withheld[data-reasons~="SecureOnly"]`
+		waitFor(t, p, `document.querySelector('`+sel+`') !== null`)
+		title := eval[string](t, p, `document.querySelector('`+sel+` title').textContent`)
+		if !strings.Contains(title, "SecureOnly") || !strings.Contains(title, recording.ReasonText("SecureOnly")) {
+			t.Errorf("withheld mark's hover text: %q", title)
+		}
+		p.click(t, sel)
+		waitFor(t, p, `document.getElementById("event-reasons") !== null`)
+		if txt := eval[string](t, p, `document.getElementById("event-reasons").textContent`); !strings.Contains(txt, "SecureOnly") {
+			t.Errorf("detail pane reasons: %q", txt)
+		}
+		var reset *analysis.Reset
+		for _, s := range rep.Sessions {
+			if s.Scenario == recs[sc].Scenario.Name && len(s.Resets) > 0 {
+				reset = &s.Resets[0]
+			}
+		}
+		if reset == nil || reset.Cause != analysis.CauseSecureOverHTTP {
+			t.Fatalf("the analysis finds no secure-over-http reset in mixed: %+v", reset)
+		}
+		rsel := `#tl-svg .reset[data-cause="` + reset.Cause + `"]`
+		waitFor(t, p, `document.querySelector('`+rsel+`') !== null`)
+		if txt := eval[string](t, p, `document.querySelector('`+rsel+` text').textContent`); !strings.Contains(txt, reset.Cause) {
+			t.Errorf("reset label %q", txt)
+		}
+		p.click(t, rsel+" text")
+		waitFor(t, p, `document.getElementById("reset-detail") !== null`)
+		if txt := eval[string](t, p, `document.getElementById("reset-detail").textContent`); txt != reset.Detail {
+			t.Errorf("reset detail %q, want %q", txt, reset.Detail)
+		}
+		viewFilled(t, p, "timeline", 60, 40)
+	})
+
+	t.Run("timeline serving nodes and zoom", func(t *testing.T) {
+		sc := scenarioIndex(t, recs, "cluster")
+		p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), `#tl-svg .lane`)
+		nodes := eval[[]string](t, p, `[...new Set([...document.querySelectorAll("#tl-svg .node")].map(n => n.dataset.node))]`)
+		if len(nodes) < 2 {
+			t.Errorf("serving nodes shown: %v", nodes)
+		}
+		if n := eval[int](t, p, `document.querySelectorAll('#tl-svg .reset[data-cause="node-switch"]').length`); n == 0 {
+			t.Errorf("no node-switch reset mark")
+		}
+		before := eval[int](t, p, `document.querySelectorAll("#tl-svg .step").length`)
+		for i := 0; i < 4; i++ {
+			p.click(t, `button[data-act="zoom:in"]`)
+		}
+		after := eval[int](t, p, `document.querySelectorAll("#tl-svg .step").length`)
+		if after >= before {
+			t.Errorf("zooming in still shows %d of %d step lines", after, before)
+		}
+		p.click(t, `button[data-act="zoom:fit"]`)
+		if n := eval[int](t, p, `document.querySelectorAll("#tl-svg .step").length`); n != before {
+			t.Errorf("fit shows %d step lines, want %d", n, before)
+		}
+	})
+
+	t.Run("requests filter", func(t *testing.T) {
+		sc := scenarioIndex(t, recs, "mixed")
+		r := recs[sc]
+		p.goHash(t, fmt.Sprintf("v=requests&s=%d", sc), `#req-body .req-row`)
+		count := func() string { return eval[string](t, p, `document.getElementById("req-count").textContent`) }
+		if want := fmt.Sprintf("%d of %d requests", len(r.Requests), len(r.Requests)); count() != want {
+			t.Errorf("count %q, want %q", count(), want)
+		}
+		withheld := 0
+		for _, q := range r.Requests {
+			if len(q.CookiesWithheld) > 0 {
+				withheld++
+			}
+		}
+		if withheld == 0 {
+			t.Fatal("mixed has no request with a withheld cookie")
+		}
+		p.click(t, "#req-withheld")
+		waitFor(t, p, fmt.Sprintf(`document.getElementById("req-count").textContent === "%d of %d requests"`, withheld, len(r.Requests)))
+		if n := eval[int](t, p, `document.querySelectorAll("#req-body .req-row:not(.has-withheld)").length`); n != 0 {
+			t.Errorf("%d rows without a withheld cookie pass the has-withheld filter", n)
+		}
+		p.click(t, "#req-withheld")
+		p.do(t, chromedp.SendKeys(chromedp.ID("req-q"), "http://"))
+		plain := 0
+		for _, q := range r.Requests {
+			if strings.Contains(strings.ToLower(reqTextNative(&q)), "http://") {
+				plain++
+			}
+		}
+		waitFor(t, p, fmt.Sprintf(`document.getElementById("req-count").textContent === "%d of %d requests"`, plain, len(r.Requests)))
+		viewFilled(t, p, "requests", 20, 50)
+		p.setField(t, "req-q", "", "input")
+		// By step.
+		step := r.Steps[len(r.Steps)/2].Index
+		inStep := 0
+		for _, q := range r.Requests {
+			if q.Step == step {
+				inStep++
+			}
+		}
+		p.setField(t, "req-step", strconv.Itoa(step), "change")
+		waitFor(t, p, fmt.Sprintf(`document.getElementById("req-count").textContent === "%d of %d requests"`, inStep, len(r.Requests)))
+	})
+
+	t.Run("a finding links to its request", func(t *testing.T) {
+		sc := scenarioIndex(t, recs, "mixed")
+		fi := -1
+		for i, f := range rep.Findings {
+			if f.Scenario == recs[sc].Scenario.Name && f.Request != "" && f.Rule == analysis.RuleSessionReset {
+				fi = i
+			}
+		}
+		if fi < 0 {
+			t.Fatal("no finding with a request in mixed")
+		}
+		f := rep.Findings[fi]
+		p.goHash(t, "v=findings", `.finding`)
+		card := fmt.Sprintf(`.finding[data-finding="%d"]`, fi)
+		if txt := eval[string](t, p, `document.querySelector('`+card+` .msg').textContent`); txt != f.Message {
+			t.Errorf("finding text %q, want %q", txt, f.Message)
+		}
+		p.click(t, card+" a.go-request")
+		waitFor(t, p, `document.querySelector("#req-body .req-row.sel") !== null && document.getElementById("detail").hidden === false`)
+		if id := eval[string](t, p, `document.querySelector("#req-body .req-row.sel").dataset.req`); id != f.Request {
+			t.Errorf("selected request %s, want %s", id, f.Request)
+		}
+		if h := eval[string](t, p, `document.querySelector("#detail h2").textContent`); !strings.Contains(h, f.URL) {
+			t.Errorf("detail %q does not show %s", h, f.URL)
+		}
+		// A cookie of the request leads to its lane.
+		p.click(t, "#detail a.cookie")
+		waitFor(t, p, `document.querySelector("#tl-svg .lane.sel") !== null`)
+		if c := eval[string](t, p, `document.querySelector("#tl-svg .lane.sel").dataset.cookie`); c != f.Cookie {
+			t.Errorf("cookie link selects lane %q, want %q", c, f.Cookie)
+		}
+		p.do(t, chromedp.NavigateBack())
+		waitFor(t, p, `document.querySelector("#req-body .req-row.sel") !== null`)
+		// And to its step.
+		p.do(t, chromedp.NavigateBack())
+		waitFor(t, p, `document.querySelector('`+card+`') !== null`)
+		p.click(t, card+" a.go-step")
+		waitFor(t, p, fmt.Sprintf(`document.querySelector('.colhead.sel[data-step="%d"]') !== null`, f.Step))
+	})
+
+	t.Run("copy as markdown and CSV", func(t *testing.T) {
+		p.goHash(t, "v=findings", `.finding`)
+		p.click(t, `.finding[data-finding="0"] button.copy`)
+		waitFor(t, p, `document.getElementById("md-text") !== null`)
+		md := eval[string](t, p, `document.getElementById("md-text").value`)
+		if f := rep.Findings[0]; !strings.HasPrefix(md, "### ["+strings.ToUpper(string(f.Severity))+"] "+f.Rule) || !strings.Contains(md, f.Remediation) {
+			t.Errorf("markdown:\n%s", md)
+		}
+		p.click(t, `button[data-act="export:findings"]`)
+		csvText := eval[string](t, p, `window.stLastDownload.data`)
+		if lines := strings.Count(csvText, "\n"); lines < len(rep.Findings)+1 || !strings.HasPrefix(csvText, "severity,rule,scenario,step") {
+			t.Errorf("findings CSV has %d lines for %d findings:\n%.300s", lines, len(rep.Findings), csvText)
+		}
+		sc := scenarioIndex(t, recs, "correct")
+		p.goHash(t, fmt.Sprintf("v=sessions&s=%d", sc), `.rowhead`)
+		p.click(t, `button[data-act="export:sessions"]`)
+		csvText = eval[string](t, p, `window.stLastDownload.data`)
+		if !strings.HasPrefix(csvText, "cookie,domain,path,partition,session id,step 0") || !strings.Contains(csvText, "\n__Host-sid,") {
+			t.Errorf("session CSV:\n%.400s", csvText)
+		}
+	})
+
+	t.Run("keyboard and deep links", func(t *testing.T) {
+		sc := scenarioIndex(t, recs, "mixed")
+		r := recs[sc]
+		p.goHash(t, fmt.Sprintf("v=requests&s=%d", sc), `#req-body .req-row`)
+		p.do(t, chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`))
+		p.do(t, chromedp.KeyEvent("j"))
+		waitFor(t, p, `document.querySelector("#req-body .req-row.sel") !== null`)
+		p.do(t, chromedp.KeyEvent("j"))
+		waitFor(t, p, `document.querySelector("#req-body .req-row.sel").dataset.req === `+strconv.Quote(r.Requests[1].ID))
+		p.do(t, chromedp.KeyEvent("k"))
+		waitFor(t, p, `document.querySelector("#req-body .req-row.sel").dataset.req === `+strconv.Quote(r.Requests[0].ID))
+		if h := eval[string](t, p, `location.hash`); !strings.Contains(h, "r="+r.Requests[0].ID) || !strings.Contains(h, "v=requests") {
+			t.Errorf("hash %q does not hold the selection", h)
+		}
+		p.do(t, chromedp.KeyEvent("/"))
+		waitFor(t, p, `document.activeElement && document.activeElement.id === "req-q"`)
+		p.do(t, chromedp.KeyEvent("\x1b")) // Esc leaves the search box
+		waitFor(t, p, `document.activeElement === document.body || document.activeElement.id !== "req-q"`)
+		p.do(t, chromedp.KeyEvent("\x1b")) // Esc clears the selection
+		waitFor(t, p, `document.querySelector("#req-body .req-row.sel") === null`)
+		p.do(t, chromedp.KeyEvent("5"))
+		waitFor(t, p, `document.querySelector("#tabs button.on").dataset.view === "findings"`)
+		// A deep link opens the same place in a fresh page.
+		hash := fmt.Sprintf("#v=sessions&s=%d&step=3&c=JSESSIONID&cd=mixed.test&cp=%%2F", sc)
+		p.open(t, base+hash)
+		waitFor(t, p, `document.querySelector('.rowhead.sel[data-cookie="JSESSIONID"]') !== null && document.querySelector('.colhead.sel[data-step="3"]') !== null`)
+		if sel := eval[string](t, p, `document.getElementById("scenario").value`); sel != strconv.Itoa(sc) {
+			t.Errorf("scenario select shows %s, want %d", sel, sc)
+		}
+	})
+
+	t.Run("screenshots light and dark", func(t *testing.T) {
+		dir := artifactDir(t)
+		docs := os.Getenv("ST_DOCS_IMG") // go test -run TestInspectorLabRun/screenshots ./cli/ with ST_DOCS_IMG=../docs/img
+		mixed := scenarioIndex(t, recs, "mixed")
+		sso := scenarioIndex(t, recs, "sso")
+		cluster := scenarioIndex(t, recs, "cluster")
+		ssoCookie := "_sso_session"
+		shots := []struct{ name, hash, sel string }{
+			{"overview", "v=overview", "#ov-scenarios"},
+			{"sessions", fmt.Sprintf("v=sessions&s=%d&step=8&c=%s&cd=sso.test&cp=%%2F", sso, ssoCookie), ".cell"},
+			{"timeline", fmt.Sprintf("v=timeline&s=%d&c=JSESSIONID&cd=cluster.test&cp=%%2F", cluster), "#tl-svg .mk"},
+			{"requests", fmt.Sprintf("v=requests&s=%d&r=%s", mixed, firstWithheld(recs[mixed])), "#req-body .req-row.sel"},
+			{"findings", "v=findings&f=0", ".finding.sel"},
+		}
+		for _, dark := range []bool{false, true} {
+			p.setDark(t, dark)
+			theme := "light"
+			if dark {
+				theme = "dark"
+			}
+			for _, s := range shots {
+				p.goHash(t, s.hash, s.sel)
+				waitFor(t, p, `document.fonts.status === "loaded"`)
+				viewFilled(t, p, s.name, 20, 40)
+				p.screenshot(t, dir, s.name+"-"+theme)
+				if docs != "" && (!dark || s.name == "timeline" || s.name == "overview") {
+					p.docShot(t, filepath.Join(docs, "inspector-"+s.name+map[bool]string{true: "-dark", false: ""}[dark]+".png"))
+				}
+			}
+		}
+		bg := eval[string](t, p, `getComputedStyle(document.body).backgroundColor`)
+		if bg == "rgb(255, 255, 255)" {
+			t.Errorf("dark scheme still has a white background")
+		}
+		p.setDark(t, false)
+		t.Logf("screenshots in %s", dir)
+	})
+
+	if errs := p.errors(); len(errs) > 0 {
+		t.Errorf("the page threw: %v", errs)
+	}
+}
+
+func firstWithheld(r *recording.Recording) string {
+	for _, q := range r.Requests {
+		if len(q.CookiesWithheld) > 0 {
+			return q.ID
+		}
+	}
+	return r.Requests[0].ID
+}
+
+func jarFP(jar []recording.Cookie, name string) string {
+	for _, c := range jar {
+		if c.Name == name {
+			return c.Value.Fingerprint
+		}
+	}
+	return ""
+}
+
+// reqTextNative is what the requests search looks in.
+func reqTextNative(q *recording.Request) string {
+	var b strings.Builder
+	b.WriteString(q.ID + " " + q.Method + " " + q.URL + " " + strconv.Itoa(q.Status) + " " + q.StatusText + " " + q.Node + " " + q.ResourceType + " " + q.Failed)
+	for _, c := range q.CookiesSent {
+		b.WriteString(" " + c.Name)
+	}
+	for _, c := range q.CookiesWithheld {
+		b.WriteString(" " + c.Name + " " + strings.Join(c.Reasons, " "))
+	}
+	for _, c := range q.SetCookies {
+		b.WriteString(" " + c.Name + " " + strings.Join(c.Reasons, " "))
+	}
+	return b.String()
+}
+
+// BenchmarkInspectorRender opens a generated recording with 10k requests
+// and 100k cookie events in the inspector (headless Chromium) and times
+// the first complete render (decoded, analysed, overview painted) against
+// JSON.parse of the same bytes in the same page. The ratio goes to
+// docs/benchmarks.md:
+//
+//	go test -run '^$' -bench InspectorRender -benchtime 3x ./cli/
+func BenchmarkInspectorRender(b *testing.B) {
+	dir := b.TempDir()
+	if err := web.WriteInspector(dir); err != nil {
+		b.Fatal(err)
+	}
+	data, err := recording.Encode(synth.Recording(10_000, 100_000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.json"), data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	wasm, _ := os.ReadFile(filepath.Join(dir, "inspector.wasm"))
+	b.Logf("recording: %.1f MB; inspector.wasm %.2f MB raw, %.2f MB gzipped", float64(len(data))/1e6, float64(len(wasm))/1e6, float64(gzipLen(wasm))/1e6)
+	if err := os.WriteFile(filepath.Join(dir, "blank.html"), []byte("<!doctype html><title>baseline</title>"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	// A plain static server: no compression to time.
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	p := newPage(b, 1280, 800)
+	type timing struct {
+		Fetched, Decoded, Analysed, Rendered, Parse float64
+	}
+	var runs []timing
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		// The baseline, in a fresh page of the same browser: JSON.parse of
+		// the same bytes, as text (the median of three).
+		p.do(b, chromedp.Navigate(srv.URL+"/blank.html"))
+		parse, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`fetch("big.json").then(r => r.text()).then(s => {
+			const t = []; for (let i = 0; i < 3; i++) { const t0 = performance.now(); JSON.parse(s); t.push(performance.now() - t0); }
+			t.sort((a, b) => a - b); return t[1]; })`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		p.do(b, chromedp.Navigate(srv.URL+"/?open=big.json"))
+		waitForT(b, p, `document.body.dataset.stState === "ready"`, 3*time.Minute)
+		tm := eval[timing](b, p, `(() => { const m = n => performance.getEntriesByName(n)[0].startTime;
+			return {Fetched: m("st-fetched"), Decoded: m("st-decoded"), Analysed: m("st-analysed"), Rendered: m("st-rendered")}; })()`)
+		tm.Parse = parse
+		runs = append(runs, tm)
+	}
+	b.StopTimer()
+	// Then each view of the big recording (the first builds the model).
+	views, err := chromedp.Run(p.ctx, chromedp.Evaluate[map[string]float64](`(async () => {
+		const out = {};
+		for (const [name, h, sel] of [["sessions", "v=sessions", ".cell"], ["timeline", "v=timeline", "#tl-svg .mk"],
+				["requests", "v=requests", "#req-body .req-row"], ["findings", "v=findings", ".finding"]]) {
+			const t0 = performance.now();
+			location.hash = h;
+			while (!document.querySelector(sel)) await new Promise(r => requestAnimationFrame(r));
+			await new Promise(r => requestAnimationFrame(() => setTimeout(r)));
+			out[name] = performance.now() - t0;
+		}
+		return out; })()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, ms := range views {
+		b.ReportMetric(ms, "ms/view-"+name)
+	}
+	med := func(f func(timing) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	render := med(func(r timing) float64 { return r.Rendered - r.Fetched })
+	parse := med(func(r timing) float64 { return r.Parse })
+	b.ReportMetric(parse, "ms/JSON.parse")
+	b.ReportMetric(render, "ms/render")
+	b.ReportMetric(med(func(r timing) float64 { return r.Decoded - r.Fetched }), "ms/decode")
+	b.ReportMetric(med(func(r timing) float64 { return r.Analysed - r.Decoded }), "ms/analyse")
+	b.ReportMetric(med(func(r timing) float64 { return r.Rendered - r.Analysed }), "ms/paint")
+	b.ReportMetric(med(func(r timing) float64 { return r.Rendered }), "ms/from-navigation")
+	b.ReportMetric(render/parse, "ratio")
+}
+
+func gzipLen(data []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(data)
+	w.Close()
+	return buf.Len()
+}
+
+// staticRun writes the inspector into a run folder, as `run` does, and
+// serves it with a plain static file server: no serve, no CSP header.
+// With noCSP the page's own CSP (a meta tag) is removed too, so that a
+// test sees what the rendering alone does with hostile strings.
+func staticRun(t testing.TB, dir string, noCSP bool) string {
+	t.Helper()
+	if err := web.WriteInspector(dir); err != nil {
+		t.Fatal(err)
+	}
+	if noCSP {
+		idx := filepath.Join(dir, "index.html")
+		b, _ := os.ReadFile(idx)
+		s := string(b)
+		i := strings.Index(s, `<meta http-equiv="Content-Security-Policy"`)
+		j := strings.Index(s[i:], ">")
+		if i < 0 || j < 0 {
+			t.Fatal("index.html has no CSP meta tag")
+		}
+		os.WriteFile(idx, []byte(s[:i]+s[i+j+1:]), 0o644)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/"
+}
+
+// The page finds index.json next to it on any static server (what run
+// writes), and opens a single recording with ?open=.
+func TestInspectorStaticFolder(t *testing.T) {
+	dir, recs := labRun(t)
+	base := staticRun(t, dir, false)
+	p := newPage(t, 1280, 800)
+	p.open(t, base)
+	if n := eval[int](t, p, `document.querySelectorAll("#ov-scenarios tbody tr").length`); n != len(recs) {
+		t.Fatalf("%d scenarios shown, want %d", n, len(recs))
+	}
+	if txt := eval[string](t, p, `document.getElementById("privacy").textContent`); !strings.Contains(txt, "Nothing is uploaded") {
+		t.Errorf("the page does not say that nothing is uploaded: %q", txt)
+	}
+	p.open(t, base+"?open=recordings/mixed.json")
+	if n := eval[int](t, p, `document.querySelectorAll("#ov-scenarios tbody tr").length`); n != 1 {
+		t.Fatalf("?open= of one recording shows %d scenarios", n)
+	}
+	want, _ := json.Marshal(analysis.AnalyzeAll([]*recording.Recording{recs[scenarioIndex(t, recs, "mixed")]}))
+	if got := eval[string](t, p, `document.getElementById("st-report").textContent`); got != string(want) {
+		t.Errorf("single recording: the page's analysis differs from analysis.AnalyzeAll")
+	}
+	// Another site's URL is refused, not fetched.
+	p.do(t, chromedp.Navigate(base+"?open=https://elsewhere.example/x.json"))
+	waitFor(t, p, `document.body.dataset.stState === "error"`)
+	if txt := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(txt, "never fetched from other sites") {
+		t.Errorf("status %q", txt)
+	}
+	// A bad recording names the file and the place.
+	os.WriteFile(filepath.Join(dir, "broken.json"), []byte("{\"schema\": \"sessiontrace.recording/v1\",\n \"steps\": [1,]}"), 0o644)
+	p.do(t, chromedp.Navigate(base+"?open=broken.json"))
+	waitFor(t, p, `document.body.dataset.stState === "error"`)
+	if txt := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(txt, "broken.json:2:") {
+		t.Errorf("the error does not say where: %q", txt)
+	}
+	if errs := p.errors(); len(errs) > 0 {
+		t.Errorf("the page threw: %v", errs)
+	}
+}
+
+// Files given with the file picker, or dropped: an index with its
+// recordings, or recordings alone.
+func TestInspectorOpenFiles(t *testing.T) {
+	dir, recs := labRun(t)
+	base := staticRun(t, t.TempDir(), false) // an empty folder: the page starts empty
+	p := newPage(t, 1280, 800)
+	p.do(t, chromedp.Navigate(base))
+	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	if txt := eval[string](t, p, `document.getElementById("view").textContent`); !strings.Contains(txt, "Nothing is uploaded") {
+		t.Errorf("the landing page does not say that nothing is uploaded")
+	}
+	var files []string
+	for _, f := range []string{"index.json", "recordings/correct.json", "recordings/mixed.json"} {
+		files = append(files, filepath.Join(dir, f))
+	}
+	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), files))
+	waitFor(t, p, `document.body.dataset.stState === "ready" && document.querySelectorAll("#ov-scenarios tbody tr").length === `+strconv.Itoa(len(recs)))
+	// Recordings the index names but the user did not give are listed as such.
+	if n := eval[int](t, p, `document.querySelectorAll("#ov-scenarios td.name .error").length`); n != len(recs)-2 {
+		t.Errorf("%d scenarios marked as missing, want %d", n, len(recs)-2)
+	}
+	// Drop two recordings (a synthetic drop event with real File objects).
+	correct, _ := os.ReadFile(filepath.Join(dir, "recordings/correct.json"))
+	restart, _ := os.ReadFile(filepath.Join(dir, "recordings/restart.json"))
+	drop := fmt.Sprintf(`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([%s], "correct.json", {type: "application/json"}));
+		dt.items.add(new File([%s], "restart.json", {type: "application/json"}));
+		document.getElementById("view").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return true; })()`, strconv.Quote(string(correct)), strconv.Quote(string(restart)))
+	p.do(t, chromedp.Evaluate[chromedp.Void](drop))
+	waitFor(t, p, `document.body.dataset.stState === "ready" && document.querySelectorAll("#ov-scenarios tbody tr").length === 2`)
+	want, _ := json.Marshal(analysis.AnalyzeAll([]*recording.Recording{recs[scenarioIndex(t, recs, "correct")], recs[scenarioIndex(t, recs, "restart")]}))
+	if got := eval[string](t, p, `document.getElementById("st-report").textContent`); got != string(want) {
+		t.Errorf("dropped recordings: the page's analysis differs from analysis.AnalyzeAll")
+	}
+	if errs := p.errors(); len(errs) > 0 {
+		t.Errorf("the page threw: %v", errs)
+	}
+}
+
+// hostile is a lab recording whose every string a site or a page can
+// choose carries script: cookie names and values, URLs, titles, the
+// scenario's name, step texts, reasons, headers, node names.
+func hostile(t testing.TB) *recording.Recording {
+	t.Helper()
+	data, err := os.ReadFile("../analysis/testdata/lab/mixed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := recording.Decode("mixed.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const img = `<img src=x onerror="window.__xss=(window.__xss||0)+1">`
+	const scr = `</script><script>window.__xss=(window.__xss||0)+10</script>`
+	const jsURL = `javascript:window.__xss=100//`
+	name := func(n string) string { return img + n }
+	val := func(v *recording.Value) {
+		raw := scr + `"'><svg onload=window.__xss=1000>`
+		v.Raw = &raw
+	}
+	r.Options.RevealValues = true
+	r.Scenario.Name = "XSS " + img + scr
+	r.Scenario.File = jsURL + "x.yaml"
+	for i := range r.Scenario.SessionCookies {
+		r.Scenario.SessionCookies[i] = name(r.Scenario.SessionCookies[i])
+	}
+	r.Error = img
+	r.Warnings = []string{scr}
+	for i := range r.Steps {
+		s := &r.Steps[i]
+		s.Detail, s.Name = img+s.Detail, scr
+		s.URL = jsURL + s.URL
+		for j := range s.Jar {
+			s.Jar[j].Name = name(s.Jar[j].Name)
+			val(&s.Jar[j].Value)
+			s.Jar[j].SameSite = img
+		}
+	}
+	for i := range r.Requests {
+		q := &r.Requests[i]
+		if i%2 == 1 {
+			q.URL = jsURL + q.URL
+		}
+		q.Node, q.NodeHeader = img, scr
+		q.Headers = map[string]string{"Content-Type": img, scr: jsURL}
+		q.StatusText = scr
+		for j := range q.CookiesSent {
+			q.CookiesSent[j].Name = name(q.CookiesSent[j].Name)
+			val(&q.CookiesSent[j].Value)
+		}
+		for j := range q.CookiesWithheld {
+			q.CookiesWithheld[j].Name = name(q.CookiesWithheld[j].Name)
+			q.CookiesWithheld[j].Reasons = append(q.CookiesWithheld[j].Reasons, img)
+		}
+		for j := range q.SetCookies {
+			q.SetCookies[j].Name = name(q.SetCookies[j].Name)
+			q.SetCookies[j].Attributes = scr
+			val(&q.SetCookies[j].Value)
+		}
+	}
+	for i := range r.Events {
+		e := &r.Events[i]
+		e.Name = name(e.Name)
+		e.Detail, e.Location = scr, jsURL
+		if e.Value != nil {
+			val(e.Value)
+		}
+		if e.Kind == recording.EventWithheld {
+			e.Reasons = append(e.Reasons, img)
+		}
+	}
+	for i := range r.Pages {
+		r.Pages[i].Title = scr + img
+		for j := range r.Pages[i].Links {
+			r.Pages[i].Links[j].Href = jsURL
+			r.Pages[i].Links[j].Text = img
+		}
+	}
+	return r
+}
+
+// Hostile strings render as inert text: no script runs, no element is
+// injected, in every view and detail pane. Once without any CSP (the
+// rendering alone), once under serve's CSP (which must report nothing).
+func TestInspectorXSS(t *testing.T) {
+	r := hostile(t)
+	for _, mode := range []string{"static without CSP", "serve"} {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			os.MkdirAll(filepath.Join(dir, "recordings"), 0o755)
+			data, err := recording.Encode(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, "recordings", "xss.json"), data, 0o644)
+			ix := &recording.Index{Schema: recording.IndexSchema, Tool: `<b>tool</b>`, Status: r.Status,
+				Scenarios: []recording.IndexEntry{{Name: r.Scenario.Name, Recording: "recordings/xss.json", Status: r.Status, Steps: len(r.Steps)}}}
+			idata, _ := recording.EncodeIndex(ix)
+			os.WriteFile(filepath.Join(dir, "index.json"), idata, 0o644)
+			var base string
+			if mode == "serve" {
+				base = serveDir(t, dir)
+			} else {
+				base = staticRun(t, dir, true)
+			}
+			p := newPage(t, 1280, 800)
+			if _, err := chromedp.Call(p.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+				Source: `window.__csp = []; document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));`}); err != nil {
+				t.Fatal(err)
+			}
+			p.open(t, base)
+			check := func(where string) {
+				t.Helper()
+				type state struct {
+					XSS      any
+					Injected []string
+					CSP      []string
+				}
+				st := eval[state](t, p, `({XSS: window.__xss === undefined ? null : window.__xss,
+					Injected: [...document.querySelectorAll("img, iframe, object, embed, svg:not(#tl-svg):not(.lg svg):not(.legend svg), script:not([src]), [onerror], [onload], [onclick], a[href^='javascript:' i]")].map(e => e.outerHTML.slice(0, 80)),
+					CSP: window.__csp})`)
+				if st.XSS != nil || len(st.Injected) > 0 || len(st.CSP) > 0 {
+					t.Fatalf("%s: script ran (%v), elements injected %q, CSP violations %q", where, st.XSS, st.Injected, st.CSP)
+				}
+			}
+			visible := func(where string) {
+				t.Helper()
+				if !eval[bool](t, p, `document.body.innerText.includes('<img src=x onerror="window.__xss')`) {
+					t.Errorf("%s: the payload is not shown as text", where)
+				}
+			}
+			check("overview")
+			visible("overview")
+			p.goHash(t, "v=sessions&step=5", ".cell")
+			p.click(t, `.cell[data-step="5"]`)
+			waitFor(t, p, `document.getElementById("detail").hidden === false`)
+			check("sessions")
+			visible("sessions")
+			p.goHash(t, "v=timeline", "#tl-svg .mk")
+			p.click(t, "#tl-svg .mk.m-withheld")
+			waitFor(t, p, `document.getElementById("event-reasons") !== null`)
+			check("timeline")
+			visible("timeline")
+			for i := range r.Requests {
+				p.goHash(t, "v=requests&r="+r.Requests[i].ID, "#detail h2")
+				check("request " + strconv.Itoa(i))
+			}
+			visible("requests")
+			p.goHash(t, "v=findings", ".finding")
+			p.click(t, `.finding button.copy`)
+			waitFor(t, p, `document.getElementById("md-text") !== null`)
+			check("findings")
+			visible("findings")
+			p.click(t, `button[data-act="export:findings"]`)
+			if csv := eval[string](t, p, `window.stLastDownload.data`); strings.Contains(csv, "\n=") {
+				t.Errorf("a CSV cell starts with = (a spreadsheet formula)")
+			}
+			if errs := p.errors(); len(errs) > 0 {
+				t.Errorf("the page threw: %v", errs)
+			}
+		})
+	}
+}
+
+// Usable on a narrow screen: the views render and nothing is wider than
+// the window but the tables, which scroll.
+func TestInspectorNarrow(t *testing.T) {
+	dir, recs := labRun(t)
+	base := serveDir(t, dir)
+	p := newPage(t, 420, 860)
+	p.open(t, base)
+	shots := artifactDir(t)
+	mixed := scenarioIndex(t, recs, "mixed")
+	for _, v := range []struct{ name, hash, sel string }{
+		{"overview", "v=overview", "#ov-scenarios"},
+		{"sessions", fmt.Sprintf("v=sessions&s=%d", mixed), ".cell"},
+		{"timeline", fmt.Sprintf("v=timeline&s=%d", mixed), "#tl-svg .mk"},
+		{"requests", fmt.Sprintf("v=requests&s=%d", mixed), "#req-body .req-row"},
+		{"findings", "v=findings", ".finding"},
+	} {
+		p.goHash(t, v.hash, v.sel)
+		viewFilled(t, p, v.name, 20, 40)
+		if w := eval[float64](t, p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 1 {
+			t.Errorf("%s: the page is %.0f px wider than the window", v.name, w)
+		}
+		p.screenshot(t, shots, "narrow-"+v.name)
+	}
+}
+
+// The whole path a user takes: `run --lab` writes a run folder, `serve`
+// serves it, the page shows it and agrees with findings.json.
+func TestInspectorServesALabRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "report")
+	code, stdout, stderr := runCLI(t, "run", "--lab", "-q", "-o", dir, "../scenarios/lab/mixed.yaml", "../scenarios/lab/restart.yaml", "../scenarios/lab/cluster.yaml")
+	if code != ExitOK {
+		t.Fatalf("run: exit %d\n%s%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := recording.DecodeIndex("index.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, _, stop := runServe(t, "--port", "0", dir)
+	url := strings.TrimPrefix(readUntil(t, lines, "inspector: ")[0], "inspector: ")
+	defer stop()
+	p := newPage(t, 1280, 800)
+	p.open(t, url)
+	for i, e := range ix.Scenarios {
+		row := fmt.Sprintf(`document.querySelector('#ov-scenarios tr[data-sc="%d"]')`, i)
+		if name := eval[string](t, p, row+`.querySelector("td.name a").textContent`); name != e.Name {
+			t.Errorf("row %d: %q, want %q", i, name, e.Name)
+		}
+		for cls, n := range map[string]int{"c-steps": e.Steps, "c-requests": e.Requests, "c-events": e.Events} {
+			if got := eval[string](t, p, row+`.querySelector(".`+cls+`").textContent`); got != strconv.Itoa(n) {
+				t.Errorf("%s %s: %s, index says %d", e.Name, cls, got, n)
+			}
+		}
+	}
+	// findings.json (what run wrote) and the page's analysis agree.
+	fdata, err := os.ReadFile(filepath.Join(dir, "findings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got analysis.Report
+	if err := json.Unmarshal(fdata, &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(eval[string](t, p, `document.getElementById("st-report").textContent`)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(want, got) {
+		t.Errorf("the page's findings and resets differ from findings.json (%d/%d findings, %d/%d sessions)",
+			len(got.Findings), len(want.Findings), len(got.Sessions), len(want.Sessions))
+	}
+	// The restart scenario's reset, with its cause, on the timeline.
+	sc := -1
+	for i, e := range ix.Scenarios {
+		if strings.HasSuffix(e.Recording, "restart.json") {
+			sc = i
+		}
+	}
+	p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), "#tl-svg .lane")
+	waitFor(t, p, `document.querySelector('#tl-svg .reset[data-cause="browser-restart"]') !== null`)
+}

@@ -1,0 +1,140 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"strconv"
+	"strings"
+	"syscall/js"
+)
+
+// A ui collects DOM operations for web/boot.js's stBuild, which turns them
+// into elements with createElement, setAttribute and text nodes in one
+// call: one syscall/js crossing per render instead of several per cell.
+// No string from a recording is ever parsed as HTML: text is text,
+// attributes are attributes (stBuild refuses event-handler attributes and
+// non-fragment links besides).
+type ui struct{ b []byte }
+
+const (
+	recSep   = '\x1e'
+	fieldSep = '\x1f'
+)
+
+// clean keeps the op separators out of strings.
+func clean(s string) string {
+	if strings.IndexByte(s, recSep) < 0 && strings.IndexByte(s, fieldSep) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == recSep || r == fieldSep {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+// open starts an HTML element.
+func (u *ui) open(tag string) *ui {
+	u.b = append(u.b, recSep, '<')
+	u.b = append(u.b, tag...)
+	return u
+}
+
+// svg starts an SVG element.
+func (u *ui) svg(tag string) *ui {
+	u.b = append(u.b, recSep, '^')
+	u.b = append(u.b, tag...)
+	return u
+}
+
+func (u *ui) close() *ui {
+	u.b = append(u.b, recSep, '>')
+	return u
+}
+
+// attr sets an attribute; value may come from a recording.
+func (u *ui) attr(name, value string) *ui {
+	u.b = append(u.b, recSep, '=')
+	u.b = append(u.b, name...)
+	u.b = append(u.b, fieldSep)
+	u.b = append(u.b, clean(value)...)
+	return u
+}
+
+func (u *ui) attrInt(name string, v int) *ui {
+	u.b = append(u.b, recSep, '=')
+	u.b = append(u.b, name...)
+	u.b = append(u.b, fieldSep)
+	u.b = strconv.AppendInt(u.b, int64(v), 10)
+	return u
+}
+
+func (u *ui) attrF(name string, v float64) *ui {
+	u.b = append(u.b, recSep, '=')
+	u.b = append(u.b, name...)
+	u.b = append(u.b, fieldSep)
+	u.b = strconv.AppendFloat(u.b, v, 'f', 1, 64)
+	return u
+}
+
+func (u *ui) cls(c string) *ui {
+	if c == "" {
+		return u
+	}
+	return u.attr("class", c)
+}
+
+// style sets a CSS property through the CSSOM (allowed by the page's
+// Content-Security-Policy, unlike a style attribute).
+func (u *ui) style(prop, value string) *ui {
+	u.b = append(u.b, recSep, ':')
+	u.b = append(u.b, prop...)
+	u.b = append(u.b, fieldSep)
+	u.b = append(u.b, clean(value)...)
+	return u
+}
+
+// text appends a text node.
+func (u *ui) text(s string) *ui {
+	if s == "" {
+		return u
+	}
+	u.b = append(u.b, recSep, '"')
+	u.b = append(u.b, clean(s)...)
+	return u
+}
+
+// el writes a whole element with a class and a text.
+func (u *ui) el(tag, class, text string) *ui {
+	return u.open(tag).cls(class).text(text).close()
+}
+
+// button writes a button that runs action act (see app.act).
+func (u *ui) button(class, act, text, title string) *ui {
+	u.open("button").attr("type", "button").cls(class).attr("data-act", act)
+	if title != "" {
+		u.attr("title", title)
+	}
+	return u.text(text).close()
+}
+
+// link writes an in-page link to a deep-link hash.
+func (u *ui) link(class, hash, text string) *ui {
+	return u.open("a").cls(class).attr("href", "#"+hash).text(text).close()
+}
+
+var doc = js.Global().Get("document")
+
+func byID(id string) js.Value { return doc.Call("getElementById", id) }
+
+// mount replaces parent's children with what u describes.
+func mount(parent js.Value, u *ui) {
+	js.Global().Call("stBuild", parent, string(u.b), false)
+}
+
+func setText(el js.Value, s string) {
+	if el.Truthy() {
+		el.Set("textContent", s)
+	}
+}

@@ -1,0 +1,655 @@
+// Package recjson reads recordings and run indexes, and writes analysis
+// reports, as JSON without reflection, for the inspector (GOOS=js
+// GOARCH=wasm), where encoding/json is 25-40 times slower than the
+// browser's JSON.parse.
+//
+// The contract: [DecodeRecording] returns exactly what [recording.Decode]
+// returns for the same bytes, value for value, and so does [DecodeIndex]
+// for [recording.DecodeIndex]. The fast path accepts the well-formed JSON
+// that recordings are made of; anything else (a syntax error, a duplicate
+// key, a key in another case, invalid UTF-8, a null where encoding/json
+// would do something subtle, an unknown schema) is handed to the
+// recording package, which gives the same result and the positioned
+// error message. [AppendReport] writes the bytes json.Marshal writes.
+// Tests (native) check all three against encoding/json.
+package recjson
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// errFallback says the fast path met something it leaves to encoding/json.
+var errFallback = errors.New("recjson: fall back to encoding/json")
+
+// DecodeRecording is recording.Decode, faster. Strings of the result share
+// memory with data: the caller must not modify data afterwards.
+func DecodeRecording(file string, data []byte) (*recording.Recording, error) {
+	r, err := FastRecording(data)
+	if err != nil {
+		return recording.Decode(file, data)
+	}
+	return r, nil
+}
+
+// DecodeIndex is recording.DecodeIndex: an index is small, and its
+// format grows (retries, shards), so it goes through encoding/json.
+func DecodeIndex(file string, data []byte) (*recording.Index, error) {
+	return recording.DecodeIndex(file, data)
+}
+
+// IsIndex reports whether data is a run index (its schema says so),
+// looking only at the top-level "schema" key.
+func IsIndex(data []byte) bool {
+	d := &dec{data: data}
+	ok := false
+	func() {
+		defer func() { _ = recover() }()
+		d.ws()
+		if !d.objStart() {
+			return
+		}
+		for {
+			k := d.key()
+			if k == "schema" {
+				ok = d.peek() == '"' && d.str() == recording.IndexSchema
+				return
+			}
+			d.skip(0)
+			if !d.objNext() {
+				return
+			}
+		}
+	}()
+	return ok
+}
+
+// FastRecording runs only the fast path: errFallback when it declines.
+// Exported for tests and benchmarks.
+func FastRecording(data []byte) (r *recording.Recording, err error) {
+	d := &dec{data: data}
+	defer func() {
+		if p := recover(); p != nil {
+			if p != errFallback { //nolint:errorlint // sentinel identity
+				panic(p)
+			}
+			r, err = nil, errFallback
+		}
+	}()
+	r = new(recording.Recording)
+	d.ws()
+	d.recording(r)
+	d.end()
+	if r.Schema != recording.Schema {
+		return nil, errFallback
+	}
+	return r, nil
+}
+
+// dec is the scanner. Every method panics with errFallback on input it
+// does not handle.
+type dec struct {
+	data []byte
+	i    int
+
+	// Allocation savers: values come from slabs; string lists that repeat
+	// (classes, reasons) are shared; a time literal equal to the previous
+	// one is not parsed again. Sharing is invisible to readers, who never
+	// modify a recording.
+	values   []recording.Value
+	lists    [][]string
+	scratch  []string
+	lastTime []byte
+	lastT    time.Time
+}
+
+// newValue returns a zeroed Value from the slab.
+func (d *dec) newValue() *recording.Value {
+	if len(d.values) == 0 {
+		d.values = make([]recording.Value, 1024)
+	}
+	v := &d.values[0]
+	d.values = d.values[1:]
+	return v
+}
+
+func fail() { panic(errFallback) }
+
+func (d *dec) ws() {
+	for d.i < len(d.data) {
+		switch d.data[d.i] {
+		case ' ', '\n', '\r', '\t':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *dec) peek() byte {
+	if d.i >= len(d.data) {
+		fail()
+	}
+	return d.data[d.i]
+}
+
+func (d *dec) end() {
+	d.ws()
+	if d.i != len(d.data) {
+		fail()
+	}
+}
+
+// objStart consumes '{' and reports whether the object has a key.
+func (d *dec) objStart() bool {
+	if d.peek() != '{' {
+		fail()
+	}
+	d.i++
+	d.ws()
+	if d.peek() == '}' {
+		d.i++
+		return false
+	}
+	return true
+}
+
+// key reads a key and its colon. The string may share memory with data
+// and is only valid for comparisons.
+func (d *dec) key() string {
+	if d.peek() != '"' {
+		fail()
+	}
+	k := d.str()
+	d.ws()
+	if d.peek() != ':' {
+		fail()
+	}
+	d.i++
+	d.ws()
+	return k
+}
+
+// objNext consumes what follows a value: ',' (true, another key follows)
+// or '}' (false).
+func (d *dec) objNext() bool {
+	d.ws()
+	switch d.peek() {
+	case ',':
+		d.i++
+		d.ws()
+		return true
+	case '}':
+		d.i++
+		return false
+	}
+	fail()
+	return false
+}
+
+// arrStart consumes '[' and reports whether the array has an element. A
+// null is reported through isNull first by callers that accept it.
+func (d *dec) arrStart() bool {
+	if d.peek() != '[' {
+		fail()
+	}
+	d.i++
+	d.ws()
+	if d.peek() == ']' {
+		d.i++
+		return false
+	}
+	return true
+}
+
+func (d *dec) arrNext() bool {
+	d.ws()
+	switch d.peek() {
+	case ',':
+		d.i++
+		d.ws()
+		return true
+	case ']':
+		d.i++
+		return false
+	}
+	fail()
+	return false
+}
+
+// isNull consumes a null literal if there is one.
+func (d *dec) isNull() bool {
+	if d.i+4 <= len(d.data) && string(d.data[d.i:d.i+4]) == "null" {
+		d.i += 4
+		return true
+	}
+	return false
+}
+
+// seen marks field bit of an object as decoded; a duplicate key falls back
+// (encoding/json merges duplicates in ways not worth copying).
+func seen(mask *uint64, bit uint) {
+	if *mask&(1<<bit) != 0 {
+		fail()
+	}
+	*mask |= 1 << bit
+}
+
+// unknown skips the value of a key no field has, like encoding/json,
+// unless the key matches a field in another case: encoding/json would
+// fill that field.
+func (d *dec) unknown(k string, fields []string) {
+	for _, f := range fields {
+		if strings.EqualFold(k, f) {
+			fail()
+		}
+	}
+	d.skip(0)
+}
+
+// str reads a string. Without escapes the result shares memory with data.
+func (d *dec) str() string {
+	if d.peek() != '"' {
+		fail()
+	}
+	d.i++
+	start := d.i
+	ascii := true
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		switch {
+		case c == '"':
+			s := d.data[start:d.i]
+			d.i++
+			if !ascii && !utf8.Valid(s) {
+				fail() // encoding/json replaces invalid bytes with U+FFFD
+			}
+			if len(s) == 0 {
+				return ""
+			}
+			return unsafe.String(&s[0], len(s))
+		case c == '\\':
+			return d.strEscaped(start)
+		case c < 0x20:
+			fail()
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+		d.i++
+	}
+	fail()
+	return ""
+}
+
+// strEscaped finishes a string with escapes, from its first byte at start.
+func (d *dec) strEscaped(start int) string {
+	b := make([]byte, 0, d.i-start+16)
+	b = append(b, d.data[start:d.i]...)
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if !utf8.Valid(b) {
+				fail()
+			}
+			return string(b)
+		case c < 0x20:
+			fail()
+		case c != '\\':
+			b = append(b, c)
+			d.i++
+			continue
+		}
+		d.i++
+		if d.i >= len(d.data) {
+			fail()
+		}
+		e := d.data[d.i]
+		d.i++
+		switch e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r := d.hex4()
+			if utf16.IsSurrogate(r) {
+				if d.i+2 > len(d.data) || d.data[d.i] != '\\' || d.data[d.i+1] != 'u' {
+					fail() // a lone surrogate: encoding/json writes U+FFFD
+				}
+				d.i += 2
+				r2 := d.hex4()
+				r = utf16.DecodeRune(r, r2)
+				if r == utf8.RuneError {
+					fail()
+				}
+			}
+			b = utf8.AppendRune(b, r)
+		default:
+			fail()
+		}
+	}
+	fail()
+	return ""
+}
+
+func (d *dec) hex4() rune {
+	if d.i+4 > len(d.data) {
+		fail()
+	}
+	var r rune
+	for _, c := range d.data[d.i : d.i+4] {
+		r <<= 4
+		switch {
+		case '0' <= c && c <= '9':
+			r |= rune(c - '0')
+		case 'a' <= c && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case 'A' <= c && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			fail()
+		}
+	}
+	d.i += 4
+	return r
+}
+
+// number returns the bytes of a JSON number literal.
+func (d *dec) number() []byte {
+	start := d.i
+	if d.i < len(d.data) && d.data[d.i] == '-' {
+		d.i++
+	}
+	switch {
+	case d.i < len(d.data) && d.data[d.i] == '0':
+		d.i++
+	case d.i < len(d.data) && '1' <= d.data[d.i] && d.data[d.i] <= '9':
+		for d.i < len(d.data) && '0' <= d.data[d.i] && d.data[d.i] <= '9' {
+			d.i++
+		}
+	default:
+		fail()
+	}
+	if d.i < len(d.data) && d.data[d.i] == '.' {
+		d.i++
+		n := d.i
+		for d.i < len(d.data) && '0' <= d.data[d.i] && d.data[d.i] <= '9' {
+			d.i++
+		}
+		if d.i == n {
+			fail()
+		}
+	}
+	if d.i < len(d.data) && (d.data[d.i] == 'e' || d.data[d.i] == 'E') {
+		d.i++
+		if d.i < len(d.data) && (d.data[d.i] == '+' || d.data[d.i] == '-') {
+			d.i++
+		}
+		n := d.i
+		for d.i < len(d.data) && '0' <= d.data[d.i] && d.data[d.i] <= '9' {
+			d.i++
+		}
+		if d.i == n {
+			fail()
+		}
+	}
+	return d.data[start:d.i]
+}
+
+func (d *dec) int() int {
+	lit := d.number()
+	neg := lit[0] == '-'
+	digits := lit
+	if neg {
+		digits = lit[1:]
+	}
+	if len(digits) > 0 && len(digits) < 19 {
+		n := 0
+		for _, c := range digits {
+			if c < '0' || c > '9' {
+				fail() // a fraction or an exponent: an error in encoding/json
+			}
+			n = n*10 + int(c-'0')
+		}
+		if neg {
+			return -n
+		}
+		return n
+	}
+	n, err := strconv.ParseInt(unsafe.String(&lit[0], len(lit)), 10, 64)
+	if err != nil {
+		fail()
+	}
+	return int(n)
+}
+
+func (d *dec) float() float64 {
+	lit := d.number()
+	f, err := strconv.ParseFloat(unsafe.String(&lit[0], len(lit)), 64)
+	if err != nil {
+		fail()
+	}
+	return f
+}
+
+func (d *dec) bool() bool {
+	switch {
+	case d.i+4 <= len(d.data) && string(d.data[d.i:d.i+4]) == "true":
+		d.i += 4
+		return true
+	case d.i+5 <= len(d.data) && string(d.data[d.i:d.i+5]) == "false":
+		d.i += 5
+		return false
+	}
+	fail()
+	return false
+}
+
+// time reads a time as encoding/json does: through time.Time's
+// UnmarshalJSON on the literal, except for the common UTC form, which is
+// parsed here into the same value.
+func (d *dec) time() time.Time {
+	start := d.i
+	if d.peek() != '"' {
+		fail()
+	}
+	d.i++
+	for d.i < len(d.data) && d.data[d.i] != '"' {
+		if d.data[d.i] == '\\' || d.data[d.i] < 0x20 {
+			fail()
+		}
+		d.i++
+	}
+	if d.i >= len(d.data) {
+		fail()
+	}
+	d.i++
+	lit := d.data[start:d.i]
+	if string(lit) == string(d.lastTime) {
+		return d.lastT
+	}
+	t, ok := utcTime(lit[1 : len(lit)-1])
+	if !ok {
+		if err := t.UnmarshalJSON(lit); err != nil {
+			fail()
+		}
+	}
+	d.lastTime, d.lastT = lit, t
+	return t
+}
+
+// utcTime parses YYYY-MM-DDTHH:MM:SS[.fraction]Z with the checks of
+// time.Time.UnmarshalJSON (RFC 3339, strict); ok is false for any other
+// form, which the caller leaves to UnmarshalJSON.
+func utcTime(b []byte) (time.Time, bool) {
+	if len(b) < 20 || b[len(b)-1] != 'Z' || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(s []byte) (int, bool) {
+		n := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(b[0:4])
+	month, ok2 := num(b[5:7])
+	day, ok3 := num(b[8:10])
+	hour, ok4 := num(b[11:13])
+	minute, ok5 := num(b[14:16])
+	sec, ok6 := num(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	if day > 28 && day > daysIn(month, year) {
+		return time.Time{}, false
+	}
+	nsec := 0
+	rest := b[19 : len(b)-1]
+	if len(rest) > 0 {
+		if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
+			return time.Time{}, false
+		}
+		f, ok := num(rest[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for i := len(rest) - 1; i < 9; i++ {
+			f *= 10
+		}
+		nsec = f
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+func (d *dec) timePtr() *time.Time {
+	if d.isNull() {
+		return nil
+	}
+	t := d.time()
+	return &t
+}
+
+func (d *dec) strs() []string {
+	if d.isNull() {
+		return nil
+	}
+	if !d.arrStart() {
+		return []string{}
+	}
+	sc := d.scratch[:0]
+	for {
+		sc = append(sc, d.str())
+		if !d.arrNext() {
+			break
+		}
+	}
+	d.scratch = sc
+	if len(sc) <= 4 {
+	next:
+		for _, l := range d.lists {
+			if len(l) != len(sc) {
+				continue
+			}
+			for i := range l {
+				if l[i] != sc[i] {
+					continue next
+				}
+			}
+			return l
+		}
+	}
+	out := append([]string(nil), sc...)
+	if len(sc) <= 4 && len(d.lists) < 256 {
+		d.lists = append(d.lists, out)
+	}
+	return out
+}
+
+func (d *dec) strMap() map[string]string {
+	if d.isNull() {
+		return nil
+	}
+	m := map[string]string{}
+	if d.objStart() {
+		for {
+			k := d.key()
+			m[k] = d.str()
+			if !d.objNext() {
+				break
+			}
+		}
+	}
+	return m
+}
+
+// skip skips any value, checking its syntax.
+func (d *dec) skip(depth int) {
+	if depth > 1000 {
+		fail()
+	}
+	switch c := d.peek(); {
+	case c == '"':
+		d.str()
+	case c == '{':
+		if d.objStart() {
+			for {
+				d.key()
+				d.skip(depth + 1)
+				if !d.objNext() {
+					break
+				}
+			}
+		}
+	case c == '[':
+		if d.arrStart() {
+			for {
+				d.skip(depth + 1)
+				if !d.arrNext() {
+					break
+				}
+			}
+		}
+	case c == 't' || c == 'f':
+		d.bool()
+	case c == 'n':
+		if !d.isNull() {
+			fail()
+		}
+	default:
+		d.number()
+	}
+}

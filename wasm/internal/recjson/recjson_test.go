@@ -1,0 +1,257 @@
+package recjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/synth"
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+func labFiles(t testing.TB) map[string][]byte {
+	t.Helper()
+	files, _ := filepath.Glob("../../../analysis/testdata/lab/*.json")
+	if len(files) == 0 {
+		t.Fatal("no lab recordings in analysis/testdata/lab")
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(f)] = b
+	}
+	return out
+}
+
+// same checks that the fast decoder agrees with recording.Decode on data,
+// and (when fast is set) that it did not need to fall back.
+func same(t *testing.T, name string, data []byte, fast bool) {
+	t.Helper()
+	want, werr := recording.Decode(name, data)
+	got, gerr := DecodeRecording(name, data)
+	if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+		t.Fatalf("%s: errors differ: recording.Decode %v, recjson %v", name, werr, gerr)
+	}
+	if !reflect.DeepEqual(want, got) {
+		t.Fatalf("%s: values differ", name)
+	}
+	if fast {
+		if _, err := FastRecording(data); err != nil {
+			t.Fatalf("%s: fast path declined a recording written by recording.Encode", name)
+		}
+	}
+}
+
+func TestLabRecordings(t *testing.T) {
+	for name, data := range labFiles(t) {
+		same(t, name, data, true)
+	}
+}
+
+func TestSynthetic(t *testing.T) {
+	data, err := recording.Encode(synth.Recording(500, 5000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "synth", data, true)
+}
+
+// fill sets every field reachable from v to a non-zero value, so that a
+// field the decoder does not know shows up as a difference.
+func fill(v reflect.Value, n *int) {
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("s<&>\u2028\"\\é" + strings.Repeat("x", *n%3))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int64:
+		v.SetInt(int64(*n))
+	case reflect.Float64:
+		v.SetFloat(float64(*n) + 0.5)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), n)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		fill(s.Index(0), n)
+		fill(s.Index(1), n)
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, n)
+		fill(e, n)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			v.Set(reflect.ValueOf(time.Date(2026, 11, 22, 1, 2, 3, *n, time.FixedZone("", 3600))))
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), n)
+			}
+		}
+	}
+}
+
+// Every field of the format, filled: a field added to the recording types
+// and not to this decoder fails here.
+func TestEveryField(t *testing.T) {
+	var r recording.Recording
+	n := 0
+	fill(reflect.ValueOf(&r).Elem(), &n)
+	r.Schema = recording.Schema
+	data, err := recording.Encode(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "full", data, true)
+
+	var ix recording.Index
+	fill(reflect.ValueOf(&ix).Elem(), &n)
+	ix.Schema = recording.IndexSchema
+	idata, err := recording.EncodeIndex(&ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsIndex(idata) || IsIndex(data) {
+		t.Fatal("IsIndex")
+	}
+}
+
+// Inputs the fast path leaves to encoding/json give the same result.
+func TestFallbacks(t *testing.T) {
+	lab := labFiles(t)["correct.json"]
+	cases := map[string]string{
+		"duplicate key":   `{"schema":"sessiontrace.recording/v1","status":"passed","status":"failed"}`,
+		"key case":        `{"schema":"sessiontrace.recording/v1","Status":"passed"}`,
+		"key case nested": `{"schema":"sessiontrace.recording/v1","scenario":{"NAME":"x"}}`,
+		"unknown key":     `{"schema":"sessiontrace.recording/v1","future":{"a":[1,2,{"b":null}]},"status":"passed"}`,
+		"invalid utf8":    "{\"schema\":\"sessiontrace.recording/v1\",\"error\":\"a\xffb\"}",
+		"lone surrogate":  `{"schema":"sessiontrace.recording/v1","error":"a\ud800b"}`,
+		"escapes":         `{"schema":"sessiontrace.recording/v1","error":"a\u00e9\n\"\\\/\ud83d\ude00<"}`,
+		"null string":     `{"schema":"sessiontrace.recording/v1","error":null}`,
+		"null slices":     `{"schema":"sessiontrace.recording/v1","steps":null,"requests":null,"events":null}`,
+		"float int":       `{"schema":"sessiontrace.recording/v1","steps":[{"index":1.0}]}`,
+		"big int":         `{"schema":"sessiontrace.recording/v1","steps":[{"index":123456789012345678901234}]}`,
+		"exp float":       `{"schema":"sessiontrace.recording/v1","steps":[{"jar":[{"value":{"bits":1e2}}]}]}`,
+		"syntax":          `{"schema":"sessiontrace.recording/v1",}`,
+		"trailing":        `{"schema":"sessiontrace.recording/v1"} x`,
+		"other schema":    `{"schema":"sessiontrace.recording/v2"}`,
+		"index schema":    `{"schema":"sessiontrace.run/v1"}`,
+		"no schema":       `{}`,
+		"top null":        `null`,
+		"top array":       `[]`,
+		"bad time":        `{"schema":"sessiontrace.recording/v1","start":"yesterday"}`,
+		"time offset":     `{"schema":"sessiontrace.recording/v1","start":"2026-11-22T01:02:03.5+02:00"}`,
+		"truncated":       string(lab[:len(lab)/2]),
+		"empty":           ``,
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) { same(t, name, []byte(in), false) })
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	// Small seeds (large ones make the fuzzer's minimisation crawl): a
+	// short synthetic recording and a few lines.
+	v := recording.Value{Fingerprint: "abcdefgh12345678", Len: 22, Classes: []string{"lower", "digit"}, Bits: 113.7}
+	t0 := time.Date(2026, 11, 22, 1, 2, 3, 456789000, time.UTC)
+	small, err := recording.Encode(&recording.Recording{
+		Scenario: recording.ScenarioInfo{Name: "s", Target: "https://a.test"}, Start: t0, End: t0.Add(time.Second), Status: recording.StatusPassed,
+		Steps: []recording.Step{{Index: 0, Kind: "goto", As: "login", Start: t0, End: t0, Status: recording.StatusPassed,
+			Jar: []recording.Cookie{{Name: "SID", Domain: "a.test", Path: "/", Value: v, HTTPOnly: true, Secure: true, Session: true}}}},
+		Requests: []recording.Request{{ID: "R1", Method: "GET", URL: "https://a.test/", Start: t0, Status: 200, Headers: map[string]string{"Content-Type": "text/html"},
+			CookiesWithheld: []recording.SentCookie{{Name: "x", Value: v, Reasons: []string{"SecureOnly"}}},
+			SetCookies:      []recording.SetCookie{{Name: "SID", Value: v, Attributes: "Path=/", Path: "/", Size: 25}}}},
+		Events: []recording.CookieEvent{{Time: t0, Kind: "set", Source: "http", Name: "SID", Domain: "a.test", Path: "/", Value: &v, Request: "R1"}},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(small)
+	f.Add([]byte(`{"schema":"sessiontrace.recording/v1","events":[{"kind":"set","value":{"fp":"x","len":1,"bits":4.7}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		same(t, "fuzz", data, false)
+	})
+}
+
+// The report the page shows is byte for byte what encoding/json writes.
+func TestAppendReport(t *testing.T) {
+	var recs []*recording.Recording
+	for name, data := range labFiles(t) {
+		r, err := recording.Decode(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	recs = append(recs, synth.Recording(300, 3000))
+	for _, rep := range []*analysis.Report{analysis.AnalyzeAll(recs), analysis.Analyze(recs[0]), {}, nil} {
+		want, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := AppendReport(nil, rep)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("AppendReport differs from json.Marshal (%v):\n%.300s\n%.300s", err, got, want)
+		}
+	}
+	// Every field filled.
+	var rep analysis.Report
+	n := 0
+	fill(reflect.ValueOf(&rep).Elem(), &n)
+	want, _ := json.Marshal(&rep)
+	got, _ := AppendReport(nil, &rep)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("full report differs:\n%s\n%s", got, want)
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "a<b>&c", "\u2028\u2029", "\x00\x1f\x7f", "a\xffb", "é😀", `"\`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := AppendString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %s want %s", s, got, want)
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	data, err := recording.Encode(synth.Recording(2000, 20000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.Run("recjson", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for i := 0; i < b.N; i++ {
+			if _, err := FastRecording(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for i := 0; i < b.N; i++ {
+			if _, err := recording.Decode("x", data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,408 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"path"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall/js"
+
+	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/wasm/internal/recjson"
+)
+
+// await waits for a promise. Only from a goroutine, never from a js
+// callback (the callback would wait for itself).
+func await(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	ok := js.FuncOf(func(this js.Value, args []js.Value) any {
+		var v js.Value
+		if len(args) > 0 {
+			v = args[0]
+		}
+		ch <- result{v: v}
+		return nil
+	})
+	bad := js.FuncOf(func(this js.Value, args []js.Value) any {
+		msg := "failed"
+		if len(args) > 0 {
+			msg = args[0].Call("toString").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	p.Call("then", ok, bad)
+	r := <-ch
+	ok.Release()
+	bad.Release()
+	return r.v, r.err
+}
+
+// nextFrame lets the browser paint (the status line) before long work.
+func nextFrame() {
+	ch := make(chan struct{}, 1)
+	fn := js.FuncOf(func(this js.Value, args []js.Value) any {
+		ch <- struct{}{}
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", fn)
+	<-ch
+	fn.Release()
+	// A second frame: the first callback runs before the paint.
+	fn2 := js.FuncOf(func(this js.Value, args []js.Value) any {
+		ch <- struct{}{}
+		return nil
+	})
+	js.Global().Call("setTimeout", fn2, 0)
+	<-ch
+	fn2.Release()
+}
+
+func bytesOf(buf js.Value) []byte {
+	u8 := js.Global().Get("Uint8Array").New(buf)
+	b := make([]byte, u8.Get("length").Int())
+	js.CopyBytesToGo(b, u8)
+	return b
+}
+
+var errNotFound = errors.New("not found")
+
+// fetchBytes reads a URL of the page's own origin.
+func fetchBytes(u string) ([]byte, error) {
+	resp, err := await(js.Global().Call("fetch", u))
+	if err != nil {
+		return nil, err
+	}
+	if !resp.Get("ok").Bool() {
+		if resp.Get("status").Int() == 404 {
+			return nil, errNotFound
+		}
+		return nil, errors.New("HTTP " + resp.Get("status").Call("toString").String() + " " + resp.Get("statusText").String())
+	}
+	buf, err := await(resp.Call("arrayBuffer"))
+	if err != nil {
+		return nil, err
+	}
+	return bytesOf(buf), nil
+}
+
+// resolve resolves ref against base (both URLs of the page's origin).
+func resolve(ref, base string) string {
+	return js.Global().Get("URL").New(ref, base).Get("href").String()
+}
+
+func mark(name string) {
+	if p := js.Global().Get("performance"); p.Truthy() {
+		p.Call("mark", name)
+	}
+}
+
+// loadURL opens an index or a recording by URL. With probe, a missing
+// file is not an error (it reports false).
+func (a *app) loadURL(ref string, probe bool) bool {
+	loc := js.Global().Get("location")
+	u := resolve(ref, loc.Get("href").String())
+	if js.Global().Get("URL").New(u).Get("origin").String() != loc.Get("origin").String() {
+		a.fail("?open= must name a file of this site (a relative path such as recordings/x.json); " + ref + " is elsewhere, and recordings are never fetched from other sites.")
+		return true
+	}
+	if !probe {
+		setStatus("Loading " + ref + " …")
+	}
+	mark("st-fetch-start")
+	data, err := fetchBytes(u)
+	if err != nil {
+		if probe && err == errNotFound {
+			return false
+		}
+		if probe {
+			return false
+		}
+		a.fail("Could not read " + ref + ": " + err.Error())
+		return true
+	}
+	mark("st-fetched")
+	r := &run{source: ref}
+	if recjson.IsIndex(data) {
+		ix, err := recjson.DecodeIndex(ref, data)
+		if err != nil {
+			a.fail(err.Error())
+			return true
+		}
+		r.index = ix
+		for i := range ix.Scenarios {
+			e := &ix.Scenarios[i]
+			r.scens = append(r.scens, &scen{entry: e, path: e.Recording})
+		}
+		// Fetch all, then decode in order.
+		type got struct {
+			data []byte
+			err  error
+		}
+		results := make([]chan got, len(r.scens))
+		for i, s := range r.scens {
+			results[i] = make(chan got, 1)
+			go func(c chan got, p string) {
+				b, err := fetchBytes(resolve(p, u))
+				c <- got{b, err}
+			}(results[i], s.path)
+		}
+		for i, s := range r.scens {
+			setStatus("Reading recording " + strconv.Itoa(i+1) + " of " + strconv.Itoa(len(r.scens)) + ": " + s.path)
+			g := <-results[i]
+			if g.err != nil {
+				s.err = "could not read " + s.path + ": " + g.err.Error()
+				continue
+			}
+			s.rec, err = decode(s.path, g.data)
+			if err != nil {
+				s.err = err.Error()
+			}
+		}
+	} else {
+		setStatus("Reading " + ref + " …")
+		nextFrame()
+		rec, err := decode(ref, data)
+		if err != nil {
+			a.fail(err.Error())
+			return true
+		}
+		r.scens = []*scen{{rec: rec, path: ref}}
+	}
+	mark("st-decoded")
+	a.setRun(r)
+	return true
+}
+
+func (a *app) fail(msg string) {
+	gcResume()
+	setStatus(msg)
+	byID("status").Get("classList").Call("add", "error")
+	a.setState("error")
+}
+
+// The garbage collector pauses from the start of decoding until the run
+// is on screen (unless memory runs short): the decoder makes little
+// garbage, and in WebAssembly each collection marks the whole growing
+// heap again on the page's only thread. It runs again after the paint.
+var gcSaved struct {
+	on      bool
+	percent int
+	limit   int64
+}
+
+func gcPause() {
+	if gcSaved.on {
+		return
+	}
+	gcSaved.on = true
+	gcSaved.percent = debug.SetGCPercent(-1)
+	gcSaved.limit = debug.SetMemoryLimit(1536 << 20)
+}
+
+func gcResume() {
+	if !gcSaved.on {
+		return
+	}
+	gcSaved.on = false
+	debug.SetGCPercent(gcSaved.percent)
+	debug.SetMemoryLimit(gcSaved.limit)
+}
+
+// decode reads a recording (with the collector paused, see gcPause).
+func decode(file string, data []byte) (*recording.Recording, error) {
+	gcPause()
+	return recjson.DecodeRecording(file, data)
+}
+
+// A fileIn is a file the user gave the page.
+type fileIn struct {
+	path string // relative path within a dropped or picked folder, else the name
+	data []byte
+}
+
+// readFiles reads a FileList (or an array of File).
+func readFiles(list js.Value) []fileIn {
+	var out []fileIn
+	for i := 0; i < list.Length(); i++ {
+		f := list.Index(i)
+		p := f.Get("name").String()
+		if rp := f.Get("webkitRelativePath"); rp.Truthy() && rp.String() != "" {
+			p = rp.String()
+		}
+		if fp := f.Get("stPath"); fp.Truthy() {
+			p = fp.String()
+		}
+		buf, err := await(f.Call("arrayBuffer"))
+		if err != nil {
+			continue
+		}
+		out = append(out, fileIn{path: p, data: bytesOf(buf)})
+	}
+	return out
+}
+
+// openFiles opens what the user picked or dropped: an index with its
+// recordings (matched by relative path), or recordings.
+func (a *app) openFiles(files []fileIn) {
+	if len(files) == 0 {
+		return
+	}
+	byPath := map[string]*fileIn{}
+	var index *fileIn
+	for i := range files {
+		f := &files[i]
+		byPath[f.path] = f
+		if index == nil && recjson.IsIndex(f.data) {
+			index = f
+		}
+	}
+	r := &run{source: "local files (" + strconv.Itoa(len(files)) + ")"}
+	if index != nil {
+		ix, err := recjson.DecodeIndex(index.path, index.data)
+		if err != nil {
+			a.fail(err.Error())
+			return
+		}
+		r.index, r.source = ix, index.path
+		dir := path.Dir(index.path)
+		for i := range ix.Scenarios {
+			e := &ix.Scenarios[i]
+			s := &scen{entry: e, path: e.Recording}
+			want := path.Clean(path.Join(dir, e.Recording))
+			f := byPath[want]
+			if f == nil { // matched by the end of the path, or the name alone
+				for p, g := range byPath {
+					if strings.HasSuffix("/"+p, "/"+e.Recording) {
+						f = g
+						break
+					}
+				}
+				for p, g := range byPath {
+					if f == nil && path.Base(p) == path.Base(e.Recording) {
+						f = g
+					}
+				}
+			}
+			if f == nil {
+				s.err = e.Recording + " was not among the files given; open the whole run folder"
+			} else {
+				rec, err := decode(f.path, f.data)
+				s.rec = rec
+				if err != nil {
+					s.err = err.Error()
+				}
+			}
+			r.scens = append(r.scens, s)
+		}
+	} else {
+		for _, f := range files {
+			if !strings.HasSuffix(strings.ToLower(f.path), ".json") || path.Base(f.path) == "findings.json" {
+				continue
+			}
+			rec, err := decode(f.path, f.data)
+			s := &scen{rec: rec, path: f.path}
+			if err != nil {
+				s.err = err.Error()
+			}
+			r.scens = append(r.scens, s)
+		}
+		if len(r.scens) == 1 {
+			r.source = r.scens[0].path
+		}
+	}
+	if len(r.scens) == 0 {
+		a.fail("No recording among the files given (recordings are .json files with \"schema\": \"" + recording.Schema + "\").")
+		return
+	}
+	mark("st-decoded")
+	a.setRun(r)
+	a.view, a.sc, a.step, a.cookie, a.req, a.finding, a.reset, a.event = vOverview, 0, -1, "", "", -1, -1, -1
+	a.replace()
+}
+
+// setRun analyses the recordings of r (analysis.AnalyzeAll, as `audit`
+// does) and shows the run.
+func (a *app) setRun(r *run) {
+	setStatus("Analysing " + strconv.Itoa(len(r.scens)) + " recording(s) …")
+	nextFrame()
+	var recs []*recording.Recording
+	for _, s := range r.scens {
+		if s.rec != nil {
+			recs = append(recs, s.rec)
+		}
+	}
+	r.report = analysis.AnalyzeAll(recs)
+	mark("st-analysed")
+	byName := map[string]int{}
+	for i := len(r.scens) - 1; i >= 0; i-- {
+		byName[r.scens[i].name()] = i
+	}
+	r.findingScen = make([]int, len(r.report.Findings))
+	for i := range r.report.Findings {
+		f := &r.report.Findings[i]
+		si, ok := byName[f.Scenario]
+		if !ok {
+			si = -1
+		}
+		r.findingScen[i] = si
+		if si >= 0 {
+			r.scens[si].findings = append(r.scens[si].findings, i)
+		}
+	}
+	for i := range r.report.Sessions {
+		sr := &r.report.Sessions[i]
+		if si, ok := byName[sr.Scenario]; ok {
+			r.scens[si].sessions = append(r.scens[si].sessions, sr)
+		}
+	}
+	// The report as `audit --format json` would print it (compact), for
+	// tools and tests that compare the page with the CLI.
+	b, err := recjson.AppendReport(nil, r.report)
+	if err == nil {
+		byID("st-report").Set("textContent", string(b))
+	}
+	a.run = r
+	a.tl = map[int]*tlState{}
+	a.reqRowsKey = ""
+	a.fromHash()
+	setStatus("")
+	byID("status").Get("classList").Call("remove", "error")
+	setText(byID("source"), " Showing "+r.source+".")
+	title := r.source
+	if len(r.scens) == 1 {
+		title = r.scens[0].name()
+	}
+	doc.Set("title", title+" · sessiontrace inspector")
+	a.render()
+	a.afterPaint(func() {
+		mark("st-rendered")
+		a.setState("ready")
+		gcResume()
+	})
+}
+
+// afterPaint runs f after the browser has painted what was rendered.
+func (a *app) afterPaint(f func()) {
+	var fn js.Func
+	fn = js.FuncOf(func(this js.Value, args []js.Value) any {
+		fn.Release()
+		var fn2 js.Func
+		fn2 = js.FuncOf(func(this js.Value, args []js.Value) any {
+			fn2.Release()
+			f()
+			return nil
+		})
+		js.Global().Call("setTimeout", fn2, 0)
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", fn)
+}

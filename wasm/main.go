@@ -1,0 +1,367 @@
+//go:build js && wasm
+
+// Command wasm is the sessiontrace inspector: a web page whose logic is
+// this program, compiled with GOOS=js GOARCH=wasm into web/inspector.wasm.
+// It opens run folders and recordings, runs the analysis package on them
+// (the same code as `sessiontrace audit`), and renders the run overview,
+// session table, timeline, requests and findings.
+//
+// Every string in a recording is attacker-controlled. The page renders
+// them through web/boot.js's stBuild, which only creates text nodes and
+// sets attributes; no string is ever parsed as HTML.
+package main
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall/js"
+)
+
+// Views.
+const (
+	vOverview = "overview"
+	vSessions = "sessions"
+	vTimeline = "timeline"
+	vRequests = "requests"
+	vFindings = "findings"
+)
+
+var views = []string{vOverview, vSessions, vTimeline, vRequests, vFindings}
+
+// app is the page's state. Everything runs on the JS event loop, so no
+// locking: callbacks and the loader goroutine hand over through js calls.
+type app struct {
+	run *run
+
+	// The deep link: the URL hash holds these.
+	view    string
+	sc      int    // scenario index
+	step    int    // step position, -1 for none
+	cookie  string // ident key, "" for none
+	req     string // request id
+	finding int    // finding index, -1 for none
+	reset   int    // reset index in the scenario's model, -1 for none
+	event   int    // event index, -1 for none
+
+	// View state.
+	cmpA, cmpB   int // compared step positions, -1 for none
+	reqF         reqFilter
+	reqRows      []int // requests passing the filter
+	reqRowsKey   string
+	sessQ        string // session table filter
+	findQ        string // findings filter
+	findAll      bool   // findings of every scenario
+	tl           map[int]*tlState
+	help         bool
+	mdText       string // last finding copied as Markdown
+	pendingFocus string
+}
+
+var a = &app{view: vOverview, step: -1, finding: -1, reset: -1, event: -1, cmpA: -1, cmpB: -1, findAll: true, tl: map[int]*tlState{}}
+
+// keep holds the js.Funcs the page uses for its whole life.
+var keep []js.Func
+
+func listen(target js.Value, event string, capture bool, f func(ev js.Value)) {
+	fn := js.FuncOf(func(this js.Value, args []js.Value) any {
+		f(args[0])
+		return nil
+	})
+	keep = append(keep, fn)
+	target.Call("addEventListener", event, fn, map[string]any{"capture": capture, "passive": false})
+}
+
+func main() {
+	win := js.Global()
+	listen(doc, "click", false, a.onClick)
+	listen(doc, "input", false, a.onInput)
+	listen(doc, "change", false, a.onChange)
+	listen(doc, "keydown", false, a.onKey)
+	listen(doc, "scroll", true, a.onScroll)
+	listen(doc, "wheel", false, a.onWheel)
+	listen(doc, "pointerdown", false, a.onPointerDown)
+	listen(doc, "pointermove", false, a.onPointerMove)
+	listen(doc, "pointerup", false, a.onPointerUp)
+	listen(doc, "dragover", false, a.onDragOver)
+	listen(doc, "dragleave", false, a.onDragLeave)
+	listen(doc, "drop", false, a.onDrop)
+	listen(win, "hashchange", false, func(js.Value) { a.fromHash(); a.render() })
+	// Virtualised views redraw when their box changes size (the window,
+	// the detail pane opening or closing).
+	var lastW, lastH float64
+	ro := js.FuncOf(func(js.Value, []js.Value) any {
+		v := byID("view")
+		w, h := v.Get("clientWidth").Float(), v.Get("clientHeight").Float()
+		if w != lastW || h != lastH {
+			lastW, lastH = w, h
+			a.renderWindow()
+		}
+		return nil
+	})
+	keep = append(keep, ro)
+	win.Get("ResizeObserver").New(ro).Call("observe", byID("view"))
+	a.fromHash()
+	go a.start()
+	select {}
+}
+
+// start opens what the URL names: ?open=URL, else an index.json next to
+// the page (a run folder with the inspector written into it), else the
+// run that `sessiontrace serve` offers under run/.
+func (a *app) start() {
+	loc := js.Global().Get("location")
+	open := js.Global().Get("URLSearchParams").New(loc.Get("search")).Call("get", "open")
+	if open.Truthy() {
+		a.loadURL(open.String(), false)
+		return
+	}
+	for _, u := range []string{"index.json", "run/index.json"} {
+		if a.loadURL(u, true) {
+			return
+		}
+	}
+	a.setState("empty")
+	setStatus("")
+	a.render()
+}
+
+func setStatus(s string) {
+	st := byID("status")
+	setText(st, s)
+	st.Set("hidden", s == "")
+}
+
+func (a *app) setState(s string) {
+	doc.Get("body").Get("dataset").Set("stState", s)
+}
+
+// hash is the deep link of the current state.
+func (a *app) hash() string {
+	v := url.Values{}
+	v.Set("v", a.view)
+	if a.run != nil && len(a.run.scens) > 1 {
+		v.Set("s", strconv.Itoa(a.sc))
+	}
+	if a.step >= 0 {
+		v.Set("step", strconv.Itoa(a.step))
+	}
+	if id := a.curIdent(); id != nil {
+		v.Set("c", id.name)
+		v.Set("cd", id.domain)
+		v.Set("cp", id.path)
+	} else if a.cookie != "" {
+		parts := strings.Split(a.cookie, "\x00")
+		if len(parts) == 4 {
+			v.Set("c", parts[0])
+			v.Set("cd", parts[1])
+			v.Set("cp", parts[2])
+		}
+	}
+	if a.req != "" {
+		v.Set("r", a.req)
+	}
+	if a.finding >= 0 {
+		v.Set("f", strconv.Itoa(a.finding))
+	}
+	if a.reset >= 0 {
+		v.Set("reset", strconv.Itoa(a.reset))
+	}
+	if a.event >= 0 {
+		v.Set("e", strconv.Itoa(a.event))
+	}
+	return v.Encode()
+}
+
+func atoi(s string, def int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+// fromHash reads the state from the URL hash.
+func (a *app) fromHash() {
+	h := js.Global().Get("location").Get("hash").String()
+	v, _ := url.ParseQuery(strings.TrimPrefix(h, "#"))
+	a.view = vOverview
+	for _, x := range views {
+		if v.Get("v") == x {
+			a.view = x
+		}
+	}
+	old := a.sc
+	a.sc = atoi(v.Get("s"), 0)
+	if a.sc != old {
+		a.cmpA, a.cmpB = -1, -1
+	}
+	a.step = atoi(v.Get("step"), -1)
+	a.cookie = ""
+	if v.Has("c") {
+		a.cookie = identKey(v.Get("c"), v.Get("cd"), v.Get("cp"), "")
+	}
+	a.req = v.Get("r")
+	a.finding = atoi(v.Get("f"), -1)
+	a.reset = atoi(v.Get("reset"), -1)
+	a.event = atoi(v.Get("e"), -1)
+	a.clamp()
+}
+
+func (a *app) clamp() {
+	if a.run == nil {
+		return
+	}
+	if a.sc < 0 || a.sc >= len(a.run.scens) {
+		a.sc = 0
+	}
+	if a.finding >= len(a.run.report.Findings) {
+		a.finding = -1
+	}
+}
+
+// hashFor is the deep link for a place.
+func (a *app) hashFor(view string, sc, step int, cookie, req string, finding int) string {
+	b := *a
+	b.view, b.sc, b.step, b.cookie, b.req, b.finding, b.reset, b.event = view, sc, step, cookie, req, finding, -1, -1
+	return b.hash()
+}
+
+// goTo navigates to a hash (pushing history) and renders.
+func (a *app) goTo(h string) {
+	loc := js.Global().Get("location")
+	if strings.TrimPrefix(loc.Get("hash").String(), "#") == h {
+		a.fromHash()
+		a.render()
+		return
+	}
+	loc.Set("hash", h) // hashchange renders
+}
+
+// replace updates the hash without a history entry, and renders.
+func (a *app) replace() {
+	js.Global().Get("history").Call("replaceState", nil, "", "#"+a.hash())
+	a.render()
+}
+
+func (a *app) cur() *scen {
+	if a.run == nil || len(a.run.scens) == 0 {
+		return nil
+	}
+	return a.run.scens[a.sc]
+}
+
+// curModel is the current scenario's model, built on first use.
+func (a *app) curModel() *model {
+	s := a.cur()
+	if s == nil || s.rec == nil {
+		return nil
+	}
+	if s.m == nil {
+		s.m = buildModel(s)
+	}
+	return s.m
+}
+
+func (a *app) curIdent() *ident {
+	m := a.curModel()
+	if m == nil || a.cookie == "" {
+		return nil
+	}
+	if id := m.byKey[a.cookie]; id != nil {
+		return id
+	}
+	parts := strings.Split(a.cookie, "\x00")
+	if len(parts) == 4 {
+		return m.byNDP[identKey(parts[0], parts[1], parts[2], "")]
+	}
+	return nil
+}
+
+// render draws the header, the current view and the detail pane.
+func (a *app) render() {
+	a.clamp()
+	a.renderHeader()
+	view := byID("view")
+	view.Set("className", "view-"+a.view)
+	if a.run == nil {
+		mount(view, landing())
+		byID("detail").Set("hidden", true)
+		return
+	}
+	// The detail pane first: the view's width depends on it.
+	a.renderDetail()
+	switch a.view {
+	case vOverview:
+		a.renderOverview(view)
+	case vSessions:
+		a.renderSessions(view)
+	case vTimeline:
+		a.renderTimeline(view)
+	case vRequests:
+		a.renderRequests(view)
+	case vFindings:
+		a.renderFindings(view)
+	}
+	if a.help {
+		a.renderHelp()
+	}
+	if a.pendingFocus != "" {
+		if el := byID(a.pendingFocus); el.Truthy() {
+			el.Call("focus")
+		}
+		a.pendingFocus = ""
+	}
+}
+
+// renderWindow redraws only the virtualised part of the current view
+// (after a scroll or a resize).
+func (a *app) renderWindow() {
+	if a.run == nil {
+		return
+	}
+	switch a.view {
+	case vSessions:
+		a.sessionsWindow(false)
+	case vTimeline:
+		a.timelineWindow()
+	case vRequests:
+		a.requestsWindow(false)
+	}
+}
+
+func (a *app) renderHeader() {
+	tabs := byID("tabs").Call("querySelectorAll", "button")
+	for i := 0; i < tabs.Length(); i++ {
+		t := tabs.Index(i)
+		on := t.Get("dataset").Get("view").String() == a.view
+		t.Get("classList").Call("toggle", "on", on)
+		t.Call("setAttribute", "aria-current", strconv.FormatBool(on))
+		t.Set("disabled", a.run == nil)
+	}
+	sel := byID("scenario")
+	if a.run == nil || len(a.run.scens) < 2 {
+		sel.Set("hidden", true)
+		return
+	}
+	sel.Set("hidden", false)
+	if sel.Get("options").Length() != len(a.run.scens) {
+		u := &ui{}
+		for i, s := range a.run.scens {
+			u.open("option").attr("value", strconv.Itoa(i)).text(s.name()).close()
+		}
+		mount(sel, u)
+	}
+	sel.Set("value", strconv.Itoa(a.sc))
+}
+
+func landing() *ui {
+	u := &ui{}
+	u.open("section").cls("landing")
+	u.el("h1", "", "Open a sessiontrace run")
+	u.el("p", "", "Drop a run folder, an index.json with its recordings, or a recording (.json) anywhere on this page, or use Open files… / Open folder… above.")
+	u.el("p", "", "A link can open a file next to this page: add ?open=recordings/name.json (or ?open=index.json) to the address.")
+	u.el("p", "privacy-big", "Nothing is uploaded: the files are read and analysed in this page, in your browser. The analysis is the same Go code as `sessiontrace audit`.")
+	u.close()
+	return u
+}

@@ -1,0 +1,206 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"sort"
+	"strconv"
+	"syscall/js"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+func statusOf(s *scen) recording.Status {
+	switch {
+	case s.rec != nil:
+		return s.rec.Status
+	case s.entry != nil:
+		return s.entry.Status
+	}
+	return recording.StatusErrored
+}
+
+func (a *app) renderOverview(view js.Value) {
+	r := a.run
+	u := &ui{}
+	u.open("section").cls("overview")
+
+	// The run.
+	u.open("div").cls("run-head")
+	title := "Recording"
+	if r.index != nil {
+		title = "Run"
+	}
+	u.el("h1", "", title)
+	u.open("p").attr("id", "ov-totals").cls("totals")
+	t := recording.Totals{}
+	var start, end time.Time
+	for _, s := range r.scens {
+		t.Add(statusOf(s))
+		if s.rec != nil {
+			if start.IsZero() || s.rec.Start.Before(start) && !s.rec.Start.IsZero() {
+				start = s.rec.Start
+			}
+			if s.rec.End.After(end) {
+				end = s.rec.End
+			}
+		}
+	}
+	if r.index != nil {
+		start, end = r.index.Start, r.index.End
+	}
+	u.text(plural(len(r.scens), "scenario", "scenarios") + ": ")
+	for i, c := range []struct {
+		n    int
+		what string
+	}{{t.Passed, "passed"}, {t.Failed, "failed"}, {t.Errored, "errored"}, {t.Interrupted, "interrupted"}} {
+		if i > 0 {
+			u.text(", ")
+		}
+		cls := ""
+		if c.n > 0 {
+			cls = "st-" + c.what
+		}
+		u.el("span", cls, strconv.Itoa(c.n)+" "+c.what)
+	}
+	u.close()
+	u.open("p").cls("meta")
+	if r.index != nil && r.index.Tool != "" {
+		u.text(r.index.Tool + " · ")
+	}
+	if !start.IsZero() {
+		u.text(start.UTC().Format("2006-01-02 15:04:05 UTC") + " · " + dur(start, end))
+	}
+	u.close()
+	u.close()
+
+	// Findings by severity and resets by cause.
+	u.open("div").cls("cards")
+	u.open("div").cls("card").attr("id", "ov-severity")
+	u.el("h2", "", "Findings by severity")
+	counts := map[analysis.Severity]int{}
+	for _, f := range r.report.Findings {
+		counts[f.Severity]++
+	}
+	u.open("ul").cls("sev-list")
+	for _, sev := range analysis.Severities {
+		u.open("li")
+		u.open("a").cls("sev sev-"+string(sev)).attr("id", "ov-sev-"+string(sev)).attr("href", "#"+a.hashFor(vFindings, a.sc, -1, "", "", -1))
+		u.el("span", "n", strconv.Itoa(counts[sev])).el("span", "l", string(sev))
+		u.close().close()
+	}
+	u.close()
+	u.close()
+
+	u.open("div").cls("card").attr("id", "ov-resets")
+	u.el("h2", "", "Session resets by cause")
+	causes := map[string]int{}
+	total := 0
+	for _, s := range r.report.Sessions {
+		for _, rs := range s.Resets {
+			causes[rs.Cause]++
+			total++
+		}
+	}
+	if total == 0 {
+		u.el("p", "muted", "No session reset: every session ID lasted as the journey expected.")
+	} else {
+		keys := make([]string, 0, len(causes))
+		for k := range causes {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if causes[keys[i]] != causes[keys[j]] {
+				return causes[keys[i]] > causes[keys[j]]
+			}
+			return keys[i] < keys[j]
+		})
+		u.open("ul").cls("causes")
+		for _, k := range keys {
+			u.open("li").attr("data-cause", k)
+			u.el("span", "n", strconv.Itoa(causes[k])).el("code", "cause", k)
+			if c := analysis.CauseByID(k); c != nil {
+				u.open("span").cls("expl").attr("title", c.Explanation).text(c.Explanation).close()
+			}
+			u.close()
+		}
+		u.close()
+	}
+	u.close()
+	u.close()
+
+	// The scenarios.
+	u.open("div").cls("table-wrap")
+	u.open("table").cls("scenarios").attr("id", "ov-scenarios")
+	u.open("thead").open("tr")
+	for _, h := range []string{"Scenario", "Status", "Duration", "Steps", "Requests", "Cookie events", "critical", "high", "medium", "low", "info", "Resets"} {
+		u.el("th", "", h)
+	}
+	u.close().close()
+	u.open("tbody")
+	for i, s := range r.scens {
+		sev := map[analysis.Severity]int{}
+		for _, fi := range s.findings {
+			sev[r.report.Findings[fi].Severity]++
+		}
+		resets := 0
+		for _, sr := range s.sessions {
+			resets += len(sr.Resets)
+		}
+		cls := "row"
+		if i == a.sc {
+			cls += " sel"
+		}
+		u.open("tr").cls(cls).attrInt("data-sc", i).attr("data-act", "sel:sc:"+strconv.Itoa(i))
+		u.open("td").cls("name")
+		u.link("", a.hashFor(vSessions, i, -1, "", "", -1), s.name())
+		if s.err != "" {
+			u.el("div", "error small", s.err)
+		} else if s.rec != nil && s.rec.Error != "" {
+			u.el("div", "muted small", s.rec.Error)
+		}
+		if s.rec != nil && len(s.rec.Warnings) > 0 {
+			for _, w := range s.rec.Warnings {
+				u.el("div", "warn small", "warning: "+w)
+			}
+		}
+		u.close()
+		st := statusOf(s)
+		u.open("td").el("span", "status st-"+string(st), string(st)).close()
+		d := "—"
+		var steps, reqs, evs int
+		if s.rec != nil {
+			d = dur(s.rec.Start, s.rec.End)
+			steps, reqs, evs = len(s.rec.Steps), len(s.rec.Requests), len(s.rec.Events)
+		} else if s.entry != nil {
+			steps, reqs, evs = s.entry.Steps, s.entry.Requests, s.entry.Events
+		}
+		u.el("td", "num", d)
+		u.el("td", "num c-steps", strconv.Itoa(steps))
+		u.el("td", "num c-requests", strconv.Itoa(reqs))
+		u.el("td", "num c-events", strconv.Itoa(evs))
+		for _, sv := range analysis.Severities {
+			c := "num c-" + string(sv)
+			if sev[sv] > 0 {
+				c += " has sev-" + string(sv)
+			}
+			u.el("td", c, strconv.Itoa(sev[sv]))
+		}
+		u.el("td", "num c-resets", strconv.Itoa(resets))
+		u.close()
+	}
+	u.close()
+	u.close()
+	u.close()
+	u.close()
+	mount(view, u)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -1,0 +1,367 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"syscall/js"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// The session table is a CSS grid in a scroll box; only the cells in view
+// are in the DOM (rows and columns are both virtualised). The header row
+// and the name column stick with position: sticky.
+const (
+	nameW = 240.0
+	cellW = 150.0
+	headH = 62.0
+	cellH = 46.0
+)
+
+func stepLabel(st *recording.Step) string {
+	s := st.Kind
+	if st.As != "" {
+		s += " (" + st.As + ")"
+	}
+	return s
+}
+
+func stepTitle(st *recording.Step) string {
+	s := "Step " + strconv.Itoa(st.Index) + ": " + st.Kind
+	if st.Name != "" {
+		s += " " + st.Name
+	}
+	if st.Detail != "" {
+		s += " — " + st.Detail
+	}
+	if st.As != "" {
+		s += " [as: " + st.As + "]"
+	}
+	s += " · " + string(st.Status)
+	if st.Error != "" {
+		s += ": " + st.Error
+	}
+	if st.URL != "" {
+		s += "\n" + st.URL
+	}
+	return s
+}
+
+// sessionRows lists the rows (ident indexes) that pass the filter.
+func (a *app) sessionRows(m *model) []int {
+	q := strings.ToLower(strings.TrimSpace(a.sessQ))
+	rows := make([]int, 0, len(m.idents))
+	for i, id := range m.idents {
+		if q == "" || strings.Contains(strings.ToLower(id.label()), q) {
+			rows = append(rows, i)
+		}
+	}
+	return rows
+}
+
+func (a *app) renderSessions(view js.Value) {
+	m := a.curModel()
+	if m == nil {
+		mount(view, a.noRecording())
+		return
+	}
+	u := &ui{}
+	u.open("section").cls("sessions")
+	u.open("div").cls("toolbar")
+	u.open("input").attr("id", "sess-q").attr("type", "search").attr("placeholder", "Filter cookies  (/)").attr("aria-label", "Filter cookies").attr("value", a.sessQ).close()
+	u.open("label").text("Compare step ")
+	a.stepSelect(u, "cmp-a", a.cmpA, m)
+	u.text(" with ")
+	a.stepSelect(u, "cmp-b", a.cmpB, m)
+	u.close()
+	if a.cmpA >= 0 || a.cmpB >= 0 {
+		u.button("small", "cmp-clear", "Clear", "Stop comparing")
+	}
+	u.button("", "export:sessions", "Export CSV", "The session table as CSV")
+	u.open("span").cls("legend")
+	u.el("span", "lg chg-set", "+ set").el("span", "lg chg-rotated", "↻ new value").el("span", "lg chg-gone", "✕ gone").el("span", "lg chg-flags", "≠ attributes").el("span", "lg sessid", "session ID")
+	u.close()
+	u.close()
+	u.el("p", "hint", "One row per cookie, one column per step: the value after the step (same value, same colour), its attributes, and what changed at that step. Session-ID cookies come first. Click a cell for its events.")
+	u.open("div").attr("id", "sess-scroll").cls("grid-scroll").attr("tabindex", "0")
+	u.open("div").attr("id", "sess-grid").cls("grid").close()
+	u.close()
+	u.close()
+	mount(view, u)
+	a.sessionsWindow(true)
+	if id := a.curIdent(); id != nil {
+		rows := a.sessionRows(m)
+		for i, r := range rows {
+			if r == id.row {
+				a.scrollIntoViewRow(i)
+			}
+		}
+	}
+	if a.step >= 0 {
+		box := byID("sess-scroll")
+		x := float64(a.step) * cellW
+		sl := box.Get("scrollLeft").Float()
+		w := box.Get("clientWidth").Float() - nameW - cellW
+		if x < sl || x > sl+w {
+			box.Set("scrollLeft", math.Max(0, x-cellW))
+		}
+	}
+}
+
+func (a *app) stepSelect(u *ui, id string, sel int, m *model) {
+	u.open("select").attr("id", id).attr("aria-label", "Step to compare")
+	u.open("option").attr("value", "-1").text("—").close()
+	for p := range m.rec.Steps {
+		st := &m.rec.Steps[p]
+		u.open("option").attr("value", strconv.Itoa(p))
+		if p == sel {
+			u.attr("selected", "")
+		}
+		u.text(strconv.Itoa(st.Index) + " " + stepLabel(st)).close()
+	}
+	u.close()
+}
+
+// sessionsWindow renders the cells in view. With reset, the grid is
+// rebuilt (new filter or scenario).
+func (a *app) sessionsWindow(reset bool) {
+	m := a.curModel()
+	box := byID("sess-scroll")
+	grid := byID("sess-grid")
+	if m == nil || !box.Truthy() {
+		return
+	}
+	rows := a.sessionRows(m)
+	nSteps := len(m.rec.Steps)
+	if reset {
+		st := grid.Get("style")
+		st.Call("setProperty", "grid-template-columns", strconv.FormatFloat(nameW, 'f', 0, 64)+"px repeat("+strconv.Itoa(max(nSteps, 1))+", "+strconv.FormatFloat(cellW, 'f', 0, 64)+"px)")
+		st.Call("setProperty", "grid-template-rows", strconv.FormatFloat(headH, 'f', 0, 64)+"px repeat("+strconv.Itoa(max(len(rows), 1))+", "+strconv.FormatFloat(cellH, 'f', 0, 64)+"px)")
+		// The whole size, so that the scroll range covers the cells not drawn.
+		st.Call("setProperty", "width", strconv.FormatFloat(nameW+float64(nSteps)*cellW, 'f', 0, 64)+"px")
+		st.Call("setProperty", "height", strconv.FormatFloat(headH+float64(len(rows))*cellH, 'f', 0, 64)+"px")
+	}
+	sl, stp := box.Get("scrollLeft").Float(), box.Get("scrollTop").Float()
+	w, h := box.Get("clientWidth").Float(), box.Get("clientHeight").Float()
+	if w == 0 {
+		w, h = 1200, 700
+	}
+	c0 := clampInt(int((sl)/cellW)-1, 0, nSteps)
+	c1 := clampInt(int((sl+w-nameW)/cellW)+2, 0, nSteps)
+	r0 := clampInt(int(stp/cellH)-2, 0, len(rows))
+	r1 := clampInt(int((stp+h-headH)/cellH)+3, 0, len(rows))
+	cur := a.curIdent()
+
+	u := &ui{}
+	// Corner and column headers.
+	u.open("div").cls("corner").style("grid-area", "1 / 1").text(plural(len(rows), "cookie", "cookies") + " × " + plural(nSteps, "step", "steps")).close()
+	for p := c0; p < c1; p++ {
+		st := &m.rec.Steps[p]
+		cls := "colhead"
+		if st.Status != recording.StatusPassed {
+			cls += " st-" + string(st.Status)
+		}
+		if st.As != "" {
+			cls += " as-" + st.As
+		}
+		if p == a.step {
+			cls += " sel"
+		}
+		if p == a.cmpA || p == a.cmpB {
+			cls += " cmp"
+		}
+		u.open("div").cls(cls).style("grid-area", "1 / "+strconv.Itoa(p+2)).attr("title", stepTitle(st)).attr("data-act", "sel:step:"+strconv.Itoa(p)).attrInt("data-step", p)
+		u.el("div", "sn", "Step "+strconv.Itoa(st.Index))
+		u.el("div", "sk", stepLabel(st))
+		d := st.Detail
+		if d == "" {
+			d = st.Name
+		}
+		u.el("div", "sd", d)
+		u.close()
+	}
+	for ri := r0; ri < r1; ri++ {
+		id := m.idents[rows[ri]]
+		gr := strconv.Itoa(ri + 2)
+		cls := "rowhead"
+		if id.session != nil {
+			cls += " sessid"
+		}
+		if cur == id {
+			cls += " sel"
+		}
+		u.open("div").cls(cls).style("grid-area", gr+" / 1").attr("data-act", "sel:lane:"+strconv.Itoa(id.row)).attr("data-cookie", id.name).attr("title", id.label())
+		u.el("div", "cn", id.name)
+		u.el("div", "cd", id.domain+id.path)
+		if id.session != nil {
+			u.el("div", "tag", "session ID · "+id.session.Detection)
+		}
+		u.close()
+		for p := c0; p < c1; p++ {
+			a.cell(u, m, id, p, gr)
+		}
+	}
+	mount(grid, u)
+}
+
+func (a *app) cell(u *ui, m *model, id *ident, p int, gr string) {
+	c := id.jar[p]
+	ch, how := m.cellChange(id, p)
+	cls := "cell"
+	if ch != "" {
+		cls += " chg-" + ch
+	}
+	if m.rec.Steps[p].Status == recording.StatusSkipped {
+		cls += " skipped"
+	}
+	if a.curIdent() == id && a.step == p {
+		cls += " sel"
+	}
+	if p == a.cmpA || p == a.cmpB {
+		cls += " cmp"
+	}
+	if c == nil {
+		cls += " none"
+	}
+	u.open("div").cls(cls).style("grid-area", gr+" / "+strconv.Itoa(p+2)).attr("data-act", "sel:cell:"+strconv.Itoa(id.row)+":"+strconv.Itoa(p)).attrInt("data-step", p).attr("data-cookie", id.name)
+	counts := m.eventCounts(id, p)
+	if c != nil {
+		u.style("--h", strconv.Itoa(hue(c.Value))).attr("data-fp", c.Value.Fingerprint)
+		title := id.name + " after step " + strconv.Itoa(m.rec.Steps[p].Index) + "\n" + valueText(c.Value) + "\n" + flagsOf(c)
+		u.attr("title", title)
+		u.open("div").cls("v")
+		u.el("span", "fp", shown(c.Value, false))
+		switch ch {
+		case chNew:
+			u.el("span", "mk", "+")
+		case chRotated:
+			u.el("span", "mk", "↻")
+		case chFlags:
+			u.el("span", "mk", "≠")
+		}
+		u.close()
+		u.el("div", "flags", shortFlags(c))
+	} else {
+		u.open("div").cls("v")
+		if ch == chGone {
+			u.el("span", "mk", "✕").el("span", "how", how)
+		} else if m.rec.Steps[p].Status == recording.StatusSkipped {
+			u.el("span", "how", "skipped")
+		} else {
+			u.el("span", "none", "—")
+		}
+		u.close()
+	}
+	if counts[recording.EventRejected] > 0 || counts[recording.EventWithheld] > 0 {
+		u.open("div").cls("badges")
+		if n := counts[recording.EventWithheld]; n > 0 {
+			u.el("span", "b-withheld", "withheld ×"+strconv.Itoa(n))
+		}
+		if n := counts[recording.EventRejected]; n > 0 {
+			u.el("span", "b-rejected", "rejected ×"+strconv.Itoa(n))
+		}
+		u.close()
+	}
+	u.close()
+}
+
+// shortFlags is a cookie's attributes in a few characters.
+func shortFlags(c *recording.Cookie) string {
+	var b strings.Builder
+	if c.Secure {
+		b.WriteString("S ")
+	}
+	if c.HTTPOnly {
+		b.WriteString("H ")
+	}
+	if c.SameSite != "" {
+		b.WriteString(c.SameSite + " ")
+	}
+	if c.HostOnly() {
+		b.WriteString("host ")
+	} else {
+		b.WriteString("dom ")
+	}
+	if c.Session || c.Expires == nil {
+		b.WriteString("sess")
+	} else {
+		b.WriteString("exp " + c.Expires.UTC().Format("01-02 15:04"))
+	}
+	return b.String()
+}
+
+// compare writes the difference between two columns into u.
+func (a *app) compare(u *ui, m *model) {
+	pa, pb := a.cmpA, a.cmpB
+	sa, sb := &m.rec.Steps[pa], &m.rec.Steps[pb]
+	u.el("h2", "", "Step "+strconv.Itoa(sa.Index)+" → step "+strconv.Itoa(sb.Index))
+	u.el("p", "muted", stepTitle(sa)+"\n→ "+stepTitle(sb))
+	n := 0
+	u.open("ul").cls("diff").attr("id", "cmp-list")
+	for _, id := range m.idents {
+		ca, cb := id.jar[pa], id.jar[pb]
+		var what, cls string
+		switch {
+		case ca == nil && cb == nil:
+			continue
+		case ca == nil:
+			what, cls = "added: "+shown(cb.Value, true)+" ("+flagsOf(cb)+")", "added"
+		case cb == nil:
+			what, cls = "removed (was "+shown(ca.Value, true)+")", "removed"
+		case !ca.Value.Same(cb.Value):
+			what, cls = "value "+shown(ca.Value, true)+" → "+shown(cb.Value, true), "changed"
+		case flagsOf(ca) != flagsOf(cb):
+			what, cls = "attributes "+flagsOf(ca)+" → "+flagsOf(cb), "changed"
+		default:
+			continue
+		}
+		n++
+		u.open("li").cls(cls).attr("data-act", "sel:lane:"+strconv.Itoa(id.row))
+		u.el("b", "", id.label()).text(": " + what)
+		u.close()
+	}
+	u.close()
+	if n == 0 {
+		u.el("p", "", "The jar is the same after both steps.")
+	}
+}
+
+// sessionsCSV is the session table as CSV rows.
+func sessionsCSV(m *model) [][]string {
+	head := []string{"cookie", "domain", "path", "partition", "session id"}
+	for p := range m.rec.Steps {
+		st := &m.rec.Steps[p]
+		head = append(head, "step "+strconv.Itoa(st.Index)+" "+stepLabel(st))
+	}
+	out := [][]string{head}
+	for _, id := range m.idents {
+		row := []string{id.name, id.domain, id.path, id.partition, ""}
+		if id.session != nil {
+			row[4] = id.session.Detection
+		}
+		for p := range m.rec.Steps {
+			c := id.jar[p]
+			ch, how := m.cellChange(id, p)
+			cell := ""
+			if c != nil {
+				cell = shown(c.Value, true) + " [" + flagsOf(c) + "]"
+			}
+			switch ch {
+			case chNew:
+				cell += " set"
+			case chRotated:
+				cell += " new value"
+			case chFlags:
+				cell += " attributes changed"
+			case chGone:
+				cell = how
+			}
+			row = append(row, strings.TrimSpace(cell))
+		}
+		out = append(out, row)
+	}
+	return out
+}

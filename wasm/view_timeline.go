@@ -1,0 +1,622 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall/js"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// The timeline is one SVG the size of the scroll box, redrawn for the
+// time window and the lanes in view: marks closer than a few pixels are
+// merged into one (with a count), so the DOM stays small at any zoom.
+const (
+	laneH  = 36.0
+	markDY = 24.0 // a lane's marks sit below the strip where reset labels go
+	axisH  = 40.0
+	nodeH  = 24.0
+	labelW = 210.0
+	bucket = 4.0 // pixels merged into one mark
+)
+
+// tlState is the time window of a scenario's timeline.
+type tlState struct {
+	v0, v1 int64
+}
+
+func (a *app) tlFor(m *model) *tlState {
+	st := a.tl[a.sc]
+	if st == nil {
+		st = &tlState{v0: m.t0, v1: m.t1}
+		pad := (m.t1 - m.t0) / 50
+		st.v0 -= pad
+		st.v1 += pad
+		a.tl[a.sc] = st
+	}
+	return st
+}
+
+func (a *app) renderTimeline(view js.Value) {
+	m := a.curModel()
+	if m == nil {
+		mount(view, a.noRecording())
+		return
+	}
+	u := &ui{}
+	u.open("section").cls("timeline")
+	u.open("div").cls("toolbar")
+	u.button("", "zoom:out", "−", "Zoom out (-)").button("", "zoom:in", "+", "Zoom in (+)").button("", "zoom:fit", "Fit", "Show the whole journey (0)")
+	u.el("span", "hint", "Drag to pan · Ctrl+wheel to zoom · ←/→ to move")
+	u.open("span").cls("legend")
+	for _, k := range []string{"set", "sent", "withheld", "rejected", "rotated", "changed", "deleted", "expired", "cleared"} {
+		u.open("span").cls("lg")
+		u.svg("svg").attr("width", "14").attr("height", "14").attr("viewBox", "-7 -7 14 14").cls("mk m-" + k)
+		markShape(u, k, 0, 0)
+		u.close()
+		u.text(" " + k).close()
+	}
+	u.open("span").cls("lg").el("span", "reset-swatch", "").text(" reset").close()
+	u.close()
+	u.close()
+	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause; the top lane shows which node served each request. Click a mark for details.")
+	u.open("div").attr("id", "tl-scroll").cls("tl-scroll").attr("tabindex", "0")
+	u.open("div").attr("id", "tl-inner").cls("tl-inner")
+	u.svg("svg").attr("id", "tl-svg").cls("tl-svg").close()
+	u.close()
+	u.close()
+	u.close()
+	mount(view, u)
+	inner := byID("tl-inner")
+	top := axisH + float64(len(m.idents))*laneH + 8
+	if len(m.nodes) > 0 {
+		top += nodeH
+	}
+	inner.Get("style").Call("setProperty", "height", strconv.FormatFloat(top, 'f', 0, 64)+"px")
+	// Bring the selected thing into view.
+	st := a.tlFor(m)
+	var at int64
+	switch {
+	case a.event >= 0 && a.event < len(m.rec.Events):
+		at = nanos(m.rec.Events[a.event].Time)
+	case a.reset >= 0 && a.reset < len(m.resets):
+		at = m.resets[a.reset].at
+	case a.step >= 0 && a.step < len(m.rec.Steps):
+		at = m.stepTime(m.rec.Steps[a.step].Index)
+	}
+	if at != 0 && (at < st.v0 || at > st.v1) {
+		w := st.v1 - st.v0
+		st.v0, st.v1 = at-w/2, at+w/2
+	}
+	if id := a.curIdent(); id != nil {
+		a.scrollIntoViewRow(id.row)
+	}
+	a.timelineWindow()
+}
+
+// markShape draws the glyph of an event kind centred on (x, y).
+func markShape(u *ui, kind string, x, y float64) {
+	switch kind {
+	case "sent":
+		u.svg("rect").attrF("x", x-1).attrF("y", y-6).attr("width", "2").attr("height", "12").close()
+	case "set", "changed":
+		u.svg("circle").attrF("cx", x).attrF("cy", y).attr("r", "4.5").close()
+	case "rotated":
+		u.svg("path").attr("d", "M"+f1(x)+" "+f1(y-6)+"l6 6l-6 6l-6-6z").close()
+	case "withheld":
+		u.svg("path").attr("d", "M"+f1(x)+" "+f1(y+6)+"l-6-11h12z").close()
+	case "rejected":
+		u.svg("path").attr("d", "M"+f1(x-5)+" "+f1(y-5)+"l10 10m0-10l-10 10").close()
+	case "deleted", "expired", "cleared":
+		u.svg("rect").attrF("x", x-4.5).attrF("y", y-4.5).attr("width", "9").attr("height", "9").close()
+	default:
+		u.svg("circle").attrF("cx", x).attrF("cy", y).attr("r", "3").close()
+	}
+}
+
+func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// eventTitle is the hover text of an event mark.
+func eventTitle(m *model, e *recording.CookieEvent) string {
+	var b strings.Builder
+	b.WriteString(e.Kind + " " + e.Name + " (" + e.Source + ") at " + rel(nanos(e.Time), m.t0) + ", step " + strconv.Itoa(e.Step))
+	for _, r := range e.Reasons {
+		b.WriteString("\n" + r + ": " + recording.ReasonText(r))
+	}
+	if e.Value != nil {
+		b.WriteString("\nvalue " + shown(*e.Value, true))
+	}
+	if e.URL != "" {
+		b.WriteString("\n" + e.URL)
+	}
+	if e.Location != "" {
+		b.WriteString("\nscript " + e.Location)
+	}
+	if e.Detail != "" {
+		b.WriteString("\n" + e.Detail)
+	}
+	return b.String()
+}
+
+// markKind is the mark drawn for an event: "rotated" for a set that
+// replaced another value.
+func markKind(m *model, id *ident, k int) string {
+	e := &m.rec.Events[id.events[k]]
+	if e.Kind != recording.EventSet && e.Kind != recording.EventChanged || e.Value == nil {
+		return e.Kind
+	}
+	for j := k - 1; j >= 0; j-- {
+		p := &m.rec.Events[id.events[j]]
+		switch p.Kind {
+		case recording.EventSet, recording.EventChanged:
+			if p.Value != nil && !p.Value.Same(*e.Value) {
+				return "rotated"
+			}
+			return e.Kind
+		case recording.EventDeleted, recording.EventExpired, recording.EventCleared:
+			return e.Kind
+		}
+	}
+	return e.Kind
+}
+
+// timelineWindow draws the SVG for the window and the lanes in view.
+func (a *app) timelineWindow() {
+	m := a.curModel()
+	box, svg := byID("tl-scroll"), byID("tl-svg")
+	if m == nil || !box.Truthy() || !svg.Truthy() {
+		return
+	}
+	st := a.tlFor(m)
+	W := box.Get("clientWidth").Float()
+	H := box.Get("clientHeight").Float()
+	if W < 300 {
+		W = 300
+	}
+	if H < 200 {
+		H = 200
+	}
+	scrollTop := box.Get("scrollTop").Float()
+	svg.Call("setAttribute", "width", f1(W))
+	svg.Call("setAttribute", "height", f1(H))
+	svg.Call("setAttribute", "viewBox", "0 0 "+f1(W)+" "+f1(H))
+	plotW := W - labelW - 14
+	span := float64(st.v1 - st.v0)
+	xOf := func(t int64) float64 { return labelW + float64(t-st.v0)/span*plotW }
+	lanesTop := axisH
+	if len(m.nodes) > 0 {
+		lanesTop += nodeH
+	}
+	rows := a.sessionRows(m)
+	first := clampInt(int(scrollTop/laneH)-1, 0, len(rows))
+	last := clampInt(int((scrollTop+H-lanesTop)/laneH)+2, 0, len(rows))
+	cur := a.curIdent()
+
+	u := &ui{}
+	u.svg("defs").svg("clipPath").attr("id", "tl-clip").svg("rect").attrF("x", labelW).attr("y", "0").attrF("width", plotW+8).attrF("height", H).close().close().close()
+
+	// Lanes (background, values, marks), shifted by the scroll.
+	u.svg("g").cls("lanes")
+	for ri := first; ri < last; ri++ {
+		id := m.idents[rows[ri]]
+		y := lanesTop + float64(ri)*laneH - scrollTop
+		mid := y + markDY
+		cls := "lane"
+		if id.session != nil {
+			cls += " sessid"
+		}
+		if id == cur {
+			cls += " sel"
+		}
+		u.svg("g").cls(cls).attrInt("data-row", id.row).attr("data-cookie", id.name)
+		u.svg("rect").cls("lane-bg").attr("x", "0").attrF("y", y).attrF("width", W).attrF("height", laneH).attr("data-act", "sel:lane:"+strconv.Itoa(id.row)).close()
+		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", mid+4).attr("data-act", "sel:lane:"+strconv.Itoa(id.row)).text(trunc(id.name, 26))
+		u.svg("title").text(id.label()).close()
+		u.close()
+		u.svg("g").attr("clip-path", "url(#tl-clip)")
+		// The value held after each step: a band coloured by value.
+		for p := 0; p < len(m.rec.Steps); p++ {
+			c := id.jar[p]
+			if c == nil {
+				continue
+			}
+			// One band for a run of steps with the same value.
+			q := p
+			for q+1 < len(m.rec.Steps) && id.jar[q+1] != nil && id.jar[q+1].Value.Same(c.Value) {
+				q++
+			}
+			t0, t1 := m.spanStart[p], m.spanEnd[q]
+			p = q
+			if t1 < st.v0 || t0 > st.v1 {
+				continue
+			}
+			x0, x1 := math.Max(xOf(t0), labelW), math.Min(xOf(t1), W)
+			u.svg("rect").cls("band").attrF("x", x0).attrF("y", y+markDY-7).attrF("width", math.Max(1, x1-x0)).attrF("height", 14).style("--h", strconv.Itoa(hue(c.Value))).close()
+		}
+		u.close()
+		u.close()
+	}
+	u.close()
+
+	// Resets.
+	u.svg("g").cls("resets").attr("clip-path", "url(#tl-clip)")
+	tagEnd := map[*ident]float64{}
+	for i, rr := range m.resets {
+		if rr.id == nil || rr.at < st.v0 || rr.at > st.v1 {
+			continue
+		}
+		ri := -1
+		for k := first; k < last; k++ {
+			if rows[k] == rr.id.row {
+				ri = k
+			}
+		}
+		if ri < 0 {
+			continue
+		}
+		x := xOf(rr.at)
+		y := lanesTop + float64(ri)*laneH - scrollTop
+		cls := "reset"
+		if i == a.reset {
+			cls += " sel"
+		}
+		u.svg("g").cls(cls).attr("data-act", "sel:reset:"+strconv.Itoa(i)).attr("data-cause", rr.reset.Cause)
+		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", y-2).attrF("y2", y+laneH+2).close()
+		label := "⚠ " + rr.reset.Cause
+		if end, ok := tagEnd[rr.id]; ok && x+3 < end {
+			label = "⚠" // no room for the cause next to the previous one
+		}
+		w := float64(len([]rune(label)))*6.6 + 8
+		u.svg("rect").cls("reset-tag").attrF("x", x+3).attrF("y", y+2).attrF("width", w).attr("height", "14").attr("rx", "3").close()
+		u.svg("text").attrF("x", x+7).attrF("y", y+13).text(label).close()
+		tagEnd[rr.id] = math.Max(tagEnd[rr.id], x+3+w+2)
+		u.svg("title").text("Session reset: " + rr.reset.Cause + "\n" + rr.reset.Detail).close()
+		u.close()
+	}
+	u.close()
+
+	// The marks, on top of the reset lines.
+	u.svg("g").cls("marks").attr("clip-path", "url(#tl-clip)")
+	for ri := first; ri < last; ri++ {
+		id := m.idents[rows[ri]]
+		mid := lanesTop + float64(ri)*laneH - scrollTop + markDY
+		u.svg("g").cls("lane-marks").attrInt("data-row", id.row).attr("data-cookie", id.name)
+		a.laneMarks(u, m, id, st, xOf, mid, W)
+		u.close()
+	}
+	u.close()
+
+	// Axis, step boundaries and the node lane on top (they stay put).
+	u.svg("g").cls("axis")
+	u.svg("rect").cls("axis-bg").attr("x", "0").attr("y", "0").attrF("width", W).attrF("height", lanesTop).close()
+	tick := niceTick(span / 8)
+	for t := (st.v0 - m.t0) / tick * tick; t <= st.v1-m.t0; t += tick {
+		x := xOf(m.t0 + t)
+		if x < labelW {
+			continue
+		}
+		u.svg("line").cls("tick").attrF("x1", x).attrF("x2", x).attr("y1", "0").attrF("y2", H).close()
+		u.svg("text").cls("tick-label").attrF("x", x+3).attr("y", "12").text(tickLabel(t, tick)).close()
+	}
+	// Steps.
+	var vis []int
+	for p := range m.rec.Steps {
+		s := &m.rec.Steps[p]
+		t := nanos(s.Start)
+		if t == 0 || t < st.v0 || t > st.v1 {
+			continue
+		}
+		vis = append(vis, p)
+	}
+	every := 1
+	if len(vis) > 0 {
+		every = int(math.Ceil(float64(len(vis)) * 46 / plotW))
+		every = max(every, 1)
+	}
+	for k, p := range vis {
+		s := &m.rec.Steps[p]
+		x := xOf(nanos(s.Start))
+		cls := "step"
+		if s.As != "" {
+			cls += " as-" + s.As
+		}
+		if p == a.step {
+			cls += " sel"
+		}
+		u.svg("g").cls(cls).attr("data-act", "sel:step:"+strconv.Itoa(p)).attrInt("data-step", p)
+		u.svg("line").attrF("x1", x).attrF("x2", x).attr("y1", "16").attrF("y2", H).close()
+		if k%every == 0 || s.As != "" || p == a.step {
+			label := strconv.Itoa(s.Index)
+			if s.As != "" {
+				label += " " + s.As
+			}
+			u.svg("text").attrF("x", x+3).attr("y", "30").text(label).close()
+		}
+		u.svg("title").text(stepTitle(s)).close()
+		u.close()
+	}
+	if len(m.nodes) > 0 {
+		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", axisH+16).text("serving node").close()
+		a.nodeMarks(u, m, st, xOf, axisH+nodeH/2)
+	}
+	u.close()
+	mount(svg, u)
+}
+
+func trunc(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// laneMarks draws the events of one lane in the window, merging marks of
+// the same kind that fall in the same few pixels.
+func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64) float64, mid, W float64) {
+	evs := id.events
+	lo := sort.Search(len(evs), func(i int) bool { return nanos(m.rec.Events[evs[i]].Time) >= st.v0 })
+	hi := sort.Search(len(evs), func(i int) bool { return nanos(m.rec.Events[evs[i]].Time) > st.v1 })
+	type group struct {
+		kind  string
+		x     float64
+		first int32
+		n     int
+		why   map[string]int
+	}
+	var groups []*group
+	open := map[string]*group{}
+	// In a dense window, the sent marks (most of them) are one path with
+	// no hover text: zoom in to tell them apart.
+	dense := hi-lo > 400
+	var sentPath []byte
+	lastSentX := -100.0
+	for k := lo; k < hi; k++ {
+		ev := evs[k]
+		e := &m.rec.Events[ev]
+		x := xOf(nanos(e.Time))
+		if dense && e.Kind == recording.EventSent {
+			if x-lastSentX >= 2 {
+				sentPath = append(sentPath, 'M')
+				sentPath = strconv.AppendFloat(sentPath, x-1, 'f', 1, 64)
+				sentPath = append(sentPath, ' ')
+				sentPath = strconv.AppendFloat(sentPath, mid-6, 'f', 1, 64)
+				sentPath = append(sentPath, "h2v12h-2z"...)
+				lastSentX = x
+			}
+			continue
+		}
+		kind := markKind(m, id, k)
+		if g := open[kind]; g != nil && x-g.x < bucket {
+			g.n++
+			for _, r := range e.Reasons {
+				if g.why == nil {
+					g.why = map[string]int{}
+				}
+				g.why[r]++
+			}
+			if int(ev) == a.event {
+				g.first = ev
+			}
+			continue
+		}
+		g := &group{kind: kind, x: x, first: ev, n: 1}
+		for _, r := range e.Reasons {
+			if g.why == nil {
+				g.why = map[string]int{}
+			}
+			g.why[r]++
+		}
+		open[kind] = g
+		groups = append(groups, g)
+	}
+	if len(sentPath) > 0 {
+		u.svg("g").cls("mk m-sent dense").svg("path").attr("d", string(sentPath)).close().close()
+	}
+	// Dense kinds first so that rare ones are drawn on top.
+	order := map[string]int{"sent": 0, "set": 1, "changed": 2, "rotated": 3, "cleared": 4, "expired": 4, "deleted": 4, "withheld": 5, "rejected": 6}
+	sort.SliceStable(groups, func(i, j int) bool { return order[groups[i].kind] < order[groups[j].kind] })
+	for _, g := range groups {
+		e := &m.rec.Events[g.first]
+		cls := "mk m-" + g.kind
+		if int(g.first) == a.event {
+			cls += " sel"
+		}
+		u.svg("g").cls(cls).attr("data-act", "sel:ev:"+strconv.Itoa(int(g.first))).attr("data-kind", g.kind)
+		if len(e.Reasons) > 0 {
+			u.attr("data-reasons", strings.Join(e.Reasons, " "))
+		}
+		if e.Value != nil && (g.kind == "set" || g.kind == "rotated" || g.kind == "changed") {
+			u.style("--h", strconv.Itoa(hue(*e.Value)))
+		}
+		markShape(u, g.kind, g.x, mid)
+		title := eventTitle(m, e)
+		if g.n > 1 {
+			title = strconv.Itoa(g.n) + " " + g.kind + " events here; the first:\n" + title
+			for r, n := range g.why {
+				title += "\n" + strconv.Itoa(n) + "× " + r
+			}
+		}
+		u.svg("title").text(title).close()
+		u.close()
+	}
+}
+
+// nodeMarks draws which node served the requests in the window.
+func (a *app) nodeMarks(u *ui, m *model, st *tlState, xOf func(int64) float64, mid float64) {
+	reqs := m.rec.Requests
+	lastX, labelEnd := -100.0, -100.0
+	lastNode := ""
+	for i := range reqs {
+		q := &reqs[i]
+		t := nanos(q.Start)
+		if q.Node == "" || t < st.v0 || t > st.v1 {
+			continue
+		}
+		x := xOf(t)
+		if x-lastX < bucket && q.Node == lastNode {
+			continue
+		}
+		u.svg("g").cls("node").attr("data-act", "go:"+a.hashFor(vRequests, a.sc, -1, "", q.ID, -1)).attr("data-node", q.Node).style("--h", strconv.Itoa(hueOf(q.Node)))
+		u.svg("rect").attrF("x", x-2).attrF("y", mid-7).attr("width", "4").attr("height", "14").close()
+		if q.Node != lastNode && x+4 > labelEnd {
+			u.svg("text").attrF("x", x+4).attrF("y", mid+4).text(q.Node).close()
+			labelEnd = x + 4 + float64(len([]rune(q.Node)))*6.8 + 4
+		}
+		u.svg("title").text(q.Node + " (" + q.NodeHeader + "): " + q.Method + " " + q.URL).close()
+		u.close()
+		lastX, lastNode = x, q.Node
+	}
+}
+
+func niceTick(target float64) int64 {
+	if target < 1 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(target)))
+	for _, f := range []float64{1, 2, 5, 10} {
+		if f*p >= target {
+			return int64(f * p)
+		}
+	}
+	return int64(10 * p)
+}
+
+func tickLabel(t, tick int64) string {
+	d := time.Duration(t)
+	switch {
+	case tick >= int64(time.Second):
+		return "+" + strconv.FormatFloat(d.Seconds(), 'f', 0, 64) + " s"
+	case tick >= int64(100*time.Millisecond):
+		return "+" + strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
+	case tick >= int64(10*time.Millisecond):
+		return "+" + strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
+	case tick >= int64(time.Millisecond):
+		return "+" + strconv.FormatFloat(d.Seconds(), 'f', 3, 64) + " s"
+	}
+	return "+" + strconv.FormatInt(d.Microseconds(), 10) + " µs"
+}
+
+// zoom changes the window: in, out, fit, left, right; around x (pixels in
+// the SVG) or the middle.
+func (a *app) zoom(how string, x float64) {
+	m := a.curModel()
+	if m == nil {
+		return
+	}
+	st := a.tlFor(m)
+	span := st.v1 - st.v0
+	box := byID("tl-scroll")
+	W := 1000.0
+	if box.Truthy() {
+		W = box.Get("clientWidth").Float()
+	}
+	plotW := W - labelW - 14
+	frac := 0.5
+	if x >= labelW {
+		frac = math.Min(1, (x-labelW)/plotW)
+	}
+	c := st.v0 + int64(float64(span)*frac)
+	switch how {
+	case "in":
+		span = max(span/2, int64(100*time.Microsecond))
+	case "out":
+		span = min(span*2, (m.t1-m.t0)*4+int64(time.Second))
+	case "fit":
+		delete(a.tl, a.sc)
+		a.timelineWindow()
+		return
+	case "left":
+		c -= span / 4
+	case "right":
+		c += span / 4
+	}
+	st.v0 = c - int64(float64(span)*frac)
+	st.v1 = st.v0 + span
+	a.timelineWindow()
+}
+
+func (a *app) onWheel(ev js.Value) {
+	if a.view != vTimeline {
+		return
+	}
+	if t := closest(ev, "#tl-svg"); !t.Truthy() {
+		return
+	}
+	m := a.curModel()
+	if m == nil {
+		return
+	}
+	dx, dy := ev.Get("deltaX").Float(), ev.Get("deltaY").Float()
+	if ev.Get("ctrlKey").Bool() || ev.Get("metaKey").Bool() {
+		ev.Call("preventDefault")
+		x := ev.Get("offsetX").Float()
+		if dy < 0 {
+			a.zoom("in", x)
+		} else if dy > 0 {
+			a.zoom("out", x)
+		}
+		return
+	}
+	if ev.Get("shiftKey").Bool() && dx == 0 {
+		dx = dy
+	}
+	if dx != 0 {
+		ev.Call("preventDefault")
+		a.pan(dx)
+	}
+}
+
+// pan moves the window by dx pixels.
+func (a *app) pan(dx float64) {
+	m := a.curModel()
+	st := a.tlFor(m)
+	box := byID("tl-scroll")
+	plotW := box.Get("clientWidth").Float() - labelW - 14
+	if plotW <= 0 {
+		return
+	}
+	d := int64(dx / plotW * float64(st.v1-st.v0))
+	st.v0 += d
+	st.v1 += d
+	a.timelineWindow()
+}
+
+var drag struct {
+	on, moved, suppress bool
+	x                   float64
+}
+
+func (a *app) onPointerDown(ev js.Value) {
+	if a.view != vTimeline || ev.Get("button").Int() != 0 {
+		return
+	}
+	if t := closest(ev, "#tl-svg"); !t.Truthy() {
+		return
+	}
+	drag.on, drag.x, drag.moved, drag.suppress = true, ev.Get("clientX").Float(), false, false
+}
+
+func (a *app) onPointerMove(ev js.Value) {
+	if !drag.on {
+		return
+	}
+	x := ev.Get("clientX").Float()
+	if math.Abs(x-drag.x) < 3 && !drag.moved {
+		return
+	}
+	drag.moved = true
+	a.pan(drag.x - x)
+	drag.x = x
+}
+
+func (a *app) onPointerUp(ev js.Value) {
+	// The click that ends a drag is not a selection.
+	drag.suppress = drag.on && drag.moved
+	drag.on = false
+}

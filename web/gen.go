@@ -1,0 +1,13 @@
+package web
+
+// Rebuild inspector.wasm and wasm_exec.js after changing wasm/ (or the
+// recording or analysis packages, or the Go toolchain), then commit them:
+//
+//	go generate ./web
+//
+// which is go run ./web/internal/wasmbuild -o web, i.e.
+//
+//	GOOS=js GOARCH=wasm go build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o web/inspector.wasm ./wasm
+//	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" web/
+
+//go:generate go run ./internal/wasmbuild -o .

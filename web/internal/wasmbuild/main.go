@@ -1,0 +1,59 @@
+// Command wasmbuild builds the inspector into a folder: inspector.wasm
+// (the wasm/ command for GOOS=js GOARCH=wasm, stripped, reproducible) and
+// wasm_exec.js from the same Go toolchain. `go generate ./web` runs it
+// with -o web; the web package's test runs it into a temporary folder and
+// compares the bytes with the committed files.
+//
+//	go run ./web/internal/wasmbuild -o web
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+func main() {
+	out := flag.String("o", ".", "folder to write inspector.wasm and wasm_exec.js into")
+	flag.Parse()
+	if err := build(*out); err != nil {
+		fmt.Fprintln(os.Stderr, "wasmbuild:", err)
+		os.Exit(1)
+	}
+}
+
+// buildArgs are the go build arguments: the same toolchain and sources give the
+// same bytes (no paths, no VCS stamp, no symbols, no build ID: a change
+// that does not change the code, such as a comment, does not change them).
+var buildArgs = []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o"}
+
+func build(out string) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	// The wasm/ package of this module, wherever the command runs from.
+	modDir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return fmt.Errorf("go list -m: %w", err)
+	}
+	cmd := exec.Command("go", append(buildArgs, filepath.Join(abs, "inspector.wasm"), "./wasm")...)
+	cmd.Dir = strings.TrimSpace(string(modDir))
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOFLAGS=")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build ./wasm: %w", err)
+	}
+	js, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(abs, "wasm_exec.js"), js, 0o644)
+}

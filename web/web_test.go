@@ -1,0 +1,63 @@
+package web
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The committed inspector.wasm and wasm_exec.js must be what the current
+// sources and toolchain build (go generate ./web rebuilds them): a user
+// of `go install` gets the embedded files, not a fresh build.
+func TestCommittedBuildIsCurrent(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command("go", "run", "./internal/wasmbuild", "-o", dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the inspector: %v\n%s", err, out)
+	}
+	for _, name := range []string{"inspector.wasm", "wasm_exec.js"} {
+		fresh, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fresh, committed) {
+			t.Errorf("web/%s is not what the current sources build (%d bytes committed, %d built): run `go generate ./web` and commit it", name, len(committed), len(fresh))
+		}
+	}
+}
+
+func TestEmbeddedFiles(t *testing.T) {
+	for _, name := range Files {
+		b, err := fs.ReadFile(FS(), name)
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	html, _ := fs.ReadFile(FS(), "index.html")
+	for _, ref := range []string{`src="wasm_exec.js"`, `src="boot.js"`, `href="style.css"`, "Nothing is uploaded", "'wasm-unsafe-eval'"} {
+		if !bytes.Contains(html, []byte(ref)) {
+			t.Errorf("index.html lacks %s", ref)
+		}
+	}
+	boot, _ := fs.ReadFile(FS(), "boot.js")
+	if !bytes.Contains(boot, []byte(`"inspector.wasm"`)) {
+		t.Error("boot.js does not load inspector.wasm")
+	}
+	// The page never turns strings into HTML.
+	for _, name := range []string{"boot.js", "index.html"} {
+		b, _ := fs.ReadFile(FS(), name)
+		for _, sink := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"} {
+			if strings.Contains(string(b), sink) {
+				t.Errorf("%s uses %s", name, sink)
+			}
+		}
+	}
+}
