@@ -12,10 +12,6 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-// defaultNodeHeaders are the response headers that commonly name the
-// serving node behind a load balancer, in the order they are tried.
-var defaultNodeHeaders = []string{"X-Backend", "X-Served-By", "X-Server", "X-Upstream", "X-Node", "X-Instance", "Via"}
-
 // keptHeaders are the response headers stored with each request.
 var keptHeaders = []string{"Cache-Control", "Pragma", "Content-Type", "Expires"}
 
@@ -259,11 +255,7 @@ func mergeHeaders(primary, secondary map[string]string) map[string]string {
 }
 
 func (b *builder) node(headers map[string]string) (node, header string) {
-	names := defaultNodeHeaders
-	if b.nodeHeader != "" {
-		names = append([]string{b.nodeHeader}, names...)
-	}
-	for _, n := range names {
+	for _, n := range recording.NodeHeaderNames(b.nodeHeader) {
 		if v := headerValue(headers, n); v != "" {
 			return v, n
 		}

@@ -29,11 +29,6 @@ import (
 // the steps, the fingerprints and the browser's cookie verdicts exactly.
 const HARMetaSchema = "sessiontrace.har/v1"
 
-// nodeHeaders are the response headers that name the serving node, in the
-// order they are tried: the same list as the harness's (harness/build.go,
-// defaultNodeHeaders), after the scenario's own nodeHeader.
-var nodeHeaders = []string{"X-Backend", "X-Served-By", "X-Server", "X-Upstream", "X-Node", "X-Instance", "Via"}
-
 // harKeptHeaders are the response headers kept on each request, as the
 // harness keeps them.
 var harKeptHeaders = []string{"Cache-Control", "Pragma", "Content-Type", "Expires"}
@@ -1329,11 +1324,11 @@ func (im *harImporter) request(he *hEntry) Request {
 	if st := int(e.Response.Status); st >= 300 && st <= 399 || firstHeader(e.Response.Headers, "location") != "" {
 		q.Location = im.scrub(location(e))
 	}
-	names := nodeHeaders
-	if im.meta != nil && im.meta.Scenario.NodeHeader != "" {
-		names = append([]string{im.meta.Scenario.NodeHeader}, names...)
+	custom := ""
+	if im.meta != nil {
+		custom = im.meta.Scenario.NodeHeader
 	}
-	for _, n := range names {
+	for _, n := range NodeHeaderNames(custom) {
 		if v := firstHeader(e.Response.Headers, n); v != "" {
 			q.Node, q.NodeHeader = im.scrub(v), n
 			break

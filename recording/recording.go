@@ -355,3 +355,16 @@ type DecodeIssue struct {
 	Error  string `json:"error"`
 	Count  int    `json:"count"`
 }
+
+// NodeHeaders are the response headers that commonly name the serving node
+// behind a load balancer, in the order they are tried.
+var NodeHeaders = []string{"X-Backend", "X-Served-By", "X-Server", "X-Upstream", "X-Node", "X-Instance", "Via"}
+
+// NodeHeaderNames returns the headers to look for the serving node in: the
+// scenario's own header first (when it names one), then NodeHeaders.
+func NodeHeaderNames(custom string) []string {
+	if custom == "" {
+		return NodeHeaders
+	}
+	return append([]string{custom}, NodeHeaders...)
+}
