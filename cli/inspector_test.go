@@ -919,6 +919,29 @@ func TestInspectorOpenFiles(t *testing.T) {
 	}
 }
 
+// HAR files open in the page too, and agree with audit on their findings;
+// a HAR exported without its cookies says so.
+func TestInspectorOpensHAR(t *testing.T) {
+	base := staticRun(t, t.TempDir(), false)
+	p := newPage(t, 1280, 800)
+	p.do(t, chromedp.Navigate(base))
+	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	har, _ := filepath.Abs("../recording/testdata/har/playwright-fixation.har")
+	sanitized, _ := filepath.Abs("../recording/testdata/har/chrome-fixation-sanitized.har")
+	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{har, sanitized}))
+	waitFor(t, p, `document.body.dataset.stState === "ready" && document.querySelectorAll("#ov-scenarios tbody tr").length === 2`)
+	report := eval[string](t, p, `document.getElementById("st-report").textContent`)
+	if !strings.Contains(report, `"rule":"SESSION-FIXATION"`) {
+		t.Errorf("the page found no SESSION-FIXATION in the fixation HAR: %.300s", report)
+	}
+	if txt := eval[string](t, p, `document.getElementById("view").textContent`); !strings.Contains(txt, "sensitive data") {
+		t.Errorf("the sanitized HAR's warning is not shown")
+	}
+	if errs := p.errors(); len(errs) > 0 {
+		t.Errorf("the page threw: %v", errs)
+	}
+}
+
 // hostile is a lab recording whose every string a site or a page can
 // choose carries script: cookie names and values, URLs, titles, the
 // scenario's name, step texts, reasons, headers, node names.

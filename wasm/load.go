@@ -3,6 +3,8 @@
 package main
 
 import (
+	"bytes"
+	"crypto/rand"
 	"errors"
 	"path"
 	"runtime/debug"
@@ -217,10 +219,44 @@ func gcResume() {
 	debug.SetMemoryLimit(gcSaved.limit)
 }
 
-// decode reads a recording (with the collector paused, see gcPause).
+// decode reads a recording, or a HAR file (Chrome, Firefox, Playwright)
+// as a recording, with the collector paused (see gcPause).
 func decode(file string, data []byte) (*recording.Recording, error) {
 	gcPause()
+	if isHAR(file, data) {
+		rec, rep, err := recording.ImportHAR(file, data, harRedactor)
+		if err == nil && rep.Sanitized && rep.Message != "" {
+			rec.Warnings = append([]string{rep.Message}, rec.Warnings...)
+		}
+		return rec, err
+	}
 	return recjson.DecodeRecording(file, data)
+}
+
+// isReportFile names the run folder's JSON files that are not recordings.
+func isReportFile(name string) bool {
+	return name == "findings.json" || name == "summary.json"
+}
+
+// harRedactor fingerprints the values of imported HARs: one key per page
+// load, so the HARs opened together compare.
+var harRedactor = func() *recording.Redactor {
+	k := make([]byte, 32)
+	rand.Read(k)
+	return recording.NewRedactor(k, false)
+}()
+
+// isHAR tells a HAR (by its name, or a top-level "log" object and no
+// sessiontrace schema) from a recording.
+func isHAR(file string, data []byte) bool {
+	if strings.HasSuffix(strings.ToLower(file), ".har") {
+		return true
+	}
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	return !bytes.Contains(head, []byte(`"schema"`)) && bytes.Contains(head, []byte(`"log"`))
 }
 
 // A fileIn is a file the user gave the page.
@@ -305,7 +341,8 @@ func (a *app) openFiles(files []fileIn) {
 		}
 	} else {
 		for _, f := range files {
-			if !strings.HasSuffix(strings.ToLower(f.path), ".json") || path.Base(f.path) == "findings.json" {
+			lower := strings.ToLower(f.path)
+			if !(strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".har")) || isReportFile(path.Base(f.path)) {
 				continue
 			}
 			rec, err := decode(f.path, f.data)
@@ -320,7 +357,7 @@ func (a *app) openFiles(files []fileIn) {
 		}
 	}
 	if len(r.scens) == 0 {
-		a.fail("No recording among the files given (recordings are .json files with \"schema\": \"" + recording.Schema + "\").")
+		a.fail("No recording among the files given (recordings are .json files with \"schema\": \"" + recording.Schema + "\"; HAR files end in .har).")
 		return
 	}
 	mark("st-decoded")

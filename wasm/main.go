@@ -359,7 +359,7 @@ func landing() *ui {
 	u := &ui{}
 	u.open("section").cls("landing")
 	u.el("h1", "", "Open a sessiontrace run")
-	u.el("p", "", "Drop a run folder, an index.json with its recordings, or a recording (.json) anywhere on this page, or use Open files… / Open folder… above.")
+	u.el("p", "", "Drop a run folder, an index.json with its recordings, a recording (.json) or a HAR file (.har, from Chrome, Firefox or Playwright) anywhere on this page, or use Open files… / Open folder… above.")
 	u.el("p", "", "A link can open a file next to this page: add ?open=recordings/name.json (or ?open=index.json) to the address.")
 	u.el("p", "privacy-big", "Nothing is uploaded: the files are read and analysed in this page, in your browser. The analysis is the same Go code as `sessiontrace audit`.")
 	u.close()
