@@ -21,6 +21,7 @@ type hostDef struct {
 var hostTable = []hostDef{
 	{indexHost, "Index: every host, its behaviour and its scenario.", "", ""},
 	{"correct.test", "Correct: __Host- cookie, Secure, HttpOnly, SameSite=Lax; new ID at login; server session destroyed and cookie deleted at logout.", "scenarios/lab/correct.yaml", "__Host-sid"},
+	{"regressed.test", "A regressed build of correct.test: the same __Host- cookie, but without HttpOnly and with no new ID at login (for sessiontrace diff and policy baselines).", "", "__Host-sid"},
 	{"fixation.test", "Session fixation: the pre-login ID is kept at login (and unknown IDs are adopted); the cookie lacks HttpOnly.", "scenarios/lab/fixation.yaml", "PHPSESSID"},
 	{"logout-keep.test", "Logout only deletes the cookie: the server session stays valid, so a replayed ID is still logged in.", "scenarios/lab/logout-keep.yaml", "connect.sid"},
 	{"mixed.test", "Mixed content: a plain http:// link on the HTTPS site; the Secure cookie is withheld there and the server issues a new session.", "scenarios/lab/mixed.yaml", "JSESSIONID"},
@@ -61,6 +62,10 @@ func (l *Lab) buildSites() {
 			s.routes["/"] = func(c *ctx) { l.index(c) }
 		case "correct.test":
 			s.httpsOnly = true
+		case "regressed.test":
+			s.httpsOnly = true
+			s.rotate = false
+			s.cookie.httpOnly = false
 		case "fixation.test":
 			s.rotate = false
 			s.adopt = true
