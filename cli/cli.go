@@ -48,6 +48,8 @@ func commands() []command {
 		{"audit", "[flags] PATH...", "analyse run folders, recordings and HAR files; print findings and resets", auditCmd},
 		{"serve", "[flags] [DIR]", "serve the inspector and a run folder on 127.0.0.1", serveCmd},
 		{"merge", "-o DIR DIR...", "merge the run folders of several shards into one run", mergeCmd},
+		{"diff", "[flags] RUN_A RUN_B", "what changed between two runs of a suite; exit 1 on a regression", diffCmd},
+		{"policy", "init [flags] RUN", "write a cookie policy baseline from a good run", policyCmd},
 		{"export", "--har RECORDING", "write a recording as a HAR 1.2 file for other HAR tools", exportCmd},
 		{"validate", "PATH...", "check scenario files without running them", validateCmd},
 		{"lab", "[flags]", "start the demo target site (the lab)", labCmd},
@@ -87,7 +89,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  sessiontrace %-9s %-18s %s\n", c.name, c.args, c.short)
+		fmt.Fprintf(w, "  sessiontrace %-9s %-20s %s\n", c.name, c.args, c.short)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'sessiontrace COMMAND --help' for a command's flags.")
