@@ -259,7 +259,7 @@ func lines(d *Diff) []string {
 			s += " " + c.What + ": " + c.From + " -> " + c.To
 		case "finding":
 			s += " " + c.What
-			if c.What == Severity {
+			if c.What == SeverityChanged {
 				s += ": " + c.From + " -> " + c.To
 			}
 		default:

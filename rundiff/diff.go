@@ -58,7 +58,8 @@ const (
 	New       = "new"   // a scenario or finding only in B
 	Added     = "added" // a cookie only in B
 	Fixed     = "fixed" // a finding only in A
-	Severity  = "severity"
+	// SeverityChanged is a finding in both runs with another severity.
+	SeverityChanged = "severity"
 )
 
 // A ScenarioDiff is what changed in one scenario.
@@ -271,6 +272,13 @@ func compareScenario(a, b *side) ScenarioDiff {
 	sd.Scenario = b.rec.Scenario.Name
 	steps := compareSteps(a.rec, b.rec)
 	sd.Notes = append(sd.Notes, steps.notes()...)
+	if ca, cb := hasCookieData(a.rec), hasCookieData(b.rec); ca != cb {
+		in := "B"
+		if !ca {
+			in = "A"
+		}
+		sd.Notes = append(sd.Notes, in+" holds no cookie data at all (a HAR exported without cookies?): its cookies and findings may be unknown rather than gone")
+	}
 	sd.Outcome = append(sd.Outcome, outcome(a.rec, b.rec)...)
 
 	pa, pb := profiles(a.rec, steps.both), profiles(b.rec, steps.both)
@@ -302,6 +310,24 @@ func outcome(a, b *recording.Recording) []AttrChange {
 		out = append(out, AttrChange{"failed step", Delta{From: fa, To: fb}})
 	}
 	return out
+}
+
+// hasCookieData reports whether the recording saw any cookie at all.
+func hasCookieData(r *recording.Recording) bool {
+	if len(r.Events) > 0 {
+		return true
+	}
+	for _, st := range r.Steps {
+		if len(st.Jar) > 0 {
+			return true
+		}
+	}
+	for _, q := range r.Requests {
+		if len(q.SetCookies)+len(q.CookiesSent)+len(q.CookiesWithheld) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func failedStep(r *recording.Recording) string {

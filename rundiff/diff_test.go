@@ -1,6 +1,7 @@
 package rundiff
 
 import (
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -403,5 +404,50 @@ func TestCrossRecordingFindings(t *testing.T) {
 	want := []string{"again: finding SESSID-LOW-ENTROPY new REGRESSION", "again: finding SESSID-LOW-ENTROPY new REGRESSION"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("changes %q", got)
+	}
+}
+
+func TestNoCookieDataIsNoted(t *testing.T) {
+	b := newRec("login journey", "login.yaml", "https://app.test")
+	b.step("goto", "")
+	b.get("https://app.test/login")
+	d := diffOf(journey(site{}), b.rec())
+	if n := strings.Join(notes(d), "\n"); !strings.Contains(n, "B holds no cookie data at all") {
+		t.Errorf("notes %q", n)
+	}
+}
+
+// HARs of the lab written by three browsers (recording/testdata/har): the
+// same journey compares equal whatever the browser, and correct.test
+// against fixation.test shows the fixation.
+func TestRealHARs(t *testing.T) {
+	load := func(name string) *recording.Recording {
+		t.Helper()
+		data, err := os.ReadFile("../recording/testdata/har/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _, err := recording.ImportHAR(name, data, recording.NewRedactor([]byte(name), false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if got := lines(diffOf(load("playwright-correct.har"), load("chrome-correct.har"))); len(got) != 0 {
+		t.Errorf("Playwright vs Chrome: %q", got)
+	}
+	if got := lines(diffOf(load("firefox-fixation.har"), load("chrome-fixation.har"))); len(got) != 0 {
+		t.Errorf("Firefox vs Chrome: %q", got)
+	}
+	want := []string{
+		"cookie __Host-sid gone",
+		"cookie PHPSESSID added",
+		"finding SESSION-FIXATION new REGRESSION",
+		"finding COOKIE-HTTPONLY-MISSING new REGRESSION",
+		"finding COOKIE-HOST-PREFIX-ABSENT new",
+		"finding SESSID-NAME-FINGERPRINT new",
+	}
+	if got := lines(diffOf(load("chrome-correct.har"), load("chrome-fixation.har"))); !reflect.DeepEqual(got, want) {
+		t.Errorf("correct vs fixation:\n got %q\nwant %q", got, want)
 	}
 }

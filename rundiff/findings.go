@@ -67,7 +67,7 @@ func compareFindings(fa, fb []analysis.Finding, ids *cookieIDs, compared func(in
 			wa, wb := worst(g.a), worst(g.b)
 			if sa, sb := wa.Severity, wb.Severity; sa != sb {
 				up := !sa.AtLeast(sb)
-				out = append(out, FindingChange{Rule: wb.Rule, Cookie: wb.Cookie, Change: Severity, Step: wb.Step, Message: wb.Message,
+				out = append(out, FindingChange{Rule: wb.Rule, Cookie: wb.Cookie, Change: SeverityChanged, Step: wb.Step, Message: wb.Message,
 					Delta: Delta{From: string(sa), To: string(sb), Regression: up && sb.AtLeast(RegressionSeverity), Improvement: !up && sa.AtLeast(RegressionSeverity)}})
 			}
 		}
