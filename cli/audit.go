@@ -24,6 +24,7 @@ func auditCmd(e *env, args []string) int {
 	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
 	out := fs.StringP("output", "o", "", "write the report to this file instead of standard output")
 	maxSize := fs.Int64("max-size", defaultMaxSize>>20, "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
+	policyFile := fs.String("policy", "", "also check the recordings against this cookie policy file (docs/policy.md); violations are POLICY-VIOLATION findings")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -46,6 +47,10 @@ func auditCmd(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "sessiontrace audit: --format %q: use text, json, junit or sarif\n", *format)
 		return ExitUsage
 	}
+	pol, ok := policyFlag(e, *policyFile)
+	if !ok {
+		return ExitUsage
+	}
 	recs, warnings, err := loadRecordings(fs.Args(), *maxSize<<20)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
@@ -55,6 +60,7 @@ func auditCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, w)
 	}
 	rep := analysis.AnalyzeAll(recordingsOf(recs))
+	pol.Apply(rep, recordingsOf(recs))
 	w := e.stdout
 	if *out != "" {
 		f, err := os.Create(*out)

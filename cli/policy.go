@@ -1,9 +1,176 @@
 package cli
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
-// policyCmd is being built (issue 6); it says so rather than pretending.
-func policyCmd(e *env, _ []string) int {
-	fmt.Fprintln(e.stderr, "sessiontrace policy: not implemented yet")
+	"github.com/sessiontrace/sessiontrace/policy"
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+const policyUsage = `Usage: sessiontrace policy init [flags] RUN...
+       sessiontrace policy validate FILE...
+
+A cookie policy (` + policy.FileName + `) lists the cookies a site is expected to
+set and the rules each must keep: flags, SameSite, lifetime, host-only, prefix, a
+new ID at login, death at logout. Runs are checked against it with
+'sessiontrace run --policy FILE' or 'sessiontrace audit --policy FILE RUN':
+every broken clause is a POLICY-VIOLATION finding. Format: docs/policy.md.
+
+  init       write a baseline from a good run, for you to edit
+  validate   check policy files; errors as file:line:col
+
+Run 'sessiontrace policy init --help' for its flags.
+`
+
+func policyCmd(e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, policyUsage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "init":
+		return policyInitCmd(e, args[1:])
+	case "validate":
+		return policyValidateCmd(e, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprint(e.stdout, policyUsage)
+		return ExitOK
+	}
+	fmt.Fprintf(e.stderr, "sessiontrace policy: unknown subcommand %q (want init or validate)\n\n%s", args[0], policyUsage)
 	return ExitUsage
+}
+
+const policyInitShort = `Writes a cookie policy baseline from a good run: one entry per cookie the site
+set (session IDs first) with the flags, SameSite (as a minimum), lifetime (rounded
+up), host-only and prefix it showed, plus rotateAtLogin and dieAtLogout where the
+run shows them. RUN is a run folder (its index.json), a recording or a HAR file.
+Edit the file, commit it, and check later runs with --policy.`
+
+func policyInitCmd(e *env, args []string) int {
+	fs := newFlags(e, "policy init", "[flags] RUN...", policyInitShort)
+	out := fs.StringP("output", "o", policy.FileName, "file to write (- for standard output)")
+	force := fs.Bool("force", false, "overwrite the file if it exists")
+	maxSize := fs.Int64("max-size", defaultMaxSize>>20, "refuse input files larger than this many MiB")
+	if code, stop := parseFlags(fs, e, args); stop {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "sessiontrace policy init: no RUN given (a run folder, a recording or a HAR file)")
+		return ExitUsage
+	}
+	recs, warnings, err := loadRecordings(fs.Args(), *maxSize<<20)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return ExitUsage
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, w)
+	}
+	for _, l := range recs {
+		if s := l.rec.Status; s != recording.StatusPassed {
+			fmt.Fprintf(e.stderr, "warning: %s: scenario %q %s; the baseline misses what it did not reach\n", l.path, l.rec.Scenario.Name, s)
+		}
+	}
+	data, err := policy.Init(recordingsOf(recs), nil, strings.Join(fs.Args(), " "))
+	if err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace policy init:", err)
+		return ExitUsage
+	}
+	if *out == "-" {
+		if _, err := e.stdout.Write(data); err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace policy init:", err)
+			return ExitFailed
+		}
+		return ExitOK
+	}
+	if err := writeNew(*out, data, *force); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			fmt.Fprintf(e.stderr, "sessiontrace policy init: %s exists; pass --force to overwrite it\n", *out)
+			return ExitUsage
+		}
+		fmt.Fprintln(e.stderr, "sessiontrace policy init:", err)
+		return ExitFailed
+	}
+	n := 0
+	if p, err := policy.Parse(*out, data); err == nil {
+		n = len(p.Cookies)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %s from %s\n", *out, countNoun(n, "cookie entry", "cookie entries"), countNoun(len(recs), "recording", "recordings"))
+	fmt.Fprintf(e.stdout, "edit it, then check runs with: sessiontrace run --policy %s ...  or  sessiontrace audit --policy %s RUN\n", *out, *out)
+	return ExitOK
+}
+
+// countNoun says "1 thing" or "n things".
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// writeNew writes data to path, refusing to replace a file unless force.
+func writeNew(path string, data []byte, force bool) error {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func policyValidateCmd(e *env, args []string) int {
+	fs := newFlags(e, "policy validate", "FILE...", "Checks policy files. Prints every error as file:line:col and exits 2 if there is any.")
+	if code, stop := parseFlags(fs, e, args); stop {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "sessiontrace policy validate: no FILE given")
+		return ExitUsage
+	}
+	code := ExitOK
+	for _, path := range fs.Args() {
+		p, ok := loadPolicy(e.stderr, path)
+		if !ok {
+			code = ExitUsage
+			continue
+		}
+		fmt.Fprintf(e.stdout, "ok  %s  (%s, unknown cookies: %s)\n", path, countNoun(len(p.Cookies), "cookie entry", "cookie entries"), p.UnknownCookies)
+	}
+	return code
+}
+
+// loadPolicy reads a policy file, printing its errors (file:line:col, one
+// a line) to w.
+func loadPolicy(w io.Writer, path string) (*policy.Policy, bool) {
+	p, err := policy.Load(path)
+	if err != nil {
+		var list policy.ErrorList
+		if errors.As(err, &list) && len(list) > 1 {
+			fmt.Fprintf(w, "%v\n%d errors\n", err, len(list))
+		} else {
+			fmt.Fprintln(w, err)
+		}
+		return nil, false
+	}
+	return p, true
+}
+
+// policyFlag loads the file of --policy; the caller treats a bad one as a
+// usage error, before anything else runs. An empty path means no policy.
+func policyFlag(e *env, path string) (*policy.Policy, bool) {
+	if path == "" {
+		return nil, true
+	}
+	return loadPolicy(e.stderr, path)
 }

@@ -46,6 +46,7 @@ func runCmd(e *env, args []string) int {
 	labLatency := fs.Duration("lab-latency", 0, "with --lab: latency added to every lab response")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
 	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
+	policyFile := fs.String("policy", "", "also check the recordings against this cookie policy file (docs/policy.md); violations are POLICY-VIOLATION findings")
 	quiet := fs.BoolP("quiet", "q", false, "print only the summary")
 	verbose := fs.BoolP("verbose", "v", false, "print every step of every scenario, and the warnings")
 	if code, stop := parseFlags(fs, e, args); stop {
@@ -86,6 +87,10 @@ func runCmd(e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "sessiontrace run: --fail-on:", err)
 			return ExitUsage
 		}
+	}
+	pol, ok := policyFlag(e, *policyFile)
+	if !ok {
+		return ExitUsage
 	}
 	rules, err := hostRules(*hostMap)
 	if err != nil {
@@ -153,6 +158,7 @@ func runCmd(e *env, args []string) int {
 		recs[i] = loaded{rec: r.Recording, path: filepath.Join(*out, r.Path)}
 	}
 	rep := analysis.AnalyzeAll(recordingsOf(recs))
+	pol.Apply(rep, recordingsOf(recs))
 	if !*quiet {
 		fmt.Fprintln(e.stdout)
 		writeText(e.stdout, recs, rep, colorFor(e, e.stdout), threshold)

@@ -142,6 +142,8 @@ func analyseRun(rs []*recording.Recording) []*side {
 	}
 	// AnalyzeAll's findings are each recording's own plus the cross-run
 	// ones: skip the former (Finding is comparable) to keep the latter.
+	// This analyses each recording twice: analysis has no call that gives
+	// per-recording reports with the cross-run findings.
 	own := map[analysis.Finding]int{}
 	for _, s := range out {
 		for _, f := range s.findings {
