@@ -37,6 +37,7 @@ var hostTable = []hostDef{
 	{"urlsession.test", "Session ID in URLs: ;jsessionid= path parameters, ?sid= and a redirect whose Location carries the ID.", "scenarios/lab/urlsession.yaml", "JSESSIONID"},
 	{"resetcode.test", "Reset in code: an error handler (/error) that clears the session without a logout.", "scenarios/lab/resetcode.yaml", "ci_session"},
 	{"faults.test", "Faults: /hang never answers, /500, /loop redirects forever, /slow?ms=N, /drop closes the connection.", "scenarios/lab/faults-500.yaml", "ASP.NET_SessionId"},
+	{"hostile.test", "Hostile pages: a huge page, a cookie flood past the per-domain limit, control characters in cookies, a very long URL, endless scripts and navigations, dialogs, popups, a download.", "", "_hostile_session"},
 }
 
 func (l *Lab) buildSites() {
@@ -124,6 +125,8 @@ func (l *Lab) buildSites() {
 		case "faults.test":
 			s.cookie.format = idHexLower
 			l.setupFaults(s)
+		case "hostile.test":
+			l.setupHostile(s)
 		}
 	}
 }
