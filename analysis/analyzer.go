@@ -15,8 +15,10 @@ type ckey struct{ name, domain, path string }
 func (k ckey) String() string { return k.name + " (" + k.domain + k.path + ")" }
 
 // event is a cookie event with its identity resolved.
+// event is a recording's cookie event (shared, never modified: copying
+// 100k of them cost more than the rest of the pass) with its identity.
 type event struct {
-	recording.CookieEvent
+	*recording.CookieEvent
 	key ckey
 }
 
@@ -235,7 +237,8 @@ func (a *analyzer) buildEvents() {
 		// Sized once: a large recording has 100k events, and growing the
 		// slice by appends was half of the analysis's allocations.
 		a.events = make([]event, 0, len(a.r.Events))
-		for _, e := range a.r.Events {
+		for i := range a.r.Events {
+			e := &a.r.Events[i]
 			ev := event{CookieEvent: e}
 			u := e.URL
 			if q := a.req(e.Request); q != nil && u == "" {
@@ -250,7 +253,7 @@ func (a *analyzer) buildEvents() {
 		for _, c := range q.CookiesSent {
 			v := c.Value
 			a.events = append(a.events, event{
-				CookieEvent: recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventSent,
+				CookieEvent: &recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventSent,
 					Source: recording.SourceHTTP, Name: c.Name, Domain: c.Domain, Path: c.Path, Value: &v,
 					Request: q.ID, URL: q.URL},
 				key: a.keyFor(c.Name, c.Domain, c.Path, q.URL)})
@@ -258,7 +261,7 @@ func (a *analyzer) buildEvents() {
 		for _, c := range q.CookiesWithheld {
 			v := c.Value
 			a.events = append(a.events, event{
-				CookieEvent: recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventWithheld,
+				CookieEvent: &recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventWithheld,
 					Source: recording.SourceHTTP, Name: c.Name, Domain: c.Domain, Path: c.Path, Value: &v,
 					Request: q.ID, URL: q.URL, Reasons: c.Reasons},
 				key: a.keyFor(c.Name, c.Domain, c.Path, q.URL)})
@@ -275,7 +278,7 @@ func (a *analyzer) buildEvents() {
 			k := setCookieKey(q.URL, sc)
 			v := sc.Value
 			a.events = append(a.events, event{
-				CookieEvent: recording.CookieEvent{Time: reqEnd(q), Step: q.Step, Kind: kind,
+				CookieEvent: &recording.CookieEvent{Time: reqEnd(q), Step: q.Step, Kind: kind,
 					Source: recording.SourceHTTP, Name: sc.Name, Domain: k.domain, Path: k.path, Value: &v,
 					Request: q.ID, URL: q.URL, Reasons: sc.Reasons},
 				key: k})

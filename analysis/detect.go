@@ -22,10 +22,16 @@ const detectDeclared = "declared in the scenario (session.cookies)"
 
 // nameStats is what the recording shows about the cookies of one name.
 type nameStats struct {
-	values         map[string]recording.Value // by fingerprint, non-empty values only
+	values         map[valueKey]recording.Value // non-empty values only
 	serverIssued   bool                       // a response set a (non-deletion) value
 	sentBack       bool                       // the browser sent it
 	changedAtLogin bool                       // the server replaced the value the browser sent at a login step
+}
+
+// valueKey tells values apart: a fingerprint and a length.
+type valueKey struct {
+	fingerprint string
+	len         int
 }
 
 // detect decides which cookie names are session IDs, and why.
@@ -54,14 +60,14 @@ func (a *analyzer) nameStats() map[string]*nameStats {
 	get := func(n string) *nameStats {
 		s := stats[n]
 		if s == nil {
-			s = &nameStats{values: map[string]recording.Value{}}
+			s = &nameStats{values: map[valueKey]recording.Value{}}
 			stats[n] = s
 		}
 		return s
 	}
 	addVal := func(s *nameStats, v recording.Value) {
 		if v.Len > 0 {
-			s.values[v.Fingerprint+"/"+fmt.Sprint(v.Len)] = v
+			s.values[valueKey{v.Fingerprint, v.Len}] = v
 		}
 	}
 	for _, st := range a.steps {
@@ -69,8 +75,9 @@ func (a *analyzer) nameStats() map[string]*nameStats {
 			addVal(get(c.Name), c.Value)
 		}
 	}
+	sentAt := map[string]recording.Value{}
 	for _, q := range a.reqs {
-		sentAt := map[string]recording.Value{}
+		clear(sentAt)
 		for _, c := range q.CookiesSent {
 			s := get(c.Name)
 			s.sentBack = true

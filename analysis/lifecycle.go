@@ -227,7 +227,7 @@ func (a *analyzer) onSent(t *track, e *event, s int) {
 	}
 	if t.cur == nil || !t.cur.value.Same(*e.Value) {
 		// The browser sent a value no event explained: follow the browser.
-		a.onSet(t, &event{CookieEvent: recording.CookieEvent{Time: e.Time, Step: s, Kind: recording.EventChanged,
+		a.onSet(t, &event{CookieEvent: &recording.CookieEvent{Time: e.Time, Step: s, Kind: recording.EventChanged,
 			Source: recording.SourceJar, Name: e.Name, Value: e.Value}, key: e.key}, s, true)
 	}
 	id := t.cur
@@ -289,7 +289,7 @@ func (a *analyzer) onWithheld(t *track, e *event, s int) {
 		if t.cur != nil {
 			return
 		}
-		id = a.issue(t, *e.Value, s, &event{CookieEvent: recording.CookieEvent{Time: e.Time, Source: recording.SourceJar}})
+		id = a.issue(t, *e.Value, s, &event{CookieEvent: &recording.CookieEvent{Time: e.Time, Source: recording.SourceJar}})
 	}
 	if e.Request != "" {
 		if _, dup := id.withheldFrom(e.Request); !dup {

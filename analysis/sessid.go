@@ -2,9 +2,7 @@ package analysis
 
 import (
 	"fmt"
-	"math/big"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,10 +10,6 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/recording"
 )
-
-// markerRE finds the "[value:FP8]" markers the harness leaves where it
-// scrubbed a cookie value from text, plain or URL-encoded.
-var markerRE = regexp.MustCompile(`(?i)(?:\[|%5B)value(?::|%3A)([A-Za-z0-9_-]{4,16})(?:\]|%5D)`)
 
 // tokenParams are URL parameter names that carry session tokens.
 var tokenParams = map[string]bool{
@@ -126,13 +120,13 @@ func (a *analyzer) sessIDInURL() {
 		}
 		found := map[*track]bool{}
 		matched := map[string]bool{} // markers and raw values that matched an ID
-		for _, m := range markerRE.FindAllStringSubmatch(p.text, -1) {
+		for _, fp := range valueMarkers(p.text) {
 			for _, r := range ids {
-				if strings.HasPrefix(r.id.value.Fingerprint, m[1]) {
-					matched[m[1]] = true
+				if strings.HasPrefix(r.id.value.Fingerprint, fp) {
+					matched[fp] = true
 					if !found[r.t] {
 						found[r.t] = true
-						a.inURL(r, p, "the marker [value:"+m[1]+"] of one of its IDs")
+						a.inURL(r, p, "the marker [value:"+fp+"] of one of its IDs")
 					}
 				}
 			}
@@ -381,8 +375,8 @@ func idPattern(vals []string, start time.Time) string {
 	for _, v := range d {
 		minLen = min(minLen, len(v))
 	}
-	if spread, ok := intSpread(d); ok && spread.Cmp(big.NewInt(1<<20)) <= 0 {
-		return fmt.Sprintf("the %d values are integers within %s of each other (a counter)", len(d), spread.String())
+	if spread, ok := counterSpread(d, 1<<20); ok {
+		return fmt.Sprintf("the %d values are integers within %d of each other (a counter)", len(d), spread)
 	}
 	lcp := commonPrefix(d)
 	if lcp >= 4 && 4*lcp >= minLen {
@@ -403,40 +397,39 @@ func commonPrefix(vs []string) int {
 	return len(p)
 }
 
-// intSpread reads every value as a decimal integer (or, failing that, as
-// hexadecimal of one length) and returns max-min.
-func intSpread(vs []string) (*big.Int, bool) {
+// counterSpread reads every value as a decimal integer (or, failing that,
+// as hexadecimal of one length) and returns max-min when it is at most
+// limit. Signs are not read: session IDs do not carry them.
+func counterSpread(vs []string, limit uint64) (uint64, bool) {
 	for _, base := range []int{10, 16} {
-		var lo, hi *big.Int
+		var lo, hi []byte
 		ok := true
 		for _, v := range vs {
 			if base == 16 && len(v) != len(vs[0]) {
 				ok = false
 				break
 			}
-			n, good := new(big.Int).SetString(v, base)
+			n, good := digitsIn(v, base)
 			if !good {
 				ok = false
 				break
 			}
-			if lo == nil || n.Cmp(lo) < 0 {
+			if lo == nil || compareDigits(n, lo) < 0 {
 				lo = n
 			}
-			if hi == nil || n.Cmp(hi) > 0 {
+			if hi == nil || compareDigits(n, hi) > 0 {
 				hi = n
 			}
 		}
 		if ok && lo != nil {
-			return new(big.Int).Sub(hi, lo), true
+			return spreadAtMost(hi, lo, base, limit)
 		}
 	}
-	return nil, false
+	return 0, false
 }
 
-var digitRunRE = regexp.MustCompile(`\d{10,13}`)
-
 func hasTimestamp(v string, start time.Time) bool {
-	for _, run := range digitRunRE.FindAllString(v, -1) {
+	for _, run := range digitRuns(v) {
 		for _, n := range []int{10, 13} {
 			if len(run) < n {
 				continue

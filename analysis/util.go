@@ -2,7 +2,7 @@ package analysis
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strings"
@@ -48,10 +48,9 @@ func isLoopback(host string) bool {
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		return true
 	}
-	if ip := net.ParseIP(h); ip != nil {
-		return ip.IsLoopback()
-	}
-	return false
+	// netip, not net: the net package would weigh on the inspector's wasm.
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.IsLoopback()
 }
 
 // secureContext reports whether a request to u is a secure context for

@@ -1,7 +1,6 @@
 package recording
 
 import (
-	"net/http"
 	"strings"
 	"time"
 )
@@ -18,15 +17,15 @@ func SplitSetCookie(header string) []string {
 	return lines
 }
 
-// ParseSetCookie parses one Set-Cookie line received at time now. It builds
-// on net/http's parser, keeps what that parser does not model (unknown
+// ParseSetCookie parses one Set-Cookie line received at time now. It uses
+// net/http's grammar (see cookieparse.go), keeps what that parser does not model (unknown
 // attributes, an invalid SameSite value) and, when the line is not valid
 // syntax for net/http, still recovers the name, the value and the attributes
 // the way browsers do, noting the error.
 func ParseSetCookie(line string, now time.Time, r *Redactor) SetCookie {
 	name, value, attrs := splitLine(line)
 	sc := SetCookie{Name: name, Value: r.Value(value), Attributes: attrs, Size: len(name) + len(value)}
-	c, err := http.ParseSetCookie(line)
+	c, err := parseSetCookieLine(line)
 	if err != nil {
 		sc.ParseError = err.Error()
 		c = lenientSetCookie(line)
@@ -34,7 +33,7 @@ func ParseSetCookie(line string, now time.Time, r *Redactor) SetCookie {
 	sc.Domain = c.Domain
 	sc.Path = c.Path
 	sc.Secure = c.Secure
-	sc.HTTPOnly = c.HttpOnly
+	sc.HTTPOnly = c.HTTPOnly
 	sc.Partitioned = c.Partitioned
 	sc.SameSite = rawAttr(attrs, "samesite")
 	sc.Unparsed = c.Unparsed
@@ -84,11 +83,11 @@ func splitLine(line string) (name, value, attrs string) {
 
 // lenientSetCookie reads the attributes of a line net/http refused (for
 // example a value with a space, which browsers accept).
-func lenientSetCookie(line string) *http.Cookie {
+func lenientSetCookie(line string) *parsedCookie {
 	_, _, attrs := splitLine(line)
-	c, err := http.ParseSetCookie("x=y; " + attrs)
+	c, err := parseSetCookieLine("x=y; " + attrs)
 	if err != nil {
-		return &http.Cookie{}
+		return &parsedCookie{}
 	}
 	return c
 }
@@ -151,15 +150,12 @@ func maxAge(attrs string) (int, bool) {
 }
 
 // ParseCookieHeader parses a Cookie request header into name/value pairs
-// with net/http's parser; when that refuses the header it falls back to a
+// with net/http's grammar; when that refuses the header it falls back to a
 // lenient split, keeping what could be read.
 func ParseCookieHeader(h string) [][2]string {
 	var out [][2]string
-	if cs, err := http.ParseCookie(h); err == nil {
-		for _, c := range cs {
-			out = append(out, [2]string{c.Name, c.Value})
-		}
-		return out
+	if pairs, err := parseCookiePairs(h); err == nil {
+		return pairs
 	}
 	for _, p := range strings.Split(h, ";") {
 		p = strings.TrimSpace(p)

@@ -13,11 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"net/url"
 	"path"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -497,11 +495,6 @@ type harImporter struct {
 	entries []*hEntry // in start order
 }
 
-var (
-	placeholderRE    = regexp.MustCompile(`^\[value:([A-Za-z0-9_-]{1,32})\]$`)
-	escapedMarkersRE = regexp.MustCompile(`%5B(value:[A-Za-z0-9_-]{1,32}|secret)%5D`)
-)
-
 func (im *harImporter) run() (*Recording, *HARReport, error) {
 	lg := im.log
 	if lg.Creator != nil {
@@ -677,11 +670,11 @@ func (im *harImporter) isPlaceholder(v string) bool {
 	if im.meta == nil {
 		return false
 	}
-	m := placeholderRE.FindStringSubmatch(v)
-	if m == nil {
+	fp, ok := valuePlaceholder(v)
+	if !ok {
 		return false
 	}
-	_, ok := im.metaValues[m[1]]
+	_, ok = im.metaValues[fp]
 	return ok
 }
 
@@ -721,8 +714,8 @@ func (im *harImporter) noteValues() {
 func (im *harImporter) value(raw string) Value {
 	if im.meta != nil {
 		v, ok := Value{}, false
-		if m := placeholderRE.FindStringSubmatch(raw); m != nil {
-			v, ok = im.metaValues[m[1]]
+		if fp, isFP := valuePlaceholder(raw); isFP {
+			v, ok = im.metaValues[fp]
 		}
 		if !ok {
 			v, ok = im.rawValues[raw]
@@ -747,7 +740,7 @@ func (im *harImporter) value(raw string) Value {
 // URLs valid.
 func (im *harImporter) scrub(s string) string {
 	if im.meta != nil && strings.Contains(s, "%5B") {
-		s = escapedMarkersRE.ReplaceAllString(s, "[$1]")
+		s = unescapeMarkers(s)
 	}
 	return im.red.Scrub(s)
 }
@@ -1072,8 +1065,6 @@ func passwordField(name string) bool {
 		n == "pwd" || n == "pass" || strings.HasSuffix(n, "[pwd]") || strings.HasSuffix(n, "_pwd")
 }
 
-var jsonPasswordRE = regexp.MustCompile(`(?i)"[a-z_]*(password|passwd|passphrase)[a-z_]*"\s*:`)
-
 // isLogin reports whether an entry posts a password (a form field or a
 // JSON member whose name says so) and the server accepted it (a status
 // below 400: a refused login changes no session).
@@ -1088,7 +1079,7 @@ func isLogin(e *harEntryIn) bool {
 		}
 	}
 	if strings.Contains(strings.ToLower(pd.MimeType), "json") || strings.HasPrefix(strings.TrimSpace(pd.Text), "{") {
-		return jsonPasswordRE.MatchString(pd.Text)
+		return hasJSONPasswordKey(pd.Text)
 	}
 	if len(pd.Params) == 0 {
 		if vals, err := url.ParseQuery(pd.Text); err == nil {
@@ -1102,15 +1093,13 @@ func isLogin(e *harEntryIn) bool {
 	return false
 }
 
-var logoutRE = regexp.MustCompile(`(?i)(^|[/_.-])(log-?out|log_out|sign-?out|sign_out|log-?off|sign-?off)($|[/.;])`)
-
 // isLogout reports whether a URL's path names a logout.
 func isLogout(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return false
 	}
-	return logoutRE.MatchString(u.Path)
+	return isLogoutPath(u.Path)
 }
 
 // describe fills the scenario and browser of a HAR that sessiontrace did
@@ -1205,21 +1194,18 @@ func sanitizedMessage(n int, creator string) string {
 		"Such a HAR holds live session cookies: share it like a password. (This HAR was written by %s; if the site really set no cookie, ignore this message.)", n, creator)
 }
 
-var uaProductRE = regexp.MustCompile(`(Firefox|Edg|HeadlessChrome|Chrome|Version)/([0-9.]+)`)
-
 // productFromUA names the browser a User-Agent header says it is.
 func productFromUA(ua string) string {
-	ms := uaProductRE.FindAllStringSubmatch(ua, -1)
 	best := ""
-	for _, m := range ms {
-		switch m[1] {
+	for _, m := range uaProductVersions(ua) {
+		switch m[0] {
 		case "Firefox", "Edg":
-			return m[1] + "/" + m[2]
+			return m[0] + "/" + m[1]
 		case "HeadlessChrome", "Chrome":
-			best = "Chrome/" + m[2]
+			best = "Chrome/" + m[1]
 		case "Version":
 			if best == "" && strings.Contains(ua, "Safari/") {
-				best = "Safari/" + m[2]
+				best = "Safari/" + m[1]
 			}
 		}
 	}
@@ -1489,7 +1475,7 @@ func cookieExpires(raw json.RawMessage) (time.Time, bool) {
 		if t, ok := parseHARTime(s); ok {
 			return t, true
 		}
-		if t, err := http.ParseTime(s); err == nil {
+		if t, err := parseHTTPTime(s); err == nil {
 			return t.UTC(), true
 		}
 		return time.Time{}, false
