@@ -7,7 +7,7 @@ BIN      := bin/sessiontrace
 REPORT   ?= sessiontrace-report
 
 
-.PHONY: all build demo test lint vet wasm wasm-core chromium node-tools bench fuzz clean
+.PHONY: all build demo test lint vet wasm wasm-core chromium node-tools bench fuzz fuzz-short clean
 
 all: build
 
@@ -32,6 +32,7 @@ demo: chromium build
 ## test: the whole test suite (Go tests incl. real-Chromium end-to-end, vet, lint, wasm build)
 test: chromium node-tools lint wasm-core
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-short
 
 vet:
 	$(GO) vet ./...
@@ -48,7 +49,7 @@ lint: vet
 
 ## wasm-core: the pure core must build for the inspector (GOOS=js GOARCH=wasm)
 wasm-core:
-	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/... ./analysis/... ./internal/synth/...
+	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/... ./analysis/... ./rundiff/... ./policy/... ./internal/synth/...
 
 ## bench: benchmarks; results and how to read them in docs/benchmarks.md
 bench: chromium
@@ -62,16 +63,14 @@ bench: chromium
 	$(GO) test -run '^$$' -bench '^BenchmarkSuite200$$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a bench.out
 	$(GO) test -run '^$$' -bench '^BenchmarkContextsVsBrowsers$$' -benchtime 3x -count 1 -timeout 60m ./bench/ | tee -a bench.out
 
-## fuzz: run each fuzz target for FUZZTIME (default 30s)
+## fuzz: run every fuzz target for FUZZTIME each (default 30s); prints a line per target
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test ./recording -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./recording -run '^$$' -fuzz FuzzParseSetCookie -fuzztime $(FUZZTIME)
-	$(GO) test ./recording -run '^$$' -fuzz FuzzImportHAR -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
-	$(GO) test ./scenarios -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 100x
-	$(GO) test ./scenarios -run '^$$' -fuzz FuzzResolve -fuzztime $(FUZZTIME)
-	$(GO) test ./analysis -run '^$$' -fuzz FuzzAnalyze -fuzztime $(FUZZTIME)
-	$(GO) test ./harness -run '^$$' -fuzz FuzzHandleEvent -fuzztime $(FUZZTIME)
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
+
+## fuzz-short: every fuzz target for a few seconds (part of make test)
+fuzz-short:
+	GO=$(GO) scripts/fuzz.sh 2s
 
 clean:
 	rm -rf bin $(REPORT) bench.out

@@ -23,9 +23,9 @@ const detectDeclared = "declared in the scenario (session.cookies)"
 // nameStats is what the recording shows about the cookies of one name.
 type nameStats struct {
 	values         map[valueKey]recording.Value // non-empty values only
-	serverIssued   bool                       // a response set a (non-deletion) value
-	sentBack       bool                       // the browser sent it
-	changedAtLogin bool                       // the server replaced the value the browser sent at a login step
+	serverIssued   bool                         // a response set a (non-deletion) value
+	sentBack       bool                         // the browser sent it
+	changedAtLogin bool                         // the server replaced the value the browser sent at a login step
 }
 
 // valueKey tells values apart: a fingerprint and a length.

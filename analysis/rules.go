@@ -43,6 +43,9 @@ const (
 	RuleSessionReset            = "SESSION-RESET"
 	RuleMixedSchemeLink         = "MIXED-SCHEME-LINK"
 	RuleAuthCleartext           = "AUTH-CLEARTEXT"
+	// RulePolicyViolation is reported by package policy, not by Analyze:
+	// it is in the catalogue so that every report format knows it.
+	RulePolicyViolation = "POLICY-VIOLATION"
 )
 
 // Rules is the catalogue of checks; docs/rules.md is generated from it.
@@ -287,6 +290,17 @@ var Rules = []Rule{
 		Remediation: "Serve login pages and post credentials over https only; redirect http to https and enable HSTS.",
 		References: []string{"OWASP WSTG-ATHN-01 (Credentials Transported over an Encrypted Channel)", "OWASP ASVS 4.0 V9.1.1",
 			"ZAP 10041, 10042 (Insecure Transition in Form Post)"},
+	},
+	{
+		ID: RulePolicyViolation, Severity: High, SeverityNote: "as the policy file sets it, for the file or per cookie entry (high by default)",
+		Title: "Cookie policy violated",
+		Criterion: "With run --policy FILE or audit --policy FILE: a clause of the cookie policy (docs/policy.md) is broken by what the recording shows, " +
+			"for example a cookie the policy requires to be HttpOnly set without it, or a session ID the policy requires to rotate at login kept. " +
+			"The finding names the policy file, the line of the clause and the step where it was broken.",
+		Why: "A policy baseline records what a team already got right. A violation is a silent change that the other rules may rate low " +
+			"or not see at all (a cookie that became persistent, a SameSite downgrade, a rotation that stopped).",
+		Remediation: "Fix the regression, or, if the change is intended, edit the policy file (sessiontrace policy init RUN writes a new baseline from a good run).",
+		References:  []string{"docs/policy.md"},
 	},
 }
 

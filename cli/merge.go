@@ -21,6 +21,7 @@ func mergeCmd(e *env, args []string) int {
 	fs := newFlags(e, "merge", "-o DIR DIR...", mergeShort)
 	out := fs.StringP("out", "o", "", "the merged run folder to write (required)")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity")
+	policyFile := fs.String("policy", "", "also check the merged recordings against this cookie policy file (docs/policy.md), as run --policy does")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -36,12 +37,17 @@ func mergeCmd(e *env, args []string) int {
 			return ExitUsage
 		}
 	}
+	pol, ok := policyFlag(e, *policyFile)
+	if !ok {
+		return ExitUsage
+	}
 	ix, recs, err := merge(*out, fs.Args())
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace merge:", err)
 		return ExitUsage
 	}
 	rep := analysis.AnalyzeAll(recordingsOf(recs))
+	pol.Apply(rep, recordingsOf(recs))
 	code := ExitOK
 	t := ix.Totals
 	switch {

@@ -326,3 +326,72 @@ func TestPolicyBaselineCatchesTheRegressedHost(t *testing.T) {
 		t.Fatalf("audit B with the critical policy: exit %d, want 1\n%s", code, stderr)
 	}
 }
+
+// A merged run is checked against the policy too, and SARIF points policy
+// findings at their own rule.
+func TestPolicyMergeAndSARIF(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "shard")
+	if err := os.MkdirAll(filepath.Join(run, "recordings"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(regressedRecording(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(run, "recordings", "correct.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix := recording.Index{Schema: recording.IndexSchema, Status: recording.StatusPassed,
+		Scenarios: []recording.IndexEntry{{Name: "Lab: correct session handling", Recording: "recordings/correct.json", Status: recording.StatusPassed}},
+		Totals:    recording.Totals{Passed: 1}}
+	ixData, _ := json.Marshal(ix)
+	if err := os.WriteFile(filepath.Join(run, "index.json"), ixData, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pol := filepath.Join(dir, policy.FileName)
+	if code, _, stderr := runCLI(t, "policy", "init", "-o", pol, labRecordings(t, "correct")[0]); code != ExitOK {
+		t.Fatal(stderr)
+	}
+
+	out := filepath.Join(dir, "merged")
+	code, _, stderr := runCLI(t, "merge", "-o", out, "--policy", pol, "--fail-on", "high", run)
+	if code != ExitFailed {
+		t.Fatalf("merge --policy: exit %d, want 1\n%s", code, stderr)
+	}
+	findings, err := os.ReadFile(filepath.Join(out, "findings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := clauses(t, policyFindings(t, findings), pol); !slices.Equal(got, []string{"httpOnly __Host-sid", "rotateAtLogin __Host-sid"}) {
+		t.Fatalf("merged findings: %q", got)
+	}
+
+	_, sarif, _ := runCLI(t, "audit", "--policy", pol, "--format", "sarif", run)
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct{ Rules []struct{ ID string } }
+			}
+			Results []struct {
+				RuleID    string
+				RuleIndex int
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(sarif), &log); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, r := range log.Runs[0].Results {
+		if got := log.Runs[0].Tool.Driver.Rules[r.RuleIndex].ID; got != r.RuleID {
+			t.Errorf("result of %s points at rule %d, %s", r.RuleID, r.RuleIndex, got)
+		}
+		if r.RuleID == policy.RuleID {
+			seen++
+		}
+	}
+	if seen != 2 {
+		t.Errorf("%d POLICY-VIOLATION results in SARIF, want 2", seen)
+	}
+}
