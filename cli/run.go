@@ -27,6 +27,10 @@ const runShort = `Runs each scenario in its own browser context of a headless Ch
 one recording per scenario and an index.json into the run folder. With --lab and
 no PATH, runs the built-in lab suite.`
 
+// labStarted, when set (by tests), is told about the lab run --lab starts:
+// the secrets test asks it for every session value it issued.
+var labStarted func(*lab.Lab)
+
 func runCmd(e *env, args []string) int {
 	fs := newFlags(e, "run", "[flags] [PATH...]", runShort)
 	out := fs.StringP("out", "o", "sessiontrace-report", "run folder to write")
@@ -115,6 +119,9 @@ func runCmd(e *env, args []string) int {
 			return ExitFailed
 		}
 		defer l.Close()
+		if labStarted != nil {
+			labStarted(l)
+		}
 		cfg.Run.Resolver.Lab = l.Var
 		cfg.Browser.TrustSPKI = []string{l.SPKIHash()}
 		// The lab's hosts are .test names on 127.0.0.1: mapping them in
