@@ -18,12 +18,15 @@ var keptHeaders = []string{"Cache-Control", "Pragma", "Content-Type", "Expires"}
 // stepRun is what the runner knows about one step when the recording is
 // built.
 type stepRun struct {
-	rec     recording.Step
-	jar     []cdpCookie
-	jarOK   bool
-	jarAt   time.Time
-	cleared string // why the harness emptied (part of) the jar in this step: "clearCookies", "restart"
-	harness []recording.CookieEvent
+	rec   recording.Step
+	jar   []cdpCookie
+	jarOK bool
+	jarAt time.Time
+	// jarAsked is when the jar read was sent: events before it are
+	// reflected in the jar.
+	jarAsked time.Time
+	cleared  string // why the harness emptied (part of) the jar in this step: "clearCookies", "restart"
+	harness  []recording.CookieEvent
 }
 
 // builder turns what a collector gathered into the parts of a Recording.
@@ -37,6 +40,34 @@ type builder struct {
 	events     []recording.CookieEvent
 	unknown    map[string]bool
 	missing    int
+	// cut holds the recorded form of each URL longer than maxURLBytes: a
+	// huge URL repeats in many events, and is scrubbed once.
+	cut map[string]string
+	// sets describes the set events built from a Set-Cookie line or a
+	// script write, by index in events (see addLostSets).
+	sets map[int]setInfo
+	// load is, per step that read the jar, how many cookies each site had
+	// (see siteLoad).
+	load map[int]map[string]int
+}
+
+// url is a URL as recorded: scrubbed, and cut at maxURLBytes.
+func (b *builder) url(raw string) string {
+	if len(raw) <= maxURLBytes {
+		return b.red.Scrub(raw)
+	}
+	if v, ok := b.cut[raw]; ok {
+		return v
+	}
+	// Scrub a prefix only, so that a huge URL costs no more than a normal
+	// one; the margin holds any cookie value (at most 4096 bytes), so a
+	// value at the cut is scrubbed whole before the final cut.
+	v := clipURL(b.red.Scrub(raw[:min(len(raw), 2*maxURLBytes)]), len(raw))
+	if b.cut == nil {
+		b.cut = map[string]string{}
+	}
+	b.cut[raw] = v
+	return v
 }
 
 func (b *builder) stepFor(t time.Time) int {
@@ -64,7 +95,9 @@ func (b *builder) build(rec *recording.Recording) {
 	b.addIssues()
 	rec.Steps = b.buildSteps()
 	rec.Pages = b.buildPages()
+	b.siteLoad()
 	b.addJarDiffs()
+	b.addLostSets()
 	sort.SliceStable(b.events, func(i, j int) bool { return b.events[i].Time.Before(b.events[j].Time) })
 	rec.Requests = b.reqs
 	rec.Events = b.events
@@ -84,6 +117,16 @@ func (b *builder) build(rec *recording.Recording) {
 	rec.Protocol.MissingExtraInfo = b.missing
 	for _, d := range c.dialogs {
 		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("step %d: the page opened a JavaScript dialog (%s); the harness accepted it", b.stepFor(d.at), b.red.Scrub(d.v)))
+	}
+	if more := c.dialogsAll - len(c.dialogs); more > 0 {
+		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("the pages opened %d more JavaScript dialogs, all accepted and not noted one by one", more))
+	}
+	for _, at := range c.crashes {
+		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("step %d: the page crashed (its renderer process died)", b.stepFor(at)))
+	}
+	b.addWindows(rec)
+	if n := len(b.cut); n > 0 {
+		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("%s longer than %d bytes: cut there in this recording (marked \"...[URL cut: N bytes]\")", plural(n, "URL"), maxURLBytes))
 	}
 	rec.Protocol.UnknownReasons = nil
 	for r := range b.unknown {
@@ -143,15 +186,15 @@ func (b *builder) addRequest(h *hop) {
 	red := b.red
 	start := c.wallTime(h.req.Timestamp, h.arrival)
 	r := recording.Request{
-		ID: hopID(h), Step: b.stepFor(start), Method: h.req.Method, URL: red.Scrub(h.req.URL),
+		ID: hopID(h), Step: b.stepFor(start), Method: h.req.Method, URL: b.url(h.req.URL),
 		ResourceType: h.req.Type, Start: start, Initiator: h.req.InitiatorType,
-		InitiatorURL: red.Scrub(h.req.Initiator), Referrer: red.Scrub(h.req.Referrer),
+		InitiatorURL: b.url(h.req.Initiator), Referrer: b.url(h.req.Referrer),
 	}
 	chain := c.hops[h.req.ID]
 	if h.n > 0 {
 		r.RedirectedFrom = hopID(chain[h.n-1])
 		for _, p := range chain[:h.n] {
-			r.RedirectChain = append(r.RedirectChain, red.Scrub(p.req.URL))
+			r.RedirectChain = append(r.RedirectChain, b.url(p.req.URL))
 		}
 	}
 	last := h.n == len(chain)-1
@@ -185,7 +228,7 @@ func (b *builder) addRequest(h *hop) {
 			// response's own fill any gap.
 			headers = mergeHeaders(rx.Headers, resp.Headers)
 		}
-		r.Location = red.Scrub(headerValue(headers, "location"))
+		r.Location = b.url(headerValue(headers, "location"))
 		r.Node, r.NodeHeader = b.node(headers)
 		for _, k := range keptHeaders {
 			if v := headerValue(headers, k); v != "" {
@@ -297,6 +340,7 @@ func (b *builder) addSetCookies(r *recording.Request, rawURL, header string, rx 
 			ev.Kind = recording.EventDeleted
 		default:
 			ev.Kind = recording.EventSet
+			b.noteSet(setInfo{expires: expiryOf(sc, at)})
 		}
 		b.events = append(b.events, ev)
 	}
@@ -371,13 +415,16 @@ func (b *builder) addScriptWrites() {
 			k.Path = "/" // the CookieStore API defaults to "/"
 		}
 		ev := recording.CookieEvent{Time: tw.at, Step: step, Kind: recording.EventSet, Source: recording.SourceScript,
-			Name: sc.Name, Domain: k.Domain, Path: k.Path, Value: &sc.Value, URL: b.red.Scrub(w.URL),
-			Location: b.red.Scrub(w.Loc), Detail: w.Op}
+			Name: sc.Name, Domain: k.Domain, Path: k.Path, Value: &sc.Value, URL: b.url(w.URL),
+			Location: b.url(w.Loc), Detail: w.Op}
 		if sc.Deletion {
 			ev.Kind = recording.EventDeleted
 		}
 		if sc.HTTPOnly {
 			ev.Detail += ": HttpOnly is not allowed from script; the browser ignores this write"
+		}
+		if ev.Kind == recording.EventSet {
+			b.noteSet(setInfo{expires: expiryOf(sc, tw.at), ignored: sc.HTTPOnly, control: controlChar(w.Cookie + w.Name + w.Value)})
 		}
 		b.events = append(b.events, ev)
 	}
@@ -396,22 +443,22 @@ func (b *builder) addIssues() {
 		b.checkReasons(is.Exclusions)
 		ev := recording.CookieEvent{Time: ti.at, Step: b.stepFor(ti.at), Kind: recording.EventRejected,
 			Source: recording.SourceScript, Name: is.Name, Domain: is.Domain, Path: is.Path,
-			URL: b.red.Scrub(is.URL), Reasons: is.Exclusions, Detail: "excluded when set from script"}
+			URL: b.url(is.URL), Reasons: is.Exclusions, Detail: "excluded when set from script"}
 		b.events = append(b.events, ev)
 	}
 }
 
 func (b *builder) buildPages() []recording.PageFacts {
 	var out []recording.PageFacts
-	s := b.red.Scrub
+	s, u := b.red.Scrub, b.url
 	for _, p := range b.pages {
-		pf := recording.PageFacts{Request: p.request, Step: p.step, URL: s(p.url), Title: s(p.title),
-			MetaRefresh: s(p.metaRefresh), Truncated: p.truncated}
+		pf := recording.PageFacts{Request: p.request, Step: p.step, URL: u(p.url), Title: s(p.title),
+			MetaRefresh: u(p.metaRefresh), Truncated: p.truncated, Truncation: p.truncation, Size: p.size}
 		for _, l := range p.links {
-			pf.Links = append(pf.Links, recording.Link{Href: s(l.href), Text: s(l.text), Selector: s(l.selector)})
+			pf.Links = append(pf.Links, recording.Link{Href: u(l.href), Text: s(l.text), Selector: u(l.selector)})
 		}
 		for _, f := range p.forms {
-			pf.Forms = append(pf.Forms, recording.Form{Action: s(f.action), Method: f.method, Selector: s(f.selector), HasPassword: f.password})
+			pf.Forms = append(pf.Forms, recording.Form{Action: u(f.action), Method: f.method, Selector: u(f.selector), HasPassword: f.password})
 		}
 		for _, c := range p.valuesIn {
 			pf.CookieValuesInPage = append(pf.CookieValuesInPage, keyOf(c))
@@ -425,7 +472,7 @@ func (b *builder) buildSteps() []recording.Step {
 	out := make([]recording.Step, len(b.steps))
 	for i, s := range b.steps {
 		st := s.rec
-		st.URL = b.red.Scrub(st.URL)
+		st.URL = b.url(st.URL)
 		st.Error = b.red.Scrub(st.Error)
 		st.Detail = b.red.Scrub(st.Detail)
 		st.Jar = b.jar(s.jar)
@@ -501,6 +548,9 @@ func (b *builder) addJarDiffs() {
 			} else {
 				ev.Kind, ev.Detail = recording.EventSet, "appeared in the jar with no Set-Cookie or script write seen"
 			}
+			if b.popupBefore(at) {
+				ev.Detail += " (a popup of the page was open: its requests are not recorded)"
+			}
 			b.events = append(b.events, ev)
 		}
 		for k, old := range prev {
@@ -520,6 +570,9 @@ func (b *builder) addJarDiffs() {
 				ev.Kind, ev.Source, ev.Detail = recording.EventCleared, recording.SourceHarness, "removed by the "+s.cleared+" step"
 			default:
 				ev.Kind, ev.Detail = recording.EventCleared, "left the jar with no Set-Cookie, script write or expiry seen"
+				if note := b.evictionNote(i, k.Domain); note != "" {
+					ev.Detail = "left the jar with no deletion or expiry seen: " + note
+				}
 			}
 			b.events = append(b.events, ev)
 		}

@@ -35,7 +35,14 @@ type collector struct {
 	loading    map[string]evLoading
 	issues     []timed[evCookieIssue]
 	scripts    []timed[scriptWrite]
-	dialogs    []timed[string] // JavaScript dialogs the harness accepted
+	dialogs    []timed[string] // JavaScript dialogs the harness accepted (the first maxDialogs)
+	dialogsAll int             // every dialog, noted or not
+	popups     []*popup        // windows the page opened, in order
+	downloads  []timed[download]
+	crashes    []time.Time // when the page's renderer died
+	// downloaded is closed and replaced at each download, to wake a step
+	// that waits for one.
+	downloaded chan struct{}
 	clockDelta float64         // wallTime - monotonic timestamp, from requestWillBeSent
 	scanned    map[string]bool // documents whose body was read
 
@@ -79,18 +86,23 @@ type scriptWrite struct {
 
 func newCollector(binding string) *collector {
 	return &collector{
-		binding:   binding,
-		hops:      map[string][]*hop{},
-		reqExtra:  map[string][]evRequestExtra{},
-		respExtra: map[string][]evResponseExtra{},
-		responses: map[string]evResponse{},
-		loading:   map[string]evLoading{},
-		scanned:   map[string]bool{},
+		binding:    binding,
+		hops:       map[string][]*hop{},
+		reqExtra:   map[string][]evRequestExtra{},
+		respExtra:  map[string][]evResponseExtra{},
+		responses:  map[string]evResponse{},
+		loading:    map[string]evLoading{},
+		scanned:    map[string]bool{},
+		downloaded: make(chan struct{}),
 	}
 }
 
-// docRef names an HTML document whose body can be read.
-type docRef struct{ id, url string }
+// docRef names an HTML document whose body can be read, with its size as
+// received.
+type docRef struct {
+	id, url string
+	size    int
+}
 
 // newDocuments returns the HTML documents that finished loading and were
 // not returned before.
@@ -107,7 +119,7 @@ func (c *collector) newDocuments() []docRef {
 			continue
 		}
 		c.scanned[id] = true
-		out = append(out, docRef{id: id, url: resp.Response.URL})
+		out = append(out, docRef{id: id, url: resp.Response.URL, size: int(l.EncodedDataLength)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out
@@ -133,6 +145,8 @@ func (c *collector) attach(ctx context.Context) error {
 		return err
 	}
 	c.handleDialogs(ctx, cc.Target)
+	c.watchWindows(ctx, cc)
+	c.watchCrashes(cc.Target)
 	for _, m := range recordedMethods {
 		ch, _ := cc.Target.Subscribe(m)
 		c.wg.Add(1)
@@ -158,7 +172,10 @@ func (c *collector) handleDialogs(ctx context.Context, t *chromedp.Target) {
 			o := parseObj(raw, &c.log, "Page.javascriptDialogOpening", "")
 			kind, msg := o.str("type"), o.str("message")
 			c.mu.Lock()
-			c.dialogs = append(c.dialogs, timed[string]{time.Now(), kind + ": " + clipText(msg)})
+			// A page can open dialogs without end: note the first ones.
+			if c.dialogsAll++; len(c.dialogs) < maxDialogs {
+				c.dialogs = append(c.dialogs, timed[string]{time.Now(), kind + ": " + clipText(msg)})
+			}
 			c.mu.Unlock()
 			go func() {
 				// Answer outside the event loop: the reply waits for it.
@@ -204,6 +221,9 @@ func (c *collector) handle(method string, raw []byte, at time.Time) {
 		c.respExtra[e.ID] = append(c.respExtra[e.ID], e)
 	case mLoadingFinished:
 		e := readLoading(o, false)
+		if prev, ok := c.loading[e.ID]; ok && prev.Failed {
+			return // the browser's error page, loaded under the failed request's id
+		}
 		c.loading[e.ID] = e
 	case mLoadingFailed:
 		e := readLoading(o, true)

@@ -155,18 +155,23 @@ func readResponseExtra(o jobj) evResponseExtra {
 }
 
 type evLoading struct {
-	ID            string
-	Timestamp     float64
-	ErrorText     string
-	Canceled      bool
-	BlockedReason string
-	Failed        bool
+	ID        string
+	Timestamp float64
+	// EncodedDataLength is the bytes received for the request, headers
+	// included (the body's size as sent, compressed or not).
+	EncodedDataLength float64
+	ErrorText         string
+	Canceled          bool
+	BlockedReason     string
+	Failed            bool
 }
 
 func readLoading(o jobj, failed bool) evLoading {
 	e := evLoading{ID: o.str("requestId"), Timestamp: o.num("timestamp"), Failed: failed}
 	if failed {
 		e.ErrorText, e.Canceled, e.BlockedReason = o.str("errorText"), o.boolean("canceled"), o.str("blockedReason")
+	} else {
+		e.EncodedDataLength = o.num("encodedDataLength")
 	}
 	return e
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,10 +13,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
 )
-
-// maxPageBytes bounds the HTML scanned per document: enough for any real
-// page, small enough that a hostile one cannot exhaust memory.
-const maxPageBytes = 4 << 20
 
 // pageFacts is what the harness learns from one HTML document, with raw
 // URLs (the builder scrubs them).
@@ -28,6 +25,8 @@ type pageFacts struct {
 	metaRefresh string
 	valuesIn    []cdpCookie // cookies whose value occurs in the HTML
 	truncated   bool
+	truncation  string // which limit made the facts partial
+	size        int    // the body's size as received, when it was too big to scan whole
 }
 
 type linkFact struct{ href, text, selector string }
@@ -43,12 +42,24 @@ type formFact struct {
 // bodies only for a while).
 func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
 	for _, id := range r.col.newDocuments() {
+		if id.size > maxBodyBytes {
+			// The browser was told not to keep it, and this process does
+			// not want it: note the document, scan nothing.
+			r.pages = append(r.pages, unscanned(id, step, fmt.Sprintf("not scanned: over the %d MiB of a body the browser keeps for the harness", maxBodyBytes>>20)))
+			continue
+		}
 		var raw json.RawMessage
 		err := r.withTimeout(ctx, 5*time.Second, func(c context.Context) error {
 			return chromedp.FromContext(r.tab).Target.Call(c, "Network.getResponseBody", map[string]any{"requestId": id.id}, &raw)
 		})
+		if err != nil && strings.Contains(err.Error(), "evicted") {
+			// Bigger than maxBodyBytes once decompressed, or pushed out by
+			// later responses.
+			r.pages = append(r.pages, unscanned(id, step, "not scanned: the browser no longer kept the body ("+err.Error()+")"))
+			continue
+		}
 		if err != nil {
-			continue // evicted, or not a body the browser kept: no facts, nothing invented
+			continue // gone with its page, or not a body the browser kept: no facts, nothing invented
 		}
 		var body struct {
 			Body          string `json:"body"`
@@ -75,6 +86,11 @@ func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
 	}
 }
 
+// unscanned is the entry of a document whose body the harness did not read.
+func unscanned(d docRef, step int, why string) pageFacts {
+	return pageFacts{request: d.id, step: step, url: d.url, truncated: true, size: d.size, truncation: why}
+}
+
 // cookieValues lists the cookies whose values are worth looking for in a
 // page: long enough not to match by chance.
 func cookieValues(jar []cdpCookie, seen []cdpCookie) []cdpCookie {
@@ -97,7 +113,9 @@ const minValueInPage = 12
 func scanPage(html, pageURL string, cookies []cdpCookie) pageFacts {
 	pf := pageFacts{url: pageURL}
 	if len(html) > maxPageBytes {
+		pf.size = len(html)
 		html, pf.truncated = html[:maxPageBytes], true
+		pf.truncation = fmt.Sprintf("only the first %d MiB were scanned", maxPageBytes>>20)
 	}
 	for _, c := range cookies {
 		if strings.Contains(html, c.Value) {
@@ -126,11 +144,17 @@ func scanPage(html, pageURL string, cookies []cdpCookie) pageFacts {
 		return u.String()
 	}
 	pf.title = strings.TrimSpace(doc.Find("title").First().Text())
-	doc.Find("a[href], area[href]").Each(func(_ int, s *goquery.Selection) {
+	links, forms := doc.Find("a[href], area[href]"), doc.Find("form")
+	if links.Length() > maxLinks || forms.Length() > maxForms {
+		pf.truncated = true
+		pf.truncation = joinNote(pf.truncation, fmt.Sprintf("more than %d links or %d forms: the rest were left out", maxLinks, maxForms))
+		links, forms = links.Slice(0, min(links.Length(), maxLinks)), forms.Slice(0, min(forms.Length(), maxForms))
+	}
+	links.Each(func(_ int, s *goquery.Selection) {
 		href, _ := s.Attr("href")
 		pf.links = append(pf.links, linkFact{href: abs(href), text: clipText(s.Text()), selector: selectorOf(s, goquery.NodeName(s), "href", href)})
 	})
-	doc.Find("form").Each(func(_ int, s *goquery.Selection) {
+	forms.Each(func(_ int, s *goquery.Selection) {
 		action, ok := s.Attr("action")
 		if !ok {
 			action = ""
@@ -176,6 +200,13 @@ func selectorOf(s *goquery.Selection, tag, attr, val string) string {
 		return "#" + id
 	}
 	return tag + "[" + attr + "=" + strconv.Quote(val) + "]"
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 func clipText(s string) string {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -98,6 +99,11 @@ type runner struct {
 	probe          *recording.ProbeResult
 	// lastActivity is the activity counter when the jar was last read.
 	lastActivity int64
+	// page says how the page answered during the current step
+	// (pageAnswering, pageStopped, pageStuck; see stopScript).
+	page atomic.Int32
+	// stepStart is when the current step began.
+	stepStart time.Time
 }
 
 func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recording.Recording) {
@@ -161,6 +167,8 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			case ctx.Err() != nil:
 				status = recording.StatusErrored
 				err = fmt.Errorf("scenario timeout (%s) reached in step %d: %w", r.opts.Timeout, i, err)
+			case errors.Is(err, errPageCrashed):
+				status = recording.StatusErrored // the browser's trouble, not the site's verdict
 			case !r.b.alive():
 				// Not the site's fault: the browser is gone.
 				status = recording.StatusErrored
@@ -275,6 +283,9 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 		params any
 	}{
 		{"Audits.enable", nil},
+		// Again (chromedp enabled it), to bound the bodies the browser
+		// keeps for getResponseBody: a bigger one is never read here.
+		{"Network.enable", map[string]any{"maxResourceBufferSize": maxBodyBytes}},
 		{"Runtime.addBinding", map[string]any{"name": r.col.binding}},
 		{"Page.addScriptToEvaluateOnNewDocument", map[string]any{"source": instrumentation(r.col.binding)}},
 	}
@@ -282,6 +293,16 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 		if err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error { return t.Call(c, s.method, s.params, nil) }); err != nil {
 			return fmt.Errorf("%s: %w", s.method, err)
 		}
+	}
+	// A download would write a file and turn a navigation into nothing:
+	// deny them all, and have the browser report each one (see
+	// watchWindows). A browser that refuses is noted, not fatal.
+	err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
+		return chromedp.FromContext(tab).Browser.Call(c, "Browser.setDownloadBehavior",
+			map[string]any{"behavior": "deny", "browserContextId": r.bctxID, "eventsEnabled": true}, nil)
+	})
+	if err != nil {
+		r.rec.Warnings = appendOnce(r.rec.Warnings, "downloads could not be denied in this browser: "+err.Error())
 	}
 	if len(restore) > 0 {
 		err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error {

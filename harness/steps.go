@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -27,14 +28,25 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 	if st.Kind == scenarios.KindWait && st.Duration > 0 && st.Timeout <= 0 {
 		timeout = st.Duration + r.opts.StepTimeout
 	}
+	r.page.Store(pageAnswering)
+	r.stepStart = sr.rec.Start
 	err := r.do(ctx, i, st, timeout, &sr)
+	if err != nil && r.becameDownload(err, sr.rec.Start) {
+		err = nil // the browser made the navigation a download (recorded, and denied)
+	}
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && !r.col.crashedSince(sr.rec.Start) &&
+		!r.responsive(ctx, 500*time.Millisecond) {
+		// The step ran out of time on a page that does not answer: stop
+		// its script so that its state can be read.
+		r.stopScript(ctx)
+	}
 	// Read the state even after a failure: it is part of what happened.
 	// The jar and the URL are read at once: two round trips in flight.
 	if !r.opts.Bare && r.jarUnchanged(st, i) {
 		// Nothing that can change a cookie happened: the jar is the last
 		// one read (see jarUnchanged); only the URL is read.
 		prev := r.steps[len(r.steps)-1]
-		sr.jar, sr.jarOK, sr.jarAt = prev.jar, true, time.Now()
+		sr.jar, sr.jarOK, sr.jarAt, sr.jarAsked = prev.jar, true, time.Now(), time.Now()
 		if u, uerr := r.location(ctx); uerr == nil {
 			sr.rec.URL = u
 		}
@@ -44,16 +56,32 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 		var uerr error
 		done := make(chan struct{})
 		go func() { u, uerr = r.location(ctx); close(done) }()
+		sr.jarAsked = time.Now()
 		jar, _, jerr := r.readJar(ctx)
 		<-done
 		if jerr == nil {
 			sr.jar, sr.jarOK, sr.jarAt = jar, true, time.Now()
-			r.collectPages(ctx, i, jar)
+			if r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) { // its bodies would not come either
+				r.collectPages(ctx, i, jar)
+			}
 		} else if err == nil && ctx.Err() == nil {
 			err = fmt.Errorf("reading the cookie jar: %w", jerr)
 		}
 		if uerr == nil {
 			sr.rec.URL = u
+		}
+	}
+	if note := map[int32]string{pageStopped: stoppedNote, pageStuck: stuckNote}[r.page.Load()]; note != "" {
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("step %d: %s", i, note))
+		if err != nil {
+			err = fmt.Errorf("%w; %s", err, note)
+		}
+	}
+	if r.col.crashedSince(sr.rec.Start) {
+		if err == nil {
+			err = errPageCrashed
+		} else {
+			err = fmt.Errorf("%w: %w", errPageCrashed, err)
 		}
 	}
 	sr.rec.End = time.Now()
@@ -83,8 +111,8 @@ func (r *runner) jarUnchanged(st scenarios.Step, i int) bool {
 	default:
 		return false
 	}
-	if len(r.steps) == 0 || !r.steps[len(r.steps)-1].jarOK || r.activity() != r.lastActivity {
-		return false
+	if len(r.steps) == 0 || !r.steps[len(r.steps)-1].jarOK || r.activity() != r.lastActivity || r.col.hasPopups() {
+		return false // (a popup's requests are not seen: its cookie changes move no counter)
 	}
 	now := float64(time.Now().Unix()) + 1
 	for _, c := range r.steps[len(r.steps)-1].jar {
@@ -102,13 +130,30 @@ func (r *runner) activity() int64 {
 	return r.col.activity.Load() + int64(dropped)
 }
 
+// location reads the page URL. A page too busy to answer gets its script
+// stopped (see stopScript) and is asked once more.
 func (r *runner) location(ctx context.Context) (string, error) {
-	var u string
-	err := r.withTimeout(ctx, 2*time.Second, func(c context.Context) error {
-		var err error
-		u, err = chromedp.Run(c, chromedp.Location())
-		return err
-	})
+	read := func() (string, error) {
+		var u string
+		err := r.withTimeout(ctx, 2*time.Second, func(c context.Context) error {
+			var err error
+			u, err = chromedp.Run(c, chromedp.Location())
+			return err
+		})
+		return u, err
+	}
+	if r.col.crashedSince(r.stepStart) {
+		return r.targetURL(ctx) // a dead page does not answer
+	}
+	u, err := read()
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		if r.stopScript(ctx) {
+			if u, err = read(); err == nil {
+				return u, nil
+			}
+		}
+		return r.targetURL(ctx)
+	}
 	return u, err
 }
 
@@ -324,7 +369,14 @@ func (r *runner) wait(c context.Context, st scenarios.Step) error {
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			u, err := chromedp.Run(c, chromedp.Location())
+			// Each read is bounded: a page between two documents (or
+			// busy) may not answer, and then the browser says the URL.
+			rc, cancel := context.WithTimeout(c, time.Second)
+			u, err := chromedp.Run(rc, chromedp.Location())
+			cancel()
+			if err != nil && c.Err() == nil {
+				u, err = browserURL(c)
+			}
 			if err == nil && (u == want || strings.Contains(u, st.URL)) {
 				return nil
 			}

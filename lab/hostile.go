@@ -15,14 +15,15 @@ import (
 // Limits on the query parameters, so that the lab cannot be turned against
 // the machine it runs on.
 const (
-	bigDefaultMB   = 32
-	bigMaxMB       = 512
-	floodDefault   = 3000
-	floodMax       = 10000
-	floodPerHop    = 500 // Set-Cookie lines per response: ~20 kB of headers
-	longDefaultKB  = 100
-	longMaxKB      = 900 // Go's server refuses request headers over 1 MB
-	foreverMaxWait = 10000
+	bigDefaultMB    = 32
+	bigMaxMB        = 512
+	floodDefault    = 3000
+	floodMax        = 10000
+	floodPerHop     = 500 // Set-Cookie lines per response: ~20 kB of headers
+	longDefaultKB   = 100
+	longMaxKB       = 900 // Go's server refuses request headers over 1 MB
+	maxPopupsOnLoad = 100
+	foreverMaxWait  = 10000
 )
 
 func (l *Lab) setupHostile(s *site) {
@@ -35,7 +36,7 @@ func (l *Lab) setupHostile(s *site) {
 			`<li><a id="spin-link" href="/spin">/spin</a>: an endless loop in script (?after=MS starts it after the load)</li>` +
 			`<li><a id="alert-link" href="/alert">/alert</a>: alert(), confirm() and prompt() on load (loop=1: then alerts without end)</li>` +
 			`<li><a id="beforeunload-link" href="/beforeunload">/beforeunload</a>: asks before the page is left</li>` +
-			`<li><a id="popup-link" href="/popup">/popup</a>: opens windows on load and on click</li>` +
+			`<li><a id="popup-link" href="/popup">/popup?n=N</a>: opens N windows on load (default 1), one on click, one by a target=_blank link</li>` +
 			`<li><a id="download-link" href="/download">/download</a>: a file download (Content-Disposition: attachment)</li>` +
 			`<li><a id="forever-link" href="/forever">/forever?ms=N</a>: navigates itself again and again</li></ul>`
 	}
@@ -231,19 +232,35 @@ document.getElementById("arm").addEventListener("click", function () {
 </script>`)
 }
 
-// popupPage opens a window on load, one on a button click and one through a
-// target=_blank link. The child sets a cookie, so the jar shows the popup's
-// effect.
+// popupPage opens n windows on load (default 1, at most maxPopupsOnLoad),
+// one on a button click and one through a target=_blank link. The page
+// marks each window it opened once that window's page has loaded
+// (#popup-load-done, #popup-click-done), so that a scenario can wait for it.
+// Each child sets a cookie, so the jar shows the popups' effect.
 func popupPage(c *ctx) {
+	n := max(queryInt(c, "n", 1, maxPopupsOnLoad), 1)
 	c.page(http.StatusOK, "Popups - hostile.test", `<h1>Popups</h1>`+
 		`<p><button id="open-popup" type="button">Open a window</button> `+
-		`<a id="blank-link" href="/popup/child?via=link" target="_blank">Open in a new tab</a></p><p id="popup-status">opening</p>`+
+		`<a id="blank-link" href="/popup/child?via=link" target="_blank">Open in a new tab</a></p><p id="popup-status"></p>`+
 		`<script>
-var w = window.open("/popup/child?via=load", "hostile_load");
-document.getElementById("popup-status").textContent = w ? "opened on load" : "blocked";
+function watch(w, via) {
+  var t = setInterval(function () {
+    try {
+      if (!w.document.getElementById("popup-child")) return;
+    } catch (e) { return; }
+    clearInterval(t);
+    var p = document.createElement("p");
+    p.id = "popup-" + via + "-done";
+    p.textContent = "The " + via + " popup loaded.";
+    document.getElementById("popup-status").appendChild(p);
+  }, 20);
+}
+for (var i = 0; i < `+itoa(n)+`; i++) {
+  var w = window.open("/popup/child?via=load", "hostile_load_" + i);
+  if (w && i === 0) watch(w, "load");
+}
 document.getElementById("open-popup").addEventListener("click", function () {
-  window.open("/popup/child?via=click", "hostile_click");
-  document.getElementById("popup-status").textContent = "opened on click";
+  watch(window.open("/popup/child?via=click", "hostile_click"), "click");
 });
 </script>`)
 }

@@ -97,6 +97,7 @@ func TestHostilePages(t *testing.T) {
 			"/alert?loop=1":   `for (var i = 1; ; i++) { alert("hostile alert " + i); }`,
 			"/beforeunload":   `addEventListener("beforeunload"`,
 			"/popup":          `window.open("/popup/child?via=load"`,
+			"/popup?n=500":    `i < 100;`,
 			"/forever?n=4":    `location.replace("/forever?n=5&ms=0")`,
 			"/forever?ms=250": `}, 250);`,
 		} {

@@ -42,6 +42,10 @@ type Recording struct {
 	Pages []PageFacts `json:"pages,omitempty"`
 	// Probe is the result of the logout replay probe, when the scenario asked for one.
 	Probe *ProbeResult `json:"probe,omitempty"`
+	// Popups are the windows the journey's pages opened.
+	Popups []Popup `json:"popups,omitempty"`
+	// Downloads are the downloads the journey's pages started (all denied).
+	Downloads []Download `json:"downloads,omitempty"`
 	// Protocol counts what the browser sent that could not be fully understood.
 	Protocol ProtocolStats `json:"protocol"`
 	// Warnings are things the reader should know about the recording itself.
@@ -296,8 +300,14 @@ type PageFacts struct {
 	MetaRefresh string `json:"metaRefresh,omitempty"`
 	// CookieValuesInPage lists cookies whose value occurs in the HTML.
 	CookieValuesInPage []CookieKey `json:"cookieValuesInPage,omitempty"`
-	// Truncated is true when the body was too large to scan whole.
+	// Truncated is true when the facts are partial: the body was too large
+	// to scan whole, or had more links or forms than are kept.
 	Truncated bool `json:"truncated,omitempty"`
+	// Truncation says which limit made the facts partial.
+	Truncation string `json:"truncation,omitempty"`
+	// Size is the document's size in bytes as received, when it was too
+	// large to scan whole.
+	Size int `json:"size,omitempty"`
 }
 
 // A Link is an anchor of a page.
@@ -314,6 +324,29 @@ type Form struct {
 	Selector string `json:"selector,omitempty"`
 	// HasPassword is true when the form has a password field.
 	HasPassword bool `json:"hasPassword,omitempty"`
+}
+
+// A Popup is a window a page of the journey opened (window.open, a link
+// with a target). The harness does not drive popups and does not record
+// their requests; their cookies show in the jar, which they share.
+type Popup struct {
+	Time time.Time `json:"time"`
+	Step int       `json:"step"`
+	// URL is the last URL the popup showed; empty when it stayed blank.
+	URL string `json:"url"`
+	// Closed is true when the harness closed the popup at once, because the
+	// journey had already opened too many.
+	Closed bool `json:"closed,omitempty"`
+}
+
+// A Download is a download a page of the journey started. The harness
+// denies every download: no file is written.
+type Download struct {
+	Time time.Time `json:"time"`
+	Step int       `json:"step"`
+	URL  string    `json:"url"`
+	// Filename is the file name the site suggested.
+	Filename string `json:"filename,omitempty"`
 }
 
 // ProbeResult is the outcome of replaying the pre-logout cookies after

@@ -6,7 +6,7 @@ import "github.com/sessiontrace/sessiontrace/recording"
 // JSON key of the type (a test checks them against the struct tags): a
 // key that matches one only in another case falls back to encoding/json.
 
-var recordingFields = []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "protocol", "warnings"}
+var recordingFields = []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "protocol", "warnings", "popups", "downloads"}
 
 func (d *dec) recording(r *recording.Recording) {
 	var m uint64
@@ -65,6 +65,12 @@ func (d *dec) recording(r *recording.Recording) {
 		case "warnings":
 			seen(&m, 14)
 			r.Warnings = d.strs()
+		case "popups":
+			seen(&m, 15)
+			r.Popups = d.popups()
+		case "downloads":
+			seen(&m, 16)
+			r.Downloads = d.downloads()
 		default:
 			d.unknown(k, recordingFields)
 		}
@@ -741,7 +747,7 @@ func (d *dec) pages() []recording.PageFacts {
 	return out
 }
 
-var pageFields = []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated"}
+var pageFields = []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"}
 
 func (d *dec) page(p *recording.PageFacts) {
 	var m uint64
@@ -777,6 +783,12 @@ func (d *dec) page(p *recording.PageFacts) {
 		case "truncated":
 			seen(&m, 8)
 			p.Truncated = d.bool()
+		case "truncation":
+			seen(&m, 9)
+			p.Truncation = d.str()
+		case "size":
+			seen(&m, 10)
+			p.Size = d.int()
 		default:
 			d.unknown(k, pageFields)
 		}
@@ -904,6 +916,92 @@ func (d *dec) cookieKeys() []recording.CookieKey {
 				}
 			}
 			out = append(out, c)
+			if !d.arrNext() {
+				break
+			}
+		}
+	}
+	return out
+}
+
+var popupFields = []string{"time", "step", "url", "closed"}
+
+func (d *dec) popups() []recording.Popup {
+	if d.isNull() {
+		return nil
+	}
+	out := []recording.Popup{}
+	if d.arrStart() {
+		for {
+			var p recording.Popup
+			var m uint64
+			if d.objStart() {
+				for {
+					switch k := d.key(); k {
+					case "time":
+						seen(&m, 0)
+						p.Time = d.time()
+					case "step":
+						seen(&m, 1)
+						p.Step = d.int()
+					case "url":
+						seen(&m, 2)
+						p.URL = d.str()
+					case "closed":
+						seen(&m, 3)
+						p.Closed = d.bool()
+					default:
+						d.unknown(k, popupFields)
+					}
+					if !d.objNext() {
+						break
+					}
+				}
+			}
+			out = append(out, p)
+			if !d.arrNext() {
+				break
+			}
+		}
+	}
+	return out
+}
+
+var downloadFields = []string{"time", "step", "url", "filename"}
+
+func (d *dec) downloads() []recording.Download {
+	if d.isNull() {
+		return nil
+	}
+	out := []recording.Download{}
+	if d.arrStart() {
+		for {
+			var dl recording.Download
+			var m uint64
+			if d.objStart() {
+				for {
+					switch k := d.key(); k {
+					case "time":
+						seen(&m, 0)
+						dl.Time = d.time()
+					case "step":
+						seen(&m, 1)
+						dl.Step = d.int()
+					case "url":
+						seen(&m, 2)
+						dl.URL = d.str()
+					case "filename":
+						seen(&m, 3)
+						dl.Filename = d.str()
+					default:
+						d.unknown(k, downloadFields)
+					}
+					if !d.objNext() {
+						break
+					}
+				}
+			}
+			out = append(out, dl)
 			if !d.arrNext() {
 				break
 			}

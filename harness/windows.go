@@ -1,0 +1,187 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// What a page does outside its own document: the windows it opens and the
+// downloads it starts. Neither may stall the journey, and both are recorded.
+
+// A popup is a page target of the scenario's browser context other than
+// the scenario's own tab.
+type popup struct {
+	id     string
+	at     time.Time
+	url    string
+	closed bool
+}
+
+type download struct{ url, filename string }
+
+// watchWindows records the popups and downloads of the context's tab.
+// Popups come from the target discovery chromedp turns on for the tab's
+// session (it reports every target of the browser, hence the filter on the
+// browser context). Downloads come from Page.downloadWillBegin: deprecated in
+// favour of Browser.downloadWillBegin, but it is per page, so no other
+// scenario's downloads show up here. The harness denies downloads (see
+// openTab), so the event is the only trace of one.
+func (c *collector) watchWindows(ctx context.Context, cc *chromedp.Context) {
+	self, bctx := string(cc.Target.TargetID), string(cc.BrowserContextID)
+	for _, m := range []string{"Target.targetCreated", "Target.targetInfoChanged"} {
+		ch, _ := cc.Target.Subscribe(m)
+		c.wg.Add(1)
+		go func(m string) {
+			defer c.wg.Done()
+			for raw := range ch {
+				info := parseObj(raw, &c.log, m, "").obj("targetInfo")
+				id := info.str("targetId")
+				if id == self || info.str("type") != "page" || info.str("browserContextId") != bctx {
+					continue
+				}
+				if p := c.notePopup(id, info.str("url")); p != nil {
+					// Too many: close it (with the tab's life as the bound).
+					go func() {
+						_ = cc.Browser.Call(ctx, "Target.closeTarget", map[string]any{"targetId": p.id}, nil)
+					}()
+				}
+			}
+		}(m)
+	}
+	ch, _ := cc.Target.Subscribe("Page.downloadWillBegin")
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		for raw := range ch {
+			o := parseObj(raw, &c.log, "Page.downloadWillBegin", "")
+			c.mu.Lock()
+			c.downloads = append(c.downloads, timed[download]{time.Now(), download{url: o.str("url"), filename: o.str("suggestedFilename")}})
+			close(c.downloaded)
+			c.downloaded = make(chan struct{})
+			c.mu.Unlock()
+			c.activity.Add(1)
+		}
+	}()
+}
+
+// notePopup records a popup or its new URL (the creation and the URL
+// changes come on separate queues, in any order). It returns the popup when
+// it is new and over the limit, to be closed.
+func (c *collector) notePopup(id, url string) *popup {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range c.popups {
+		if p.id == id {
+			if url != "" && url != "about:blank" {
+				p.url = url
+			}
+			return nil
+		}
+	}
+	p := &popup{id: id, at: time.Now()}
+	if url != "about:blank" {
+		p.url = url
+	}
+	c.popups = append(c.popups, p)
+	c.activity.Add(1)
+	if len(c.popups) > maxPopups {
+		p.closed = true
+		return p
+	}
+	return nil
+}
+
+// hasPopups reports whether the page opened a window. Popups share the
+// jar, and their requests are not recorded, so their cookie changes show
+// only in the jar.
+func (c *collector) hasPopups() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.popups) > 0
+}
+
+// popupBefore reports whether the page had opened a popup by t (the
+// builder holds the collector's lock).
+func (b *builder) popupBefore(t time.Time) bool {
+	for _, p := range b.c.popups {
+		if !p.at.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// downloadSince reports whether a download began at or after t, waiting up
+// to wait for one: the browser answers a navigation that became a download
+// before it reports the download.
+func (c *collector) downloadSince(t time.Time, wait time.Duration) bool {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		c.mu.Lock()
+		found := false
+		for _, d := range c.downloads {
+			found = found || !d.at.Before(t)
+		}
+		ch := c.downloaded
+		c.mu.Unlock()
+		if found {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return false
+		}
+	}
+}
+
+// becameDownload reports whether a step's error is the browser abandoning
+// a navigation because the response was a download (net::ERR_ABORTED, with
+// a download reported since the step began). That is what a browser does
+// with an attachment, not a failure of the page.
+func (r *runner) becameDownload(err error, start time.Time) bool {
+	var le *chromedp.LoadError
+	if !errors.As(err, &le) || !strings.Contains(le.ErrorText, "ERR_ABORTED") {
+		return false
+	}
+	return r.col.downloadSince(start, time.Second)
+}
+
+// addWindows fills the recording's popups and downloads, with a warning
+// for each kind so that a reader of the text output learns of them.
+func (b *builder) addWindows(rec *recording.Recording) {
+	c := b.c
+	rec.Popups, rec.Downloads = nil, nil
+	for _, p := range c.popups {
+		rec.Popups = append(rec.Popups, recording.Popup{Time: p.at, Step: b.stepFor(p.at), URL: b.url(p.url), Closed: p.closed})
+	}
+	for _, d := range c.downloads {
+		rec.Downloads = append(rec.Downloads, recording.Download{Time: d.at, Step: b.stepFor(d.at), URL: b.url(d.v.url),
+			Filename: b.red.Scrub(d.v.filename)})
+	}
+	if n := len(rec.Popups); n > 0 {
+		msg := plural(n, "popup window") + " opened (see popups); their requests are not recorded, but they share the jar"
+		if n > maxPopups {
+			msg += "; the harness closed those after the first " + strconv.Itoa(maxPopups)
+		}
+		rec.Warnings = appendOnce(rec.Warnings, msg)
+	}
+	if n := len(rec.Downloads); n > 0 {
+		rec.Warnings = appendOnce(rec.Warnings, plural(n, "download")+" started (see downloads); the harness denied them: no file was written")
+	}
+}
+
+// plural says "1 download" or "3 downloads".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
