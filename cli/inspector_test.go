@@ -1107,6 +1107,54 @@ func TestInspectorXSS(t *testing.T) {
 	}
 }
 
+// A HAR from a stranger carries the same payloads (cookie names and values
+// in the raw Cookie and Set-Cookie headers, URLs, page titles, headers):
+// opened with ?open=, it renders as inert text too.
+func TestInspectorXSSFromHAR(t *testing.T) {
+	data, err := recording.ExportHAR(hostile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without sessiontrace's own metadata the import reads the raw headers,
+	// as for any browser's HAR.
+	data = bytes.Replace(data, []byte(`"_sessiontrace"`), []byte(`"_other"`), 1)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "xss.har"), data, 0o644)
+	base := staticRun(t, dir, true)
+	p := newPage(t, 1280, 800)
+	p.do(t, chromedp.Navigate(base+"?open=xss.har"))
+	waitFor(t, p, `document.body.dataset.stState === "ready"`)
+	check := func(where string) {
+		t.Helper()
+		type state struct {
+			XSS      any
+			Injected []string
+		}
+		st := eval[state](t, p, `({XSS: window.__xss === undefined ? null : window.__xss,
+			Injected: [...document.querySelectorAll("img, iframe, object, embed, svg:not(#tl-svg):not(.lg svg):not(.legend svg), script:not([src]), [onerror], [onload], [onclick], a[href^='javascript:' i]")].map(e => e.outerHTML.slice(0, 80))})`)
+		if st.XSS != nil || len(st.Injected) > 0 {
+			t.Fatalf("%s: script ran (%v), elements injected %q", where, st.XSS, st.Injected)
+		}
+	}
+	check("overview")
+	p.goHash(t, "v=requests", "#req-body .req-row")
+	for i := 1; i <= 6; i++ {
+		p.click(t, "#req-body .req-row:nth-child("+strconv.Itoa(i)+")")
+		waitFor(t, p, `document.querySelector("#detail h2") !== null`)
+		check("request " + strconv.Itoa(i))
+	}
+	for _, payload := range []string{"javascript:window.__xss", "<img src"} {
+		if !eval[bool](t, p, `document.body.innerText.includes(`+strconv.Quote(payload)+`)`) {
+			t.Errorf("the payload %q is not shown as text", payload)
+		}
+	}
+	p.goHash(t, "v=findings", ".finding")
+	check("findings")
+	if errs := p.errors(); len(errs) > 0 {
+		t.Errorf("the page threw: %v", errs)
+	}
+}
+
 // Usable on a narrow screen: the views render and nothing is wider than
 // the window but the tables, which scroll.
 func TestInspectorNarrow(t *testing.T) {
