@@ -6,20 +6,39 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // parseURL parses u leniently: recordings hold scrubbed URLs
-// ("[value:FP]" markers) and whatever a browser sent.
+// ("[value:FP]" markers) and whatever a browser sent. The result is
+// shared (memoised): callers must not modify it.
 func parseURL(u string) *url.URL {
+	urlMemo.Lock()
+	defer urlMemo.Unlock()
+	if p, ok := urlMemo.m[u]; ok {
+		return p
+	}
 	p, err := url.Parse(strings.TrimSpace(u))
 	if err != nil {
-		return nil
+		p = nil
 	}
+	if len(urlMemo.m) >= 4096 {
+		clear(urlMemo.m)
+	}
+	urlMemo.m[u] = p
 	return p
 }
+
+// urlMemo remembers parsed URLs: a large recording names the same few
+// thousand URLs in 100k events, and parsing them again was a tenth of the
+// analysis (more in the inspector's WebAssembly).
+var urlMemo = struct {
+	sync.Mutex
+	m map[string]*url.URL
+}{m: map[string]*url.URL{}}
 
 // schemeOf returns the lower-case scheme of u, or "".
 func schemeOf(u string) string {
