@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -48,9 +47,14 @@ func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
 			r.pages = append(r.pages, unscanned(id, step, fmt.Sprintf("not scanned: over the %d MiB of a body the browser keeps for the harness", maxBodyBytes>>20)))
 			continue
 		}
-		var raw json.RawMessage
+		// Decoded straight into the struct: a body of up to maxBodyBytes is
+		// copied as few times as the driver allows.
+		var body struct {
+			Body          string `json:"body"`
+			Base64Encoded bool   `json:"base64Encoded"`
+		}
 		err := r.withTimeout(ctx, 5*time.Second, func(c context.Context) error {
-			return chromedp.FromContext(r.tab).Target.Call(c, "Network.getResponseBody", map[string]any{"requestId": id.id}, &raw)
+			return chromedp.FromContext(r.tab).Target.Call(c, "Network.getResponseBody", map[string]any{"requestId": id.id}, &body)
 		})
 		if err != nil && strings.Contains(err.Error(), "evicted") {
 			// Bigger than maxBodyBytes once decompressed, or pushed out by
@@ -59,14 +63,7 @@ func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
 			continue
 		}
 		if err != nil {
-			continue // gone with its page, or not a body the browser kept: no facts, nothing invented
-		}
-		var body struct {
-			Body          string `json:"body"`
-			Base64Encoded bool   `json:"base64Encoded"`
-		}
-		if json.Unmarshal(raw, &body) != nil {
-			continue
+			continue // gone with its page, not a body the browser kept, or not the shape expected: no facts, nothing invented
 		}
 		html := body.Body
 		if body.Base64Encoded {
