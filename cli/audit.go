@@ -245,24 +245,24 @@ func writeText(w io.Writer, recs []loaded, rep *analysis.Report, color bool, thr
 		sessions[s.Scenario] = append(sessions[s.Scenario], s)
 	}
 	for _, name := range order {
-		fmt.Fprintln(w, paint("1", name))
+		fmt.Fprintln(w, paint("1", termText(name)))
 		for _, f := range byScenario[name] {
 			sev := fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))
 			fmt.Fprintf(w, "  %s %s  step %d", paint(sevColor[f.Severity], sev), f.Rule, f.Step)
 			if f.Cookie != "" {
-				fmt.Fprintf(w, "  cookie %s", f.Cookie)
+				fmt.Fprintf(w, "  cookie %s", termText(f.Cookie))
 			}
 			if f.Count > 1 {
 				fmt.Fprintf(w, "  (x%d)", f.Count)
 			}
 			fmt.Fprintln(w)
-			fmt.Fprintf(w, "           %s\n", f.Message)
+			fmt.Fprintf(w, "           %s\n", termText(f.Message))
 			if f.Evidence != "" {
-				fmt.Fprintf(w, "           %s\n", paint("2", "evidence: "+f.Evidence))
+				fmt.Fprintf(w, "           %s\n", paint("2", "evidence: "+termText(f.Evidence)))
 			}
 		}
 		for _, s := range sessions[name] {
-			fmt.Fprintf(w, "  session %s (%s): %d ID(s)", s.Cookie, s.Detection, len(s.IDs))
+			fmt.Fprintf(w, "  session %s (%s): %d ID(s)", termText(s.Cookie), termText(s.Detection), len(s.IDs))
 			var ends []string
 			for _, id := range s.IDs {
 				ends = append(ends, id.Ended)
@@ -272,7 +272,7 @@ func writeText(w io.Writer, recs []loaded, rep *analysis.Report, color bool, thr
 			}
 			fmt.Fprintln(w)
 			for _, r := range s.Resets {
-				fmt.Fprintf(w, "    %s step %d: %s: %s\n", paint("33", "reset"), r.Step, r.Cause, r.Detail)
+				fmt.Fprintf(w, "    %s step %d: %s: %s\n", paint("33", "reset"), r.Step, termText(r.Cause), termText(r.Detail))
 			}
 		}
 		if len(byScenario[name]) == 0 && len(sessions[name]) == 0 {

@@ -103,7 +103,7 @@ func writeDiff(w io.Writer, d *rundiff.Diff, format string) error {
 	if format == "json" {
 		return writeJSON(w, d)
 	}
-	return d.WriteText(w)
+	return d.WriteText(termWriter{w}) // names and URLs come from the sites
 }
 
 // loadRun reads one side of a diff: a run folder, an index.json, a

@@ -47,7 +47,7 @@ func (p *progress) done(res harness.Result) {
 	fmt.Fprintln(p.w, resultLine(p.n, p.total, res))
 	if p.verbose {
 		for _, st := range res.Recording.Steps {
-			line := fmt.Sprintf("        step %d %-7s %-8s %s", st.Index, st.Status, st.End.Sub(st.Start).Round(time.Millisecond), st.Detail)
+			line := fmt.Sprintf("        step %d %-7s %-8s %s", st.Index, st.Status, st.End.Sub(st.Start).Round(time.Millisecond), termText(st.Detail))
 			if st.As != "" {
 				line += "  (as " + st.As + ")"
 			}

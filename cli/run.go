@@ -255,13 +255,13 @@ func resultLine(n, total int, res harness.Result) string {
 		label = string(r.Status)
 	}
 	line := fmt.Sprintf("[%d/%d] %-5s %s  (%d steps, %d requests, %d cookie events, %s)  %s",
-		n, total, label, r.Scenario.Name, len(r.Steps), len(r.Requests), len(r.Events),
+		n, total, label, termText(r.Scenario.Name), len(r.Steps), len(r.Requests), len(r.Events),
 		r.End.Sub(r.Start).Round(time.Millisecond), res.Path)
 	if r.Error != "" {
-		line += "\n        " + r.Error
+		line += "\n        " + termText(r.Error)
 	}
 	for _, w := range r.Warnings {
-		line += "\n        warning: " + w
+		line += "\n        warning: " + termText(w)
 	}
 	return line
 }
