@@ -27,7 +27,7 @@ import (
 // passes or fails with a clear reason within its timeouts, the recording
 // (encoded and read back) says what happened, the browser still works for
 // the next scenario, and no Chromium process is left at the end.
-// docs/reliability-hostile.md lists what each subtest shows.
+// docs/reliability.md ("Pages that attack the harness") lists what each subtest shows.
 func TestHostile(t *testing.T) {
 	needChrome(t)
 	before := proctest.Chromium()
