@@ -30,11 +30,16 @@ func (a *app) renderDetail() {
 	u := &ui{}
 	shown := true
 	var m *model
-	if a.view != vOverview {
+	if a.view != vOverview && a.view != vDiff {
 		m = a.curModel()
 	}
 	u.button("close", "close", "×", "Close (Esc)")
 	switch {
+	case a.view == vDiff:
+		shown = a.cmp != nil && a.change >= 0
+		if shown {
+			a.changeDetail(u, a.change)
+		}
 	case m == nil:
 		shown = false
 	case a.view == vTimeline && a.event >= 0 && a.event < len(m.rec.Events):
@@ -274,11 +279,11 @@ func (a *app) renderHelp() {
 	u.el("h2", "", "Keyboard")
 	u.open("dl").cls("kv keys")
 	for _, k := range [][2]string{
-		{"j / k", "next / previous row, cookie, request or finding"},
+		{"j / k", "next / previous row, cookie, request, finding or change"},
 		{"/", "search (requests, cookies, findings)"},
 		{"Esc", "close the details, clear the selection"},
-		{"1 – 5", "overview, sessions, timeline, requests, findings"},
-		{"[ / ]", "previous / next scenario"},
+		{"1 – 6", "overview, sessions, timeline, requests, findings, diff"},
+		{"[ / ]", "previous / next scenario (diff: its first change)"},
 		{"+ / - / 0", "timeline: zoom in, out, fit"},
 		{"← / →", "timeline: move"},
 		{"?", "this help"},
@@ -331,6 +336,12 @@ func (a *app) export(what string) {
 			rows = append(rows, []string{string(f.Severity), f.Rule, f.Scenario, strconv.Itoa(f.Step), f.Cookie, f.Domain, f.Path, f.URL, f.Request, f.Message, f.Evidence, f.Remediation, strconv.Itoa(f.Count), f.File})
 		}
 		name, data = "findings.csv", csvBytes(rows)
+	case "diff":
+		if a.cmp == nil {
+			return
+		}
+		download("diff.txt", "text/plain;charset=utf-8", a.cmp.text)
+		return
 	default:
 		return
 	}

@@ -103,6 +103,8 @@ func (a *app) selectThing(arg string) {
 		}
 	case "finding":
 		a.finding = atoi(v, -1)
+	case "dchg":
+		a.change = atoi(v, -1)
 	case "sc":
 		a.sc = atoi(v, 0)
 		a.resetScenarioSelection()
@@ -136,6 +138,8 @@ func (a *app) clearSelection() {
 	case a.view == vFindings:
 		a.finding = -1
 		a.mdText = ""
+	case a.view == vDiff:
+		a.change = -1
 	}
 	a.replace()
 }
@@ -167,6 +171,20 @@ func (a *app) onChange(ev js.Value) {
 			a.openFiles(readFiles(files))
 			t.Set("value", "")
 		}()
+	case "pick-cmp", "pick-cmp-dir":
+		files := t.Get("files")
+		go func() {
+			a.compareFiles(readFiles(files))
+			t.Set("value", "")
+		}()
+	case "side":
+		a.showSide(atoi(t.Get("value").String(), 0))
+	case "diff-reg":
+		a.diffRegOnly = t.Get("checked").Bool()
+		if a.change >= 0 && !a.visible(a.change) {
+			a.change = -1
+		}
+		a.replace()
 	case "scenario":
 		b := *a
 		b.sc = atoi(t.Get("value").String(), 0)
@@ -243,7 +261,7 @@ func (a *app) onKey(ev js.Value) {
 	case "?":
 		a.help = !a.help
 		a.render()
-	case "1", "2", "3", "4", "5":
+	case "1", "2", "3", "4", "5", "6":
 		a.switchView(views[key[0]-'1'])
 	case "[":
 		a.stepScenario(-1)
@@ -274,6 +292,10 @@ func (a *app) zoomKey(how string) {
 }
 
 func (a *app) stepScenario(d int) {
+	if a.view == vDiff {
+		a.diffScenarioStep(d)
+		return
+	}
 	if a.run == nil || len(a.run.scens) < 2 {
 		return
 	}
@@ -355,6 +377,26 @@ func (a *app) move(d int) {
 			}
 		}
 		a.finding = list[clampInt(cur+d, 0, len(list)-1)]
+	case vDiff:
+		if a.cmp == nil {
+			return
+		}
+		// The next or previous change row shown.
+		next := -1
+		for i := range a.cmp.rows {
+			j := i
+			if d < 0 {
+				j = len(a.cmp.rows) - 1 - i
+			}
+			if a.visible(j) && (a.change < 0 || (j-a.change)*d > 0) {
+				next = j
+				break
+			}
+		}
+		if next < 0 {
+			return
+		}
+		a.change = next
 	}
 	a.replace()
 	if a.view == vFindings {
@@ -418,9 +460,21 @@ func (a *app) onScroll(ev js.Value) {
 
 // Drag and drop of files and folders.
 
+// With a run open, the drop overlay has two halves: the left opens what
+// is dropped instead, the right compares it (as run B) with the open run.
 func (a *app) onDragOver(ev js.Value) {
 	ev.Call("preventDefault")
-	byID("drop").Set("hidden", false)
+	d := byID("drop")
+	d.Set("hidden", false)
+	d.Get("classList").Call("toggle", "two", a.run != nil)
+	d.Get("dataset").Set("zone", a.dropZone(ev))
+}
+
+func (a *app) dropZone(ev js.Value) string {
+	if a.run != nil && ev.Get("clientX").Float() > js.Global().Get("innerWidth").Float()/2 {
+		return "compare"
+	}
+	return "open"
 }
 
 func (a *app) onDragLeave(ev js.Value) {
@@ -432,6 +486,10 @@ func (a *app) onDragLeave(ev js.Value) {
 func (a *app) onDrop(ev js.Value) {
 	ev.Call("preventDefault")
 	byID("drop").Set("hidden", true)
+	open := a.openFiles
+	if a.dropZone(ev) == "compare" {
+		open = a.compareFiles
+	}
 	dt := ev.Get("dataTransfer")
 	if !dt.Truthy() {
 		return
@@ -459,10 +517,10 @@ func (a *app) onDrop(ev js.Value) {
 			for _, f := range list {
 				arr.Call("push", f)
 			}
-			a.openFiles(readFiles(arr))
+			open(readFiles(arr))
 			return
 		}
-		a.openFiles(readFiles(files))
+		open(readFiles(files))
 	}()
 }
 

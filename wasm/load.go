@@ -107,14 +107,15 @@ func mark(name string) {
 	}
 }
 
-// loadURL opens an index or a recording by URL. With probe, a missing
-// file is not an error (it reports false).
-func (a *app) loadURL(ref string, probe bool) bool {
+// fetchRun reads an index (and its recordings) or a recording by URL. It
+// returns nil when it could not, after saying why; with probe, a file that
+// cannot be read is not an error, and handled is false.
+func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 	loc := js.Global().Get("location")
 	u := resolve(ref, loc.Get("href").String())
 	if js.Global().Get("URL").New(u).Get("origin").String() != loc.Get("origin").String() {
-		a.fail("?open= must name a file of this site (a relative path such as recordings/x.json); " + ref + " is elsewhere, and recordings are never fetched from other sites.")
-		return true
+		a.fail("?open= and ?compare= must name a file of this site (a relative path such as recordings/x.json); " + ref + " is elsewhere, and recordings are never fetched from other sites.")
+		return nil, true
 	}
 	if !probe {
 		setStatus("Loading " + ref + " …")
@@ -122,22 +123,19 @@ func (a *app) loadURL(ref string, probe bool) bool {
 	mark("st-fetch-start")
 	data, err := fetchBytes(u)
 	if err != nil {
-		if probe && err == errNotFound {
-			return false
-		}
 		if probe {
-			return false
+			return nil, false
 		}
 		a.fail("Could not read " + ref + ": " + err.Error())
-		return true
+		return nil, true
 	}
 	mark("st-fetched")
-	r := &run{source: ref}
+	r = &run{source: ref}
 	if recjson.IsIndex(data) {
 		ix, err := recjson.DecodeIndex(ref, data)
 		if err != nil {
 			a.fail(err.Error())
-			return true
+			return nil, true
 		}
 		r.index = ix
 		for i := range ix.Scenarios {
@@ -175,13 +173,12 @@ func (a *app) loadURL(ref string, probe bool) bool {
 		rec, err := decode(ref, data)
 		if err != nil {
 			a.fail(err.Error())
-			return true
+			return nil, true
 		}
 		r.scens = []*scen{{rec: rec, path: ref}}
 	}
 	mark("st-decoded")
-	a.setRun(r)
-	return true
+	return r, true
 }
 
 func (a *app) fail(msg string) {
@@ -286,11 +283,25 @@ func readFiles(list js.Value) []fileIn {
 	return out
 }
 
-// openFiles opens what the user picked or dropped: an index with its
-// recordings (matched by relative path), or recordings.
+// openFiles opens what the user picked or dropped as the run to show; a
+// comparison with another run ends.
 func (a *app) openFiles(files []fileIn) {
-	if len(files) == 0 {
+	r := a.runFromFiles(files)
+	if r == nil {
 		return
+	}
+	mark("st-decoded")
+	a.setRun(r, nil)
+	a.view, a.sc, a.step, a.cookie, a.req, a.finding, a.reset, a.event = vOverview, 0, -1, "", "", -1, -1, -1
+	a.replace()
+}
+
+// runFromFiles reads an index with its recordings (matched by relative
+// path), or recordings, from files the user gave. It returns nil after
+// saying why when there is nothing to show.
+func (a *app) runFromFiles(files []fileIn) *run {
+	if len(files) == 0 {
+		return nil
 	}
 	byPath := map[string]*fileIn{}
 	var index *fileIn
@@ -306,7 +317,7 @@ func (a *app) openFiles(files []fileIn) {
 		ix, err := recjson.DecodeIndex(index.path, index.data)
 		if err != nil {
 			a.fail(err.Error())
-			return
+			return nil
 		}
 		r.index, r.source = ix, index.path
 		dir := path.Dir(index.path)
@@ -358,27 +369,43 @@ func (a *app) openFiles(files []fileIn) {
 	}
 	if len(r.scens) == 0 {
 		a.fail("No recording among the files given (recordings are .json files with \"schema\": \"" + recording.Schema + "\"; HAR files end in .har).")
-		return
+		return nil
 	}
-	mark("st-decoded")
-	a.setRun(r)
-	a.view, a.sc, a.step, a.cookie, a.req, a.finding, a.reset, a.event = vOverview, 0, -1, "", "", -1, -1, -1
-	a.replace()
+	return r
 }
 
-// setRun analyses the recordings of r (analysis.AnalyzeAll, as `audit`
-// does) and shows the run.
-func (a *app) setRun(r *run) {
+// setRun shows run r, compared with run b when b is not nil (r is then
+// the baseline, A). It analyses r (analysis.AnalyzeAll, as `audit` does).
+func (a *app) setRun(r, b *run) {
 	setStatus("Analysing " + strconv.Itoa(len(r.scens)) + " recording(s) …")
 	nextFrame()
-	var recs []*recording.Recording
-	for _, s := range r.scens {
-		if s.rec != nil {
-			recs = append(recs, s.rec)
-		}
-	}
-	r.report = analysis.AnalyzeAll(recs)
+	analyse(r)
 	mark("st-analysed")
+	a.cmp = nil
+	if b != nil {
+		a.cmp = a.compareRuns(r, b)
+	}
+	a.run = nil
+	a.showRun(r)
+	a.fromHash()
+	setStatus("")
+	byID("status").Get("classList").Call("remove", "error")
+	a.showSource()
+	a.render()
+	a.afterPaint(func() {
+		mark("st-rendered")
+		a.setState("ready")
+		gcResume()
+	})
+}
+
+// analyse runs analysis.AnalyzeAll on r's recordings, once, and gives each
+// scenario its findings and sessions.
+func analyse(r *run) {
+	if r.report != nil {
+		return
+	}
+	r.report = analysis.AnalyzeAll(r.recordings())
 	byName := map[string]int{}
 	for i := len(r.scens) - 1; i >= 0; i-- {
 		byName[r.scens[i].name()] = i
@@ -401,30 +428,39 @@ func (a *app) setRun(r *run) {
 			r.scens[si].sessions = append(r.scens[si].sessions, sr)
 		}
 	}
+}
+
+// showRun makes r the run the views show (analysing it if need be).
+func (a *app) showRun(r *run) {
+	if a.run == r {
+		return
+	}
+	analyse(r)
+	a.run = r
+	a.tl = map[int]*tlState{}
+	a.reqRowsKey = ""
 	// The report as `audit --format json` would print it (compact), for
 	// tools and tests that compare the page with the CLI.
 	b, err := recjson.AppendReport(nil, r.report)
 	if err == nil {
 		byID("st-report").Set("textContent", string(b))
 	}
-	a.run = r
-	a.tl = map[int]*tlState{}
-	a.reqRowsKey = ""
-	a.fromHash()
-	setStatus("")
-	byID("status").Get("classList").Call("remove", "error")
-	setText(byID("source"), " Showing "+r.source+".")
+}
+
+// showSource says in the page and the window title what is open.
+func (a *app) showSource() {
+	r := a.run
 	title := r.source
 	if len(r.scens) == 1 {
 		title = r.scens[0].name()
 	}
+	if c := a.cmp; c != nil {
+		setText(byID("source"), " Comparing A: "+c.runs[0].source+" (the baseline) with B: "+c.runs[1].source+".")
+		doc.Set("title", "Diff "+c.runs[0].source+" → "+c.runs[1].source+" · sessiontrace inspector")
+		return
+	}
+	setText(byID("source"), " Showing "+r.source+".")
 	doc.Set("title", title+" · sessiontrace inspector")
-	a.render()
-	a.afterPaint(func() {
-		mark("st-rendered")
-		a.setState("ready")
-		gcResume()
-	})
 }
 
 // afterPaint runs f after the browser has painted what was rendered.

@@ -4,7 +4,8 @@
 // this program, compiled with GOOS=js GOARCH=wasm into web/inspector.wasm.
 // It opens run folders and recordings, runs the analysis package on them
 // (the same code as `sessiontrace audit`), and renders the run overview,
-// session table, timeline, requests and findings.
+// session table, timeline, requests and findings; with a second run, what
+// changed between the two (package rundiff, as `sessiontrace diff`).
 //
 // Every string in a recording is attacker-controlled. The page renders
 // them through web/boot.js's stBuild, which only creates text nodes and
@@ -25,14 +26,16 @@ const (
 	vTimeline = "timeline"
 	vRequests = "requests"
 	vFindings = "findings"
+	vDiff     = "diff"
 )
 
-var views = []string{vOverview, vSessions, vTimeline, vRequests, vFindings}
+var views = []string{vOverview, vSessions, vTimeline, vRequests, vFindings, vDiff}
 
 // app is the page's state. Everything runs on the JS event loop, so no
 // locking: callbacks and the loader goroutine hand over through js calls.
 type app struct {
-	run *run
+	run *run // the run the views show: the only one, or A or B of cmp
+	cmp *comparison
 
 	// The deep link: the URL hash holds these.
 	view    string
@@ -43,6 +46,8 @@ type app struct {
 	finding int    // finding index, -1 for none
 	reset   int    // reset index in the scenario's model, -1 for none
 	event   int    // event index, -1 for none
+	showB   bool   // the views show run B of cmp
+	change  int    // the selected change of the diff (rundiff.Diff.Changes order), -1 for none
 
 	// View state.
 	cmpA, cmpB   int // compared step positions, -1 for none
@@ -52,13 +57,15 @@ type app struct {
 	sessQ        string // session table filter
 	findQ        string // findings filter
 	findAll      bool   // findings of every scenario
+	diffRegOnly  bool   // the diff shows only regressions
 	tl           map[int]*tlState
 	help         bool
 	mdText       string // last finding copied as Markdown
 	pendingFocus string
+	selRun       *run // the run whose scenarios the scenario menu lists
 }
 
-var a = &app{view: vOverview, step: -1, finding: -1, reset: -1, event: -1, cmpA: -1, cmpB: -1, findAll: true, tl: map[int]*tlState{}}
+var a = &app{view: vOverview, step: -1, finding: -1, reset: -1, event: -1, change: -1, cmpA: -1, cmpB: -1, findAll: true, tl: map[int]*tlState{}}
 
 // keep holds the js.Funcs the page uses for its whole life.
 var keep []js.Func
@@ -108,22 +115,44 @@ func main() {
 
 // start opens what the URL names: ?open=URL, else an index.json next to
 // the page (a run folder with the inspector written into it), else the
-// run that `sessiontrace serve` offers under run/.
+// run that `sessiontrace serve` offers under run/. With ?compare=URL, it
+// compares that run (B) with the one opened (A, the baseline), and shows
+// the diff unless the address names another view.
 func (a *app) start() {
-	loc := js.Global().Get("location")
-	open := js.Global().Get("URLSearchParams").New(loc.Get("search")).Call("get", "open")
+	q := js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search"))
+	open, compare := q.Call("get", "open"), q.Call("get", "compare")
+	var r *run
 	if open.Truthy() {
-		a.loadURL(open.String(), false)
-		return
-	}
-	for _, u := range []string{"index.json", "run/index.json"} {
-		if a.loadURL(u, true) {
+		if r, _ = a.fetchRun(open.String(), false); r == nil {
+			return
+		}
+	} else {
+		for _, u := range []string{"index.json", "run/index.json"} {
+			var handled bool
+			if r, handled = a.fetchRun(u, true); handled {
+				break
+			}
+		}
+		if r == nil {
+			if byID("status").Get("classList").Call("contains", "error").Bool() {
+				return
+			}
+			a.setState("empty")
+			setStatus("")
+			a.render()
 			return
 		}
 	}
-	a.setState("empty")
-	setStatus("")
-	a.render()
+	var b *run
+	if compare.Truthy() {
+		if b, _ = a.fetchRun(compare.String(), false); b == nil {
+			return
+		}
+		if !strings.Contains(js.Global().Get("location").Get("hash").String(), "v=") {
+			js.Global().Get("history").Call("replaceState", nil, "", "#v="+vDiff)
+		}
+	}
+	a.setRun(r, b)
 }
 
 func setStatus(s string) {
@@ -140,6 +169,9 @@ func (a *app) setState(s string) {
 func (a *app) hash() string {
 	v := url.Values{}
 	v.Set("v", a.view)
+	if a.showB {
+		v.Set("run", "b")
+	}
 	if a.run != nil && len(a.run.scens) > 1 {
 		v.Set("s", strconv.Itoa(a.sc))
 	}
@@ -170,6 +202,9 @@ func (a *app) hash() string {
 	if a.event >= 0 {
 		v.Set("e", strconv.Itoa(a.event))
 	}
+	if a.change >= 0 {
+		v.Set("dc", strconv.Itoa(a.change))
+	}
 	return v.Encode()
 }
 
@@ -191,6 +226,17 @@ func (a *app) fromHash() {
 			a.view = x
 		}
 	}
+	a.showB = a.cmp != nil && v.Get("run") == "b"
+	if a.cmp != nil {
+		side := 0
+		if a.showB {
+			side = 1
+		}
+		if r := a.cmp.runs[side]; r != a.run {
+			a.showRun(r)
+			a.sc = -1 // another run: its own scenarios
+		}
+	}
 	old := a.sc
 	a.sc = atoi(v.Get("s"), 0)
 	if a.sc != old {
@@ -205,6 +251,7 @@ func (a *app) fromHash() {
 	a.finding = atoi(v.Get("f"), -1)
 	a.reset = atoi(v.Get("reset"), -1)
 	a.event = atoi(v.Get("e"), -1)
+	a.change = atoi(v.Get("dc"), -1)
 	a.clamp()
 }
 
@@ -217,6 +264,9 @@ func (a *app) clamp() {
 	}
 	if a.finding >= len(a.run.report.Findings) {
 		a.finding = -1
+	}
+	if a.cmp == nil || a.change >= len(a.cmp.rows) {
+		a.change = -1
 	}
 }
 
@@ -282,6 +332,7 @@ func (a *app) curIdent() *ident {
 func (a *app) render() {
 	a.clamp()
 	a.renderHeader()
+	doc.Get("body").Get("classList").Call("toggle", "has-run", a.run != nil)
 	view := byID("view")
 	view.Set("className", "view-"+a.view)
 	if a.run == nil {
@@ -302,6 +353,8 @@ func (a *app) render() {
 		a.renderRequests(view)
 	case vFindings:
 		a.renderFindings(view)
+	case vDiff:
+		a.renderDiff(view)
 	}
 	if a.help {
 		a.renderHelp()
@@ -339,13 +392,15 @@ func (a *app) renderHeader() {
 		t.Call("setAttribute", "aria-current", strconv.FormatBool(on))
 		t.Set("disabled", a.run == nil)
 	}
+	a.renderSide()
 	sel := byID("scenario")
 	if a.run == nil || len(a.run.scens) < 2 {
 		sel.Set("hidden", true)
 		return
 	}
 	sel.Set("hidden", false)
-	if sel.Get("options").Length() != len(a.run.scens) {
+	if sel.Get("options").Length() != len(a.run.scens) || a.selRun != a.run {
+		a.selRun = a.run
 		u := &ui{}
 		for i, s := range a.run.scens {
 			u.open("option").attr("value", strconv.Itoa(i)).text(s.name()).close()
@@ -360,7 +415,7 @@ func landing() *ui {
 	u.open("section").cls("landing")
 	u.el("h1", "", "Open a sessiontrace run")
 	u.el("p", "", "Drop a run folder, an index.json with its recordings, a recording (.json) or a HAR file (.har, from Chrome, Firefox or Playwright) anywhere on this page, or use Open files… / Open folder… above.")
-	u.el("p", "", "A link can open a file next to this page: add ?open=recordings/name.json (or ?open=index.json) to the address.")
+	u.el("p", "", "A link can open a file next to this page: add ?open=recordings/name.json (or ?open=index.json) to the address; add &compare=other/index.json to see what changed from that run to another.")
 	u.el("p", "privacy-big", "Nothing is uploaded: the files are read and analysed in this page, in your browser. The analysis is the same Go code as `sessiontrace audit`.")
 	u.close()
 	return u

@@ -44,6 +44,17 @@ type run struct {
 	findingScen []int
 }
 
+// recordings are the recordings of the run that could be read.
+func (r *run) recordings() []*recording.Recording {
+	var recs []*recording.Recording
+	for _, s := range r.scens {
+		if s.rec != nil {
+			recs = append(recs, s.rec)
+		}
+	}
+	return recs
+}
+
 // An ident is one cookie identity (name, domain, path, partition) of a
 // scenario: a row of the session table and a lane of the timeline.
 type ident struct {

@@ -33,7 +33,19 @@ func (a *app) renderOverview(view js.Value) {
 	if r.index != nil {
 		title = "Run"
 	}
+	if a.cmp != nil {
+		// Which of the two runs this is, and what changed between them.
+		if a.showB {
+			title += " B"
+		} else {
+			title += " A (baseline)"
+		}
+	}
 	u.el("h1", "", title)
+	if a.cmp != nil {
+		u.open("p").cls("meta").text("Compared with run " + map[bool]string{true: "A", false: "B"}[a.showB] + ": " + lastLine(a.cmp.text) + ". ")
+		u.link("", a.hashFor(vDiff, a.sc, -1, "", "", -1), "See the diff").close()
+	}
 	u.open("p").attr("id", "ov-totals").cls("totals")
 	t := recording.Totals{}
 	var start, end time.Time
