@@ -4,7 +4,6 @@ package main
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/rundiff"
@@ -160,9 +159,9 @@ func hashIn(side int, view string, sc, step int, cookie string) string {
 	if side == 1 {
 		v.Set("run", "b")
 	}
-	v.Set("s", strconv.Itoa(sc))
+	v.Set("s", itoa(sc))
 	if step >= 0 {
-		v.Set("step", strconv.Itoa(step))
+		v.Set("step", itoa(step))
 	}
 	if parts := strings.Split(cookie, "\x00"); len(parts) == 4 {
 		v.Set("c", parts[0])
@@ -182,7 +181,7 @@ func (a *app) renderSide() {
 	sel.Set("hidden", false)
 	u := &ui{}
 	for i, label := range []string{"Run A (baseline): ", "Run B: "} {
-		u.open("option").attr("value", strconv.Itoa(i)).text(label + a.cmp.runs[i].source).close()
+		u.open("option").attr("value", itoa(i)).text(label + a.cmp.runs[i].source).close()
 	}
 	mount(sel, u)
 	if a.showB {

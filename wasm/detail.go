@@ -5,7 +5,6 @@ package main
 import (
 	"encoding/csv"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -94,7 +93,7 @@ func (a *app) renderDetail() {
 
 func (a *app) stepDetail(u *ui, m *model, p int) {
 	st := &m.rec.Steps[p]
-	u.el("h2", "", "Step "+strconv.Itoa(st.Index)+": "+stepLabel(st))
+	u.el("h2", "", "Step "+itoa(st.Index)+": "+stepLabel(st))
 	u.open("dl").cls("kv")
 	kv := func(k, v string) {
 		if v != "" {
@@ -108,7 +107,7 @@ func (a *app) stepDetail(u *ui, m *model, p int) {
 	kv("Page after", st.URL)
 	kv("Started", rel(nanos(st.Start), m.t0))
 	kv("Took", dur(st.Start, st.End))
-	kv("Cookies in the jar", strconv.Itoa(len(st.Jar)))
+	kv("Cookies in the jar", itoa(len(st.Jar)))
 	u.close()
 	b := *a
 	b.view, b.req, b.event, b.reset = vRequests, "", -1, -1
@@ -125,9 +124,9 @@ func (a *app) cookieDetail(u *ui, m *model, id *ident) {
 	}
 	if a.step >= 0 && a.step < len(m.rec.Steps) {
 		st := &m.rec.Steps[a.step]
-		u.el("h3", "", "After step "+strconv.Itoa(st.Index)+" ("+stepLabel(st)+")")
+		u.el("h3", "", "After step "+itoa(st.Index)+" ("+stepLabel(st)+")")
 		if c := id.jar[a.step]; c != nil {
-			u.open("p").cls("value").style("--h", strconv.Itoa(hue(c.Value))).el("span", "fp", shown(c.Value, true)).close()
+			u.open("p").cls("value").style("--h", itoa(hue(c.Value))).el("span", "fp", shown(c.Value, true)).close()
 			u.el("p", "", valueText(c.Value))
 			u.el("p", "", flagsOf(c))
 		} else {
@@ -146,21 +145,21 @@ func (a *app) cookieDetail(u *ui, m *model, id *ident) {
 		u.el("h3", "", "IDs")
 		u.open("ol").cls("ids")
 		for _, x := range id.session.IDs {
-			u.open("li").style("--h", strconv.Itoa(hue(recording.Value{Fingerprint: x.Fingerprint, Len: x.Len})))
+			u.open("li").style("--h", itoa(hue(recording.Value{Fingerprint: x.Fingerprint, Len: x.Len})))
 			u.el("span", "fp", x.Fingerprint)
-			txt := " steps " + strconv.Itoa(x.FirstStep) + "–" + strconv.Itoa(x.LastStep) + ", ended " + x.Ended
+			txt := " steps " + itoa(x.FirstStep) + "–" + itoa(x.LastStep) + ", ended " + x.Ended
 			if x.Node != "" {
 				txt += ", issued by node " + x.Node
 			}
-			u.text(txt + ", sent " + strconv.Itoa(len(x.Sent)) + "×")
+			u.text(txt + ", sent " + itoa(len(x.Sent)) + "×")
 			if len(x.Withheld) > 0 {
-				u.text(", withheld " + strconv.Itoa(len(x.Withheld)) + "×")
+				u.text(", withheld " + itoa(len(x.Withheld)) + "×")
 			}
 			u.close()
 		}
 		u.close()
 		for _, r := range id.session.Resets {
-			u.open("p").cls("reset-note").el("b", "", "Reset at step "+strconv.Itoa(r.Step)+": ").el("code", "", r.Cause).text(" " + r.Detail).close()
+			u.open("p").cls("reset-note").el("b", "", "Reset at step "+itoa(r.Step)+": ").el("code", "", r.Cause).text(" " + r.Detail).close()
 		}
 	}
 	u.open("p").cls("links")
@@ -184,13 +183,13 @@ func (a *app) eventList(u *ui, m *model, evs []int32, limit int) {
 	u.open("ul").cls("events")
 	for k, ev := range evs {
 		if k == limit {
-			u.el("li", "muted", strconv.Itoa(len(evs)-limit)+" more in the timeline")
+			u.el("li", "muted", itoa(len(evs)-limit)+" more in the timeline")
 			break
 		}
 		e := &m.rec.Events[ev]
 		b := *a
 		b.view, b.event, b.reset, b.cookie = vTimeline, int(ev), -1, m.idents[m.evID[ev]].key
-		u.open("li").cls("k-"+e.Kind).link("", b.hash(), e.Kind).text(" " + rel(nanos(e.Time), m.t0) + " step " + strconv.Itoa(e.Step))
+		u.open("li").cls("k-"+e.Kind).link("", b.hash(), e.Kind).text(" " + rel(nanos(e.Time), m.t0) + " step " + itoa(e.Step))
 		if len(e.Reasons) > 0 {
 			u.text(" " + strings.Join(e.Reasons, ", "))
 		}
@@ -212,7 +211,7 @@ func (a *app) eventDetail(u *ui, m *model, ev int) {
 	kv("Cookie", id.label())
 	kv("Source", e.Source)
 	kv("Time", rel(nanos(e.Time), m.t0)+"  ("+e.Time.UTC().Format("15:04:05.000")+" UTC)")
-	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(e.Step), id.key, "", -1), strconv.Itoa(e.Step)).close()
+	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(e.Step), id.key, "", -1), itoa(e.Step)).close()
 	if e.Value != nil {
 		kv("Value", shown(*e.Value, true))
 		kv("", valueText(*e.Value))
@@ -251,7 +250,7 @@ func (a *app) resetDetail(u *ui, m *model, rr *resetRef) {
 	if rr.id != nil {
 		u.el("dt", "", "Cookie").el("dd", "", rr.id.label())
 	}
-	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(r.Step), "", "", -1), strconv.Itoa(r.Step)).close()
+	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(r.Step), "", "", -1), itoa(r.Step)).close()
 	if r.Fingerprint != "" {
 		u.el("dt", "", "Lost ID").el("dd", "", r.Fingerprint)
 	}
@@ -333,7 +332,7 @@ func (a *app) export(what string) {
 		rows := [][]string{{"severity", "rule", "scenario", "step", "cookie", "domain", "path", "url", "request", "message", "evidence", "remediation", "count", "file"}}
 		for _, fi := range a.findingOrder() {
 			f := &a.run.report.Findings[fi]
-			rows = append(rows, []string{string(f.Severity), f.Rule, f.Scenario, strconv.Itoa(f.Step), f.Cookie, f.Domain, f.Path, f.URL, f.Request, f.Message, f.Evidence, f.Remediation, strconv.Itoa(f.Count), f.File})
+			rows = append(rows, []string{string(f.Severity), f.Rule, f.Scenario, itoa(f.Step), f.Cookie, f.Domain, f.Path, f.URL, f.Request, f.Message, f.Evidence, f.Remediation, itoa(f.Count), f.File})
 		}
 		name, data = "findings.csv", csvBytes(rows)
 	case "diff":

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"strconv"
-
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/rundiff"
@@ -76,7 +74,7 @@ func (a *app) changeDetail(u *ui, i int) {
 		u.el("b", "", name+": ")
 		where := "session table"
 		if pos >= 0 {
-			where += " at step " + strconv.Itoa(step)
+			where += " at step " + itoa(step)
 		}
 		u.link("go-sessions", hashIn(side, vSessions, si, pos, key), where)
 		if key != "" {

@@ -153,7 +153,14 @@ func (u *ui) link(class, hash, text string) *ui {
 
 var doc = js.Global().Get("document")
 
+//go:noinline
 func byID(id string) js.Value { return doc.Call("getElementById", id) }
+
+// itoa is strconv.Itoa, not inlined (see ui): the views call it hundreds
+// of times.
+//
+//go:noinline
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // mount replaces parent's children with what u describes.
 func mount(parent js.Value, u *ui) {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"path"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -156,7 +155,7 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 			}(results[i], s.path)
 		}
 		for i, s := range r.scens {
-			setStatus("Reading recording " + strconv.Itoa(i+1) + " of " + strconv.Itoa(len(r.scens)) + ": " + s.path)
+			setStatus("Reading recording " + itoa(i+1) + " of " + itoa(len(r.scens)) + ": " + s.path)
 			g := <-results[i]
 			if g.err != nil {
 				s.err = "could not read " + s.path + ": " + g.err.Error()
@@ -312,7 +311,7 @@ func (a *app) runFromFiles(files []fileIn) *run {
 			index = f
 		}
 	}
-	r := &run{source: "local files (" + strconv.Itoa(len(files)) + ")"}
+	r := &run{source: "local files (" + itoa(len(files)) + ")"}
 	if index != nil {
 		ix, err := recjson.DecodeIndex(index.path, index.data)
 		if err != nil {
@@ -377,7 +376,7 @@ func (a *app) runFromFiles(files []fileIn) *run {
 // setRun shows run r, compared with run b when b is not nil (r is then
 // the baseline, A). It analyses r (analysis.AnalyzeAll, as `audit` does).
 func (a *app) setRun(r, b *run) {
-	setStatus("Analysing " + strconv.Itoa(len(r.scens)) + " recording(s) …")
+	setStatus("Analysing " + itoa(len(r.scens)) + " recording(s) …")
 	nextFrame()
 	analyse(r)
 	mark("st-analysed")

@@ -173,10 +173,10 @@ func (a *app) hash() string {
 		v.Set("run", "b")
 	}
 	if a.run != nil && len(a.run.scens) > 1 {
-		v.Set("s", strconv.Itoa(a.sc))
+		v.Set("s", itoa(a.sc))
 	}
 	if a.step >= 0 {
-		v.Set("step", strconv.Itoa(a.step))
+		v.Set("step", itoa(a.step))
 	}
 	if id := a.curIdent(); id != nil {
 		v.Set("c", id.name)
@@ -194,16 +194,16 @@ func (a *app) hash() string {
 		v.Set("r", a.req)
 	}
 	if a.finding >= 0 {
-		v.Set("f", strconv.Itoa(a.finding))
+		v.Set("f", itoa(a.finding))
 	}
 	if a.reset >= 0 {
-		v.Set("reset", strconv.Itoa(a.reset))
+		v.Set("reset", itoa(a.reset))
 	}
 	if a.event >= 0 {
-		v.Set("e", strconv.Itoa(a.event))
+		v.Set("e", itoa(a.event))
 	}
 	if a.change >= 0 {
-		v.Set("dc", strconv.Itoa(a.change))
+		v.Set("dc", itoa(a.change))
 	}
 	return v.Encode()
 }
@@ -403,11 +403,11 @@ func (a *app) renderHeader() {
 		a.selRun = a.run
 		u := &ui{}
 		for i, s := range a.run.scens {
-			u.open("option").attr("value", strconv.Itoa(i)).text(s.name()).close()
+			u.open("option").attr("value", itoa(i)).text(s.name()).close()
 		}
 		mount(sel, u)
 	}
-	sel.Set("value", strconv.Itoa(a.sc))
+	sel.Set("value", itoa(a.sc))
 }
 
 func landing() *ui {

@@ -434,7 +434,7 @@ func shown(v recording.Value, full bool) string {
 
 // valueText describes a value in full for the detail pane.
 func valueText(v recording.Value) string {
-	s := "fingerprint " + v.Fingerprint + ", " + strconv.Itoa(v.Len) + " bytes"
+	s := "fingerprint " + v.Fingerprint + ", " + itoa(v.Len) + " bytes"
 	if len(v.Classes) > 0 {
 		s += ", "
 		for i, c := range v.Classes {

@@ -257,7 +257,7 @@ func (a *app) changeRow(u *ui, sd *rundiff.ScenarioDiff, j int) {
 	if cookie != nil && cookie.Change == rundiff.Changed {
 		cls += " dattr"
 	}
-	u.open("tr").cls(cls).attrInt("data-change", j).attr("data-act", "sel:dchg:"+strconv.Itoa(j)).
+	u.open("tr").cls(cls).attrInt("data-change", j).attr("data-act", "sel:dchg:"+itoa(j)).
 		attr("data-kind", row.Kind).attr("data-subject", row.Subject).attr("data-what", row.What).
 		attr("data-from", row.From).attr("data-to", row.To).attr("data-mark", markOf(row.Delta))
 	u.open("th").cls("what")
@@ -299,8 +299,8 @@ func (a *app) changeRow(u *ui, sd *rundiff.ScenarioDiff, j int) {
 	u.close()
 	if finding != nil {
 		// The message under the row, as wide as the two runs.
-		u.open("tr").cls("dmsg "+verdict+sel).attr("data-act", "sel:dchg:"+strconv.Itoa(j)).el("th", "", "")
-		u.open("td").attr("colspan", "3").text("step " + strconv.Itoa(finding.Step) + ": " + finding.Message).close()
+		u.open("tr").cls("dmsg "+verdict+sel).attr("data-act", "sel:dchg:"+itoa(j)).el("th", "", "")
+		u.open("td").attr("colspan", "3").text("step " + itoa(finding.Step) + ": " + finding.Message).close()
 		u.close()
 	}
 }
@@ -445,7 +445,7 @@ func cookieChips(u *ui, cs *rundiff.CookieState, hl map[string]string) {
 		chip("partitioned", either(cs.Partition != "", "partitioned", "not partitioned"))
 	}
 	chip("lifetime", either(cs.Session, "session", "lifetime "+lifetime(int64(cs.Lifetime))))
-	chip("size", strconv.Itoa(cs.Size)+" B")
+	chip("size", itoa(cs.Size)+" B")
 	u.close()
 }
 

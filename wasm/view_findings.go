@@ -3,7 +3,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -146,17 +145,17 @@ func (a *app) findingCard(u *ui, fi int, full bool) {
 	if fi == a.finding {
 		cls += " sel"
 	}
-	u.open("article").cls(cls).attrInt("data-finding", fi).attr("data-rule", f.Rule).attr("data-act", "sel:finding:"+strconv.Itoa(fi))
+	u.open("article").cls(cls).attrInt("data-finding", fi).attr("data-rule", f.Rule).attr("data-act", "sel:finding:"+itoa(fi))
 	u.open("div").cls("where")
 	if full {
 		u.el("span", "sev sev-"+string(f.Severity), string(f.Severity)).text(" ").el("code", "", f.Rule).text(" · ")
 	}
-	u.el("span", "scn", f.Scenario).text(" · step " + strconv.Itoa(f.Step))
+	u.el("span", "scn", f.Scenario).text(" · step " + itoa(f.Step))
 	if f.Cookie != "" {
 		u.text(" · cookie ").el("code", "", f.Cookie)
 	}
 	if f.Count > 1 {
-		u.text(" · ×" + strconv.Itoa(f.Count))
+		u.text(" · ×" + itoa(f.Count))
 	}
 	u.close()
 	u.el("p", "msg", f.Message)
@@ -183,7 +182,7 @@ func (a *app) findingCard(u *ui, fi int, full bool) {
 			}
 		}
 		pos := m.stepOf(f.Step)
-		u.link("go-step", a.hashFor(vSessions, si, pos, ckey, "", fi), "Step "+strconv.Itoa(f.Step)+" in the session table")
+		u.link("go-step", a.hashFor(vSessions, si, pos, ckey, "", fi), "Step "+itoa(f.Step)+" in the session table")
 		if f.Request != "" {
 			u.link("go-request", a.hashFor(vRequests, si, pos, ckey, f.Request, fi), "Request")
 		}
@@ -191,7 +190,7 @@ func (a *app) findingCard(u *ui, fi int, full bool) {
 			u.link("go-timeline", a.hashFor(vTimeline, si, pos, ckey, "", fi), "Cookie timeline")
 		}
 	}
-	u.button("small copy", "copy:"+strconv.Itoa(fi), "Copy as Markdown", "Copy this finding as Markdown, for a bug report")
+	u.button("small copy", "copy:"+itoa(fi), "Copy as Markdown", "Copy this finding as Markdown, for a bug report")
 	u.close()
 	u.close()
 }
@@ -218,7 +217,7 @@ func (a *app) findingMarkdown(fi int) string {
 	if f.File != "" {
 		b.WriteString(" (" + code(f.File) + ")")
 	}
-	b.WriteString("\n- **Step:** " + strconv.Itoa(f.Step) + "\n")
+	b.WriteString("\n- **Step:** " + itoa(f.Step) + "\n")
 	if f.Cookie != "" {
 		b.WriteString("- **Cookie:** " + code(f.Cookie+" ("+f.Domain+f.Path+")") + "\n")
 	}
@@ -226,7 +225,7 @@ func (a *app) findingMarkdown(fi int) string {
 		b.WriteString("- **URL:** " + code(f.URL) + "\n")
 	}
 	if f.Count > 1 {
-		b.WriteString("- **Occurrences:** " + strconv.Itoa(f.Count) + "\n")
+		b.WriteString("- **Occurrences:** " + itoa(f.Count) + "\n")
 	}
 	b.WriteString("\n" + code(f.Message) + "\n\n")
 	if f.Evidence != "" {

@@ -4,7 +4,6 @@ package main
 
 import (
 	"sort"
-	"strconv"
 	"syscall/js"
 	"time"
 
@@ -75,7 +74,7 @@ func (a *app) renderOverview(view js.Value) {
 		if c.n > 0 {
 			cls = "st-" + c.what
 		}
-		u.el("span", cls, strconv.Itoa(c.n)+" "+c.what)
+		u.el("span", cls, itoa(c.n)+" "+c.what)
 	}
 	u.close()
 	u.open("p").cls("meta")
@@ -100,7 +99,7 @@ func (a *app) renderOverview(view js.Value) {
 	for _, sev := range analysis.Severities {
 		u.open("li")
 		u.open("a").cls("sev sev-"+string(sev)).attr("id", "ov-sev-"+string(sev)).attr("href", "#"+a.hashFor(vFindings, a.sc, -1, "", "", -1))
-		u.el("span", "n", strconv.Itoa(counts[sev])).el("span", "l", string(sev))
+		u.el("span", "n", itoa(counts[sev])).el("span", "l", string(sev))
 		u.close().close()
 	}
 	u.close()
@@ -132,7 +131,7 @@ func (a *app) renderOverview(view js.Value) {
 		u.open("ul").cls("causes")
 		for _, k := range keys {
 			u.open("li").attr("data-cause", k)
-			u.el("span", "n", strconv.Itoa(causes[k])).el("code", "cause", k)
+			u.el("span", "n", itoa(causes[k])).el("code", "cause", k)
 			if c := analysis.CauseByID(k); c != nil {
 				u.open("span").cls("expl").attr("title", c.Explanation).text(c.Explanation).close()
 			}
@@ -165,7 +164,7 @@ func (a *app) renderOverview(view js.Value) {
 		if i == a.sc {
 			cls += " sel"
 		}
-		u.open("tr").cls(cls).attrInt("data-sc", i).attr("data-act", "sel:sc:"+strconv.Itoa(i))
+		u.open("tr").cls(cls).attrInt("data-sc", i).attr("data-act", "sel:sc:"+itoa(i))
 		u.open("td").cls("name")
 		u.link("", a.hashFor(vSessions, i, -1, "", "", -1), s.name())
 		if s.err != "" {
@@ -190,17 +189,17 @@ func (a *app) renderOverview(view js.Value) {
 			steps, reqs, evs = s.entry.Steps, s.entry.Requests, s.entry.Events
 		}
 		u.el("td", "num", d)
-		u.el("td", "num c-steps", strconv.Itoa(steps))
-		u.el("td", "num c-requests", strconv.Itoa(reqs))
-		u.el("td", "num c-events", strconv.Itoa(evs))
+		u.el("td", "num c-steps", itoa(steps))
+		u.el("td", "num c-requests", itoa(reqs))
+		u.el("td", "num c-events", itoa(evs))
 		for _, sv := range analysis.Severities {
 			c := "num c-" + string(sv)
 			if sev[sv] > 0 {
 				c += " has sev-" + string(sv)
 			}
-			u.el("td", c, strconv.Itoa(sev[sv]))
+			u.el("td", c, itoa(sev[sv]))
 		}
-		u.el("td", "num c-resets", strconv.Itoa(resets))
+		u.el("td", "num c-resets", itoa(resets))
 		u.close()
 	}
 	u.close()
@@ -214,5 +213,5 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + many
+	return itoa(n) + " " + many
 }

@@ -24,7 +24,7 @@ func init() { a.reqF.step = -1 }
 
 func reqText(q *recording.Request) string {
 	var b strings.Builder
-	b.WriteString(q.ID + " " + q.Method + " " + q.URL + " " + strconv.Itoa(q.Status) + " " + q.StatusText + " " + q.Node + " " + q.ResourceType + " " + q.Failed)
+	b.WriteString(q.ID + " " + q.Method + " " + q.URL + " " + itoa(q.Status) + " " + q.StatusText + " " + q.Node + " " + q.ResourceType + " " + q.Failed)
 	for _, c := range q.CookiesSent {
 		b.WriteString(" " + c.Name)
 	}
@@ -63,7 +63,7 @@ func (a *app) requestRows() []int {
 		return nil
 	}
 	f := a.reqF
-	key := strconv.Itoa(a.sc) + "\x00" + f.cookie + "\x00" + strconv.Itoa(f.step) + "\x00" + strconv.FormatBool(f.withheld) + "\x00" + f.q
+	key := itoa(a.sc) + "\x00" + f.cookie + "\x00" + itoa(f.step) + "\x00" + strconv.FormatBool(f.withheld) + "\x00" + f.q
 	if key == a.reqRowsKey {
 		return a.reqRows
 	}
@@ -132,11 +132,11 @@ func (a *app) renderRequests(view js.Value) {
 	u.open("option").attr("value", "-1").text("any").close()
 	for p := range m.rec.Steps {
 		st := &m.rec.Steps[p]
-		u.open("option").attr("value", strconv.Itoa(st.Index))
+		u.open("option").attr("value", itoa(st.Index))
 		if st.Index == a.reqF.step {
 			u.attr("selected", "")
 		}
-		u.text(strconv.Itoa(st.Index) + " " + stepLabel(st)).close()
+		u.text(itoa(st.Index) + " " + stepLabel(st)).close()
 	}
 	u.close().close()
 	u.open("label").cls("check")
@@ -189,7 +189,7 @@ func (a *app) requestsWindow(reset bool) {
 	rows := a.requestRows()
 	if reset {
 		body.Get("style").Call("setProperty", "height", strconv.FormatFloat(float64(len(rows))*reqRowH, 'f', 0, 64)+"px")
-		setText(byID("req-count"), strconv.Itoa(len(rows))+" of "+strconv.Itoa(len(m.rec.Requests))+" requests")
+		setText(byID("req-count"), itoa(len(rows))+" of "+itoa(len(m.rec.Requests))+" requests")
 	}
 	top := box.Get("scrollTop").Float() - reqRowH
 	h := box.Get("clientHeight").Float()
@@ -215,11 +215,11 @@ func (a *app) requestsWindow(reset bool) {
 			cls += " bad"
 		}
 		u.open("div").cls(cls).style("top", strconv.FormatFloat(float64(i)*reqRowH, 'f', 0, 64)+"px").attr("data-act", "sel:req:"+q.ID).attr("data-req", q.ID)
-		u.el("span", "num", strconv.Itoa(rows[i]+1))
-		u.el("span", "num", strconv.Itoa(q.Step))
+		u.el("span", "num", itoa(rows[i]+1))
+		u.el("span", "num", itoa(q.Step))
 		u.el("span", "method", q.Method)
 		u.open("span").cls("url").attr("title", q.URL).text(q.URL).close()
-		st := strconv.Itoa(q.Status)
+		st := itoa(q.Status)
 		if q.Failed != "" {
 			st = "failed"
 		} else if q.Status == 0 {
@@ -228,7 +228,7 @@ func (a *app) requestsWindow(reset bool) {
 		u.el("span", "num status", st)
 		u.open("span").cls("node")
 		if q.Node != "" {
-			u.style("--h", strconv.Itoa(hueOf(q.Node))).text(q.Node)
+			u.style("--h", itoa(hueOf(q.Node))).text(q.Node)
 		}
 		u.close()
 		u.open("span").cls("sent").attr("title", names(q.CookiesSent)).text(names(q.CookiesSent)).close()
@@ -261,13 +261,13 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 			u.el("dt", "", k).el("dd", "", v)
 		}
 	}
-	st := strconv.Itoa(q.Status)
+	st := itoa(q.Status)
 	if q.Status == 0 {
 		st = ""
 	}
 	kv("Status", strings.TrimSpace(st+" "+q.StatusText))
 	kv("Failed", q.Failed)
-	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(q.Step), "", "", -1), strconv.Itoa(q.Step)).close()
+	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(q.Step), "", "", -1), itoa(q.Step)).close()
 	kv("Started", rel(nanos(q.Start), m.t0)+"  ("+q.Start.UTC().Format("15:04:05.000")+" UTC)")
 	if !q.End.IsZero() {
 		kv("Took", dur(q.Start, q.End))
@@ -300,7 +300,7 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 		u.el("h3", "", "Cookies sent")
 		u.open("ul").cls("cookies")
 		for _, c := range q.CookiesSent {
-			u.open("li").style("--h", strconv.Itoa(hue(c.Value)))
+			u.open("li").style("--h", itoa(hue(c.Value)))
 			a.cookieLink(u, m, c.Name, c.Domain, c.Path)
 			u.el("span", "fp", shown(c.Value, true))
 			u.close()
@@ -331,7 +331,7 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 			if c.Rejected {
 				cls = "rejected"
 			}
-			u.open("li").cls(cls).style("--h", strconv.Itoa(hue(c.Value)))
+			u.open("li").cls(cls).style("--h", itoa(hue(c.Value)))
 			a.cookieLink(u, m, c.Name, c.Domain, c.Path)
 			u.el("span", "fp", shown(c.Value, true))
 			u.el("div", "attrs", c.Attributes)

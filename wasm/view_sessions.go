@@ -30,7 +30,7 @@ func stepLabel(st *recording.Step) string {
 }
 
 func stepTitle(st *recording.Step) string {
-	s := "Step " + strconv.Itoa(st.Index) + ": " + st.Kind
+	s := "Step " + itoa(st.Index) + ": " + st.Kind
 	if st.Name != "" {
 		s += " " + st.Name
 	}
@@ -116,11 +116,11 @@ func (a *app) stepSelect(u *ui, id string, sel int, m *model) {
 	u.open("option").attr("value", "-1").text("—").close()
 	for p := range m.rec.Steps {
 		st := &m.rec.Steps[p]
-		u.open("option").attr("value", strconv.Itoa(p))
+		u.open("option").attr("value", itoa(p))
 		if p == sel {
 			u.attr("selected", "")
 		}
-		u.text(strconv.Itoa(st.Index) + " " + stepLabel(st)).close()
+		u.text(itoa(st.Index) + " " + stepLabel(st)).close()
 	}
 	u.close()
 }
@@ -138,8 +138,8 @@ func (a *app) sessionsWindow(reset bool) {
 	nSteps := len(m.rec.Steps)
 	if reset {
 		st := grid.Get("style")
-		st.Call("setProperty", "grid-template-columns", strconv.FormatFloat(nameW, 'f', 0, 64)+"px repeat("+strconv.Itoa(max(nSteps, 1))+", "+strconv.FormatFloat(cellW, 'f', 0, 64)+"px)")
-		st.Call("setProperty", "grid-template-rows", strconv.FormatFloat(headH, 'f', 0, 64)+"px repeat("+strconv.Itoa(max(len(rows), 1))+", "+strconv.FormatFloat(cellH, 'f', 0, 64)+"px)")
+		st.Call("setProperty", "grid-template-columns", strconv.FormatFloat(nameW, 'f', 0, 64)+"px repeat("+itoa(max(nSteps, 1))+", "+strconv.FormatFloat(cellW, 'f', 0, 64)+"px)")
+		st.Call("setProperty", "grid-template-rows", strconv.FormatFloat(headH, 'f', 0, 64)+"px repeat("+itoa(max(len(rows), 1))+", "+strconv.FormatFloat(cellH, 'f', 0, 64)+"px)")
 		// The whole size, so that the scroll range covers the cells not drawn.
 		st.Call("setProperty", "width", strconv.FormatFloat(nameW+float64(nSteps)*cellW, 'f', 0, 64)+"px")
 		st.Call("setProperty", "height", strconv.FormatFloat(headH+float64(len(rows))*cellH, 'f', 0, 64)+"px")
@@ -173,8 +173,8 @@ func (a *app) sessionsWindow(reset bool) {
 		if p == a.cmpA || p == a.cmpB {
 			cls += " cmp"
 		}
-		u.open("div").cls(cls).style("grid-area", "1 / "+strconv.Itoa(p+2)).attr("title", stepTitle(st)).attr("data-act", "sel:step:"+strconv.Itoa(p)).attrInt("data-step", p)
-		u.el("div", "sn", "Step "+strconv.Itoa(st.Index))
+		u.open("div").cls(cls).style("grid-area", "1 / "+itoa(p+2)).attr("title", stepTitle(st)).attr("data-act", "sel:step:"+itoa(p)).attrInt("data-step", p)
+		u.el("div", "sn", "Step "+itoa(st.Index))
 		u.el("div", "sk", stepLabel(st))
 		d := st.Detail
 		if d == "" {
@@ -185,7 +185,7 @@ func (a *app) sessionsWindow(reset bool) {
 	}
 	for ri := r0; ri < r1; ri++ {
 		id := m.idents[rows[ri]]
-		gr := strconv.Itoa(ri + 2)
+		gr := itoa(ri + 2)
 		cls := "rowhead"
 		if id.session != nil {
 			cls += " sessid"
@@ -193,7 +193,7 @@ func (a *app) sessionsWindow(reset bool) {
 		if cur == id {
 			cls += " sel"
 		}
-		u.open("div").cls(cls).style("grid-area", gr+" / 1").attr("data-act", "sel:lane:"+strconv.Itoa(id.row)).attr("data-cookie", id.name).attr("title", id.label())
+		u.open("div").cls(cls).style("grid-area", gr+" / 1").attr("data-act", "sel:lane:"+itoa(id.row)).attr("data-cookie", id.name).attr("title", id.label())
 		u.el("div", "cn", id.name)
 		u.el("div", "cd", id.domain+id.path)
 		if id.session != nil {
@@ -226,11 +226,11 @@ func (a *app) cell(u *ui, m *model, id *ident, p int, gr string) {
 	if c == nil {
 		cls += " none"
 	}
-	u.open("div").cls(cls).style("grid-area", gr+" / "+strconv.Itoa(p+2)).attr("data-act", "sel:cell:"+strconv.Itoa(id.row)+":"+strconv.Itoa(p)).attrInt("data-step", p).attr("data-cookie", id.name)
+	u.open("div").cls(cls).style("grid-area", gr+" / "+itoa(p+2)).attr("data-act", "sel:cell:"+itoa(id.row)+":"+itoa(p)).attrInt("data-step", p).attr("data-cookie", id.name)
 	counts := m.eventCounts(id, p)
 	if c != nil {
-		u.style("--h", strconv.Itoa(hue(c.Value))).attr("data-fp", c.Value.Fingerprint)
-		title := id.name + " after step " + strconv.Itoa(m.rec.Steps[p].Index) + "\n" + valueText(c.Value) + "\n" + flagsOf(c)
+		u.style("--h", itoa(hue(c.Value))).attr("data-fp", c.Value.Fingerprint)
+		title := id.name + " after step " + itoa(m.rec.Steps[p].Index) + "\n" + valueText(c.Value) + "\n" + flagsOf(c)
 		u.attr("title", title)
 		u.open("div").cls("v")
 		u.el("span", "fp", shown(c.Value, false))
@@ -258,10 +258,10 @@ func (a *app) cell(u *ui, m *model, id *ident, p int, gr string) {
 	if counts[recording.EventRejected] > 0 || counts[recording.EventWithheld] > 0 {
 		u.open("div").cls("badges")
 		if n := counts[recording.EventWithheld]; n > 0 {
-			u.el("span", "b-withheld", "withheld ×"+strconv.Itoa(n))
+			u.el("span", "b-withheld", "withheld ×"+itoa(n))
 		}
 		if n := counts[recording.EventRejected]; n > 0 {
-			u.el("span", "b-rejected", "rejected ×"+strconv.Itoa(n))
+			u.el("span", "b-rejected", "rejected ×"+itoa(n))
 		}
 		u.close()
 	}
@@ -297,7 +297,7 @@ func shortFlags(c *recording.Cookie) string {
 func (a *app) compare(u *ui, m *model) {
 	pa, pb := a.cmpA, a.cmpB
 	sa, sb := &m.rec.Steps[pa], &m.rec.Steps[pb]
-	u.el("h2", "", "Step "+strconv.Itoa(sa.Index)+" → step "+strconv.Itoa(sb.Index))
+	u.el("h2", "", "Step "+itoa(sa.Index)+" → step "+itoa(sb.Index))
 	u.el("p", "muted", stepTitle(sa)+"\n→ "+stepTitle(sb))
 	n := 0
 	u.open("ul").cls("diff").attr("id", "cmp-list")
@@ -319,7 +319,7 @@ func (a *app) compare(u *ui, m *model) {
 			continue
 		}
 		n++
-		u.open("li").cls(cls).attr("data-act", "sel:lane:"+strconv.Itoa(id.row))
+		u.open("li").cls(cls).attr("data-act", "sel:lane:"+itoa(id.row))
 		u.el("b", "", id.label()).text(": " + what)
 		u.close()
 	}
@@ -334,7 +334,7 @@ func sessionsCSV(m *model) [][]string {
 	head := []string{"cookie", "domain", "path", "partition", "session id"}
 	for p := range m.rec.Steps {
 		st := &m.rec.Steps[p]
-		head = append(head, "step "+strconv.Itoa(st.Index)+" "+stepLabel(st))
+		head = append(head, "step "+itoa(st.Index)+" "+stepLabel(st))
 	}
 	out := [][]string{head}
 	for _, id := range m.idents {

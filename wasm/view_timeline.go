@@ -124,7 +124,7 @@ func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 // eventTitle is the hover text of an event mark.
 func eventTitle(m *model, e *recording.CookieEvent) string {
 	var b strings.Builder
-	b.WriteString(e.Kind + " " + e.Name + " (" + e.Source + ") at " + rel(nanos(e.Time), m.t0) + ", step " + strconv.Itoa(e.Step))
+	b.WriteString(e.Kind + " " + e.Name + " (" + e.Source + ") at " + rel(nanos(e.Time), m.t0) + ", step " + itoa(e.Step))
 	for _, r := range e.Reasons {
 		b.WriteString("\n" + r + ": " + recording.ReasonText(r))
 	}
@@ -214,8 +214,8 @@ func (a *app) timelineWindow() {
 			cls += " sel"
 		}
 		u.svg("g").cls(cls).attrInt("data-row", id.row).attr("data-cookie", id.name)
-		u.svg("rect").cls("lane-bg").attr("x", "0").attrF("y", y).attrF("width", W).attrF("height", laneH).attr("data-act", "sel:lane:"+strconv.Itoa(id.row)).close()
-		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", mid+4).attr("data-act", "sel:lane:"+strconv.Itoa(id.row)).text(trunc(id.name, 26))
+		u.svg("rect").cls("lane-bg").attr("x", "0").attrF("y", y).attrF("width", W).attrF("height", laneH).attr("data-act", "sel:lane:"+itoa(id.row)).close()
+		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", mid+4).attr("data-act", "sel:lane:"+itoa(id.row)).text(trunc(id.name, 26))
 		u.svg("title").text(id.label()).close()
 		u.close()
 		u.svg("g").attr("clip-path", "url(#tl-clip)")
@@ -236,7 +236,7 @@ func (a *app) timelineWindow() {
 				continue
 			}
 			x0, x1 := math.Max(xOf(t0), labelW), math.Min(xOf(t1), W)
-			u.svg("rect").cls("band").attrF("x", x0).attrF("y", y+markDY-7).attrF("width", math.Max(1, x1-x0)).attrF("height", 14).style("--h", strconv.Itoa(hue(c.Value))).close()
+			u.svg("rect").cls("band").attrF("x", x0).attrF("y", y+markDY-7).attrF("width", math.Max(1, x1-x0)).attrF("height", 14).style("--h", itoa(hue(c.Value))).close()
 		}
 		u.close()
 		u.close()
@@ -265,7 +265,7 @@ func (a *app) timelineWindow() {
 		if i == a.reset {
 			cls += " sel"
 		}
-		u.svg("g").cls(cls).attr("data-act", "sel:reset:"+strconv.Itoa(i)).attr("data-cause", rr.reset.Cause)
+		u.svg("g").cls(cls).attr("data-act", "sel:reset:"+itoa(i)).attr("data-cause", rr.reset.Cause)
 		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", y-2).attrF("y2", y+laneH+2).close()
 		label := "⚠ " + rr.reset.Cause
 		if end, ok := tagEnd[rr.id]; ok && x+3 < end {
@@ -328,10 +328,10 @@ func (a *app) timelineWindow() {
 		if p == a.step {
 			cls += " sel"
 		}
-		u.svg("g").cls(cls).attr("data-act", "sel:step:"+strconv.Itoa(p)).attrInt("data-step", p)
+		u.svg("g").cls(cls).attr("data-act", "sel:step:"+itoa(p)).attrInt("data-step", p)
 		u.svg("line").attrF("x1", x).attrF("x2", x).attr("y1", "16").attrF("y2", H).close()
 		if k%every == 0 || s.As != "" || p == a.step {
-			label := strconv.Itoa(s.Index)
+			label := itoa(s.Index)
 			if s.As != "" {
 				label += " " + s.As
 			}
@@ -427,19 +427,19 @@ func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64)
 		if int(g.first) == a.event {
 			cls += " sel"
 		}
-		u.svg("g").cls(cls).attr("data-act", "sel:ev:"+strconv.Itoa(int(g.first))).attr("data-kind", g.kind)
+		u.svg("g").cls(cls).attr("data-act", "sel:ev:"+itoa(int(g.first))).attr("data-kind", g.kind)
 		if len(e.Reasons) > 0 {
 			u.attr("data-reasons", strings.Join(e.Reasons, " "))
 		}
 		if e.Value != nil && (g.kind == "set" || g.kind == "rotated" || g.kind == "changed") {
-			u.style("--h", strconv.Itoa(hue(*e.Value)))
+			u.style("--h", itoa(hue(*e.Value)))
 		}
 		markShape(u, g.kind, g.x, mid)
 		title := eventTitle(m, e)
 		if g.n > 1 {
-			title = strconv.Itoa(g.n) + " " + g.kind + " events here; the first:\n" + title
+			title = itoa(g.n) + " " + g.kind + " events here; the first:\n" + title
 			for r, n := range g.why {
-				title += "\n" + strconv.Itoa(n) + "× " + r
+				title += "\n" + itoa(n) + "× " + r
 			}
 		}
 		u.svg("title").text(title).close()
@@ -462,7 +462,7 @@ func (a *app) nodeMarks(u *ui, m *model, st *tlState, xOf func(int64) float64, m
 		if x-lastX < bucket && q.Node == lastNode {
 			continue
 		}
-		u.svg("g").cls("node").attr("data-act", "go:"+a.hashFor(vRequests, a.sc, -1, "", q.ID, -1)).attr("data-node", q.Node).style("--h", strconv.Itoa(hueOf(q.Node)))
+		u.svg("g").cls("node").attr("data-act", "go:"+a.hashFor(vRequests, a.sc, -1, "", q.ID, -1)).attr("data-node", q.Node).style("--h", itoa(hueOf(q.Node)))
 		u.svg("rect").attrF("x", x-2).attrF("y", mid-7).attr("width", "4").attr("height", "14").close()
 		if q.Node != lastNode && x+4 > labelEnd {
 			u.svg("text").attrF("x", x+4).attrF("y", mid+4).text(q.Node).close()
