@@ -8,9 +8,6 @@ package recording
 // jar) is left unknown, never invented. docs/har.md is the user's guide.
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -59,10 +56,25 @@ type HARReport struct {
 // The HAR as read. Standard fields are typed (a wrong type is an error with
 // its position); the browsers' own "_" fields are kept raw and read
 // leniently, so that a tool's custom field never makes a HAR unreadable.
+//
+// decodeJSON reads these types as encoding/json's Unmarshal did before it
+// (jsonlite.go), keys in any case among them: the HARs of Chrome, Firefox
+// and Playwright spell the keys exactly, but a HAR written by another tool
+// with "Log" or "StartedDateTime" was readable, and stays so.
+
+// rawJSON is a value kept as its JSON text (json.RawMessage): an absent
+// key leaves it empty, null is "null". It shares memory with the HAR's
+// bytes, which ImportHAR never modifies.
+type rawJSON []byte
+
+func (m *rawJSON) UnmarshalJSON(b []byte) error {
+	*m = b
+	return nil
+}
 
 type harFileIn struct {
-	Log    *harLogIn       `json:"log"`
-	Schema json.RawMessage `json:"schema"`
+	Log    *harLogIn `json:"log"`
+	Schema rawJSON   `json:"schema"`
 }
 
 type harLogIn struct {
@@ -71,7 +83,7 @@ type harLogIn struct {
 	Browser *harNameVersion `json:"browser"`
 	Pages   []harPageIn     `json:"pages"`
 	Entries *[]harEntryIn   `json:"entries"`
-	Meta    json.RawMessage `json:"_sessiontrace"`
+	Meta    rawJSON         `json:"_sessiontrace"`
 }
 
 type harNameVersion struct {
@@ -80,27 +92,27 @@ type harNameVersion struct {
 }
 
 type harPageIn struct {
-	StartedDateTime string          `json:"startedDateTime"`
-	ID              string          `json:"id"`
-	Title           string          `json:"title"`
-	Step            json.RawMessage `json:"_step"`
+	StartedDateTime string  `json:"startedDateTime"`
+	ID              string  `json:"id"`
+	Title           string  `json:"title"`
+	Step            rawJSON `json:"_step"`
 }
 
 type harEntryIn struct {
-	Pageref         string          `json:"pageref"`
-	StartedDateTime string          `json:"startedDateTime"`
-	Time            float64         `json:"time"`
-	Request         harRequestIn    `json:"request"`
-	Response        harResponseIn   `json:"response"`
-	ResourceType    json.RawMessage `json:"_resourceType"`
-	Initiator       json.RawMessage `json:"_initiator"`
-	Step            json.RawMessage `json:"_step"`
-	RequestID       json.RawMessage `json:"_requestId"`
-	RedirectedFrom  json.RawMessage `json:"_redirectedFrom"`
-	RequestExtra    json.RawMessage `json:"_requestExtraInfo"`
-	ResponseExtra   json.RawMessage `json:"_responseExtraInfo"`
-	BlockedReasons  json.RawMessage `json:"_blockedReasons"`
-	RejectedCookies json.RawMessage `json:"_rejectedCookies"`
+	Pageref         string        `json:"pageref"`
+	StartedDateTime string        `json:"startedDateTime"`
+	Time            float64       `json:"time"`
+	Request         harRequestIn  `json:"request"`
+	Response        harResponseIn `json:"response"`
+	ResourceType    rawJSON       `json:"_resourceType"`
+	Initiator       rawJSON       `json:"_initiator"`
+	Step            rawJSON       `json:"_step"`
+	RequestID       rawJSON       `json:"_requestId"`
+	RedirectedFrom  rawJSON       `json:"_redirectedFrom"`
+	RequestExtra    rawJSON       `json:"_requestExtraInfo"`
+	ResponseExtra   rawJSON       `json:"_responseExtraInfo"`
+	BlockedReasons  rawJSON       `json:"_blockedReasons"`
+	RejectedCookies rawJSON       `json:"_rejectedCookies"`
 }
 
 type harRequestIn struct {
@@ -113,14 +125,14 @@ type harRequestIn struct {
 }
 
 type harResponseIn struct {
-	Status      float64         `json:"status"`
-	StatusText  string          `json:"statusText"`
-	HTTPVersion string          `json:"httpVersion"`
-	Cookies     []harCookie     `json:"cookies"`
-	Headers     []harHeader     `json:"headers"`
-	RedirectURL string          `json:"redirectURL"`
-	Error       json.RawMessage `json:"_error"`       // Chrome
-	FailureText json.RawMessage `json:"_failureText"` // Playwright
+	Status      float64     `json:"status"`
+	StatusText  string      `json:"statusText"`
+	HTTPVersion string      `json:"httpVersion"`
+	Cookies     []harCookie `json:"cookies"`
+	Headers     []harHeader `json:"headers"`
+	RedirectURL string      `json:"redirectURL"`
+	Error       rawJSON     `json:"_error"`       // Chrome
+	FailureText rawJSON     `json:"_failureText"` // Playwright
 }
 
 type harHeader struct {
@@ -141,16 +153,16 @@ type harPostParm struct {
 // harCookie is a cookie of a cookies array. Chrome adds sameSite; Firefox
 // writes only name and value.
 type harCookie struct {
-	Name       string          `json:"name"`
-	Value      string          `json:"value"`
-	Path       *string         `json:"path"`
-	Domain     *string         `json:"domain"`
-	Expires    json.RawMessage `json:"expires"`
-	HTTPOnly   *bool           `json:"httpOnly"`
-	Secure     *bool           `json:"secure"`
-	SameSite   json.RawMessage `json:"sameSite"`
-	Exemption  json.RawMessage `json:"_exemption"`
-	ParseError json.RawMessage `json:"_parseError"`
+	Name       string  `json:"name"`
+	Value      string  `json:"value"`
+	Path       *string `json:"path"`
+	Domain     *string `json:"domain"`
+	Expires    rawJSON `json:"expires"`
+	HTTPOnly   *bool   `json:"httpOnly"`
+	Secure     *bool   `json:"secure"`
+	SameSite   rawJSON `json:"sameSite"`
+	Exemption  rawJSON `json:"_exemption"`
+	ParseError rawJSON `json:"_parseError"`
 }
 
 // ---------------------------------------------------------------------------
@@ -240,9 +252,8 @@ func ImportHAR(file string, data []byte, r *Redactor) (*Recording, *HARReport, e
 		return nil, nil, &DecodeError{File: file, Msg: "ImportHAR: no Redactor"}
 	}
 	var hf harFileIn
-	if err := json.Unmarshal(data, &hf); err != nil {
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) {
+	if err := decodeJSON(data, &hf); err != nil {
+		if typ, ok := err.(*jsonTypeError); ok {
 			// The offset is just after the value: point at its start.
 			off := typ.Offset
 			if v := valueStart(data, typ.Offset); v >= 0 {
@@ -253,11 +264,11 @@ func ImportHAR(file string, data []byte, r *Redactor) (*Recording, *HARReport, e
 			}
 			return nil, nil, harError(file, data, fmt.Sprintf("%s: expected %s, got %s", indexedField(data, typ.Field, off), jsonKind(typ.Type), typ.Value), off)
 		}
-		return nil, nil, jsonError(file, data, err)
+		return nil, nil, liteError(file, data, err)
 	}
 	if hf.Log == nil {
 		var s string
-		if json.Unmarshal(hf.Schema, &s) == nil && strings.HasPrefix(s, "sessiontrace.") {
+		if decodeJSON(hf.Schema, &s) == nil && strings.HasPrefix(s, "sessiontrace.") {
 			return nil, nil, &DecodeError{File: file, Msg: fmt.Sprintf("this is a sessiontrace file (schema %q), not a HAR", s)}
 		}
 		return nil, nil, harErrorAt(file, data, "not a HAR file: no \"log\" object (expected {\"log\": {\"version\": \"1.2\", \"creator\": {...}, \"entries\": [...]}})")
@@ -270,7 +281,7 @@ func ImportHAR(file string, data []byte, r *Redactor) (*Recording, *HARReport, e
 }
 
 // indexedField adds the index of the entry or page to a field path of
-// encoding/json ("log.entries.request.url" becomes
+// a type error ("log.entries.request.url" becomes
 // "log.entries[3].request.url"), found from the error's offset.
 func indexedField(data []byte, field string, off int64) string {
 	for _, list := range []string{"entries", "pages"} {
@@ -294,19 +305,22 @@ func elementOffsets(data []byte, path ...any) []int64 {
 	if start < 0 || start >= int64(len(data)) || data[start] != '[' {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(data[start:]))
-	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+	d := &jsonDecoder{data: data, i: int(start) + 1}
+	d.space()
+	if d.data[d.i] == ']' {
 		return nil
 	}
 	var out []int64
-	for dec.More() {
-		out = append(out, start+skipSep(data[start:], dec.InputOffset()))
-		var skip json.RawMessage
-		if dec.Decode(&skip) != nil {
-			break
+	for {
+		out = append(out, int64(d.i))
+		d.skip()
+		d.space()
+		if d.data[d.i] == ']' {
+			return out
 		}
+		d.i++
+		d.space()
 	}
-	return out
 }
 
 // jsonKind names a Go type as the JSON it is read from.
@@ -382,81 +396,79 @@ func harErrorAt(file string, data []byte, msg string, path ...any) error {
 }
 
 // offsetOf returns the byte offset of the JSON value at path in data (keys
-// are strings, array indices ints), or -1 when there is none.
+// are strings, the first one of that exact spelling; array indices ints),
+// or -1 when there is none or data is not JSON.
 func offsetOf(data []byte, path ...any) int64 {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	off := skipSep(data, 0)
+	if checkJSON(data) != nil {
+		return -1
+	}
+	d := &jsonDecoder{data: data}
+	d.space()
 	for _, p := range path {
 		switch k := p.(type) {
 		case string:
-			if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			if d.data[d.i] != '{' {
 				return -1
 			}
-			found := false
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
+			d.i++
+			d.space()
+			for {
+				if d.data[d.i] == '}' {
 					return -1
 				}
-				if kt == k {
-					off, found = skipSep(data, dec.InputOffset()), true
+				kstart := d.i
+				d.skipString()
+				key := unquoteJSON(d.data[kstart:d.i])
+				d.space()
+				d.i++ // ':'
+				d.space()
+				if string(key) == k {
 					break
 				}
-				var skip json.RawMessage
-				if dec.Decode(&skip) != nil {
-					return -1
+				d.skip()
+				d.space()
+				if d.data[d.i] == ',' {
+					d.i++
+					d.space()
 				}
 			}
-			if !found {
-				return -1
-			}
 		case int:
-			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			if d.data[d.i] != '[' {
 				return -1
 			}
+			d.i++
+			d.space()
 			for i := 0; ; i++ {
-				if !dec.More() {
+				if d.data[d.i] == ']' {
 					return -1
 				}
 				if i == k {
-					off = skipSep(data, dec.InputOffset())
 					break
 				}
-				var skip json.RawMessage
-				if dec.Decode(&skip) != nil {
-					return -1
+				d.skip()
+				d.space()
+				if d.data[d.i] == ',' {
+					d.i++
+					d.space()
 				}
 			}
 		default:
 			return -1
 		}
 	}
-	return off
-}
-
-// skipSep skips white space and the separators ':' and ',' from off.
-func skipSep(data []byte, off int64) int64 {
-	for off < int64(len(data)) {
-		switch data[off] {
-		case ' ', '\t', '\r', '\n', ':', ',':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
+	return int64(d.i)
 }
 
 // lenient decodes a browser's custom field into v; false when it is absent
 // or of another type.
-func lenient(raw json.RawMessage, v any) bool {
+func lenient(raw rawJSON, v any) bool {
 	if len(raw) == 0 || string(raw) == "null" {
 		return false
 	}
-	return json.Unmarshal(raw, v) == nil
+	return decodeJSON(raw, v) == nil
 }
 
-func lenientString(raw json.RawMessage) string {
+func lenientString(raw rawJSON) string {
 	var s string
 	lenient(raw, &s)
 	return s
@@ -1252,7 +1264,7 @@ func httpVersion(v string) string {
 }
 
 // initiator reads Chrome's _initiator: {type, url, stack: {callFrames}}.
-func initiator(raw json.RawMessage) (typ, u string) {
+func initiator(raw rawJSON) (typ, u string) {
 	var in struct {
 		Type  string `json:"type"`
 		URL   string `json:"url"`
@@ -1274,7 +1286,7 @@ func initiator(raw json.RawMessage) (typ, u string) {
 	return s, ""
 }
 
-func boolOf(raw json.RawMessage) bool {
+func boolOf(raw rawJSON) bool {
 	var b bool
 	lenient(raw, &b)
 	return b
@@ -1469,7 +1481,7 @@ func (im *harImporter) setCookies(he *hEntry) []SetCookie {
 
 // cookieExpires reads a cookies array's expires: an ISO 8601 string (as
 // HAR says), an HTTP date, or seconds since the epoch.
-func cookieExpires(raw json.RawMessage) (time.Time, bool) {
+func cookieExpires(raw rawJSON) (time.Time, bool) {
 	var s string
 	if lenient(raw, &s) {
 		if t, ok := parseHARTime(s); ok {
@@ -1598,21 +1610,8 @@ type harCookieOut struct {
 // harTime writes a time as HAR wants it (ISO 8601 with fractional seconds).
 func harTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// ExportHAR writes a recording as a HAR 1.2 file that other HAR tools open
-// (it is valid against the HAR 1.2 JSON Schema). Each step is a page, each
-// request an entry, with its cookies in the Cookie and Set-Cookie headers
-// and the cookies arrays. Cookie values are written as "[value:FP]"
-// (FP the value's fingerprint) unless the recording kept the raw value
-// (--reveal-values). sessiontrace's own knowledge is in "_" fields:
-// "_blockedReasons" (the cookies the browser withheld, with its reasons),
-// "_rejectedCookies" (the Set-Cookie lines it refused), "_sessionId" (the
-// session ID the request sent), "_step"; and the log's "_sessiontrace"
-// object, with which ImportHAR restores the recording's requests,
-// fingerprints and steps.
-func ExportHAR(r *Recording) ([]byte, error) {
-	if r == nil {
-		return nil, fmt.Errorf("ExportHAR: no recording")
-	}
+// exportHAR builds the HAR that ExportHAR writes.
+func exportHAR(r *Recording) harFileOut {
 	ex := &harExporter{r: r, values: map[string]Value{}}
 	out := harFileOut{Log: harLogOut{
 		Version: "1.2",
@@ -1662,14 +1661,7 @@ func ExportHAR(r *Recording) ([]byte, error) {
 		meta.Values = append(meta.Values, ex.values[fp])
 	}
 	out.Log.Meta = meta
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return out
 }
 
 type harExporter struct {

@@ -9,8 +9,9 @@
 // that recordings are made of; anything else (a syntax error, a duplicate
 // key, a key in another case, invalid UTF-8, a null where encoding/json
 // would do something subtle, an unknown schema) is handed to the
-// recording package, which gives the same result and the positioned
-// error message. [AppendReport] writes the bytes json.Marshal writes.
+// recording package's [recording.DecodeLite], which gives the same result
+// and the positioned error message without linking encoding/json into
+// the inspector. [AppendReport] writes the bytes json.Marshal writes.
 // Tests (native) check all three against encoding/json.
 package recjson
 
@@ -26,23 +27,25 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-// errFallback says the fast path met something it leaves to encoding/json.
-var errFallback = errors.New("recjson: fall back to encoding/json")
+// errFallback says the fast path met something it leaves to
+// recording.DecodeLite.
+var errFallback = errors.New("recjson: fall back to recording.DecodeLite")
 
 // DecodeRecording is recording.Decode, faster. Strings of the result share
 // memory with data: the caller must not modify data afterwards.
 func DecodeRecording(file string, data []byte) (*recording.Recording, error) {
 	r, err := FastRecording(data)
 	if err != nil {
-		return recording.Decode(file, data)
+		return recording.DecodeLite(file, data)
 	}
 	return r, nil
 }
 
 // DecodeIndex is recording.DecodeIndex: an index is small, and its
-// format grows (retries, shards), so it goes through encoding/json.
+// format grows (retries, shards), so it goes through
+// recording.DecodeIndexLite, which gives the same result.
 func DecodeIndex(file string, data []byte) (*recording.Index, error) {
-	return recording.DecodeIndex(file, data)
+	return recording.DecodeIndexLite(file, data)
 }
 
 // IsIndex reports whether data is a run index (its schema says so),

@@ -1,8 +1,14 @@
+//go:build !js
+
 package recjson
+
+// The tests compare with encoding/json (recording.Decode), which GOOS=js
+// builds of the recording package leave out.
 
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -158,9 +164,34 @@ func TestFallbacks(t *testing.T) {
 		"time offset":     `{"schema":"sessiontrace.recording/v1","start":"2026-11-22T01:02:03.5+02:00"}`,
 		"truncated":       string(lab[:len(lab)/2]),
 		"empty":           ``,
+		"merged struct":   `{"schema":"sessiontrace.recording/v1","scenario":{"name":"a","tags":["x"]},"scenario":{"target":"t"}}`,
+		"merged slice":    `{"schema":"sessiontrace.recording/v1","steps":[{"index":1,"kind":"a"},{"index":2}],"steps":[{"name":"n"}]}`,
+		"folded key":      "{\"schema\":\"sessiontrace.recording/v1\",\"\u017ftatus\":\"passed\",\"\u212aind\":1}",
+		"type error":      `{"schema":"sessiontrace.recording/v1","steps":[{"jar":[{"size":"1"}]}],"status":2}`,
+		"bad utf8 key":    "{\"schema\":\"sessiontrace.recording/v1\",\"st\xffatus\":\"passed\"}",
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) { same(t, name, []byte(in), false) })
+	}
+}
+
+// DecodeIndex (recording.DecodeIndexLite) is recording.DecodeIndex.
+func TestDecodeIndex(t *testing.T) {
+	var ix recording.Index
+	n := 0
+	fill(reflect.ValueOf(&ix).Elem(), &n)
+	ix.Schema = recording.IndexSchema
+	full, err := recording.EncodeIndex(&ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{string(full), `{"schema":"sessiontrace.run/v1","Scenarios":[{"name":"a"}],"scenarios":[{"steps":1}]}`,
+		`{"schema":"sessiontrace.run/v1","totals":{"passed":"1"}}`, `{"schema":"sessiontrace.run/v2"}`, `{"schema":"sessiontrace.run/v1"`, `[]`} {
+		want, werr := recording.DecodeIndex("index.json", []byte(in))
+		got, gerr := DecodeIndex("index.json", []byte(in))
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) || !reflect.DeepEqual(want, got) {
+			t.Fatalf("%.80s: recording.DecodeIndex %v, recjson %v", in, werr, gerr)
+		}
 	}
 }
 
