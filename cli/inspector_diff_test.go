@@ -283,6 +283,17 @@ func TestInspectorDiffLab(t *testing.T) {
 		t.Logf("screenshots in %s", shots)
 	})
 
+	t.Run("narrow screen", func(t *testing.T) {
+		n := newPage(t, 420, 860)
+		n.open(t, base+"?open=run/a/index.json&compare=run/bl/index.json#v=diff&dc=0")
+		waitFor(t, n, `document.querySelector("#diff-list tr.dchg.sel") !== null`)
+		viewFilled(t, n, "diff", 30, 100)
+		if w := eval[float64](t, n, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 1 {
+			t.Errorf("the page is %.0f px wider than the window", w)
+		}
+		n.screenshot(t, artifactDir(t), "narrow-diff")
+	})
+
 	t.Run("failed at step 1: status and a note", func(t *testing.T) {
 		openDiff(t, p, base, dir, "a", "b")
 		rows := diffRows(t, p)
