@@ -1,8 +1,6 @@
 package recording
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"math"
 	"net/url"
@@ -64,9 +62,8 @@ func NewRedactor(key []byte, reveal bool) *Redactor {
 
 // KeyID identifies the key without revealing it.
 func (r *Redactor) KeyID() string {
-	m := hmac.New(sha256.New, r.key)
-	m.Write([]byte("sessiontrace key id"))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:6])
+	sum := hmacSHA256(r.key, []byte("sessiontrace key id"))
+	return base64.RawURLEncoding.EncodeToString(sum[:6])
 }
 
 // Reveal reports whether raw values are kept.
@@ -105,9 +102,8 @@ func (r *Redactor) Value(raw string) Value {
 }
 
 func (r *Redactor) fingerprint(raw string) string {
-	m := hmac.New(sha256.New, r.key)
-	m.Write([]byte(raw))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:12])
+	sum := hmacSHA256(r.key, []byte(raw))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
 }
 
 func (r *Redactor) isSecret(raw string) bool {

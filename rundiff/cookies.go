@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -280,8 +281,10 @@ func materialize(scope string) (d string, abs bool) {
 		return scope, true
 	}
 	up := 0
-	if rest := scope[i+len("{target"):]; strings.HasPrefix(rest, "-") {
-		fmt.Sscanf(rest, "-%d}", &up)
+	if rest, ok := strings.CutPrefix(scope[i+len("{target"):], "-"); ok {
+		if n, _, ok := strings.Cut(rest, "}"); ok {
+			up, _ = strconv.Atoi(n)
+		}
 	}
 	up = min(max(up, 0), len(syntheticHost)-1)
 	return scope[:i] + strings.Join(syntheticHost[up:], "."), false

@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
 	"errors"
 	"path"
 	"runtime/debug"
@@ -237,8 +236,12 @@ func isReportFile(name string) bool {
 // harRedactor fingerprints the values of imported HARs: one key per page
 // load, so the HARs opened together compare.
 var harRedactor = func() *recording.Redactor {
+	// The browser's generator, not crypto/rand: that one brings its own
+	// (AES-based) generator and hashes into the bundle (about 20 kB).
+	u8 := js.Global().Get("Uint8Array").New(32)
+	js.Global().Get("crypto").Call("getRandomValues", u8)
 	k := make([]byte, 32)
-	rand.Read(k)
+	js.CopyBytesToGo(k, u8)
 	return recording.NewRedactor(k, false)
 }()
 
