@@ -7,7 +7,7 @@ package web
 //
 // which is go run ./web/internal/wasmbuild -o web, i.e.
 //
-//	GOOS=js GOARCH=wasm go build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o web/inspector.wasm ./wasm
+//	GOOS=js GOARCH=wasm go build -trimpath -buildvcs=false -gcflags=github.com/sessiontrace/sessiontrace/wasm=-l -ldflags="-s -w -buildid=" -o web/inspector.wasm ./wasm
 //	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" web/
 
 //go:generate go run ./internal/wasmbuild -o .

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -59,5 +60,24 @@ func TestEmbeddedFiles(t *testing.T) {
 				t.Errorf("%s uses %s", name, sink)
 			}
 		}
+	}
+}
+
+// The inspector's budget (issue 4): at most 1.5 MB gzipped. Size is not
+// timing: it is the same on every machine, so it can be a test. `serve`
+// compresses with Go's gzip; GNU gzip -9 gives about 1% less.
+func TestBundleBudget(t *testing.T) {
+	data, err := os.ReadFile("inspector.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	w.Write(data)
+	w.Close()
+	const budget = 1_500_000
+	t.Logf("inspector.wasm: %d bytes, %d gzipped (budget %d)", len(data), b.Len(), budget)
+	if b.Len() > budget {
+		t.Errorf("inspector.wasm is %d bytes gzipped, over the budget of %d: see docs/benchmarks.md for what weighs", b.Len(), budget)
 	}
 }

@@ -126,15 +126,26 @@ func (d *dec) newValue() *recording.Value {
 func fail() { panic(errFallback) }
 
 func (d *dec) ws() {
-	for d.i < len(d.data) {
-		switch d.data[d.i] {
-		case ' ', '\n', '\r', '\t':
-			d.i++
-		default:
-			return
-		}
+	// Locals and a table: in WebAssembly every d.i is a memory access and
+	// every comparison an instruction, and this loop sees a third of the bytes.
+	data, i := d.data, d.i
+	for i < len(data) && isSpace[data[i]] {
+		i++
 	}
+	d.i = i
 }
+
+// isSpace marks JSON's whitespace bytes.
+var isSpace = [256]bool{' ': true, '\n': true, '\r': true, '\t': true}
+
+// isPlain marks the bytes a string can hold as they are: printable ASCII
+// but the quote and the backslash.
+var isPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func (d *dec) peek() byte {
 	if d.i >= len(d.data) {
@@ -262,8 +273,20 @@ func (d *dec) str() string {
 	if d.peek() != '"' {
 		fail()
 	}
-	d.i++
-	start := d.i
+	// The common case first: plain ASCII up to the closing quote.
+	data, i := d.data, d.i+1
+	start := i
+	for i < len(data) && isPlain[data[i]] {
+		i++
+	}
+	if i < len(data) && data[i] == '"' {
+		d.i = i + 1
+		if i == start {
+			return ""
+		}
+		return unsafe.String(&data[start], i-start)
+	}
+	d.i = i
 	ascii := true
 	for d.i < len(d.data) {
 		c := d.data[d.i]
