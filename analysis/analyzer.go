@@ -233,56 +233,26 @@ func (a *analyzer) keyFor(name, domain, path, u string) ckey {
 // a recording without events (e.g. made from a HAR), derives them from
 // the requests.
 func (a *analyzer) buildEvents() {
-	if len(a.r.Events) > 0 {
-		// Sized once: a large recording has 100k events, and growing the
-		// slice by appends was half of the analysis's allocations.
-		a.events = make([]event, 0, len(a.r.Events))
-		for i := range a.r.Events {
-			e := &a.r.Events[i]
-			ev := event{CookieEvent: e}
-			u := e.URL
-			if q := a.req(e.Request); q != nil && u == "" {
+	evs := a.r.Events
+	if len(evs) == 0 {
+		// A recording without events (written by hand, or by an older HAR
+		// import): the ones its requests show.
+		evs = recording.DeriveEvents(a.r.Requests)
+	}
+	// Sized once: a large recording has 100k events, and growing the
+	// slice by appends was half of the analysis's allocations.
+	a.events = make([]event, 0, len(evs))
+	for i := range evs {
+		e := &evs[i]
+		ev := event{CookieEvent: e}
+		u := e.URL
+		if u == "" {
+			if q := a.req(e.Request); q != nil {
 				u = q.URL
 			}
-			ev.key = a.keyFor(e.Name, e.Domain, e.Path, u)
-			a.events = append(a.events, ev)
 		}
-		return
-	}
-	for _, q := range a.reqs {
-		for _, c := range q.CookiesSent {
-			v := c.Value
-			a.events = append(a.events, event{
-				CookieEvent: &recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventSent,
-					Source: recording.SourceHTTP, Name: c.Name, Domain: c.Domain, Path: c.Path, Value: &v,
-					Request: q.ID, URL: q.URL},
-				key: a.keyFor(c.Name, c.Domain, c.Path, q.URL)})
-		}
-		for _, c := range q.CookiesWithheld {
-			v := c.Value
-			a.events = append(a.events, event{
-				CookieEvent: &recording.CookieEvent{Time: q.Start, Step: q.Step, Kind: recording.EventWithheld,
-					Source: recording.SourceHTTP, Name: c.Name, Domain: c.Domain, Path: c.Path, Value: &v,
-					Request: q.ID, URL: q.URL, Reasons: c.Reasons},
-				key: a.keyFor(c.Name, c.Domain, c.Path, q.URL)})
-		}
-		for i := range q.SetCookies {
-			sc := &q.SetCookies[i]
-			kind := recording.EventSet
-			switch {
-			case sc.Rejected:
-				kind = recording.EventRejected
-			case sc.Deletion:
-				kind = recording.EventDeleted
-			}
-			k := setCookieKey(q.URL, sc)
-			v := sc.Value
-			a.events = append(a.events, event{
-				CookieEvent: &recording.CookieEvent{Time: reqEnd(q), Step: q.Step, Kind: kind,
-					Source: recording.SourceHTTP, Name: sc.Name, Domain: k.domain, Path: k.path, Value: &v,
-					Request: q.ID, URL: q.URL, Reasons: sc.Reasons},
-				key: k})
-		}
+		ev.key = a.keyFor(e.Name, e.Domain, e.Path, u)
+		a.events = append(a.events, ev)
 	}
 }
 

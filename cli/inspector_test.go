@@ -937,6 +937,11 @@ func TestInspectorOpensHAR(t *testing.T) {
 	if txt := eval[string](t, p, `document.getElementById("view").textContent`); !strings.Contains(txt, "sensitive data") {
 		t.Errorf("the sanitized HAR's warning is not shown")
 	}
+	// The timeline shows what the requests sent and set.
+	p.goHash(t, "v=timeline&s=0", "#tl-svg .mk")
+	if n := eval[int](t, p, `document.querySelectorAll("#tl-svg .mk.m-sent").length`); n == 0 {
+		t.Errorf("no sent marks on the HAR's timeline")
+	}
 	if errs := p.errors(); len(errs) > 0 {
 		t.Errorf("the page threw: %v", errs)
 	}
@@ -1153,6 +1158,38 @@ func TestInspectorXSSFromHAR(t *testing.T) {
 	if errs := p.errors(); len(errs) > 0 {
 		t.Errorf("the page threw: %v", errs)
 	}
+}
+
+// A file over the page's size limit is refused with a message that says
+// what to do, not read into memory (?maxSize=MiB sets the limit).
+func TestInspectorRefusesOversizedFiles(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../analysis/testdata/lab/mixed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The recording padded with 3 MiB of whitespace before its last brace.
+	data = bytes.TrimSpace(data)
+	big := append(append(append([]byte{}, data[:len(data)-1]...), bytes.Repeat([]byte(" "), 3<<20)...), '}')
+	os.WriteFile(filepath.Join(dir, "big.json"), big, 0o644)
+	base := staticRun(t, dir, false)
+	p := newPage(t, 1280, 800)
+	p.do(t, chromedp.Navigate(base+"?open=big.json&maxSize=1"))
+	waitFor(t, p, `document.body.dataset.stState === "error"`)
+	if msg := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(msg, "over the page's limit of 1 MiB") || !strings.Contains(msg, "sessiontrace audit") {
+		t.Errorf("status %q", msg)
+	}
+	// The same file picked from disk.
+	p.do(t, chromedp.Navigate(base+"?maxSize=1"))
+	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{filepath.Join(dir, "big.json")}))
+	waitFor(t, p, `document.body.dataset.stState === "error"`)
+	if msg := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(msg, "big.json is 3 MiB, over the page's limit of 1 MiB") {
+		t.Errorf("status %q", msg)
+	}
+	// Under the default limit it opens.
+	p.do(t, chromedp.Navigate(base+"?open=big.json"))
+	waitFor(t, p, `document.body.dataset.stState === "ready"`)
 }
 
 // Usable on a narrow screen: the views render and nothing is wider than

@@ -538,6 +538,11 @@ func (im *harImporter) run() (*Recording, *HARReport, error) {
 	for _, he := range im.entries {
 		rec.Requests = append(rec.Requests, im.request(he))
 	}
+	if len(rec.Events) == 0 {
+		// What the requests show, so that every reader (the inspector's
+		// timeline, the analysis, a diff) sees the same events.
+		rec.Events = DeriveEvents(rec.Requests)
+	}
 	if im.meta == nil {
 		im.describe(rec)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"path"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -87,9 +88,19 @@ func fetchBytes(u string) ([]byte, error) {
 		}
 		return nil, errors.New("HTTP " + resp.Get("status").Call("toString").String() + " " + resp.Get("statusText").String())
 	}
+	if n := resp.Get("headers").Call("get", "Content-Length"); n.Truthy() {
+		if size, err := strconv.ParseFloat(n.String(), 64); err == nil {
+			if msg := tooBig(u, size); msg != "" {
+				return nil, errors.New(msg)
+			}
+		}
+	}
 	buf, err := await(resp.Call("arrayBuffer"))
 	if err != nil {
 		return nil, err
+	}
+	if msg := tooBig(u, buf.Get("byteLength").Float()); msg != "" {
+		return nil, errors.New(msg)
 	}
 	return bytesOf(buf), nil
 }
@@ -262,6 +273,32 @@ func isHAR(file string, data []byte) bool {
 type fileIn struct {
 	path string // relative path within a dropped or picked folder, else the name
 	data []byte
+	// refused says why the file was not read (over the size limit).
+	refused string
+}
+
+// maxFileMiB bounds the files the page reads: WebAssembly memory ends at
+// 4 GiB and reading a recording takes about three times its size, so a
+// bigger file would end in an out-of-memory crash of the tab instead of a
+// message. ?maxSize=MiB in the page's address changes it.
+var maxFileMiB = func() int {
+	q := js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search"))
+	if v := q.Call("get", "maxSize"); v.Truthy() {
+		if n, err := strconv.Atoi(v.String()); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 512
+}()
+
+// tooBig says why a file of size bytes is not read, or "" when it is read.
+func tooBig(name string, size float64) string {
+	if size <= float64(maxFileMiB)*(1<<20) {
+		return ""
+	}
+	return name + " is " + itoa(int(size/(1<<20))) + " MiB, over the page's limit of " + itoa(maxFileMiB) +
+		" MiB (reading it takes about three times that in memory, and a tab has at most 4 GiB). " +
+		"Use sessiontrace audit on it, or raise the limit with ?maxSize=MiB in the address if this computer has the memory."
 }
 
 // readFiles reads a FileList (or an array of File).
@@ -275,6 +312,10 @@ func readFiles(list js.Value) []fileIn {
 		}
 		if fp := f.Get("stPath"); fp.Truthy() {
 			p = fp.String()
+		}
+		if msg := tooBig(p, f.Get("size").Float()); msg != "" {
+			out = append(out, fileIn{path: p, refused: msg})
+			continue
 		}
 		buf, err := await(f.Call("arrayBuffer"))
 		if err != nil {
@@ -304,6 +345,12 @@ func (a *app) openFiles(files []fileIn) {
 func (a *app) runFromFiles(files []fileIn) *run {
 	if len(files) == 0 {
 		return nil
+	}
+	for _, f := range files {
+		if f.refused != "" {
+			a.fail(f.refused)
+			return nil
+		}
 	}
 	byPath := map[string]*fileIn{}
 	var index *fileIn
