@@ -257,7 +257,7 @@ func TestInspectorDiffLab(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := eval[string](t, p, `document.getElementById("st-report").textContent`); got != string(want) {
+		if got := eval[string](t, p, `stReport()`); got != string(want) {
 			t.Errorf("showing run B: the page's analysis differs from analysis.AnalyzeAll of B")
 		}
 		// And back to A with the run menu.

@@ -340,7 +340,7 @@ func TestInspectorLabRun(t *testing.T) {
 	rep := analysis.AnalyzeAll(recs)
 
 	t.Run("page analysis equals audit", func(t *testing.T) {
-		got := eval[string](t, p, `document.getElementById("st-report").textContent`)
+		got := eval[string](t, p, `stReport()`)
 		want, err := json.Marshal(rep)
 		if err != nil {
 			t.Fatal(err)
@@ -857,7 +857,7 @@ func TestInspectorStaticFolder(t *testing.T) {
 		t.Fatalf("?open= of one recording shows %d scenarios", n)
 	}
 	want, _ := json.Marshal(analysis.AnalyzeAll([]*recording.Recording{recs[scenarioIndex(t, recs, "mixed")]}))
-	if got := eval[string](t, p, `document.getElementById("st-report").textContent`); got != string(want) {
+	if got := eval[string](t, p, `stReport()`); got != string(want) {
 		t.Errorf("single recording: the page's analysis differs from analysis.AnalyzeAll")
 	}
 	// Another site's URL is refused, not fetched.
@@ -911,7 +911,7 @@ func TestInspectorOpenFiles(t *testing.T) {
 	p.do(t, chromedp.Evaluate[chromedp.Void](drop))
 	waitFor(t, p, `document.body.dataset.stState === "ready" && document.querySelectorAll("#ov-scenarios tbody tr").length === 2`)
 	want, _ := json.Marshal(analysis.AnalyzeAll([]*recording.Recording{recs[scenarioIndex(t, recs, "correct")], recs[scenarioIndex(t, recs, "restart")]}))
-	if got := eval[string](t, p, `document.getElementById("st-report").textContent`); got != string(want) {
+	if got := eval[string](t, p, `stReport()`); got != string(want) {
 		t.Errorf("dropped recordings: the page's analysis differs from analysis.AnalyzeAll")
 	}
 	if errs := p.errors(); len(errs) > 0 {
@@ -930,7 +930,7 @@ func TestInspectorOpensHAR(t *testing.T) {
 	sanitized, _ := filepath.Abs("../recording/testdata/har/chrome-fixation-sanitized.har")
 	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{har, sanitized}))
 	waitFor(t, p, `document.body.dataset.stState === "ready" && document.querySelectorAll("#ov-scenarios tbody tr").length === 2`)
-	report := eval[string](t, p, `document.getElementById("st-report").textContent`)
+	report := eval[string](t, p, `stReport()`)
 	if !strings.Contains(report, `"rule":"SESSION-FIXATION"`) {
 		t.Errorf("the page found no SESSION-FIXATION in the fixation HAR: %.300s", report)
 	}
@@ -1258,7 +1258,7 @@ func TestInspectorServesALabRun(t *testing.T) {
 	if err := json.Unmarshal(fdata, &want); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(eval[string](t, p, `document.getElementById("st-report").textContent`)), &got); err != nil {
+	if err := json.Unmarshal([]byte(eval[string](t, p, `stReport()`)), &got); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(want, got) {

@@ -488,12 +488,6 @@ func (a *app) showRun(r *run) {
 	a.run = r
 	a.tl = map[int]*tlState{}
 	a.reqRowsKey = ""
-	// The report as `audit --format json` would print it (compact), for
-	// tools and tests that compare the page with the CLI.
-	b, err := recjson.AppendReport(nil, r.report)
-	if err == nil {
-		byID("st-report").Set("textContent", string(b))
-	}
 }
 
 // showSource says in the page and the window title what is open.

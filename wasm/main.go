@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall/js"
+
+	"github.com/sessiontrace/sessiontrace/wasm/internal/recjson"
 )
 
 // Views.
@@ -94,6 +96,20 @@ func main() {
 	listen(doc, "dragleave", false, a.onDragLeave)
 	listen(doc, "drop", false, a.onDrop)
 	listen(win, "hashchange", false, func(js.Value) { a.fromHash(); a.render() })
+	// stReport() returns the shown run's report as `audit --format json`
+	// would print it (compact), for tools and tests that compare the page
+	// with the CLI. On demand: encoding a big report took part of the
+	// first render.
+	win.Set("stReport", js.FuncOf(func(js.Value, []js.Value) any {
+		if a.run == nil || a.run.report == nil {
+			return ""
+		}
+		b, err := recjson.AppendReport(nil, a.run.report)
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}))
 	// Virtualised views redraw when their box changes size (the window,
 	// the detail pane opening or closing).
 	var lastW, lastH float64
