@@ -4,7 +4,7 @@
 # leaves its input in the package's testdata/fuzz/TARGET/ folder: commit it
 # as a regression test once fixed.
 #
-#   scripts/fuzz.sh [FUZZTIME]
+#   scripts/fuzz.sh [FUZZTIME]      (a duration such as 30s, or a count such as 3000x)
 set -u
 fuzztime=${1:-30s}
 go=${GO:-go}
