@@ -118,39 +118,15 @@ func domainMatches(cookieDomain, host string) bool {
 	return host == d
 }
 
-// defaultPath is RFC 6265bis' default-path of a request URL: the
-// directory of its path.
-func defaultPath(u string) string {
-	p := parseURL(u)
-	if p == nil {
-		return "/"
-	}
-	path := p.EscapedPath()
-	if path == "" || path[0] != '/' {
-		return "/"
-	}
-	i := strings.LastIndex(path, "/")
-	if i <= 0 {
-		return "/"
-	}
-	return path[:i]
-}
-
-// setCookieKey returns the identity a Set-Cookie line gives its cookie:
-// a Domain attribute becomes ".domain", none means the request host; no
-// (or a relative) Path means the default path.
+// setCookieKey returns the identity a Set-Cookie line gives its cookie
+// (recording.SetCookie.IdentityAt), from the memoised parse of the URL.
 func setCookieKey(reqURL string, sc *recording.SetCookie) ckey {
+	var host, path string
+	if p := parseURL(reqURL); p != nil {
+		host, path = p.Hostname(), p.EscapedPath()
+	}
 	k := ckey{name: sc.Name}
-	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
-		k.domain = "." + d
-	} else {
-		k.domain = hostOf(reqURL)
-	}
-	if strings.HasPrefix(sc.Path, "/") {
-		k.path = sc.Path
-	} else {
-		k.path = defaultPath(reqURL)
-	}
+	k.domain, k.path = sc.IdentityAt(host, path)
 	return k
 }
 

@@ -49,7 +49,7 @@ func commands() []command {
 		{"serve", "[flags] [DIR]", "serve the inspector and a run folder on 127.0.0.1", serveCmd},
 		{"merge", "-o DIR DIR...", "merge the run folders of several shards into one run", mergeCmd},
 		{"diff", "[flags] RUN_A RUN_B", "what changed between two runs of a suite; exit 1 on a regression", diffCmd},
-		{"policy", "init [flags] RUN", "write a cookie policy baseline from a good run", policyCmd},
+		{"policy", "init|validate ...", "write a cookie policy baseline from a good run; check policy files", policyCmd},
 		{"export", "--har RECORDING", "write a recording as a HAR 1.2 file for other HAR tools", exportCmd},
 		{"validate", "PATH...", "check scenario files without running them", validateCmd},
 		{"lab", "[flags]", "start the demo target site (the lab)", labCmd},

@@ -53,26 +53,34 @@ func DeriveEvents(reqs []Request) []CookieEvent {
 }
 
 // Identity returns the domain and path a Set-Cookie line received from
-// requestURL gives its cookie: a Domain attribute becomes ".domain", none
-// means the request's host; no Path (or a relative one) means the
-// default path of RFC 6265bis (the directory of the request's path).
+// requestURL gives its cookie (see IdentityAt).
 func (sc *SetCookie) Identity(requestURL string) (domain, path string) {
-	u, err := url.Parse(strings.TrimSpace(requestURL))
+	var host, reqPath string
+	if u, err := url.Parse(strings.TrimSpace(requestURL)); err == nil {
+		host, reqPath = u.Hostname(), u.EscapedPath()
+	}
+	return sc.IdentityAt(host, reqPath)
+}
+
+// IdentityAt returns the domain and path a Set-Cookie line received from
+// a request to host and (escaped) requestPath gives its cookie: a Domain
+// attribute becomes ".domain", none means the host; no Path (or a
+// relative one) means RFC 6265bis' default path, the directory of the
+// request's path.
+func (sc *SetCookie) IdentityAt(host, requestPath string) (domain, path string) {
 	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
 		domain = "." + d
-	} else if err == nil {
-		domain = strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	} else {
+		domain = strings.ToLower(strings.TrimSuffix(host, "."))
 	}
 	if strings.HasPrefix(sc.Path, "/") {
 		return domain, sc.Path
 	}
-	path = "/"
-	if err == nil {
-		if p := u.EscapedPath(); p != "" && p[0] == '/' {
-			if i := strings.LastIndex(p, "/"); i > 0 {
-				path = p[:i]
-			}
-		}
+	if requestPath == "" || requestPath[0] != '/' {
+		return domain, "/"
 	}
-	return domain, path
+	if i := strings.LastIndex(requestPath, "/"); i > 0 {
+		return domain, requestPath[:i]
+	}
+	return domain, "/"
 }
