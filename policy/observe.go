@@ -132,17 +132,10 @@ func valueKey(name string, v recording.Value) string {
 }
 
 // lineKey is the identity a Set-Cookie line gives its cookie when no event
-// says: a Domain attribute becomes ".domain", none means the request host;
-// no (or a relative) Path means the default path.
+// says (recording.SetCookie.Identity).
 func lineKey(reqURL string, sc *recording.SetCookie) recording.CookieKey {
-	k := recording.CookieKey{Name: sc.Name, Domain: hostOf(reqURL), Path: defaultPath(reqURL)}
-	if d := strings.ToLower(strings.Trim(sc.Domain, ". ")); d != "" {
-		k.Domain = "." + d
-	}
-	if strings.HasPrefix(sc.Path, "/") {
-		k.Path = sc.Path
-	}
-	return k
+	d, p := sc.Identity(reqURL)
+	return recording.CookieKey{Name: sc.Name, Domain: d, Path: p}
 }
 
 func setCookieText(sc *recording.SetCookie) string {

@@ -18,21 +18,6 @@ func hostOf(u string) string {
 	return strings.ToLower(p.Hostname())
 }
 
-// defaultPath is RFC 6265bis' default-path of a request URL: the directory
-// of its path.
-func defaultPath(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "/"
-	}
-	path := p.EscapedPath()
-	i := strings.LastIndex(path, "/")
-	if path == "" || path[0] != '/' || i <= 0 {
-		return "/"
-	}
-	return path[:i]
-}
-
 // responseTime is when a request's response arrived, as well as the
 // recording knows.
 func responseTime(q *recording.Request) time.Time {
