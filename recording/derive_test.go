@@ -39,8 +39,8 @@ func TestDeriveEvents(t *testing.T) {
 
 func TestSetCookieIdentity(t *testing.T) {
 	for _, c := range []struct {
-		url            string
-		sc             SetCookie
+		url          string
+		sc           SetCookie
 		domain, path string
 	}{
 		{"https://Shop.Example./a/b/c?x=1", SetCookie{}, "shop.example", "/a/b"},
