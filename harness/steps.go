@@ -166,7 +166,17 @@ func (r *runner) do(ctx context.Context, i int, st scenarios.Step, timeout time.
 		if err != nil {
 			return err
 		}
-		return run(func(c context.Context) error { return chromedp.Do(c, chromedp.Navigate(u)) })
+		// A page that navigates itself (a script redirect, a reload loop)
+		// can cancel the goto with its own navigation: the browser then
+		// answers net::ERR_ABORTED. The goto is tried again, twice at most;
+		// an abort that was a download is not (see becameDownload).
+		for attempt := 1; ; attempt++ {
+			err := run(func(c context.Context) error { return chromedp.Do(c, chromedp.Navigate(u)) })
+			if attempt == 3 || !isAborted(err) || r.col.downloadSince(sr.rec.Start, time.Second) {
+				return err
+			}
+			r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("step %d: a navigation of the page cancelled the goto (net::ERR_ABORTED); the harness tried again", i))
+		}
 	case scenarios.KindClick:
 		return run(func(c context.Context) error {
 			if err := chromedp.Do(c, chromedp.WaitVisible(css)); err != nil {

@@ -147,11 +147,14 @@ func (c *collector) downloadSince(t time.Time, wait time.Duration) bool {
 // a download reported since the step began). That is what a browser does
 // with an attachment, not a failure of the page.
 func (r *runner) becameDownload(err error, start time.Time) bool {
+	return isAborted(err) && r.col.downloadSince(start, time.Second)
+}
+
+// isAborted reports whether err is a navigation the browser abandoned
+// (net::ERR_ABORTED): for a download, or for another navigation.
+func isAborted(err error) bool {
 	var le *chromedp.LoadError
-	if !errors.As(err, &le) || !strings.Contains(le.ErrorText, "ERR_ABORTED") {
-		return false
-	}
-	return r.col.downloadSince(start, time.Second)
+	return errors.As(err, &le) && strings.Contains(le.ErrorText, "ERR_ABORTED")
 }
 
 // addWindows fills the recording's popups and downloads, with a warning
