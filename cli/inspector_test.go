@@ -130,10 +130,17 @@ func newPage(t testing.TB, width, height int) *tab {
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
 		chromedp.WindowSize(width, height),
 	)
+	// As harness.StartBrowser does: Chromium's own files in $TMPDIR go in a
+	// directory removed after it exits (a signal leaves them behind).
+	tmp, err := os.MkdirTemp("", "st-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts = append(opts, chromedp.Env("TMPDIR="+tmp))
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, tcancel := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(func() { tcancel(); cancel(); acancel() })
+	t.Cleanup(func() { tcancel(); cancel(); acancel(); os.RemoveAll(tmp) })
 	p := &tab{ctx: ctx}
 	exc := chromedp.Events(ctx, cdpruntime.ExceptionThrown)
 	cons := chromedp.Events(ctx, cdpruntime.ConsoleAPICalled)

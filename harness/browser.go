@@ -80,6 +80,7 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	b := &Browser{opts: opts}
 	var allocCtx context.Context
 	var allocCancel context.CancelFunc
+	tmpDir := ""
 	if opts.RemoteURL != "" {
 		allocCtx, allocCancel = remote.NewAllocator(ctx, opts.RemoteURL)
 	} else {
@@ -107,11 +108,30 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		for k, v := range opts.ExtraFlags {
 			flags = append(flags, chromedp.Flag(k, v))
 		}
+		// Chromium keeps its singleton socket (and, with
+		// disable-dev-shm-usage, its shared memory files) in a directory
+		// under $TMPDIR that only a clean exit removes; chromedp ends the
+		// browser with a signal, which left one directory in /tmp per run.
+		// The browser's TMPDIR is ours, removed once it has exited.
+		// The name is short: the socket's path must fit in 108 bytes, and
+		// where it would not, the browser keeps the usual TMPDIR.
+		if tmpDir, err = os.MkdirTemp("", "st-"); err != nil {
+			return nil, fmt.Errorf("starting the browser: %w", err)
+		}
+		if len(tmpDir)+len("/org.chromium.Chromium.XXXXXX/SingletonSocket") < 104 {
+			flags = append(flags, chromedp.Env("TMPDIR="+tmpDir))
+		}
 		allocCtx, allocCancel = chromedp.NewExecAllocator(ctx, flags...)
 	}
 	bctx, bcancel := chromedp.NewContext(allocCtx, chromedp.WithErrorf(b.driverError))
 	b.ctx = bctx
-	b.cancel = func() { bcancel(); allocCancel() }
+	b.cancel = func() {
+		bcancel()
+		allocCancel() // waits for the browser to exit
+		if tmpDir != "" {
+			os.RemoveAll(tmpDir)
+		}
+	}
 	if err := chromedp.Do(bctx); err != nil {
 		b.cancel()
 		return nil, fmt.Errorf("starting the browser: %w", err)

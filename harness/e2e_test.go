@@ -468,6 +468,48 @@ func TestNoRawValuesInRunFolder(t *testing.T) {
 	}
 }
 
+// Chromium keeps a directory in $TMPDIR (its singleton socket, shared
+// memory files) that only a clean exit removes. A closed Browser leaves
+// nothing in the temporary directory, also after a run that the browser
+// did not end cleanly.
+func TestBrowserLeavesNoTempFiles(t *testing.T) {
+	needChrome(t)
+	// Short: Chromium's socket path must fit in 108 bytes.
+	tmp, err := os.MkdirTemp("", "stt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	t.Setenv("TMPDIR", tmp)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<title>t</title><p>hello</p>`)
+	}))
+	defer srv.Close()
+	b, err := harness.StartBrowser(context.Background(), harness.BrowserOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenarios.Parse("tmp.yaml", []byte("name: tmp\ntarget: "+srv.URL+"\nsteps:\n  - goto: /\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := b.Run(context.Background(), sc, harness.Options{}); r.Status != recording.StatusPassed {
+		t.Fatalf("%s: %s", r.Status, r.Error)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) == 0 {
+		t.Fatal("the running browser has nothing in TMPDIR: the test no longer sees where Chromium puts its files")
+	}
+	b.Close()
+	left, _ := os.ReadDir(tmp)
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	if len(names) > 0 {
+		t.Errorf("left in the temporary directory after Close: %v", names)
+	}
+}
+
 // A page that opens alert() and confirm() dialogs must not stall the
 // journey: the harness accepts them and notes them in the recording.
 func TestDialogsAreAccepted(t *testing.T) {
