@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -34,6 +35,19 @@ func BenchmarkAnalyze10k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		rep := Analyze(r)
 		if len(rep.Sessions) != 1 {
+			b.Fatal("no session")
+		}
+	}
+}
+
+// BenchmarkAnalyzeSynth is the inspector's case: AnalyzeAll of a generated
+// recording with 10k requests and 100k cookie events.
+func BenchmarkAnalyzeSynth(b *testing.B) {
+	rs := []*recording.Recording{synth.Recording(10_000, 100_000)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if rep := AnalyzeAll(rs); len(rep.Sessions) == 0 {
 			b.Fatal("no session")
 		}
 	}
