@@ -33,8 +33,8 @@ type analyzer struct {
 	lastStep  int // the index of the last step that ran
 
 	reqs    []*recording.Request // in recording order
-	reqByID map[string]*recording.Request
-	reqPos  map[string]int
+	reqInfo []urlInfo            // what each request's URL says, in recording order
+	reqPos  map[string]int       // request ID -> index in reqs (the first with that ID)
 
 	events []event
 	known  map[string][]ckey // identities seen, by name
@@ -55,8 +55,7 @@ func newAnalyzer(r *recording.Recording) *analyzer {
 		scenario:  r.Scenario.Name,
 		reveal:    r.Options.RevealValues,
 		stepByIdx: map[int]*recording.Step{},
-		reqByID:   map[string]*recording.Request{},
-		reqPos:    map[string]int{},
+		reqPos:    make(map[string]int, len(r.Requests)),
 		known:     map[string][]ckey{},
 		names:     map[string]string{},
 		byKey:     map[ckey]*track{},
@@ -77,11 +76,13 @@ func newAnalyzer(r *recording.Recording) *analyzer {
 		}
 	}
 	sort.SliceStable(a.steps, func(i, j int) bool { return a.steps[i].Index < a.steps[j].Index })
+	a.reqs = make([]*recording.Request, len(r.Requests))
+	a.reqInfo = make([]urlInfo, len(r.Requests))
 	for i := range r.Requests {
 		q := &r.Requests[i]
-		a.reqs = append(a.reqs, q)
-		if _, dup := a.reqByID[q.ID]; !dup && q.ID != "" {
-			a.reqByID[q.ID] = q
+		a.reqs[i] = q
+		a.reqInfo[i] = infoOf(q.URL)
+		if _, dup := a.reqPos[q.ID]; !dup && q.ID != "" {
 			a.reqPos[q.ID] = i
 		}
 	}
@@ -107,7 +108,10 @@ func (a *analyzer) req(id string) *recording.Request {
 	if id == "" {
 		return nil
 	}
-	return a.reqByID[id]
+	if i, ok := a.reqPos[id]; ok {
+		return a.reqs[i]
+	}
+	return nil
 }
 
 // expectsRotation reports whether step i is a privilege boundary where the
@@ -187,10 +191,10 @@ func (a *analyzer) collectIdentities() {
 			a.addKnown(ckey{e.Name, e.Domain, e.Path})
 		}
 	}
-	for _, q := range a.reqs {
+	for qi, q := range a.reqs {
 		for i := range q.SetCookies {
 			if !q.SetCookies[i].Rejected {
-				a.addKnown(setCookieKey(q.URL, &q.SetCookies[i]))
+				a.addKnown(setCookieKeyAt(a.reqInfo[qi], &q.SetCookies[i]))
 			}
 		}
 	}

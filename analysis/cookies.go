@@ -16,24 +16,39 @@ const (
 // cookieRules runs the COOKIE-* rules over every Set-Cookie line of every
 // response.
 func (a *analyzer) cookieRules() {
-	for _, q := range a.reqs {
-		seen := map[string]int{}
+	for qi, q := range a.reqs {
+		if len(q.SetCookies) == 0 {
+			continue
+		}
+		in := a.reqInfo[qi]
 		for i := range q.SetCookies {
-			sc := &q.SetCookies[i]
-			seen[sc.Name]++
-			a.checkSetCookie(q, sc)
+			a.checkSetCookie(q, in, &q.SetCookies[i])
 		}
 		for i := range q.SetCookies {
 			sc := &q.SetCookies[i]
-			if n := seen[sc.Name]; n > 1 {
-				seen[sc.Name] = 0 // report once per response
-				k := setCookieKey(q.URL, sc)
+			if n := sameName(q.SetCookies, i); n > 1 { // reported once per response, at the first line
+				k := setCookieKeyAt(in, sc)
 				a.cookieFinding(RuleCookieDuplicateSet, Low, Low, q, sc, k,
 					fmt.Sprintf("%s is set %d times in one response; only one value can win, and which depends on the order of the headers.", sc.Name, n),
 					fmt.Sprintf("%d Set-Cookie lines named %s on %s %s", n, sc.Name, q.Method, q.URL))
 			}
 		}
 	}
+}
+
+// sameName counts the lines named like line i, or returns 0 when an
+// earlier line has that name.
+func sameName(scs []recording.SetCookie, i int) int {
+	n := 0
+	for j := range scs {
+		if scs[j].Name == scs[i].Name {
+			if j < i {
+				return 0
+			}
+			n++
+		}
+	}
+	return n
 }
 
 // cookieFinding adds a COOKIE-* finding with the session or the other
@@ -57,26 +72,55 @@ func setCookieText(sc *recording.SetCookie) string {
 
 func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
 
-func (a *analyzer) checkSetCookie(q *recording.Request, sc *recording.SetCookie) {
-	k := setCookieKey(q.URL, sc)
-	host := hostOf(q.URL)
+// lineCheck is the context of the checks of one Set-Cookie line.
+type lineCheck struct {
+	a       *analyzer
+	q       *recording.Request
+	sc      *recording.SetCookie
+	k       ckey
+	session bool
+	fired   []string // rules already reported for the line
+	ev      string   // the evidence, made when first needed
+}
+
+// fire reports rule for the line once; msg makes the message, only when
+// the finding is kept (see collector.addCookie).
+func (c *lineCheck) fire(rule string, sessSev, otherSev Severity, msg func() string) {
+	for _, r := range c.fired {
+		if r == rule {
+			return
+		}
+	}
+	c.fired = append(c.fired, rule)
+	sev := otherSev
+	if c.session {
+		sev = sessSev
+	}
+	q, sc := c.q, c.sc
+	c.a.findings.addCookie(rule, sev, q.Step, sc.Name, c.k.domain, c.k.path, func() Finding {
+		if c.ev == "" {
+			c.ev = setCookieText(sc) + " (" + q.Method + " " + q.URL + ")"
+		}
+		return Finding{Rule: rule, Severity: sev, Step: q.Step, Cookie: sc.Name, Domain: c.k.domain, Path: c.k.path,
+			URL: q.URL, Request: q.ID, Message: msg(), Evidence: c.ev}
+	})
+}
+
+// checkSetCookie runs the COOKIE-* rules over one line of q's response;
+// in is what q.URL says.
+func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recording.SetCookie) {
+	k := setCookieKeyAt(in, sc)
+	host := in.host
 	loop := isLoopback(host)
-	secureOrigin := secureContext(q.URL)
+	secureOrigin := secureContext(in)
 	session := a.isSession(sc.Name)
 	kind, Kind := "cookie", "The cookie"
 	if session {
 		kind, Kind = "session cookie", "The session cookie"
 	}
-	line := setCookieText(sc)
-	where := " (" + q.Method + " " + q.URL + ")"
-	fired := map[string]bool{}
-	fire := func(rule string, sessSev, otherSev Severity, msg, ev string) {
-		if fired[rule] {
-			return
-		}
-		fired[rule] = true
-		a.cookieFinding(rule, sessSev, otherSev, q, sc, k, msg, ev)
-	}
+	var fired [16]string
+	c := &lineCheck{a: a, q: q, sc: sc, k: k, session: session, fired: fired[:0]}
+	fire := c.fire
 
 	// What the browser refused.
 	if sc.Rejected {
@@ -84,18 +128,22 @@ func (a *analyzer) checkSetCookie(q *recording.Request, sc *recording.SetCookie)
 		for _, r := range sc.Reasons {
 			switch r {
 			case "SameSiteNoneInsecure":
-				fire(RuleCookieSameSiteNoneInsec, Medium, Low,
-					fmt.Sprintf("The browser refused %s %s: SameSite=None requires Secure.", kind, sc.Name), line+where)
+				fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
+					return fmt.Sprintf("The browser refused %s %s: SameSite=None requires Secure.", kind, sc.Name)
+				})
 			case "InvalidPrefix":
-				fire(RuleCookiePrefixViolation, Medium, Low,
-					fmt.Sprintf("The browser refused %s %s: it breaks the rules of its name prefix.", kind, sc.Name), line+where)
+				fire(RuleCookiePrefixViolation, Medium, Low, func() string {
+					return fmt.Sprintf("The browser refused %s %s: it breaks the rules of its name prefix.", kind, sc.Name)
+				})
 			case "NameValuePairExceedsMaxSize":
-				fire(RuleCookieSizeExceeded, Medium, Low,
-					fmt.Sprintf("The browser refused %s %s: name and value are %d bytes, more than %d.", kind, sc.Name, sc.Size, maxCookieSize), line+where)
+				fire(RuleCookieSizeExceeded, Medium, Low, func() string {
+					return fmt.Sprintf("The browser refused %s %s: name and value are %d bytes, more than %d.", kind, sc.Name, sc.Size, maxCookieSize)
+				})
 			case "OverwriteSecure":
-				fire(RuleCookieOverwriteSecure, Medium, Low,
-					fmt.Sprintf("A response over %s tried to set %s %s without Secure while the browser held a Secure %s: the browser refused it (OverwriteSecure).",
-						schemeOf(q.URL), kind, sc.Name, sc.Name), line+where)
+				fire(RuleCookieOverwriteSecure, Medium, Low, func() string {
+					return fmt.Sprintf("A response over %s tried to set %s %s without Secure while the browser held a Secure %s: the browser refused it (OverwriteSecure).",
+						in.scheme, kind, sc.Name, sc.Name)
+				})
 			default:
 				uncovered = append(uncovered, r)
 			}
@@ -105,8 +153,9 @@ func (a *analyzer) checkSetCookie(q *recording.Request, sc *recording.SetCookie)
 			if len(uncovered) > 0 {
 				why = reasonsText(uncovered)
 			}
-			fire(RuleCookieRejected, Medium, Low,
-				fmt.Sprintf("The browser refused %s %s (%s): it was never stored.", kind, sc.Name, why), line+where)
+			fire(RuleCookieRejected, Medium, Low, func() string {
+				return fmt.Sprintf("The browser refused %s %s (%s): it was never stored.", kind, sc.Name, why)
+			})
 		}
 	}
 	if sc.Deletion {
@@ -120,23 +169,26 @@ func (a *analyzer) checkSetCookie(q *recording.Request, sc *recording.SetCookie)
 	}
 	ssNone := strings.EqualFold(ss, "none")
 	if hasSS && ssNone && !sc.Secure {
-		fire(RuleCookieSameSiteNoneInsec, Medium, Low,
-			fmt.Sprintf("%s sets SameSite=None without Secure: Chromium refuses such cookies.", sc.Name), line+where)
+		fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
+			return fmt.Sprintf("%s sets SameSite=None without Secure: Chromium refuses such cookies.", sc.Name)
+		})
 	}
 	if sc.Size > maxCookieSize {
-		fire(RuleCookieSizeExceeded, Medium, Low,
-			fmt.Sprintf("%s is %d bytes (name and value), more than the %d browsers accept.", sc.Name, sc.Size, maxCookieSize), line+where)
+		fire(RuleCookieSizeExceeded, Medium, Low, func() string {
+			return fmt.Sprintf("%s is %d bytes (name and value), more than the %d browsers accept.", sc.Name, sc.Size, maxCookieSize)
+		})
 	}
 	if msg := prefixViolation(sc, secureOrigin); msg != "" {
-		fire(RuleCookiePrefixViolation, Medium, Low, msg, line+where)
+		fire(RuleCookiePrefixViolation, Medium, Low, func() string { return msg })
 	}
 	if sc.Rejected {
 		return // never stored: its other attributes do not matter
 	}
 	if life, ok := lifetime(sc, reqEnd(q)); ok {
 		if life > maxLifetime {
-			fire(RuleCookieExpiryCapped, Low, Low,
-				fmt.Sprintf("%s asks for a lifetime of %s; browsers cap cookies at 400 days, so it will expire earlier than intended.", sc.Name, fmtDuration(life)), line+where)
+			fire(RuleCookieExpiryCapped, Low, Low, func() string {
+				return fmt.Sprintf("%s asks for a lifetime of %s; browsers cap cookies at 400 days, so it will expire earlier than intended.", sc.Name, fmtDuration(life))
+			})
 		}
 		if session {
 			sev := Severity("")
@@ -149,51 +201,60 @@ func (a *analyzer) checkSetCookie(q *recording.Request, sc *recording.SetCookie)
 				sev = Low
 			}
 			if sev != "" {
-				fire(RuleCookieSessionPersistent, sev, sev,
-					fmt.Sprintf("The session cookie %s is persistent (it lives %s): it survives browser restarts and stays on disk.", sc.Name, fmtDuration(life)), line+where)
+				fire(RuleCookieSessionPersistent, sev, sev, func() string {
+					return fmt.Sprintf("The session cookie %s is persistent (it lives %s): it survives browser restarts and stays on disk.", sc.Name, fmtDuration(life))
+				})
 			}
 		}
 	}
 	if hasSS && !ssNone && !strings.EqualFold(ss, "lax") && !strings.EqualFold(ss, "strict") {
-		fire(RuleCookieSameSiteInvalid, Low, Low,
-			fmt.Sprintf("%s has SameSite=%q, which is not Strict, Lax or None: browsers ignore it and apply their default (Lax in Chromium).", sc.Name, ss), line+where)
+		fire(RuleCookieSameSiteInvalid, Low, Low, func() string {
+			return fmt.Sprintf("%s has SameSite=%q, which is not Strict, Lax or None: browsers ignore it and apply their default (Lax in Chromium).", sc.Name, ss)
+		})
 	}
 	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
 		if host != d && strings.HasSuffix(host, "."+d) {
-			fire(RuleCookieDomainLoose, Medium, Low,
-				fmt.Sprintf("%s is set with Domain=%s from %s: every subdomain of %s receives it and can overwrite it.", sc.Name, d, host, d), line+where)
+			fire(RuleCookieDomainLoose, Medium, Low, func() string {
+				return fmt.Sprintf("%s is set with Domain=%s from %s: every subdomain of %s receives it and can overwrite it.", sc.Name, d, host, d)
+			})
 		} else if host == d {
-			fire(RuleCookieDomainLoose, Low, Info,
-				fmt.Sprintf("%s is set with Domain=%s: that also sends it to every subdomain of %s; without Domain it would be host-only.", sc.Name, d, d), line+where)
+			fire(RuleCookieDomainLoose, Low, Info, func() string {
+				return fmt.Sprintf("%s is set with Domain=%s: that also sends it to every subdomain of %s; without Domain it would be host-only.", sc.Name, d, d)
+			})
 		}
 	}
 	if hasSS && ssNone {
-		fire(RuleCookieSameSiteNone, Medium, Info,
-			fmt.Sprintf("%s %s has SameSite=None: the browser attaches it to every cross-site request, forged ones included.", Kind, sc.Name), line+where)
+		fire(RuleCookieSameSiteNone, Medium, Info, func() string {
+			return fmt.Sprintf("%s %s has SameSite=None: the browser attaches it to every cross-site request, forged ones included.", Kind, sc.Name)
+		})
 	}
 	if !sc.Secure && secureOrigin {
-		msg := fmt.Sprintf("%s %s was set over https without Secure: the browser will also send it over plain http, where anyone on the network can read it.", Kind, sc.Name)
-		if loop && schemeOf(q.URL) != "https" {
-			msg = fmt.Sprintf("%s %s was set on %s without Secure. localhost and 127.0.0.1 are secure origins for Chromium, so a Secure cookie would have worked here; on a real host name this cookie would travel over plain http.",
-				Kind, sc.Name, host)
-		}
-		fire(RuleCookieSecureMissing, High, Low, msg, line+where)
+		fire(RuleCookieSecureMissing, High, Low, func() string {
+			if loop && in.scheme != "https" {
+				return fmt.Sprintf("%s %s was set on %s without Secure. localhost and 127.0.0.1 are secure origins for Chromium, so a Secure cookie would have worked here; on a real host name this cookie would travel over plain http.",
+					Kind, sc.Name, host)
+			}
+			return fmt.Sprintf("%s %s was set over https without Secure: the browser will also send it over plain http, where anyone on the network can read it.", Kind, sc.Name)
+		})
 	}
 	if !sc.HTTPOnly {
-		msg := fmt.Sprintf("%s %s has no HttpOnly: any script in the page, including injected XSS, can read it with document.cookie.", Kind, sc.Name)
-		fire(RuleCookieHTTPOnlyMissing, Medium, Info, msg, line+where)
+		fire(RuleCookieHTTPOnlyMissing, Medium, Info, func() string {
+			return fmt.Sprintf("%s %s has no HttpOnly: any script in the page, including injected XSS, can read it with document.cookie.", Kind, sc.Name)
+		})
 	}
 	if !hasSS {
-		fire(RuleCookieSameSiteMissing, Low, Info,
-			fmt.Sprintf("%s %s sets no SameSite: Chromium treats it as Lax, other browsers may send it on cross-site requests.", Kind, sc.Name), line+where)
+		fire(RuleCookieSameSiteMissing, Low, Info, func() string {
+			return fmt.Sprintf("%s %s sets no SameSite: Chromium treats it as Lax, other browsers may send it on cross-site requests.", Kind, sc.Name)
+		})
 	}
 	if session && !hasPrefixFold(sc.Name, "__Host-") {
 		fit := "it already has Secure, Path=/ and no Domain, so only the name has to change"
 		if !sc.Secure || sc.Domain != "" || sc.Path != "/" {
 			fit = "it would also need Secure, Path=/ and no Domain"
 		}
-		fire(RuleCookieHostPrefixAbsent, Info, Info,
-			fmt.Sprintf("The session cookie %s has no __Host- prefix (%s): with it the browser guarantees a Secure, host-only cookie that subdomains cannot overwrite.", sc.Name, fit), line+where)
+		fire(RuleCookieHostPrefixAbsent, Info, Info, func() string {
+			return fmt.Sprintf("The session cookie %s has no __Host- prefix (%s): with it the browser guarantees a Secure, host-only cookie that subdomains cannot overwrite.", sc.Name, fit)
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -11,54 +12,104 @@ import (
 // towards the kept finding; a worse one takes its place.
 type collector struct {
 	scenario, file string
-	order          []string
-	byKey          map[string]*Finding
-	others         map[string][]int // steps of the other occurrences
+	kept           []keptFinding // in the order their keys were first seen
+	byKey          map[string]int
 	n              int
+	buf            []byte // a key being looked up
+}
+
+type keptFinding struct {
+	f      Finding
+	others []int // steps of the other occurrences
 }
 
 func newCollector(scenario, file string) *collector {
-	return &collector{scenario: scenario, file: file, byKey: map[string]*Finding{}, others: map[string][]int{}}
+	return &collector{scenario: scenario, file: file, byKey: map[string]int{}}
 }
 
 // add records f. identity names what the finding is de-duplicated on
 // besides the rule; "" means the cookie identity of f (or nothing).
 func (c *collector) add(f Finding, identity string) {
-	f.Scenario, f.File = c.scenario, c.file
-	if r := RuleByID(f.Rule); r != nil && f.Remediation == "" {
-		f.Remediation = r.Remediation
-	}
 	if identity == "" && f.Cookie != "" {
 		identity = f.Cookie + "|" + f.Domain + "|" + f.Path
 	}
 	key := f.Rule + "\x00" + identity
 	if f.Rule == RuleSessionReset {
 		c.n++
-		key += fmt.Sprint("\x00", c.n)
+		key += "\x00" + strconv.Itoa(c.n)
 	}
-	old, ok := c.byKey[key]
+	i, ok := c.byKey[key]
 	if !ok {
-		f.Count = 1
-		c.byKey[key] = &f
-		c.order = append(c.order, key)
+		c.byKey[key] = len(c.kept)
+		c.kept = append(c.kept, keptFinding{})
+		c.put(&c.kept[len(c.kept)-1], f)
 		return
 	}
-	if f.Severity.rank() > old.Severity.rank() || f.Severity == old.Severity && f.Step < old.Step {
-		c.others[key] = append(c.others[key], old.Step)
-		f.Count = old.Count + 1
-		*old = f
+	if !c.counted(&c.kept[i], f.Severity, f.Step) {
+		c.put(&c.kept[i], f)
+	}
+}
+
+// addCookie is add for a finding on the cookie identity (cookie, domain,
+// path) whose text costs: build makes it (with these rule, severity,
+// step and identity) only when it is kept. Most Set-Cookie findings
+// repeat one already kept, and their messages were a tenth of the
+// analysis.
+func (c *collector) addCookie(rule string, sev Severity, step int, cookie, domain, path string, build func() Finding) {
+	c.buf = append(c.buf[:0], rule...)
+	c.buf = append(c.buf, 0)
+	if cookie != "" {
+		c.buf = append(c.buf, cookie...)
+		c.buf = append(c.buf, '|')
+		c.buf = append(c.buf, domain...)
+		c.buf = append(c.buf, '|')
+		c.buf = append(c.buf, path...)
+	}
+	i, ok := c.byKey[string(c.buf)]
+	if ok && c.counted(&c.kept[i], sev, step) {
 		return
+	}
+	if !ok {
+		i = len(c.kept)
+		c.byKey[string(c.buf)] = i
+		c.kept = append(c.kept, keptFinding{})
+	}
+	c.put(&c.kept[i], build())
+}
+
+// counted counts an occurrence of severity sev at step towards the kept
+// finding k and reports true, or reports false when the occurrence is
+// worse (or as bad and earlier) and must take k's place.
+func (c *collector) counted(k *keptFinding, sev Severity, step int) bool {
+	old := &k.f
+	if sev.rank() > old.Severity.rank() || sev == old.Severity && step < old.Step {
+		return false
 	}
 	old.Count++
-	c.others[key] = append(c.others[key], f.Step)
+	k.others = append(k.others, step)
+	return true
+}
+
+// put makes f the kept finding of k (new when k has none).
+func (c *collector) put(k *keptFinding, f Finding) {
+	f.Scenario, f.File = c.scenario, c.file
+	if r := RuleByID(f.Rule); r != nil && f.Remediation == "" {
+		f.Remediation = r.Remediation
+	}
+	f.Count = 1
+	if k.f.Count > 0 {
+		k.others = append(k.others, k.f.Step)
+		f.Count = k.f.Count + 1
+	}
+	k.f = f
 }
 
 func (c *collector) list() []Finding {
-	out := make([]Finding, 0, len(c.order))
-	for _, k := range c.order {
-		f := *c.byKey[k]
+	out := make([]Finding, 0, len(c.kept))
+	for _, k := range c.kept {
+		f := k.f
 		if f.Count > 1 {
-			steps := uniqueInts(c.others[k])
+			steps := uniqueInts(k.others)
 			more := fmt.Sprintf("%d occurrences; the others at %s %s", f.Count, plural(len(steps), "step", "steps"), joinInts(steps))
 			if f.Evidence != "" {
 				f.Evidence += " (" + more + ")"

@@ -455,7 +455,7 @@ func hasTimestamp(v string, start time.Time) bool {
 }
 
 func (a *analyzer) sessIDCacheable() {
-	for _, q := range a.reqs {
+	for qi, q := range a.reqs {
 		if len(q.Headers) == 0 {
 			continue
 		}
@@ -468,7 +468,7 @@ func (a *analyzer) sessIDCacheable() {
 			if !a.isSession(sc.Name) || sc.Deletion || sc.Value.Len == 0 {
 				continue
 			}
-			k := setCookieKey(q.URL, sc)
+			k := setCookieKeyAt(a.reqInfo[qi], sc)
 			got := "no Cache-Control"
 			if ok {
 				got = fmt.Sprintf("Cache-Control: %s", cc)

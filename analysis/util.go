@@ -41,23 +41,10 @@ var urlMemo = struct {
 }{m: map[string]*url.URL{}}
 
 // schemeOf returns the lower-case scheme of u, or "".
-func schemeOf(u string) string {
-	if p := parseURL(u); p != nil {
-		return strings.ToLower(p.Scheme)
-	}
-	if i := strings.Index(u, "://"); i > 0 {
-		return strings.ToLower(u[:i])
-	}
-	return ""
-}
+func schemeOf(u string) string { return infoOf(u).scheme }
 
 // hostOf returns the lower-case host name of u without port, or "".
-func hostOf(u string) string {
-	if p := parseURL(u); p != nil {
-		return strings.ToLower(strings.TrimSuffix(p.Hostname(), "."))
-	}
-	return ""
-}
+func hostOf(u string) string { return infoOf(u).host }
 
 // isLoopback reports whether host is localhost, a .localhost name or a
 // loopback address: Chromium treats http to these as a secure origin
@@ -72,14 +59,14 @@ func isLoopback(host string) bool {
 	return err == nil && ip.IsLoopback()
 }
 
-// secureContext reports whether a request to u is a secure context for
+// secureContext reports whether a request to in is a secure context for
 // cookies: https (or wss), or http to a loopback host.
-func secureContext(u string) bool {
-	switch schemeOf(u) {
+func secureContext(in urlInfo) bool {
+	switch in.scheme {
 	case "https", "wss":
 		return true
 	case "http", "ws":
-		return isLoopback(hostOf(u))
+		return isLoopback(in.host)
 	}
 	return false
 }
@@ -119,14 +106,14 @@ func domainMatches(cookieDomain, host string) bool {
 }
 
 // setCookieKey returns the identity a Set-Cookie line gives its cookie
-// (recording.SetCookie.IdentityAt), from the memoised parse of the URL.
+// (recording.SetCookie.IdentityAt).
 func setCookieKey(reqURL string, sc *recording.SetCookie) ckey {
-	var host, path string
-	if p := parseURL(reqURL); p != nil {
-		host, path = p.Hostname(), p.EscapedPath()
-	}
+	return setCookieKeyAt(infoOf(reqURL), sc)
+}
+
+func setCookieKeyAt(in urlInfo, sc *recording.SetCookie) ckey {
 	k := ckey{name: sc.Name}
-	k.domain, k.path = sc.IdentityAt(host, path)
+	k.domain, k.path = sc.IdentityAt(in.hostname, in.path)
 	return k
 }
 
@@ -134,7 +121,9 @@ func setCookieKey(reqURL string, sc *recording.SetCookie) ckey {
 // insensitive) in a Set-Cookie attribute string, and whether it is present.
 func attrValue(attrs, name string) (string, bool) {
 	val, found := "", false
-	for _, a := range strings.Split(attrs, ";") {
+	for more := true; more; {
+		var a string
+		a, attrs, more = strings.Cut(attrs, ";") // not strings.Split: no slice to allocate
 		n, v, _ := strings.Cut(a, "=")
 		if strings.EqualFold(strings.TrimSpace(n), name) {
 			val, found = strings.TrimSpace(v), true

@@ -1,0 +1,57 @@
+package analysis
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// slowInfo is infoOf by url.Parse alone, as the analysis read URLs
+// before simpleURL.
+func slowInfo(u string) urlInfo {
+	var in urlInfo
+	if p, err := url.Parse(strings.TrimSpace(u)); err == nil {
+		in.scheme = strings.ToLower(p.Scheme)
+		in.hostname, in.path = p.Hostname(), p.EscapedPath()
+		in.host = strings.ToLower(strings.TrimSuffix(in.hostname, "."))
+	} else if i := strings.Index(u, "://"); i > 0 {
+		in.scheme = strings.ToLower(u[:i])
+	}
+	return in
+}
+
+func checkInfo(t *testing.T, u string) {
+	t.Helper()
+	if got, want := infoOf(u), slowInfo(u); got != want {
+		t.Errorf("infoOf(%q) = %+v, url.Parse gives %+v", u, got, want)
+	}
+}
+
+func TestInfoOfMatchesURLParse(t *testing.T) {
+	for _, u := range []string{
+		"https://shop.test/p/1/2", "http://app.test", "http://app.test/", "https://App.Test:8443/a/b?x=1#f",
+		"http://127.0.0.1:8080/x;jsessionid=abc", "https://a.test./x", "http://[::1]:80/", "https://u:p@h.test/",
+		"https://h.test:/x", "https://h.test:x/", "https://h.test:1:2/", "https:///x", "https://", "http://h.test?q#f",
+		"http://h.test#f/x", "https://h.test/a%20b", "https://h.test/a b", " https://h.test/ ", "HTTPS://h.test/",
+		"https://h.test/[value:abcd1234]", "https://h_x.test/~a/$&+,:;=@", "https://h.test/a?b=%zz", "https://h.test/a#%zz",
+		"https://h.test/é", "ftp://h.test/", "/relative", "", "https:h.test", "https://h.test\t/",
+	} {
+		checkInfo(t, u)
+	}
+	// Every printable byte in the host, the port, the path, the query and
+	// the fragment.
+	for c := 0x20; c < 0x80; c++ {
+		s := string(rune(c))
+		for _, u := range []string{"https://h" + s + ".test/p", "https://h.test:8" + s + "/p", "https://h.test/p" + s + "q",
+			"https://h.test/p?" + s, "https://h.test/p#" + s, "http://" + s + "/"} {
+			checkInfo(t, u)
+		}
+	}
+}
+
+func FuzzInfoOf(f *testing.F) {
+	for _, u := range []string{"https://shop.test/p/1/2", "http://127.0.0.1:8080/x;a=b?c#d", "https://h.test./"} {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, u string) { checkInfo(t, u) })
+}
