@@ -1,8 +1,10 @@
 package analysis
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,54 +77,100 @@ func (a *analyzer) allIDs() []idRef {
 
 // place is a piece of text where a session ID must not appear.
 type place struct {
-	text, where string
-	step        int
-	req         string
-	url         string
+	text string
+	step int
+	req  string
+	url  string
+	// where it is, for the message (whereText): kind, and the index of
+	// the request, step or page and of the page's link or form.
+	kind placeKind
+	i, j int
+}
+
+type placeKind uint8
+
+const (
+	placeRequestURL placeKind = iota
+	placeLocation
+	placeReferrer
+	placeStepURL
+	placeLink
+	placeForm
+	placeMetaRefresh
+)
+
+// whereText names the place for a message ("the URL of GET https://...").
+// It is made only for a finding: a journey has tens of thousands of places.
+func (a *analyzer) whereText(p *place) string {
+	switch p.kind {
+	case placeRequestURL:
+		q := a.reqs[p.i]
+		return "the URL of " + q.Method + " " + q.URL
+	case placeLocation:
+		return "the redirect Location sent by " + a.reqs[p.i].URL
+	case placeReferrer:
+		q := a.reqs[p.i]
+		return "the Referer sent with " + q.Method + " " + q.URL
+	case placeStepURL:
+		return fmt.Sprintf("the page URL after step %d", a.steps[p.i].Index)
+	case placeLink:
+		pg, l := &a.r.Pages[p.i], a.r.Pages[p.i].Links[p.j]
+		return "a link " + orText(l.Selector, l.Text, "") + " on " + pg.URL
+	case placeForm:
+		pg, f := &a.r.Pages[p.i], a.r.Pages[p.i].Forms[p.j]
+		return "the action of form " + orText(f.Selector, "", "") + " on " + pg.URL
+	}
+	return "the meta refresh of " + a.r.Pages[p.i].URL
 }
 
 func (a *analyzer) urlPlaces() []place {
-	var ps []place
-	for _, q := range a.reqs {
-		ps = append(ps, place{q.URL, "the URL of " + q.Method + " " + q.URL, q.Step, q.ID, q.URL})
+	ps := make([]place, 0, len(a.reqs)+len(a.steps))
+	for i, q := range a.reqs {
+		ps = append(ps, place{q.URL, q.Step, q.ID, q.URL, placeRequestURL, i, 0})
 		if q.Location != "" {
-			ps = append(ps, place{q.Location, "the redirect Location sent by " + q.URL, q.Step, q.ID, q.URL})
+			ps = append(ps, place{q.Location, q.Step, q.ID, q.URL, placeLocation, i, 0})
 		}
 		if q.Referrer != "" {
-			ps = append(ps, place{q.Referrer, "the Referer sent with " + q.Method + " " + q.URL, q.Step, q.ID, q.URL})
+			ps = append(ps, place{q.Referrer, q.Step, q.ID, q.URL, placeReferrer, i, 0})
 		}
 	}
-	for _, st := range a.steps {
+	for i, st := range a.steps {
 		if st.URL != "" {
-			ps = append(ps, place{st.URL, fmt.Sprintf("the page URL after step %d", st.Index), st.Index, "", st.URL})
+			ps = append(ps, place{st.URL, st.Index, "", st.URL, placeStepURL, i, 0})
 		}
 	}
-	for _, p := range a.r.Pages {
-		for _, l := range p.Links {
-			ps = append(ps, place{l.Href, "a link " + orText(l.Selector, l.Text, "") + " on " + p.URL, p.Step, p.Request, p.URL})
+	for i, p := range a.r.Pages {
+		for j, l := range p.Links {
+			ps = append(ps, place{l.Href, p.Step, p.Request, p.URL, placeLink, i, j})
 		}
-		for _, f := range p.Forms {
-			ps = append(ps, place{f.Action, "the action of form " + orText(f.Selector, "", "") + " on " + p.URL, p.Step, p.Request, p.URL})
+		for j, f := range p.Forms {
+			ps = append(ps, place{f.Action, p.Step, p.Request, p.URL, placeForm, i, j})
 		}
 		if p.MetaRefresh != "" {
-			ps = append(ps, place{p.MetaRefresh, "the meta refresh of " + p.URL, p.Step, p.Request, p.URL})
+			ps = append(ps, place{p.MetaRefresh, p.Step, p.Request, p.URL, placeMetaRefresh, i, 0})
 		}
 	}
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].step < ps[j].step })
+	slices.SortStableFunc(ps, func(x, y place) int { return cmp.Compare(x.step, y.step) })
 	return ps
 }
 
 func (a *analyzer) sessIDInURL() {
 	ids := a.allIDs()
-	for _, p := range a.urlPlaces() {
+	places := a.urlPlaces()
+	for pi := range places {
+		p := &places[pi]
 		if p.text == "" {
 			continue
 		}
-		found := map[*track]bool{}
-		matched := map[string]bool{} // markers and raw values that matched an ID
+		// Made when first written: most places match nothing.
+		var found map[*track]bool
+		var matched map[string]bool // markers and raw values that matched an ID
 		for _, fp := range valueMarkers(p.text) {
 			for _, r := range ids {
 				if strings.HasPrefix(r.id.value.Fingerprint, fp) {
+					if matched == nil {
+						found, matched = map[*track]bool{}, map[string]bool{}
+					}
 					matched[fp] = true
 					if !found[r.t] {
 						found[r.t] = true
@@ -138,6 +186,9 @@ func (a *analyzer) sessIDInURL() {
 					continue
 				}
 				if strings.Contains(p.text, *raw) || strings.Contains(p.text, url.QueryEscape(*raw)) {
+					if matched == nil {
+						found, matched = map[*track]bool{}, map[string]bool{}
+					}
 					matched[*raw] = true
 					if !found[r.t] {
 						found[r.t] = true
@@ -155,7 +206,7 @@ func (a *analyzer) sessIDInURL() {
 				continue // short, or already reported with the ID it carries
 			}
 			a.findings.add(Finding{Rule: RuleSessIDInURL, Severity: Medium, Step: p.step, URL: p.url, Request: p.req,
-				Message:  fmt.Sprintf("A token-named %s parameter %q carries a value in %s.", prm.kind, prm.name, p.where),
+				Message:  fmt.Sprintf("A token-named %s parameter %q carries a value in %s.", prm.kind, prm.name, a.whereText(p)),
 				Evidence: p.text}, "param")
 		}
 	}
@@ -181,11 +232,11 @@ func (a *analyzer) isSessionFold(name string) bool {
 	return false
 }
 
-func (a *analyzer) inURL(r idRef, p place, what string) {
+func (a *analyzer) inURL(r idRef, p *place, what string) {
 	k := r.t.key
 	a.findings.add(Finding{Rule: RuleSessIDInURL, Severity: High, Step: p.step, Cookie: k.name, Domain: k.domain, Path: k.path,
 		URL: p.url, Request: p.req,
-		Message:  fmt.Sprintf("The session ID %s appears in %s.", k.name, p.where),
+		Message:  fmt.Sprintf("The session ID %s appears in %s.", k.name, a.whereText(p)),
 		Evidence: fmt.Sprintf("%s contains %s (ID %s)", p.text, what, short(r.id.value.Fingerprint))}, "")
 }
 
@@ -197,15 +248,23 @@ func urlParams(u string) []urlParam {
 	u, _, _ = strings.Cut(u, "#")
 	path, query, _ := strings.Cut(u, "?")
 	var out []urlParam
-	for _, seg := range strings.Split(path, "/") {
-		parts := strings.Split(seg, ";")
-		for _, p := range parts[1:] {
+	// Cut loops, not strings.Split: most URLs have no parameter at all,
+	// and splitting every one of them allocated.
+	for more := strings.IndexByte(path, ';') >= 0; more; {
+		var seg string
+		seg, path, more = strings.Cut(path, "/")
+		_, params, has := strings.Cut(seg, ";")
+		for has {
+			var p string
+			p, params, has = strings.Cut(params, ";")
 			if n, v, ok := strings.Cut(p, "="); ok {
 				out = append(out, urlParam{n, v, "path"})
 			}
 		}
 	}
-	for _, p := range strings.Split(query, "&") {
+	for more := query != ""; more; {
+		var p string
+		p, query, more = strings.Cut(query, "&")
 		if n, v, ok := strings.Cut(p, "="); ok {
 			if un, err := url.QueryUnescape(n); err == nil {
 				n = un
