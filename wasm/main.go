@@ -330,8 +330,13 @@ func (a *app) curModel() *model {
 }
 
 func (a *app) curIdent() *ident {
+	// No cookie, no model: links of the overview would otherwise build
+	// the model (a tenth of the first render of a big recording).
+	if a.cookie == "" {
+		return nil
+	}
 	m := a.curModel()
-	if m == nil || a.cookie == "" {
+	if m == nil {
 		return nil
 	}
 	if id := m.byKey[a.cookie]; id != nil {

@@ -163,6 +163,7 @@ func (d *dec) end() {
 
 // objStart consumes '{' and reports whether the object has a key.
 func (d *dec) objStart() bool {
+	d.ws()
 	if d.peek() != '{' {
 		fail()
 	}
@@ -178,22 +179,61 @@ func (d *dec) objStart() bool {
 // key reads a key and its colon. The string may share memory with data
 // and is only valid for comparisons.
 func (d *dec) key() string {
-	if d.peek() != '"' {
+	// Keys are plain ASCII: scanned here, without a call to str (calls
+	// are dear in WebAssembly, and a recording has millions of keys).
+	data, i := d.data, d.i
+	for i < len(data) && isSpace[data[i]] {
+		i++
+	}
+	if i >= len(data) || data[i] != '"' {
 		fail()
 	}
-	k := d.str()
-	d.ws()
-	if d.peek() != ':' {
+	d.i = i
+	i++
+	start := i
+	for i < len(data) && isPlain[data[i]] {
+		i++
+	}
+	if i >= len(data) || data[i] != '"' || i == start {
+		k := d.str() // escapes, other bytes, or "": the general path
+		d.ws()
+		if d.peek() != ':' {
+			fail()
+		}
+		d.i++
+		d.ws()
+		return k
+	}
+	k := unsafe.String(&data[start], i-start)
+	i++
+	for i < len(data) && isSpace[data[i]] {
+		i++
+	}
+	if i >= len(data) || data[i] != ':' {
 		fail()
 	}
-	d.i++
-	d.ws()
+	i++
+	for i < len(data) && isSpace[data[i]] {
+		i++
+	}
+	d.i = i
 	return k
 }
 
 // objNext consumes what follows a value: ',' (true, another key follows)
-// or '}' (false).
+// or '}' (false). The common case, a comma right after the value, is
+// small enough to be inlined: it leaves the whitespace after the comma to
+// what reads the next key or element (key, objStart, str and skip skip
+// whitespace first).
 func (d *dec) objNext() bool {
+	if d.i < len(d.data) && d.data[d.i] == ',' {
+		d.i++
+		return true
+	}
+	return d.objNextSlow()
+}
+
+func (d *dec) objNextSlow() bool {
 	d.ws()
 	switch d.peek() {
 	case ',':
@@ -223,7 +263,16 @@ func (d *dec) arrStart() bool {
 	return true
 }
 
+// arrNext is objNext for arrays.
 func (d *dec) arrNext() bool {
+	if d.i < len(d.data) && d.data[d.i] == ',' {
+		d.i++
+		return true
+	}
+	return d.arrNextSlow()
+}
+
+func (d *dec) arrNextSlow() bool {
 	d.ws()
 	switch d.peek() {
 	case ',':
@@ -270,6 +319,7 @@ func (d *dec) unknown(k string, fields []string) {
 
 // str reads a string. Without escapes the result shares memory with data.
 func (d *dec) str() string {
+	d.ws()
 	if d.peek() != '"' {
 		fail()
 	}
@@ -468,12 +518,52 @@ func (d *dec) int() int {
 
 func (d *dec) float() float64 {
 	lit := d.number()
+	if f, ok := exactFloat(lit); ok {
+		return f
+	}
 	f, err := strconv.ParseFloat(unsafe.String(&lit[0], len(lit)), 64)
 	if err != nil {
 		fail()
 	}
 	return f
 }
+
+// exactFloat parses a short decimal without exponent (what recordings
+// hold: "bits": 21.3) as strconv.ParseFloat does. Both the digits as an
+// integer below 2^53 and the power of ten up to 1e22 are exact float64s,
+// so one IEEE division gives the correctly rounded result (strconv's own
+// fast path, without its generality).
+func exactFloat(lit []byte) (float64, bool) {
+	neg := len(lit) > 0 && lit[0] == '-'
+	if neg {
+		lit = lit[1:]
+	}
+	if len(lit) == 0 || len(lit) > 15 || lit[0] == '.' || lit[len(lit)-1] == '.' {
+		return 0, false
+	}
+	var mant uint64
+	frac := -1
+	for i, c := range lit {
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+		case c == '.' && frac < 0:
+			frac = len(lit) - i - 1
+		default:
+			return 0, false
+		}
+	}
+	f := float64(mant)
+	if frac > 0 {
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 func (d *dec) bool() bool {
 	switch {
@@ -647,6 +737,7 @@ func (d *dec) skip(depth int) {
 	if depth > 1000 {
 		fail()
 	}
+	d.ws()
 	switch c := d.peek(); {
 	case c == '"':
 		d.str()

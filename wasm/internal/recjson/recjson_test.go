@@ -9,9 +9,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +171,9 @@ func TestFallbacks(t *testing.T) {
 		"folded key":      "{\"schema\":\"sessiontrace.recording/v1\",\"\u017ftatus\":\"passed\",\"\u212aind\":1}",
 		"type error":      `{"schema":"sessiontrace.recording/v1","steps":[{"jar":[{"size":"1"}]}],"status":2}`,
 		"bad utf8 key":    "{\"schema\":\"sessiontrace.recording/v1\",\"st\xffatus\":\"passed\"}",
+		"whitespace":      " \t{ \"schema\" :\r\n\"sessiontrace.recording/v1\" , \"steps\" : [ { \"index\" : 1 , \"jar\" : [ ] } , {\"kind\":\"a\"} ] ,\n\"events\":[\n{ \"reasons\" : [ \"a\" , \"b\" ] }\n] } \n",
+		"floats":          `{"schema":"sessiontrace.recording/v1","steps":[{"jar":[{"value":{"bits":-0.0}},{"value":{"bits":0.1}},{"value":{"bits":123456789012345}},{"value":{"bits":1234567890123456}},{"value":{"bits":0.30000000000000004}},{"value":{"bits":-12.75}}]}]}`,
+		"bad float":       `{"schema":"sessiontrace.recording/v1","steps":[{"jar":[{"value":{"bits":1.}}]}]}`,
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) { same(t, name, []byte(in), false) })
@@ -216,6 +221,23 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"schema":"sessiontrace.recording/v1","events":[{"kind":"set","value":{"fp":"x","len":1,"bits":4.7}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		same(t, "fuzz", data, false)
+	})
+}
+
+// exactFloat is strconv.ParseFloat wherever it answers.
+func FuzzExactFloat(f *testing.F) {
+	for _, s := range []string{"0", "-0", "10.3", "128", "21.3", "0.1", "-12.75", "123456789012345", "99999999999999.9", "0.00000000000001", "1.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := exactFloat([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%q: exactFloat %v, strconv %v (%v)", s, got, want, err)
+		}
 	})
 }
 
