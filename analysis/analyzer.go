@@ -20,6 +20,8 @@ func (k ckey) String() string { return k.name + " (" + k.domain + k.path + ")" }
 type event struct {
 	*recording.CookieEvent
 	key ckey
+	nid int32 // the name's ID (analyzer.nameID)
+	id  int32 // the identity's ID (analyzer.identID)
 }
 
 // analyzer holds the indexes of one recording and what was computed.
@@ -37,7 +39,19 @@ type analyzer struct {
 	reqPos  map[string]int       // request ID -> index in reqs (the first with that ID)
 
 	events []event
-	known  map[string][]ckey // identities seen, by name
+
+	// Cookie names and identities get small integer IDs, once per event:
+	// the passes over 100k events then index slices instead of hashing
+	// strings (in wasm, without AES hashing, map lookups by string were a
+	// fifth of the analysis).
+	nameIdx   map[string]int32
+	nameCache [nameCacheSize]int32 // name ID + 1 of a recent name, by nameSlot; 0: none
+	nameList  []string             // by name ID
+	known     [][]ckey             // by name ID: identities the recording names fully
+	identsOf  [][]int32            // by name ID: the IDs of the identities of that name
+	identKeys []ckey               // by identity ID
+	sess      []bool               // by name ID: a session cookie name (after detect)
+	trackByID []*track             // by identity ID: its track (after makeTracks)
 
 	names   map[string]string // session cookie name -> detection reason
 	tracks  []*track
@@ -56,7 +70,7 @@ func newAnalyzer(r *recording.Recording) *analyzer {
 		reveal:    r.Options.RevealValues,
 		stepByIdx: map[int]*recording.Step{},
 		reqPos:    make(map[string]int, len(r.Requests)),
-		known:     map[string][]ckey{},
+		nameIdx:   map[string]int32{},
 		names:     map[string]string{},
 		byKey:     map[ckey]*track{},
 		lastStep:  0,
@@ -87,8 +101,7 @@ func newAnalyzer(r *recording.Recording) *analyzer {
 		}
 	}
 	a.computeGaps()
-	a.collectIdentities()
-	a.buildEvents()
+	a.buildEvents(a.collectIdentities())
 	return a
 }
 
@@ -166,48 +179,105 @@ func (a *analyzer) computeGaps() {
 	a.gapMax = gaps[len(gaps)-1]
 }
 
-func (a *analyzer) addKnown(k ckey) {
+// nameID returns the ID of a cookie name, giving it one when new.
+func (a *analyzer) nameID(name string) int32 {
+	// A direct-mapped cache in front of the map: a recording has few
+	// names, and comparing one costs less than hashing it.
+	slot := &a.nameCache[nameSlot(name)]
+	if *slot > 0 && a.nameList[*slot-1] == name {
+		return *slot - 1
+	}
+	n, ok := a.nameIdx[name]
+	if !ok {
+		n = a.newName(name)
+	}
+	*slot = n + 1
+	return n
+}
+
+const nameCacheSize = 256 // a power of two
+
+// nameSlot picks a name's entry of analyzer.nameCache from its length
+// and three of its bytes.
+func nameSlot(s string) int {
+	h := len(s)
+	if len(s) > 0 {
+		h = h*31 + int(s[0])*7 + int(s[len(s)/2])*3 + int(s[len(s)-1])
+	}
+	return h & (nameCacheSize - 1)
+}
+
+func (a *analyzer) newName(name string) int32 {
+	n := int32(len(a.nameList))
+	a.nameIdx[name] = n
+	a.nameList = append(a.nameList, name)
+	a.known = append(a.known, nil)
+	a.identsOf = append(a.identsOf, nil)
+	return n
+}
+
+// identID returns the ID of identity k, whose name has ID nid, giving it
+// one when new. A name has few identities: a scan beats hashing k.
+func (a *analyzer) identID(nid int32, k ckey) int32 {
+	for _, id := range a.identsOf[nid] {
+		if o := a.identKeys[id]; o.domain == k.domain && o.path == k.path {
+			return id
+		}
+	}
+	id := int32(len(a.identKeys))
+	a.identKeys = append(a.identKeys, k)
+	a.identsOf[nid] = append(a.identsOf[nid], id)
+	return id
+}
+
+// addKnown notes k, whose name has ID nid.
+func (a *analyzer) addKnown(nid int32, k ckey) {
 	if k.name == "" && k.domain == "" {
 		return
 	}
-	for _, o := range a.known[k.name] {
+	for _, o := range a.known[nid] {
 		if o == k {
 			return
 		}
 	}
-	a.known[k.name] = append(a.known[k.name], k)
+	a.known[nid] = append(a.known[nid], k)
 }
 
 // collectIdentities notes every cookie identity the recording names
-// fully: jar entries, events with domain and path, Set-Cookie lines.
-func (a *analyzer) collectIdentities() {
+// fully: jar entries, events with domain and path, Set-Cookie lines. It
+// returns the name IDs of the recording's events.
+func (a *analyzer) collectIdentities() []int32 {
 	for _, st := range a.steps {
 		for _, c := range st.Jar {
-			a.addKnown(ckey{c.Name, c.Domain, c.Path})
+			a.addKnown(a.nameID(c.Name), ckey{c.Name, c.Domain, c.Path})
 		}
 	}
-	for _, e := range a.r.Events {
+	nids := make([]int32, len(a.r.Events))
+	for i := range a.r.Events {
+		e := &a.r.Events[i]
+		nids[i] = a.nameID(e.Name)
 		if e.Domain != "" && e.Path != "" {
-			a.addKnown(ckey{e.Name, e.Domain, e.Path})
+			a.addKnown(nids[i], ckey{e.Name, e.Domain, e.Path})
 		}
 	}
 	for qi, q := range a.reqs {
 		for i := range q.SetCookies {
-			if !q.SetCookies[i].Rejected {
-				a.addKnown(setCookieKeyAt(a.reqInfo[qi], &q.SetCookies[i]))
+			if sc := &q.SetCookies[i]; !sc.Rejected {
+				a.addKnown(a.nameID(sc.Name), setCookieKeyAt(a.reqInfo[qi], sc))
 			}
 		}
 	}
+	return nids
 }
 
 // keyFor resolves the identity of a cookie named by an event or a request
-// that may leave out the domain or the path.
-func (a *analyzer) keyFor(name, domain, path, u string) ckey {
+// that may leave out the domain or the path; nid is the name's ID.
+func (a *analyzer) keyFor(nid int32, name, domain, path, u string) ckey {
 	if domain != "" && path != "" {
 		return ckey{name, domain, path}
 	}
 	var cands []ckey
-	for _, k := range a.known[name] {
+	for _, k := range a.known[nid] {
 		if (domain == "" || k.domain == domain) && (path == "" || k.path == path) {
 			cands = append(cands, k)
 		}
@@ -235,8 +305,8 @@ func (a *analyzer) keyFor(name, domain, path, u string) ckey {
 
 // buildEvents resolves the identities of the recording's events, or, for
 // a recording without events (e.g. made from a HAR), derives them from
-// the requests.
-func (a *analyzer) buildEvents() {
+// the requests. nids are the name IDs of the recording's events.
+func (a *analyzer) buildEvents(nids []int32) {
 	evs := a.r.Events
 	if len(evs) == 0 {
 		// A recording without events (written by hand, or by an older HAR
@@ -255,7 +325,13 @@ func (a *analyzer) buildEvents() {
 				u = q.URL
 			}
 		}
-		ev.key = a.keyFor(e.Name, e.Domain, e.Path, u)
+		if len(nids) > 0 {
+			ev.nid = nids[i]
+		} else {
+			ev.nid = a.nameID(e.Name)
+		}
+		ev.key = a.keyFor(ev.nid, e.Name, e.Domain, e.Path, u)
+		ev.id = a.identID(ev.nid, ev.key)
 		a.events = append(a.events, ev)
 	}
 }

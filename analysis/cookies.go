@@ -79,19 +79,21 @@ type lineCheck struct {
 	sc      *recording.SetCookie
 	k       ckey
 	session bool
-	fired   []string // rules already reported for the line
-	ev      string   // the evidence, made when first needed
+	fired   [16]string // rules already reported for the line (fewer than 16 apply)
+	nfired  int
+	ev      string // the evidence, made when first needed
 }
 
 // fire reports rule for the line once; msg makes the message, only when
 // the finding is kept (see collector.addCookie).
 func (c *lineCheck) fire(rule string, sessSev, otherSev Severity, msg func() string) {
-	for _, r := range c.fired {
+	for _, r := range c.fired[:c.nfired] {
 		if r == rule {
 			return
 		}
 	}
-	c.fired = append(c.fired, rule)
+	c.fired[c.nfired] = rule
+	c.nfired++
 	sev := otherSev
 	if c.session {
 		sev = sessSev
@@ -111,16 +113,14 @@ func (c *lineCheck) fire(rule string, sessSev, otherSev Severity, msg func() str
 func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recording.SetCookie) {
 	k := setCookieKeyAt(in, sc)
 	host := in.host
-	loop := isLoopback(host)
 	secureOrigin := secureContext(in)
 	session := a.isSession(sc.Name)
 	kind, Kind := "cookie", "The cookie"
 	if session {
 		kind, Kind = "session cookie", "The session cookie"
 	}
-	var fired [16]string
-	c := &lineCheck{a: a, q: q, sc: sc, k: k, session: session, fired: fired[:0]}
-	fire := c.fire
+	// c.fire, not a method value: the message functions then stay on the stack.
+	c := &lineCheck{a: a, q: q, sc: sc, k: k, session: session}
 
 	// What the browser refused.
 	if sc.Rejected {
@@ -128,19 +128,19 @@ func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recordin
 		for _, r := range sc.Reasons {
 			switch r {
 			case "SameSiteNoneInsecure":
-				fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
+				c.fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
 					return fmt.Sprintf("The browser refused %s %s: SameSite=None requires Secure.", kind, sc.Name)
 				})
 			case "InvalidPrefix":
-				fire(RuleCookiePrefixViolation, Medium, Low, func() string {
+				c.fire(RuleCookiePrefixViolation, Medium, Low, func() string {
 					return fmt.Sprintf("The browser refused %s %s: it breaks the rules of its name prefix.", kind, sc.Name)
 				})
 			case "NameValuePairExceedsMaxSize":
-				fire(RuleCookieSizeExceeded, Medium, Low, func() string {
+				c.fire(RuleCookieSizeExceeded, Medium, Low, func() string {
 					return fmt.Sprintf("The browser refused %s %s: name and value are %d bytes, more than %d.", kind, sc.Name, sc.Size, maxCookieSize)
 				})
 			case "OverwriteSecure":
-				fire(RuleCookieOverwriteSecure, Medium, Low, func() string {
+				c.fire(RuleCookieOverwriteSecure, Medium, Low, func() string {
 					return fmt.Sprintf("A response over %s tried to set %s %s without Secure while the browser held a Secure %s: the browser refused it (OverwriteSecure).",
 						in.scheme, kind, sc.Name, sc.Name)
 				})
@@ -153,7 +153,7 @@ func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recordin
 			if len(uncovered) > 0 {
 				why = reasonsText(uncovered)
 			}
-			fire(RuleCookieRejected, Medium, Low, func() string {
+			c.fire(RuleCookieRejected, Medium, Low, func() string {
 				return fmt.Sprintf("The browser refused %s %s (%s): it was never stored.", kind, sc.Name, why)
 			})
 		}
@@ -169,24 +169,24 @@ func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recordin
 	}
 	ssNone := strings.EqualFold(ss, "none")
 	if hasSS && ssNone && !sc.Secure {
-		fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
+		c.fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
 			return fmt.Sprintf("%s sets SameSite=None without Secure: Chromium refuses such cookies.", sc.Name)
 		})
 	}
 	if sc.Size > maxCookieSize {
-		fire(RuleCookieSizeExceeded, Medium, Low, func() string {
+		c.fire(RuleCookieSizeExceeded, Medium, Low, func() string {
 			return fmt.Sprintf("%s is %d bytes (name and value), more than the %d browsers accept.", sc.Name, sc.Size, maxCookieSize)
 		})
 	}
 	if msg := prefixViolation(sc, secureOrigin); msg != "" {
-		fire(RuleCookiePrefixViolation, Medium, Low, func() string { return msg })
+		c.fire(RuleCookiePrefixViolation, Medium, Low, func() string { return msg })
 	}
 	if sc.Rejected {
 		return // never stored: its other attributes do not matter
 	}
 	if life, ok := lifetime(sc, reqEnd(q)); ok {
 		if life > maxLifetime {
-			fire(RuleCookieExpiryCapped, Low, Low, func() string {
+			c.fire(RuleCookieExpiryCapped, Low, Low, func() string {
 				return fmt.Sprintf("%s asks for a lifetime of %s; browsers cap cookies at 400 days, so it will expire earlier than intended.", sc.Name, fmtDuration(life))
 			})
 		}
@@ -201,36 +201,36 @@ func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recordin
 				sev = Low
 			}
 			if sev != "" {
-				fire(RuleCookieSessionPersistent, sev, sev, func() string {
+				c.fire(RuleCookieSessionPersistent, sev, sev, func() string {
 					return fmt.Sprintf("The session cookie %s is persistent (it lives %s): it survives browser restarts and stays on disk.", sc.Name, fmtDuration(life))
 				})
 			}
 		}
 	}
 	if hasSS && !ssNone && !strings.EqualFold(ss, "lax") && !strings.EqualFold(ss, "strict") {
-		fire(RuleCookieSameSiteInvalid, Low, Low, func() string {
+		c.fire(RuleCookieSameSiteInvalid, Low, Low, func() string {
 			return fmt.Sprintf("%s has SameSite=%q, which is not Strict, Lax or None: browsers ignore it and apply their default (Lax in Chromium).", sc.Name, ss)
 		})
 	}
 	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
 		if host != d && strings.HasSuffix(host, "."+d) {
-			fire(RuleCookieDomainLoose, Medium, Low, func() string {
+			c.fire(RuleCookieDomainLoose, Medium, Low, func() string {
 				return fmt.Sprintf("%s is set with Domain=%s from %s: every subdomain of %s receives it and can overwrite it.", sc.Name, d, host, d)
 			})
 		} else if host == d {
-			fire(RuleCookieDomainLoose, Low, Info, func() string {
+			c.fire(RuleCookieDomainLoose, Low, Info, func() string {
 				return fmt.Sprintf("%s is set with Domain=%s: that also sends it to every subdomain of %s; without Domain it would be host-only.", sc.Name, d, d)
 			})
 		}
 	}
 	if hasSS && ssNone {
-		fire(RuleCookieSameSiteNone, Medium, Info, func() string {
+		c.fire(RuleCookieSameSiteNone, Medium, Info, func() string {
 			return fmt.Sprintf("%s %s has SameSite=None: the browser attaches it to every cross-site request, forged ones included.", Kind, sc.Name)
 		})
 	}
 	if !sc.Secure && secureOrigin {
-		fire(RuleCookieSecureMissing, High, Low, func() string {
-			if loop && in.scheme != "https" {
+		c.fire(RuleCookieSecureMissing, High, Low, func() string {
+			if isLoopback(host) && in.scheme != "https" {
 				return fmt.Sprintf("%s %s was set on %s without Secure. localhost and 127.0.0.1 are secure origins for Chromium, so a Secure cookie would have worked here; on a real host name this cookie would travel over plain http.",
 					Kind, sc.Name, host)
 			}
@@ -238,12 +238,12 @@ func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recordin
 		})
 	}
 	if !sc.HTTPOnly {
-		fire(RuleCookieHTTPOnlyMissing, Medium, Info, func() string {
+		c.fire(RuleCookieHTTPOnlyMissing, Medium, Info, func() string {
 			return fmt.Sprintf("%s %s has no HttpOnly: any script in the page, including injected XSS, can read it with document.cookie.", Kind, sc.Name)
 		})
 	}
 	if !hasSS {
-		fire(RuleCookieSameSiteMissing, Low, Info, func() string {
+		c.fire(RuleCookieSameSiteMissing, Low, Info, func() string {
 			return fmt.Sprintf("%s %s sets no SameSite: Chromium treats it as Lax, other browsers may send it on cross-site requests.", Kind, sc.Name)
 		})
 	}
@@ -252,7 +252,7 @@ func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recordin
 		if !sc.Secure || sc.Domain != "" || sc.Path != "/" {
 			fit = "it would also need Secure, Path=/ and no Domain"
 		}
-		fire(RuleCookieHostPrefixAbsent, Info, Info, func() string {
+		c.fire(RuleCookieHostPrefixAbsent, Info, Info, func() string {
 			return fmt.Sprintf("The session cookie %s has no __Host- prefix (%s): with it the browser guarantees a Secure, host-only cookie that subdomains cannot overwrite.", sc.Name, fit)
 		})
 	}

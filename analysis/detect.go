@@ -22,10 +22,39 @@ const detectDeclared = "declared in the scenario (session.cookies)"
 
 // nameStats is what the recording shows about the cookies of one name.
 type nameStats struct {
-	values         map[valueKey]recording.Value // non-empty values only
-	serverIssued   bool                         // a response set a (non-deletion) value
-	sentBack       bool                         // the browser sent it
-	changedAtLogin bool                         // the server replaced the value the browser sent at a login step
+	values         []recording.Value // distinct non-empty values (by valueKey), each as last seen
+	index          map[valueKey]int  // position in values
+	last           valueKey          // the key added last, at values[lastAt]
+	lastAt         int
+	serverIssued   bool // a response set a (non-deletion) value
+	sentBack       bool // the browser sent it
+	changedAtLogin bool // the server replaced the value the browser sent at a login step
+}
+
+// add notes a value of the name (an empty one says nothing).
+func (s *nameStats) add(v recording.Value) {
+	if v.Len <= 0 {
+		return
+	}
+	k := valueKey{v.Fingerprint, v.Len}
+	// A cookie carries the same value over many requests in a row: that
+	// is a comparison, not a hash of the fingerprint.
+	if len(s.values) > 0 && k == s.last {
+		s.values[s.lastAt] = v
+		return
+	}
+	i, ok := s.index[k]
+	if ok {
+		s.values[i] = v
+	} else {
+		if s.index == nil {
+			s.index = map[valueKey]int{}
+		}
+		i = len(s.values)
+		s.index[k] = i
+		s.values = append(s.values, v)
+	}
+	s.last, s.lastAt = k, i
 }
 
 // valueKey tells values apart: a fingerprint and a length.
@@ -36,15 +65,16 @@ type valueKey struct {
 
 // detect decides which cookie names are session IDs, and why.
 func (a *analyzer) detect() {
+	defer a.markSessionNames()
 	if len(a.r.Scenario.SessionCookies) > 0 {
 		for _, n := range a.r.Scenario.SessionCookies {
 			a.names[n] = detectDeclared
 		}
 		return
 	}
-	stats := a.nameStats()
-	for name, s := range stats {
-		if name == "" {
+	for nid, s := range a.nameStats() {
+		name := a.nameList[nid]
+		if name == "" || s == nil {
 			continue
 		}
 		if why := detectByName(name, s); why != "" {
@@ -55,53 +85,61 @@ func (a *analyzer) detect() {
 	}
 }
 
-func (a *analyzer) nameStats() map[string]*nameStats {
-	stats := map[string]*nameStats{}
-	get := func(n string) *nameStats {
-		s := stats[n]
+// markSessionNames fills a.sess from a.names.
+func (a *analyzer) markSessionNames() {
+	a.sess = make([]bool, len(a.nameList))
+	for nid, name := range a.nameList {
+		a.sess[nid] = a.isSession(name)
+	}
+}
+
+// nameStats returns the stats of each name, by name ID (nil for a name
+// that only a later pass interned).
+func (a *analyzer) nameStats() []*nameStats {
+	stats := make([]*nameStats, len(a.nameList))
+	get := func(nid int32) *nameStats {
+		for int(nid) >= len(stats) {
+			stats = append(stats, nil)
+		}
+		s := stats[nid]
 		if s == nil {
-			s = &nameStats{values: map[valueKey]recording.Value{}}
-			stats[n] = s
+			s = &nameStats{}
+			stats[nid] = s
 		}
 		return s
 	}
-	addVal := func(s *nameStats, v recording.Value) {
-		if v.Len > 0 {
-			s.values[valueKey{v.Fingerprint, v.Len}] = v
-		}
-	}
 	for _, st := range a.steps {
 		for _, c := range st.Jar {
-			addVal(get(c.Name), c.Value)
+			get(a.nameID(c.Name)).add(c.Value)
 		}
 	}
-	sentAt := map[string]recording.Value{}
 	for _, q := range a.reqs {
-		clear(sentAt)
 		for _, c := range q.CookiesSent {
-			s := get(c.Name)
+			s := get(a.nameID(c.Name))
 			s.sentBack = true
-			addVal(s, c.Value)
-			sentAt[c.Name] = c.Value
+			s.add(c.Value)
 		}
 		for _, sc := range q.SetCookies {
-			s := get(sc.Name)
+			s := get(a.nameID(sc.Name))
 			if sc.Deletion {
 				continue
 			}
-			addVal(s, sc.Value)
+			s.add(sc.Value)
 			if !sc.Rejected {
 				s.serverIssued = true
 			}
-			if old, ok := sentAt[sc.Name]; ok && a.expectsRotation(q.Step) && !old.Same(sc.Value) && !sc.Rejected {
-				s.changedAtLogin = true
+			if !sc.Rejected && a.expectsRotation(q.Step) {
+				if old, ok := lastSent(q, sc.Name); ok && !old.Same(sc.Value) {
+					s.changedAtLogin = true
+				}
 			}
 		}
 	}
-	for _, e := range a.events {
-		s := get(e.Name)
+	for i := range a.events {
+		e := &a.events[i]
+		s := get(e.nid)
 		if e.Value != nil && e.Kind != recording.EventDeleted && e.Kind != recording.EventRejected {
-			addVal(s, *e.Value)
+			s.add(*e.Value)
 		}
 		switch {
 		case e.Kind == recording.EventSent:
@@ -113,16 +151,25 @@ func (a *analyzer) nameStats() map[string]*nameStats {
 	return stats
 }
 
+// lastSent returns the value of the last cookie called name that q
+// carried.
+func lastSent(q *recording.Request, name string) (recording.Value, bool) {
+	for i := len(q.CookiesSent) - 1; i >= 0; i-- {
+		if q.CookiesSent[i].Name == name {
+			return q.CookiesSent[i].Value, true
+		}
+	}
+	return recording.Value{}, false
+}
+
 // lowConstant reports whether a name only ever held one short, low-entropy
 // value: such a cookie is a flag or a preference, not an ID.
 func (s *nameStats) lowConstant() bool {
 	if len(s.values) != 1 {
 		return false
 	}
-	for _, v := range s.values {
-		return v.Len < lowValueLen || v.Bits < lowValueBits
-	}
-	return false
+	v := s.values[0]
+	return v.Len < lowValueLen || v.Bits < lowValueBits
 }
 
 func (s *nameStats) minBits() float64 {
@@ -180,9 +227,13 @@ func (a *analyzer) makeTracks() {
 		a.byKey[k] = t
 		a.tracks = append(a.tracks, t)
 	}
-	for _, e := range a.events {
-		if e.Kind != recording.EventRejected {
-			add(e.key)
+	seen := make([]bool, len(a.identKeys)) // by identity ID: already added
+	for i := range a.events {
+		if e := &a.events[i]; e.Kind != recording.EventRejected && !seen[e.id] {
+			seen[e.id] = true
+			if a.sess[e.nid] {
+				add(e.key)
+			}
 		}
 	}
 	for _, st := range a.steps {
@@ -201,13 +252,17 @@ func (a *analyzer) makeTracks() {
 			add(e.key)
 		}
 	}
+	a.trackByID = make([]*track, len(a.identKeys))
+	for id, k := range a.identKeys {
+		a.trackByID[id] = a.byKey[k]
+	}
 }
 
 // trackOf returns the track an event belongs to. A refused Set-Cookie goes
 // to the held cookie of its name that applies to the request's host: the
 // cookie the server meant to replace.
 func (a *analyzer) trackOf(e *event) *track {
-	t := a.byKey[e.key]
+	t := a.trackByID[e.id]
 	if e.Kind != recording.EventRejected || t != nil && t.cur != nil {
 		return t
 	}

@@ -1,8 +1,9 @@
 package analysis
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,26 +92,34 @@ func (a *analyzer) walk() {
 	if len(a.tracks) == 0 {
 		return
 	}
-	byStep := map[int][]int{}
-	stepSet := map[int]bool{}
+	// The events of each step in recording order: a stable sort of their
+	// indexes by step (events come sorted, so usually no sort at all).
+	byStep := make([]int32, len(a.events))
+	for i := range byStep {
+		byStep[i] = int32(i)
+	}
+	stepOf := func(i int32) int { return a.events[i].Step }
+	if !slices.IsSortedFunc(byStep, func(x, y int32) int { return cmp.Compare(stepOf(x), stepOf(y)) }) {
+		slices.SortStableFunc(byStep, func(x, y int32) int { return cmp.Compare(stepOf(x), stepOf(y)) })
+	}
+	order := make([]int, 0, len(a.steps))
 	for _, st := range a.steps {
-		stepSet[st.Index] = true
+		order = append(order, st.Index)
 	}
-	for i, e := range a.events {
-		byStep[e.Step] = append(byStep[e.Step], i)
-		stepSet[e.Step] = true
+	for _, i := range byStep {
+		if s := stepOf(i); len(order) == 0 || order[len(order)-1] != s {
+			order = append(order, s)
+		}
 	}
-	order := make([]int, 0, len(stepSet))
-	for s := range stepSet {
-		order = append(order, s)
-	}
-	sort.Ints(order)
+	slices.Sort(order)
+	order = slices.Compact(order)
+	next := 0 // the first entry of byStep not yet walked
 	for _, s := range order {
 		for _, t := range a.tracks {
 			t.atStart[s] = t.cur
 		}
-		for _, i := range byStep[s] {
-			e := &a.events[i]
+		for ; next < len(byStep) && stepOf(byStep[next]) == s; next++ {
+			e := &a.events[byStep[next]]
 			if t := a.trackOf(e); t != nil {
 				a.apply(t, e, s)
 			}
@@ -228,7 +237,7 @@ func (a *analyzer) onSent(t *track, e *event, s int) {
 	if t.cur == nil || !t.cur.value.Same(*e.Value) {
 		// The browser sent a value no event explained: follow the browser.
 		a.onSet(t, &event{CookieEvent: &recording.CookieEvent{Time: e.Time, Step: s, Kind: recording.EventChanged,
-			Source: recording.SourceJar, Name: e.Name, Value: e.Value}, key: e.key}, s, true)
+			Source: recording.SourceJar, Name: e.Name, Value: e.Value}, key: e.key, nid: e.nid, id: e.id}, s, true)
 	}
 	id := t.cur
 	if id == nil {
