@@ -1,9 +1,9 @@
 package analysis
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -99,8 +99,13 @@ func (a *analyzer) walk() {
 		byStep[i] = int32(i)
 	}
 	stepOf := func(i int32) int { return a.events[i].Step }
-	if !slices.IsSortedFunc(byStep, func(x, y int32) int { return cmp.Compare(stepOf(x), stepOf(y)) }) {
-		slices.SortStableFunc(byStep, func(x, y int32) int { return cmp.Compare(stepOf(x), stepOf(y)) })
+	for i := 1; i < len(byStep); i++ {
+		if stepOf(byStep[i]) < stepOf(byStep[i-1]) {
+			// sort, not slices: a generic sort of int32 costs the page
+			// 6 kB of code for a case that is rare.
+			sort.SliceStable(byStep, func(i, j int) bool { return stepOf(byStep[i]) < stepOf(byStep[j]) })
+			break
+		}
 	}
 	order := make([]int, 0, len(a.steps))
 	for _, st := range a.steps {

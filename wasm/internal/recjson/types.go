@@ -372,31 +372,7 @@ func (d *dec) requests() []recording.Request {
 	if d.isNull() {
 		return nil
 	}
-	var full [][]recording.Request
-	cur := make([]recording.Request, 0, 64)
-	n := 0
-	if d.arrStart() {
-		for {
-			if len(cur) == cap(cur) {
-				full = append(full, cur)
-				cur = make([]recording.Request, 0, min(2*cap(cur), 2048))
-			}
-			cur = append(cur, recording.Request{})
-			d.request(&cur[len(cur)-1])
-			n++
-			if !d.arrNext() {
-				break
-			}
-		}
-	}
-	if len(full) == 0 {
-		return cur
-	}
-	out := make([]recording.Request, 0, n)
-	for _, c := range full {
-		out = append(out, c...)
-	}
-	return append(out, cur...)
+	return array(d, (*dec).request)
 }
 
 var requestFields = []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}
@@ -640,32 +616,7 @@ func (d *dec) events() []recording.CookieEvent {
 	if d.isNull() {
 		return nil
 	}
-	// In chunks, then one array of the exact size: no doubling garbage.
-	var full [][]recording.CookieEvent
-	cur := make([]recording.CookieEvent, 0, 256)
-	n := 0
-	if d.arrStart() {
-		for {
-			if len(cur) == cap(cur) {
-				full = append(full, cur)
-				cur = make([]recording.CookieEvent, 0, min(2*cap(cur), 8192))
-			}
-			cur = append(cur, recording.CookieEvent{})
-			d.event(&cur[len(cur)-1])
-			n++
-			if !d.arrNext() {
-				break
-			}
-		}
-	}
-	if len(full) == 0 {
-		return cur
-	}
-	out := make([]recording.CookieEvent, 0, n)
-	for _, c := range full {
-		out = append(out, c...)
-	}
-	return append(out, cur...)
+	return array(d, (*dec).event)
 }
 
 var eventFields = []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"}
