@@ -61,19 +61,26 @@ func Recording(requests, events int) *recording.Recording {
 				ResourceType: typ, Start: t, End: t.Add(3 * time.Millisecond), Status: 200, Protocol: "h2",
 				Node: node, NodeHeader: "X-Backend", RequestExtraInfo: true, ResponseExtraInfo: true,
 				Headers: map[string]string{"Content-Type": "text/html"}}
+			// As the harness records: every cookie sent is in the request's
+			// cookiesSent and has a "sent" event, the session ID first.
+			sidSent := sid
 			req.CookiesSent = []recording.SentCookie{{Name: "SID", Domain: "shop.test", Path: "/", Value: sid}}
-			for e := 0; e < eventsPerReq; e++ {
+			r.Events = append(r.Events, recording.CookieEvent{Time: t, Step: s, Kind: recording.EventSent, Source: recording.SourceHTTP,
+				Name: "SID", Domain: "shop.test", Path: "/", Value: &sidSent, Request: id, URL: req.URL})
+			for e := 1; e < eventsPerReq; e++ {
 				name := fmt.Sprintf("c%d", e%40)
 				v := red.Value(fmt.Sprintf("v%d-%d", e, s))
 				ev := recording.CookieEvent{Time: t, Step: s, Kind: recording.EventSent, Source: recording.SourceHTTP,
 					Name: name, Domain: "shop.test", Path: "/", Value: &v, Request: id, URL: req.URL}
 				switch e % 10 {
-				case 0:
+				case 9:
 					ev.Kind, ev.Reasons = recording.EventWithheld, []string{"SameSiteLax"}
 					req.CookiesWithheld = append(req.CookiesWithheld, recording.SentCookie{Name: name, Value: v, Reasons: ev.Reasons})
 				case 1:
 					ev.Kind = recording.EventSet
 					req.SetCookies = append(req.SetCookies, recording.SetCookie{Name: name, Value: v, Attributes: "Path=/; Secure", Path: "/", Secure: true, Size: len(name) + v.Len})
+				default:
+					req.CookiesSent = append(req.CookiesSent, recording.SentCookie{Name: name, Domain: "shop.test", Path: "/", Value: v})
 				}
 				r.Events = append(r.Events, ev)
 			}
