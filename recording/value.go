@@ -1,7 +1,6 @@
 package recording
 
 import (
-	"encoding/base64"
 	"math"
 	"net/url"
 	"sort"
@@ -63,7 +62,7 @@ func NewRedactor(key []byte, reveal bool) *Redactor {
 // KeyID identifies the key without revealing it.
 func (r *Redactor) KeyID() string {
 	sum := hmacSHA256(r.key, []byte("sessiontrace key id"))
-	return base64.RawURLEncoding.EncodeToString(sum[:6])
+	return base64URL(sum[:6])
 }
 
 // Reveal reports whether raw values are kept.
@@ -103,7 +102,7 @@ func (r *Redactor) Value(raw string) Value {
 
 func (r *Redactor) fingerprint(raw string) string {
 	sum := hmacSHA256(r.key, []byte(raw))
-	return base64.RawURLEncoding.EncodeToString(sum[:12])
+	return base64URL(sum[:12])
 }
 
 func (r *Redactor) isSecret(raw string) bool {
@@ -222,4 +221,25 @@ func Stats(s string) (classes []string, bits float64) {
 		return classes, 0
 	}
 	return classes, math.Round(float64(len(s))*math.Log2(float64(alphabet))*10) / 10
+}
+
+// base64URL is base64.RawURLEncoding.EncodeToString: encoding/base64
+// would cost the inspector's WebAssembly 4 kB (gzipped) for two calls.
+func base64URL(b []byte) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	out := make([]byte, 0, (len(b)*8+5)/6)
+	for i := 0; i < len(b); i += 3 {
+		var n uint32
+		k := min(3, len(b)-i)
+		for j := 0; j < 3; j++ {
+			n <<= 8
+			if j < k {
+				n |= uint32(b[i+j])
+			}
+		}
+		for j := 0; j < k+1; j++ {
+			out = append(out, alphabet[n>>(18-6*j)&63])
+		}
+	}
+	return string(out)
 }

@@ -1,6 +1,7 @@
 package recording
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -80,5 +81,18 @@ func TestScrubKnownValues(t *testing.T) {
 	r.Value("a b+c/d=e&f")
 	if got := r.Scrub("q=a+b%2Bc%2Fd%3De%26f"); strings.Contains(got, "%2Bc") {
 		t.Fatalf("Scrub kept an encoded value: %s", got)
+	}
+}
+
+// base64URL is base64.RawURLEncoding.EncodeToString.
+func TestBase64URL(t *testing.T) {
+	b := make([]byte, 40)
+	for i := range b {
+		b[i] = byte(i*37 + 250)
+	}
+	for n := 0; n <= len(b); n++ {
+		if got, want := base64URL(b[:n]), base64.RawURLEncoding.EncodeToString(b[:n]); got != want {
+			t.Fatalf("%d bytes: %q, want %q", n, got, want)
+		}
 	}
 }

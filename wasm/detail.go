@@ -3,13 +3,13 @@
 package main
 
 import (
-	"encoding/csv"
 	"sort"
 	"strings"
 	"syscall/js"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/wasm/internal/csvw"
 )
 
 func (a *app) noRecording() *ui {
@@ -305,14 +305,12 @@ func csvSafe(s string) string {
 
 func csvBytes(rows [][]string) string {
 	var b strings.Builder
-	w := csv.NewWriter(&b)
 	for _, r := range rows {
 		for i := range r {
 			r[i] = csvSafe(r[i])
 		}
-		w.Write(r)
+		csvw.Append(&b, r)
 	}
-	w.Flush()
 	return b.String()
 }
 
