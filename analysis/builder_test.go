@@ -205,7 +205,8 @@ func (q *reqB) set(name, raw, attrs string, rejectReasons ...string) *reqB {
 		line += "; " + attrs
 	}
 	sc := recording.ParseSetCookie(line, p.End, q.b.red)
-	k := setCookieKey(p.URL, &sc)
+	domain, path := sc.Identity(p.URL)
+	k := ckey{name: name, domain: domain, path: path}
 	if len(rejectReasons) > 0 {
 		sc.Rejected, sc.Reasons = true, rejectReasons
 	}

@@ -79,21 +79,23 @@ type lineCheck struct {
 	sc      *recording.SetCookie
 	k       ckey
 	session bool
-	fired   [16]string // rules already reported for the line (fewer than 16 apply)
-	nfired  int
-	ev      string // the evidence, made when first needed
+	fired   []string   // rules already reported for the line (a few)
+	buf     [16]string // fired's first backing array: no allocation per line
+	ev      string     // the evidence, made when first needed
 }
 
 // fire reports rule for the line once; msg makes the message, only when
 // the finding is kept (see collector.addCookie).
 func (c *lineCheck) fire(rule string, sessSev, otherSev Severity, msg func() string) {
-	for _, r := range c.fired[:c.nfired] {
+	for _, r := range c.fired {
 		if r == rule {
 			return
 		}
 	}
-	c.fired[c.nfired] = rule
-	c.nfired++
+	if c.fired == nil {
+		c.fired = c.buf[:0]
+	}
+	c.fired = append(c.fired, rule)
 	sev := otherSev
 	if c.session {
 		sev = sessSev

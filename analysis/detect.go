@@ -93,8 +93,9 @@ func (a *analyzer) markSessionNames() {
 	}
 }
 
-// nameStats returns the stats of each name, by name ID (nil for a name
-// that only a later pass interned).
+// nameStats returns the stats of each name seen in a jar, a request or a
+// Set-Cookie line, by name ID (nil for a name seen nowhere else, such as
+// one only an event names).
 func (a *analyzer) nameStats() []*nameStats {
 	stats := make([]*nameStats, len(a.nameList))
 	get := func(nid int32) *nameStats {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -54,6 +55,39 @@ func goldenCases(t *testing.T) map[string][]*recording.Recording {
 		all = append(all, r)
 	}
 	cases["lab-all"] = all
+	// Shapes the harness does not write but other recordings may have:
+	// events out of step order, events without domain or path (identities
+	// guessed from the jar and the URL), no events at all (derived from the
+	// requests), and one name on several paths.
+	var mutated []*recording.Recording
+	for i, f := range files {
+		data, _ := os.ReadFile(f)
+		r, _ := recording.DecodeLite(filepath.Base(f), data)
+		switch i % 4 {
+		case 0:
+			slices.Reverse(r.Events)
+		case 1:
+			for j := range r.Events {
+				if j%2 == 0 {
+					r.Events[j].Domain = ""
+				}
+				if j%3 == 0 {
+					r.Events[j].Path = ""
+				}
+			}
+		case 2:
+			r.Events = nil
+		case 3:
+			for j := range r.Events {
+				if j%2 == 1 {
+					r.Events[j].Path = "/p" + fmt.Sprint(j%5)
+				}
+			}
+		}
+		r.Scenario.Name += " (mutated)"
+		mutated = append(mutated, r)
+	}
+	cases["lab-mutated"] = mutated
 	return cases
 }
 

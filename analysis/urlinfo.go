@@ -33,8 +33,8 @@ func infoOf(u string) urlInfo {
 // https) whose every byte is printable ASCII other than '%', whose host
 // is letters, digits, '.', '-' and '_' and whose path needs no escaping:
 // for those, url.Parse's scheme, Hostname and EscapedPath are plain
-// slices of u. false for anything else (url_test.go holds the two to the
-// same results).
+// slices of u. false for anything else (urlinfo_test.go holds the two to
+// the same results).
 func simpleURL(u string) (urlInfo, bool) {
 	var in urlInfo
 	var rest string

@@ -32,9 +32,9 @@ func parseURL(u string) *url.URL {
 	return p
 }
 
-// urlMemo remembers parsed URLs: a large recording names the same few
-// thousand URLs in 100k events, and parsing them again was a tenth of the
-// analysis (more in the inspector's WebAssembly).
+// urlMemo remembers the URLs url.Parse had to read: those infoOf does not
+// read itself (escapes, user info, IPv6 hosts, ...), which a recording may
+// name many times.
 var urlMemo = struct {
 	sync.Mutex
 	m map[string]*url.URL
@@ -105,12 +105,8 @@ func domainMatches(cookieDomain, host string) bool {
 	return host == d
 }
 
-// setCookieKey returns the identity a Set-Cookie line gives its cookie
-// (recording.SetCookie.IdentityAt).
-func setCookieKey(reqURL string, sc *recording.SetCookie) ckey {
-	return setCookieKeyAt(infoOf(reqURL), sc)
-}
-
+// setCookieKeyAt returns the identity a Set-Cookie line gives its cookie
+// (recording.SetCookie.IdentityAt) on the response to a URL read by infoOf.
 func setCookieKeyAt(in urlInfo, sc *recording.SetCookie) ckey {
 	k := ckey{name: sc.Name}
 	k.domain, k.path = sc.IdentityAt(in.hostname, in.path)
