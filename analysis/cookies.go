@@ -79,23 +79,31 @@ type lineCheck struct {
 	sc      *recording.SetCookie
 	k       ckey
 	session bool
-	fired   []string   // rules already reported for the line (a few)
-	buf     [16]string // fired's first backing array: no allocation per line
-	ev      string     // the evidence, made when first needed
+	fired   [16]string // rules already reported for the line (in an array: the check stays on the stack)
+	nfired  int
+	more    []string // past 16, should the rules ever be that many
+	ev      string   // the evidence, made when first needed
 }
 
 // fire reports rule for the line once; msg makes the message, only when
 // the finding is kept (see collector.addCookie).
 func (c *lineCheck) fire(rule string, sessSev, otherSev Severity, msg func() string) {
-	for _, r := range c.fired {
+	for _, r := range c.fired[:c.nfired] {
 		if r == rule {
 			return
 		}
 	}
-	if c.fired == nil {
-		c.fired = c.buf[:0]
+	for _, r := range c.more {
+		if r == rule {
+			return
+		}
 	}
-	c.fired = append(c.fired, rule)
+	if c.nfired < len(c.fired) {
+		c.fired[c.nfired] = rule
+		c.nfired++
+	} else {
+		c.more = append(c.more, rule)
+	}
 	sev := otherSev
 	if c.session {
 		sev = sessSev
