@@ -814,8 +814,10 @@ func BenchmarkInspectorRender(b *testing.B) {
 	// The worst iteration, each against its own baseline: one figure that
 	// a noisy run cannot flatter.
 	worst := 0.0
-	for _, r := range runs {
+	for i, r := range runs {
 		worst = max(worst, (r.Rendered-r.Fetched)/r.Parse)
+		b.Logf("run %d: JSON.parse %.0f ms; render %.0f ms (decode %.0f, analysis %.0f, paint %.0f): %.2fx", i+1, r.Parse,
+			r.Rendered-r.Fetched, r.Decoded-r.Fetched, r.Analysed-r.Decoded, r.Rendered-r.Analysed, (r.Rendered-r.Fetched)/r.Parse)
 	}
 	b.ReportMetric(worst, "ratio-worst")
 }

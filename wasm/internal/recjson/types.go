@@ -254,17 +254,7 @@ func (d *dec) cookies() []recording.Cookie {
 	if d.isNull() {
 		return nil
 	}
-	out := []recording.Cookie{}
-	if d.arrStart() {
-		for {
-			out = append(out, recording.Cookie{})
-			d.cookie(&out[len(out)-1])
-			if !d.arrNext() {
-				break
-			}
-		}
-	}
-	return out
+	return list(d, &d.scratchCookie, (*dec).cookie)
 }
 
 var cookieFields = []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"}
@@ -472,17 +462,7 @@ func (d *dec) sentCookies() []recording.SentCookie {
 	if d.isNull() {
 		return nil
 	}
-	out := []recording.SentCookie{}
-	if d.arrStart() {
-		for {
-			out = append(out, recording.SentCookie{})
-			d.sentCookie(&out[len(out)-1])
-			if !d.arrNext() {
-				break
-			}
-		}
-	}
-	return out
+	return list(d, &d.scratchSentCookie, (*dec).sentCookie)
 }
 
 var sentCookieFields = []string{"name", "domain", "path", "value", "reasons", "exemption"}
@@ -525,17 +505,7 @@ func (d *dec) setCookies() []recording.SetCookie {
 	if d.isNull() {
 		return nil
 	}
-	out := []recording.SetCookie{}
-	if d.arrStart() {
-		for {
-			out = append(out, recording.SetCookie{})
-			d.setCookie(&out[len(out)-1])
-			if !d.arrNext() {
-				break
-			}
-		}
-	}
-	return out
+	return list(d, &d.scratchSetCookie, (*dec).setCookie)
 }
 
 var setCookieFields = []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"}
