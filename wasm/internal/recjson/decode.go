@@ -110,12 +110,43 @@ type dec struct {
 	lists   [][]string
 	scratch []string
 
+	// Value objects recently read, by a hash of their cookie's name: see
+	// memoValue.
+	memo [64]struct {
+		raw []byte
+		v   *recording.Value
+	}
+
 	// Scratch space of list, one per type.
 	scratchSentCookie []recording.SentCookie
 	scratchCookie     []recording.Cookie
 	scratchSetCookie  []recording.SetCookie
 	lastTime          []byte
 	lastT             time.Time
+}
+
+// memoValue reads a value object. A recording repeats the same value many
+// times (every request sends the session cookie; every step's jar lists
+// every cookie): when the bytes ahead are those of the last value object
+// read for a cookie of that name, they are that value again, and it is
+// shared rather than read (a comparison of bytes instead of a dozen tokens).
+// JSON text that begins with a whole object is that object, so the result
+// is the same; readers never modify a recording, so sharing is invisible.
+func (d *dec) memoValue(name string) *recording.Value {
+	h := uint(len(name))
+	if len(name) > 0 {
+		h = h*31 + uint(name[len(name)-1]) + 7*uint(name[0])
+	}
+	m := &d.memo[h%uint(len(d.memo))]
+	if n := len(m.raw); n > 0 && n <= len(d.data)-d.i && string(d.data[d.i:d.i+n]) == string(m.raw) {
+		d.i += n
+		return m.v
+	}
+	start := d.i
+	v := d.newValue()
+	d.value(v)
+	m.raw, m.v = d.data[start:d.i], v
+	return v
 }
 
 // newValue returns a zeroed Value from the slab.

@@ -277,7 +277,7 @@ func (d *dec) cookie(c *recording.Cookie) {
 			c.Path = d.str()
 		case "value":
 			seen(&m, 3)
-			d.value(&c.Value)
+			c.Value = *d.memoValue(c.Name)
 		case "expires":
 			seen(&m, 4)
 			c.Expires = d.timePtr()
@@ -485,7 +485,7 @@ func (d *dec) sentCookie(c *recording.SentCookie) {
 			c.Path = d.str()
 		case "value":
 			seen(&m, 3)
-			d.value(&c.Value)
+			c.Value = *d.memoValue(c.Name)
 		case "reasons":
 			seen(&m, 4)
 			c.Reasons = d.strs()
@@ -522,7 +522,7 @@ func (d *dec) setCookie(c *recording.SetCookie) {
 			c.Name = d.str()
 		case "value":
 			seen(&m, 1)
-			d.value(&c.Value)
+			c.Value = *d.memoValue(c.Name)
 		case "attributes":
 			seen(&m, 2)
 			c.Attributes = d.str()
@@ -624,8 +624,7 @@ func (d *dec) event(e *recording.CookieEvent) {
 			if d.isNull() {
 				e.Value = nil
 			} else {
-				e.Value = d.newValue()
-				d.value(e.Value)
+				e.Value = d.memoValue(e.Name)
 			}
 		case "request":
 			seen(&m, 8)
