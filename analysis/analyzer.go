@@ -50,8 +50,13 @@ type analyzer struct {
 	known     [][]ckey             // by name ID: identities the recording names fully
 	identsOf  [][]int32            // by name ID: the IDs of the identities of that name
 	identKeys []ckey               // by identity ID
-	sess      []bool               // by name ID: a session cookie name (after detect)
-	trackByID []*track             // by identity ID: its track (after makeTracks)
+	// For names with more identities than manyIdents (a cookie set without
+	// Path from a thousand directories), maps instead of scans: a scan per
+	// event would make the analysis quadratic.
+	identMap  map[ckey]int32
+	knownSet  map[ckey]bool
+	sess      []bool   // by name ID: a session cookie name (after detect)
+	trackByID []*track // by identity ID: its track (after makeTracks)
 
 	names   map[string]string // session cookie name -> detection reason
 	tracks  []*track
@@ -216,17 +221,38 @@ func (a *analyzer) newName(name string) int32 {
 	return n
 }
 
+// manyIdents is how many identities of one name are scanned before a map
+// takes over (see identMap).
+var manyIdents = 32 // a variable for TestManyIdentitiesOfOneName
+
 // identID returns the ID of identity k, whose name has ID nid, giving it
 // one when new. A name has few identities: a scan beats hashing k.
 func (a *analyzer) identID(nid int32, k ckey) int32 {
-	for _, id := range a.identsOf[nid] {
-		if o := a.identKeys[id]; o.domain == k.domain && o.path == k.path {
-			return id
+	ids := a.identsOf[nid]
+	if len(ids) <= manyIdents {
+		for _, id := range ids {
+			if o := a.identKeys[id]; o.domain == k.domain && o.path == k.path {
+				return id
+			}
 		}
+	} else if id, ok := a.identMap[k]; ok {
+		return id
 	}
 	id := int32(len(a.identKeys))
 	a.identKeys = append(a.identKeys, k)
-	a.identsOf[nid] = append(a.identsOf[nid], id)
+	ids = append(ids, id)
+	a.identsOf[nid] = ids
+	if len(ids) > manyIdents {
+		if a.identMap == nil {
+			a.identMap = map[ckey]int32{}
+		}
+		if len(ids) == manyIdents+1 {
+			for _, o := range ids {
+				a.identMap[a.identKeys[o]] = o
+			}
+		}
+		a.identMap[k] = id
+	}
 	return id
 }
 
@@ -235,12 +261,29 @@ func (a *analyzer) addKnown(nid int32, k ckey) {
 	if k.name == "" && k.domain == "" {
 		return
 	}
-	for _, o := range a.known[nid] {
-		if o == k {
-			return
+	known := a.known[nid]
+	if len(known) <= manyIdents {
+		for _, o := range known {
+			if o == k {
+				return
+			}
 		}
+	} else if a.knownSet[k] {
+		return
 	}
-	a.known[nid] = append(a.known[nid], k)
+	known = append(known, k)
+	a.known[nid] = known
+	if len(known) > manyIdents {
+		if a.knownSet == nil {
+			a.knownSet = map[ckey]bool{}
+		}
+		if len(known) == manyIdents+1 {
+			for _, o := range known {
+				a.knownSet[o] = true
+			}
+		}
+		a.knownSet[k] = true
+	}
 }
 
 // collectIdentities notes every cookie identity the recording names

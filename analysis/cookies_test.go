@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -21,5 +23,31 @@ func TestLineCheckFiresEachRuleOnce(t *testing.T) {
 	}
 	if n := len(a.findings.list()); n != 20 {
 		t.Fatalf("%d findings, want 20 (one per rule)", n)
+	}
+}
+
+// A name with more identities than manyIdents (a cookie set without Path
+// from many directories) is looked up in maps instead of scanned: the
+// result is the one the scans give.
+func TestManyIdentitiesOfOneName(t *testing.T) {
+	b := newRec("many paths", "SID")
+	b.step("goto", "")
+	b.get("https://app.test/login").set("SID", id("1"), secureAttrs)
+	dirs := 3 * manyIdents
+	for i := 0; i < dirs; i++ {
+		dir := "https://app.test/d" + strconv.Itoa(i) + "/"
+		b.get(dir+"page").send("SID", id("1")).set("pref", "v"+strconv.Itoa(i%7), "")
+		b.get(dir+"other").send("SID", id("1")).send("pref", "v"+strconv.Itoa(i%7))
+	}
+	r := b.rec()
+	withMaps, _ := json.Marshal(AnalyzeAll([]*recording.Recording{r}))
+	defer func(n int) { manyIdents = n }(manyIdents)
+	manyIdents = 1 << 30
+	withScans, _ := json.Marshal(AnalyzeAll([]*recording.Recording{r}))
+	if string(withMaps) != string(withScans) {
+		t.Fatal("the analysis differs when identities are looked up in maps")
+	}
+	if n := strings.Count(string(withScans), `"cookie":"pref"`); n < dirs {
+		t.Fatalf("%d findings name pref: the identities were not told apart", n)
 	}
 }
