@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/recjson"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -145,7 +146,7 @@ func loadRecordings(paths []string, maxSize int64) ([]loaded, []string, error) {
 				if err != nil {
 					return nil, nil, err
 				}
-				r, err := recording.Decode(rp, data)
+				r, err := recjson.DecodeRecording(rp, data)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -164,7 +165,7 @@ func loadRecordings(paths []string, maxSize int64) ([]loaded, []string, error) {
 			out = append(out, l)
 			continue
 		}
-		r, err := recording.Decode(p, data)
+		r, err := recjson.DecodeRecording(p, data)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -178,10 +179,13 @@ func readRecording(path string) (*recording.Recording, error) {
 	if err != nil {
 		return nil, err
 	}
-	return recording.Decode(path, data)
+	return recjson.DecodeRecording(path, data)
 }
 
 func isIndex(data []byte) bool {
+	if schema, _, known := recjson.Head(data); known {
+		return schema == recording.IndexSchema
+	}
 	var head struct {
 		Schema string `json:"schema"`
 	}

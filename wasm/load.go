@@ -12,8 +12,8 @@ import (
 	"syscall/js"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/recjson"
 	"github.com/sessiontrace/sessiontrace/recording"
-	"github.com/sessiontrace/sessiontrace/wasm/internal/recjson"
 )
 
 // await waits for a promise. Only from a goroutine, never from a js

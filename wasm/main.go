@@ -18,7 +18,7 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/sessiontrace/sessiontrace/wasm/internal/recjson"
+	"github.com/sessiontrace/sessiontrace/internal/recjson"
 )
 
 // Views.

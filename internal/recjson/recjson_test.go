@@ -25,7 +25,7 @@ import (
 
 func labFiles(t testing.TB) map[string][]byte {
 	t.Helper()
-	files, _ := filepath.Glob("../../../analysis/testdata/lab/*.json")
+	files, _ := filepath.Glob("../../analysis/testdata/lab/*.json")
 	if len(files) == 0 {
 		t.Fatal("no lab recordings in analysis/testdata/lab")
 	}
@@ -221,6 +221,33 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"schema":"sessiontrace.recording/v1","events":[{"kind":"set","value":{"fp":"x","len":1,"bits":4.7}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		same(t, "fuzz", data, false)
+	})
+}
+
+// Head is json.Unmarshal into the struct the CLI probed files with,
+// wherever it answers.
+func FuzzHead(f *testing.F) {
+	for _, s := range []string{`{"schema":"sessiontrace.run/v1"}`, `{"log":{"entries":[]}}`, `{"Log":[]}`, `{"LOG":{}, "log":null}`,
+		`{"schema":"a","SCHEMA":null}`, `{"schema":1}`, `null`, `[]`, `{"schema":"x"} x`, `{"a":{"b":[1,"\u00e9",true]}}`,
+		"{\"\u017fchema\":\"k\"}", `{"schema":"a\"b"}`, `{`, ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		schema, logObj, known := Head(data)
+		if !known {
+			return
+		}
+		var head struct {
+			Log    json.RawMessage `json:"log"`
+			Schema string          `json:"schema"`
+		}
+		if err := json.Unmarshal(data, &head); err != nil {
+			t.Fatalf("%q: Head answered, json.Unmarshal failed: %v", data, err)
+		}
+		wantLog := strings.HasPrefix(strings.TrimSpace(string(head.Log)), "{")
+		if schema != head.Schema || logObj != wantLog {
+			t.Fatalf("%q: Head %q %v, json.Unmarshal %q %v", data, schema, logObj, head.Schema, wantLog)
+		}
 	})
 }
 
