@@ -397,6 +397,9 @@ func TestRemoteBrowser(t *testing.T) {
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir="+filepath.Join(dir, "profile"), "about:blank")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own files in $TMPDIR go in the test's directory: a browser ended
+	// by SIGKILL leaves them behind.
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
