@@ -51,10 +51,10 @@ type analyzer struct {
 	identsOf  [][]int32            // by name ID: the IDs of the identities of that name
 	identKeys []ckey               // by identity ID
 	// For names with more identities than manyIdents (a cookie set without
-	// Path from a thousand directories), maps instead of scans: a scan per
+	// Path from a thousand directories), a map instead of scans: a scan per
 	// event would make the analysis quadratic.
 	identMap  map[ckey]int32
-	knownSet  map[ckey]bool
+	isKnown   []bool   // by identity ID: one of known[its name]
 	sess      []bool   // by name ID: a session cookie name (after detect)
 	trackByID []*track // by identity ID: its track (after makeTracks)
 
@@ -256,33 +256,19 @@ func (a *analyzer) identID(nid int32, k ckey) int32 {
 	return id
 }
 
-// addKnown notes k, whose name has ID nid.
+// addKnown notes k, whose name has ID nid. Known identities get their
+// IDs here, so identID's lookup also tells whether k is known already.
 func (a *analyzer) addKnown(nid int32, k ckey) {
 	if k.name == "" && k.domain == "" {
 		return
 	}
-	known := a.known[nid]
-	if len(known) <= manyIdents {
-		for _, o := range known {
-			if o == k {
-				return
-			}
-		}
-	} else if a.knownSet[k] {
-		return
+	id := a.identID(nid, k)
+	for int(id) >= len(a.isKnown) {
+		a.isKnown = append(a.isKnown, false)
 	}
-	known = append(known, k)
-	a.known[nid] = known
-	if len(known) > manyIdents {
-		if a.knownSet == nil {
-			a.knownSet = map[ckey]bool{}
-		}
-		if len(known) == manyIdents+1 {
-			for _, o := range known {
-				a.knownSet[o] = true
-			}
-		}
-		a.knownSet[k] = true
+	if !a.isKnown[id] {
+		a.isKnown[id] = true
+		a.known[nid] = append(a.known[nid], k)
 	}
 }
 
