@@ -312,17 +312,19 @@ func (d *dec) objNext() bool {
 		d.i++
 		return true
 	}
-	return d.objNextSlow()
+	return d.nextSlow('}')
 }
 
-func (d *dec) objNextSlow() bool {
+// nextSlow is objNext and arrNext when whitespace comes first, or the end
+// (closer).
+func (d *dec) nextSlow(closer byte) bool {
 	d.ws()
 	switch d.peek() {
 	case ',':
 		d.i++
 		d.ws()
 		return true
-	case '}':
+	case closer:
 		d.i++
 		return false
 	}
@@ -351,22 +353,7 @@ func (d *dec) arrNext() bool {
 		d.i++
 		return true
 	}
-	return d.arrNextSlow()
-}
-
-func (d *dec) arrNextSlow() bool {
-	d.ws()
-	switch d.peek() {
-	case ',':
-		d.i++
-		d.ws()
-		return true
-	case ']':
-		d.i++
-		return false
-	}
-	fail()
-	return false
+	return d.nextSlow(']')
 }
 
 // array reads an array of objects, such as a recording's 100k events,
