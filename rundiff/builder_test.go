@@ -265,7 +265,7 @@ func lines(d *Diff) []string {
 		default:
 			s += " " + c.What + ": " + c.From + " -> " + c.To
 		}
-		if m := mark(c.Delta); m != "" {
+		if m := c.Delta.Mark(); m != "" {
 			s += " " + m
 		}
 		out = append(out, s)

@@ -429,19 +429,20 @@ func lifetimeText(p *profile) string {
 	if p.Session {
 		return "session"
 	}
-	return formatDuration(p.life)
+	return FormatLifetime(p.life)
 }
 
-// formatDuration writes d in at most two units: 400d, 1d12h, 2h30m, 45s.
-func formatDuration(d time.Duration) string {
-	d = d.Round(time.Second)
+// FormatLifetime writes d in at most two units, as the diff reports
+// lifetimes: 400d, 1d12h, 2h30m, 45s.
+func FormatLifetime(d time.Duration) string {
 	two := func(n1 int64, u1 string, n2 int64, u2 string) string {
-		if n2 == 0 {
-			return fmt.Sprint(n1, u1)
+		out := strconv.FormatInt(n1, 10) + u1
+		if n2 != 0 {
+			out += strconv.FormatInt(n2, 10) + u2
 		}
-		return fmt.Sprint(n1, u1, n2, u2)
+		return out
 	}
-	s := int64(d / time.Second)
+	s := int64(d.Round(time.Second) / time.Second)
 	switch {
 	case s >= 86400:
 		return two(s/86400, "d", s%86400/3600, "h")
@@ -450,7 +451,7 @@ func formatDuration(d time.Duration) string {
 	case s >= 60:
 		return two(s/60, "m", s%60, "s")
 	}
-	return fmt.Sprint(s, "s")
+	return strconv.FormatInt(s, 10) + "s"
 }
 
 // summary describes the cookie in one line for an added or gone row.
@@ -479,7 +480,7 @@ func (c *CookieState) summary() string {
 	if c.Session {
 		parts = append(parts, "session")
 	} else {
-		parts = append(parts, "lifetime "+formatDuration(time.Duration(c.Lifetime)*time.Second))
+		parts = append(parts, "lifetime "+FormatLifetime(time.Duration(c.Lifetime)*time.Second))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -53,7 +53,7 @@ func TestWider(t *testing.T) {
 	}
 }
 
-func TestFormatDuration(t *testing.T) {
+func TestFormatLifetime(t *testing.T) {
 	cases := map[time.Duration]string{
 		400 * 24 * time.Hour:                  "400d",
 		36 * time.Hour:                        "1d12h",
@@ -66,8 +66,8 @@ func TestFormatDuration(t *testing.T) {
 		24*time.Hour + 60*time.Minute + 0.4e9: "1d1h",
 	}
 	for d, want := range cases {
-		if got := formatDuration(d); got != want {
-			t.Errorf("formatDuration(%v) = %q, want %q", d, got, want)
+		if got := FormatLifetime(d); got != want {
+			t.Errorf("FormatLifetime(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -397,7 +397,7 @@ func TestCrossRecordingFindings(t *testing.T) {
 	d := Runs(a, b)
 	var got []string
 	for _, c := range d.Changes() {
-		got = append(got, c.Scenario+": "+c.Kind+" "+c.Subject+" "+c.What+" "+mark(c.Delta))
+		got = append(got, c.Scenario+": "+c.Kind+" "+c.Subject+" "+c.What+" "+c.Delta.Mark())
 	}
 	// One finding per repeated ID (the pre-login and the logged-in one), as
 	// audit reports them.

@@ -74,7 +74,7 @@ func (sd *ScenarioDiff) writeText(ew *errWriter) {
 			s += subject + "  "
 		}
 		s += text
-		if m := mark(d); m != "" {
+		if m := d.Mark(); m != "" {
 			s += "  " + m
 		}
 		ew.printf("%s\n", s)
@@ -133,7 +133,9 @@ func (sd *ScenarioDiff) writeText(ew *errWriter) {
 
 func arrow(what string, d Delta) string { return what + ": " + d.From + " -> " + d.To }
 
-func mark(d Delta) string {
+// Mark is the word a change's line ends with in the text report:
+// REGRESSION, improvement, or nothing.
+func (d Delta) Mark() string {
 	switch {
 	case d.Regression:
 		return "REGRESSION"

@@ -24,7 +24,7 @@ func (a *app) changeDetail(u *ui, i int) {
 	u.el("dt", "", "A (baseline)").el("dd", "", orDash(row.From))
 	u.el("dt", "", "B").el("dd", "", orDash(row.To))
 	u.el("dt", "", "Verdict").open("dd")
-	if m := markOf(row.Delta); m != "" {
+	if m := row.Delta.Mark(); m != "" {
 		markText(u, row.Delta)
 	} else {
 		u.text("a change, neither better nor worse")

@@ -3,9 +3,9 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -259,7 +259,7 @@ func (a *app) changeRow(u *ui, sd *rundiff.ScenarioDiff, j int) {
 	}
 	u.open("tr").cls(cls).attrInt("data-change", j).attr("data-act", "sel:dchg:"+itoa(j)).
 		attr("data-kind", row.Kind).attr("data-subject", row.Subject).attr("data-what", row.What).
-		attr("data-from", row.From).attr("data-to", row.To).attr("data-mark", markOf(row.Delta))
+		attr("data-from", row.From).attr("data-to", row.To).attr("data-mark", row.Delta.Mark())
 	u.open("th").cls("what")
 	switch {
 	case cookie != nil && cookie.Change == rundiff.Changed:
@@ -349,17 +349,6 @@ func verdictClass(d rundiff.Delta) string {
 	return "neu"
 }
 
-// markOf is the word `sessiontrace diff` ends a change's line with.
-func markOf(d rundiff.Delta) string {
-	switch {
-	case d.Regression:
-		return "REGRESSION"
-	case d.Improvement:
-		return "improvement"
-	}
-	return ""
-}
-
 func markText(u *ui, d rundiff.Delta) {
 	switch {
 	case d.Regression:
@@ -444,29 +433,9 @@ func cookieChips(u *ui, cs *rundiff.CookieState, hl map[string]string) {
 	if _, ok := hl["partitioned"]; ok || cs.Partition != "" {
 		chip("partitioned", either(cs.Partition != "", "partitioned", "not partitioned"))
 	}
-	chip("lifetime", either(cs.Session, "session", "lifetime "+lifetime(int64(cs.Lifetime))))
+	chip("lifetime", either(cs.Session, "session", "lifetime "+rundiff.FormatLifetime(time.Duration(cs.Lifetime)*time.Second)))
 	chip("size", itoa(cs.Size)+" B")
 	u.close()
-}
-
-// lifetime writes seconds in at most two units (1d12h, 2h30m, 45s).
-func lifetime(s int64) string {
-	two := func(n1 int64, u1 string, n2 int64, u2 string) string {
-		out := strconv.FormatInt(n1, 10) + u1
-		if n2 != 0 {
-			out += strconv.FormatInt(n2, 10) + u2
-		}
-		return out
-	}
-	switch {
-	case s >= 86400:
-		return two(s/86400, "d", s%86400/3600, "h")
-	case s >= 3600:
-		return two(s/3600, "h", s%3600/60, "m")
-	case s >= 60:
-		return two(s/60, "m", s%60, "s")
-	}
-	return strconv.FormatInt(s, 10) + "s"
 }
 
 // stepPos is the position of the step with index i in r, or -1.
