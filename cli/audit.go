@@ -52,13 +52,9 @@ func auditCmd(e *env, args []string) int {
 	if !ok {
 		return ExitUsage
 	}
-	recs, warnings, err := loadRecordings(fs.Args(), *maxSize<<20)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	recs, ok := loadSaying(e, fs.Args(), *maxSize<<20)
+	if !ok {
 		return ExitUsage
-	}
-	for _, w := range warnings {
-		fmt.Fprintln(e.stderr, w)
 	}
 	rep := analysis.AnalyzeAll(recordingsOf(recs))
 	pol.Apply(rep, recordingsOf(recs))
@@ -72,6 +68,7 @@ func auditCmd(e *env, args []string) int {
 		defer f.Close()
 		w = f
 	}
+	var err error
 	switch *format {
 	case "json":
 		err = writeJSON(w, rep)
@@ -109,6 +106,20 @@ func recordingsOf(ls []loaded) []*recording.Recording {
 // defaultMaxSize bounds the files audit reads: decoding a recording takes
 // a few times its size in memory, and a clear refusal beats an OOM kill.
 const defaultMaxSize = 1 << 30
+
+// loadSaying is loadRecordings for a command: the warnings, and an error
+// (then ok is false), go to standard error.
+func loadSaying(e *env, paths []string, maxSize int64) (recs []loaded, ok bool) {
+	recs, warnings, err := loadRecordings(paths, maxSize)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return nil, false
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, w)
+	}
+	return recs, true
+}
 
 // loadRecordings reads each PATH: a run folder (its index.json lists the
 // recordings), an index.json, a recording file, or a HAR file. Files

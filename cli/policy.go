@@ -62,13 +62,9 @@ func policyInitCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "sessiontrace policy init: no RUN given (a run folder, a recording or a HAR file)")
 		return ExitUsage
 	}
-	recs, warnings, err := loadRecordings(fs.Args(), *maxSize<<20)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	recs, ok := loadSaying(e, fs.Args(), *maxSize<<20)
+	if !ok {
 		return ExitUsage
-	}
-	for _, w := range warnings {
-		fmt.Fprintln(e.stderr, w)
 	}
 	for _, l := range recs {
 		if s := l.rec.Status; s != recording.StatusPassed {
