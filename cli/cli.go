@@ -115,7 +115,13 @@ func newFlags(e *env, name, args, short string) *pflag.FlagSet {
 // parseFlags parses args; it returns an exit code when the command must
 // stop (help or a usage error).
 func parseFlags(fs *pflag.FlagSet, e *env, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
+	// pflag prints the usage to standard error itself on --help; it goes
+	// to standard output, once, below.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			fs.SetOutput(e.stdout)
 			fs.Usage()

@@ -68,6 +68,13 @@ func TestHelpAndVersion(t *testing.T) {
 	if code, out, _ := runCLI(t, "run", "--help"); code != 0 || !strings.Contains(out, "--reveal-values") {
 		t.Fatalf("run help: %d %q", code, out)
 	}
+	// A command's help goes to standard output, once.
+	for _, cmd := range [][]string{{"run"}, {"audit"}, {"diff"}, {"policy", "init"}, {"export"}, {"serve"}} {
+		code, out, errOut := runCLI(t, append(cmd, "--help")...)
+		if code != 0 || strings.Count(out, "Usage: sessiontrace ") != 1 || errOut != "" {
+			t.Errorf("%v --help: exit %d, %d usages on stdout, stderr %q", cmd, code, strings.Count(out, "Usage: sessiontrace "), errOut)
+		}
+	}
 	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.Contains(out, Version) {
 		t.Fatalf("version: %d %q", code, out)
 	}
