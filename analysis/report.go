@@ -42,10 +42,40 @@ type SessionReport struct {
 	Path      string `json:"path,omitempty"`
 	Partition string `json:"partition,omitempty"`
 	// Detection says why the cookie is taken for a session ID.
-	Detection string  `json:"detection"`
-	IDs       []ID    `json:"ids"`
-	Resets    []Reset `json:"resets"`
+	Detection string `json:"detection"`
+	// ClientSide, when set, says why the session is taken to live in the
+	// cookie itself (signed or encrypted) rather than in a server store.
+	ClientSide string  `json:"clientSide,omitempty"`
+	IDs        []ID    `json:"ids"`
+	Resets     []Reset `json:"resets"`
+	// Continuity lists the requests that the jar held an ID for but that
+	// did not present it, and why. Every other request the session applies
+	// to carried it (see [ID.Sent]).
+	Continuity []Gap `json:"continuity,omitempty"`
 }
+
+// A Gap is a request made while the session applied to it (its page or
+// a same-site fetch) that did not present the session ID.
+type Gap struct {
+	Step    int    `json:"step"`
+	Request string `json:"request"`
+	URL     string `json:"url"`
+	// Reason is one of the Gap* constants.
+	Reason string `json:"reason"`
+	// Reasons are the browser's blocked reasons of a withheld cookie.
+	Reasons []string `json:"reasons,omitempty"`
+	// Detail says it in words.
+	Detail string `json:"detail"`
+}
+
+// Why a request did not present the session ID ([Gap.Reason]).
+const (
+	GapWithheld = "withheld" // the browser held it and did not send it (Reasons say why)
+	GapExpired  = "expired"  // its expiry had passed
+	GapDeleted  = "deleted"  // the server deleted it
+	GapCleared  = "cleared"  // script, a clearCookies or restart step, or eviction removed it
+	GapRejected = "rejected" // the browser refused the Set-Cookie, so it never held the ID
+)
 
 // Ways an ID ends ([ID.Ended]).
 const (
@@ -54,6 +84,7 @@ const (
 	EndDeleted      = "deleted"        // deleted by a Set-Cookie or a script
 	EndExpired      = "expired"        // its expiry passed in the browser
 	EndReplaced     = "replaced"       // replaced by a new ID outside a login step
+	EndReissued     = "reissued"       // replaced by a new value while the user stayed logged in (the same session)
 	EndCleared      = "cleared"        // left the jar otherwise (clearCookies, unexplained)
 	EndRestart      = "restart"        // dropped by a browser restart
 	EndEndOfJourney = "end-of-journey" // still held when the recording ends
@@ -68,8 +99,11 @@ type ID struct {
 	FirstStep   int     `json:"firstStep"`
 	LastStep    int     `json:"lastStep"`
 	// Ended is how it ended: rotated, logout, deleted, expired, replaced,
-	// cleared, restart or end-of-journey.
+	// reissued, cleared, restart or end-of-journey.
 	Ended string `json:"ended"`
+	// Note says what the end rests on when it is not plain (a rotation
+	// inferred from a signed value, a probe's verdict).
+	Note string `json:"note,omitempty"`
 	// EndedRequest is the request whose response ended it, if any.
 	EndedRequest string `json:"endedRequest,omitempty"`
 	// IssuedRequest is the request whose response set it; empty when it
@@ -106,12 +140,46 @@ type Reset struct {
 	// Evidence holds the facts the cause rests on: reasons, nodes, idle
 	// time, the link that led to the request, ...
 	Evidence map[string]string `json:"evidence,omitempty"`
+	// Basis is observed (the page showed the user logged out) or inferred
+	// (from the cookies alone).
+	Basis string `json:"basis"`
+	// ObservedStep is the step whose page showed the user logged out, for
+	// an observed reset; it may come after Step, where the session broke.
+	ObservedStep *int `json:"observedStep,omitempty"`
+	// Summary says it in one plain sentence, for a bug report.
+	Summary string `json:"summary"`
+}
+
+// Bases of a reset ([Reset.Basis]).
+const (
+	BasisObserved = "observed"
+	BasisInferred = "inferred"
+)
+
+// An AuthReport is the logged-in state of one scenario over its steps.
+type AuthReport struct {
+	Scenario string     `json:"scenario"`
+	Steps    []StepAuth `json:"steps"`
+}
+
+// StepAuth is the logged-in state after one step.
+type StepAuth struct {
+	Step int `json:"step"`
+	// State is in, out or unknown (recording.AuthIn, ...).
+	State    string `json:"state"`
+	Evidence string `json:"evidence"`
+	Source   string `json:"source,omitempty"`
+	// Checked is true when the state was checked after this step; false
+	// when it is carried over from an earlier step.
+	Checked bool `json:"checked"`
 }
 
 // A Report is the analysis of one or more recordings.
 type Report struct {
 	Findings []Finding       `json:"findings"`
 	Sessions []SessionReport `json:"sessions"`
+	// Auth is the logged-in state of each scenario, step by step.
+	Auth []AuthReport `json:"auth"`
 }
 
 // Analyze analyses one recording. A nil recording gives an empty report.

@@ -61,6 +61,10 @@ type ScenarioInfo struct {
 	// SessionCookies are the session-ID cookie names the scenario declared.
 	SessionCookies []string `json:"sessionCookies,omitempty"`
 	NodeHeader     string   `json:"nodeHeader,omitempty"`
+	// LoggedIn and LoggedOut are the scenario's logged-in markers
+	// (session.probe.loggedIn and session.loggedOut selectors), when given.
+	LoggedIn  string `json:"loggedIn,omitempty"`
+	LoggedOut string `json:"loggedOut,omitempty"`
 }
 
 // BrowserInfo describes the browser the run used.
@@ -106,6 +110,42 @@ type Step struct {
 	Jar []Cookie `json:"jar"`
 	// Screenshot is the file name of a screenshot taken by the step.
 	Screenshot string `json:"screenshot,omitempty"`
+	// Auth is whether the user was logged in after the step, and why we
+	// think so. Nil when the step was not checked (it loaded no page and
+	// sent no request): the state is the one before it.
+	Auth *AuthState `json:"auth,omitempty"`
+	// Probe is the login replay probe of an as: login step (Kind "login"):
+	// the cookies held before the step, replayed after it.
+	Probe *ProbeResult `json:"probe,omitempty"`
+}
+
+// Logged-in states ([AuthState.State]).
+const (
+	AuthIn      = "in"
+	AuthOut     = "out"
+	AuthUnknown = "unknown"
+)
+
+// Sources of a logged-in state ([AuthState.Source]), strongest first.
+// Every source but marker and expect is a heuristic.
+const (
+	AuthByMarker        = "marker"         // the scenario's loggedIn / loggedOut selector, evaluated in the page
+	AuthByExpect        = "expect"         // an expect step that checked a marker passed
+	AuthByStatus        = "status"         // the page's response was 401, 403 or 440
+	AuthByLoginRedirect = "login-redirect" // the page was redirected to a page that held a login form
+	AuthByPasswordForm  = "password-form"  // the page shows a password field
+	AuthByStep          = "step"           // the scenario marks the step as: login or as: logout
+)
+
+// AuthState is the logged-in state after a step.
+type AuthState struct {
+	// State is in, out or unknown.
+	State string `json:"state"`
+	// Evidence says what the state rests on, in words.
+	Evidence string `json:"evidence"`
+	// Source is the kind of evidence (marker, expect, status,
+	// login-redirect, password-form, step); open: new sources may appear.
+	Source string `json:"source,omitempty"`
 }
 
 // A Cookie is a cookie as the browser holds it in its jar.
@@ -349,15 +389,21 @@ type Download struct {
 	Filename string `json:"filename,omitempty"`
 }
 
-// ProbeResult is the outcome of replaying the pre-logout cookies after
-// logout (OWASP WSTG-SESS-06).
+// ProbeResult is the outcome of a replay probe: the recording's probe
+// replays the cookies held before logout after logout (OWASP WSTG-SESS-06);
+// a login step's probe replays the cookies held before login after it
+// (WSTG-SESS-03, session fixation).
 type ProbeResult struct {
+	// Kind is "login" for a login step's probe; empty for the logout probe.
+	Kind   string `json:"kind,omitempty"`
 	URL    string `json:"url"`
 	Status int    `json:"status"`
 	// LoggedIn is true when the probe's loggedIn selector matched: the
 	// server still accepted the old session.
-	LoggedIn bool   `json:"loggedIn"`
-	Error    string `json:"error,omitempty"`
+	LoggedIn bool `json:"loggedIn"`
+	// Cookies counts the replayed cookies.
+	Cookies int    `json:"cookies,omitempty"`
+	Error   string `json:"error,omitempty"`
 }
 
 // ProtocolStats counts protocol events that could not be fully decoded, so

@@ -546,7 +546,7 @@ func fullRecording() *Recording {
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	red := NewRedactor([]byte("schema test key"), true)
 	red.AddSecret("hunter2-hunter2")
-	oldSID, newSID := red.Value("Zx81kQ2mP0aL7cR4tW9yB3"), red.Value("q7Lw2Vn9Xc4Rt6Yp1Ka0Zs")
+	oldSID, newSID := red.Value("eyJ1c2VyIjoiYWxpY2UifQ.Z1RbxA.mX0r4nK3bV7qP2sT9wY1cE5uJ8h"), red.Value("q7Lw2Vn9Xc4Rt6Yp1Ka0Zs")
 	expires := at(3_600_000)
 	jar := []Cookie{
 		{Name: "SID", Domain: "shop.test", Path: "/", Value: newSID, Size: 25, HTTPOnly: true, Secure: true,
@@ -562,17 +562,20 @@ func fullRecording() *Recording {
 	return &Recording{
 		Schema: Schema,
 		Scenario: ScenarioInfo{Name: "Login rotates the session ID", File: "scenarios/login.yaml",
-			Target: "https://shop.test:8443", Tags: []string{"auth"}, SessionCookies: []string{"SID"}, NodeHeader: "X-Backend"},
+			Target: "https://shop.test:8443", Tags: []string{"auth"}, SessionCookies: []string{"SID"}, NodeHeader: "X-Backend",
+			LoggedIn: "#welcome", LoggedOut: "#login-form"},
 		Browser: BrowserInfo{Product: "Chrome/156.0.8078.79", UserAgent: "Mozilla/5.0 HeadlessChrome/156.0.0.0",
 			Protocol: "1.3", Remote: true, ThirdPartyCookies: "blocked", HostRules: "MAP *.test 127.0.0.1"},
 		Options: Options{RevealValues: true, FingerprintKey: red.KeyID(), InsecureCerts: true},
 		Start:   t0, End: at(2000), Status: StatusFailed, Error: "step 1 (submit #login-form): timeout",
 		Steps: []Step{
 			{Index: 0, Kind: "goto", Detail: "goto /login", Start: at(0), End: at(300), Status: StatusPassed,
-				URL: "https://shop.test:8443/login", Jar: jar[:1]},
+				URL: "https://shop.test:8443/login", Jar: jar[:1],
+				Auth: &AuthState{State: AuthOut, Evidence: "#login-form matched", Source: AuthByMarker}},
 			{Index: 1, Kind: "submit", Name: "log in", As: "login", Detail: "submit #login-form", Start: at(300),
 				End: at(1900), Status: StatusFailed, Error: "timeout", URL: "https://shop.test:8443/account",
-				Jar: jar, Screenshot: "screenshots/login.png"},
+				Jar: jar, Screenshot: "screenshots/login.png",
+				Probe: &ProbeResult{Kind: "login", URL: "https://shop.test:8443/account", Status: 303, Cookies: 1}},
 		},
 		Requests: []Request{{
 			ID: "1000.1", Step: 1, Method: "POST", URL: "https://shop.test:8443/login", ResourceType: "Document",

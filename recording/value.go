@@ -28,6 +28,11 @@ type Value struct {
 	// Secret is true when the value was marked secret in the scenario: it
 	// is never stored, even with --reveal-values.
 	Secret bool `json:"secret,omitempty"`
+	// Format names the value's structure when it has a known one (jwt,
+	// itsdangerous, django-signed, rails, express-signed, securecookie,
+	// laravel, signed): see [ValueFormat]. It reveals the shape, never the
+	// content.
+	Format string `json:"format,omitempty"`
 }
 
 // Same reports whether two values are the same value (same fingerprint).
@@ -90,7 +95,7 @@ func (r *Redactor) Value(raw string) Value {
 	v.Classes, v.Bits = Stats(raw)
 	if r.isSecret(raw) {
 		v.Secret = true
-	} else if r.reveal {
+	} else if v.Format = ValueFormat(raw); r.reveal {
 		s := raw
 		v.Raw = &s
 	}

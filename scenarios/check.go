@@ -38,6 +38,9 @@ func (sc *Scenario) texts() []textField {
 			top("probe.path", &p.Path, checkNavURL),
 			top("probe.selector", &p.LoggedInSelector, checkSelector))
 	}
+	if sc.Session.LoggedOutSelector != "" {
+		fields = append(fields, top("loggedOut.selector", &sc.Session.LoggedOutSelector, checkSelector))
+	}
 	for i := range sc.Steps {
 		st := &sc.Steps[i]
 		add := func(key string, s *string, check func(string) *problem, secret bool) {

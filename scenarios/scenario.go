@@ -42,6 +42,10 @@ type Session struct {
 	Cookies    []string // session-ID cookie names; empty means auto-detect
 	NodeHeader string   // response header naming the serving node
 	Probe      *Probe   // nil: no logged-in probe
+	// LoggedOutSelector matches only on pages shown to a logged-out user
+	// (a login form, a "Sign in" link): the other half of the logged-in
+	// marker; empty when not given.
+	LoggedOutSelector string
 }
 
 // Probe is a page whose content tells whether the browser is logged in.

@@ -139,7 +139,7 @@ func (p *parser) strings(n *yaml.Node, where string) []string {
 }
 
 func (p *parser) session(sc *Scenario, n *yaml.Node) {
-	o, ok := p.object(n, "session", "cookies", "nodeHeader", "probe")
+	o, ok := p.object(n, "session", "cookies", "nodeHeader", "probe", "loggedOut")
 	if !ok {
 		return
 	}
@@ -173,6 +173,14 @@ func (p *parser) session(sc *Scenario, n *yaml.Node) {
 		}
 		p.require(po, "path", "loggedIn")
 		sc.Session.Probe = probe
+	}
+	if e, ok := o.byKey["loggedOut"]; ok {
+		if lo, ok := p.object(e.val, "session.loggedOut", "selector"); ok {
+			if e, ok := lo.byKey["selector"]; ok {
+				p.text(e.val, "session.loggedOut.selector", "loggedOut.selector", &sc.Session.LoggedOutSelector)
+			}
+			p.require(lo, "selector")
+		}
 	}
 }
 

@@ -80,7 +80,7 @@ func (d *dec) recording(r *recording.Recording) {
 	}
 }
 
-var scenarioFields = []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader"}
+var scenarioFields = []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}
 
 func (d *dec) scenario(s *recording.ScenarioInfo) {
 	var m uint64
@@ -107,6 +107,12 @@ func (d *dec) scenario(s *recording.ScenarioInfo) {
 		case "nodeHeader":
 			seen(&m, 5)
 			s.NodeHeader = d.str()
+		case "loggedIn":
+			seen(&m, 6)
+			s.LoggedIn = d.str()
+		case "loggedOut":
+			seen(&m, 7)
+			s.LoggedOut = d.str()
 		default:
 			d.unknown(k, scenarioFields)
 		}
@@ -196,7 +202,7 @@ func (d *dec) steps() []recording.Step {
 	return out
 }
 
-var stepFields = []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot"}
+var stepFields = []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot", "auth", "probe"}
 
 func (d *dec) step(s *recording.Step) {
 	var m uint64
@@ -241,6 +247,22 @@ func (d *dec) step(s *recording.Step) {
 		case "screenshot":
 			seen(&m, 11)
 			s.Screenshot = d.str()
+		case "auth":
+			seen(&m, 12)
+			if d.isNull() {
+				s.Auth = nil
+			} else {
+				s.Auth = new(recording.AuthState)
+				d.auth(s.Auth)
+			}
+		case "probe":
+			seen(&m, 13)
+			if d.isNull() {
+				s.Probe = nil
+			} else {
+				s.Probe = new(recording.ProbeResult)
+				d.probe(s.Probe)
+			}
 		default:
 			d.unknown(k, stepFields)
 		}
@@ -317,7 +339,7 @@ func (d *dec) cookie(c *recording.Cookie) {
 	}
 }
 
-var valueFields = []string{"fp", "len", "classes", "bits", "raw", "secret"}
+var valueFields = []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}
 
 func (d *dec) value(v *recording.Value) {
 	var m uint64
@@ -349,6 +371,9 @@ func (d *dec) value(v *recording.Value) {
 		case "secret":
 			seen(&m, 5)
 			v.Secret = d.bool()
+		case "format":
+			seen(&m, 6)
+			v.Format = d.str()
 		default:
 			d.unknown(k, valueFields)
 		}
@@ -930,7 +955,7 @@ func (d *dec) downloads() []recording.Download {
 	return out
 }
 
-var probeFields = []string{"url", "status", "loggedIn", "error"}
+var probeFields = []string{"url", "status", "loggedIn", "error", "kind", "cookies"}
 
 func (d *dec) probe(p *recording.ProbeResult) {
 	var m uint64
@@ -951,6 +976,12 @@ func (d *dec) probe(p *recording.ProbeResult) {
 		case "error":
 			seen(&m, 3)
 			p.Error = d.str()
+		case "kind":
+			seen(&m, 4)
+			p.Kind = d.str()
+		case "cookies":
+			seen(&m, 5)
+			p.Cookies = d.int()
 		default:
 			d.unknown(k, probeFields)
 		}
@@ -1040,4 +1071,31 @@ func (d *dec) decodeIssues() []recording.DecodeIssue {
 		}
 	}
 	return out
+}
+
+var authFields = []string{"state", "evidence", "source"}
+
+func (d *dec) auth(a *recording.AuthState) {
+	var m uint64
+	if !d.objStart() {
+		return
+	}
+	for {
+		switch k := d.key(); k {
+		case "state":
+			seen(&m, 0)
+			a.State = d.str()
+		case "evidence":
+			seen(&m, 1)
+			a.Evidence = d.str()
+		case "source":
+			seen(&m, 2)
+			a.Source = d.str()
+		default:
+			d.unknown(k, authFields)
+		}
+		if !d.objNext() {
+			return
+		}
+	}
 }
