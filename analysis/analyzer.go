@@ -64,6 +64,11 @@ type analyzer struct {
 	gapMed  time.Duration // median gap between consecutive requests
 	gapMax  time.Duration // longest such gap
 	hasAuth bool          // the scenario has a login or privilege step
+	now     time.Time     // the time of the event being walked
+
+	auth   []StepAuth // the logged-in state after each step, in a.steps order
+	authAt map[int]int // step index -> position in auth
+	seenIn bool       // some step showed the user logged in
 
 	findings *collector
 }
@@ -114,7 +119,9 @@ func newAnalyzer(r *recording.Recording) *analyzer {
 func (a *analyzer) run() {
 	a.detect()
 	a.makeTracks()
+	a.authLane()
 	a.walk()
+	a.reconcile()
 	a.cookieRules()
 	a.sessionIDRules()
 	a.journeyRules()

@@ -74,12 +74,14 @@ func (a *analyzer) detect() {
 	}
 	for nid, s := range a.nameStats() {
 		name := a.nameList[nid]
-		if name == "" || s == nil {
-			continue
+		if name == "" || s == nil || a.sigOf(name) {
+			continue // a pair's signature cookie is half of the session, not an ID of its own
 		}
 		if why := detectByName(name, s); why != "" {
 			a.names[name] = why
 		} else if why := a.detectByBehaviour(name, s); why != "" {
+			a.names[name] = why
+		} else if why := detectByFormat(s); why != "" {
 			a.names[name] = why
 		}
 	}
@@ -210,6 +212,22 @@ func (a *analyzer) detectByBehaviour(name string, s *nameStats) string {
 		return fmt.Sprintf("by behaviour: a random value (%.0f bits or more) that the server issues, the browser returns, and the server replaces at login", bits)
 	case !a.hasAuth && len(s.values) >= 2:
 		return fmt.Sprintf("by behaviour: random values (%.0f bits or more, %d distinct) that the server issues and the browser returns", bits, len(s.values))
+	}
+	return ""
+}
+
+// detectByFormat takes a cookie for a (client-side) session when the
+// server issues it, the browser returns it, and its values are signed
+// session data by their structure (a JWT, an itsdangerous or Django signed
+// payload, the Rails cookie store).
+func detectByFormat(s *nameStats) string {
+	if !s.serverIssued || !s.sentBack {
+		return ""
+	}
+	for _, v := range s.values {
+		if v.Format != recording.FormatBase64JSON && recording.ClientSideFormat(v.Format) {
+			return "by structure: the server issues and the browser returns a " + formatName(v.Format) + ", a session held in the cookie"
+		}
 	}
 	return ""
 }

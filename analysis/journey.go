@@ -10,19 +10,33 @@ import (
 func (a *analyzer) journeyRules() {
 	a.fixation()
 	a.notInvalidated()
+	a.clientSideRule()
 	a.mixedScheme()
 	a.authCleartext()
 }
 
-// fixation: the same ID before and after a login (or privilege) step.
+// fixation: the pre-login session promoted at login. A login probe proves
+// it or refutes it; without one, the same ID before and after a login (or
+// privilege) step is the inference from cookie values.
 func (a *analyzer) fixation() {
 	for _, st := range a.steps {
 		if !a.expectsRotation(st.Index) || st.Status == recording.StatusSkipped {
 			continue
 		}
+		if p := st.Probe; p != nil && p.Kind == "login" && p.Error == "" {
+			a.probedFixation(st, p)
+			continue
+		}
 		for _, t := range a.tracks {
 			before, after := t.atStart[st.Index], t.atEnd[st.Index]
-			if before == nil || before != after {
+			if before == nil {
+				continue
+			}
+			if before != after {
+				if f := before.value.Format; recording.VolatileFormat(f) && before.out.Note == "" {
+					before.out.Note = fmt.Sprintf("taken as rotated at step %d from the cookie values only: the value is a %s, which changes without a new session, so the change does not prove a new session (a login probe, session.probe, would tell)",
+						st.Index, formatName(f))
+				}
 				continue
 			}
 			var sent []string
@@ -35,13 +49,61 @@ func (a *analyzer) fixation() {
 			if len(sent) > 0 {
 				ev += "; sent on " + strings.Join(sent, ", ")
 			}
+			ev += "; inferred from cookie values (no login probe: declare session.probe to test it)"
 			a.findings.add(Finding{Rule: RuleSessionFixation, Severity: High, Step: st.Index, Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
 				URL: st.URL,
-				Message: fmt.Sprintf("%s kept the same ID across the %s step %d (%s): whoever planted or learned the ID before is %s with the user.",
+				Message: fmt.Sprintf("%s kept the same ID across the %s step %d (%s): whoever planted or learned the ID before is %s with the user (inferred from cookie values).",
 					t.key.name, st.As, st.Index, stepAction(st), map[bool]string{true: "logged in", false: "privileged"}[st.As == "login"]),
 				Evidence: ev}, "")
 		}
 	}
+}
+
+// probedFixation reads a login step's probe: the cookies held before the
+// step, replayed after it, were logged in (fixation, observed) or not
+// (refuted, whatever the values did).
+func (a *analyzer) probedFixation(st *recording.Step, p *recording.ProbeResult) {
+	var t *track
+	host := hostOf(p.URL)
+	for _, o := range a.tracks {
+		if o.atStart[st.Index] != nil && (host == "" || domainMatches(o.key.domain, host)) {
+			t = o
+			break
+		}
+	}
+	var before, after *idState
+	if t != nil {
+		before, after = t.atStart[st.Index], t.atEnd[st.Index]
+	}
+	values := "no session cookie was held before the step"
+	if before != nil {
+		values = fmt.Sprintf("%s was %s before the step and %s after it", t.key.name, short(before.value.Fingerprint), "gone")
+		if after != nil {
+			values = fmt.Sprintf("%s was %s before the step and %s after it", t.key.name, short(before.value.Fingerprint), short(after.value.Fingerprint))
+		}
+	}
+	replay := fmt.Sprintf("login probe: %d cookie(s) held before step %d replayed on %s → %d", p.Cookies, st.Index, p.URL, p.Status)
+	if !p.LoggedIn {
+		if before != nil {
+			before.out.Note = fmt.Sprintf("the login probe refuted fixation at step %d: the cookies held before the step, replayed on %s after it, were not logged in (status %d)",
+				st.Index, p.URL, p.Status)
+		}
+		return
+	}
+	if before != nil && before != after {
+		before.out.Note = fmt.Sprintf("a new value at step %d, but the login probe showed the cookies held before the step logged in after it: the same session, re-encoded", st.Index)
+		if before.out.Ended == EndRotated {
+			before.out.Ended = EndReissued
+		}
+	}
+	f := Finding{Rule: RuleSessionFixation, Severity: High, Step: st.Index, URL: st.URL,
+		Message: fmt.Sprintf("Replaying the cookies held before the %s step %d (%s) on %s after it showed the logged-in page: the server promoted the pre-login session to the logged-in one, so whoever planted or learned the pre-login cookies is logged in with the user (observed by the login probe, whatever the cookie values did).",
+			st.As, st.Index, stepAction(st), p.URL),
+		Evidence: replay + ", loggedIn selector matched; " + values}
+	if t != nil {
+		f.Cookie, f.Domain, f.Path = t.key.name, t.key.domain, t.key.path
+	}
+	a.findings.add(f, "")
 }
 
 // notInvalidated: the logout replay probe still found the logged-in page.
@@ -63,6 +125,9 @@ func (a *analyzer) notInvalidated() {
 		Evidence: fmt.Sprintf("probe %s → %d, loggedIn selector matched", p.URL, p.Status)}
 	if t := a.loggedOutTrack(step, stepURL); t != nil {
 		f.Cookie, f.Domain, f.Path = t.key.name, t.key.domain, t.key.path
+		if t.clientSide != "" {
+			f.Evidence += fmt.Sprintf("; %s holds the session itself (%s): see SESSION-CLIENT-SIDE", t.key.name, t.clientSide)
+		}
 	}
 	a.findings.add(f, "")
 }

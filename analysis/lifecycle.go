@@ -31,6 +31,15 @@ type idState struct {
 	expires  *time.Time
 	secure   bool
 	httpOnly *bool
+
+	born, died time.Time // when it was issued and when it ended (zero: still held)
+}
+
+// cand is a candidate reset: an ID lost by what the cookies show.
+type cand struct {
+	r  Reset
+	id *idState          // the ID lost, if any
+	q  *recording.Request // the request involved, if any
 }
 
 type useMark struct {
@@ -47,6 +56,7 @@ type track struct {
 
 	ids    []*idState
 	cur    *idState
+	cands  []*cand // what the cookies say was lost, before reconcile
 	resets []Reset
 
 	atStart map[int]*idState // the ID held when step i began
@@ -54,7 +64,9 @@ type track struct {
 	rotated map[int]bool     // the expected rotation of step i happened
 	done    map[string]bool  // resets reported, by fingerprint|request
 
-	rejectEpisode bool // a set-rejected reset with no ID held was reported
+	rejectEpisode bool      // a set-rejected reset with no ID held was reported
+	rejectedAt    time.Time // when a Set-Cookie that would have created it was first refused
+	clientSide    string    // why the session is taken to live in the cookie (see clientSide)
 }
 
 func newTrack(k ckey, detection string) *track {
@@ -125,6 +137,7 @@ func (a *analyzer) walk() {
 		}
 		for ; next < len(byStep) && stepOf(byStep[next]) == s; next++ {
 			e := &a.events[byStep[next]]
+			a.now = e.Time
 			if t := a.trackOf(e); t != nil {
 				a.apply(t, e, s)
 			}
@@ -200,6 +213,7 @@ func (a *analyzer) issue(t *track, v recording.Value, s int, e *event) *idState 
 	id.out = ID{Fingerprint: v.Fingerprint, Len: v.Len, Bits: v.Bits, FirstStep: s, LastStep: s,
 		IssuedBy: e.Source, Sent: []string{}, Withheld: []WithheldRef{}}
 	id.lastUse, id.lastUseStep = e.Time, s
+	id.born = e.Time
 	if q := a.req(e.Request); q != nil && e.Source == recording.SourceHTTP {
 		id.out.IssuedRequest = q.ID
 		id.out.Node = q.Node
@@ -232,6 +246,9 @@ func (a *analyzer) end(t *track, how string, s int, req string) {
 	id.out.EndedRequest = req
 	id.touch(s)
 	id.ended = true
+	if how != EndEndOfJourney {
+		id.died = a.now
+	}
 	t.cur = nil
 }
 
@@ -720,11 +737,16 @@ func (a *analyzer) onRejected(t *track, e *event, s int) {
 		return
 	}
 	t.rejectEpisode = true
+	if t.rejectedAt.IsZero() {
+		t.rejectedAt = e.Time
+	}
 	detail = fmt.Sprintf("The browser refused the Set-Cookie that would have created %s (%s), so the session the server started never reached the browser.", t.key.name, reasonsText(e.Reasons))
 	a.addReset(t, nil, s, q, CauseSetRejected, detail, ev)
 }
 
-// addReset records a reset on the track and its SESSION-RESET finding.
+// addReset records a candidate reset on the track: what the cookies say
+// was lost. Whether it is reported, and on what basis, is decided once the
+// logged-in state of every step is known (see reconcile).
 func (a *analyzer) addReset(t *track, id *idState, s int, q *recording.Request, cause, detail string, ev map[string]string) {
 	for k, v := range ev {
 		if v == "" {
@@ -742,12 +764,26 @@ func (a *analyzer) addReset(t *track, id *idState, s int, q *recording.Request, 
 	if len(r.Evidence) == 0 {
 		r.Evidence = nil
 	}
+	t.cands = append(t.cands, &cand{r: r, id: id, q: q})
+}
+
+// report adds a reset that stands to its track, with its SESSION-RESET
+// finding.
+func (a *analyzer) report(t *track, r Reset) {
+	r.Summary = a.summary(t, &r)
 	t.resets = append(t.resets, r)
+	msg := fmt.Sprintf("Session reset (%s) at step %d: %s", r.Cause, r.Step, r.Detail)
+	if r.Basis == BasisObserved && r.ObservedStep != nil && *r.ObservedStep != r.Step {
+		msg += fmt.Sprintf(" The user saw it at step %d.", *r.ObservedStep)
+	}
+	if r.Basis == BasisInferred {
+		msg += " (Inferred from the cookies: the pages did not show the user logged in before and logged out after.)"
+	}
 	a.findings.add(Finding{
-		Rule: RuleSessionReset, Severity: Medium, Step: s, Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
+		Rule: RuleSessionReset, Severity: Medium, Step: r.Step, Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
 		URL: r.URL, Request: r.Request,
-		Message:  fmt.Sprintf("Session reset (%s) at step %d: %s", cause, s, detail),
-		Evidence: evidenceString(ev),
+		Message:  msg,
+		Evidence: evidenceString(r.Evidence),
 	}, "")
 }
 
@@ -756,7 +792,8 @@ func (a *analyzer) sessionReports() []SessionReport {
 	out := []SessionReport{}
 	for _, t := range a.tracks {
 		sr := SessionReport{Scenario: a.scenario, Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
-			Partition: t.partition, Detection: t.detection, IDs: []ID{}, Resets: []Reset{}}
+			Partition: t.partition, Detection: t.detection, ClientSide: t.clientSide, IDs: []ID{}, Resets: []Reset{},
+			Continuity: a.continuity(t)}
 		for _, id := range t.ids {
 			sr.IDs = append(sr.IDs, id.out)
 		}

@@ -184,7 +184,7 @@ type Report struct {
 
 // Analyze analyses one recording. A nil recording gives an empty report.
 func Analyze(r *recording.Recording) *Report {
-	rep := &Report{Findings: []Finding{}, Sessions: []SessionReport{}}
+	rep := &Report{Findings: []Finding{}, Sessions: []SessionReport{}, Auth: []AuthReport{}}
 	if r == nil {
 		return rep
 	}
@@ -192,6 +192,7 @@ func Analyze(r *recording.Recording) *Report {
 	a.run()
 	rep.Findings = a.findings.list()
 	rep.Sessions = a.sessionReports()
+	rep.Auth = append(rep.Auth, a.authReport())
 	sortFindings(rep.Findings)
 	return rep
 }
@@ -202,7 +203,7 @@ func Analyze(r *recording.Recording) *Report {
 // counters across the IDs of a run) run across recordings that share a
 // fingerprint key.
 func AnalyzeAll(rs []*recording.Recording) *Report {
-	rep := &Report{Findings: []Finding{}, Sessions: []SessionReport{}}
+	rep := &Report{Findings: []Finding{}, Sessions: []SessionReport{}, Auth: []AuthReport{}}
 	var all []*analyzer
 	for _, r := range rs {
 		if r == nil {
@@ -213,6 +214,7 @@ func AnalyzeAll(rs []*recording.Recording) *Report {
 		all = append(all, a)
 		rep.Findings = append(rep.Findings, a.findings.list()...)
 		rep.Sessions = append(rep.Sessions, a.sessionReports()...)
+		rep.Auth = append(rep.Auth, a.authReport())
 	}
 	rep.Findings = append(rep.Findings, crossRecordingFindings(all, rep.Findings)...)
 	sortFindings(rep.Findings)

@@ -42,7 +42,7 @@ func TestSeverity(t *testing.T) {
 func TestAnalyzeNil(t *testing.T) {
 	rep := Analyze(nil)
 	b, err := json.Marshal(rep)
-	if err != nil || string(b) != `{"findings":[],"sessions":[]}` {
+	if err != nil || string(b) != `{"findings":[],"sessions":[],"auth":[]}` {
 		t.Fatalf("%s %v", b, err)
 	}
 	if rep := AnalyzeAll([]*recording.Recording{nil}); len(rep.Findings) != 0 {

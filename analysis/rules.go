@@ -41,6 +41,7 @@ const (
 	RuleSessionFixation         = "SESSION-FIXATION"
 	RuleSessionNotInvalidated   = "SESSION-NOT-INVALIDATED"
 	RuleSessionReset            = "SESSION-RESET"
+	RuleSessionClientSide       = "SESSION-CLIENT-SIDE"
 	RuleMixedSchemeLink         = "MIXED-SCHEME-LINK"
 	RuleAuthCleartext           = "AUTH-CLEARTEXT"
 	// RulePolicyViolation is reported by package policy, not by Analyze:
@@ -245,8 +246,14 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessionFixation, Severity: High,
-		Title:       "Session ID not replaced at login",
-		Criterion:   "A session cookie identity holds the same ID when a step marked as: login (or as: privilege) begins and when it ends.",
+		Title: "Session ID not replaced at login",
+		Criterion: "With a login probe (the scenario declares session.probe: after each as: login step the harness replays the cookies held " +
+			"before the step to the probe path, steps[].probe with kind login): the probe's loggedIn selector matched, so the pre-login session " +
+			"was promoted to the logged-in one, whatever the cookie values did (observed). A probe that did not match refutes it: no finding, even " +
+			"when a value stayed the same (the session report's ID says so in its note). Without a probe: a session cookie identity holds the same " +
+			"ID when a step marked as: login (or as: privilege) begins and when it ends (inferred from cookie values). A new value at login is " +
+			"taken for a rotation then, but when the value is a signed or timestamped envelope (recording Value.format), which changes without a " +
+			"new session, the ID's note says the rotation is not proven.",
 		Why:         "An attacker who planted the ID (a link, a subdomain cookie, a shared computer) or learned it before login is logged in as the victim afterwards.",
 		Remediation: "Issue a new session ID on authentication and on every privilege change (session_regenerate_id(true), request.changeSessionId(), ...) and never adopt IDs the server did not issue.",
 		References:  []string{"OWASP WSTG-SESS-03 (Session Fixation)", "OWASP ASVS 4.0 V3.2.1", "ZAP 40013 (Session Fixation, active scan)"},
@@ -263,12 +270,30 @@ var Rules = []Rule{
 	{
 		ID: RuleSessionReset, Severity: Medium,
 		Title: "Unexpected session reset",
-		Criterion: "One finding per reset: an ID the browser held that ended or was replaced outside the expected places (the rotation of a login " +
-			"step, the end at a logout step), including an ID that was withheld from a request whose response started a new session. The cause " +
-			"is one of the reset causes below.",
+		Criterion: "One finding per reset. A reset is what the user lives through: the pages showed the user logged in, then logged out " +
+			"(steps[].auth) without a logout step, whether or not a cookie changed (observed); its cause is the first break in the session's " +
+			"continuity before it (the ID withheld, expired, deleted, cleared) or the server's behaviour (a new ID or an anonymous answer to the " +
+			"ID it got). Where the pages do not tell (no step showed the user logged in before and logged out after), an ID the browser held " +
+			"that ended or was replaced outside the expected places (the rotation of a login step, the end at a logout step), including one " +
+			"withheld from a request whose response started a new session, is a reset inferred from the cookies. A new value while the user " +
+			"stays logged in is no reset (the ID ends reissued). The cause is one of the reset causes below.",
 		Why:         "The user is logged out or loses state (a cart, a half-filled form) without asking to.",
 		Remediation: "See the cause: each cause below says what to fix.",
-		References:  []string{"OWASP WSTG-SESS-07 (Session Timeout)", "docs/sessions.md (why a session resets)"},
+		References:  []string{"OWASP WSTG-SESS-07 (Session Timeout)", "Reset causes, below"},
+	},
+	{
+		ID: RuleSessionClientSide, Severity: Info,
+		Title: "Session held in the cookie (client-side session)",
+		Criterion: "A session cookie whose value is signed session data rather than an ID into a server store, told by structure " +
+			"(recording Value.format: a JWT, Flask's itsdangerous payload.timestamp.signature, Django's signed cookies, the Rails cookie store) " +
+			"or by a signature cookie beside it (NAME and NAME.sig: cookie-session, koa-session). When the logout probe found an old value still " +
+			"logged in, the evidence says so and SESSION-NOT-INVALIDATED is raised as well.",
+		Why: "The server keeps nothing it could delete: logout only asks the browser to drop the cookie, and any copy of a value (a log, a proxy, " +
+			"malware) stays valid until it expires. A new value on every response is normal for such sessions and is no reset.",
+		Remediation: "Keep lifetimes short, rotate the signing key when needed, and keep a server-side deny list (or a session version in the " +
+			"user record) checked on every request, so that logout and password changes revoke copies; or store the session on the server.",
+		References: []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP Session Management Cheat Sheet (Session ID Content)",
+			"RFC 7519 (JSON Web Token)"},
 	},
 	{
 		ID: RuleMixedSchemeLink, Severity: Medium,
@@ -331,25 +356,25 @@ const (
 // Causes lists the reset causes; a reset has exactly one.
 var Causes = []Cause{
 	{CauseSecureOverHTTP,
-		"The ID was withheld with SecureOnly from an http request whose response started a new session (a new Set-Cookie of that name, even one the browser then refused); the evidence names the link, form, redirect or step that led there.",
+		"The ID was withheld with SecureOnly from an http request whose response started a new session (a new Set-Cookie of that name, even one the browser then refused), or after which a page showed the user logged out with no new cookie at all (express-session and many servers set none over http); the evidence names the link, form, redirect or step that led there.",
 		"The cookie is Secure, so the browser does not send it over plain http: a page reached over http sees no session. Link with https and redirect http to https."},
 	{CauseSameSite,
-		"The ID was withheld for a SameSite reason (SameSiteStrict, SameSiteLax, SameSiteUnspecifiedTreatedAsLax or their Schemeful variants; also third-party blocking) and the response started a new session.",
+		"The ID was withheld for a SameSite reason (SameSiteStrict, SameSiteLax, SameSiteUnspecifiedTreatedAsLax or their Schemeful variants; also third-party blocking) and the response started a new session, or a page then showed the user logged out.",
 		"The cookie's SameSite setting kept it off a cross-site request (a POST back from an identity provider, a link from another site). Use Lax, or keep the state the flow needs elsewhere."},
 	{CauseScopeMismatch,
-		"The ID was withheld for DomainMismatch, NotOnPath, PortMismatch, SchemeMismatch (or another scope reason) and the response started a new session.",
+		"The ID was withheld for DomainMismatch, NotOnPath, PortMismatch, SchemeMismatch (or another scope reason) and the response started a new session, or a page then showed the user logged out.",
 		"The cookie's Domain or Path does not cover the URL the user went to, so the server there sees no session. Widen the scope deliberately or keep users on one host and path."},
 	{CauseSetRejected,
 		"The browser refused the Set-Cookie that would have replaced or created the ID (not as part of a withheld reset); the stale ID the browser keeps sending is not reported again.",
 		"The browser threw the new session cookie away (see the reason: SameSite=None without Secure, a bad Domain, a broken prefix, too large), so the server's session never reached the user."},
 	{CauseNodeSwitch,
-		"The ID was sent, the server answered with a new one, and the serving node (Request.node) differs from the node that issued the ID.",
+		"The ID was sent, the server answered with a new one (or, the user having been logged in, with a logged-out page), and the serving node (Request.node) differs from the node that issued the ID.",
 		"The load balancer sent the user to another server, which does not know sessions created on the first: share sessions between nodes (a common store) or use sticky sessions."},
 	{CauseIdleTimeout,
 		"The ID was sent and the server answered with a new one, or with a logged-out page (401, 440 or a redirect to a login page) and no new one, after the journey's long idle gap: at least 1 s since the ID was last used, after a wait step or at least 5 times the median gap between requests, and at least half the longest gap; same node.",
 		"The user was inactive longer than the server's idle timeout and the server forgot the session. Check the timeout against real usage, or warn users before it runs out."},
 	{CauseServerDropped,
-		"The ID was sent and the server replaced it with a new one, outside an expected rotation, and none of node-switch, idle-timeout or set-rejected applies.",
+		"The ID was sent and the server replaced it with a new one outside an expected rotation (and not while the user stayed logged in), or answered it with a page that showed the logged-in user logged out, and none of node-switch, idle-timeout or set-rejected applies.",
 		"The server no longer knew an ID it had issued shortly before: a restart, a cache eviction, a bug in session storage or a proxy stripping the cookie."},
 	{CauseServerEnded,
 		"The server deleted the ID (a Set-Cookie with Max-Age<=0 or a past Expires) at a step not marked as: logout (nor, for the ID held when it began, as: login).",

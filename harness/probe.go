@@ -18,14 +18,16 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-// runProbe replays the cookies the browser held before logout to the
-// scenario's probe page with a plain HTTP client (OWASP WSTG-SESS-06): if
-// the page still shows the logged-in marker, logout did not end the
-// session on the server.
-func (r *runner) runProbe(ctx context.Context, preLogout []cdpCookie) {
+// runProbe replays cookies the browser held earlier to the scenario's
+// probe page with a plain HTTP client, a fresh client that holds nothing
+// else, and reports whether the page shows the logged-in marker. After
+// logout it replays the pre-logout cookies (OWASP WSTG-SESS-06: logged in
+// means logout did not end the session on the server); after a login step,
+// the pre-login cookies (WSTG-SESS-03: logged in means the pre-login
+// session was promoted, session fixation).
+func (r *runner) runProbe(ctx context.Context, held []cdpCookie) (res *recording.ProbeResult) {
 	p := r.sc.Session.Probe
-	res := &recording.ProbeResult{}
-	r.probe = res
+	res = &recording.ProbeResult{}
 	u, err := r.sc.URL(p.Path)
 	if err != nil {
 		res.Error = err.Error()
@@ -43,13 +45,14 @@ func (r *runner) runProbe(ctx context.Context, preLogout []cdpCookie) {
 		return
 	}
 	var pairs []string
-	for _, c := range preLogout {
+	for _, c := range held {
 		if cookieApplies(c, target) {
 			pairs = append(pairs, c.Name+"="+c.Value)
 		}
 	}
+	res.Cookies = len(pairs)
 	if len(pairs) == 0 {
-		res.Error = "no cookie held before logout applies to " + res.URL
+		res.Error = "no cookie held then applies to " + res.URL
 		return
 	}
 	req.Header.Set("Cookie", strings.Join(pairs, "; "))
@@ -68,6 +71,7 @@ func (r *runner) runProbe(ctx context.Context, preLogout []cdpCookie) {
 		return
 	}
 	res.LoggedIn = doc.Find(p.LoggedInSelector).Length() > 0
+	return
 }
 
 // cookieApplies reports whether the browser would send c to u (domain,

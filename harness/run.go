@@ -135,6 +135,7 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 	}
 	r.sc = resolved
 	r.rec.Scenario.Target = resolved.Target
+	r.rec.Scenario.LoggedIn, r.rec.Scenario.LoggedOut = r.markers()
 	for _, s := range resolved.Secrets() {
 		r.red.AddSecret(s)
 	}
@@ -182,7 +183,18 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			return
 		}
 		if st.As == "logout" && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 {
-			r.runProbe(ctx, r.steps[len(r.steps)-2].jar)
+			r.probe = r.runProbe(ctx, r.steps[len(r.steps)-2].jar)
+		}
+		if st.As == "login" && r.sc.Session.Probe != nil && !r.opts.Bare {
+			// The login probe: are the cookies held before login logged in
+			// now? (session fixation, proven by behaviour)
+			var before []cdpCookie
+			if len(r.steps) >= 2 {
+				before = r.steps[len(r.steps)-2].jar
+			}
+			p := r.runProbe(ctx, before)
+			p.Kind = "login"
+			r.steps[len(r.steps)-1].rec.Probe = p
 		}
 		r.checkpoint()
 	}
@@ -233,6 +245,7 @@ func (r *runner) finish(parent, ctx context.Context) {
 func (r *runner) build() {
 	bl := &builder{c: r.col, red: r.red, steps: r.steps, pages: r.pages, nodeHeader: r.sc.Session.NodeHeader}
 	bl.build(r.rec)
+	fillAuth(r.rec)
 	r.rec.Probe = r.probe
 	r.rec.Error = r.red.Scrub(r.rec.Error)
 }
@@ -252,6 +265,7 @@ func (r *runner) checkpoint() {
 	snap.Status = recording.StatusRunning
 	bl := &builder{c: r.col, red: r.red, steps: r.steps, pages: r.pages, nodeHeader: r.sc.Session.NodeHeader}
 	bl.build(&snap)
+	fillAuth(&snap)
 	snap.End = time.Now()
 	r.opts.Checkpoint(&snap)
 }

@@ -59,16 +59,17 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 		sr.jarAsked = time.Now()
 		jar, _, jerr := r.readJar(ctx)
 		<-done
+		if uerr == nil {
+			sr.rec.URL = u
+		}
 		if jerr == nil {
 			sr.jar, sr.jarOK, sr.jarAt = jar, true, time.Now()
 			if r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) { // its bodies would not come either
 				r.collectPages(ctx, i, jar)
+				r.checkAuth(ctx, &sr)
 			}
 		} else if err == nil && ctx.Err() == nil {
 			err = fmt.Errorf("reading the cookie jar: %w", jerr)
-		}
-		if uerr == nil {
-			sr.rec.URL = u
 		}
 	}
 	if note := map[int32]string{pageStopped: stoppedNote, pageStuck: stuckNote}[r.page.Load()]; note != "" {
@@ -88,6 +89,8 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 	sr.rec.Status = recording.StatusPassed
 	if err != nil {
 		sr.rec.Status, sr.rec.Error = recording.StatusFailed, err.Error()
+	} else if a := r.expectAuth(st); a != nil && !r.opts.Bare {
+		sr.rec.Auth = a
 	}
 	r.steps = append(r.steps, sr)
 	return err

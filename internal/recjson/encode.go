@@ -44,8 +44,48 @@ func AppendReport(b []byte, rep *analysis.Report) ([]byte, error) {
 		}
 		e.b = append(e.b, ']')
 	}
+	e.b = append(e.b, `,"auth":`...)
+	if rep.Auth == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.b = append(e.b, '[')
+		for i := range rep.Auth {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.authReport(&rep.Auth[i])
+		}
+		e.b = append(e.b, ']')
+	}
 	e.b = append(e.b, '}')
 	return e.b, e.err
+}
+
+func (e *enc) authReport(a *analysis.AuthReport) {
+	e.b = append(e.b, '{')
+	e.strField(true, "scenario", a.Scenario)
+	e.field(false, "steps")
+	if a.Steps == nil {
+		e.b = append(e.b, "null"...)
+	} else {
+		e.b = append(e.b, '[')
+		for i, st := range a.Steps {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.b = append(e.b, '{')
+			e.field(true, "step")
+			e.b = strconv.AppendInt(e.b, int64(st.Step), 10)
+			e.strField(false, "state", st.State)
+			e.strField(false, "evidence", st.Evidence)
+			e.optStr("source", st.Source)
+			e.field(false, "checked")
+			e.b = strconv.AppendBool(e.b, st.Checked)
+			e.b = append(e.b, '}')
+		}
+		e.b = append(e.b, ']')
+	}
+	e.b = append(e.b, '}')
 }
 
 type enc struct {
@@ -123,6 +163,7 @@ func (e *enc) session(s *analysis.SessionReport) {
 	e.optStr("path", s.Path)
 	e.optStr("partition", s.Partition)
 	e.strField(false, "detection", s.Detection)
+	e.optStr("clientSide", s.ClientSide)
 	e.field(false, "ids")
 	if s.IDs == nil {
 		e.b = append(e.b, "null"...)
@@ -149,6 +190,29 @@ func (e *enc) session(s *analysis.SessionReport) {
 		}
 		e.b = append(e.b, ']')
 	}
+	if len(s.Continuity) > 0 {
+		e.field(false, "continuity")
+		e.b = append(e.b, '[')
+		for i := range s.Continuity {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			g := &s.Continuity[i]
+			e.b = append(e.b, '{')
+			e.field(true, "step")
+			e.b = strconv.AppendInt(e.b, int64(g.Step), 10)
+			e.strField(false, "request", g.Request)
+			e.strField(false, "url", g.URL)
+			e.strField(false, "reason", g.Reason)
+			if len(g.Reasons) > 0 {
+				e.field(false, "reasons")
+				e.strs(g.Reasons)
+			}
+			e.strField(false, "detail", g.Detail)
+			e.b = append(e.b, '}')
+		}
+		e.b = append(e.b, ']')
+	}
 	e.b = append(e.b, '}')
 }
 
@@ -161,6 +225,7 @@ func (e *enc) id(id *analysis.ID) {
 	e.intField("firstStep", id.FirstStep)
 	e.intField("lastStep", id.LastStep)
 	e.strField(false, "ended", id.Ended)
+	e.optStr("note", id.Note)
 	e.optStr("endedRequest", id.EndedRequest)
 	e.optStr("issuedRequest", id.IssuedRequest)
 	e.optStr("issuedBy", id.IssuedBy)
@@ -214,6 +279,11 @@ func (e *enc) reset(r *analysis.Reset) {
 		}
 		e.b = append(e.b, '}')
 	}
+	e.strField(false, "basis", r.Basis)
+	if r.ObservedStep != nil {
+		e.intField("observedStep", *r.ObservedStep)
+	}
+	e.strField(false, "summary", r.Summary)
 	e.b = append(e.b, '}')
 }
 

@@ -1,0 +1,81 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// sigSuffix names the signature cookie of a keygrip pair (cookie-session,
+// koa-session): "session" holds the data, "session.sig" its signature.
+const sigSuffix = ".sig"
+
+// sigOf reports whether name is the signature half of a pair whose data
+// cookie the recording also names.
+func (a *analyzer) sigOf(name string) bool {
+	base, ok := strings.CutSuffix(name, sigSuffix)
+	if !ok || base == "" {
+		return false
+	}
+	_, has := a.nameIdx[base]
+	return has
+}
+
+// clientSide says why the track's session is taken to live in the cookie
+// itself, or "": a signature cookie beside it (a keygrip pair), or values
+// whose structure is signed session data (a JWT, Flask's itsdangerous,
+// Django's signed cookies, the Rails cookie store). Only the shape is
+// used; no payload is decoded into the report.
+func (a *analyzer) clientSide(t *track) string {
+	if _, ok := a.nameIdx[t.key.name+sigSuffix]; ok {
+		return fmt.Sprintf("a signed pair: %s holds the session data and %s%s its signature (cookie-session, koa-session)", t.key.name, t.key.name, sigSuffix)
+	}
+	for _, id := range t.ids {
+		if f := id.value.Format; recording.ClientSideFormat(f) {
+			return fmt.Sprintf("its value is a %s: signed session data, not an ID into a server store", formatName(f))
+		}
+	}
+	return ""
+}
+
+func formatName(f string) string {
+	switch f {
+	case recording.FormatJWT:
+		return "JWT"
+	case recording.FormatItsdangerous:
+		return "signed itsdangerous payload (Flask)"
+	case recording.FormatDjangoSigned:
+		return "Django signed payload"
+	case recording.FormatRails:
+		return "Rails cookie-store payload"
+	case recording.FormatBase64JSON:
+		return "base64 JSON payload"
+	case recording.FormatSecurecookie:
+		return "signed, timestamped securecookie envelope"
+	case recording.FormatLaravel:
+		return "Laravel encrypted envelope"
+	case recording.FormatExpressSigned:
+		return "signed express-session ID"
+	}
+	return "signed value"
+}
+
+// clientSideRule reports each session that lives in its cookie: logout
+// cannot revoke a copy of it. When the logout probe showed an old value
+// still logged in, the finding says so and points at SESSION-NOT-INVALIDATED.
+func (a *analyzer) clientSideRule() {
+	for _, t := range a.tracks {
+		if t.clientSide == "" {
+			continue
+		}
+		ev := t.clientSide
+		msg := fmt.Sprintf("%s holds the session itself (%s): the server keeps nothing to delete, so logout cannot revoke a copied value unless the server keeps a deny list or short lifetimes; every new value of it is the same session re-signed (reissued), not a new one.",
+			t.key.name, t.clientSide)
+		if p := a.r.Probe; p != nil && p.LoggedIn {
+			ev += fmt.Sprintf("; confirmed by the logout probe: the pre-logout cookies replayed on %s were still logged in (SESSION-NOT-INVALIDATED)", p.URL)
+		}
+		a.findings.add(Finding{Rule: RuleSessionClientSide, Severity: Info, Step: firstStep(t), Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
+			Message: msg, Evidence: ev}, "")
+	}
+}
