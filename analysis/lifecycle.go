@@ -38,7 +38,7 @@ type idState struct {
 // cand is a candidate reset: an ID lost by what the cookies show.
 type cand struct {
 	r  Reset
-	id *idState          // the ID lost, if any
+	id *idState           // the ID lost, if any
 	q  *recording.Request // the request involved, if any
 }
 
