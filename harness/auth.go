@@ -115,6 +115,18 @@ func jsString(s string) string {
 // logged-in state (see recording.InferAuth); states the harness observed
 // are kept.
 func fillAuth(rec *recording.Recording) {
+	// A marker read after a step that sent no request looked at the page
+	// an earlier step loaded: it says nothing new (a cookie that expired
+	// during a wait leaves the page as it was).
+	sent := map[int]bool{}
+	for i := range rec.Requests {
+		sent[rec.Requests[i].Step] = true
+	}
+	for i := range rec.Steps {
+		if a := rec.Steps[i].Auth; a != nil && a.Source == recording.AuthByMarker && !sent[rec.Steps[i].Index] {
+			rec.Steps[i].Auth = nil
+		}
+	}
 	for i, a := range recording.InferAuth(rec) {
 		if rec.Steps[i].Auth == nil {
 			rec.Steps[i].Auth = a
