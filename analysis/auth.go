@@ -108,8 +108,9 @@ func (a *analyzer) reconcile() {
 
 // judge reports a candidate reset, or lets it go when the user kept the
 // session: logged in before and after it, or a new value at a login step
-// that logged the user in, or (with no sign of the logged-in state at all)
-// a new value of a cookie whose format changes without a new session.
+// that logged the user in, or a new value of a cookie whose format changes
+// without a new session (signed, timestamped, encrypted) when no page
+// showed the user logged out after it.
 func (a *analyzer) judge(t *track, c *cand, explained map[int]bool) {
 	s := c.r.Step
 	prev, hasPrev := a.knownBefore(s)
@@ -123,8 +124,9 @@ func (a *analyzer) judge(t *track, c *cand, explained map[int]bool) {
 	case replaced && a.expectsRotation(s) && hasNext && next.Step == s && next.State == recording.AuthIn && next.Source != recording.AuthByStep:
 		a.reissue(t, c, fmt.Sprintf("the login step ended logged in (%s)", next.Evidence))
 		return
-	case !a.seenIn && replaced && recording.VolatileFormat(c.id.value.Format):
-		a.reissue(t, c, fmt.Sprintf("its value is a %s, which changes without a new session (inferred: no page showed whether the user stayed logged in)", c.id.value.Format))
+	case replaced && recording.VolatileFormat(c.id.value.Format) &&
+		!(hasNext && next.State == recording.AuthOut && !a.stepMarked(s, next.Step, "logout")):
+		a.reissue(t, c, fmt.Sprintf("its value is a %s, which changes without a new session, and no page showed the user logged out after it (inferred)", formatName(c.id.value.Format)))
 		return
 	}
 	r := c.r
