@@ -267,6 +267,49 @@ func TestLogoutProbe(t *testing.T) {
 	}
 }
 
+// The login probe replays the pre-login cookies after the login step:
+// fixation.test promotes the pre-login session, correct.test does not.
+func TestLoginProbe(t *testing.T) {
+	for name, want := range map[string]bool{"correct": false, "fixation": true, "mixed": false} {
+		r := rec(t, name)
+		var p *recording.ProbeResult
+		for _, st := range r.Steps {
+			if st.As == "login" {
+				p = st.Probe
+			}
+		}
+		if p == nil || p.Kind != "login" || p.Error != "" || p.Cookies == 0 {
+			t.Fatalf("%s: login probe %+v", name, p)
+		}
+		if p.LoggedIn != want {
+			t.Errorf("%s: login probe loggedIn=%v (status %d), want %v", name, p.LoggedIn, p.Status, want)
+		}
+	}
+}
+
+// The logged-in state is recorded after each step that loaded a page:
+// from the scenario's marker when it matched, else from what the page
+// showed. On mixed.test the user is in after login, out on the http page,
+// and in again back on https.
+func TestLoggedInStateRecorded(t *testing.T) {
+	r := rec(t, "mixed")
+	var lane []string
+	for _, st := range r.Steps {
+		if st.Auth != nil {
+			lane = append(lane, fmt.Sprintf("%d:%s/%s", st.Index, st.Auth.State, st.Auth.Source))
+		}
+	}
+	got := strings.Join(lane, " ")
+	for _, want := range []string{"3:in/marker", "5:out/login-redirect", "7:in/marker"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lane %q lacks %q", got, want)
+		}
+	}
+	if r.Scenario.LoggedIn != "#welcome" {
+		t.Errorf("scenario markers: %+v", r.Scenario)
+	}
+}
+
 // Page facts: the mixed app's account page links to http, and the session
 // ID in urlsession's pages is found (as a scrubbed marker in URLs).
 func TestPageFacts(t *testing.T) {

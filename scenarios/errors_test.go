@@ -36,6 +36,12 @@ func TestParseErrors(t *testing.T) {
 		{"unknown step kind", head + "  - goot: /login\n", []string{
 			`t.yaml:4:5: step: unknown key "goot" (did you mean "goto"?)`,
 		}},
+		{"loggedOut misspelt", "name: n\ntarget: https://a.test\nsession:\n  loggedOut: { slector: '#login' }\nsteps: [goto: /]\n", []string{
+			`t.yaml:4:16: session.loggedOut: unknown key "slector" (did you mean "selector"?)`,
+		}},
+		{"loggedOut with a bad selector", "name: n\ntarget: https://a.test\nsession:\n  loggedOut: { selector: 'a[' }\nsteps: [goto: /]\n", []string{
+			`t.yaml:4:26: session.loggedOut.selector: unclosed '[' in selector "a["`,
+		}},
 		{"unknown nested key", head + "  - fill: { slector: '#a', value: x }\n", []string{
 			`t.yaml:4:13: fill: unknown key "slector" (did you mean "selector"?)`,
 		}},

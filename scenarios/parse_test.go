@@ -91,6 +91,20 @@ func TestParseSteps(t *testing.T) {
 	}
 }
 
+func TestParseLoggedOutMarker(t *testing.T) {
+	sc, err := Parse("t.yaml", []byte("name: n\ntarget: https://a.test\nsession:\n  loggedOut: { selector: \"${vars.form}\" }\nvars: { form: '#login-form' }\nsteps: [goto: /]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := sc.Resolve(Resolver{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Session.LoggedOutSelector != "#login-form" {
+		t.Errorf("LoggedOutSelector = %q", r.Session.LoggedOutSelector)
+	}
+}
+
 func TestParseDesignExample(t *testing.T) {
 	// The example of docs/design.md, the public contract.
 	const src = `name: Login rotates the session ID          # required
