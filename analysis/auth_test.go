@@ -109,7 +109,9 @@ func TestNoAuthEvidenceKeepsCookieRules(t *testing.T) {
 // shows an old value still works.
 func flaskJourney(markers bool) *recording.Recording {
 	b := newRec("flask")
-	v := func(n uint32) string { return flaskValue(`{"user":"alice","visits":`+string(rune('0'+n))+`}`, 1765100000+n) }
+	v := func(n uint32) string {
+		return flaskValue(`{"user":"alice","visits":`+string(rune('0'+n))+`}`, 1765100000+n)
+	}
 	b.step("goto", "", "goto /login")
 	b.get("https://app.test/login").set("session", v(0), secureAttrs).page(loginPage())
 	b.step("submit", "login", "submit #login-form")
