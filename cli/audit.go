@@ -286,9 +286,16 @@ func writeText(w io.Writer, recs []loaded, rep *analysis.Report, color bool, thr
 				fmt.Fprintf(w, " ended %s", strings.Join(ends, ", "))
 			}
 			fmt.Fprintln(w)
-			for _, r := range s.Resets {
-				fmt.Fprintf(w, "    %s step %d: %s: %s\n", paint("33", "reset"), r.Step, termText(r.Cause), termText(r.Detail))
+			if s.ClientSide != "" {
+				fmt.Fprintf(w, "    client-side session: %s\n", termText(s.ClientSide))
 			}
+			for _, r := range s.Resets {
+				fmt.Fprintf(w, "    %s step %d: %s (%s): %s\n", paint("33", "reset"), r.Step, termText(r.Cause), r.Basis, termText(r.Summary))
+				fmt.Fprintf(w, "      %s\n", paint("2", termText(r.Detail)))
+			}
+		}
+		if lane := authChanges(rep.Auth, name); lane != "" {
+			fmt.Fprintf(w, "  logged in: %s\n", termText(lane))
 		}
 		if len(byScenario[name]) == 0 && len(sessions[name]) == 0 {
 			fmt.Fprintln(w, "  no findings, no session cookie")
@@ -311,6 +318,26 @@ func writeText(w io.Writer, recs []loaded, rep *analysis.Report, color bool, thr
 	if threshold != "" {
 		fmt.Fprintf(w, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
 	}
+}
+
+// authChanges tells a scenario's logged-in state where it changed, from
+// the steps where it was checked: "step 3 in, step 5 out, step 7 in".
+func authChanges(lanes []analysis.AuthReport, scenario string) string {
+	var parts []string
+	for _, l := range lanes {
+		if l.Scenario != scenario {
+			continue
+		}
+		last := ""
+		for _, st := range l.Steps {
+			if !st.Checked || st.State == last || st.State == "unknown" {
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("step %d %s", st.Step, st.State))
+			last = st.State
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // sortScenarios orders scenario names worst first, keeping the input order
