@@ -3,6 +3,7 @@ package harness_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,21 +12,35 @@ import (
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
-// benchJourney is a login/logout journey on the lab's correct host.
+// benchJourney is a login/logout journey on the lab's correct host;
+// SESSION is replaced by each variant's session settings.
 const benchJourney = `name: bench
 target: ${lab.correct}
+SESSION
 steps:
   - goto: /login
   - fill: { selector: "#user", value: alice }
   - fill: { selector: "#password", value: pw }
   - submit: "#login-form"
+    as: login
   - click: "#logout"
+    as: logout
 `
 
+// The variants of the journey: no marker (the recorder alone), the
+// logged-in markers evaluated after every step, and the markers with the
+// login and logout probes they enable (one extra request each).
+var benchVariants = []struct{ name, session string }{
+	{"plain", ""},
+	{"markers", "session: { loggedOut: { selector: \"#login-form\" } }"},
+	{"probes", "session: { probe: { path: /account, loggedIn: { selector: \"#welcome\" } }, loggedOut: { selector: \"#login-form\" } }"},
+}
+
 // BenchmarkRecordingOverhead runs the same journey with the recorder (the
-// protocol listeners, the script instrumentation and the jar read after
-// every step) and bare, alternating within one run so that both see the
-// same machine state. Report the ratio recorded/bare (docs/benchmarks.md).
+// protocol listeners, the script instrumentation, the jar read and the
+// logged-in check after every step, and the probes when the variant has
+// them) and bare, alternating within one run so that both see the same
+// machine state. Report the ratio recorded/bare (docs/benchmarks.md).
 func BenchmarkRecordingOverhead(b *testing.B) {
 	if _, err := harness.FindChrome(""); err != nil {
 		b.Fatal(err)
@@ -37,17 +52,38 @@ func BenchmarkRecordingOverhead(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer br.Close()
-	sc, err := scenarios.Parse("bench.yaml", []byte(benchJourney))
-	if err != nil {
-		b.Fatal(err)
+	for _, v := range benchVariants {
+		b.Run(v.name, func(b *testing.B) {
+			sc, err := scenarios.Parse("bench.yaml", []byte(strings.Replace(benchJourney, "SESSION", v.session, 1)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchOverhead(b, br, l.Var, sc, v.name)
+		})
 	}
+}
+
+func benchOverhead(b *testing.B, br *harness.Browser, lab func(string) (string, bool), sc *scenarios.Scenario, variant string) {
 	run := func(b *testing.B, bare bool) {
-		r := br.Run(context.Background(), sc, harness.Options{Bare: bare, Resolver: scenarios.Resolver{Lab: l.Var}})
+		r := br.Run(context.Background(), sc, harness.Options{Bare: bare, Resolver: scenarios.Resolver{Lab: lab}})
 		if r.Status != recording.StatusPassed {
 			b.Fatalf("journey %s: %s", r.Status, r.Error)
 		}
-		if !bare && len(r.Requests) == 0 {
+		if bare {
+			return
+		}
+		if len(r.Requests) == 0 {
 			b.Fatal("the recorded run recorded nothing")
+		}
+		checked := false
+		for _, st := range r.Steps {
+			checked = checked || st.Auth != nil && st.Auth.Source == recording.AuthByMarker
+		}
+		if (variant != "plain") != checked {
+			b.Fatalf("%s: marker states recorded: %v", variant, checked)
+		}
+		if (variant == "probes") != (r.Probe != nil) {
+			b.Fatalf("%s: logout probe %+v", variant, r.Probe)
 		}
 	}
 	run(b, false) // warm up the browser and the lab

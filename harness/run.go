@@ -182,7 +182,7 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			}
 			return
 		}
-		if st.As == "logout" && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 {
+		if st.As == "logout" && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 && !r.opts.Bare {
 			r.probe = r.runProbe(ctx, r.steps[len(r.steps)-2].jar)
 		}
 		if st.As == "login" && r.sc.Session.Probe != nil && !r.opts.Bare {
