@@ -3,11 +3,13 @@ package lab
 import (
 	"context"
 	"crypto/tls"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -191,15 +193,22 @@ func (tc *tclient) jarValue(u, name string) string {
 }
 
 // login runs GET /login then POST /login without following the redirect and returns
-// the POST's result.
+// the POST's result. Like a browser submitting the form, it posts the form's hidden
+// fields (signed.test's csrf_token) too.
 func (tc *tclient) login(base, user string) result {
 	tc.t.Helper()
 	r := tc.get(base + "/login")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="login-form"`) {
 		tc.t.Fatalf("GET %s/login: status %d, body without #login-form", base, r.status)
 	}
-	return tc.post(base+"/login", url.Values{"user": {user}, "password": {"pw"}})
+	form := url.Values{"user": {user}, "password": {"pw"}}
+	for _, m := range hiddenInput.FindAllStringSubmatch(r.body, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return tc.post(base+"/login", form)
 }
+
+var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 
 func mustContain(t *testing.T, what, s, sub string) {
 	t.Helper()

@@ -37,6 +37,12 @@ var hostTable = []hostDef{
 	{"urlsession.test", "Session ID in URLs: ;jsessionid= path parameters, ?sid= and a redirect whose Location carries the ID.", "scenarios/lab/urlsession.yaml", "JSESSIONID"},
 	{"resetcode.test", "Reset in code: an error handler (/error) that clears the session without a logout.", "scenarios/lab/resetcode.yaml", "ci_session"},
 	{"faults.test", "Faults: /hang never answers, /500, /loop redirects forever, /slow?ms=N, /drop closes the connection.", "scenarios/lab/faults-500.yaml", "ASP.NET_SessionId"},
+	{"plainhttp.test", "express-session with cookie.secure: true: over plain http no cookie is ever set, so an http link from the HTTPS site lands anonymous, with no new cookie to show for it.", "scenarios/lab/plainhttp.yaml", "connect.sid"},
+	{"signed.test", "Flask's client-side session: the session is the signed cookie (itsdangerous), re-signed whenever it changes; logout deletes the cookie but every earlier value stays valid.", "scenarios/lab/signed.yaml", "session"},
+	{"jwt.test", "A JWT (HS256) in a cookie, re-issued on every logged-in response; logout deletes the cookie but a copied token stays valid until it expires.", "scenarios/lab/jwt.yaml", "access_token"},
+	{"rotating.test", "A new session ID on every response, on purpose: the record moves to the new ID and the old one dies; the user stays logged in.", "scenarios/lab/rotating.yaml", "SESSIONID"},
+	{"stamped.test", "gorilla/sessions with securecookie: the ID travels encrypted in a value re-written on every response, but the login keeps the pre-login session (fixation the values hide).", "scenarios/lab/stamped.yaml", "gsession"},
+	{"bound.test", "Spring Session's SESSION cookie is kept at login, but the login also sets an auth cookie bound to the session: the pre-login cookie alone is not logged in.", "scenarios/lab/bound.yaml", "SESSION"},
 	{"hostile.test", "Hostile pages: a huge page, a cookie flood past the per-domain limit, control characters in cookies, a very long URL, endless scripts and navigations, dialogs, popups, a download.", "", "_hostile_session"},
 }
 
@@ -74,7 +80,7 @@ func (l *Lab) buildSites() {
 			s.cookie.format = idHexLower
 		case "logout-keep.test":
 			s.destroyOnLogout = false
-			s.cookie.signed = true
+			s.cookie.codec = codecExpress
 		case "mixed.test":
 			s.cookie.format = idHexUpper
 			s.accountExtra = func(c *ctx) string {
@@ -125,6 +131,52 @@ func (l *Lab) buildSites() {
 		case "faults.test":
 			s.cookie.format = idHexLower
 			l.setupFaults(s)
+		case "plainhttp.test":
+			// express-session with cookie: { secure: true }: over http it never sets the cookie.
+			s.cookie.codec = codecExpress
+			s.cookie.secure = true
+			s.secureOnly = true
+			s.accountExtra = func(c *ctx) string {
+				return `<p><a id="plain-link" href="` + esc(l.HTTPURL("plainhttp.test")) + `/account">Your account (printable version)</a></p>`
+			}
+		case "signed.test":
+			// Flask's default session with SESSION_COOKIE_SECURE, a CSRF token (Flask-WTF
+			// style) and a visits counter on /account.
+			s.cookie.secure = true
+			s.client = newFlaskCodec(randomKey(32))
+			s.eager = true
+			s.csrf = true
+			s.countVisits = true
+		case "jwt.test":
+			// An HS256 JWT in a cookie, set with secure=True, re-issued on every logged-in response.
+			s.cookie.secure = true
+			s.client = &jwtCodec{key: randomKey(32)}
+			s.eager = true
+			s.slide = true
+		case "rotating.test":
+			// A server store whose ID is renewed on every response.
+			s.cookie.format = idHexLower
+			s.eager = true
+			s.renewEvery = true
+		case "stamped.test":
+			// gorilla/sessions (a server-side store such as FilesystemStore) with
+			// securecookie hash and block keys, Options{Path: "/", Secure: true, HttpOnly:
+			// true, SameSite: Lax} and no MaxAge (a session cookie); the app calls Save on
+			// every request and never renews the session at login.
+			s.cookie.secure = true
+			s.cookie.format = idBase32
+			s.cookie.codec = codecSecurecookie
+			s.sc = newSecurecookie()
+			s.eager = true
+			s.rolling = true // a new IV and timestamp on every response
+			s.rotate = false // the login keeps the pre-login session
+		case "bound.test":
+			// Spring Session's SESSION cookie (base64 of a UUID), kept at login, plus a
+			// login-bound auth cookie whose value the session record holds.
+			s.cookie.format = idUUID
+			s.cookie.codec = codecSpring
+			s.rotate = false
+			s.bindAuth = "auth"
 		case "hostile.test":
 			l.setupHostile(s)
 		}

@@ -286,8 +286,10 @@ func (l *Lab) CertPool() *x509.CertPool { return l.pool }
 // Certificate is the lab's DER-encoded certificate.
 func (l *Lab) Certificate() []byte { return append([]byte(nil), l.leaf.Raw...) }
 
-// IssuedSessionValues returns every raw session ID the lab has issued, in order, as the
-// browser holds them (for connect.sid both the bare ID and the signed cookie value).
+// IssuedSessionValues returns every raw session ID the lab has issued, in order, and every
+// session cookie value that differs from its ID, as the browser holds it: the signed
+// connect.sid, Spring's base64 SESSION and each gsession envelope next to their bare IDs,
+// each signed.test and jwt.test value, and bound.test's auth values.
 func (l *Lab) IssuedSessionValues() []string {
 	l.issuedMu.Lock()
 	defer l.issuedMu.Unlock()

@@ -169,7 +169,8 @@ func TestIndexListsHostsAndScenarioFilesExist(t *testing.T) {
 	}
 	for _, want := range []string{"correct.test", "fixation.test", "logout-keep.test", "mixed.test", "cluster.test",
 		"idle.test", "expiry.test", "sso.test", "idp.test", "scope.test", "www.scope.test", "rejects.test",
-		"script.test", "urlsession.test", "resetcode.test", "faults.test"} {
+		"script.test", "urlsession.test", "resetcode.test", "faults.test", "plainhttp.test", "signed.test", "jwt.test",
+		"rotating.test", "stamped.test", "bound.test"} {
 		if !seen[want] {
 			t.Errorf("host %s missing", want)
 		}

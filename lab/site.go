@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,9 +22,20 @@ type cookieSpec struct {
 	httpOnly bool
 	sameSite http.SameSite
 	maxAge   time.Duration // 0: a session cookie
+	secure   bool          // Secure even over http (a fixed setting such as Flask's SESSION_COOKIE_SECURE); else Secure over https only
 	format   idFormat
-	signed   bool // express-session: "s:" + ID + "." + HMAC, URL-encoded
+	codec    cookieCodec // how the ID is carried in the cookie value
 }
+
+// cookieCodec is how a framework carries a server-side session ID in the cookie value.
+type cookieCodec int
+
+const (
+	codecPlain        cookieCodec = iota // the ID as is
+	codecExpress                         // express-session: "s:" + ID + "." + HMAC-SHA256, URL-encoded
+	codecSpring                          // Spring Session: base64 of the ID
+	codecSecurecookie                    // gorilla/securecookie: timestamped, encrypted, signed; a new value every time
+)
 
 // node is one application server with its own session store.
 type node struct {
@@ -41,12 +54,22 @@ type site struct {
 	nodes  []*node // one, or two for the cluster (round robin)
 	rr     atomic.Uint64
 
-	rotate          bool // a new ID at login
-	destroyOnLogout bool // the server entry dies at logout
-	adopt           bool // accepts a well-formed unknown ID from the client (PHP without strict mode)
-	rolling         bool // re-sends the cookie (and its Max-Age) on every response
-	httpsOnly       bool // plain-HTTP requests are redirected to HTTPS
-	urlIDs          bool // the ID also travels in URLs (;jsessionid= and ?sid=)
+	rotate          bool   // a new ID at login
+	destroyOnLogout bool   // the server entry dies at logout
+	adopt           bool   // accepts a well-formed unknown ID from the client (PHP without strict mode)
+	rolling         bool   // re-sends the cookie (and its Max-Age) on every response
+	httpsOnly       bool   // plain-HTTP requests are redirected to HTTPS
+	urlIDs          bool   // the ID also travels in URLs (;jsessionid= and ?sid=)
+	secureOnly      bool   // express-session's cookie.secure: true: no Set-Cookie over http, where requests are anonymous
+	renewEvery      bool   // a new ID on every response (the record moves to it)
+	eager           bool   // the session is opened before routing (middleware), so every response may touch it
+	csrf            bool   // the login form keeps a CSRF token in the session and the login POST checks it
+	countVisits     bool   // /account counts visits in the session
+	bindAuth        string // a second cookie set at login and bound to the session; both are needed
+
+	client clientCodec   // non-nil: the session lives in the cookie itself (no store)
+	slide  bool          // client: the cookie is re-issued on every response to a logged-in request
+	sc     *securecookie // codecSecurecookie's keys
 
 	before       func(c *ctx) bool // runs before routing; false: it answered
 	routes       map[string]func(c *ctx)
@@ -69,8 +92,9 @@ type ctx struct {
 	loaded    bool
 	presented string // the ID the client presented (cookie or URL), "" when none
 	id        string // the valid session's ID, "" when none
-	fresh     bool   // the session was created by this request
+	fresh     bool   // the session's ID was issued by this response (a new session, or renewEvery)
 	sess      session
+	modified  bool // client: the session changed, so the response carries a new cookie
 
 	cookies []*http.Cookie // Set-Cookie to send, one per name
 	raw     []string       // raw Set-Cookie lines (rejects.test)
@@ -92,6 +116,9 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		u := "https://" + c.host + ":" + itoa(s.lab.httpsPort) + r.URL.RequestURI()
 		http.Redirect(w, r, u, http.StatusPermanentRedirect)
 		return
+	}
+	if s.eager {
+		c.load()
 	}
 	if s.before != nil && !s.before(c) {
 		return
@@ -142,6 +169,10 @@ func (c *ctx) load() {
 		return
 	}
 	c.loaded = true
+	if c.s.client != nil {
+		c.loadClient()
+		return
+	}
 	if ck, err := c.r.Cookie(c.s.cookie.name); err == nil {
 		c.presented = c.s.decode(ck.Value)
 	}
@@ -166,16 +197,71 @@ func (c *ctx) load() {
 		c.id = c.presented
 		c.sess = session{data: map[string]string{}}
 	}
+	if c.id != "" && c.s.bindAuth != "" && c.sess.loggedIn() {
+		// Authenticated only together with the cookie the login bound to the session.
+		if ck, err := c.r.Cookie(c.s.bindAuth); err != nil || c.sess.data[c.s.bindAuth] == "" ||
+			subtle.ConstantTimeCompare([]byte(ck.Value), []byte(c.sess.data[c.s.bindAuth])) != 1 {
+			c.sess.user = ""
+		}
+	}
+	if c.id != "" && c.s.renewEvery {
+		id := newID(c.s.cookie.format)
+		if st.rename(c.id, id) {
+			c.s.lab.recordIssued(id)
+			c.id, c.fresh = id, true
+			c.setSessionCookie(id, c.sess.loggedIn())
+		} else { // a concurrent request renewed it first
+			c.id, c.sess = "", session{}
+		}
+	}
 	if c.id != "" && c.s.rolling {
 		c.setSessionCookie(c.id, c.sess.loggedIn())
 	}
+}
+
+// loadClient reads a client-side session (signed.test, jwt.test): a value that does not
+// verify is ignored, as an empty session.
+func (c *ctx) loadClient() {
+	if ck, err := c.r.Cookie(c.s.cookie.name); err == nil && ck.Value != "" {
+		c.presented = ck.Value
+		if s, ok := c.s.client.decode(ck.Value, time.Now()); ok {
+			c.id, c.sess = ck.Value, s
+		}
+	}
+}
+
+// saveClient writes a client-side session back, as Flask does: a changed session is
+// re-signed (and a sliding token re-issued on every logged-in response), an emptied one
+// deletes the cookie.
+func (c *ctx) saveClient() {
+	empty := c.sess.user == "" && len(c.sess.data) == 0
+	switch {
+	case empty && c.modified:
+		if c.presented != "" {
+			c.deleteSessionCookie()
+		}
+	case !empty && (c.modified || c.s.slide && c.sess.loggedIn()):
+		v := c.s.client.encode(c.sess, time.Now())
+		c.s.lab.recordIssued(v)
+		c.sessionCookie(v, c.sess.loggedIn())
+	}
+	c.modified = false
 }
 
 // ensure starts a session when the request has none (as PHP's session_start or Tomcat's
 // getSession(true) do): an unknown or missing ID gets a new one.
 func (c *ctx) ensure() {
 	c.load()
-	if c.id == "" && c.s.cookie.name != "" {
+	switch {
+	case c.s.client != nil:
+		// Flask's session is an empty dict until something is stored in it.
+		if c.sess.data == nil {
+			c.sess.data = map[string]string{}
+		}
+	case c.s.secureOnly && !c.https:
+		// express-session with cookie.secure: true never sets its cookie over http, so a
+		// session started here could never come back: the request stays anonymous.
+	case c.id == "" && c.s.cookie.name != "":
 		c.newSession("", nil)
 	}
 }
@@ -184,11 +270,7 @@ func (c *ctx) ensure() {
 func (c *ctx) newSession(user string, data map[string]string) string {
 	id := newID(c.s.cookie.format)
 	c.node.store.put(id, user, data)
-	if v := c.s.encode(id); v != id {
-		c.s.lab.recordIssued(id, v)
-	} else {
-		c.s.lab.recordIssued(id)
-	}
+	c.s.lab.recordIssued(id)
 	c.setSessionCookie(id, user != "")
 	c.id, c.fresh = id, true
 	c.sess = session{user: user, data: map[string]string{}}
@@ -203,12 +285,25 @@ func (c *ctx) newSession(user string, data map[string]string) string {
 // session is short-lived: the anonymous one before login cannot expire
 // while the scenario is still filling in the login form.
 func (c *ctx) setSessionCookie(id string, loggedIn bool) {
+	v := c.s.encode(id)
+	if v != id {
+		c.s.lab.recordIssued(v)
+	}
+	c.sessionCookie(v, loggedIn)
+}
+
+// sessionCookie sets the session cookie to a value as the browser will hold it. On a
+// secureOnly host it is never sent over http.
+func (c *ctx) sessionCookie(value string, loggedIn bool) {
+	if c.s.secureOnly && !c.https {
+		return
+	}
 	cs := c.s.cookie
 	ck := &http.Cookie{
 		Name:     cs.name,
-		Value:    c.s.encode(id),
+		Value:    value,
 		Path:     cs.path,
-		Secure:   c.https,
+		Secure:   c.https || cs.secure,
 		HttpOnly: cs.httpOnly,
 		SameSite: cs.sameSite,
 	}
@@ -221,12 +316,15 @@ func (c *ctx) setSessionCookie(id string, loggedIn bool) {
 }
 
 func (c *ctx) deleteSessionCookie() {
+	if c.s.secureOnly && !c.https {
+		return
+	}
 	cs := c.s.cookie
 	c.setCookie(&http.Cookie{
 		Name:     cs.name,
 		Value:    "",
 		Path:     cs.path,
-		Secure:   c.https,
+		Secure:   c.https || cs.secure,
 		HttpOnly: cs.httpOnly,
 		SameSite: cs.sameSite,
 		MaxAge:   -1,
@@ -249,6 +347,9 @@ func (c *ctx) setCookie(ck *http.Cookie) {
 }
 
 func (c *ctx) flushCookies() {
+	if c.s.client != nil && c.loaded {
+		c.saveClient()
+	}
 	for _, ck := range c.cookies {
 		if v := ck.String(); v != "" {
 			c.w.Header().Add("Set-Cookie", v)
@@ -261,16 +362,35 @@ func (c *ctx) flushCookies() {
 }
 
 func (s *site) encode(id string) string {
-	if !s.cookie.signed {
-		return id
+	switch s.cookie.codec {
+	case codecExpress:
+		return url.QueryEscape("s:" + id + "." + s.sign(id))
+	case codecSpring:
+		return springEncode(id)
+	case codecSecurecookie:
+		return s.sc.encode(s.cookie.name, id, time.Now())
 	}
-	return url.QueryEscape("s:" + id + "." + s.sign(id))
+	return id
 }
 
+// decode returns the ID a cookie value carries, "" when it carries none (a bad signature).
 func (s *site) decode(v string) string {
-	if !s.cookie.signed {
-		return v
+	switch s.cookie.codec {
+	case codecExpress:
+		return s.expressDecode(v)
+	case codecSpring:
+		return springDecode(v)
+	case codecSecurecookie:
+		id, err := s.sc.decode(s.cookie.name, v, time.Now())
+		if err != nil {
+			return ""
+		}
+		return id
 	}
+	return v
+}
+
+func (s *site) expressDecode(v string) string {
 	u, err := url.QueryUnescape(v)
 	if err != nil || !strings.HasPrefix(u, "s:") {
 		return ""
@@ -327,12 +447,20 @@ func (c *ctx) loginForm(status int, problem string) {
 		return
 	}
 	c.ensure()
+	if c.s.csrf && c.sess.data["csrf"] == "" {
+		// Like Flask-WTF's generate_csrf: a token kept in the session (40 hex digits).
+		c.sess.data["csrf"] = hex.EncodeToString(randomKey(20))
+		c.modified = true
+	}
 	var b strings.Builder
 	b.WriteString(`<h1>Log in</h1>`)
 	if problem != "" {
 		b.WriteString(`<p id="login-error" role="alert">` + esc(problem) + `</p>`)
 	}
 	b.WriteString(`<form id="login-form" method="post" action="` + esc(c.rewrite("/login")) + `">`)
+	if c.s.csrf {
+		b.WriteString(`<input type="hidden" name="csrf_token" value="` + esc(c.sess.data["csrf"]) + `">`)
+	}
 	b.WriteString(`<p><label for="user">User</label> <input id="user" name="user" autocomplete="username"></p>`)
 	b.WriteString(`<p><label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password"></p>`)
 	b.WriteString(`<p><button id="login-button" type="submit">Log in</button></p></form>`)
@@ -345,11 +473,21 @@ func (c *ctx) loginPost() {
 	if !ok {
 		return
 	}
+	c.load()
+	if c.s.csrf {
+		switch want := c.sess.data["csrf"]; {
+		case want == "":
+			c.loginForm(http.StatusBadRequest, "The CSRF session token is missing.")
+			return
+		case subtle.ConstantTimeCompare([]byte(c.r.PostForm.Get("csrf_token")), []byte(want)) != 1:
+			c.loginForm(http.StatusBadRequest, "The CSRF tokens do not match.")
+			return
+		}
+	}
 	if user == "" || password == "" {
 		c.loginForm(http.StatusBadRequest, "Enter a user name and a password.")
 		return
 	}
-	c.load()
 	returnTo := c.sess.data["return_to"]
 	c.login(user)
 	dest := "/account"
@@ -361,6 +499,13 @@ func (c *ctx) loginPost() {
 
 // login authenticates the current session (rotating its ID when the host does).
 func (c *ctx) login(user string) {
+	if c.s.client != nil {
+		c.ensure()
+		c.sess.user = user
+		delete(c.sess.data, "return_to")
+		c.modified = true
+		return
+	}
 	switch {
 	case c.id == "":
 		c.newSession(user, nil)
@@ -375,6 +520,15 @@ func (c *ctx) login(user string) {
 			delete(s.data, "return_to")
 		})
 		c.sess.user = user
+	}
+	if c.s.bindAuth != "" {
+		// Bind the login to a second cookie: the session alone is not logged in.
+		tok := newID(idBase64URL)
+		c.node.store.update(c.id, func(s *session) { s.data[c.s.bindAuth] = tok })
+		c.sess.data[c.s.bindAuth] = tok
+		c.s.lab.recordIssued(tok)
+		c.setCookie(&http.Cookie{Name: c.s.bindAuth, Value: tok, Path: "/", Secure: c.https, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode})
 	}
 }
 
@@ -391,10 +545,17 @@ func (c *ctx) credentials() (user, password string, ok bool) {
 func (c *ctx) account() {
 	c.load()
 	if !c.sess.loggedIn() {
-		c.ensure()
-		c.node.store.update(c.id, func(s *session) { s.data["return_to"] = "/account" })
+		if c.s.client == nil {
+			c.ensure()
+			c.node.store.update(c.id, func(s *session) { s.data["return_to"] = "/account" })
+		}
 		c.redirect(c.rewrite("/login"))
 		return
+	}
+	if c.s.countVisits {
+		n, _ := strconv.Atoi(c.sess.data["visits"])
+		c.sess.data["visits"] = itoa(n + 1)
+		c.modified = true
 	}
 	var b strings.Builder
 	b.WriteString(`<h1>Your account</h1>`)
@@ -416,6 +577,20 @@ func (c *ctx) homeURL() string {
 
 func (c *ctx) logout() {
 	c.load()
+	if c.s.client != nil {
+		// session.clear(): the cookie is deleted, but nothing on the server knows the
+		// values signed before, so each of them stays valid until it expires.
+		c.sess = session{data: map[string]string{}}
+		c.modified = true
+		c.redirect("/")
+		return
+	}
+	if c.s.bindAuth != "" {
+		if _, err := c.r.Cookie(c.s.bindAuth); err == nil || c.id != "" {
+			c.setCookie(&http.Cookie{Name: c.s.bindAuth, Value: "", Path: "/", Secure: c.https, HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, MaxAge: -1, Expires: time.Unix(0, 0)})
+		}
+	}
 	if c.id != "" && c.s.destroyOnLogout {
 		c.node.store.delete(c.id)
 	}

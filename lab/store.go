@@ -2,6 +2,7 @@ package lab
 
 import (
 	"crypto/rand"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
@@ -84,6 +85,20 @@ func (st *store) update(id string, fn func(s *session)) bool {
 	return true
 }
 
+// rename moves a session to a new ID (the old one is gone); false when it is gone already.
+func (st *store) rename(old, id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	s, ok := st.m[old]
+	if !ok {
+		return false
+	}
+	delete(st.m, old)
+	s.used = time.Now()
+	st.m[id] = s
+	return true
+}
+
 func (st *store) delete(id string) {
 	st.mu.Lock()
 	delete(st.m, id)
@@ -121,19 +136,28 @@ func (s *session) copy() session {
 	return c
 }
 
-// idFormat is how a framework spells a 128-bit session ID.
+// idFormat is how a framework spells a random session ID (128 bits unless said otherwise).
 type idFormat int
 
 const (
 	idBase64URL idFormat = iota // 22 chars, [A-Za-z0-9_-]
 	idHexLower                  // 32 chars, PHP, CodeIgniter, Django-like
 	idHexUpper                  // 32 chars, Tomcat's JSESSIONID
+	idUUID                      // a random (version 4) UUID, Spring Session's IDs
+	idBase32                    // 256 bits, 52 chars of unpadded base32: gorilla/sessions' FilesystemStore
 )
 
 func newID(f idFormat) string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand panics internally only on a broken OS)
 	switch f {
+	case idUUID:
+		b[6] = b[6]&0x0f | 0x40 // version 4
+		b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+		h := hex.EncodeToString(b[:])
+		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	case idBase32:
+		return strings.TrimRight(base32.StdEncoding.EncodeToString(randomKey(32)), "=")
 	case idHexLower:
 		return hex.EncodeToString(b[:])
 	case idHexUpper:
