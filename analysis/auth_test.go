@@ -332,3 +332,24 @@ func TestRotationOfASignedValueIsOnlyInferred(t *testing.T) {
 		t.Errorf("id = %+v", id0)
 	}
 }
+
+// Revealed JWTs share their header and carry a timestamp: no pattern.
+func TestRevealedJWTsAreNoPattern(t *testing.T) {
+	b := newRec("jwt", "access_token")
+	b.red = recording.NewRedactor([]byte("test key"), true)
+	b.r.Options.RevealValues = true
+	jwt := func(n string) string {
+		h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+		c := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"alice","iat":1765100000,"jti":"` + n + `"}`))
+		return h + "." + c + "." + id("sig"+n) + id("sig2"+n)[:21]
+	}
+	b.step("goto", "")
+	b.get("https://app.test/account").set("access_token", jwt("a"), secureAttrs)
+	for _, n := range []string{"a", "b", "c"} {
+		b.step("goto", "")
+		b.get("https://app.test/account").send("access_token", jwt(n)).set("access_token", jwt(n+"x"), secureAttrs)
+	}
+	if f := findings(analyze(t, b.rec()), RuleSessIDLowEntropy); len(f) != 0 {
+		t.Errorf("findings = %+v", f)
+	}
+}

@@ -226,7 +226,7 @@ var Rules = []Rule{
 		Criterion: "An ID whose estimated entropy is below 64 bits: recording.Value.bits, the length times log2 of the alphabet its character classes imply " +
 			"(an upper bound: a counter or a timestamp scores high too). When values are revealed (--reveal-values), also the IDs of one cookie " +
 			"(in a recording, and across the recordings of a run) that share a prefix of at least 4 characters and a quarter of their length, that are " +
-			"integers within 2^20 of each other (a counter), or that contain a Unix time (10 or 13 digits) within a day of the recording. Without " +
+			"integers within 2^20 of each other (a counter), or that contain a Unix time (10 or 13 digits) within a day of the recording (values with a recognised structure, Value.format such as a JWT, are left out: they share a header and carry a time by design). Without " +
 			"revealed values only fingerprints and statistics exist: the per-ID estimate, all-digit IDs (called out in the message), and the same " +
 			"ID value issued by servers to two separate browser sessions of one run (same fingerprint key).",
 		Why:         "Guessable IDs let an attacker take over sessions by trying values.",
