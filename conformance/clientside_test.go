@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -58,16 +59,62 @@ func TestCookieSession(t *testing.T) {
 	base := fmt.Sprintf("http://cookie-session.test:%d/", p)
 	clientSideJourney(t, r, base, "session", recording.FormatBase64JSON)
 
+	signaturePair(t, r, base, "session", "session.sig")
+}
+
+// TestKoaSession: koa-session's default store is the cookie itself,
+// "koa.sess" (base64 JSON with its own _expire and _maxAge) signed in
+// "koa.sess.sig"; logout (ctx.session = null) expires both in the browser
+// only.
+func TestKoaSession(t *testing.T) {
+	dir := nodeModules(t, "koa", "koa-session")
+	srv := start(t, "koa-session app", nil, dir, "node", filepath.Join(dir, "koa-session-app.js"))
+	p := port(t, srv.ports(t), "http")
+	srv.waitAccept(t, p)
+	r := run(t, "koa-session.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
+	base := fmt.Sprintf("http://koa-session.test:%d/", p)
+	clientSideJourney(t, r, base, "koa.sess", recording.FormatBase64JSON)
+	signaturePair(t, r, base, "koa.sess", "koa.sess.sig")
+	t.Run("recording/lifetime", func(t *testing.T) {
+		// koa-session's first write (login) sets session cookies; later
+		// writes restore the default maxAge (one day) from the _maxAge the
+		// data carries, so the same session becomes persistent.
+		post := documents(requests(r, "POST", base+"login"))
+		acct := documents(requests(r, "GET", base+"account"))
+		if len(post) != 1 || len(acct) == 0 {
+			t.Fatal("no login POST or account page")
+		}
+		for _, name := range []string{"koa.sess", "koa.sess.sig"} {
+			if life, ok := setCookie(t, post[0], name).Lifetime(post[0].Start); ok {
+				t.Errorf("login's %s line has a lifetime (%v), want a session cookie", name, life)
+			}
+			for _, q := range acct {
+				if life, ok := setCookie(t, q, name).Lifetime(q.Start); !ok || life < 23*time.Hour || life > 25*time.Hour {
+					t.Errorf("%s: %s lifetime %v (persistent %v), want one day", q.URL, name, life, ok)
+				}
+			}
+		}
+	})
+}
+
+// signaturePair checks a keygrip-signed pair: the signature cookie sig
+// is set with the data cookie name on every write and expired with it.
+func signaturePair(t *testing.T, r *recording.Recording, base, name, sig string) {
+	t.Helper()
 	t.Run("recording/signature", func(t *testing.T) {
-		// The signature cookie moves with the data cookie: a pair per write.
-		for _, q := range documents(requests(r, "GET", base+"account")) {
-			if len(setCookies(q, "session")) != len(setCookies(q, "session.sig")) {
-				t.Errorf("%s: %d session lines but %d session.sig lines", q.URL, len(setCookies(q, "session")), len(setCookies(q, "session.sig")))
+		for _, q := range documents(append(requests(r, "GET", base+"account"), requests(r, "POST", base+"login")...)) {
+			if n, m := len(setCookies(q, name)), len(setCookies(q, sig)); n != 1 || m != 1 {
+				t.Errorf("%s %s: %d %s lines and %d %s lines, want one of each", q.Method, q.URL, n, name, m, sig)
+			}
+			if c, ok := sentCookie(q, sig); q.Method == "GET" && !ok {
+				t.Errorf("%s: %s not sent along with %s", q.URL, sig, name)
+			} else if ok && c.Value.Len != 27 {
+				t.Errorf("%s: %s is %d bytes, want 27 (keygrip's base64url SHA-1 HMAC)", q.URL, sig, c.Value.Len)
 			}
 		}
 		post := documents(requests(r, "POST", base+"logout"))
-		if len(post) != 1 || len(setCookies(post[0], "session.sig")) != 1 || !setCookies(post[0], "session.sig")[0].Deletion {
-			t.Error("logout did not expire session.sig")
+		if len(post) != 1 || len(setCookies(post[0], sig)) != 1 || !setCookies(post[0], sig)[0].Deletion {
+			t.Errorf("logout did not expire %s", sig)
 		}
 	})
 }
