@@ -186,8 +186,18 @@ func clientSideJourney(t *testing.T, r *recording.Recording, base, name, format 
 		wantFinding(t, rep, "SESSION-CLIENT-SIDE", analysis.Info, fmt.Sprintf("%s holds the session data itself (%s)", name, format))
 		if s := sessionReport(rep, name); s == nil {
 			t.Errorf("no session report for %s; sessions: %v", name, sessionNames(rep))
-		} else if s.ClientSide == "" {
-			t.Errorf("expected the %s session report to say why it is client-side; clientSide is empty", name)
+		} else {
+			if s.ClientSide == "" {
+				t.Errorf("expected the %s session report to say why it is client-side; clientSide is empty", name)
+			}
+			// The values set by the account pages between login and
+			// logout were replaced by the next write of the same session.
+			for _, id := range s.IDs {
+				if id.FirstStep > login && id.LastStep < logout && id.Ended != analysis.EndReissued {
+					t.Errorf("expected the %s value of steps %d-%d to end %q (re-signed by the next write, the user still logged in); got %q",
+						name, id.FirstStep, id.LastStep, analysis.EndReissued, id.Ended)
+				}
+			}
 		}
 		wantFinding(t, rep, analysis.RuleSessionNotInvalidated, analysis.High, "the probe replayed the pre-logout cookie and was logged in")
 	})
