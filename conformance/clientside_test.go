@@ -180,6 +180,11 @@ func clientSideJourney(t *testing.T, r *recording.Recording, base, name, format 
 		}
 	})
 
+	t.Run("harness/auth", func(t *testing.T) {
+		wantAuth(t, r, login, recording.AuthIn)
+		wantAuth(t, r, logout, recording.AuthOut)
+	})
+
 	rep := analysis.Analyze(r)
 	t.Run("analysis", func(t *testing.T) {
 		wantNoResets(t, rep, fmt.Sprintf("every new %s value is the same session re-signed, the user stays logged in until logout", name))

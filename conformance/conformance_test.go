@@ -436,6 +436,17 @@ func stepOf(t *testing.T, r *recording.Recording, kind, as string) int {
 	return -1
 }
 
+// wantAuth asserts the logged-in state the harness recorded after step i
+// (steps[i].auth), which the scenarios' markers make checkable: the
+// loggedIn selector on account pages, the loggedOut one on login pages.
+func wantAuth(t *testing.T, r *recording.Recording, i int, state string) {
+	t.Helper()
+	a := r.Steps[i].Auth
+	if a == nil || a.State != state || a.Source != recording.AuthByMarker {
+		t.Errorf("expected steps[%d].auth = {state: %s, source: marker} (the scenario's logged-in markers on %s); got %+v", i, state, r.Steps[i].URL, a)
+	}
+}
+
 // Analysis helpers. The expected diagnosis is written down even where the
 // analysis does not give it yet: the messages say what was expected and
 // what came, so a failure reads as a to-do.
