@@ -7,7 +7,7 @@ BIN      := bin/sessiontrace
 REPORT   ?= sessiontrace-report
 
 
-.PHONY: all build demo test lint vet wasm wasm-core chromium node-tools bench fuzz fuzz-short clean
+.PHONY: all build demo test conformance conformance-stacks lint vet wasm wasm-core chromium node-tools bench fuzz fuzz-short clean
 
 all: build
 
@@ -34,6 +34,19 @@ test: chromium node-tools lint wasm-core
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz-short
 
+## conformance: the diagnosis checked against real session libraries in Chromium (docs/conformance.md)
+conformance: chromium conformance-stacks
+	$(GO) vet -tags conformance ./conformance/
+	$(GO) test -tags conformance -count=1 -timeout 15m ./conformance/
+
+# conformance-stacks: the npm packages (pinned by conformance/node/package-lock.json)
+# and the Debian packages (php-cli, python3-flask) the conformance tests run.
+conformance-stacks: conformance/node/node_modules/.package-lock.json
+	@scripts/ensure-conformance.sh
+conformance/node/node_modules/.package-lock.json: conformance/node/package.json conformance/node/package-lock.json
+	@scripts/ensure-npm.sh
+	cd conformance/node && npm ci --no-audit --no-fund --loglevel=error
+
 vet:
 	$(GO) vet ./...
 
@@ -43,9 +56,11 @@ wasm:
 
 lint: vet
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./internal/recjson/...
+	$(GO) vet -tags conformance ./conformance/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
 	$(GO) tool staticcheck ./...
+	$(GO) tool staticcheck -tags conformance ./conformance/...
 
 ## wasm-core: the pure core must build for the inspector (GOOS=js GOARCH=wasm)
 wasm-core:
