@@ -341,7 +341,7 @@ func TestRevealedJWTsAreNoPattern(t *testing.T) {
 	jwt := func(n string) string {
 		h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 		c := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"alice","iat":1765100000,"jti":"` + n + `"}`))
-		return h + "." + c + "." + id("sig"+n) + id("sig2"+n)[:21]
+		return h + "." + c + "." + id("sig"+n) + id("sig2" + n)[:21]
 	}
 	b.step("goto", "")
 	b.get("https://app.test/account").set("access_token", jwt("a"), secureAttrs)
