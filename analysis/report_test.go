@@ -50,7 +50,7 @@ func TestAnalyzeNil(t *testing.T) {
 	}
 }
 
-// TestReportJSONShape checks the field names design.md's audit output
+// TestReportJSONShape checks the field names the documented audit output
 // promises.
 func TestReportJSONShape(t *testing.T) {
 	rep := Analyze(loadLab(t, "mixed.json"))

@@ -16,7 +16,7 @@ import (
 // -ldflags "-X github.com/sessiontrace/sessiontrace/cli.Version=...".
 var Version = "0.1.0-dev"
 
-// Exit codes (design.md): 0 all passed; 1 a scenario failed (or a finding
+// Exit codes (README.md): 0 all passed; 1 a scenario failed (or a finding
 // at or above --fail-on); 2 usage or input error; 130 interrupted.
 const (
 	ExitOK          = 0

@@ -106,7 +106,7 @@ func TestParseLoggedOutMarker(t *testing.T) {
 }
 
 func TestParseDesignExample(t *testing.T) {
-	// The example of docs/design.md, the public contract.
+	// The documented example scenario, the public contract.
 	const src = `name: Login rotates the session ID          # required
 target: https://shop.test:8443               # base URL; steps' paths resolve against it
 tags: [auth, smoke]
