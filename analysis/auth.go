@@ -238,19 +238,11 @@ func (a *analyzer) withheldLoss(t *track, id *idState, q *recording.Request, rea
 	if via != "" {
 		ev["link"] = via
 	}
-	name := t.key.name
-	var detail string
-	switch cause {
-	case CauseSecureOverHTTP:
-		detail = fmt.Sprintf("%s is Secure, so the browser did not send it on the plain-http request %s %s%s; the server saw no session and answered as to an anonymous user (it set no new cookie)",
-			name, q.Method, q.URL, paren(via))
-	case CauseSameSite:
-		detail = fmt.Sprintf("The browser withheld %s from the cross-site %s %s (%s)%s, so the server saw no session and answered as to an anonymous user",
-			name, q.Method, q.URL, reasonsText(reasons), paren(via))
-	default:
-		detail = fmt.Sprintf("%s (%s%s) does not apply to %s %s (%s)%s, so the server there saw no session and answered as to an anonymous user",
-			name, t.key.domain, t.key.path, q.Method, q.URL, reasonsText(reasons), paren(via))
+	then := "answered as to an anonymous user"
+	if cause == CauseSecureOverHTTP {
+		then += " (it set no new cookie)"
 	}
+	detail := withheldDetail(t, q, cause, reasons, via, then)
 	return Reset{Step: q.Step, Request: q.ID, URL: q.URL, Cause: cause, Detail: detail + ".", Fingerprint: id.value.Fingerprint,
 		Evidence: ev, Basis: BasisObserved}
 }

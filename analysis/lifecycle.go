@@ -369,23 +369,28 @@ func (a *analyzer) withheldReset(t *track, id *idState, s int, q *recording.Requ
 			ev["newCookieRejected"] = refused
 		}
 	}
-	var detail string
+	detail := withheldDetail(t, q, cause, reasons, via, "started a new one")
+	if cause == CauseSecureOverHTTP && refused != "" {
+		detail += fmt.Sprintf(" (the browser refused the new non-Secure cookie, %s, and kept the old ID: the user is logged out on http only)", refused)
+	}
+	a.addReset(t, id, s, q, cause, detail+".", ev)
+}
+
+// withheldDetail says why the browser did not send the track's cookie on
+// q (the cause, the reasons, the link that led there) and what the server
+// then did.
+func withheldDetail(t *track, q *recording.Request, cause string, reasons []string, via, then string) string {
 	name := t.key.name
 	switch cause {
 	case CauseSecureOverHTTP:
-		detail = fmt.Sprintf("%s is Secure, so the browser did not send it on the plain-http request %s %s%s; the server saw no session and started a new one",
-			name, q.Method, q.URL, paren(via))
-		if refused != "" {
-			detail += fmt.Sprintf(" (the browser refused the new non-Secure cookie, %s, and kept the old ID: the user is logged out on http only)", refused)
-		}
+		return fmt.Sprintf("%s is Secure, so the browser did not send it on the plain-http request %s %s%s; the server saw no session and %s",
+			name, q.Method, q.URL, paren(via), then)
 	case CauseSameSite:
-		detail = fmt.Sprintf("The browser withheld %s from the cross-site %s %s (%s)%s, so the server saw no session and started a new one",
-			name, q.Method, q.URL, reasonsText(reasons), paren(via))
-	default:
-		detail = fmt.Sprintf("%s (%s%s) does not apply to %s %s (%s)%s, so the server there saw no session and started a new one",
-			name, t.key.domain, t.key.path, q.Method, q.URL, reasonsText(reasons), paren(via))
+		return fmt.Sprintf("The browser withheld %s from the cross-site %s %s (%s)%s, so the server saw no session and %s",
+			name, q.Method, q.URL, reasonsText(reasons), paren(via), then)
 	}
-	a.addReset(t, id, s, q, cause, detail+".", ev)
+	return fmt.Sprintf("%s (%s%s) does not apply to %s %s (%s)%s, so the server there saw no session and %s",
+		name, t.key.domain, t.key.path, q.Method, q.URL, reasonsText(reasons), paren(via), then)
 }
 
 func paren(s string) string {
