@@ -25,7 +25,7 @@ login.yaml  status: passed -> failed  REGRESSION
 login.yaml  cookie SID  httpOnly: true -> false  REGRESSION
 login.yaml  session SID  rotation at login (step 1): yes -> no  REGRESSION
 login.yaml  finding SESSION-FIXATION  SID  new (high, step 1)  REGRESSION
-    SID kept the same ID across the login step 1 (submit): whoever planted or learned the ID before is logged in with the user.
+    SID kept the same ID across the login step 1 (submit): whoever planted or learned the ID before is logged in with the user (inferred from cookie values).
 login.yaml  finding COOKIE-HTTPONLY-MISSING  SID  new (medium, step 0)  REGRESSION
     The session cookie SID has no HttpOnly: any script in the page, including injected XSS, can read it with document.cookie.
 
