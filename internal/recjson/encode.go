@@ -3,8 +3,10 @@ package recjson
 import (
 	"errors"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
@@ -12,80 +14,13 @@ import (
 
 // AppendReport appends rep as json.Marshal(rep) writes it (compact, HTML
 // characters escaped): `sessiontrace audit --format json` prints the same
-// value, indented.
+// value, indented. It walks the report with reflect, which the page links
+// anyway (recording's JSON reader): a writer per report type cost the
+// page 12 kB gzipped, and needed code for every new field.
 func AppendReport(b []byte, rep *analysis.Report) ([]byte, error) {
-	if rep == nil {
-		return append(b, "null"...), nil
-	}
 	e := enc{b: b}
-	e.b = append(e.b, `{"findings":`...)
-	if rep.Findings == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i := range rep.Findings {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.finding(&rep.Findings[i])
-		}
-		e.b = append(e.b, ']')
-	}
-	e.b = append(e.b, `,"sessions":`...)
-	if rep.Sessions == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i := range rep.Sessions {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.session(&rep.Sessions[i])
-		}
-		e.b = append(e.b, ']')
-	}
-	e.b = append(e.b, `,"auth":`...)
-	if rep.Auth == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i := range rep.Auth {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.authReport(&rep.Auth[i])
-		}
-		e.b = append(e.b, ']')
-	}
-	e.b = append(e.b, '}')
+	e.value(reflect.ValueOf(rep))
 	return e.b, e.err
-}
-
-func (e *enc) authReport(a *analysis.AuthReport) {
-	e.b = append(e.b, '{')
-	e.strField(true, "scenario", a.Scenario)
-	e.field(false, "steps")
-	if a.Steps == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i, st := range a.Steps {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.b = append(e.b, '{')
-			e.field(true, "step")
-			e.b = strconv.AppendInt(e.b, int64(st.Step), 10)
-			e.strField(false, "state", st.State)
-			e.strField(false, "evidence", st.Evidence)
-			e.optStr("source", st.Source)
-			e.field(false, "checked")
-			e.b = strconv.AppendBool(e.b, st.Checked)
-			e.b = append(e.b, '}')
-		}
-		e.b = append(e.b, ']')
-	}
-	e.b = append(e.b, '}')
 }
 
 type enc struct {
@@ -93,198 +28,153 @@ type enc struct {
 	err error
 }
 
-// field writes ,"name": (or "name": first).
-func (e *enc) field(first bool, name string) {
-	if !first {
-		e.b = append(e.b, ',')
+// value writes v as encoding/json does, for the kinds a report is made
+// of: strings, booleans, integers, float64, pointers, slices, string
+// maps (map[string]string) and structs with json tags (a name and
+// omitempty; no embedded structs, no Marshaler methods: no report type
+// has one). Anything else is an error.
+func (e *enc) value(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		e.b = AppendString(e.b, v.String())
+	case reflect.Bool:
+		e.b = strconv.AppendBool(e.b, v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		e.b = strconv.AppendInt(e.b, v.Int(), 10)
+	case reflect.Float64:
+		e.float(v.Float())
+	case reflect.Pointer:
+		if v.IsNil() {
+			e.b = append(e.b, "null"...)
+		} else {
+			e.value(v.Elem())
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			e.b = append(e.b, "null"...)
+			return
+		}
+		e.b = append(e.b, '[')
+		for i := range v.Len() {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.value(v.Index(i))
+		}
+		e.b = append(e.b, ']')
+	case reflect.Map:
+		e.stringMap(v)
+	case reflect.Struct:
+		e.fields(v)
+	default:
+		e.unsupported(v.Type())
 	}
-	e.b = append(e.b, '"')
-	e.b = append(e.b, name...)
-	e.b = append(e.b, '"', ':')
 }
 
-func (e *enc) strField(first bool, name, v string) {
-	e.field(first, name)
-	e.b = AppendString(e.b, v)
-}
-
-func (e *enc) optStr(name, v string) {
-	if v != "" {
-		e.strField(false, name, v)
+func (e *enc) unsupported(t reflect.Type) {
+	if e.err == nil {
+		e.err = errors.New("recjson: cannot write a " + t.String() + " as JSON")
 	}
+	e.b = append(e.b, "null"...)
 }
 
-func (e *enc) intField(name string, v int) {
-	e.field(false, name)
-	e.b = strconv.AppendInt(e.b, int64(v), 10)
-}
-
-func (e *enc) strs(v []string) {
-	if v == nil {
+// stringMap writes a map[string]string, its keys in order.
+func (e *enc) stringMap(v reflect.Value) {
+	m, ok := v.Interface().(map[string]string)
+	if !ok {
+		e.unsupported(v.Type())
+		return
+	}
+	if m == nil {
 		e.b = append(e.b, "null"...)
 		return
 	}
-	e.b = append(e.b, '[')
-	for i, s := range v {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	e.b = append(e.b, '{')
+	for i, k := range keys {
 		if i > 0 {
 			e.b = append(e.b, ',')
 		}
-		e.b = AppendString(e.b, s)
-	}
-	e.b = append(e.b, ']')
-}
-
-func (e *enc) finding(f *analysis.Finding) {
-	e.b = append(e.b, '{')
-	e.strField(true, "rule", f.Rule)
-	e.strField(false, "severity", string(f.Severity))
-	e.strField(false, "scenario", f.Scenario)
-	e.intField("step", f.Step)
-	e.optStr("cookie", f.Cookie)
-	e.optStr("domain", f.Domain)
-	e.optStr("path", f.Path)
-	e.optStr("url", f.URL)
-	e.optStr("request", f.Request)
-	e.strField(false, "message", f.Message)
-	e.optStr("evidence", f.Evidence)
-	e.optStr("remediation", f.Remediation)
-	if f.Count != 0 {
-		e.intField("count", f.Count)
-	}
-	e.optStr("file", f.File)
-	e.b = append(e.b, '}')
-}
-
-func (e *enc) session(s *analysis.SessionReport) {
-	e.b = append(e.b, '{')
-	e.strField(true, "scenario", s.Scenario)
-	e.strField(false, "cookie", s.Cookie)
-	e.optStr("domain", s.Domain)
-	e.optStr("path", s.Path)
-	e.optStr("partition", s.Partition)
-	e.strField(false, "detection", s.Detection)
-	e.optStr("clientSide", s.ClientSide)
-	e.field(false, "ids")
-	if s.IDs == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i := range s.IDs {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.id(&s.IDs[i])
-		}
-		e.b = append(e.b, ']')
-	}
-	e.field(false, "resets")
-	if s.Resets == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i := range s.Resets {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.reset(&s.Resets[i])
-		}
-		e.b = append(e.b, ']')
-	}
-	if len(s.Continuity) > 0 {
-		e.field(false, "continuity")
-		e.b = append(e.b, '[')
-		for i := range s.Continuity {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			g := &s.Continuity[i]
-			e.b = append(e.b, '{')
-			e.field(true, "step")
-			e.b = strconv.AppendInt(e.b, int64(g.Step), 10)
-			e.strField(false, "request", g.Request)
-			e.strField(false, "url", g.URL)
-			e.strField(false, "reason", g.Reason)
-			if len(g.Reasons) > 0 {
-				e.field(false, "reasons")
-				e.strs(g.Reasons)
-			}
-			e.strField(false, "detail", g.Detail)
-			e.b = append(e.b, '}')
-		}
-		e.b = append(e.b, ']')
+		e.b = AppendString(e.b, k)
+		e.b = append(e.b, ':')
+		e.b = AppendString(e.b, m[k])
 	}
 	e.b = append(e.b, '}')
 }
 
-func (e *enc) id(id *analysis.ID) {
+// fields writes a struct's exported fields, named and left out as their
+// json tags say.
+func (e *enc) fields(v reflect.Value) {
+	t := v.Type()
 	e.b = append(e.b, '{')
-	e.strField(true, "fingerprint", id.Fingerprint)
-	e.intField("len", id.Len)
-	e.field(false, "bits")
-	e.float(id.Bits)
-	e.intField("firstStep", id.FirstStep)
-	e.intField("lastStep", id.LastStep)
-	e.strField(false, "ended", id.Ended)
-	e.optStr("note", id.Note)
-	e.optStr("endedRequest", id.EndedRequest)
-	e.optStr("issuedRequest", id.IssuedRequest)
-	e.optStr("issuedBy", id.IssuedBy)
-	e.optStr("node", id.Node)
-	e.field(false, "sent")
-	e.strs(id.Sent)
-	e.field(false, "withheld")
-	if id.Withheld == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i, w := range id.Withheld {
-			if i > 0 {
-				e.b = append(e.b, ',')
+	first := true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			if e.err == nil {
+				e.err = errors.New("recjson: cannot write the embedded field " + f.Name + " of " + t.String())
 			}
-			e.b = append(e.b, '{')
-			e.strField(true, "request", w.Request)
-			e.field(false, "reasons")
-			e.strs(w.Reasons)
-			e.b = append(e.b, '}')
+			continue
 		}
-		e.b = append(e.b, ']')
+		tag := f.Tag.Get("json")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = f.Name
+		}
+		fv := v.Field(i)
+		if hasOption(opts, "omitzero") && e.err == nil {
+			e.err = errors.New("recjson: cannot write the omitzero field " + f.Name + " of " + t.String())
+		}
+		if hasOption(opts, "omitempty") && isEmpty(fv) {
+			continue
+		}
+		if !first {
+			e.b = append(e.b, ',')
+		}
+		first = false
+		e.b = AppendString(e.b, name)
+		e.b = append(e.b, ':')
+		e.value(fv)
 	}
 	e.b = append(e.b, '}')
 }
 
-func (e *enc) reset(r *analysis.Reset) {
-	e.b = append(e.b, '{')
-	e.field(true, "step")
-	e.b = strconv.AppendInt(e.b, int64(r.Step), 10)
-	e.optStr("request", r.Request)
-	e.strField(false, "cause", r.Cause)
-	e.strField(false, "detail", r.Detail)
-	e.optStr("fingerprint", r.Fingerprint)
-	e.optStr("url", r.URL)
-	if len(r.Evidence) > 0 {
-		e.field(false, "evidence")
-		keys := make([]string, 0, len(r.Evidence))
-		for k := range r.Evidence {
-			keys = append(keys, k)
+// hasOption reports whether the comma-separated options of a json tag
+// include opt.
+func hasOption(opts, opt string) bool {
+	for opts != "" {
+		var o string
+		o, opts, _ = strings.Cut(opts, ",")
+		if o == opt {
+			return true
 		}
-		sort.Strings(keys)
-		e.b = append(e.b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.b = AppendString(e.b, k)
-			e.b = append(e.b, ':')
-			e.b = AppendString(e.b, r.Evidence[k])
-		}
-		e.b = append(e.b, '}')
 	}
-	e.strField(false, "basis", r.Basis)
-	if r.ObservedStep != nil {
-		e.intField("observedStep", *r.ObservedStep)
+	return false
+}
+
+// isEmpty is encoding/json's test for omitempty, for the kinds value
+// writes.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Float64:
+		return v.Float() == 0
+	case reflect.Pointer:
+		return v.IsNil()
 	}
-	e.strField(false, "summary", r.Summary)
-	e.b = append(e.b, '}')
+	return false
 }
 
 // float writes f as encoding/json does (ES6 number formatting).

@@ -300,6 +300,35 @@ func TestAppendReport(t *testing.T) {
 	}
 }
 
+// AppendReport is json.Marshal for any report JSON can describe: nulls
+// and empty lists, absent and zero fields, odd strings and numbers.
+func FuzzAppendReport(f *testing.F) {
+	var full analysis.Report
+	n := 0
+	fill(reflect.ValueOf(&full).Elem(), &n)
+	seed, _ := json.Marshal(&full)
+	f.Add(seed)
+	for _, s := range []string{`{}`, `null`, `{"findings":[],"sessions":null,"auth":[{"steps":[]}]}`,
+		`{"findings":[{"count":0,"step":-1,"message":"\u2028<&>\ud800"}]}`,
+		`{"sessions":[{"ids":[{"bits":1e-7,"sent":[]},{"bits":1e21},{"bits":-0.0000012},{"bits":123456789.125}]}]}`,
+		`{"sessions":[{"resets":[{"evidence":{},"observedStep":0},{"evidence":{"b":"1","a":"\u00e9","":""}}]}]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var rep *analysis.Report
+		if json.Unmarshal(data, &rep) != nil {
+			return
+		}
+		want, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := AppendReport(nil, rep); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s: AppendReport (%v)\n%s\njson.Marshal\n%s", data, err, got, want)
+		}
+	})
+}
+
 func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "a<b>&c", "\u2028\u2029", "\x00\x1f\x7f", "a\xffb", "é😀", `"\`} {
 		f.Add(s)
