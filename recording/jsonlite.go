@@ -484,6 +484,12 @@ func (d *jsonDecoder) value(v reflect.Value) error {
 	return d.literal(d.data[start:d.i], v)
 }
 
+// samePointer reports whether x is the pointer p (of p's type), as
+// x.Equal(p) does for a pointer p.
+func samePointer(x, p reflect.Value) bool {
+	return x.Kind() == reflect.Pointer && x.Type() == p.Type() && x.Pointer() == p.Pointer()
+}
+
 // indirect is encoding/json's: it walks down v, allocating pointers,
 // until a non-pointer, or a value with an UnmarshalJSON or UnmarshalText
 // method; with decodingNull it stops at the last settable pointer.
@@ -509,7 +515,9 @@ func indirect(v reflect.Value, decodingNull bool) (jsonUnmarshaler, encoding.Tex
 		if decodingNull && v.CanSet() {
 			break
 		}
-		if v.Elem().Kind() == reflect.Interface && v.Elem().Elem().Equal(v) {
+		// encoding/json's v.Elem().Elem().Equal(v) (an interface that
+		// holds its own address), without Value.Equal's code for every kind.
+		if e := v.Elem(); e.Kind() == reflect.Interface && samePointer(e.Elem(), v) {
 			v = v.Elem()
 			break
 		}

@@ -220,6 +220,35 @@ func TestDecodeJSONBase64IsATypeError(t *testing.T) {
 	}
 }
 
+// An interface that holds its own address, or another's: decodeJSON stops
+// where Unmarshal does (its guard against looping forever), and fills the
+// same values.
+func TestDecodeJSONInterfacePointers(t *testing.T) {
+	for _, data := range []string{`1`, `"x"`, `null`, `{"a":[1,"b"]}`, `true`} {
+		var wantX, gotX, wantY, gotY any
+		wantX, gotX = &wantX, &gotX
+		werr := json.Unmarshal([]byte(data), &wantX)
+		gerr := decodeJSON([]byte(data), &gotX)
+		if errKey(werr) != errKey(gerr) || !reflect.DeepEqual(wantX, gotX) {
+			t.Errorf("%s into itself: encoding/json %#v (%v), decodeJSON %#v (%v)", data, wantX, werr, gotX, gerr)
+		}
+		wantX, gotX = &wantY, &gotY
+		werr = json.Unmarshal([]byte(data), &wantX)
+		gerr = decodeJSON([]byte(data), &gotX)
+		if errKey(werr) != errKey(gerr) || !reflect.DeepEqual(wantY, gotY) || !reflect.DeepEqual(wantX, gotX) {
+			t.Errorf("%s through another: encoding/json %#v (%v), decodeJSON %#v (%v)", data, wantY, werr, gotY, gerr)
+		}
+		var wantP, gotP any
+		n, m := 5, 5
+		wantP, gotP = &n, &m
+		werr = json.Unmarshal([]byte(data), &wantP)
+		gerr = decodeJSON([]byte(data), &gotP)
+		if errKey(werr) != errKey(gerr) || !reflect.DeepEqual(wantP, gotP) {
+			t.Errorf("%s through *int: encoding/json %#v (%v), decodeJSON %#v (%v)", data, wantP, werr, gotP, gerr)
+		}
+	}
+}
+
 func TestDecodeJSONMatchesUnmarshal(t *testing.T) {
 	for _, s := range liteSeeds {
 		checkLite(t, []byte(s))
