@@ -75,7 +75,7 @@ func TestBundleBudget(t *testing.T) {
 	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
 	w.Write(data)
 	w.Close()
-	const budget = 1_500_000
+	const budget = 1_600_000 // issue 13: room for new views, met by removing duplication
 	t.Logf("inspector.wasm: %d bytes, %d gzipped (budget %d)", len(data), b.Len(), budget)
 	if b.Len() > budget {
 		t.Errorf("inspector.wasm is %d bytes gzipped, over the budget of %d: see docs/benchmarks.md for what weighs", b.Len(), budget)
