@@ -484,6 +484,111 @@ func TestInspectorLabRun(t *testing.T) {
 		viewFilled(t, p, "timeline", 60, 40)
 	})
 
+	t.Run("logged-in lane and row", func(t *testing.T) {
+		sc := scenarioIndex(t, recs, "mixed")
+		lane := authOf(t, rep, recs[sc].Scenario.Name)
+		for _, view := range []struct{ hash, sel string }{
+			{fmt.Sprintf("v=timeline&s=%d", sc), `#tl-svg .auth`},
+			{fmt.Sprintf("v=sessions&s=%d", sc), `.cell.acell`}, // the columns in view
+		} {
+			p.goHash(t, view.hash, view.sel)
+			type mark struct {
+				Step                int
+				State, Class, Title string
+			}
+			marks := eval[[]mark](t, p, `[...document.querySelectorAll('`+view.sel+`')].map(el => { const t = el.querySelector("title");
+				return {Step: +el.dataset.step, State: el.dataset.state, Class: el.getAttribute("class"), Title: t ? t.textContent : el.title}; })`)
+			if len(marks) < 6 {
+				t.Fatalf("%s: %d logged-in marks", view.hash, len(marks))
+			}
+			for _, m := range marks {
+				e := lane.Steps[m.Step]
+				if m.State != e.State || strings.Contains(m.Class, "carried") == e.Checked || !strings.Contains(m.Title, e.Evidence) {
+					t.Errorf("%s step %d: %+v, want %s (checked %v, %q)", view.hash, e.Step, m, e.State, e.Checked, e.Evidence)
+				}
+			}
+		}
+		// The states a user sees on mixed: logged in after the login, out on the http page.
+		if st := lane.Steps[3].State + " " + lane.Steps[5].State; st != "in out" {
+			t.Fatalf("mixed's lane at steps 3 and 5: %s", st)
+		}
+		// A click shows the evidence, on the row and on the lane.
+		p.click(t, `.cell.acell[data-step="5"]`)
+		waitFor(t, p, `document.getElementById("auth-evidence") !== null`)
+		if txt := eval[string](t, p, `document.getElementById("auth-evidence").textContent`); !strings.Contains(txt, lane.Steps[5].Evidence) {
+			t.Errorf("evidence in the detail pane: %q", txt)
+		}
+		reset := firstReset(rep, recs[sc].Scenario.Name)
+		if reset == nil || reset.Basis != analysis.BasisObserved || reset.ObservedStep == nil {
+			t.Fatalf("mixed's reset is not observed: %+v", reset)
+		}
+		if txt := eval[string](t, p, `document.querySelector('.cell.acell[data-step="5"] .b-reset').title`); txt != reset.Summary {
+			t.Errorf("the logged-out mark in the row says %q, want %q", txt, reset.Summary)
+		}
+		if txt := eval[string](t, p, `document.querySelector('.cell[data-cookie="JSESSIONID"][data-step="5"] .b-reset').textContent`); !strings.Contains(txt, reset.Cause) {
+			t.Errorf("the reset mark in JSESSIONID's row says %q", txt)
+		}
+		p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), `#tl-svg .auth`)
+		p.click(t, `#tl-svg .auth[data-step="3"] rect`)
+		waitFor(t, p, `document.getElementById("auth-evidence") !== null && document.getElementById("auth-evidence").textContent.includes(`+strconv.Quote(lane.Steps[3].Evidence)+`)`)
+		if n := eval[int](t, p, `document.querySelectorAll('#tl-svg .auth.sel[data-step="3"]').length`); n != 1 {
+			t.Errorf("the clicked band is not selected")
+		}
+		sel := fmt.Sprintf(`#tl-svg .auth-reset[data-step="%d"]`, *reset.ObservedStep)
+		if txt := eval[string](t, p, `document.querySelector('`+sel+` title').textContent`); txt != reset.Summary {
+			t.Errorf("the lane's logged-out mark says %q", txt)
+		}
+		p.click(t, sel+" text")
+		waitFor(t, p, `document.getElementById("reset-summary") !== null`)
+		if txt := eval[string](t, p, `document.getElementById("reset-summary").textContent`); txt != reset.Summary {
+			t.Errorf("reset summary %q, want %q", txt, reset.Summary)
+		}
+	})
+
+	t.Run("overview explains each reset in a sentence", func(t *testing.T) {
+		p.goHash(t, "v=overview", "#ov-scenarios")
+		type item struct{ Sc, Basis, Sum, Text, Href string }
+		items := eval[[]item](t, p, `[...document.querySelectorAll("#ov-why li")].map(li => ({Sc: li.dataset.sc, Basis: li.querySelector(".basis").textContent,
+			Sum: li.querySelector(".sum").textContent, Text: li.textContent, Href: li.querySelector("a.go-reset").getAttribute("href")}))`)
+		var want []analysis.Reset
+		for _, r := range recs {
+			for _, s := range rep.Sessions {
+				if s.Scenario == r.Scenario.Name {
+					want = append(want, s.Resets...)
+				}
+			}
+		}
+		if len(items) != len(want) || len(want) == 0 {
+			t.Fatalf("%d sentences, %d resets", len(items), len(want))
+		}
+		text := eval[string](t, p, `document.getElementById("ov-why-text").value`)
+		for i, r := range want {
+			if items[i].Sum != r.Summary || items[i].Basis != r.Basis || !strings.Contains(items[i].Href, "v=timeline") || !strings.Contains(items[i].Href, "reset=") {
+				t.Errorf("sentence %d: %+v, want %q (%s)", i, items[i], r.Summary, r.Basis)
+			}
+			if !strings.Contains(text, r.Summary+" ("+r.Basis+")\n") {
+				t.Errorf("the plain text lacks %q", r.Summary)
+			}
+		}
+		if strings.ContainsAny(text, "<>") {
+			t.Errorf("the plain text has markup: %q", text)
+		}
+		p.click(t, "#ov-why summary")
+		p.click(t, `#ov-why button[data-act="copy-why"]`)
+		waitFor(t, p, `document.getElementById("why-status").textContent !== ""`)
+		// The link opens the reset on the timeline, at its step.
+		sc := scenarioIndex(t, recs, "mixed")
+		reset := firstReset(rep, recs[sc].Scenario.Name)
+		p.click(t, fmt.Sprintf(`#ov-why li[data-sc="%d"] a.go-reset`, sc))
+		waitFor(t, p, `document.getElementById("reset-summary") !== null`)
+		if txt := eval[string](t, p, `document.getElementById("reset-summary").textContent`); txt != reset.Summary {
+			t.Errorf("the link opens %q", txt)
+		}
+		if n := eval[int](t, p, fmt.Sprintf(`document.querySelectorAll('#tl-svg .step.sel[data-step="%d"], #tl-svg .reset.sel').length`, reset.Step)); n != 2 {
+			t.Errorf("the timeline does not show the reset at its step selected (%d)", n)
+		}
+	})
+
 	t.Run("timeline serving nodes and zoom", func(t *testing.T) {
 		sc := scenarioIndex(t, recs, "cluster")
 		p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), `#tl-svg .lane`)
@@ -687,6 +792,28 @@ func TestInspectorLabRun(t *testing.T) {
 	if errs := p.errors(); len(errs) > 0 {
 		t.Errorf("the page threw: %v", errs)
 	}
+}
+
+// authOf is the logged-in lane of a scenario in rep.
+func authOf(t testing.TB, rep *analysis.Report, scenario string) analysis.AuthReport {
+	t.Helper()
+	for _, a := range rep.Auth {
+		if a.Scenario == scenario {
+			return a
+		}
+	}
+	t.Fatalf("no logged-in lane for %s", scenario)
+	return analysis.AuthReport{}
+}
+
+// firstReset is the first reset of a scenario in rep, or nil.
+func firstReset(rep *analysis.Report, scenario string) *analysis.Reset {
+	for _, s := range rep.Sessions {
+		if s.Scenario == scenario && len(s.Resets) > 0 {
+			return &s.Resets[0]
+		}
+	}
+	return nil
 }
 
 func firstWithheld(r *recording.Recording) string {
@@ -963,6 +1090,89 @@ func TestInspectorOpensHAR(t *testing.T) {
 	}
 }
 
+// noNewCookie is the lab's mixed recording as express-session over http
+// would make it: the Secure ID withheld from the plain-http request and no
+// new Set-Cookie, so the jar does not change at that step; the scenario's
+// marker says logged in after the login, out on the http page, in again.
+func noNewCookie(t testing.TB) *recording.Recording {
+	t.Helper()
+	data, err := os.ReadFile("../analysis/testdata/lab/mixed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := recording.Decode("mixed.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range r.Requests {
+		if r.Requests[i].Step == 5 {
+			r.Requests[i].SetCookies = nil
+		}
+	}
+	r.Events = slices.DeleteFunc(r.Events, func(e recording.CookieEvent) bool { return e.Step == 5 && e.Kind == recording.EventRejected })
+	for i, st := range []string{3: recording.AuthIn, 5: recording.AuthOut, 7: recording.AuthIn} {
+		if st != "" {
+			r.Steps[i].Auth = &recording.AuthState{State: st, Evidence: "#welcome: " + st, Source: recording.AuthByMarker}
+		}
+	}
+	return r
+}
+
+// A reset where no cookie changed (the ID withheld, no new one) is marked
+// where the user lost the session: on the cookie's lane and row, and where
+// the page showed the user logged out, on the logged-in lane and row.
+func TestInspectorResetWithoutCookieChange(t *testing.T) {
+	r := noNewCookie(t)
+	rep := analysis.Analyze(r)
+	reset := firstReset(rep, r.Scenario.Name)
+	if reset == nil || reset.Step != 5 || reset.Evidence["newCookie"] != "none" || reset.Basis != analysis.BasisObserved || reset.ObservedStep == nil {
+		t.Fatalf("the analysis does not find the withheld ID's reset: %+v", reset)
+	}
+	dir := t.TempDir()
+	data, err := recording.Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "nonew.json"), data, 0o644)
+	base := staticRun(t, dir, false)
+	p := newPage(t, 1280, 800)
+	p.open(t, base+"?open=nonew.json")
+	// The session table: no change at step 5, but a reset mark.
+	p.goHash(t, "v=sessions", `.cell[data-cookie="JSESSIONID"]`)
+	cell := `.cell[data-cookie="JSESSIONID"][data-step="5"]`
+	if cls := eval[string](t, p, `document.querySelector('`+cell+`').className`); strings.Contains(cls, "chg-") || !strings.Contains(cls, "reset") {
+		t.Errorf("JSESSIONID at step 5: class %q, want a reset and no change", cls)
+	}
+	type mark struct{ Cause, Title string }
+	m := eval[*mark](t, p, `(() => { const b = document.querySelector('`+cell+` .b-reset'); return b && {Cause: b.dataset.cause, Title: b.title}; })()`)
+	if m == nil || m.Cause != reset.Cause || m.Title != reset.Summary {
+		t.Errorf("JSESSIONID's reset mark at step 5: %+v", m)
+	}
+	if n := eval[int](t, p, `document.querySelectorAll('.cell.acell[data-step="5"] .b-reset').length`); n != 1 {
+		t.Errorf("the logged-in row marks %d resets at step 5", n)
+	}
+	// The timeline: on the cookie's lane and on the logged-in lane.
+	p.goHash(t, "v=timeline", "#tl-svg .auth")
+	waitFor(t, p, `document.querySelector('#tl-svg .reset[data-cause="`+reset.Cause+`"]') !== null`)
+	if st := eval[string](t, p, `[3, 5, 7].map(s => document.querySelector('#tl-svg .auth[data-step="' + s + '"]').dataset.state).join(" ")`); st != "in out in" {
+		t.Errorf("the logged-in lane at steps 3, 5, 7: %s", st)
+	}
+	obs := fmt.Sprintf(`#tl-svg .auth-reset[data-step="%d"]`, *reset.ObservedStep)
+	p.click(t, obs+" text")
+	waitFor(t, p, `document.getElementById("reset-summary") !== null`)
+	if txt := eval[string](t, p, `document.getElementById("reset-summary").textContent`); txt != reset.Summary {
+		t.Errorf("reset summary %q, want %q", txt, reset.Summary)
+	}
+	// The overview says it in a sentence, observed.
+	p.goHash(t, "v=overview", "#ov-why li")
+	if txt := eval[string](t, p, `document.querySelector('#ov-why li[data-basis="observed"] .sum').textContent`); txt != reset.Summary {
+		t.Errorf("overview sentence %q", txt)
+	}
+	if errs := p.errors(); len(errs) > 0 {
+		t.Errorf("the page threw: %v", errs)
+	}
+}
+
 // hostile is a lab recording whose every string a site or a page can
 // choose carries script: cookie names and values, URLs, titles, the
 // scenario's name, step texts, reasons, headers, node names.
@@ -995,6 +1205,9 @@ func hostile(t testing.TB) *recording.Recording {
 	for i := range r.Steps {
 		s := &r.Steps[i]
 		s.Detail, s.Name = img+s.Detail, scr
+		if st := map[int]string{3: recording.AuthIn, 5: recording.AuthOut}[s.Index]; st != "" {
+			s.Auth = &recording.AuthState{State: st, Evidence: img + scr, Source: scr}
+		}
 		s.URL = jsURL + s.URL
 		for j := range s.Jar {
 			s.Jar[j].Name = name(s.Jar[j].Name)
@@ -1097,6 +1310,26 @@ func TestInspectorXSS(t *testing.T) {
 			}
 			check("overview")
 			visible("overview")
+			if n := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); n == 0 {
+				t.Errorf("no reset sentence in the overview")
+			}
+			if !eval[bool](t, p, `document.getElementById("ov-why-text").value.includes('<img src=x onerror="window.__xss')`) {
+				t.Errorf("the plain text of the resets does not carry the payload as text")
+			}
+			p.goHash(t, "v=timeline", "#tl-svg .auth")
+			p.click(t, `#tl-svg .auth[data-step="5"] rect`)
+			waitFor(t, p, `document.getElementById("auth-evidence") !== null`)
+			check("logged-in lane")
+			visible("logged-in lane")
+			p.click(t, "#tl-svg .auth-reset text")
+			waitFor(t, p, `document.getElementById("reset-summary") !== null`)
+			check("reset")
+			visible("reset")
+			p.goHash(t, "v=sessions", ".cell.acell")
+			p.click(t, `.cell.acell[data-step="3"]`)
+			waitFor(t, p, `document.getElementById("auth-evidence") !== null`)
+			check("logged-in row")
+			visible("logged-in row")
 			p.goHash(t, "v=sessions&step=5", ".cell")
 			p.click(t, `.cell[data-step="5"]`)
 			waitFor(t, p, `document.getElementById("detail").hidden === false`)
@@ -1290,4 +1523,37 @@ func TestInspectorServesALabRun(t *testing.T) {
 	}
 	p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), "#tl-svg .lane")
 	waitFor(t, p, `document.querySelector('#tl-svg .reset[data-cause="browser-restart"]') !== null`)
+
+	// The logged-in lane of mixed, recorded from the scenario's marker: in
+	// after the login, out on the http page, in again back on https; the
+	// same in the session table's row.
+	mixed := -1
+	for i, e := range ix.Scenarios {
+		if strings.HasSuffix(e.Recording, "mixed.json") {
+			mixed = i
+		}
+	}
+	lane := authOf(t, &got, ix.Scenarios[mixed].Name)
+	if len(lane.Steps) < 8 || !lane.Steps[3].Checked || !lane.Steps[5].Checked || !lane.Steps[7].Checked ||
+		lane.Steps[3].State+" "+lane.Steps[5].State+" "+lane.Steps[7].State != "in out in" {
+		t.Fatalf("mixed's logged-in lane: %+v", lane.Steps)
+	}
+	for _, v := range []struct{ hash, sel string }{
+		{fmt.Sprintf("v=timeline&s=%d", mixed), "#tl-svg .auth"},
+		{fmt.Sprintf("v=sessions&s=%d", mixed), ".cell.acell"},
+	} {
+		p.goHash(t, v.hash, v.sel)
+		for _, step := range []int{3, 5, 7} {
+			e := lane.Steps[step]
+			sel := fmt.Sprintf(`%s[data-step="%d"]`, v.sel, step)
+			if st := eval[string](t, p, `document.querySelector('`+sel+`').dataset.state`); st != e.State {
+				t.Errorf("%s: step %d shows %s, want %s", v.hash, step, st, e.State)
+			}
+			p.click(t, sel)
+			waitFor(t, p, `document.getElementById("auth-evidence") !== null && document.getElementById("auth-evidence").textContent.includes(`+strconv.Quote(e.Evidence)+`)`)
+		}
+	}
+	if n := eval[int](t, p, `document.querySelectorAll('.cell.acell[data-step="5"] .b-reset').length`); n != 1 {
+		t.Errorf("the http step's logged-in cell has %d reset marks, want 1", n)
+	}
 }

@@ -78,7 +78,7 @@ func (a *app) renderDetail() {
 		a.compare(u, m)
 	case (a.view == vSessions || a.view == vTimeline) && a.curIdent() != nil:
 		a.cookieDetail(u, m, a.curIdent())
-	case a.view == vSessions && a.step >= 0 && a.step < len(m.rec.Steps):
+	case (a.view == vSessions || a.view == vTimeline) && a.step >= 0 && a.step < len(m.rec.Steps):
 		a.stepDetail(u, m, a.step)
 	default:
 		shown = false
@@ -109,6 +109,28 @@ func (a *app) stepDetail(u *ui, m *model, p int) {
 	kv("Took", dur(st.Start, st.End))
 	kv("Cookies in the jar", itoa(len(st.Jar)))
 	u.close()
+	if m.auth != nil && m.auth[p] != nil {
+		e := m.auth[p]
+		u.open("p").cls("auth-state a-"+e.State).attr("id", "auth-detail")
+		u.el("b", "", authWord(e.State))
+		if !e.Checked {
+			u.text(" (not checked: carried over)")
+		}
+		u.close()
+		u.open("p").attr("id", "auth-evidence").text(e.Evidence)
+		if e.Source != "" {
+			u.text(" · source: " + e.Source)
+		}
+		u.close()
+	}
+	for _, i := range m.resetsAt(nil, p) {
+		a.resetNote(u, m, i)
+	}
+	for i := range m.resets {
+		if m.resets[i].pos == p && m.resets[i].obs != p {
+			a.resetNote(u, m, i)
+		}
+	}
 	b := *a
 	b.view, b.req, b.event, b.reset = vRequests, "", -1, -1
 	u.open("p").link("", b.hash(), "Requests of this step").close()
@@ -121,6 +143,9 @@ func (a *app) cookieDetail(u *ui, m *model, id *ident) {
 	u.el("p", "muted", id.label())
 	if id.session != nil {
 		u.open("p").cls("sessid").text("Session ID: " + id.session.Detection).close()
+		if id.session.ClientSide != "" {
+			u.el("p", "client-side", "Client-side session: "+id.session.ClientSide)
+		}
 	}
 	if a.step >= 0 && a.step < len(m.rec.Steps) {
 		st := &m.rec.Steps[a.step]
@@ -145,7 +170,7 @@ func (a *app) cookieDetail(u *ui, m *model, id *ident) {
 		u.el("h3", "", "IDs")
 		u.open("ol").cls("ids")
 		for _, x := range id.session.IDs {
-			u.open("li").style("--h", itoa(hue(recording.Value{Fingerprint: x.Fingerprint, Len: x.Len})))
+			u.open("li").attr("data-ended", x.Ended).style("--h", itoa(hue(recording.Value{Fingerprint: x.Fingerprint, Len: x.Len})))
 			u.el("span", "fp", x.Fingerprint)
 			txt := " steps " + itoa(x.FirstStep) + "–" + itoa(x.LastStep) + ", ended " + x.Ended
 			if x.Node != "" {
@@ -155,11 +180,16 @@ func (a *app) cookieDetail(u *ui, m *model, id *ident) {
 			if len(x.Withheld) > 0 {
 				u.text(", withheld " + itoa(len(x.Withheld)) + "×")
 			}
+			if x.Note != "" {
+				u.el("div", "muted small id-note", x.Note)
+			}
 			u.close()
 		}
 		u.close()
-		for _, r := range id.session.Resets {
-			u.open("p").cls("reset-note").el("b", "", "Reset at step "+itoa(r.Step)+": ").el("code", "", r.Cause).text(" " + r.Detail).close()
+		for i := range m.resets {
+			if m.resets[i].id == id {
+				a.resetNote(u, m, i)
+			}
 		}
 	}
 	u.open("p").cls("links")
@@ -242,15 +272,20 @@ func (a *app) eventDetail(u *ui, m *model, ev int) {
 func (a *app) resetDetail(u *ui, m *model, rr *resetRef) {
 	r := rr.reset
 	u.open("h2").text("Session reset: ").el("code", "", r.Cause).close()
+	u.open("p").attr("id", "reset-summary").cls("summary").text(r.Summary).close()
 	u.open("p").attr("id", "reset-detail").text(r.Detail).close()
 	if c := analysis.CauseByID(r.Cause); c != nil {
 		u.el("p", "muted", c.Explanation)
 	}
 	u.open("dl").cls("kv")
+	u.el("dt", "", "Basis").el("dd", "basis", basisText(r))
 	if rr.id != nil {
 		u.el("dt", "", "Cookie").el("dd", "", rr.id.label())
 	}
 	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(r.Step), "", "", -1), itoa(r.Step)).close()
+	if r.ObservedStep != nil {
+		u.el("dt", "", "Seen logged out").open("dd").link("", a.hashFor(vTimeline, a.sc, rr.obs, "", "", -1), "step "+itoa(*r.ObservedStep)).close()
+	}
 	if r.Fingerprint != "" {
 		u.el("dt", "", "Lost ID").el("dd", "", r.Fingerprint)
 	}
@@ -269,6 +304,25 @@ func (a *app) resetDetail(u *ui, m *model, rr *resetRef) {
 	if r.Request != "" {
 		u.open("p").link("", a.hashFor(vRequests, a.sc, -1, "", r.Request, -1), "The request").close()
 	}
+}
+
+// basisText says what a reset rests on.
+func basisText(r *analysis.Reset) string {
+	if r.Basis == analysis.BasisObserved {
+		return "observed: a page showed the user logged out"
+	}
+	return "inferred from the cookies (no page showed the user logged out)"
+}
+
+// resetNote is a reset in the detail pane: its sentence, linked to it on
+// the timeline.
+func (a *app) resetNote(u *ui, m *model, i int) {
+	r := m.resets[i].reset
+	u.open("p").cls("reset-note").attr("data-reset", itoa(i))
+	u.el("code", "", r.Cause).text(" (" + r.Basis + ") " + r.Summary + " ")
+	b := *a
+	b.view, b.reset, b.event = vTimeline, i, -1
+	u.link("", b.hash(), "On the timeline").close()
 }
 
 func (a *app) renderHelp() {

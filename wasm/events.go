@@ -43,6 +43,10 @@ func (a *app) onClick(ev js.Value) {
 		a.export(arg)
 	case "copy":
 		a.copyFinding(atoi(arg, -1))
+	case "copy-why":
+		if el := byID("ov-why-text"); el.Truthy() {
+			copyText(el.Get("value").String(), byID("why-status"))
+		}
 	case "zoom":
 		a.zoom(arg, -1)
 	case "help":
@@ -68,7 +72,8 @@ func (a *app) switchView(v string) {
 }
 
 // selectThing selects without a history entry: "req:ID", "cell:ROW:POS",
-// "ev:N", "reset:N", "finding:N", "lane:ROW", "sc:N", "step:POS".
+// "ev:N", "reset:N", "finding:N", "lane:ROW", "sc:N", "step:POS",
+// "auth:POS".
 func (a *app) selectThing(arg string) {
 	kind, v, _ := strings.Cut(arg, ":")
 	m := a.curModel()
@@ -110,6 +115,8 @@ func (a *app) selectThing(arg string) {
 		a.resetScenarioSelection()
 	case "step":
 		a.step = atoi(v, -1)
+	case "auth": // a step of the logged-in lane or row: its state and evidence
+		a.step, a.cookie, a.event, a.reset = atoi(v, -1), "", -1, -1
 	}
 	a.replace()
 }

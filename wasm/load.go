@@ -477,6 +477,14 @@ func analyse(r *run) {
 			r.scens[si].sessions = append(r.scens[si].sessions, sr)
 		}
 	}
+	// One logged-in lane per recording, in the order of r.recordings().
+	k := 0
+	for _, s := range r.scens {
+		if s.rec != nil && k < len(r.report.Auth) {
+			s.auth = &r.report.Auth[k]
+			k++
+		}
+	}
 }
 
 // showRun makes r the run the views show (analysing it if need be).

@@ -21,7 +21,8 @@ type scen struct {
 	err      string                // why it could not be read
 	findings []int                 // indexes into run.report.Findings
 	sessions []*analysis.SessionReport
-	m        *model // built on first use
+	auth     *analysis.AuthReport // the logged-in state after each step
+	m        *model               // built on first use
 }
 
 func (s *scen) name() string {
@@ -88,6 +89,8 @@ type resetRef struct {
 	reset *analysis.Reset
 	id    *ident
 	at    int64 // unix nanoseconds
+	pos   int   // the step position of reset.Step (-1: unknown)
+	obs   int   // the step position of reset.ObservedStep (-1: none)
 }
 
 // model holds what the views derive from a recording, built once.
@@ -97,12 +100,13 @@ type model struct {
 	byKey   map[string]*ident
 	byNDP   map[string]*ident // name, domain, path (any partition)
 	byName  map[string][]*ident
-	evID    []int32        // per event: its ident's row
-	reqPos  map[string]int // request id -> index in rec.Requests
-	stepPos map[int]int    // Step.Index -> position in rec.Steps
-	t0, t1  int64          // the time range, unix nanoseconds
-	resets  []resetRef     //
-	nodes   map[string]int // serving node -> colour index
+	evID    []int32              // per event: its ident's row
+	reqPos  map[string]int       // request id -> index in rec.Requests
+	stepPos map[int]int          // Step.Index -> position in rec.Steps
+	t0, t1  int64                // the time range, unix nanoseconds
+	resets  []resetRef           //
+	auth    []*analysis.StepAuth // per step position: the logged-in state after it (nil: none)
+	nodes   map[string]int       // serving node -> colour index
 	reqEvs  map[string][]int32
 	// The span of each step position: from its start to the next step's.
 	spanStart, spanEnd []int64
@@ -244,10 +248,62 @@ func buildModel(s *scen) *model {
 			if at == 0 {
 				at = m.stepTime(rs.Step)
 			}
-			m.resets = append(m.resets, resetRef{sess: sr, reset: rs, id: id, at: at})
+			obs := -1
+			if rs.ObservedStep != nil {
+				obs = m.stepOf(*rs.ObservedStep)
+			}
+			m.resets = append(m.resets, resetRef{sess: sr, reset: rs, id: id, at: at, pos: m.stepOf(rs.Step), obs: obs})
+		}
+	}
+	if s.auth != nil {
+		m.auth = make([]*analysis.StepAuth, len(r.Steps))
+		for k := range s.auth.Steps {
+			if p := m.stepOf(s.auth.Steps[k].Step); p >= 0 {
+				m.auth[p] = &s.auth.Steps[k]
+			}
 		}
 	}
 	return m
+}
+
+// authWord is a logged-in state in a word.
+func authWord(state string) string {
+	switch state {
+	case recording.AuthIn:
+		return "logged in"
+	case recording.AuthOut:
+		return "logged out"
+	}
+	return "unknown"
+}
+
+// authTitle says the logged-in state after step position p and why.
+func (m *model) authTitle(p int) string {
+	e := m.auth[p]
+	s := "After step " + itoa(m.rec.Steps[p].Index) + ": " + authWord(e.State)
+	if !e.Checked {
+		s += " (carried over)"
+	}
+	if e.Evidence != "" {
+		s += "\n" + e.Evidence
+	}
+	if e.Source != "" {
+		s += "\nsource: " + e.Source
+	}
+	return s
+}
+
+// resetsAt lists the resets (indexes into m.resets) of identity id at
+// step position p; with id nil, the observed resets seen at p.
+func (m *model) resetsAt(id *ident, p int) []int {
+	var out []int
+	for i := range m.resets {
+		rr := &m.resets[i]
+		if id != nil && rr.id == id && rr.pos == p || id == nil && rr.obs == p {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func (m *model) add(name, domain, path, partition string) *ident {

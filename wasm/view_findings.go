@@ -251,13 +251,16 @@ func (a *app) copyFinding(fi int) {
 		a.view = vFindings
 	}
 	a.replace()
-	status := byID("md-status")
+	copyText(a.mdText, byID("md-status"))
+}
+
+// copyText puts text on the clipboard and says in status how it went.
+func copyText(text string, status js.Value) {
 	clip := js.Global().Get("navigator").Get("clipboard")
 	if !clip.Truthy() {
 		setText(status, "Select the text below and copy it (this page has no clipboard access here).")
 		return
 	}
-	text := a.mdText
 	go func() {
 		if _, err := await(clip.Call("writeText", text)); err != nil {
 			setText(status, "Select the text below and copy it (the browser refused clipboard access).")

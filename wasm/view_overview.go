@@ -141,6 +141,7 @@ func (a *app) renderOverview(view js.Value) {
 	}
 	u.close()
 	u.close()
+	a.resetSentences(u)
 
 	// The scenarios.
 	u.open("div").cls("table-wrap")
@@ -214,4 +215,62 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return itoa(n) + " " + many
+}
+
+// resetSentences lists each reset of the run in one plain sentence (its
+// Summary), with its basis and a link to it on the timeline, then all of
+// them as plain text to paste into a bug report.
+func (a *app) resetSentences(u *ui) {
+	var text []byte
+	n := 0
+	for si, s := range a.run.scens {
+		k := 0 // the reset's index in the scenario's model (buildModel's order)
+		for _, sr := range s.sessions {
+			for j := range sr.Resets {
+				r := &sr.Resets[j]
+				if n == 0 {
+					u.open("div").cls("card why").attr("id", "ov-why")
+					u.el("h2", "", "Why the session was lost")
+					u.open("ul").cls("why-list")
+				}
+				if n < 100 {
+					b := *a
+					b.view, b.sc, b.step, b.req, b.finding, b.reset, b.event = vTimeline, si, -1, "", -1, k, -1
+					b.cookie = "" // (a cookie would build the scenario's model now)
+					if s.rec != nil {
+						for p := range s.rec.Steps {
+							if s.rec.Steps[p].Index == r.Step {
+								b.step = p
+								break
+							}
+						}
+					}
+					u.open("li").attr("data-sc", itoa(si)).attr("data-basis", r.Basis).attr("data-cause", r.Cause)
+					u.el("span", "basis b-"+r.Basis, r.Basis)
+					u.el("span", "scn", s.name()+": ")
+					u.el("span", "sum", r.Summary).text(" ")
+					u.link("go-reset", b.hash(), "timeline, step "+itoa(r.Step))
+					u.close()
+				}
+				text = append(text, s.name()+": "+r.Summary+" ("+r.Basis+")\n"...)
+				n++
+				k++
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	u.close()
+	if n > 100 {
+		u.el("p", "muted", itoa(n-100)+" more in the text below")
+	}
+	u.open("details").el("summary", "", "As plain text, for a bug report")
+	u.open("p").cls("links")
+	u.button("small", "copy-why", "Copy", "Copy these sentences, one per line, as plain text")
+	u.open("span").cls("muted small").attr("id", "why-status").close()
+	u.close()
+	u.open("textarea").attr("id", "ov-why-text").attr("readonly", "").attr("rows", itoa(min(n, 6)+1)).attr("aria-label", "The resets as plain text").text(string(text)).close()
+	u.close()
+	u.close()
 }

@@ -85,7 +85,7 @@ func (a *app) renderSessions(view js.Value) {
 	u.el("span", "lg chg-set", "+ set").el("span", "lg chg-rotated", "↻ new value").el("span", "lg chg-gone", "✕ gone").el("span", "lg chg-flags", "≠ attributes").el("span", "lg sessid", "session ID")
 	u.close()
 	u.close()
-	u.el("p", "hint", "One row per cookie, one column per step: the value after the step (same value, same colour), its attributes, and what changed at that step. Session-ID cookies come first. Click a cell for its events.")
+	u.el("p", "hint", "One row per cookie, one column per step: the value after the step (same value, same colour), its attributes, and what changed at that step. Session-ID cookies come first, under the logged-in state after each step (pale: carried over). ⚠ marks a session reset. Click a cell for its events or evidence.")
 	u.open("div").attr("id", "sess-scroll").cls("grid-scroll").attr("tabindex", "0")
 	u.open("div").attr("id", "sess-grid").cls("grid").close()
 	u.close()
@@ -136,13 +136,22 @@ func (a *app) sessionsWindow(reset bool) {
 	}
 	rows := a.sessionRows(m)
 	nSteps := len(m.rec.Steps)
+	// The logged-in row sits under the header, and stays there.
+	authRow, first := 0.0, 2 // the grid row of the first cookie
+	if m.auth != nil {
+		authRow, first = cellH, 3
+	}
 	if reset {
 		st := grid.Get("style")
 		st.Call("setProperty", "grid-template-columns", strconv.FormatFloat(nameW, 'f', 0, 64)+"px repeat("+itoa(max(nSteps, 1))+", "+strconv.FormatFloat(cellW, 'f', 0, 64)+"px)")
-		st.Call("setProperty", "grid-template-rows", strconv.FormatFloat(headH, 'f', 0, 64)+"px repeat("+itoa(max(len(rows), 1))+", "+strconv.FormatFloat(cellH, 'f', 0, 64)+"px)")
+		tpl := strconv.FormatFloat(headH, 'f', 0, 64) + "px "
+		if authRow > 0 {
+			tpl += strconv.FormatFloat(authRow, 'f', 0, 64) + "px "
+		}
+		st.Call("setProperty", "grid-template-rows", tpl+"repeat("+itoa(max(len(rows), 1))+", "+strconv.FormatFloat(cellH, 'f', 0, 64)+"px)")
 		// The whole size, so that the scroll range covers the cells not drawn.
 		st.Call("setProperty", "width", strconv.FormatFloat(nameW+float64(nSteps)*cellW, 'f', 0, 64)+"px")
-		st.Call("setProperty", "height", strconv.FormatFloat(headH+float64(len(rows))*cellH, 'f', 0, 64)+"px")
+		st.Call("setProperty", "height", strconv.FormatFloat(headH+authRow+float64(len(rows))*cellH, 'f', 0, 64)+"px")
 	}
 	sl, stp := box.Get("scrollLeft").Float(), box.Get("scrollTop").Float()
 	w, h := box.Get("clientWidth").Float(), box.Get("clientHeight").Float()
@@ -152,7 +161,7 @@ func (a *app) sessionsWindow(reset bool) {
 	c0 := clampInt(int((sl)/cellW)-1, 0, nSteps)
 	c1 := clampInt(int((sl+w-nameW)/cellW)+2, 0, nSteps)
 	r0 := clampInt(int(stp/cellH)-2, 0, len(rows))
-	r1 := clampInt(int((stp+h-headH)/cellH)+3, 0, len(rows))
+	r1 := clampInt(int((stp+h-headH-authRow)/cellH)+3, 0, len(rows))
 	cur := a.curIdent()
 
 	u := &ui{}
@@ -185,7 +194,7 @@ func (a *app) sessionsWindow(reset bool) {
 	}
 	for ri := r0; ri < r1; ri++ {
 		id := m.idents[rows[ri]]
-		gr := itoa(ri + 2)
+		gr := itoa(ri + first)
 		cls := "rowhead"
 		if id.session != nil {
 			cls += " sessid"
@@ -193,18 +202,84 @@ func (a *app) sessionsWindow(reset bool) {
 		if cur == id {
 			cls += " sel"
 		}
-		u.open("div").cls(cls).style("grid-area", gr+" / 1").attr("data-act", "sel:lane:"+itoa(id.row)).attr("data-cookie", id.name).attr("title", id.label())
+		title := id.label()
+		if id.session != nil && id.session.ClientSide != "" {
+			title += "\nClient-side session: " + id.session.ClientSide
+		}
+		u.open("div").cls(cls).style("grid-area", gr+" / 1").attr("data-act", "sel:lane:"+itoa(id.row)).attr("data-cookie", id.name).attr("title", title)
 		u.el("div", "cn", id.name)
 		u.el("div", "cd", id.domain+id.path)
 		if id.session != nil {
-			u.el("div", "tag", "session ID · "+id.session.Detection)
+			tag := "session ID · "
+			if id.session.ClientSide != "" {
+				tag = "client-side session · "
+			}
+			u.el("div", "tag", tag+id.session.Detection)
 		}
 		u.close()
 		for p := c0; p < c1; p++ {
 			a.cell(u, m, id, p, gr)
 		}
 	}
+	if m.auth != nil {
+		// In the second grid row, under the step headers (sticky), after
+		// the cookie cells in the document.
+		u.open("div").cls("rowhead arow").style("grid-area", "2 / 1").attr("title", "Whether the user was logged in after each step, and why we think so")
+		u.el("div", "cn", "logged in").el("div", "cd", "after each step")
+		u.close()
+		for p := c0; p < c1; p++ {
+			a.authCell(u, m, p)
+		}
+	}
 	mount(grid, u)
+}
+
+// authCell is the logged-in state after step position p: in, out or
+// unknown (pale when carried over), with the evidence as its title, and a
+// mark where an observed reset says a page showed the user logged out.
+func (a *app) authCell(u *ui, m *model, p int) {
+	e := m.auth[p]
+	cls := "cell acell"
+	if e != nil {
+		cls += " a-" + e.State
+		if !e.Checked {
+			cls += " carried"
+		}
+	}
+	if a.cookie == "" && a.step == p {
+		cls += " sel"
+	}
+	rs := m.resetsAt(nil, p)
+	if len(rs) > 0 {
+		cls += " reset"
+	}
+	u.open("div").cls(cls).style("grid-area", "2 / "+itoa(p+2)).attr("data-act", "sel:auth:"+itoa(p)).attrInt("data-step", p)
+	if e == nil {
+		u.el("span", "none", "—").close()
+		return
+	}
+	u.attr("data-state", e.State).attr("title", m.authTitle(p))
+	u.open("div").cls("v").text(authWord(e.State))
+	resetBadges(u, m, rs, "⚠ reset")
+	u.close()
+	if !e.Checked {
+		u.el("div", "flags", "carried over")
+	} else {
+		u.el("div", "flags", e.Source)
+	}
+	u.close()
+}
+
+// resetBadges marks the resets rs in a cell, each with its sentence.
+func resetBadges(u *ui, m *model, rs []int, label string) {
+	for _, i := range rs {
+		r := m.resets[i].reset
+		l := label
+		if l == "" {
+			l = "⚠ " + r.Cause
+		}
+		u.open("span").cls("b-reset").attr("data-reset", itoa(i)).attr("data-cause", r.Cause).attr("title", r.Summary).text(l).close()
+	}
 }
 
 func (a *app) cell(u *ui, m *model, id *ident, p int, gr string) {
@@ -225,6 +300,12 @@ func (a *app) cell(u *ui, m *model, id *ident, p int, gr string) {
 	}
 	if c == nil {
 		cls += " none"
+	}
+	var rs []int
+	if id.session != nil {
+		if rs = m.resetsAt(id, p); len(rs) > 0 {
+			cls += " reset"
+		}
 	}
 	u.open("div").cls(cls).style("grid-area", gr+" / "+itoa(p+2)).attr("data-act", "sel:cell:"+itoa(id.row)+":"+itoa(p)).attrInt("data-step", p).attr("data-cookie", id.name)
 	counts := m.eventCounts(id, p)
@@ -255,8 +336,9 @@ func (a *app) cell(u *ui, m *model, id *ident, p int, gr string) {
 		}
 		u.close()
 	}
-	if counts[recording.EventRejected] > 0 || counts[recording.EventWithheld] > 0 {
+	if len(rs) > 0 || counts[recording.EventRejected] > 0 || counts[recording.EventWithheld] > 0 {
 		u.open("div").cls("badges")
+		resetBadges(u, m, rs, "")
 		if n := counts[recording.EventWithheld]; n > 0 {
 			u.el("span", "b-withheld", "withheld ×"+itoa(n))
 		}

@@ -21,6 +21,7 @@ const (
 	markDY = 24.0 // a lane's marks sit below the strip where reset labels go
 	axisH  = 40.0
 	nodeH  = 24.0
+	authH  = 24.0 // the logged-in lane
 	labelW = 210.0
 	bucket = 4.0 // pixels merged into one mark
 )
@@ -64,7 +65,7 @@ func (a *app) renderTimeline(view js.Value) {
 	u.open("span").cls("lg").el("span", "reset-swatch", "").text(" reset").close()
 	u.close()
 	u.close()
-	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause; the top lane shows which node served each request. Click a mark for details.")
+	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause. On top, whether the user was logged in after each step (pale: not checked, carried over; ⚠ where a page showed the user logged out), and which node served each request. Click a mark for details.")
 	u.open("div").attr("id", "tl-scroll").cls("tl-scroll").attr("tabindex", "0")
 	u.open("div").attr("id", "tl-inner").cls("tl-inner")
 	u.svg("svg").attr("id", "tl-svg").cls("tl-svg").close()
@@ -73,10 +74,7 @@ func (a *app) renderTimeline(view js.Value) {
 	u.close()
 	mount(view, u)
 	inner := byID("tl-inner")
-	top := axisH + float64(len(m.idents))*laneH + 8
-	if len(m.nodes) > 0 {
-		top += nodeH
-	}
+	top := lanesY(m) + float64(len(m.idents))*laneH + 8
 	inner.Get("style").Call("setProperty", "height", strconv.FormatFloat(top, 'f', 0, 64)+"px")
 	// Bring the selected thing into view.
 	st := a.tlFor(m)
@@ -95,6 +93,8 @@ func (a *app) renderTimeline(view js.Value) {
 	}
 	if id := a.curIdent(); id != nil {
 		a.scrollIntoViewRow(id.row)
+	} else if a.reset >= 0 && a.reset < len(m.resets) && m.resets[a.reset].id != nil {
+		a.scrollIntoViewRow(m.resets[a.reset].id.row)
 	}
 	a.timelineWindow()
 }
@@ -188,10 +188,7 @@ func (a *app) timelineWindow() {
 	plotW := W - labelW - 14
 	span := float64(st.v1 - st.v0)
 	xOf := func(t int64) float64 { return labelW + float64(t-st.v0)/span*plotW }
-	lanesTop := axisH
-	if len(m.nodes) > 0 {
-		lanesTop += nodeH
-	}
+	lanesTop := lanesY(m)
 	rows := a.sessionRows(m)
 	first := clampInt(int(scrollTop/laneH)-1, 0, len(rows))
 	last := clampInt(int((scrollTop+H-lanesTop)/laneH)+2, 0, len(rows))
@@ -340,12 +337,73 @@ func (a *app) timelineWindow() {
 		u.svg("title").text(stepTitle(s)).close()
 		u.close()
 	}
+	y := axisH
+	if m.auth != nil {
+		a.authLane(u, m, st, xOf, y, W)
+		y += authH
+	}
 	if len(m.nodes) > 0 {
-		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", axisH+16).text("serving node").close()
-		a.nodeMarks(u, m, st, xOf, axisH+nodeH/2)
+		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", y+16).text("serving node").close()
+		a.nodeMarks(u, m, st, xOf, y+nodeH/2)
 	}
 	u.close()
 	mount(svg, u)
+}
+
+// lanesY is where the cookie lanes start: under the axis, the
+// logged-in lane and the node lane.
+func lanesY(m *model) float64 {
+	y := axisH
+	if m.auth != nil {
+		y += authH
+	}
+	if len(m.nodes) > 0 {
+		y += nodeH
+	}
+	return y
+}
+
+// authLane draws the logged-in state after each step (a band per step,
+// pale when carried over from an earlier step) and, where an observed
+// reset says the page showed the user logged out, a mark.
+func (a *app) authLane(u *ui, m *model, st *tlState, xOf func(int64) float64, y, W float64) {
+	u.svg("g").cls("auth-lane")
+	u.svg("text").cls("lane-label").attr("x", "8").attrF("y", y+16).text("logged in").close()
+	for p, e := range m.auth {
+		if e == nil || m.spanEnd[p] < st.v0 || m.spanStart[p] > st.v1 {
+			continue
+		}
+		x0, x1 := math.Max(xOf(m.spanStart[p]), labelW), math.Min(xOf(m.spanEnd[p]), W)
+		cls := "auth a-" + e.State
+		if !e.Checked {
+			cls += " carried"
+		}
+		if p == a.step && a.cookie == "" {
+			cls += " sel"
+		}
+		u.svg("g").cls(cls).attr("data-act", "sel:auth:"+itoa(p)).attrInt("data-step", p).attr("data-state", e.State)
+		u.svg("rect").attrF("x", x0).attrF("y", y+4).attrF("width", math.Max(1, x1-x0-1)).attr("height", "16").close()
+		if x1-x0 > 84 {
+			u.svg("text").attrF("x", x0+16).attrF("y", y+16).text(authWord(e.State)).close()
+		}
+		u.svg("title").text(m.authTitle(p)).close()
+		u.close()
+	}
+	for i, rr := range m.resets {
+		if rr.obs < 0 {
+			continue
+		}
+		x := xOf(m.spanStart[rr.obs])
+		if x < labelW || x > W {
+			continue
+		}
+		u.svg("g").cls("auth-reset").attr("data-act", "sel:reset:"+itoa(i)).attrInt("data-step", rr.obs).attr("data-cause", rr.reset.Cause)
+		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", y).attrF("y2", y+authH).close()
+		u.svg("text").attrF("x", x+2).attrF("y", y+16).text("⚠").close()
+		u.svg("title").text(rr.reset.Summary).close()
+		u.close()
+	}
+	u.close()
 }
 
 func trunc(s string, n int) string {
