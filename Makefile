@@ -64,7 +64,7 @@ lint: vet
 
 ## wasm-core: the pure core must build for the inspector (GOOS=js GOARCH=wasm)
 wasm-core:
-	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/... ./analysis/... ./rundiff/... ./policy/... ./internal/synth/...
+	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/... ./analysis/... ./rundiff/... ./policy/... ./internal/synth/... ./internal/yamlfile/...
 
 ## bench: benchmarks; results and how to read them in docs/benchmarks.md
 bench: chromium

@@ -260,7 +260,7 @@ func (c *checker) add(v violation) {
 	}
 	c.found[id] = &analysis.Finding{Rule: RuleID, Severity: c.p.severity(v.entry), Scenario: c.rec.Scenario.Name,
 		Step: v.step, Cookie: v.key.Name, Domain: v.key.Domain, Path: v.key.Path, URL: v.url, Request: v.req,
-		Message:     fmt.Sprintf("%s: %s %s (%s); %s", pos.fileLine(), v.key.Name, v.want, clauseText(c.p, v.entry, v.clause), v.got),
+		Message:     fmt.Sprintf("%s: %s %s (%s); %s", fileLine(pos), v.key.Name, v.want, clauseText(c.p, v.entry, v.clause), v.got),
 		Evidence:    ev,
 		Remediation: remedies[v.clause] + " If the change is intended, update the policy file.",
 		Count:       1, File: c.rec.Scenario.File}

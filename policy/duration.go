@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 const day = 24 * time.Hour
@@ -40,11 +42,11 @@ func parseLifetime(s string) (time.Duration, error) {
 		}
 		scale, ok := lifetimeUnits[unit]
 		if !ok {
-			return 0, errors.New("unknown unit " + quote(unit) + ": use d, h, m, s or ms")
+			return 0, errors.New("unknown unit " + yamlfile.Quote(unit) + ": use d, h, m, s or ms")
 		}
 		n, err := strconv.ParseFloat(num, 64)
 		if err != nil {
-			return 0, errors.New("bad number " + quote(num))
+			return 0, errors.New("bad number " + yamlfile.Quote(num))
 		}
 		f := n * float64(scale)
 		if f >= float64(math.MaxInt64-total) {

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 // The keys of a policy file, in the order the documentation lists them.
@@ -56,46 +57,46 @@ func unwrapPathError(err error) string {
 // ErrorList holding every problem found, and the Policy is nil: a
 // half-understood policy would pass what it should fail.
 func Parse(name string, data []byte) (*Policy, error) {
-	r := &reader{file: name}
-	root := r.document(data)
-	if root == nil {
-		return nil, r.errs.Err()
-	}
-	p := r.policy(root)
-	if err := r.errs.Err(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	r := &reader{&yamlfile.Reader{File: name}}
+	return yamlfile.Read(r.Reader, data,
+		"empty file: a policy needs at least \"version: 1\"",
+		"a policy file holds one YAML document; remove this one or move it to a file of its own",
+		r.policy)
+}
+
+// reader reads a policy; yamlfile.Reader reads the YAML under it.
+type reader struct {
+	*yamlfile.Reader
 }
 
 func (r *reader) policy(root *yaml.Node) *Policy {
-	p := &Policy{File: r.file, Severity: analysis.High, UnknownCookies: UnknownAllow}
-	o, ok := r.object(root, "", topKeys...)
+	p := &Policy{File: r.File, Severity: analysis.High, UnknownCookies: UnknownAllow}
+	o, ok := r.Object(root, "", topKeys...)
 	if !ok {
 		return p
 	}
-	if !o.has("version") && !o.hinted["version"] {
-		r.errorf(o.node, "", "", "missing \"version: %d\" (the format version this file is written for)", Version)
+	if !o.Has("version") && !o.Mistyped("version") {
+		r.Errorf(o.Node, "", "", "missing \"version: %d\" (the format version this file is written for)", Version)
 	}
-	for _, e := range o.list {
-		switch e.name {
+	for _, e := range o.List {
+		switch e.Name {
 		case "version":
-			r.version(e.val, p)
+			r.version(e.Val, p)
 		case "severity":
-			if s, ok := r.severity(e.val, e.name); ok {
+			if s, ok := r.severity(e.Val, e.Name); ok {
 				p.Severity = s
 			}
 		case "unknownSeverity":
-			if s, ok := r.severity(e.val, e.name); ok {
+			if s, ok := r.severity(e.Val, e.Name); ok {
 				p.UnknownSeverity = s
 			}
 		case "unknownCookies":
-			if s, ok := r.enum(e.val, e.name, UnknownAllow, UnknownReport); ok {
+			if s, ok := r.EnumFold(e.Val, e.Name, UnknownAllow, UnknownReport); ok {
 				p.UnknownCookies = s
-				p.unknownPos = r.pos(e.key)
+				p.unknownPos = r.Pos(e.Key)
 			}
 		case "cookies":
-			items, ok := r.items(e.val, e.name)
+			items, ok := r.Items(e.Val, e.Name)
 			if !ok {
 				continue
 			}
@@ -110,20 +111,20 @@ func (r *reader) policy(root *yaml.Node) *Policy {
 }
 
 func (r *reader) version(n *yaml.Node, p *Policy) {
-	s := deref(n)
+	s := yamlfile.Deref(n)
 	if s == nil || s.Kind != yaml.ScalarNode || s.ShortTag() != "!!int" {
-		r.errorf(n, "version", "", "expected the number %d, got %s", Version, describe(n))
+		r.Errorf(n, "version", "", "expected the number %d, got %s", Version, yamlfile.Describe(n))
 		return
 	}
 	if strings.TrimSpace(s.Value) != fmt.Sprint(Version) {
-		r.errorf(n, "version", "", "this sessiontrace reads version %d files, not %s; a newer sessiontrace may read it", Version, quote(s.Value))
+		r.Errorf(n, "version", "", "this sessiontrace reads version %d files, not %s; a newer sessiontrace may read it", Version, yamlfile.Quote(s.Value))
 		return
 	}
 	p.Version = Version
 }
 
 func (r *reader) severity(n *yaml.Node, where string) (analysis.Severity, bool) {
-	s, ok := r.enum(n, where, severities...)
+	s, ok := r.EnumFold(n, where, severities...)
 	if !ok {
 		return "", false
 	}
@@ -133,29 +134,29 @@ func (r *reader) severity(n *yaml.Node, where string) (analysis.Severity, bool) 
 
 // entry reads one item of cookies; nil when it is not a mapping.
 func (r *reader) entry(n *yaml.Node) *Entry {
-	o, ok := r.object(n, "cookie", entryKeys...)
+	o, ok := r.Object(n, "cookie", entryKeys...)
 	if !ok {
 		return nil
 	}
-	e := &Entry{Pos: r.pos(o.node), clauses: map[string]Pos{}}
-	if !o.has("name") && !o.hinted["name"] {
-		r.errorf(o.node, "cookie", "", "missing \"name\" (a cookie name or a glob such as \"_ga*\")")
+	e := &Entry{Pos: r.Pos(o.Node), clauses: map[string]Pos{}}
+	if !o.Has("name") && !o.Mistyped("name") {
+		r.Errorf(o.Node, "cookie", "", "missing \"name\" (a cookie name or a glob such as \"_ga*\")")
 	}
-	for _, kv := range o.list {
-		e.clauses[kv.name] = r.pos(kv.key)
-		v := kv.val
+	for _, kv := range o.List {
+		e.clauses[kv.Name] = r.Pos(kv.Key)
+		v := kv.Val
 		var flag *bool
-		switch kv.name {
+		switch kv.Name {
 		case "name":
 			e.Name = r.name(v)
 		case "domain":
 			e.Domain = r.domain(v)
 		case "scenarios":
-			e.Scenarios = r.globs(v, kv.name)
+			e.Scenarios = r.globs(v, kv.Name)
 		case "severity":
-			e.Severity, _ = r.severity(v, kv.name)
+			e.Severity, _ = r.severity(v, kv.Name)
 		case "note":
-			e.Note, _ = r.str(v, kv.name)
+			e.Note, _ = r.Str(v, kv.Name)
 		case "required":
 			flag = &e.Required
 		case "forbidden":
@@ -173,37 +174,37 @@ func (r *reader) entry(n *yaml.Node) *Entry {
 		case "dieAtLogout":
 			flag = &e.DieAtLogout
 		case "sameSite":
-			if s, ok := r.enum(v, kv.name, sameSiteClauses...); ok {
+			if s, ok := r.EnumFold(v, kv.Name, sameSiteClauses...); ok {
 				e.SameSite = parseSameSite(s)
 			}
 		case "maxLifetime":
 			e.MaxLifetime = r.lifetime(v)
 		case "prefix":
-			e.Prefix, _ = r.enum(v, kv.name, prefixes...)
+			e.Prefix, _ = r.EnumFold(v, kv.Name, prefixes...)
 		}
 		if flag != nil {
-			*flag, _ = r.boolean(v, kv.name)
+			*flag, _ = r.Bool(v, kv.Name)
 		}
 	}
 	if e.Forbidden && e.Required {
-		r.add(e.clausePos("forbidden"), "forbidden: a cookie cannot be both forbidden and required", "")
+		r.Add(e.clausePos("forbidden"), "forbidden: a cookie cannot be both forbidden and required", "")
 	}
 	return e
 }
 
 // name reads a cookie name or glob.
 func (r *reader) name(n *yaml.Node) string {
-	s, ok := r.str(n, "name")
+	s, ok := r.Str(n, "name")
 	if !ok {
 		return ""
 	}
 	switch {
 	case s == "":
-		r.errorf(n, "name", "", "empty cookie name")
+		r.Errorf(n, "name", "", "empty cookie name")
 	case strings.ContainsAny(s, " \t\r\n;=,\""):
-		r.errorf(n, "name", "", "%s is not a cookie name: names hold no spaces, quotes, commas, semicolons or =", quote(s))
+		r.Errorf(n, "name", "", "%s is not a cookie name: names hold no spaces, quotes, commas, semicolons or =", yamlfile.Quote(s))
 	case !validGlob(s):
-		r.errorf(n, "name", "", "bad glob %s: check its [ ] and trailing \\ (a literal * is written \\*)", quote(s))
+		r.Errorf(n, "name", "", "bad glob %s: check its [ ] and trailing \\ (a literal * is written \\*)", yamlfile.Quote(s))
 	default:
 		return s
 	}
@@ -213,22 +214,22 @@ func (r *reader) name(n *yaml.Node) string {
 // domain reads a domain glob; a leading dot is dropped, since entries
 // match domain and host-only cookies alike.
 func (r *reader) domain(n *yaml.Node) string {
-	s, ok := r.str(n, "domain")
+	s, ok := r.Str(n, "domain")
 	if !ok {
 		return ""
 	}
 	d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "."))
 	switch {
 	case d == "":
-		r.errorf(n, "domain", "", "empty domain: leave the key out to match every domain")
+		r.Errorf(n, "domain", "", "empty domain: leave the key out to match every domain")
 	case strings.ContainsAny(d, "/: "):
 		hint := ""
 		if h := hostOf(s); h != "" {
 			hint = h
 		}
-		r.errorf(n, "domain", hint, "%s is not a domain name: write the host, like example.com or *.example.com", quote(s))
+		r.Errorf(n, "domain", hint, "%s is not a domain name: write the host, like example.com or *.example.com", yamlfile.Quote(s))
 	case !validGlob(d):
-		r.errorf(n, "domain", "", "bad glob %s", quote(s))
+		r.Errorf(n, "domain", "", "bad glob %s", yamlfile.Quote(s))
 	default:
 		return d
 	}
@@ -238,18 +239,18 @@ func (r *reader) domain(n *yaml.Node) string {
 // globs reads a list of globs, or a single one.
 func (r *reader) globs(n *yaml.Node, where string) []string {
 	var nodes []*yaml.Node
-	if d := deref(n); d != nil && d.Kind == yaml.SequenceNode {
-		nodes, _ = r.items(n, where)
+	if d := yamlfile.Deref(n); d != nil && d.Kind == yaml.SequenceNode {
+		nodes, _ = r.Items(n, where)
 	} else {
 		nodes = []*yaml.Node{n}
 	}
 	var out []string
 	for _, item := range nodes {
-		s, ok := r.str(item, where)
+		s, ok := r.Str(item, where)
 		switch {
 		case !ok:
 		case !validGlob(s):
-			r.errorf(item, where, "", "bad glob %s: check its [ ] and trailing \\", quote(s))
+			r.Errorf(item, where, "", "bad glob %s: check its [ ] and trailing \\", yamlfile.Quote(s))
 		default:
 			out = append(out, s)
 		}
@@ -258,9 +259,9 @@ func (r *reader) globs(n *yaml.Node, where string) []string {
 }
 
 func (r *reader) lifetime(n *yaml.Node) time.Duration {
-	s := deref(n)
+	s := yamlfile.Deref(n)
 	if s == nil || s.Kind != yaml.ScalarNode || s.ShortTag() == "!!null" {
-		r.errorf(n, "maxLifetime", "", "expected a duration like 30d, 12h or 15m, got %s", describe(n))
+		r.Errorf(n, "maxLifetime", "", "expected a duration like 30d, 12h or 15m, got %s", yamlfile.Describe(n))
 		return 0
 	}
 	d, err := parseLifetime(s.Value)
@@ -269,11 +270,11 @@ func (r *reader) lifetime(n *yaml.Node) time.Duration {
 		if s.ShortTag() == "!!int" {
 			hint = strings.TrimSpace(s.Value) + "s"
 		}
-		r.errorf(n, "maxLifetime", hint, "expected a duration like 30d, 12h or 15m, got %s (%v)", quote(s.Value), err)
+		r.Errorf(n, "maxLifetime", hint, "expected a duration like 30d, 12h or 15m, got %s (%v)", yamlfile.Quote(s.Value), err)
 		return 0
 	}
 	if d < time.Second {
-		r.errorf(n, "maxLifetime", "", "cookie lifetimes count in seconds: want at least 1s; for a cookie that must not persist, write \"session: true\"")
+		r.Errorf(n, "maxLifetime", "", "cookie lifetimes count in seconds: want at least 1s; for a cookie that must not persist, write \"session: true\"")
 		return 0
 	}
 	return d

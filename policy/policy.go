@@ -23,8 +23,9 @@
 // and line of the clause. [Init] writes a baseline from a good run for the
 // user to edit. The format is specified in docs/policy.md.
 //
-// The package uses only the standard library, a YAML parser, recording and
-// analysis, so it could also run in the WebAssembly inspector.
+// The package uses only the standard library, a YAML parser,
+// internal/yamlfile (the positioned reader it shares with scenarios),
+// recording and analysis, so it could also run in the WebAssembly inspector.
 package policy
 
 import (

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 // problem is a finding about a string, before it is given a position.
@@ -86,7 +88,7 @@ func (sc *Scenario) texts() []textField {
 // references are checked again by Resolve, once their value is known.
 func (p *parser) checkTexts(sc *Scenario) {
 	report := func(info fieldInfo, pr *problem) {
-		p.add(info.pos, prefix(info.where, pr.msg), pr.hint)
+		p.Add(info.pos, yamlfile.Prefix(info.where, pr.msg), pr.hint)
 	}
 	for _, name := range sortedKeys(sc.Vars) {
 		info := sc.pos[fieldKey{-1, "vars." + name}]
@@ -124,7 +126,7 @@ func (p *parser) checkTexts(sc *Scenario) {
 			if s.ns == "vars" && !p.vars[s.key] {
 				report(info, &problem{
 					msg:  fmt.Sprintf("unknown variable %s: declare it under vars", s.ref()),
-					hint: prefixHint("${vars.", suggest(s.key, sortedKeys(p.vars)...), "}"),
+					hint: prefixHint("${vars.", yamlfile.Suggest(s.key, sortedKeys(p.vars)...), "}"),
 				})
 			}
 		}
@@ -168,7 +170,7 @@ func nonEmpty(what string) func(string) *problem {
 func checkTarget(s string) *problem {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || !validPort(u.Port()) {
-		return &problem{msg: fmt.Sprintf("expected an absolute http or https URL, got %s", quote(s))}
+		return &problem{msg: fmt.Sprintf("expected an absolute http or https URL, got %s", yamlfile.Quote(s))}
 	}
 	return nil
 }
@@ -195,17 +197,17 @@ func checkNavURL(s string) *problem {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return &problem{msg: fmt.Sprintf("bad URL %s: %v", quote(s), err)}
+		return &problem{msg: fmt.Sprintf("bad URL %s: %v", yamlfile.Quote(s), err)}
 	}
 	switch {
 	case u.Scheme == "":
 	case u.Scheme == "http" || u.Scheme == "https":
 		if u.Hostname() == "" || !validPort(u.Port()) {
-			return &problem{msg: fmt.Sprintf("URL %s needs a host (and a port from 1 to 65535)", quote(s))}
+			return &problem{msg: fmt.Sprintf("URL %s needs a host (and a port from 1 to 65535)", yamlfile.Quote(s))}
 		}
 	case s == "about:blank":
 	default:
-		return &problem{msg: fmt.Sprintf("unsupported URL scheme %s: want a path, or an http or https URL", quote(u.Scheme))}
+		return &problem{msg: fmt.Sprintf("unsupported URL scheme %s: want a path, or an http or https URL", yamlfile.Quote(u.Scheme))}
 	}
 	return nil
 }
@@ -240,7 +242,7 @@ func checkSelector(s string) *problem {
 		case r == ']' || r == ')':
 			open := map[rune]rune{']': '[', ')': '('}[r]
 			if len(stack) == 0 || stack[len(stack)-1] != open {
-				return &problem{msg: fmt.Sprintf("unbalanced %q in selector %s", r, quote(s))}
+				return &problem{msg: fmt.Sprintf("unbalanced %q in selector %s", r, yamlfile.Quote(s))}
 			}
 			stack = stack[:len(stack)-1]
 		case r == ',' && len(stack) == 0:
@@ -250,20 +252,20 @@ func checkSelector(s string) *problem {
 	}
 	switch {
 	case quoteChar != 0:
-		return &problem{msg: fmt.Sprintf("unterminated quote %c in selector %s", quoteChar, quote(s))}
+		return &problem{msg: fmt.Sprintf("unterminated quote %c in selector %s", quoteChar, yamlfile.Quote(s))}
 	case len(stack) > 0:
-		return &problem{msg: fmt.Sprintf("unclosed %q in selector %s", stack[len(stack)-1], quote(s))}
+		return &problem{msg: fmt.Sprintf("unclosed %q in selector %s", stack[len(stack)-1], yamlfile.Quote(s))}
 	}
 	parts = append(parts, t[start:])
 	for _, part := range parts {
 		part = strings.TrimSpace(part)
 		switch {
 		case part == "":
-			return &problem{msg: fmt.Sprintf("empty selector in the list %s", quote(s))}
+			return &problem{msg: fmt.Sprintf("empty selector in the list %s", yamlfile.Quote(s))}
 		case strings.ContainsAny(part[:1], ">+~"):
-			return &problem{msg: fmt.Sprintf("selector %s starts with the combinator %q", quote(s), part[:1])}
+			return &problem{msg: fmt.Sprintf("selector %s starts with the combinator %q", yamlfile.Quote(s), part[:1])}
 		case strings.ContainsAny(part[len(part)-1:], ">+~") && !strings.HasSuffix(part, `\`+part[len(part)-1:]):
-			return &problem{msg: fmt.Sprintf("selector %s ends with the combinator %q", quote(s), part[len(part)-1:])}
+			return &problem{msg: fmt.Sprintf("selector %s ends with the combinator %q", yamlfile.Quote(s), part[len(part)-1:])}
 		}
 	}
 	return nil
@@ -279,7 +281,7 @@ func checkCookieName(s string) *problem {
 		if !isToken(hint) {
 			hint = ""
 		}
-		return &problem{msg: fmt.Sprintf("invalid cookie name %s", quote(s)), hint: hint}
+		return &problem{msg: fmt.Sprintf("invalid cookie name %s", yamlfile.Quote(s)), hint: hint}
 	}
 	return nil
 }
@@ -301,7 +303,7 @@ func isToken(s string) bool {
 
 func checkCookiePath(s string) *problem {
 	if !strings.HasPrefix(s, "/") {
-		return &problem{msg: fmt.Sprintf("a cookie path starts with /, got %s", quote(s))}
+		return &problem{msg: fmt.Sprintf("a cookie path starts with /, got %s", yamlfile.Quote(s))}
 	}
 	return nil
 }
@@ -310,7 +312,7 @@ func checkCookiePath(s string) *problem {
 // from a shared suite must not write elsewhere on the machine.
 func checkLocalPath(s string) *problem {
 	if s == "" || strings.ContainsRune(s, '\\') || !fs.ValidPath(path.Clean(s)) || path.Clean(s) == "." {
-		return &problem{msg: fmt.Sprintf("expected a relative file name inside the run folder, got %s", quote(s))}
+		return &problem{msg: fmt.Sprintf("expected a relative file name inside the run folder, got %s", yamlfile.Quote(s))}
 	}
 	return nil
 }

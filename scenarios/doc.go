@@ -19,6 +19,7 @@
 // ${env.X}, ${vars.x} and ${lab...} just before a run, and Secrets lists
 // the values the caller must redact.
 //
-// The package uses only the standard library and a YAML parser, so it
+// The package uses only the standard library, a YAML parser and
+// internal/yamlfile (the positioned reader it shares with policy), so it
 // also runs in the WebAssembly inspector.
 package scenarios

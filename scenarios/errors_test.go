@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 // parseErrors returns the messages Parse gives for src, one a line.
@@ -359,7 +361,7 @@ func TestSuggest(t *testing.T) {
 		{"Lax", "", []string{"Lax"}}, // exact: nothing to suggest
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.word, tt.from...); got != tt.want {
+		if got := yamlfile.Suggest(tt.word, tt.from...); got != tt.want {
 			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
@@ -370,12 +372,12 @@ func TestErrorFormat(t *testing.T) {
 		err  *Error
 		want string
 	}{
-		{&Error{Pos{"a.yaml", 3, 7}, "boom", ""}, "a.yaml:3:7: boom"},
-		{&Error{Pos{"a.yaml", 3, 7}, "boom", "x"}, `a.yaml:3:7: boom (did you mean "x"?)`},
-		{&Error{Pos{"a.yaml", 3, 0}, "boom", ""}, "a.yaml:3: boom"},
-		{&Error{Pos{"a.yaml", 0, 0}, "no such file", ""}, "a.yaml: no such file"},
-		{&Error{Pos{"", 2, 1}, "boom", ""}, "2:1: boom"},
-		{&Error{Pos{}, "boom", ""}, "boom"},
+		{&Error{Pos: Pos{File: "a.yaml", Line: 3, Col: 7}, Msg: "boom"}, "a.yaml:3:7: boom"},
+		{&Error{Pos: Pos{File: "a.yaml", Line: 3, Col: 7}, Msg: "boom", Hint: "x"}, `a.yaml:3:7: boom (did you mean "x"?)`},
+		{&Error{Pos: Pos{File: "a.yaml", Line: 3}, Msg: "boom"}, "a.yaml:3: boom"},
+		{&Error{Pos: Pos{File: "a.yaml"}, Msg: "no such file"}, "a.yaml: no such file"},
+		{&Error{Pos: Pos{Line: 2, Col: 1}, Msg: "boom"}, "2:1: boom"},
+		{&Error{Pos: Pos{}, Msg: "boom"}, "boom"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
@@ -384,10 +386,10 @@ func TestErrorFormat(t *testing.T) {
 	}
 
 	list := ErrorList{
-		{Pos{"b.yaml", 1, 1}, "b", ""},
-		{Pos{"a.yaml", 2, 1}, "a2", ""},
-		{Pos{"a.yaml", 1, 5}, "a1", ""},
-		{Pos{"a.yaml", 2, 1}, "a2", ""}, // duplicate
+		{Pos: Pos{File: "b.yaml", Line: 1, Col: 1}, Msg: "b"},
+		{Pos: Pos{File: "a.yaml", Line: 2, Col: 1}, Msg: "a2"},
+		{Pos: Pos{File: "a.yaml", Line: 1, Col: 5}, Msg: "a1"},
+		{Pos: Pos{File: "a.yaml", Line: 2, Col: 1}, Msg: "a2"}, // duplicate
 	}
 	err := list.Err()
 	want := "a.yaml:1:5: a1\na.yaml:2:1: a2\nb.yaml:1:1: b"

@@ -142,7 +142,7 @@ steps:
 	if sc.Name != "Login rotates the session ID" || sc.Target != "https://shop.test:8443" || sc.File != "design.yaml" {
 		t.Errorf("name/target/file = %q %q %q", sc.Name, sc.Target, sc.File)
 	}
-	if want := (Pos{"design.yaml", 1, 1}); sc.Pos != want {
+	if want := (Pos{File: "design.yaml", Line: 1, Col: 1}); sc.Pos != want {
 		t.Errorf("Pos = %v, want %v", sc.Pos, want)
 	}
 	if !slices.Equal(sc.Tags, []string{"auth", "smoke"}) {
@@ -166,7 +166,7 @@ steps:
 	if !slices.Equal(kinds, wantKinds) {
 		t.Errorf("kinds = %v, want %v", kinds, wantKinds)
 	}
-	if st := sc.Steps[3]; st.As != "login" || st.Pos != (Pos{"design.yaml", 16, 5}) {
+	if st := sc.Steps[3]; st.As != "login" || st.Pos != (Pos{File: "design.yaml", Line: 16, Col: 5}) {
 		t.Errorf("submit step = %+v", st)
 	}
 	if st := sc.Steps[8]; st.As != "logout" || st.Pos.Line != 26 {

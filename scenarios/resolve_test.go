@@ -173,7 +173,7 @@ func TestResolveBuiltInGo(t *testing.T) {
 	sc := &Scenario{
 		Name: "n", Target: "https://a.test",
 		Vars:  map[string]string{"user": "u"},
-		Steps: []Step{{Kind: KindFill, Selector: "#a", Value: "${vars.usr}", Pos: Pos{"x.yaml", 7, 3}}},
+		Steps: []Step{{Kind: KindFill, Selector: "#a", Value: "${vars.usr}", Pos: Pos{File: "x.yaml", Line: 7, Col: 3}}},
 	}
 	_, err := sc.Resolve(Resolver{})
 	want := `x.yaml:7:3: fill.value: unknown variable ${vars.usr}: declare it under vars (did you mean "${vars.user}"?)`

@@ -2,10 +2,13 @@ package scenarios
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 var (
@@ -30,39 +33,39 @@ func kindNames() []string {
 var varName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 func (p *parser) scenario(root *yaml.Node) *Scenario {
-	sc := &Scenario{File: p.file, Pos: p.pos(root), pos: map[fieldKey]fieldInfo{}}
+	sc := &Scenario{File: p.File, Pos: p.Pos(root), pos: map[fieldKey]fieldInfo{}}
 	p.sc, p.step = sc, -1
-	if m := deref(root); m == nil || m.Kind != yaml.MappingNode {
-		p.errorf(root, "", "", "expected a mapping with name, target and steps, got %s", describe(root))
+	if m := yamlfile.Deref(root); m == nil || m.Kind != yaml.MappingNode {
+		p.Errorf(root, "", "", "expected a mapping with name, target and steps, got %s", yamlfile.Describe(root))
 		return nil
 	}
-	o, _ := p.object(root, "", topKeys...)
+	o, _ := p.Object(root, "", topKeys...)
 
 	// vars first: the checks of every other string need their names.
-	if e, ok := o.byKey["vars"]; ok {
-		p.readVars(sc, e.val)
+	if e, ok := o.ByKey["vars"]; ok {
+		p.readVars(sc, e.Val)
 	}
-	if e, ok := o.byKey["name"]; ok {
-		if s, ok := p.str(e.val, "name"); ok {
+	if e, ok := o.ByKey["name"]; ok {
+		if s, ok := p.Str(e.Val, "name"); ok {
 			if strings.TrimSpace(s) == "" {
-				p.errorf(e.val, "name", "", "must not be empty")
+				p.Errorf(e.Val, "name", "", "must not be empty")
 			}
 			sc.Name = s
 		}
 	}
-	if e, ok := o.byKey["target"]; ok {
-		p.text(e.val, "target", "target", &sc.Target)
+	if e, ok := o.ByKey["target"]; ok {
+		p.text(e.Val, "target", "target", &sc.Target)
 	}
-	if e, ok := o.byKey["tags"]; ok {
-		sc.Tags = p.strings(e.val, "tags")
+	if e, ok := o.ByKey["tags"]; ok {
+		sc.Tags = p.strings(e.Val, "tags")
 	}
-	if e, ok := o.byKey["session"]; ok {
-		p.session(sc, e.val)
+	if e, ok := o.ByKey["session"]; ok {
+		p.session(sc, e.Val)
 	}
-	if e, ok := o.byKey["steps"]; ok {
-		if items, ok := p.items(e.val, "steps"); ok {
+	if e, ok := o.ByKey["steps"]; ok {
+		if items, ok := p.Items(e.Val, "steps"); ok {
 			if len(items) == 0 {
-				p.errorf(e.val, "steps", "", "needs at least one step")
+				p.Errorf(e.Val, "steps", "", "needs at least one step")
 			}
 			for i, item := range items {
 				p.step = i
@@ -71,45 +74,45 @@ func (p *parser) scenario(root *yaml.Node) *Scenario {
 			p.step = -1
 		}
 	}
-	p.require(o, "name", "target", "steps")
+	p.Require(o, "name", "target", "steps")
 	p.checkTexts(sc)
 	return sc
 }
 
 func (p *parser) readVars(sc *Scenario, n *yaml.Node) {
-	o, ok := p.readObject(n, "vars", nil, true)
+	o, ok := p.AnyObject(n, "vars")
 	if !ok {
 		return
 	}
 	sc.Vars = map[string]string{}
-	for _, e := range o.list {
-		where := "vars." + e.name
-		if !varName.MatchString(e.name) {
-			p.errorf(e.key, "vars", "", "bad variable name %s: use letters, digits, _ and -", quote(e.name))
+	for _, e := range o.List {
+		where := "vars." + e.Name
+		if !varName.MatchString(e.Name) {
+			p.Errorf(e.Key, "vars", "", "bad variable name %s: use letters, digits, _ and -", yamlfile.Quote(e.Name))
 			continue
 		}
-		p.vars[e.name] = true
+		p.vars[e.Name] = true
 		var v string
-		if p.text(e.val, where, "vars."+e.name, &v) {
-			sc.Vars[e.name] = v
+		if p.text(e.Val, where, "vars."+e.Name, &v) {
+			sc.Vars[e.Name] = v
 		}
 	}
 }
 
 // cookieNames reads a list of cookie names.
 func (p *parser) cookieNames(n *yaml.Node, where string) []string {
-	items, ok := p.items(n, where)
+	items, ok := p.Items(n, where)
 	if !ok {
 		return nil
 	}
 	var out []string
 	for _, item := range items {
-		s, ok := p.str(item, where)
+		s, ok := p.Str(item, where)
 		if !ok {
 			continue
 		}
 		if pr := checkCookieName(s); pr != nil {
-			p.errorf(item, where, pr.hint, "%s", pr.msg)
+			p.Errorf(item, where, pr.hint, "%s", pr.msg)
 			continue
 		}
 		out = append(out, s)
@@ -119,18 +122,18 @@ func (p *parser) cookieNames(n *yaml.Node, where string) []string {
 
 // strings reads a list of non-empty strings.
 func (p *parser) strings(n *yaml.Node, where string) []string {
-	items, ok := p.items(n, where)
+	items, ok := p.Items(n, where)
 	if !ok {
 		return nil
 	}
 	var out []string
 	for _, item := range items {
-		s, ok := p.str(item, where)
+		s, ok := p.Str(item, where)
 		if !ok {
 			continue
 		}
 		if strings.TrimSpace(s) == "" {
-			p.errorf(item, where, "", "empty entry")
+			p.Errorf(item, where, "", "empty entry")
 			continue
 		}
 		out = append(out, s)
@@ -139,58 +142,58 @@ func (p *parser) strings(n *yaml.Node, where string) []string {
 }
 
 func (p *parser) session(sc *Scenario, n *yaml.Node) {
-	o, ok := p.object(n, "session", "cookies", "nodeHeader", "probe", "loggedOut")
+	o, ok := p.Object(n, "session", "cookies", "nodeHeader", "probe", "loggedOut")
 	if !ok {
 		return
 	}
-	if e, ok := o.byKey["cookies"]; ok {
-		sc.Session.Cookies = p.cookieNames(e.val, "session.cookies")
+	if e, ok := o.ByKey["cookies"]; ok {
+		sc.Session.Cookies = p.cookieNames(e.Val, "session.cookies")
 	}
-	if e, ok := o.byKey["nodeHeader"]; ok {
-		if s, ok := p.str(e.val, "session.nodeHeader"); ok {
+	if e, ok := o.ByKey["nodeHeader"]; ok {
+		if s, ok := p.Str(e.Val, "session.nodeHeader"); ok {
 			if !isToken(s) {
-				p.errorf(e.val, "session.nodeHeader", "", "invalid header name %s", quote(s))
+				p.Errorf(e.Val, "session.nodeHeader", "", "invalid header name %s", yamlfile.Quote(s))
 			}
 			sc.Session.NodeHeader = s
 		}
 	}
-	if e, ok := o.byKey["probe"]; ok {
-		po, ok := p.object(e.val, "session.probe", "path", "loggedIn")
+	if e, ok := o.ByKey["probe"]; ok {
+		po, ok := p.Object(e.Val, "session.probe", "path", "loggedIn")
 		if !ok {
 			return
 		}
 		probe := &Probe{}
-		if e, ok := po.byKey["path"]; ok {
-			p.text(e.val, "session.probe.path", "probe.path", &probe.Path)
+		if e, ok := po.ByKey["path"]; ok {
+			p.text(e.Val, "session.probe.path", "probe.path", &probe.Path)
 		}
-		if e, ok := po.byKey["loggedIn"]; ok {
-			if lo, ok := p.object(e.val, "session.probe.loggedIn", "selector"); ok {
-				if e, ok := lo.byKey["selector"]; ok {
-					p.text(e.val, "session.probe.loggedIn.selector", "probe.selector", &probe.LoggedInSelector)
+		if e, ok := po.ByKey["loggedIn"]; ok {
+			if lo, ok := p.Object(e.Val, "session.probe.loggedIn", "selector"); ok {
+				if e, ok := lo.ByKey["selector"]; ok {
+					p.text(e.Val, "session.probe.loggedIn.selector", "probe.selector", &probe.LoggedInSelector)
 				}
-				p.require(lo, "selector")
+				p.Require(lo, "selector")
 			}
 		}
-		p.require(po, "path", "loggedIn")
+		p.Require(po, "path", "loggedIn")
 		sc.Session.Probe = probe
 	}
-	if e, ok := o.byKey["loggedOut"]; ok {
-		if lo, ok := p.object(e.val, "session.loggedOut", "selector"); ok {
-			if e, ok := lo.byKey["selector"]; ok {
-				p.text(e.val, "session.loggedOut.selector", "loggedOut.selector", &sc.Session.LoggedOutSelector)
+	if e, ok := o.ByKey["loggedOut"]; ok {
+		if lo, ok := p.Object(e.Val, "session.loggedOut", "selector"); ok {
+			if e, ok := lo.ByKey["selector"]; ok {
+				p.text(e.Val, "session.loggedOut.selector", "loggedOut.selector", &sc.Session.LoggedOutSelector)
 			}
-			p.require(lo, "selector")
+			p.Require(lo, "selector")
 		}
 	}
 }
 
 func (p *parser) readStep(i int, n *yaml.Node) Step {
-	st := Step{Index: i, Pos: p.pos(n)}
-	if d := deref(n); d != nil && d.Kind == yaml.ScalarNode {
+	st := Step{Index: i, Pos: p.Pos(n)}
+	if d := yamlfile.Deref(n); d != nil && d.Kind == yaml.ScalarNode {
 		// "- goto /login": the colon was forgotten.
 		word, rest, _ := strings.Cut(strings.TrimSpace(d.Value), " ")
 		hint := ""
-		if contains(stepKeys, word) {
+		if slices.Contains(stepKeys, word) {
 			switch {
 			case rest != "":
 				hint = word + ": " + strings.TrimSpace(rest)
@@ -200,42 +203,42 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 				hint = "clearCookies: true"
 			}
 		}
-		p.errorf(n, "step", hint, "expected a mapping such as \"goto: /path\", got %s", describe(n))
+		p.Errorf(n, "step", hint, "expected a mapping such as \"goto: /path\", got %s", yamlfile.Describe(n))
 		return st
 	}
-	o, ok := p.object(n, "step", stepKeys...)
+	o, ok := p.Object(n, "step", stepKeys...)
 	if !ok {
 		return st
 	}
-	var kindEntries []entry
-	for _, e := range o.list {
-		if !contains(commonKeys, e.name) {
+	var kindEntries []yamlfile.Entry
+	for _, e := range o.List {
+		if !slices.Contains(commonKeys, e.Name) {
 			kindEntries = append(kindEntries, e)
 		}
 	}
-	if e, ok := o.byKey["name"]; ok {
-		st.Name, _ = p.str(e.val, "step.name")
+	if e, ok := o.ByKey["name"]; ok {
+		st.Name, _ = p.Str(e.Val, "step.name")
 	}
-	if e, ok := o.byKey["as"]; ok {
-		st.As, _ = p.enum(e.val, "as", asValues...)
+	if e, ok := o.ByKey["as"]; ok {
+		st.As, _ = p.Enum(e.Val, "as", asValues...)
 	}
-	if e, ok := o.byKey["timeout"]; ok {
-		st.Timeout, _ = p.duration(e.val, "timeout")
+	if e, ok := o.ByKey["timeout"]; ok {
+		st.Timeout, _ = p.Duration(e.Val, "timeout")
 	}
 	switch len(kindEntries) {
 	case 0:
-		if !o.mistyped(kindNames()...) {
-			p.errorf(n, "step", "", "missing an action: want one of %s", oneOf(kindNames()))
+		if !o.Mistyped(kindNames()...) {
+			p.Errorf(n, "step", "", "missing an action: want one of %s", yamlfile.OneOf(kindNames()))
 		}
 		return st
 	case 1:
 	default:
-		p.errorf(kindEntries[1].key, "step", "", "has two actions, %s and %s: give each its own step",
-			kindEntries[0].name, kindEntries[1].name)
+		p.Errorf(kindEntries[1].Key, "step", "", "has two actions, %s and %s: give each its own step",
+			kindEntries[0].Name, kindEntries[1].Name)
 	}
 	e := kindEntries[0]
-	st.Kind = Kind(e.name)
-	p.action(&st, e.val)
+	st.Kind = Kind(e.Name)
+	p.action(&st, e.Val)
 	return st
 }
 
@@ -243,7 +246,7 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 func (p *parser) action(st *Step, v *yaml.Node) {
 	kind := string(st.Kind)
 	isScalar := false
-	if d := deref(v); d != nil && d.Kind == yaml.ScalarNode {
+	if d := yamlfile.Deref(v); d != nil && d.Kind == yaml.ScalarNode {
 		isScalar = true
 	}
 	switch st.Kind {
@@ -252,83 +255,83 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 	case KindClick, KindSubmit:
 		p.text(v, kind, "selector", &st.Selector)
 	case KindFill:
-		if o, ok := p.object(v, kind, "selector", "value", "secret"); ok {
+		if o, ok := p.Object(v, kind, "selector", "value", "secret"); ok {
 			p.textKey(o, "selector", &st.Selector)
 			p.textKey(o, "value", &st.Value)
-			if e, ok := o.byKey["secret"]; ok {
-				st.Secret, _ = p.boolean(e.val, "fill.secret")
+			if e, ok := o.ByKey["secret"]; ok {
+				st.Secret, _ = p.Bool(e.Val, "fill.secret")
 			}
-			p.require(o, "selector", "value")
+			p.Require(o, "selector", "value")
 		}
 	case KindSelect:
-		if o, ok := p.object(v, kind, "selector", "value"); ok {
+		if o, ok := p.Object(v, kind, "selector", "value"); ok {
 			p.textKey(o, "selector", &st.Selector)
 			p.textKey(o, "value", &st.Value)
-			p.require(o, "selector", "value")
+			p.Require(o, "selector", "value")
 		}
 	case KindCheck:
 		st.Checked = true
 		if isScalar {
 			p.text(v, kind, "selector", &st.Selector)
-		} else if o, ok := p.object(v, kind, "selector", "checked"); ok {
+		} else if o, ok := p.Object(v, kind, "selector", "checked"); ok {
 			p.textKey(o, "selector", &st.Selector)
-			if e, ok := o.byKey["checked"]; ok {
-				if b, ok := p.boolean(e.val, "check.checked"); ok {
+			if e, ok := o.ByKey["checked"]; ok {
+				if b, ok := p.Bool(e.Val, "check.checked"); ok {
 					st.Checked = b
 				}
 			}
-			p.require(o, "selector")
+			p.Require(o, "selector")
 		}
 	case KindPress:
 		if isScalar {
 			p.text(v, kind, "key", &st.Key)
-		} else if o, ok := p.object(v, kind, "selector", "key"); ok {
+		} else if o, ok := p.Object(v, kind, "selector", "key"); ok {
 			p.textKey(o, "selector", &st.Selector)
 			p.textKey(o, "key", &st.Key)
-			p.require(o, "key")
+			p.Require(o, "key")
 		}
 	case KindWait:
 		if isScalar {
-			if d, ok := p.duration(v, kind); ok {
+			if d, ok := p.Duration(v, kind); ok {
 				if d == 0 {
-					p.errorf(v, kind, "", "a wait needs a duration above zero")
+					p.Errorf(v, kind, "", "a wait needs a duration above zero")
 				}
 				st.Duration = d
 			}
-		} else if o, ok := p.object(v, kind, "selector", "url"); ok {
+		} else if o, ok := p.Object(v, kind, "selector", "url"); ok {
 			p.textKey(o, "selector", &st.Selector)
 			p.textKey(o, "url", &st.URL)
-			p.oneKey(o, "selector", "url")
+			p.OneKey(o, "selector", "url")
 		}
 	case KindEval:
 		p.text(v, kind, "script", &st.Script)
 	case KindSetCookie:
 		p.setCookie(st, v)
 	case KindClearCookies:
-		d := deref(v)
+		d := yamlfile.Deref(v)
 		switch {
 		case d != nil && d.Kind == yaml.ScalarNode && d.ShortTag() == "!!null":
 			// "clearCookies:" with nothing reads naturally as "all".
 		case d != nil && d.Kind == yaml.ScalarNode && d.ShortTag() == "!!bool":
-			if b, _ := p.boolean(v, kind); !b {
-				p.errorf(v, kind, "", "false clears nothing: remove the step, or write true to clear all cookies")
+			if b, _ := p.Bool(v, kind); !b {
+				p.Errorf(v, kind, "", "false clears nothing: remove the step, or write true to clear all cookies")
 			}
 		case d != nil && d.Kind == yaml.MappingNode:
-			if o, ok := p.object(v, kind, "name"); ok {
+			if o, ok := p.Object(v, kind, "name"); ok {
 				p.textKey(o, "name", &st.ClearName)
 			}
 		default:
-			p.errorf(v, kind, "", "expected {}, true or { name: COOKIE }, got %s", describe(v))
+			p.Errorf(v, kind, "", "expected {}, true or { name: COOKIE }, got %s", yamlfile.Describe(v))
 		}
 	case KindRestart:
-		st.Restart, _ = p.enum(v, kind, restarts...)
+		st.Restart, _ = p.Enum(v, kind, restarts...)
 	case KindScreenshot:
 		if isScalar {
 			p.text(v, kind, "path", &st.Path)
-		} else if o, ok := p.object(v, kind, "path", "selector"); ok {
+		} else if o, ok := p.Object(v, kind, "path", "selector"); ok {
 			p.textKey(o, "path", &st.Path)
 			p.textKey(o, "selector", &st.Selector)
-			p.require(o, "path")
+			p.Require(o, "path")
 		}
 	case KindExpect:
 		st.Expect = p.expect(v)
@@ -337,18 +340,18 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 
 // textKey reads o's key as a substitutable string stored under the
 // field key of the same name.
-func (p *parser) textKey(o *object, key string, dst *string) {
+func (p *parser) textKey(o *yamlfile.Object, key string, dst *string) {
 	p.textKeyAs(o, key, key, dst)
 }
 
-func (p *parser) textKeyAs(o *object, key, field string, dst *string) {
-	if e, ok := o.byKey[key]; ok {
-		p.text(e.val, o.where+"."+key, field, dst)
+func (p *parser) textKeyAs(o *yamlfile.Object, key, field string, dst *string) {
+	if e, ok := o.ByKey[key]; ok {
+		p.text(e.Val, o.Where+"."+key, field, dst)
 	}
 }
 
 func (p *parser) setCookie(st *Step, v *yaml.Node) {
-	o, ok := p.object(v, "setCookie", "name", "value", "url", "domain", "path",
+	o, ok := p.Object(v, "setCookie", "name", "value", "url", "domain", "path",
 		"secure", "httpOnly", "sameSite", "maxAge", "secret")
 	if !ok {
 		return
@@ -359,62 +362,62 @@ func (p *parser) setCookie(st *Step, v *yaml.Node) {
 	p.textKeyAs(o, "url", "cookie.url", &c.URL)
 	p.textKeyAs(o, "domain", "cookie.domain", &c.Domain)
 	p.textKeyAs(o, "path", "cookie.path", &c.Path)
-	if e, ok := o.byKey["secure"]; ok {
-		c.Secure, _ = p.boolean(e.val, "setCookie.secure")
+	if e, ok := o.ByKey["secure"]; ok {
+		c.Secure, _ = p.Bool(e.Val, "setCookie.secure")
 	}
-	if e, ok := o.byKey["httpOnly"]; ok {
-		c.HTTPOnly, _ = p.boolean(e.val, "setCookie.httpOnly")
+	if e, ok := o.ByKey["httpOnly"]; ok {
+		c.HTTPOnly, _ = p.Bool(e.Val, "setCookie.httpOnly")
 	}
-	if e, ok := o.byKey["secret"]; ok {
-		c.Secret, _ = p.boolean(e.val, "setCookie.secret")
+	if e, ok := o.ByKey["secret"]; ok {
+		c.Secret, _ = p.Bool(e.Val, "setCookie.secret")
 	}
-	if e, ok := o.byKey["sameSite"]; ok {
-		c.SameSite, _ = p.enum(e.val, "setCookie.sameSite", sameSites...)
+	if e, ok := o.ByKey["sameSite"]; ok {
+		c.SameSite, _ = p.Enum(e.Val, "setCookie.sameSite", sameSites...)
 	}
-	if e, ok := o.byKey["maxAge"]; ok {
-		c.MaxAge, _ = p.duration(e.val, "setCookie.maxAge")
+	if e, ok := o.ByKey["maxAge"]; ok {
+		c.MaxAge, _ = p.Duration(e.Val, "setCookie.maxAge")
 	}
-	p.require(o, "name")
+	p.Require(o, "name")
 	st.Cookie = c
 }
 
 func (p *parser) expect(v *yaml.Node) *Expect {
-	o, ok := p.object(v, "expect", "url", "text", "session", "cookie")
+	o, ok := p.Object(v, "expect", "url", "text", "session", "cookie")
 	if !ok {
 		return nil
 	}
 	x := &Expect{}
-	if len(o.list) == 0 && len(o.hinted) == 0 {
-		p.errorf(o.node, "expect", "", "needs at least one of url, text, session or cookie")
+	if len(o.List) == 0 && o.Unknown == 0 {
+		p.Errorf(o.Node, "expect", "", "needs at least one of url, text, session or cookie")
 	}
-	if e, ok := o.byKey["url"]; ok {
+	if e, ok := o.ByKey["url"]; ok {
 		m := &Match{}
-		if d := deref(e.val); d != nil && d.Kind == yaml.ScalarNode {
-			p.text(e.val, "expect.url", "expect.url.equals", &m.Equals)
-		} else if uo, ok := p.object(e.val, "expect.url", "equals", "contains", "matches"); ok {
+		if d := yamlfile.Deref(e.Val); d != nil && d.Kind == yaml.ScalarNode {
+			p.text(e.Val, "expect.url", "expect.url.equals", &m.Equals)
+		} else if uo, ok := p.Object(e.Val, "expect.url", "equals", "contains", "matches"); ok {
 			p.textKeyAs(uo, "equals", "expect.url.equals", &m.Equals)
 			p.textKeyAs(uo, "contains", "expect.url.contains", &m.Contains)
 			p.textKeyAs(uo, "matches", "expect.url.matches", &m.Matches)
-			p.oneKey(uo, "equals", "contains", "matches")
+			p.OneKey(uo, "equals", "contains", "matches")
 		}
 		x.URL = m
 	}
-	if e, ok := o.byKey["text"]; ok {
-		if to, ok := p.object(e.val, "expect.text", "selector", "contains", "equals"); ok {
+	if e, ok := o.ByKey["text"]; ok {
+		if to, ok := p.Object(e.Val, "expect.text", "selector", "contains", "equals"); ok {
 			t := &TextExpect{}
 			p.textKeyAs(to, "selector", "expect.text.selector", &t.Selector)
 			p.textKeyAs(to, "contains", "expect.text.contains", &t.Contains)
 			p.textKeyAs(to, "equals", "expect.text.equals", &t.Equals)
-			p.require(to, "selector")
-			p.oneKey(to, "contains", "equals")
+			p.Require(to, "selector")
+			p.OneKey(to, "contains", "equals")
 			x.Text = t
 		}
 	}
-	if e, ok := o.byKey["session"]; ok {
-		x.Session, _ = p.enum(e.val, "expect.session", sessionVals...)
+	if e, ok := o.ByKey["session"]; ok {
+		x.Session, _ = p.Enum(e.Val, "expect.session", sessionVals...)
 	}
-	if e, ok := o.byKey["cookie"]; ok {
-		co, ok := p.object(e.val, "expect.cookie", "name", "present", "secure", "httpOnly",
+	if e, ok := o.ByKey["cookie"]; ok {
+		co, ok := p.Object(e.Val, "expect.cookie", "name", "present", "secure", "httpOnly",
 			"session", "sameSite", "domain", "path")
 		if ok {
 			c := &CookieExpect{}
@@ -425,14 +428,14 @@ func (p *parser) expect(v *yaml.Node) *Expect {
 				key string
 				dst **bool
 			}{{"present", &c.Present}, {"secure", &c.Secure}, {"httpOnly", &c.HTTPOnly}, {"session", &c.Session}} {
-				if e, ok := co.byKey[f.key]; ok {
-					*f.dst = p.boolPtr(e.val, "expect.cookie."+f.key)
+				if e, ok := co.ByKey[f.key]; ok {
+					*f.dst = p.BoolPtr(e.Val, "expect.cookie."+f.key)
 				}
 			}
-			if e, ok := co.byKey["sameSite"]; ok {
-				c.SameSite, _ = p.enum(e.val, "expect.cookie.sameSite", sameSites...)
+			if e, ok := co.ByKey["sameSite"]; ok {
+				c.SameSite, _ = p.Enum(e.Val, "expect.cookie.sameSite", sameSites...)
 			}
-			p.require(co, "name")
+			p.Require(co, "name")
 			x.Cookie = c
 		}
 	}

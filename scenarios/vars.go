@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 // Resolver supplies the values of ${env.X} and ${lab...} references. A
@@ -32,7 +34,7 @@ func (s *Scenario) Resolve(r Resolver) (*Scenario, error) {
 	}
 	var errs ErrorList
 	report := func(info fieldInfo, pr *problem) {
-		errs = append(errs, &Error{Pos: info.pos, Msg: prefix(info.where, pr.msg), Hint: pr.hint})
+		errs = append(errs, &Error{Pos: info.pos, Msg: yamlfile.Prefix(info.where, pr.msg), Hint: pr.hint})
 	}
 	vars := map[string]string{}
 	for _, name := range sortedKeys(c.Vars) {
@@ -120,7 +122,7 @@ func (r Resolver) expand(segs []segment, vars map[string]string) (string, *probl
 			if v, ok = vars[s.key]; !ok {
 				return "", &problem{
 					msg:  fmt.Sprintf("unknown variable %s: declare it under vars", s.ref()),
-					hint: prefixHint("${vars.", suggest(s.key, sortedKeys(vars)...), "}"),
+					hint: prefixHint("${vars.", yamlfile.Suggest(s.key, sortedKeys(vars)...), "}"),
 				}
 			}
 		case "lab":
@@ -220,16 +222,16 @@ func parseRef(name string) (segment, *problem) {
 	}
 	pr := &problem{bare: name}
 	if valid != nil {
-		pr.msg = fmt.Sprintf("bad variable name %s", quote("${"+name+"}"))
+		pr.msg = fmt.Sprintf("bad variable name %s", yamlfile.Quote("${"+name+"}"))
 	} else {
-		pr.msg = fmt.Sprintf("unknown variable %s: want ${env.NAME}, ${vars.NAME} or ${lab}", quote("${"+name+"}"))
+		pr.msg = fmt.Sprintf("unknown variable %s: want ${env.NAME}, ${vars.NAME} or ${lab}", yamlfile.Quote("${"+name+"}"))
 	}
 	if t := strings.TrimSpace(name); t != name {
 		if seg, err := parseRef(t); err == nil {
 			pr.hint = seg.ref()
 		}
 	} else if valid == nil && dotted {
-		if s := suggest(ns, "env", "vars", "lab"); s != "" {
+		if s := yamlfile.Suggest(ns, "env", "vars", "lab"); s != "" {
 			if seg, err := parseRef(s + "." + key); err == nil {
 				pr.hint = seg.ref()
 			}

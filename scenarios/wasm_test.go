@@ -35,9 +35,10 @@ func TestImportsOnlyStdAndYAML(t *testing.T) {
 		switch {
 		case path == "net" || path == "os/exec":
 			t.Errorf("imports %s, which the house rules forbid here", path)
-		case std == "true", path == "go.yaml.in/yaml/v3", path == "github.com/sessiontrace/sessiontrace/scenarios":
+		case std == "true", path == "go.yaml.in/yaml/v3", path == "github.com/sessiontrace/sessiontrace/scenarios",
+			path == "github.com/sessiontrace/sessiontrace/internal/yamlfile":
 		default:
-			t.Errorf("imports %s: only the standard library and go.yaml.in/yaml/v3 are allowed", path)
+			t.Errorf("imports %s: only the standard library, go.yaml.in/yaml/v3 and internal/yamlfile are allowed", path)
 		}
 	}
 }
