@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"time"
@@ -104,11 +103,6 @@ func (r *runner) expectAuth(st scenarios.Step) *recording.AuthState {
 			Evidence: fmt.Sprintf("the expect step checked the logged-out marker %s and passed", out)}
 	}
 	return nil
-}
-
-func jsString(s string) string {
-	q, _ := json.Marshal(s)
-	return string(q)
 }
 
 // fillAuth gives every step the recording's own facts can judge a

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -30,7 +31,26 @@ const (
 	stuckNote   = "the page did not answer, even after the harness tried to stop its script: its URL was read from the browser and its documents were not scanned"
 )
 
-// watchCrashes noteswhen the tab's renderer dies (Inspector.targetCrashed).
+// explainPage adds to a step's error, and to the warnings, what became of
+// the page during the step: its script stopped, or stuck, or its renderer
+// dead (then the step fails even if its action passed).
+func (r *runner) explainPage(i int, start time.Time, err error) error {
+	if note := map[int32]string{pageStopped: stoppedNote, pageStuck: stuckNote}[r.page.Load()]; note != "" {
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("step %d: %s", i, note))
+		if err != nil {
+			err = fmt.Errorf("%w; %s", err, note)
+		}
+	}
+	if r.col.crashedSince(start) {
+		if err == nil {
+			return errPageCrashed
+		}
+		return fmt.Errorf("%w: %w", errPageCrashed, err)
+	}
+	return err
+}
+
+// watchCrashes notes when the tab's renderer dies (Inspector.targetCrashed).
 // The tab survives: a later navigation gets a new renderer.
 func (c *collector) watchCrashes(t *chromedp.Target) {
 	ch, _ := t.Subscribe("Inspector.targetCrashed")

@@ -12,9 +12,10 @@ import (
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
-// expect checks an expect step against the page and against the jars the
-// runner recorded. Every failed check is reported, not only the first.
-func (r *runner) expect(c context.Context, i int, e *scenarios.Expect) error {
+// doExpect checks an expect step against the page and against the jars
+// the runner recorded. Every failed check is reported, not only the first.
+func (r *runner) doExpect(c context.Context, s *stepCall) error {
+	i, e := s.i, s.st.Expect
 	if e == nil {
 		return nil
 	}
@@ -62,6 +63,16 @@ func (r *runner) expect(c context.Context, i int, e *scenarios.Expect) error {
 		return expectFailed("%s", strings.Join(fails, "; "))
 	}
 	return nil
+}
+
+// expectError is a failed expectation: the scenario failed, the run did
+// not break.
+type expectError struct{ msg string }
+
+func (e *expectError) Error() string { return "expectation failed: " + e.msg }
+
+func expectFailed(format string, args ...any) error {
+	return &expectError{fmt.Sprintf(format, args...)}
 }
 
 func clip(s string) string {

@@ -1,6 +1,9 @@
 package harness
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // cookieWriteScript runs in every document before the page's own scripts.
 // Script cookie writes have no protocol event, so it wraps the
@@ -51,4 +54,16 @@ const cookieWriteScript = `(() => {
 
 func instrumentation(binding string) string {
 	return strings.Replace(cookieWriteScript, "BINDING", binding, 1)
+}
+
+// jsString quotes s as a JS string literal: a selector or a value from a
+// scenario stays a string, whatever it holds.
+func jsString(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
+}
+
+// jsQuery returns a JS expression for the first element matching sel.
+func jsQuery(sel string) string {
+	return "document.querySelector(" + jsString(sel) + ")"
 }

@@ -1,0 +1,89 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Steps that load a document and wait for it: goto, click (when it
+// follows a link or submits) and submit.
+
+func (r *runner) doGoto(ctx context.Context, s *stepCall) error {
+	u, err := r.sc.URL(s.st.URL)
+	if err != nil {
+		return err
+	}
+	// A page that navigates itself (a script redirect, a reload loop)
+	// can cancel the goto with its own navigation: the browser then
+	// answers net::ERR_ABORTED. The goto is tried again, twice at most,
+	// each time with the whole step timeout; an abort that was a download
+	// is not (see becameDownload).
+	for attempt := 1; ; attempt++ {
+		err := r.withTimeout(ctx, s.timeout, func(c context.Context) error { return chromedp.Do(c, chromedp.Navigate(u)) })
+		if attempt == 3 || !isAborted(err) || r.col.downloadSince(s.sr.rec.Start, time.Second) {
+			return err
+		}
+		r.rec.Warnings = append(r.rec.Warnings, fmt.Sprintf("step %d: a navigation of the page cancelled the goto (net::ERR_ABORTED); the harness tried again", s.i))
+	}
+}
+
+// doClick waits for the page's response only when the click is expected
+// to load a document: a click that does not would wait for nothing.
+func (r *runner) doClick(c context.Context, s *stepCall) error {
+	css := chromedp.CSS(s.st.Selector)
+	if err := chromedp.Do(c, chromedp.WaitVisible(css)); err != nil {
+		return err
+	}
+	nav, err := chromedp.Run(c, chromedp.Evaluate[bool](navigatesJS(s.st.Selector)))
+	if err != nil {
+		return err
+	}
+	if nav {
+		_, err := chromedp.RunResponse(c, chromedp.Click(css))
+		return err
+	}
+	return chromedp.Do(c, chromedp.Click(css))
+}
+
+// doSubmit submits the form by requestSubmit, which runs its validation
+// and submit handlers as a click on its button would.
+func (r *runner) doSubmit(c context.Context, s *stepCall) error {
+	if err := chromedp.Do(c, chromedp.WaitReady(chromedp.CSS(s.st.Selector))); err != nil {
+		return err
+	}
+	var state string
+	_, err := chromedp.RunResponse(c, chromedp.Func(func(c context.Context, t *chromedp.Target) error {
+		var err error
+		state, err = chromedp.Evaluate[string](submitJS(s.st.Selector))(c, t)
+		if err == nil && state != "ok" {
+			return fmt.Errorf("%s is not a form and is not inside one", s.st.Selector)
+		}
+		return err
+	}))
+	return err
+}
+
+// navigatesJS tells whether a click on the element is expected to load a
+// new document: a link to another document in this tab, or a submit button.
+func navigatesJS(sel string) string {
+	return `(() => { const el = ` + jsQuery(sel) + `; if (!el) return false;
+  const a = el.closest("a[href]");
+  if (a) { const h = a.getAttribute("href") || "";
+    if (a.target && a.target !== "_self") return false;
+    if (h.startsWith("#") || h.toLowerCase().startsWith("javascript:") || a.hasAttribute("download")) return false;
+    const u = new URL(a.href, location.href);
+    return !(u.origin === location.origin && u.pathname === location.pathname && u.search === location.search && u.hash !== "");
+  }
+  const b = el.closest("button, input[type=submit], input[type=image]");
+  return !!(b && b.form && (b.type === "submit" || b.type === "image") && !b.form.target);
+})()`
+}
+
+func submitJS(sel string) string {
+	return `(() => { const el = ` + jsQuery(sel) + `; if (!el) return "missing";
+  const f = el.tagName === "FORM" ? el : (el.form || el.closest("form")); if (!f) return "noform";
+  if (f.requestSubmit) f.requestSubmit(); else f.submit(); return "ok"; })()`
+}
