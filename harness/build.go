@@ -475,6 +475,14 @@ func (b *builder) buildSteps() []recording.Step {
 		st.URL = b.url(st.URL)
 		st.Error = b.red.Scrub(st.Error)
 		st.Detail = b.red.Scrub(st.Detail)
+		if st.Auth != nil {
+			// The marker's evidence names the page's URL, which may carry a
+			// session ID (;jsessionid=): scrubbed like the step's url. A copy:
+			// checkpoints build the same steps again.
+			a := *st.Auth
+			a.Evidence = b.red.Scrub(a.Evidence)
+			st.Auth = &a
+		}
 		st.Jar = b.jar(s.jar)
 		out[i] = st
 		b.events = append(b.events, s.harness...)
