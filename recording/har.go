@@ -199,6 +199,11 @@ type harStep struct {
 	Error      string    `json:"error,omitempty"`
 	URL        string    `json:"url,omitempty"`
 	Screenshot string    `json:"screenshot,omitempty"`
+	// Auth is the logged-in state after the step: the recording's own, or
+	// what its pages showed (InferAuth), since a HAR keeps no page facts.
+	Auth *AuthState `json:"auth,omitempty"`
+	// Probe is a login step's probe.
+	Probe *ProbeResult `json:"probe,omitempty"`
 }
 
 // harBlocked is one cookie of an entry's "_blockedReasons": a cookie the
@@ -896,7 +901,8 @@ func (im *harImporter) metaSteps() []Step {
 		}
 		pageStep[p.ID] = hs.Index
 		steps = append(steps, Step{Index: hs.Index, Kind: hs.Kind, Name: hs.Name, As: hs.As, Detail: hs.Detail,
-			Start: hs.Start, End: hs.End, Status: hs.Status, Error: hs.Error, URL: hs.URL, Screenshot: hs.Screenshot, Jar: []Cookie{}})
+			Start: hs.Start, End: hs.End, Status: hs.Status, Error: hs.Error, URL: hs.URL, Screenshot: hs.Screenshot, Jar: []Cookie{},
+			Auth: hs.Auth, Probe: hs.Probe})
 	}
 	for _, he := range im.entries {
 		var s int
@@ -1633,7 +1639,8 @@ func exportHAR(r *Recording) harFileOut {
 		out.Log.Browser = &harNameVersion{Name: r.Browser.Product, Version: ""}
 	}
 	pageOf := map[int]string{}
-	for _, st := range r.Steps {
+	auths := InferAuth(r)
+	for i, st := range r.Steps {
 		id := "step_" + strconv.Itoa(st.Index)
 		if _, dup := pageOf[st.Index]; dup {
 			continue
@@ -1647,7 +1654,7 @@ func exportHAR(r *Recording) harFileOut {
 			StartedDateTime: harTime(st.Start), ID: id, Title: title,
 			PageTimings: harPageTimings{OnContentLoad: -1, OnLoad: -1},
 			Step: harStep{Index: st.Index, Kind: st.Kind, Name: st.Name, As: st.As, Detail: st.Detail, Start: st.Start, End: st.End,
-				Status: st.Status, Error: st.Error, URL: st.URL, Screenshot: st.Screenshot},
+				Status: st.Status, Error: st.Error, URL: st.URL, Screenshot: st.Screenshot, Auth: auths[i], Probe: st.Probe},
 		})
 	}
 	for i := range r.Requests {
