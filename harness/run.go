@@ -7,10 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -378,18 +375,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// writeScreenshot writes a screenshot at name, a path relative to the run
-// folder (the scenario parser keeps it inside).
-func writeScreenshot(dir, name string, data []byte) (string, error) {
-	rel := filepath.Clean(filepath.FromSlash(name))
-	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "..") {
-		return "", fmt.Errorf("screenshot path %q leaves the run folder", name)
-	}
-	full := filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return "", err
-	}
-	return filepath.ToSlash(rel), os.WriteFile(full, data, 0o644)
 }

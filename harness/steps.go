@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
@@ -282,9 +283,9 @@ func (r *runner) do(ctx context.Context, i int, st scenarios.Step, timeout time.
 			}
 			name := st.Path
 			if name == "" {
-				name = fmt.Sprintf("screenshots/%s-step-%02d.png", slug(r.sc.Name), i)
+				name = runfolder.ScreenshotName(r.sc.Name, i)
 			}
-			sr.rec.Screenshot, err = writeScreenshot(r.opts.Dir, name, data)
+			sr.rec.Screenshot, err = runfolder.Dir(r.opts.Dir).WriteScreenshot(name, data)
 			return err
 		})
 	case scenarios.KindExpect:
