@@ -55,7 +55,7 @@ wasm:
 	$(GO) generate ./web
 
 lint: vet
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./internal/recjson/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./internal/recjson/... ./runfolder/...
 	$(GO) vet -tags conformance ./conformance/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
@@ -64,7 +64,7 @@ lint: vet
 
 ## wasm-core: the pure core must build for the inspector (GOOS=js GOARCH=wasm)
 wasm-core:
-	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/... ./analysis/... ./rundiff/... ./policy/... ./internal/synth/... ./internal/yamlfile/...
+	GOOS=js GOARCH=wasm $(GO) build ./recording/... ./scenarios/... ./analysis/... ./rundiff/... ./policy/... ./runfolder/... ./internal/synth/... ./internal/yamlfile/...
 
 ## bench: benchmarks; results and how to read them in docs/benchmarks.md
 bench: chromium

@@ -1,14 +1,14 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/report"
 	"github.com/sessiontrace/sessiontrace/rundiff"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 const diffShort = `Compares two runs of the same suite (two builds, two environments) scenario by
@@ -32,7 +32,7 @@ func diffCmd(e *env, args []string) int {
 	format := fs.String("format", "text", "output format: text or json")
 	out := fs.StringP("output", "o", "", "write the diff to this file instead of standard output")
 	failOn := fs.String("fail-on", "regression", "exit 1 on: regression (a change for the worse), any (any change) or never")
-	maxSize := fs.Int64("max-size", defaultMaxSize>>20, "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
+	maxSize := fs.Int64("max-size", runfolder.DefaultMaxSize>>20, "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -58,14 +58,14 @@ func diffCmd(e *env, args []string) int {
 	}
 	var runs [2][]*recording.Recording
 	for i, p := range fs.Args() {
-		recs, warnings, err := loadRun(p, *maxSize<<20)
+		recs, warnings, err := runfolder.LoadRun(p, *maxSize<<20)
 		if err != nil {
 			return usageErr("%v", err)
 		}
 		for _, w := range warnings {
 			fmt.Fprintln(e.stderr, w)
 		}
-		runs[i] = recs
+		runs[i] = runfolder.Recordings(recs)
 	}
 	d := rundiff.Runs(runs[0], runs[1])
 	d.A.Source, d.B.Source = fs.Arg(0), fs.Arg(1)
@@ -101,27 +101,7 @@ func diffCmd(e *env, args []string) int {
 
 func writeDiff(w io.Writer, d *rundiff.Diff, format string) error {
 	if format == "json" {
-		return writeJSON(w, d)
+		return runfolder.EncodeJSON(w, d)
 	}
-	return d.WriteText(termWriter{w}) // names and URLs come from the sites
-}
-
-// loadRun reads one side of a diff: a run folder, an index.json, a
-// recording or a HAR file. A folder must be a run folder: diffing the
-// recordings of any folder would hide a missing index.json.
-func loadRun(p string, maxSize int64) ([]*recording.Recording, []string, error) {
-	info, err := os.Stat(p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
-	}
-	if info.IsDir() {
-		if _, err := os.Stat(filepath.Join(p, "index.json")); err != nil {
-			return nil, nil, fmt.Errorf("%s is not a run folder: it has no index.json (a run folder is what 'sessiontrace run -o DIR' writes)", p)
-		}
-	}
-	ls, warnings, err := loadRecordings([]string{p}, maxSize)
-	if err != nil {
-		return nil, nil, err
-	}
-	return recordingsOf(ls), warnings, nil
+	return d.WriteText(report.TermWriter(w)) // names and URLs come from the sites
 }

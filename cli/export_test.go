@@ -14,6 +14,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 func runExport(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -256,7 +257,7 @@ func TestHARRoundTrip(t *testing.T) {
 			if err != nil || warning != "" {
 				t.Fatalf("import: %v %q", err, warning)
 			}
-			back := l.rec
+			back := l.Recording
 			want, _ := json.MarshalIndent(orig.Requests, "", " ")
 			got, _ := json.MarshalIndent(back.Requests, "", " ")
 			if !bytes.Equal(want, got) {
@@ -335,7 +336,7 @@ func TestAuditHARFixtures(t *testing.T) {
 		if err != nil || warning != "" {
 			t.Fatalf("%s: %v %q", file, err, warning)
 		}
-		rep := analysis.AnalyzeAll([]*recording.Recording{l.rec})
+		rep := analysis.AnalyzeAll([]*recording.Recording{l.Recording})
 		var got []string
 		for _, f := range rep.Findings {
 			if f.Severity.AtLeast(analysis.Low) {
@@ -357,7 +358,7 @@ func TestAuditHARFixtures(t *testing.T) {
 		!strings.Contains(warning, "Allow to generate HAR with sensitive data") {
 		t.Fatalf("sanitized: %v %q", err, warning)
 	}
-	if rep := analysis.Analyze(l.rec); len(rep.Findings) != 0 || len(rep.Sessions) != 0 {
+	if rep := analysis.Analyze(l.Recording); len(rep.Findings) != 0 || len(rep.Sessions) != 0 {
 		t.Fatalf("sanitized: %+v", rep)
 	}
 	if _, _, err := loadHAR("../recording/testdata/har/missing.har"); err == nil {
@@ -373,21 +374,17 @@ func TestHARFixturesValidate(t *testing.T) {
 	validateHAR(t, all...)
 }
 
-func TestIsHAR(t *testing.T) {
-	for _, c := range []struct {
-		path, data string
-		want       bool
-	}{
-		{"a.har", "", true},
-		{"a.HAR", "{}", true},
-		{"a.json", `{"log": {"entries": []}}`, true},
-		{"a.json", `{"schema": "sessiontrace.recording/v1", "log": {}}`, false},
-		{"a.json", `{"schema": "sessiontrace.run/v1"}`, false},
-		{"a.json", `{"log": []}`, false},
-		{"a.json", `not json`, false},
-	} {
-		if got := isHAR(c.path, []byte(c.data)); got != c.want {
-			t.Errorf("isHAR(%q, %q) = %v", c.path, c.data, got)
-		}
+// readRecording reads a recording file (or a HAR) as the commands do.
+func readRecording(path string) (*recording.Recording, error) {
+	l, _, err := loadHAR(path)
+	return l.Recording, err
+}
+
+// loadHAR reads one file as the commands do, with its warning.
+func loadHAR(path string) (runfolder.Loaded, string, error) {
+	ls, warnings, err := runfolder.Load([]string{path}, runfolder.DefaultMaxSize)
+	if err != nil {
+		return runfolder.Loaded{}, "", err
 	}
+	return ls[0], strings.Join(warnings, "\n"), nil
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 	"github.com/sessiontrace/sessiontrace/web"
 )
 
@@ -87,7 +88,7 @@ func labRun(t testing.TB) (string, []*recording.Recording) {
 // serveDir serves dir as `sessiontrace serve` does, on a test server.
 func serveDir(t testing.TB, dir string) string {
 	t.Helper()
-	h, err := newServeHandler(dir, true)
+	h, err := web.NewHandler(dir, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -859,7 +860,7 @@ func reqTextNative(q *recording.Request) string {
 //	go test -run '^$' -bench InspectorRender -benchtime 3x ./cli/
 func BenchmarkInspectorRender(b *testing.B) {
 	dir := b.TempDir()
-	if err := web.WriteInspector(dir); err != nil {
+	if err := runfolder.Dir(dir).WriteInspector(); err != nil {
 		b.Fatal(err)
 	}
 	data, err := recording.Encode(synth.Recording(10_000, 100_000))
@@ -963,7 +964,7 @@ func gzipLen(data []byte) int {
 // test sees what the rendering alone does with hostile strings.
 func staticRun(t testing.TB, dir string, noCSP bool) string {
 	t.Helper()
-	if err := web.WriteInspector(dir); err != nil {
+	if err := runfolder.Dir(dir).WriteInspector(); err != nil {
 		t.Fatal(err)
 	}
 	if noCSP {
@@ -1085,6 +1086,58 @@ func TestInspectorOpensHAR(t *testing.T) {
 	if n := eval[int](t, p, `document.querySelectorAll("#tl-svg .mk.m-sent").length`); n == 0 {
 		t.Errorf("no sent marks on the HAR's timeline")
 	}
+	if errs := p.errors(); len(errs) > 0 {
+		t.Errorf("the page threw: %v", errs)
+	}
+}
+
+// Issue 13: a small HAR that export --har wrote, saved as .json, is a HAR
+// to the page as it is to the CLI (both ask runfolder.Sniff): opened with
+// ?open= and picked, it shows the scenario with the analysis audit gives.
+// The page once took it for a broken recording ("schema" of its
+// "_sessiontrace" object stands in its first 4 kB).
+func TestInspectorOpensSmallHARSavedAsJSON(t *testing.T) {
+	dir := t.TempDir()
+	har := filepath.Join(dir, "small-har.json")
+	data, err := os.ReadFile("../runfolder/testdata/small-export.har.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(har, data, 0o644)
+	code, stdout, stderr := runCLI(t, "audit", "--format", "json", har)
+	if code != ExitOK {
+		t.Fatalf("audit: exit %d: %s", code, stderr)
+	}
+	var cli analysis.Report
+	if err := json.Unmarshal([]byte(stdout), &cli); err != nil || len(cli.Sessions) == 0 {
+		t.Fatalf("audit read no session from the HAR: %v\n%s", err, stdout)
+	}
+	base := staticRun(t, dir, false)
+	p := newPage(t, 1280, 800)
+	opened := func(how string) {
+		t.Helper()
+		waitFor(t, p, `["ready", "error"].includes(document.body.dataset.stState)`)
+		if st := eval[string](t, p, `document.body.dataset.stState`); st != "ready" {
+			t.Fatalf("%s: the page did not open the HAR: %s", how, eval[string](t, p, `document.getElementById("status").textContent`))
+		}
+		var page analysis.Report
+		if err := json.Unmarshal([]byte(eval[string](t, p, `stReport()`)), &page); err != nil {
+			t.Fatal(err)
+		}
+		// Fingerprints differ (each reader draws its own key for HARs).
+		if len(page.Sessions) != len(cli.Sessions) || page.Sessions[0].Cookie != cli.Sessions[0].Cookie || len(page.Findings) != len(cli.Findings) {
+			t.Errorf("%s: the page's analysis differs from audit's:\n%+v\n%+v", how, page.Sessions, cli.Sessions)
+		}
+		if n := eval[int](t, p, `document.querySelectorAll("#ov-scenarios tbody tr").length`); n != 1 {
+			t.Errorf("%s: %d scenarios shown", how, n)
+		}
+	}
+	p.do(t, chromedp.Navigate(base+"?open=small-har.json"))
+	opened("?open=")
+	p.do(t, chromedp.Navigate(base))
+	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{har}))
+	opened("picked")
 	if errs := p.errors(); len(errs) > 0 {
 		t.Errorf("the page threw: %v", errs)
 	}

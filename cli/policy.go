@@ -9,6 +9,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 const policyUsage = `Usage: sessiontrace policy init [flags] RUN...
@@ -54,7 +55,7 @@ func policyInitCmd(e *env, args []string) int {
 	fs := newFlags(e, "policy init", "[flags] RUN...", policyInitShort)
 	out := fs.StringP("output", "o", policy.FileName, "file to write (- for standard output)")
 	force := fs.Bool("force", false, "overwrite the file if it exists")
-	maxSize := fs.Int64("max-size", defaultMaxSize>>20, "refuse input files larger than this many MiB")
+	maxSize := fs.Int64("max-size", runfolder.DefaultMaxSize>>20, "refuse input files larger than this many MiB")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -67,11 +68,11 @@ func policyInitCmd(e *env, args []string) int {
 		return ExitUsage
 	}
 	for _, l := range recs {
-		if s := l.rec.Status; s != recording.StatusPassed {
-			fmt.Fprintf(e.stderr, "warning: %s: scenario %q %s; the baseline misses what it did not reach\n", l.path, l.rec.Scenario.Name, s)
+		if s := l.Recording.Status; s != recording.StatusPassed {
+			fmt.Fprintf(e.stderr, "warning: %s: scenario %q %s; the baseline misses what it did not reach\n", l.Path, l.Recording.Scenario.Name, s)
 		}
 	}
-	data, err := policy.Init(recordingsOf(recs), nil, strings.Join(fs.Args(), " "))
+	data, err := policy.Init(runfolder.Recordings(recs), nil, strings.Join(fs.Args(), " "))
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace policy init:", err)
 		return ExitUsage

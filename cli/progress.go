@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/report"
 )
 
 // progress reports finished scenarios. On a terminal (and not in CI) it
@@ -47,7 +47,7 @@ func (p *progress) done(res harness.Result) {
 	fmt.Fprintln(p.w, resultLine(p.n, p.total, res))
 	if p.verbose {
 		for _, st := range res.Recording.Steps {
-			line := fmt.Sprintf("        step %d %-7s %-8s %s", st.Index, st.Status, st.End.Sub(st.Start).Round(time.Millisecond), termText(st.Detail))
+			line := fmt.Sprintf("        step %d %-7s %-8s %s", st.Index, st.Status, st.End.Sub(st.Start).Round(time.Millisecond), report.TermText(st.Detail))
 			if st.As != "" {
 				line += "  (as " + st.As + ")"
 			}
@@ -82,57 +82,23 @@ func (p *progress) finish() {
 	}
 }
 
-// A summary is the machine-readable outcome of a run (summary.json beside
-// index.json): what a CI step needs without parsing text.
-type summary struct {
-	Schema    string                    `json:"schema"`
-	Tool      string                    `json:"tool"`
-	Status    recording.Status          `json:"status"`
-	ExitCode  int                       `json:"exitCode"`
-	Start     time.Time                 `json:"start"`
-	End       time.Time                 `json:"end"`
-	Seconds   float64                   `json:"seconds"`
-	Shard     string                    `json:"shard,omitempty"`
-	Totals    recording.Totals          `json:"totals"`
-	Flaky     []string                  `json:"flaky,omitempty"`
-	Failed    []summaryEntry            `json:"failed,omitempty"`
-	Findings  map[analysis.Severity]int `json:"findings"`
-	Resets    map[string]int            `json:"resets"`
-	Worst     analysis.Severity         `json:"worstFinding,omitempty"`
-	Scenarios int                       `json:"scenarios"`
-}
-
-type summaryEntry struct {
-	Name      string           `json:"name"`
-	Status    recording.Status `json:"status"`
-	Error     string           `json:"error,omitempty"`
-	Recording string           `json:"recording"`
-}
-
-const summarySchema = "sessiontrace.summary/v1"
-
-func newSummary(ix *recording.Index, rep *analysis.Report, code int, shard string) *summary {
-	s := &summary{Schema: summarySchema, Tool: ix.Tool, Status: ix.Status, ExitCode: code, Start: ix.Start, End: ix.End,
-		Seconds: ix.End.Sub(ix.Start).Seconds(), Shard: shard, Totals: ix.Totals, Scenarios: len(ix.Scenarios),
-		Findings: map[analysis.Severity]int{}, Resets: map[string]int{}, Worst: rep.Worst()}
-	for _, e := range ix.Scenarios {
-		if e.Flaky {
-			s.Flaky = append(s.Flaky, e.Name)
-		}
-		if e.Status != recording.StatusPassed {
-			s.Failed = append(s.Failed, summaryEntry{Name: e.Name, Status: e.Status, Error: e.Error, Recording: e.Recording})
-		}
+func resultLine(n, total int, res harness.Result) string {
+	r := res.Recording
+	label := map[recording.Status]string{
+		recording.StatusPassed: "PASS", recording.StatusFailed: "FAIL",
+		recording.StatusErrored: "ERROR", recording.StatusInterrupted: "STOP",
+	}[r.Status]
+	if label == "" {
+		label = string(r.Status)
 	}
-	for _, sev := range analysis.Severities {
-		s.Findings[sev] = 0
+	line := fmt.Sprintf("[%d/%d] %-5s %s  (%d steps, %d requests, %d cookie events, %s)  %s",
+		n, total, label, report.TermText(r.Scenario.Name), len(r.Steps), len(r.Requests), len(r.Events),
+		r.End.Sub(r.Start).Round(time.Millisecond), res.Path)
+	if r.Error != "" {
+		line += "\n        " + report.TermText(r.Error)
 	}
-	for _, f := range rep.Findings {
-		s.Findings[f.Severity]++
+	for _, w := range r.Warnings {
+		line += "\n        warning: " + report.TermText(w)
 	}
-	for _, ss := range rep.Sessions {
-		for _, r := range ss.Resets {
-			s.Resets[r.Cause]++
-		}
-	}
-	return s
+	return line
 }

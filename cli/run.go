@@ -15,12 +15,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/lab"
+	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/report"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 	"github.com/sessiontrace/sessiontrace/scenarios"
-	"github.com/sessiontrace/sessiontrace/web"
 )
 
 const runShort = `Runs each scenario in its own browser context of a headless Chromium and writes
@@ -31,126 +35,174 @@ no PATH, runs the built-in lab suite.`
 // the secrets test asks it for every session value it issued.
 var labStarted func(*lab.Lab)
 
+// runFlags are run's flags.
+type runFlags struct {
+	out                       string
+	workers, retries          int
+	shard                     string
+	chrome, browserURL        string
+	hostMap                   []string
+	insecure, reveal          bool
+	timeout, stepTimeout      time.Duration
+	lab                       bool
+	labIdle, labMaxAge        time.Duration
+	labLatency                time.Duration
+	failOn, junit, policyFile string
+	quiet, verbose            bool
+}
+
+func (f *runFlags) define(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.out, "out", "o", "sessiontrace-report", "run folder to write")
+	fs.IntVarP(&f.workers, "workers", "j", runtime.NumCPU(), "scenarios to run at once (each in its own browser context of one browser)")
+	fs.StringVar(&f.shard, "shard", "", "run only shard K of N (K/N, 1-based): a stable, even share of the suite, for CI matrices")
+	fs.IntVar(&f.retries, "retries", 0, "run a failed scenario up to N more times; one that then passes is reported flaky")
+	fs.StringVar(&f.chrome, "chrome", "", "Chromium binary (default $CHROME_PATH, then chromium on PATH)")
+	fs.StringVar(&f.browserURL, "browser-url", "", "attach to a running browser's DevTools endpoint (ws://... or http://host:port) instead of starting one")
+	fs.StringArrayVar(&f.hostMap, "host-map", nil, "resolve host names to an address in the browser, e.g. '*.test=127.0.0.1' (repeatable)")
+	fs.BoolVar(&f.insecure, "insecure-certs", false, "accept invalid TLS certificates (test sites only)")
+	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "time limit of one scenario")
+	fs.DurationVar(&f.stepTimeout, "step-timeout", 30*time.Second, "time limit of a step that sets no timeout")
+	fs.BoolVar(&f.reveal, "reveal-values", false, "store raw cookie values in recordings (never values marked secret)")
+	fs.BoolVar(&f.lab, "lab", false, "start the built-in lab site for the run and point ${lab...} at it")
+	fs.DurationVar(&f.labIdle, "lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
+	fs.DurationVar(&f.labMaxAge, "lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
+	fs.DurationVar(&f.labLatency, "lab-latency", 0, "with --lab: latency added to every lab response")
+	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
+	fs.StringVar(&f.junit, "junit", "", "also write a JUnit XML report to this file")
+	fs.StringVar(&f.policyFile, "policy", "", "also check the recordings against this cookie policy file (docs/policy.md); violations are POLICY-VIOLATION findings")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "print every step of every scenario, and the warnings")
+}
+
+// A suite is what run runs, from its flags and arguments.
+type suite struct {
+	list      []*scenarios.Scenario
+	threshold analysis.Severity
+	policy    *policy.Policy
+	cfg       harness.SuiteConfig
+}
+
 func runCmd(e *env, args []string) int {
+	var f runFlags
 	fs := newFlags(e, "run", "[flags] [PATH...]", runShort)
-	out := fs.StringP("out", "o", "sessiontrace-report", "run folder to write")
-	workers := fs.IntP("workers", "j", runtime.NumCPU(), "scenarios to run at once (each in its own browser context of one browser)")
-	shard := fs.String("shard", "", "run only shard K of N (K/N, 1-based): a stable, even share of the suite, for CI matrices")
-	retries := fs.Int("retries", 0, "run a failed scenario up to N more times; one that then passes is reported flaky")
-	chrome := fs.String("chrome", "", "Chromium binary (default $CHROME_PATH, then chromium on PATH)")
-	browserURL := fs.String("browser-url", "", "attach to a running browser's DevTools endpoint (ws://... or http://host:port) instead of starting one")
-	hostMap := fs.StringArray("host-map", nil, "resolve host names to an address in the browser, e.g. '*.test=127.0.0.1' (repeatable)")
-	insecure := fs.Bool("insecure-certs", false, "accept invalid TLS certificates (test sites only)")
-	timeout := fs.Duration("timeout", 2*time.Minute, "time limit of one scenario")
-	stepTimeout := fs.Duration("step-timeout", 30*time.Second, "time limit of a step that sets no timeout")
-	reveal := fs.Bool("reveal-values", false, "store raw cookie values in recordings (never values marked secret)")
-	useLab := fs.Bool("lab", false, "start the built-in lab site for the run and point ${lab...} at it")
-	labIdle := fs.Duration("lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
-	labMaxAge := fs.Duration("lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
-	labLatency := fs.Duration("lab-latency", 0, "with --lab: latency added to every lab response")
-	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
-	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
-	policyFile := fs.String("policy", "", "also check the recordings against this cookie policy file (docs/policy.md); violations are POLICY-VIOLATION findings")
-	quiet := fs.BoolP("quiet", "q", false, "print only the summary")
-	verbose := fs.BoolP("verbose", "v", false, "print every step of every scenario, and the warnings")
+	f.define(fs)
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
-	paths := fs.Args()
-	if len(paths) == 0 && !*useLab {
-		fmt.Fprintln(e.stderr, "sessiontrace run: no PATH given (a scenario file or folder; or --lab for the built-in lab suite)")
-		return ExitUsage
-	}
-	list, err := loadScenarios(paths)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
-		return ExitUsage
-	}
-	if len(list) == 0 {
-		fmt.Fprintf(e.stderr, "sessiontrace run: no scenario files (*.yaml, *.yml) in %v\n", paths)
-		return ExitUsage
-	}
-	if *shard != "" {
-		k, n, err := parseShard(*shard)
-		if err != nil {
-			fmt.Fprintln(e.stderr, "sessiontrace run: --shard:", err)
-			return ExitUsage
-		}
-		list = harness.Shard(list, k, n)
-		if len(list) == 0 {
-			fmt.Fprintf(e.stdout, "shard %s has no scenarios\n", *shard)
-		}
-	}
-	if *workers < 1 || *retries < 0 {
-		fmt.Fprintln(e.stderr, "sessiontrace run: --workers must be at least 1 and --retries at least 0")
-		return ExitUsage
-	}
-	var threshold analysis.Severity
-	if *failOn != "" {
-		if threshold, err = analysis.ParseSeverity(*failOn); err != nil {
-			fmt.Fprintln(e.stderr, "sessiontrace run: --fail-on:", err)
-			return ExitUsage
-		}
-	}
-	pol, ok := policyFlag(e, *policyFile)
+	s, ok := f.suite(e, fs.Args())
 	if !ok {
 		return ExitUsage
 	}
-	rules, err := hostRules(*hostMap)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
-		return ExitUsage
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	cfg := harness.SuiteConfig{
-		Browser: harness.BrowserOptions{ExecPath: *chrome, RemoteURL: *browserURL, HostRules: rules, InsecureCerts: *insecure},
-		Run: harness.Options{Timeout: *timeout, StepTimeout: *stepTimeout,
-			Redactor: recording.NewRedactor(harness.NewKey(), *reveal),
-			Resolver: scenarios.Resolver{Env: e.lookupEnv}},
-		Out: *out, Workers: *workers, Tool: "sessiontrace " + Version, Retries: *retries,
-	}
-	if *useLab {
-		l, err := lab.Start(lab.Config{IdleTimeout: *labIdle, CookieMaxAge: *labMaxAge, Latency: *labLatency})
+	if f.lab {
+		l, err := f.startLab(e, &s.cfg)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "sessiontrace run: starting the lab:", err)
 			return ExitFailed
 		}
 		defer l.Close()
-		if labStarted != nil {
-			labStarted(l)
-		}
-		cfg.Run.Resolver.Lab = l.Var
-		cfg.Browser.TrustSPKI = []string{l.SPKIHash()}
-		// The lab's hosts are .test names on 127.0.0.1: mapping them in
-		// the browser keeps real name semantics (Secure, SameSite).
-		labRule := "MAP *.test " + l.Addr()
-		if rules == "" {
-			cfg.Browser.HostRules = labRule + ", EXCLUDE localhost"
-		} else {
-			cfg.Browser.HostRules = labRule + ", " + rules
-		}
-		if !*quiet {
-			fmt.Fprintf(e.stdout, "lab: %s (https) and %s (http)\n", l.URL(""), l.HTTPURL(""))
-		}
 	}
-	if *browserURL == "" {
-		if _, err := harness.FindChrome(*chrome); err != nil {
+	if f.browserURL == "" {
+		if _, err := harness.FindChrome(f.chrome); err != nil {
 			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
 			return ExitUsage
 		}
 	}
-
-	prog := newProgress(e, len(list), *workers, *quiet, *verbose)
-	cfg.Done = prog.done
-	ix, results, err := harness.RunSuite(ctx, list, cfg)
+	prog := newProgress(e, len(s.list), f.workers, f.quiet, f.verbose)
+	s.cfg.Done = prog.done
+	ix, results, err := harness.RunSuite(ctx, s.list, s.cfg)
 	prog.finish()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace run: writing the run folder:", err)
 		return ExitFailed
 	}
+	return f.report(ctx, e, s, ix, results)
+}
+
+// suite reads the scenarios and checks the flags; a problem is said on
+// standard error (then ok is false: a usage error).
+func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
+	if len(paths) == 0 && !f.lab {
+		fmt.Fprintln(e.stderr, "sessiontrace run: no PATH given (a scenario file or folder; or --lab for the built-in lab suite)")
+		return nil, false
+	}
+	list, err := loadScenarios(paths)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return nil, false
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(e.stderr, "sessiontrace run: no scenario files (*.yaml, *.yml) in %v\n", paths)
+		return nil, false
+	}
+	if f.shard != "" {
+		k, n, err := parseShard(f.shard)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run: --shard:", err)
+			return nil, false
+		}
+		list = harness.Shard(list, k, n)
+		if len(list) == 0 {
+			fmt.Fprintf(e.stdout, "shard %s has no scenarios\n", f.shard)
+		}
+	}
+	if f.workers < 1 || f.retries < 0 {
+		fmt.Fprintln(e.stderr, "sessiontrace run: --workers must be at least 1 and --retries at least 0")
+		return nil, false
+	}
+	s = &suite{list: list}
+	if s.threshold, ok = failOnFlag(e, "run", f.failOn); !ok {
+		return nil, false
+	}
+	if s.policy, ok = policyFlag(e, f.policyFile); !ok {
+		return nil, false
+	}
+	rules, err := hostRules(f.hostMap)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+		return nil, false
+	}
+	s.cfg = harness.SuiteConfig{
+		Browser: harness.BrowserOptions{ExecPath: f.chrome, RemoteURL: f.browserURL, HostRules: rules, InsecureCerts: f.insecure},
+		Run: harness.Options{Timeout: f.timeout, StepTimeout: f.stepTimeout,
+			Redactor: recording.NewRedactor(harness.NewKey(), f.reveal),
+			Resolver: scenarios.Resolver{Env: e.lookupEnv}},
+		Out: f.out, Workers: f.workers, Tool: "sessiontrace " + Version, Retries: f.retries,
+	}
+	return s, true
+}
+
+// startLab starts the lab for --lab and points the suite at it: ${lab...}
+// variables, its certificate, and its .test hosts mapped in the browser.
+func (f *runFlags) startLab(e *env, cfg *harness.SuiteConfig) (*lab.Lab, error) {
+	l, err := lab.Start(lab.Config{IdleTimeout: f.labIdle, CookieMaxAge: f.labMaxAge, Latency: f.labLatency})
+	if err != nil {
+		return nil, err
+	}
+	if labStarted != nil {
+		labStarted(l)
+	}
+	cfg.Run.Resolver.Lab = l.Var
+	cfg.Browser.TrustSPKI = []string{l.SPKIHash()}
+	// The lab's hosts are .test names on 127.0.0.1: mapping them in the
+	// browser keeps real name semantics (Secure, SameSite).
+	labRule := "MAP *.test " + l.Addr()
+	if cfg.Browser.HostRules == "" {
+		cfg.Browser.HostRules = labRule + ", EXCLUDE localhost"
+	} else {
+		cfg.Browser.HostRules = labRule + ", " + cfg.Browser.HostRules
+	}
+	if !f.quiet {
+		fmt.Fprintf(e.stdout, "lab: %s (https) and %s (http)\n", l.URL(""), l.HTTPURL(""))
+	}
+	return l, nil
+}
+
+// report analyses the suite's recordings, prints the findings and the
+// totals, writes the rest of the run folder (findings.json, the
+// inspector, summary.json) and --junit, and returns the exit code.
+func (f *runFlags) report(ctx context.Context, e *env, s *suite, ix *recording.Index, results []harness.Result) int {
 	code := ExitOK
 	for _, r := range results {
 		if r.WriteErr != nil {
@@ -158,64 +210,91 @@ func runCmd(e *env, args []string) int {
 			code = ExitFailed
 		}
 	}
-	// The findings: printed, written beside the index for tools and the
-	// inspector, and as JUnit when asked.
-	recs := make([]loaded, len(results))
+	recs := make([]runfolder.Loaded, len(results))
 	for i, r := range results {
-		recs[i] = loaded{rec: r.Recording, path: filepath.Join(*out, r.Path)}
+		recs[i] = runfolder.Loaded{Recording: r.Recording, Path: filepath.Join(f.out, r.Path)}
 	}
-	rep := analysis.AnalyzeAll(recordingsOf(recs))
-	pol.Apply(rep, recordingsOf(recs))
-	if !*quiet {
+	rep := analyse(recs, s.policy)
+	in := &report.Input{Recordings: recs, Report: rep, Threshold: s.threshold, Color: colorFor(e, e.stdout), Version: Version}
+	if !f.quiet {
 		fmt.Fprintln(e.stdout)
-		writeText(e.stdout, recs, rep, colorFor(e, e.stdout), threshold)
+		report.Text.Write(e.stdout, in)
 	}
-	if err := writeReportFile(filepath.Join(*out, "findings.json"), func(w io.Writer) error { return writeJSON(w, rep) }); err != nil {
-		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+	if !f.writeReports(e, rep, in) {
 		code = ExitFailed
-	}
-	// The inspector beside the run, so any static server (or a CI
-	// artifact viewer) shows it without the CLI.
-	if err := web.WriteInspector(*out); err != nil {
-		fmt.Fprintln(e.stderr, "sessiontrace run: writing the inspector:", err)
-		code = ExitFailed
-	}
-	if *junit != "" {
-		if err := writeReportFile(*junit, func(w io.Writer) error { return writeJUnit(w, recs, rep, threshold) }); err != nil {
-			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
-			code = ExitFailed
-		}
 	}
 	t := ix.Totals
-	flaky := ""
-	if t.Flaky > 0 {
-		flaky = fmt.Sprintf(" (%d flaky)", t.Flaky)
-	}
-	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed%s, %d failed, %d errored, %d interrupted (%s)\n",
-		len(ix.Scenarios), t.Passed, flaky, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
-	fmt.Fprintf(e.stdout, "recordings: %s\n", filepath.Join(*out, "recordings"))
-	fmt.Fprintf(e.stdout, "index:      %s\n", filepath.Join(*out, "index.json"))
-	fmt.Fprintf(e.stdout, "findings:   %s\n", filepath.Join(*out, "findings.json"))
-	fmt.Fprintf(e.stdout, "inspector:  sessiontrace serve %s   (or open %s from any web server)\n", *out, filepath.Join(*out, "index.html"))
+	printTotals(e, f.out, ix)
 	switch {
 	case ctx.Err() != nil:
 		code = ExitInterrupted
-	case t.Failed+t.Errored+t.Interrupted > 0:
-		code = ExitFailed
-	case threshold != "" && rep.CountAtLeast(threshold) > 0:
-		if *quiet {
-			fmt.Fprintf(e.stdout, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
+	case suiteExit(ix, rep, s.threshold) != ExitOK:
+		// Findings reached --fail-on: the text report says how many, and
+		// -q did not print it.
+		if f.quiet && t.Failed+t.Errored+t.Interrupted == 0 {
+			fmt.Fprintf(e.stdout, "%d findings at or above %s\n", rep.CountAtLeast(s.threshold), s.threshold)
 		}
 		code = ExitFailed
 	}
-	sum := newSummary(ix, rep, code, *shard)
-	if err := writeReportFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return writeJSON(w, sum) }); err != nil {
+	if err := runfolder.Dir(f.out).WriteSummary(runfolder.NewSummary(ix, rep, code, f.shard)); err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
 		if code == ExitOK {
 			code = ExitFailed
 		}
 	}
 	return code
+}
+
+// writeReports writes findings.json and the inspector into the run
+// folder, and --junit; a failure is said on standard error (then ok is
+// false).
+func (f *runFlags) writeReports(e *env, rep *analysis.Report, in *report.Input) (ok bool) {
+	ok = true
+	dir := runfolder.Dir(f.out)
+	if err := dir.WriteFindings(rep); err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+		ok = false
+	}
+	// The inspector beside the run, so any static server (or a CI
+	// artifact viewer) shows it without the CLI.
+	if err := dir.WriteInspector(); err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run: writing the inspector:", err)
+		ok = false
+	}
+	if f.junit != "" {
+		if err := writeReportFile(f.junit, func(w io.Writer) error { return report.JUnit.Write(w, in) }); err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// printTotals prints the suite's totals and where the run folder's files
+// are.
+func printTotals(e *env, out string, ix *recording.Index) {
+	t := ix.Totals
+	flaky := ""
+	if t.Flaky > 0 {
+		flaky = fmt.Sprintf(" (%d flaky)", t.Flaky)
+	}
+	dir := runfolder.Dir(out)
+	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed%s, %d failed, %d errored, %d interrupted (%s)\n",
+		len(ix.Scenarios), t.Passed, flaky, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "recordings: %s\n", dir.Path(runfolder.RecordingsDir))
+	fmt.Fprintf(e.stdout, "index:      %s\n", dir.Path(runfolder.IndexFile))
+	fmt.Fprintf(e.stdout, "findings:   %s\n", dir.Path(runfolder.FindingsFile))
+	fmt.Fprintf(e.stdout, "inspector:  sessiontrace serve %s   (or open %s from any web server)\n", out, dir.Path("index.html"))
+}
+
+// suiteExit is the exit code of a suite that ran to its end: 1 when a
+// scenario did not pass or a finding reached the threshold.
+func suiteExit(ix *recording.Index, rep *analysis.Report, threshold analysis.Severity) int {
+	t := ix.Totals
+	if t.Failed+t.Errored+t.Interrupted > 0 || threshold != "" && rep.CountAtLeast(threshold) > 0 {
+		return ExitFailed
+	}
+	return ExitOK
 }
 
 // parseShard reads "K/N" with 1 <= K <= N.
@@ -233,6 +312,7 @@ func parseShard(s string) (k, n int, err error) {
 	return k, n, nil
 }
 
+// writeReportFile writes a file the user named (--junit).
 func writeReportFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
@@ -243,27 +323,6 @@ func writeReportFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
-}
-
-func resultLine(n, total int, res harness.Result) string {
-	r := res.Recording
-	label := map[recording.Status]string{
-		recording.StatusPassed: "PASS", recording.StatusFailed: "FAIL",
-		recording.StatusErrored: "ERROR", recording.StatusInterrupted: "STOP",
-	}[r.Status]
-	if label == "" {
-		label = string(r.Status)
-	}
-	line := fmt.Sprintf("[%d/%d] %-5s %s  (%d steps, %d requests, %d cookie events, %s)  %s",
-		n, total, label, termText(r.Scenario.Name), len(r.Steps), len(r.Requests), len(r.Events),
-		r.End.Sub(r.Start).Round(time.Millisecond), res.Path)
-	if r.Error != "" {
-		line += "\n        " + termText(r.Error)
-	}
-	for _, w := range r.Warnings {
-		line += "\n        warning: " + termText(w)
-	}
-	return line
 }
 
 // loadScenarios loads PATHs, or the built-in lab suite when there are none.

@@ -312,21 +312,3 @@ func TestServeUsageErrors(t *testing.T) {
 		t.Errorf("serve --help: %d %q", code, out)
 	}
 }
-
-func TestWriteInspector(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "report")
-	if err := web.WriteInspector(dir); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range web.Files {
-		want, _ := fs.ReadFile(web.FS(), name)
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	left, _ := filepath.Glob(filepath.Join(dir, ".*"))
-	if len(left) > 0 {
-		t.Errorf("temporary files left: %v", left)
-	}
-}

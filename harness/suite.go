@@ -2,17 +2,14 @@ package harness
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
@@ -58,7 +55,7 @@ type Result struct {
 // started are recorded as interrupted). The error is for the run folder
 // itself (it cannot be written).
 func RunSuite(ctx context.Context, list []*scenarios.Scenario, cfg SuiteConfig) (*recording.Index, []Result, error) {
-	if err := os.MkdirAll(filepath.Join(cfg.Out, "recordings"), 0o755); err != nil {
+	if err := runfolder.Dir(cfg.Out).Create(); err != nil {
 		return nil, nil, err
 	}
 	if cfg.Workers < 1 {
@@ -124,11 +121,7 @@ feed:
 		}
 	}
 	ix.End = time.Now()
-	b, err := recording.EncodeIndex(ix)
-	if err == nil {
-		err = writeFileAtomic(filepath.Join(cfg.Out, "index.json"), b)
-	}
-	return ix, results, err
+	return ix, results, runfolder.Dir(cfg.Out).WriteIndex(ix)
 }
 
 func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i int, name string, cfg SuiteConfig) Result {
@@ -141,11 +134,8 @@ func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i i
 	}
 	opts := cfg.Run
 	opts.Dir = cfg.Out
-	path := filepath.Join(cfg.Out, name)
 	opts.Checkpoint = func(r *recording.Recording) {
-		if data, err := recording.Encode(r); err == nil {
-			_ = writeFileAtomic(path, data)
-		}
+		_ = runfolder.Dir(cfg.Out).WriteRecording(name, r)
 	}
 	var attempts []string
 	for attempt := 0; ; attempt++ {
@@ -164,7 +154,7 @@ func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i i
 		}
 		// Keep this attempt under its own name and go again, on a live
 		// browser.
-		prev := strings.TrimSuffix(name, ".json") + fmt.Sprintf(".attempt-%d.json", attempt+1)
+		prev := runfolder.AttemptName(name, attempt+1)
 		writeResult(cfg, i, sc, prev, rec)
 		attempts = append(attempts, prev)
 		if b, err = bm.get(ctx); err != nil {
@@ -174,16 +164,13 @@ func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i i
 }
 
 // Shard returns the scenarios of shard k of n (1 <= k <= n): the suite is
-// sorted by file and name, and every n-th scenario from the k-th on is
+// sorted by file and name (runfolder.CompareScenarios), and every n-th scenario from the k-th on is
 // taken. The same files give the same shards on every machine, and the
 // shards are as even as they can be.
 func Shard(list []*scenarios.Scenario, k, n int) []*scenarios.Scenario {
 	sorted := slices.Clone(list)
 	slices.SortStableFunc(sorted, func(a, b *scenarios.Scenario) int {
-		if c := strings.Compare(filepath.ToSlash(filepath.Clean(a.File)), filepath.ToSlash(filepath.Clean(b.File))); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Name, b.Name)
+		return runfolder.CompareScenarios(a.File, a.Name, b.File, b.Name)
 	})
 	var out []*scenarios.Scenario
 	for i, sc := range sorted {
@@ -195,13 +182,7 @@ func Shard(list []*scenarios.Scenario, k, n int) []*scenarios.Scenario {
 }
 
 func writeResult(cfg SuiteConfig, i int, sc *scenarios.Scenario, name string, rec *recording.Recording) Result {
-	res := Result{Index: i, Scenario: sc, Recording: rec, Path: name}
-	data, err := recording.Encode(rec)
-	if err == nil {
-		err = writeFileAtomic(filepath.Join(cfg.Out, name), data)
-	}
-	res.WriteErr = err
-	return res
+	return Result{Index: i, Scenario: sc, Recording: rec, Path: name, WriteErr: runfolder.Dir(cfg.Out).WriteRecording(name, rec)}
 }
 
 // stubRecording is the recording of a scenario that could not run at all.
@@ -216,54 +197,14 @@ func stubRecording(sc *scenarios.Scenario, status recording.Status, msg string) 
 	}
 }
 
-var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
-
-// recordingNames gives each scenario a file name in the run folder:
-// stable, readable and unique.
+// recordingNames gives each scenario its recording's name in the run
+// folder.
 func recordingNames(list []*scenarios.Scenario) []string {
-	out := make([]string, len(list))
-	seen := map[string]int{}
+	files, names := make([]string, len(list)), make([]string, len(list))
 	for i, sc := range list {
-		base := strings.TrimSuffix(filepath.Base(sc.File), filepath.Ext(sc.File))
-		if base == "" || base == "." {
-			base = sc.Name
-		}
-		s := slug(base)
-		if n := seen[s]; n > 0 {
-			s = fmt.Sprintf("%s-%d", s, n+1)
-		}
-		seen[s]++
-		out[i] = filepath.Join("recordings", s+".json")
+		files[i], names[i] = sc.File, sc.Name
 	}
-	return out
-}
-
-// slug makes a file-name-safe form of a name.
-func slug(name string) string {
-	s := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(name), "-"), "-")
-	if s == "" {
-		return "scenario"
-	}
-	return s
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so that a
-// reader (or a crash) never sees half a recording.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return runfolder.RecordingNames(files, names)
 }
 
 // browserManager starts the browser on first use and replaces it when it

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"path"
 	"runtime/debug"
@@ -12,8 +11,8 @@ import (
 	"syscall/js"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
-	"github.com/sessiontrace/sessiontrace/internal/recjson"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 // await waits for a promise. Only from a goroutine, never from a js
@@ -140,8 +139,9 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 	}
 	mark("st-fetched")
 	r = &run{source: ref}
-	if recjson.IsIndex(data) {
-		ix, err := recjson.DecodeIndex(ref, data)
+	kind := runfolder.Sniff(ref, data)
+	if kind == runfolder.KindIndex {
+		ix, err := runfolder.DecodeIndex(ref, data)
 		if err != nil {
 			a.fail(err.Error())
 			return nil, true
@@ -171,7 +171,7 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 				s.err = "could not read " + s.path + ": " + g.err.Error()
 				continue
 			}
-			s.rec, err = decode(s.path, g.data)
+			s.rec, err = decode(s.path, g.data, runfolder.Sniff(s.path, g.data))
 			if err != nil {
 				s.err = err.Error()
 			}
@@ -179,7 +179,7 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 	} else {
 		setStatus("Reading " + ref + " …")
 		nextFrame()
-		rec, err := decode(ref, data)
+		rec, err := decode(ref, data, kind)
 		if err != nil {
 			a.fail(err.Error())
 			return nil, true
@@ -226,22 +226,15 @@ func gcResume() {
 }
 
 // decode reads a recording, or a HAR file (Chrome, Firefox, Playwright)
-// as a recording, with the collector paused (see gcPause).
-func decode(file string, data []byte) (*recording.Recording, error) {
+// as a recording, of kind k (what runfolder.Sniff said of it), with the
+// collector paused (see gcPause).
+func decode(file string, data []byte, k runfolder.Kind) (*recording.Recording, error) {
 	gcPause()
-	if isHAR(file, data) {
-		rec, rep, err := recording.ImportHAR(file, data, harRedactor)
-		if err == nil && rep.Sanitized && rep.Message != "" {
-			rec.Warnings = append([]string{rep.Message}, rec.Warnings...)
-		}
-		return rec, err
+	rec, rep, err := runfolder.DecodeRecording(file, data, k, harRedactor)
+	if err == nil && rep != nil && rep.Sanitized && rep.Message != "" {
+		rec.Warnings = append([]string{rep.Message}, rec.Warnings...)
 	}
-	return recjson.DecodeRecording(file, data)
-}
-
-// isReportFile names the run folder's JSON files that are not recordings.
-func isReportFile(name string) bool {
-	return name == "findings.json" || name == "summary.json"
+	return rec, err
 }
 
 // harRedactor fingerprints the values of imported HARs: one key per page
@@ -256,23 +249,11 @@ var harRedactor = func() *recording.Redactor {
 	return recording.NewRedactor(k, false)
 }()
 
-// isHAR tells a HAR (by its name, or a top-level "log" object and no
-// sessiontrace schema) from a recording.
-func isHAR(file string, data []byte) bool {
-	if strings.HasSuffix(strings.ToLower(file), ".har") {
-		return true
-	}
-	head := data
-	if len(head) > 4096 {
-		head = head[:4096]
-	}
-	return !bytes.Contains(head, []byte(`"schema"`)) && bytes.Contains(head, []byte(`"log"`))
-}
-
 // A fileIn is a file the user gave the page.
 type fileIn struct {
 	path string // relative path within a dropped or picked folder, else the name
 	data []byte
+	kind runfolder.Kind
 	// refused says why the file was not read (over the size limit).
 	refused string
 }
@@ -321,7 +302,8 @@ func readFiles(list js.Value) []fileIn {
 		if err != nil {
 			continue
 		}
-		out = append(out, fileIn{path: p, data: bytesOf(buf)})
+		data := bytesOf(buf)
+		out = append(out, fileIn{path: p, data: data, kind: runfolder.Sniff(p, data)})
 	}
 	return out
 }
@@ -357,13 +339,13 @@ func (a *app) runFromFiles(files []fileIn) *run {
 	for i := range files {
 		f := &files[i]
 		byPath[f.path] = f
-		if index == nil && recjson.IsIndex(f.data) {
+		if index == nil && f.kind == runfolder.KindIndex {
 			index = f
 		}
 	}
 	r := &run{source: "local files (" + itoa(len(files)) + ")"}
 	if index != nil {
-		ix, err := recjson.DecodeIndex(index.path, index.data)
+		ix, err := runfolder.DecodeIndex(index.path, index.data)
 		if err != nil {
 			a.fail(err.Error())
 			return nil
@@ -391,7 +373,7 @@ func (a *app) runFromFiles(files []fileIn) *run {
 			if f == nil {
 				s.err = e.Recording + " was not among the files given; open the whole run folder"
 			} else {
-				rec, err := decode(f.path, f.data)
+				rec, err := decode(f.path, f.data, f.kind)
 				s.rec = rec
 				if err != nil {
 					s.err = err.Error()
@@ -401,11 +383,10 @@ func (a *app) runFromFiles(files []fileIn) *run {
 		}
 	} else {
 		for _, f := range files {
-			lower := strings.ToLower(f.path)
-			if !(strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".har")) || isReportFile(path.Base(f.path)) {
+			if !maybeRecording(f) {
 				continue
 			}
-			rec, err := decode(f.path, f.data)
+			rec, err := decode(f.path, f.data, f.kind)
 			s := &scen{rec: rec, path: f.path}
 			if err != nil {
 				s.err = err.Error()
@@ -421,6 +402,20 @@ func (a *app) runFromFiles(files []fileIn) *run {
 		return nil
 	}
 	return r
+}
+
+// maybeRecording tells the files given without an index that are read
+// as recordings: recordings and HAR files, and the other .json files but
+// the run folder's reports (to say why they cannot be read). Scenario
+// files, screenshots, the inspector's own files are passed over.
+func maybeRecording(f fileIn) bool {
+	switch f.kind {
+	case runfolder.KindRecording, runfolder.KindHAR:
+		return true
+	case runfolder.KindOther:
+		return strings.HasSuffix(strings.ToLower(f.path), ".json") && !runfolder.IsReportFile(path.Base(f.path))
+	}
+	return false
 }
 
 // setRun shows run r, compared with run b when b is not nil (r is then

@@ -19,6 +19,7 @@ import (
 	"syscall/js"
 
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 // Views.
@@ -143,7 +144,7 @@ func (a *app) start() {
 			return
 		}
 	} else {
-		for _, u := range []string{"index.json", "run/index.json"} {
+		for _, u := range []string{runfolder.IndexFile, "run/" + runfolder.IndexFile} {
 			var handled bool
 			if r, handled = a.fetchRun(u, true); handled {
 				break

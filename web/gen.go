@@ -1,7 +1,8 @@
 package web
 
 // Rebuild inspector.wasm and wasm_exec.js after changing wasm/ (or the
-// recording or analysis packages, or the Go toolchain), then commit them:
+// packages it links: recording, analysis, rundiff, runfolder,
+// internal/recjson; or the Go toolchain), then commit them:
 //
 //	go generate ./web
 //

@@ -1,118 +1,20 @@
-package cli
+package report
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
-	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
-// JUnit XML: one testsuite, one testcase per scenario. A testcase fails
-// when its scenario failed or errored, or has findings at or above the
-// threshold; every finding is listed in its system-out.
-
-type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Name    string       `xml:"name,attr"`
-	Tests   int          `xml:"tests,attr"`
-	Fails   int          `xml:"failures,attr"`
-	Errors  int          `xml:"errors,attr"`
-	Suites  []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name   string      `xml:"name,attr"`
-	Tests  int         `xml:"tests,attr"`
-	Fails  int         `xml:"failures,attr"`
-	Errors int         `xml:"errors,attr"`
-	Time   string      `xml:"time,attr"`
-	Cases  []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	Error     *junitFailure `xml:"error,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-func writeJUnit(w io.Writer, recs []loaded, rep *analysis.Report, threshold analysis.Severity) error {
-	byScenario := map[string][]analysis.Finding{}
-	for _, f := range rep.Findings {
-		byScenario[f.Scenario] = append(byScenario[f.Scenario], f)
-	}
-	suite := junitSuite{Name: "sessiontrace"}
-	var total float64
-	for _, l := range recs {
-		r := l.rec
-		secs := r.End.Sub(r.Start).Seconds()
-		if secs < 0 {
-			secs = 0
-		}
-		total += secs
-		c := junitCase{Name: r.Scenario.Name, Classname: classname(r), Time: fmt.Sprintf("%.3f", secs), File: r.Scenario.File}
-		var out strings.Builder
-		// The Jenkins/GitLab attachment convention, so CI links the recording.
-		fmt.Fprintf(&out, "[[ATTACHMENT|%s]]\n", l.path)
-		var bad []string
-		for _, f := range byScenario[r.Scenario.Name] {
-			fmt.Fprintf(&out, "%s %s step %d %s: %s\n", f.Severity, f.Rule, f.Step, f.Cookie, f.Message)
-			if threshold != "" && f.Severity.AtLeast(threshold) {
-				bad = append(bad, fmt.Sprintf("%s %s: %s", f.Severity, f.Rule, f.Message))
-			}
-		}
-		c.SystemOut = out.String()
-		switch {
-		case r.Status == recording.StatusErrored || r.Status == recording.StatusInterrupted:
-			c.Error = &junitFailure{Message: r.Error, Type: string(r.Status), Text: r.Error}
-			suite.Errors++
-		case r.Status == recording.StatusFailed:
-			c.Failure = &junitFailure{Message: r.Error, Type: "failed", Text: r.Error}
-			suite.Fails++
-		case len(bad) > 0:
-			c.Failure = &junitFailure{Message: fmt.Sprintf("%d findings at or above %s", len(bad), threshold), Type: "findings", Text: strings.Join(bad, "\n")}
-			suite.Fails++
-		}
-		suite.Cases = append(suite.Cases, c)
-	}
-	suite.Tests = len(suite.Cases)
-	suite.Time = fmt.Sprintf("%.3f", total)
-	doc := junitSuites{Name: "sessiontrace", Tests: suite.Tests, Fails: suite.Fails, Errors: suite.Errors, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
-}
-
-func classname(r *recording.Recording) string {
-	if r.Scenario.File != "" {
-		return strings.TrimSuffix(filepath.ToSlash(r.Scenario.File), filepath.Ext(r.Scenario.File))
-	}
-	return "sessiontrace"
-}
-
-// SARIF 2.1.0 (OASIS): the rule catalogue as the driver's rules, one result
-// per finding, located at the scenario file (the journey is the artifact
-// under test) with the recording as a related location.
+// SARIF is SARIF 2.1.0 (OASIS), for code-scanning dashboards: the rule
+// catalogue as the driver's rules, one result per finding, located at the
+// scenario file (the journey is the artifact under test) with the
+// recording as a related location.
+var SARIF Format = &format{"sarif", writeSARIF}
 
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
@@ -197,8 +99,9 @@ func sarifLevel(s analysis.Severity) string {
 	return "note"
 }
 
-func writeSARIF(w io.Writer, recs []loaded, rep *analysis.Report) error {
-	driver := sarifDriver{Name: "sessiontrace", Version: Version, InformationURI: "https://github.com/sessiontrace/sessiontrace"}
+func writeSARIF(w io.Writer, in *Input) error {
+	recs, rep := in.Recordings, in.Report
+	driver := sarifDriver{Name: "sessiontrace", Version: in.Version, InformationURI: "https://github.com/sessiontrace/sessiontrace"}
 	index := map[string]int{}
 	for i, r := range analysis.Rules {
 		index[r.ID] = i
@@ -215,8 +118,8 @@ func writeSARIF(w io.Writer, recs []loaded, rep *analysis.Report) error {
 	recordingOf := map[string]string{}
 	fileOf := map[string]string{}
 	for _, l := range recs {
-		recordingOf[l.rec.Scenario.Name] = filepath.ToSlash(l.path)
-		fileOf[l.rec.Scenario.Name] = filepath.ToSlash(l.rec.Scenario.File)
+		recordingOf[l.Recording.Scenario.Name] = filepath.ToSlash(l.Path)
+		fileOf[l.Recording.Scenario.Name] = filepath.ToSlash(l.Recording.Scenario.File)
 	}
 	results := []sarifResult{}
 	for _, f := range rep.Findings {
@@ -245,7 +148,7 @@ func writeSARIF(w io.Writer, recs []loaded, rep *analysis.Report) error {
 	}
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0",
 		Runs: []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}}}
-	return writeJSON(w, log)
+	return runfolder.EncodeJSON(w, log)
 }
 
 // securitySeverity is GitHub code scanning's numeric severity (0-10).

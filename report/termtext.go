@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"io"
@@ -7,13 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// termText makes a string from a recording safe to print on a terminal:
+// TermText makes a string from a recording safe to print on a terminal:
 // cookie names, URLs and page texts are chosen by the site, and an escape
 // sequence in one (ESC, CSI, OSC...) would be executed by the terminal,
 // a bidi override would reorder what the reader sees. Control characters,
 // DEL, C1 controls, bidi controls and invalid UTF-8 are written as Go
 // escapes (\x1b, \u202e); everything else is kept.
-func termText(s string) string {
+func TermText(s string) string {
 	if !needsEscape(s) {
 		return s
 	}
@@ -51,8 +51,10 @@ func unsafeRune(r rune) bool {
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
-// termWriter passes text through termText line by line, keeping the
-// newlines (and tabs) that the writer's own format puts there.
+// TermWriter passes what is written to w through TermText line by line,
+// keeping the newlines (and tabs) that the writer's own format puts there.
+func TermWriter(w io.Writer) io.Writer { return termWriter{w} }
+
 type termWriter struct{ w io.Writer }
 
 func (t termWriter) Write(p []byte) (int, error) {
@@ -62,7 +64,7 @@ func (t termWriter) Write(p []byte) (int, error) {
 		body, nl := strings.CutSuffix(l, "\n")
 		parts := strings.Split(body, "\t")
 		for i, part := range parts {
-			parts[i] = termText(part)
+			parts[i] = TermText(part)
 		}
 		b.WriteString(strings.Join(parts, "\t"))
 		if nl {

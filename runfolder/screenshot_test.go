@@ -1,4 +1,4 @@
-package harness
+package runfolder
 
 import (
 	"os"
@@ -8,18 +8,15 @@ import (
 )
 
 func TestScreenshotName(t *testing.T) {
-	if got := screenshotName("shots/a.png", "Log in", 3); got != "shots/a.png" {
-		t.Errorf("the step's path: %s", got)
-	}
-	if got := screenshotName("", "Log in", 3); got != "screenshots/log-in-step-03.png" {
-		t.Errorf("no path: %s", got)
+	if got := ScreenshotName("Log in", 3); got != "screenshots/log-in-step-03.png" {
+		t.Errorf("ScreenshotName = %s", got)
 	}
 }
 
 // A screenshot is written inside the run folder, never outside it.
 func TestWriteScreenshotStaysInRunFolder(t *testing.T) {
 	dir := t.TempDir()
-	rel, err := writeScreenshot(dir, "shots/a.png", []byte("png"))
+	rel, err := Dir(dir).WriteScreenshot("shots/a.png", []byte("png"))
 	if err != nil || rel != "shots/a.png" {
 		t.Fatalf("%q, %v", rel, err)
 	}
@@ -27,7 +24,7 @@ func TestWriteScreenshotStaysInRunFolder(t *testing.T) {
 		t.Errorf("written: %q, %v", b, err)
 	}
 	for _, name := range []string{"../a.png", "shots/../../a.png", "/tmp/a.png"} {
-		if _, err := writeScreenshot(dir, name, nil); err == nil || !strings.Contains(err.Error(), "leaves the run folder") {
+		if _, err := Dir(dir).WriteScreenshot(name, nil); err == nil || !strings.Contains(err.Error(), "leaves the run folder") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

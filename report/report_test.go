@@ -1,0 +1,34 @@
+package report
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/sessiontrace/sessiontrace/analysis"
+)
+
+// Every format is found by its name, listed in help, and writes a report
+// of nothing (the commands' tests hold their output byte for byte).
+func TestFormats(t *testing.T) {
+	if got := Names(); got != "text, json, junit or sarif" {
+		t.Errorf("Names() = %q", got)
+	}
+	if _, ok := Lookup("xml"); ok {
+		t.Error("Lookup(xml) found a format")
+	}
+	for _, f := range Formats {
+		g, ok := Lookup(f.Name())
+		if !ok || g != f {
+			t.Errorf("Lookup(%s) = %v, %v", f.Name(), g, ok)
+		}
+		var b bytes.Buffer
+		if err := f.Write(&b, &Input{Report: &analysis.Report{}, Threshold: analysis.High}); err != nil || b.Len() == 0 {
+			t.Errorf("%s: %v, %d bytes", f.Name(), err, b.Len())
+		}
+	}
+	var b bytes.Buffer
+	Text.Write(&b, &Input{Report: &analysis.Report{}, Threshold: analysis.High})
+	if want := "findings in 0 scenarios: 0 (0 critical, 0 high, 0 medium, 0 low, 0 info); 0 session resets\n0 findings at or above high\n"; b.String() != want {
+		t.Errorf("text of nothing: %q", b.String())
+	}
+}
