@@ -285,6 +285,10 @@ func (a *app) resetDetail(u *ui, m *model, rr *resetRef) {
 	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(r.Step), "", "", -1), itoa(r.Step)).close()
 	if r.ObservedStep != nil {
 		u.el("dt", "", "Seen logged out").open("dd").link("", a.hashFor(vTimeline, a.sc, rr.obs, "", "", -1), "step "+itoa(*r.ObservedStep)).close()
+		if rr.obs >= 0 && rr.obs < len(m.auth) && m.auth[rr.obs] != nil {
+			// What the page showed there: the evidence the basis rests on.
+			u.el("dt", "", "What the page showed").open("dd").attr("id", "auth-evidence").text(m.auth[rr.obs].Evidence).close()
+		}
 	}
 	if r.Fingerprint != "" {
 		u.el("dt", "", "Lost ID").el("dd", "", r.Fingerprint)
