@@ -157,7 +157,7 @@ func loadRecordings(paths []string, maxSize int64) ([]loaded, []string, error) {
 				if err != nil {
 					return nil, nil, err
 				}
-				r, err := recjson.DecodeRecording(rp, data)
+				r, err := recording.Decode(rp, data)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -176,7 +176,7 @@ func loadRecordings(paths []string, maxSize int64) ([]loaded, []string, error) {
 			out = append(out, l)
 			continue
 		}
-		r, err := recjson.DecodeRecording(p, data)
+		r, err := recording.Decode(p, data)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -190,7 +190,7 @@ func readRecording(path string) (*recording.Recording, error) {
 	if err != nil {
 		return nil, err
 	}
-	return recjson.DecodeRecording(path, data)
+	return recording.Decode(path, data)
 }
 
 func isIndex(data []byte) bool {

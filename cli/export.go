@@ -12,6 +12,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/recording/har"
 )
 
 const exportShort = `Writes a recording as a HAR 1.2 file (HTTP Archive) that other HAR tools open:
@@ -24,12 +25,12 @@ index.json) of a single scenario. See docs/har.md.`
 
 func exportCmd(e *env, args []string) int {
 	fs := newFlags(e, "export", "--har [-o FILE] RECORDING", exportShort)
-	har := fs.Bool("har", false, "write HAR 1.2 (the only export format)")
+	asHAR := fs.Bool("har", false, "write HAR 1.2 (the only export format)")
 	out := fs.StringP("output", "o", "", "write the HAR to this file instead of standard output")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
-	if !*har {
+	if !*asHAR {
 		fmt.Fprintln(e.stderr, "sessiontrace export: say which format to write: --har (HAR 1.2, the only one)")
 		return ExitUsage
 	}
@@ -51,12 +52,12 @@ func exportCmd(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "sessiontrace export: %s is already a HAR; give a recording (recordings/NAME.json of a run folder)\n", path)
 		return ExitUsage
 	}
-	rec, err := recjson.DecodeRecording(path, data)
+	rec, err := recording.Decode(path, data)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return ExitUsage
 	}
-	b, err := recording.ExportHAR(rec)
+	b, err := har.Export(rec)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace export:", err)
 		return ExitUsage
@@ -161,7 +162,7 @@ func loadHAR(path string) (loaded, string, error) {
 
 // loadHARData is loadHAR for a HAR already read.
 func loadHARData(path string, data []byte) (loaded, string, error) {
-	rec, rep, err := recording.ImportHAR(path, data, harRedactor())
+	rec, rep, err := har.Import(path, data, harRedactor())
 	if err != nil {
 		return loaded{}, "", err
 	}

@@ -148,7 +148,7 @@ func TestExportUsageErrors(t *testing.T) {
 		{[]string{"--har"}, "expected one RECORDING"},
 		{[]string{"--har", good, good}, "got 2"},
 		{[]string{"--har", filepath.Join(dir, "missing.json")}, "missing.json: no such file or directory"},
-		{[]string{"--har", "../recording/testdata/har/chrome-correct.har"}, "is already a HAR"},
+		{[]string{"--har", "../recording/har/testdata/har/chrome-correct.har"}, "is already a HAR"},
 		{[]string{"--har", notRec}, "x.json: no \"schema\" field"},
 		{[]string{"--har", "-o", filepath.Join(dir, "no", "such", "dir.har"), good}, "no such file or directory"},
 		{[]string{"--har", "--bogus", good}, "unknown flag: --bogus"},
@@ -343,7 +343,7 @@ func TestAuditHARFixtures(t *testing.T) {
 			}
 		}
 	}
-	l, warning, err := loadHAR("../recording/testdata/har/chrome-fixation-sanitized.har")
+	l, warning, err := loadHAR("../recording/har/testdata/har/chrome-fixation-sanitized.har")
 	if err != nil || !strings.Contains(warning, "chrome-fixation-sanitized.har: warning: This HAR has no cookie data") ||
 		!strings.Contains(warning, "Allow to generate HAR with sensitive data") {
 		t.Fatalf("sanitized: %v %q", err, warning)
@@ -351,13 +351,13 @@ func TestAuditHARFixtures(t *testing.T) {
 	if rep := analysis.Analyze(l.rec); len(rep.Findings) != 0 || len(rep.Sessions) != 0 {
 		t.Fatalf("sanitized: %+v", rep)
 	}
-	if _, _, err := loadHAR("../recording/testdata/har/missing.har"); err == nil {
+	if _, _, err := loadHAR("../recording/har/testdata/har/missing.har"); err == nil {
 		t.Fatal("a missing file must be an error")
 	}
 }
 
 func TestHARFixturesValidate(t *testing.T) {
-	all, _ := filepath.Glob("../recording/testdata/har/*.har")
+	all, _ := filepath.Glob("../recording/har/testdata/har/*.har")
 	if len(all) != 6 {
 		t.Fatalf("fixtures: %v", all)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/recording/har"
 )
 
 // await waits for a promise. Only from a goroutine, never from a js
@@ -141,7 +142,7 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 	mark("st-fetched")
 	r = &run{source: ref}
 	if recjson.IsIndex(data) {
-		ix, err := recjson.DecodeIndex(ref, data)
+		ix, err := recording.DecodeIndex(ref, data)
 		if err != nil {
 			a.fail(err.Error())
 			return nil, true
@@ -230,13 +231,13 @@ func gcResume() {
 func decode(file string, data []byte) (*recording.Recording, error) {
 	gcPause()
 	if isHAR(file, data) {
-		rec, rep, err := recording.ImportHAR(file, data, harRedactor)
+		rec, rep, err := har.Import(file, data, harRedactor)
 		if err == nil && rep.Sanitized && rep.Message != "" {
 			rec.Warnings = append([]string{rep.Message}, rec.Warnings...)
 		}
 		return rec, err
 	}
-	return recjson.DecodeRecording(file, data)
+	return recording.Decode(file, data)
 }
 
 // isReportFile names the run folder's JSON files that are not recordings.
@@ -363,7 +364,7 @@ func (a *app) runFromFiles(files []fileIn) *run {
 	}
 	r := &run{source: "local files (" + itoa(len(files)) + ")"}
 	if index != nil {
-		ix, err := recjson.DecodeIndex(index.path, index.data)
+		ix, err := recording.DecodeIndex(index.path, index.data)
 		if err != nil {
 			a.fail(err.Error())
 			return nil

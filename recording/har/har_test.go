@@ -1,4 +1,4 @@
-package recording
+package har
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // The fixtures in testdata/har are real HARs of the lab's login journey on
@@ -26,9 +28,9 @@ func readHAR(t *testing.T, name string) []byte {
 	return data
 }
 
-func importFixture(t *testing.T, name string) (*Recording, *HARReport) {
+func importFixture(t *testing.T, name string) (*recording.Recording, *Report) {
 	t.Helper()
-	rec, rep, err := ImportHAR(name, readHAR(t, name), NewRedactor([]byte("test key"), false))
+	rec, rep, err := Import(name, readHAR(t, name), recording.NewRedactor([]byte("test key"), false))
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -43,7 +45,7 @@ func rawCookieValues(t *testing.T, data []byte) []string {
 		Log struct {
 			Entries []struct {
 				Response struct {
-					Headers []harHeader `json:"headers"`
+					Headers []header `json:"headers"`
 				} `json:"response"`
 			} `json:"entries"`
 		} `json:"log"`
@@ -54,7 +56,7 @@ func rawCookieValues(t *testing.T, data []byte) []string {
 	var out []string
 	for _, e := range h.Log.Entries {
 		for _, l := range setCookieLines(e.Response.Headers) {
-			if _, v, _ := splitLine(l); v != "" {
+			if _, v, _ := recording.SetCookieParts(l); v != "" {
 				out = append(out, v)
 			}
 		}
@@ -80,7 +82,7 @@ func TestImportHARLabJourneys(t *testing.T) {
 			if rep.Sanitized || rep.FromSessiontrace || rep.Entries != 5 || rep.Steps != 3 {
 				t.Fatalf("report %+v", rep)
 			}
-			if rec.Schema != Schema || rec.Status != StatusPassed || rec.Scenario.Name != c.file ||
+			if rec.Schema != recording.Schema || rec.Status != recording.StatusPassed || rec.Scenario.Name != c.file ||
 				!regexp.MustCompile(`^https://(correct|fixation)\.test:\d+$`).MatchString(rec.Scenario.Target) || rec.Browser.Product != c.product ||
 				!strings.Contains(rec.Browser.UserAgent, "Mozilla/5.0") {
 				t.Fatalf("header: %+v %+v", rec.Scenario, rec.Browser)
@@ -91,7 +93,7 @@ func TestImportHARLabJourneys(t *testing.T) {
 			// Steps: the three navigations, the login and the logout found.
 			wantAs := []string{"", "login", "logout"}
 			for i, st := range rec.Steps {
-				if st.Index != i || st.Kind != "navigation" || st.As != wantAs[i] || st.Status != StatusPassed ||
+				if st.Index != i || st.Kind != "navigation" || st.As != wantAs[i] || st.Status != recording.StatusPassed ||
 					st.Jar == nil || len(st.Jar) != 0 || st.Start.IsZero() || st.End.Before(st.Start) {
 					t.Fatalf("step %d: %+v", i, st)
 				}
@@ -166,7 +168,7 @@ func TestImportHARLabJourneys(t *testing.T) {
 			if len(rec.Warnings) < 2 || !strings.Contains(rec.Warnings[0], "withheld") || !strings.Contains(strings.Join(rec.Warnings, " "), "taken as the login") {
 				t.Fatalf("warnings %q", rec.Warnings)
 			}
-			out, err := Encode(rec)
+			out, err := recording.Encode(rec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +177,7 @@ func TestImportHARLabJourneys(t *testing.T) {
 					t.Fatalf("raw value %q in the recording", v)
 				}
 			}
-			back, err := Decode("x.json", out)
+			back, err := recording.Decode("x.json", out)
 			if err != nil || len(back.Requests) != 5 {
 				t.Fatalf("the imported recording does not decode: %v", err)
 			}
@@ -222,7 +224,7 @@ func entry(method, u string, status int, reqHeaders, respHeaders, extra string) 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 func hdr(name, value string) string {
-	b, _ := json.Marshal(harHeader{Name: name, Value: value})
+	b, _ := json.Marshal(header{Name: name, Value: value})
 	return string(b)
 }
 
@@ -247,15 +249,15 @@ func TestImportHARErrors(t *testing.T) {
 		{"{\"log\": {\"pages\": [{\"startedDateTime\": \"noon\"}], \"entries\": []}}", "x.har:1:40: log.pages[0].startedDateTime: expected an ISO 8601 date"},
 	}
 	for _, c := range cases {
-		rec, rep, err := ImportHAR("x.har", []byte(c.in), NewRedactor(nil, false))
+		rec, rep, err := Import("x.har", []byte(c.in), recording.NewRedactor(nil, false))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("ImportHAR(%q) error = %v, want it to contain %q", c.in, err, c.want)
+			t.Errorf("Import(%q) error = %v, want it to contain %q", c.in, err, c.want)
 		}
 		if err != nil && (rec != nil || rep != nil) {
-			t.Errorf("ImportHAR(%q) returned a recording with its error", c.in)
+			t.Errorf("Import(%q) returned a recording with its error", c.in)
 		}
 	}
-	if _, _, err := ImportHAR("x.har", har(), nil); err == nil {
+	if _, _, err := Import("x.har", har(), nil); err == nil {
 		t.Error("no error without a Redactor")
 	}
 }
@@ -274,7 +276,7 @@ func TestImportHARCookieSources(t *testing.T) {
 	e4 := entry("GET", "https://shop.test/c", 200, "", "", "")
 	e4 = strings.Replace(e4, `"status": 200, "statusText": "", "httpVersion": "HTTP/1.1", "cookies": []`,
 		`"status": 200, "statusText": "", "httpVersion": "HTTP/1.1", "cookies": [{"name": "c", "value": "3", "path": "/", "expires": null, "httpOnly": true, "secure": true, "sameSite": "Strict"}, {"name": "d", "value": "4"}, {"name": "gone", "value": "", "expires": "1970-01-01T00:00:00.000Z", "secure": false}]`, 1)
-	rec, rep, err := ImportHAR("c.har", har(e1, e2, e3, e4), NewRedactor([]byte("k"), false))
+	rec, rep, err := Import("c.har", har(e1, e2, e3, e4), recording.NewRedactor([]byte("k"), false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,11 +312,11 @@ func TestImportHARScrubsAndReveals(t *testing.T) {
 		entry("GET", "https://shop.test/account;jsessionid="+id, 302, hdr("Cookie", "JSESSIONID="+id)+","+hdr("Referer", "https://shop.test/x?sid="+id),
 			hdr("Location", "/home?sid="+id)+","+hdr("X-Backend", "node-b")+","+hdr("Cache-Control", "no-store"), ""),
 	)
-	rec, _, err := ImportHAR("s.har", data, NewRedactor([]byte("k"), false))
+	rec, _, err := Import("s.har", data, recording.NewRedactor([]byte("k"), false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _ := Encode(rec)
+	out, _ := recording.Encode(rec)
 	if bytes.Contains(out, []byte(id)) {
 		t.Fatalf("the session ID is stored raw:\n%s", out)
 	}
@@ -328,7 +330,7 @@ func TestImportHARScrubsAndReveals(t *testing.T) {
 	if q.Node != "node-b" || q.NodeHeader != "X-Backend" || q.Headers["Cache-Control"] != "no-store" {
 		t.Fatalf("node and headers: %+v", q)
 	}
-	rec, _, err = ImportHAR("s.har", data, NewRedactor([]byte("k"), true))
+	rec, _, err = Import("s.har", data, recording.NewRedactor([]byte("k"), true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +353,7 @@ func TestImportHARStepsAndRedirects(t *testing.T) {
 		entry("GET", "https://shop.test/blog/logout-tips", 200, hdr("Sec-Fetch-Dest", "document"), "", ""),
 		entry("POST", "https://shop.test/api/sign-out", 204, "", "", ""),
 	)
-	rec, rep, err := ImportHAR("s.har", data, NewRedactor([]byte("k"), false))
+	rec, rep, err := Import("s.har", data, recording.NewRedactor([]byte("k"), false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,7 +396,7 @@ func TestImportHARWithoutPagesOrTimes(t *testing.T) {
 	data := []byte(`{"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
 	  "pages": [{"id": "p1", "title": "Shop", "startedDateTime": "2026-11-22T10:00:00+0100"}],
 	  "entries": [` + e + `, ` + entry("GET", "https://shop.test/x", 200, "", "", "") + `]}}`)
-	rec, rep, err := ImportHAR("", data, NewRedactor([]byte("k"), false))
+	rec, rep, err := Import("", data, recording.NewRedactor([]byte("k"), false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +408,7 @@ func TestImportHARWithoutPagesOrTimes(t *testing.T) {
 		t.Fatalf("notes %q", rep.Notes)
 	}
 	// An empty HAR is a recording without requests, and no alarm.
-	rec, rep, err = ImportHAR("e.har", har(), NewRedactor([]byte("k"), false))
+	rec, rep, err = Import("e.har", har(), recording.NewRedactor([]byte("k"), false))
 	if err != nil || len(rec.Requests) != 0 || len(rec.Steps) != 0 || rep.Sanitized {
 		t.Fatalf("empty HAR: %v %+v", err, rep)
 	}
@@ -416,47 +418,47 @@ func TestImportHARWithoutPagesOrTimes(t *testing.T) {
 // and fingerprinted values, a withheld cookie, a refused Set-Cookie, a
 // redirect, a node, a failed request, a nameless cookie, a line that is
 // not valid syntax, a deletion, a secret.
-func sampleForHAR(reveal bool) *Recording {
-	red := NewRedactor([]byte("original key"), reveal)
+func sampleForHAR(reveal bool) *recording.Recording {
+	red := recording.NewRedactor([]byte("original key"), reveal)
 	red.AddSecret("hunter2hunter2")
 	t0 := time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	sid1, sid2 := red.Value("AAAAAAAAAAAAAAAAAAAAAA"), red.Value("BBBBBBBBBBBBBBBBBBBBBB")
-	sc := func(line string, ms int) SetCookie {
-		s := ParseSetCookie(line, at(ms), red)
+	sc := func(line string, ms int) recording.SetCookie {
+		s := recording.ParseSetCookie(line, at(ms), red)
 		s.Attributes = red.Scrub(s.Attributes)
 		return s
 	}
 	refused := sc("SESSION=CCCCCCCCCCCCCCCCCCCC; Path=/", 30)
 	refused.Rejected, refused.Reasons = true, []string{"OverwriteSecure"}
-	return &Recording{
-		Schema:   Schema,
-		Scenario: ScenarioInfo{Name: "shop login", File: "scenarios/shop.yaml", Target: "https://shop.test", Tags: []string{"a"}, SessionCookies: []string{"SESSION"}, NodeHeader: "X-Pod"},
-		Browser:  BrowserInfo{Product: "Chrome/156.0.8078.79", UserAgent: "Mozilla/5.0", Protocol: "1.3"},
-		Options:  Options{RevealValues: reveal, FingerprintKey: red.KeyID()},
-		Start:    t0, End: at(100), Status: StatusFailed, Error: "expect failed",
-		Steps: []Step{
-			{Index: 0, Kind: "goto", Detail: "goto /", Start: at(0), End: at(10), Status: StatusPassed, URL: "https://shop.test/", Jar: []Cookie{}},
-			{Index: 1, Kind: "submit", As: "login", Name: "log in", Detail: "log in (submit #f)", Start: at(20), End: at(60), Status: StatusFailed, Error: "boom", Jar: []Cookie{}},
-			{Index: 2, Kind: "click", Status: StatusSkipped, Jar: []Cookie{}},
+	return &recording.Recording{
+		Schema:   recording.Schema,
+		Scenario: recording.ScenarioInfo{Name: "shop login", File: "scenarios/shop.yaml", Target: "https://shop.test", Tags: []string{"a"}, SessionCookies: []string{"SESSION"}, NodeHeader: "X-Pod"},
+		Browser:  recording.BrowserInfo{Product: "Chrome/156.0.8078.79", UserAgent: "Mozilla/5.0", Protocol: "1.3"},
+		Options:  recording.Options{RevealValues: reveal, FingerprintKey: red.KeyID()},
+		Start:    t0, End: at(100), Status: recording.StatusFailed, Error: "expect failed",
+		Steps: []recording.Step{
+			{Index: 0, Kind: "goto", Detail: "goto /", Start: at(0), End: at(10), Status: recording.StatusPassed, URL: "https://shop.test/", Jar: []recording.Cookie{}},
+			{Index: 1, Kind: "submit", As: "login", Name: "log in", Detail: "log in (submit #f)", Start: at(20), End: at(60), Status: recording.StatusFailed, Error: "boom", Jar: []recording.Cookie{}},
+			{Index: 2, Kind: "click", Status: recording.StatusSkipped, Jar: []recording.Cookie{}},
 		},
-		Requests: []Request{
+		Requests: []recording.Request{
 			{ID: "A", Step: 0, Method: "GET", URL: "https://shop.test/?sid=" + red.Scrub("AAAAAAAAAAAAAAAAAAAAAA"), ResourceType: "Document", Start: at(1), End: at(9),
 				Status: 200, StatusText: "OK", Protocol: "h2", Initiator: "other", Headers: map[string]string{"Cache-Control": "no-store", "Content-Type": "text/html"},
-				SetCookies: []SetCookie{sc("SESSION=AAAAAAAAAAAAAAAAAAAAAA; Path=/; Secure; HttpOnly; SameSite=Lax", 9), sc("novalue", 9), sc("sp ace=a b; Max-Age=60", 9)},
+				SetCookies: []recording.SetCookie{sc("SESSION=AAAAAAAAAAAAAAAAAAAAAA; Path=/; Secure; HttpOnly; SameSite=Lax", 9), sc("novalue", 9), sc("sp ace=a b; Max-Age=60", 9)},
 				Node:       "pod-1", NodeHeader: "X-Pod", RequestExtraInfo: true, ResponseExtraInfo: true},
 			{ID: "B", Step: 1, Method: "POST", URL: "https://shop.test/login", ResourceType: "Document", Start: at(21), End: at(30), Status: 303,
 				Protocol: "h2", Initiator: "other", Referrer: "https://shop.test/", Location: "/home",
-				CookiesSent:      []SentCookie{{Name: "SESSION", Domain: "shop.test", Path: "/", Value: sid1}, {Name: "pw", Value: red.Value("hunter2hunter2")}},
-				CookiesWithheld:  []SentCookie{{Name: "old", Domain: "shop.test", Path: "/x", Value: red.Value("zzzzzzzzzz"), Reasons: []string{"NotOnPath"}, Exemption: "None2"}},
-				SetCookies:       []SetCookie{sc("SESSION=BBBBBBBBBBBBBBBBBBBBBB; Path=/; Secure; HttpOnly", 30), refused, sc("gone=; Max-Age=0", 30)},
+				CookiesSent:      []recording.SentCookie{{Name: "SESSION", Domain: "shop.test", Path: "/", Value: sid1}, {Name: "pw", Value: red.Value("hunter2hunter2")}},
+				CookiesWithheld:  []recording.SentCookie{{Name: "old", Domain: "shop.test", Path: "/x", Value: red.Value("zzzzzzzzzz"), Reasons: []string{"NotOnPath"}, Exemption: "None2"}},
+				SetCookies:       []recording.SetCookie{sc("SESSION=BBBBBBBBBBBBBBBBBBBBBB; Path=/; Secure; HttpOnly", 30), refused, sc("gone=; Max-Age=0", 30)},
 				RequestExtraInfo: true, ResponseExtraInfo: true},
 			{ID: "B.1", Step: 1, Method: "GET", URL: "https://shop.test/home", Start: at(31), End: at(40), Status: 200, RedirectedFrom: "B",
-				RedirectChain: []string{"https://shop.test/login"}, CookiesSent: []SentCookie{{Name: "SESSION", Value: sid2}}, RequestExtraInfo: true},
+				RedirectChain: []string{"https://shop.test/login"}, CookiesSent: []recording.SentCookie{{Name: "SESSION", Value: sid2}}, RequestExtraInfo: true},
 			{ID: "C", Step: 1, Method: "GET", URL: "https://shop.test/broken", Start: at(50), Failed: "net::ERR_EMPTY_RESPONSE"},
 		},
-		Events:   []CookieEvent{{Time: at(9), Kind: EventSet, Source: SourceHTTP, Name: "SESSION"}},
-		Probe:    &ProbeResult{URL: "https://shop.test/account", Status: 302},
+		Events:   []recording.CookieEvent{{Time: at(9), Kind: recording.EventSet, Source: recording.SourceHTTP, Name: "SESSION"}},
+		Probe:    &recording.ProbeResult{URL: "https://shop.test/account", Status: 302},
 		Warnings: []string{"the browser died"},
 	}
 }
@@ -464,7 +466,7 @@ func sampleForHAR(reveal bool) *Recording {
 func TestExportImportHARRoundTrip(t *testing.T) {
 	for _, reveal := range []bool{false, true} {
 		orig := sampleForHAR(reveal)
-		b, err := ExportHAR(orig)
+		b, err := Export(orig)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -477,7 +479,7 @@ func TestExportImportHARRoundTrip(t *testing.T) {
 		}
 		// Imported with another key and the same reveal setting, the
 		// requests, steps and scenario are the original's.
-		back, rep, err := ImportHAR("shop.har", b, NewRedactor([]byte("another key"), reveal))
+		back, rep, err := Import("shop.har", b, recording.NewRedactor([]byte("another key"), reveal))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -496,12 +498,12 @@ func TestExportImportHARRoundTrip(t *testing.T) {
 		}
 		// The events are what the requests show, not the original's
 		// script and jar events.
-		if !reflect.DeepEqual(back.Events, DeriveEvents(back.Requests)) || len(back.Events) == 0 || back.Warnings[0] != "the browser died" || !strings.Contains(back.Warnings[1], "exported by sessiontrace") {
+		if !reflect.DeepEqual(back.Events, recording.DeriveEvents(back.Requests)) || len(back.Events) == 0 || back.Warnings[0] != "the browser died" || !strings.Contains(back.Warnings[1], "exported by sessiontrace") {
 			t.Fatalf("events %d, warnings %q", len(back.Events), back.Warnings)
 		}
 		// Imported without reveal, a revealed HAR loses its raw values.
 		if reveal {
-			back, _, _ = ImportHAR("shop.har", b, NewRedactor([]byte("k"), false))
+			back, _, _ = Import("shop.har", b, recording.NewRedactor([]byte("k"), false))
 			if back.Options.RevealValues || back.Requests[0].SetCookies[0].Value.Raw != nil {
 				t.Fatal("raw values kept without reveal")
 			}
@@ -510,7 +512,7 @@ func TestExportImportHARRoundTrip(t *testing.T) {
 }
 
 func TestExportHARShape(t *testing.T) {
-	b, err := ExportHAR(sampleForHAR(false))
+	b, err := Export(sampleForHAR(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -531,7 +533,7 @@ func TestExportHARShape(t *testing.T) {
 	}
 	lg := get(h, "log")
 	if get(lg, "version") != "1.2" || get(lg, "creator", "name") != "sessiontrace" || get(lg, "browser", "name") != "Chrome" ||
-		get(lg, "_sessiontrace", "schema") != HARMetaSchema || len(get(lg, "pages").([]any)) != 3 {
+		get(lg, "_sessiontrace", "schema") != MetaSchema || len(get(lg, "pages").([]any)) != 3 {
 		t.Fatalf("log: %s", b)
 	}
 	if get(lg, "pages", 1, "_step", "as") != "login" || get(lg, "pages", 1, "id") != "step_1" || get(lg, "pages", 1, "title") != "log in (submit #f)" {
@@ -565,7 +567,7 @@ func TestExportHARShape(t *testing.T) {
 	if get(lg, "entries", 3, "response", "_error") != "net::ERR_EMPTY_RESPONSE" || get(lg, "entries", 3, "time") != 0.0 {
 		t.Fatalf("failed entry: %v", get(lg, "entries", 3))
 	}
-	if _, err := ExportHAR(nil); err == nil {
+	if _, err := Export(nil); err == nil {
 		t.Fatal("nil recording")
 	}
 }
@@ -597,16 +599,16 @@ func FuzzImportHAR(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	if b, err := ExportHAR(sampleForHAR(false)); err == nil {
+	if b, err := Export(sampleForHAR(false)); err == nil {
 		f.Add(b)
 	}
 	f.Add(har(entry("POST", "https://a.test/login", 302, hdr("Cookie", "a=b"), hdr("Location", "/x")+","+hdr("Set-Cookie", "a=c; Max-Age=0"),
 		`, "postData": {"mimeType": "", "text": "password=1"}`), entry("GET", "https://a.test/x", 200, "", "", "")))
 	f.Add([]byte(`{"log": {"entries": [{"request": {"method": "GET", "url": "x"}, "_initiator": "parser", "_step": "3"}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rec, rep, err := ImportHAR("f.har", data, NewRedactor([]byte("k"), false))
+		rec, rep, err := Import("f.har", data, recording.NewRedactor([]byte("k"), false))
 		if err != nil {
-			var de *DecodeError
+			var de *recording.DecodeError
 			if rec != nil || rep != nil || !errorsAs(err, &de) {
 				t.Fatalf("error %v with results, or not a DecodeError", err)
 			}
@@ -630,19 +632,19 @@ func FuzzImportHAR(f *testing.F) {
 				}
 			}
 		}
-		if _, err := Encode(rec); err != nil {
+		if _, err := recording.Encode(rec); err != nil {
 			t.Fatal(err)
 		}
-		if b, err := ExportHAR(rec); err != nil {
+		if b, err := Export(rec); err != nil {
 			t.Fatal(err)
-		} else if _, _, err := ImportHAR("again.har", b, NewRedactor([]byte("k2"), false)); err != nil {
+		} else if _, _, err := Import("again.har", b, recording.NewRedactor([]byte("k2"), false)); err != nil {
 			t.Fatalf("an exported HAR does not import: %v", err)
 		}
 	})
 }
 
-func errorsAs(err error, de **DecodeError) bool {
-	d, ok := err.(*DecodeError)
+func errorsAs(err error, de **recording.DecodeError) bool {
+	d, ok := err.(*recording.DecodeError)
 	*de = d
 	return ok
 }
