@@ -322,7 +322,7 @@ func TestAuditHARFixtures(t *testing.T) {
 		"firefox-fixation.har":    {"COOKIE-HTTPONLY-MISSING/medium", "SESSION-FIXATION/high"},
 	}
 	for file, want := range cases {
-		l, warning, err := loadHAR(filepath.Join("..", "recording", "testdata", "har", file))
+		l, warning, err := loadHAR(filepath.Join("..", "recording", "har", "testdata", "har", file))
 		if err != nil || warning != "" {
 			t.Fatalf("%s: %v %q", file, err, warning)
 		}
