@@ -45,9 +45,7 @@ func goldenCases(t *testing.T) map[string][]*recording.Recording {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// DecodeLite, not Decode: it also builds for GOOS=js, so the
-		// test runs under wasm too.
-		r, err := recording.DecodeLite(filepath.Base(f), data)
+		r, err := recording.Decode(filepath.Base(f), data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +60,7 @@ func goldenCases(t *testing.T) map[string][]*recording.Recording {
 	var mutated []*recording.Recording
 	for i, f := range files {
 		data, _ := os.ReadFile(f)
-		r, _ := recording.DecodeLite(filepath.Base(f), data)
+		r, _ := recording.Decode(filepath.Base(f), data)
 		switch i % 4 {
 		case 0:
 			slices.Reverse(r.Events)

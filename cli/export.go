@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/recording/har"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
@@ -18,12 +18,12 @@ index.json) of a single scenario. See docs/har.md.`
 
 func exportCmd(e *env, args []string) int {
 	fs := newFlags(e, "export", "--har [-o FILE] RECORDING", exportShort)
-	har := fs.Bool("har", false, "write HAR 1.2 (the only export format)")
+	asHAR := fs.Bool("har", false, "write HAR 1.2 (the only export format)")
 	out := fs.StringP("output", "o", "", "write the HAR to this file instead of standard output")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
-	if !*har {
+	if !*asHAR {
 		fmt.Fprintln(e.stderr, "sessiontrace export: say which format to write: --har (HAR 1.2, the only one)")
 		return ExitUsage
 	}
@@ -51,7 +51,7 @@ func exportCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, err)
 		return ExitUsage
 	}
-	b, err := recording.ExportHAR(rec)
+	b, err := har.Export(rec)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace export:", err)
 		return ExitUsage

@@ -150,7 +150,7 @@ func TestExportUsageErrors(t *testing.T) {
 		{[]string{"--har"}, "expected one RECORDING"},
 		{[]string{"--har", good, good}, "got 2"},
 		{[]string{"--har", filepath.Join(dir, "missing.json")}, "missing.json: no such file or directory"},
-		{[]string{"--har", "../recording/testdata/har/chrome-correct.har"}, "is already a HAR"},
+		{[]string{"--har", "../recording/har/testdata/har/chrome-correct.har"}, "is already a HAR"},
 		{[]string{"--har", notRec}, "x.json: no \"schema\" field"},
 		{[]string{"--har", "-o", filepath.Join(dir, "no", "such", "dir.har"), good}, "no such file or directory"},
 		{[]string{"--har", "--bogus", good}, "unknown flag: --bogus"},
@@ -332,7 +332,7 @@ func TestAuditHARFixtures(t *testing.T) {
 		"firefox-fixation.har":    {"COOKIE-HTTPONLY-MISSING/medium", "SESSION-FIXATION/high"},
 	}
 	for file, want := range cases {
-		l, warning, err := loadHAR(filepath.Join("..", "recording", "testdata", "har", file))
+		l, warning, err := loadHAR(filepath.Join("..", "recording", "har", "testdata", "har", file))
 		if err != nil || warning != "" {
 			t.Fatalf("%s: %v %q", file, err, warning)
 		}
@@ -353,7 +353,7 @@ func TestAuditHARFixtures(t *testing.T) {
 			}
 		}
 	}
-	l, warning, err := loadHAR("../recording/testdata/har/chrome-fixation-sanitized.har")
+	l, warning, err := loadHAR("../recording/har/testdata/har/chrome-fixation-sanitized.har")
 	if err != nil || !strings.Contains(warning, "chrome-fixation-sanitized.har: warning: This HAR has no cookie data") ||
 		!strings.Contains(warning, "Allow to generate HAR with sensitive data") {
 		t.Fatalf("sanitized: %v %q", err, warning)
@@ -361,13 +361,13 @@ func TestAuditHARFixtures(t *testing.T) {
 	if rep := analysis.Analyze(l.Recording); len(rep.Findings) != 0 || len(rep.Sessions) != 0 {
 		t.Fatalf("sanitized: %+v", rep)
 	}
-	if _, _, err := loadHAR("../recording/testdata/har/missing.har"); err == nil {
+	if _, _, err := loadHAR("../recording/har/testdata/har/missing.har"); err == nil {
 		t.Fatal("a missing file must be an error")
 	}
 }
 
 func TestHARFixturesValidate(t *testing.T) {
-	all, _ := filepath.Glob("../recording/testdata/har/*.har")
+	all, _ := filepath.Glob("../recording/har/testdata/har/*.har")
 	if len(all) != 6 {
 		t.Fatalf("fixtures: %v", all)
 	}

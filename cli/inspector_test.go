@@ -29,6 +29,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/recording/har"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 	"github.com/sessiontrace/sessiontrace/web"
 )
@@ -1076,9 +1077,9 @@ func TestInspectorOpensHAR(t *testing.T) {
 	p := newPage(t, 1280, 800)
 	p.do(t, chromedp.Navigate(base))
 	waitFor(t, p, `document.body.dataset.stState === "empty"`)
-	har, _ := filepath.Abs("../recording/testdata/har/playwright-fixation.har")
-	sanitized, _ := filepath.Abs("../recording/testdata/har/chrome-fixation-sanitized.har")
-	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{har, sanitized}))
+	harFile, _ := filepath.Abs("../recording/har/testdata/har/playwright-fixation.har")
+	sanitized, _ := filepath.Abs("../recording/har/testdata/har/chrome-fixation-sanitized.har")
+	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{harFile, sanitized}))
 	waitFor(t, p, `document.body.dataset.stState === "ready" && document.querySelectorAll("#ov-scenarios tbody tr").length === 2`)
 	report := eval[string](t, p, `stReport()`)
 	if !strings.Contains(report, `"rule":"SESSION-FIXATION"`) {
@@ -1424,7 +1425,7 @@ func TestInspectorXSS(t *testing.T) {
 // in the raw Cookie and Set-Cookie headers, URLs, page titles, headers):
 // opened with ?open=, it renders as inert text too.
 func TestInspectorXSSFromHAR(t *testing.T) {
-	data, err := recording.ExportHAR(hostile(t))
+	data, err := har.Export(hostile(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func SplitSetCookie(header string) []string {
 // syntax for net/http, still recovers the name, the value and the attributes
 // the way browsers do, noting the error.
 func ParseSetCookie(line string, now time.Time, r *Redactor) SetCookie {
-	name, value, attrs := splitLine(line)
+	name, value, attrs := SetCookieParts(line)
 	sc := SetCookie{Name: name, Value: r.Value(value), Attributes: attrs, Size: len(name) + len(value)}
 	c, err := parseSetCookieLine(line)
 	if err != nil {
@@ -71,7 +71,9 @@ func (sc SetCookie) Lifetime(now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-func splitLine(line string) (name, value, attrs string) {
+// SetCookieParts splits a Set-Cookie line into its name, its value and
+// the attributes after them, trimmed, as browsers read it.
+func SetCookieParts(line string) (name, value, attrs string) {
 	pair, attrs, _ := strings.Cut(line, ";")
 	name, value, ok := strings.Cut(pair, "=")
 	if !ok {
@@ -84,7 +86,7 @@ func splitLine(line string) (name, value, attrs string) {
 // lenientSetCookie reads the attributes of a line net/http refused (for
 // example a value with a space, which browsers accept).
 func lenientSetCookie(line string) *parsedCookie {
-	_, _, attrs := splitLine(line)
+	_, _, attrs := SetCookieParts(line)
 	c, err := parseSetCookieLine("x=y; " + attrs)
 	if err != nil {
 		return &parsedCookie{}

@@ -213,8 +213,8 @@ var httpTimeFormats = []string{
 	time.ANSIC,
 }
 
-// parseHTTPTime parses an HTTP date as http.ParseTime does.
-func parseHTTPTime(s string) (t time.Time, err error) {
+// ParseHTTPTime parses an HTTP date as http.ParseTime does.
+func ParseHTTPTime(s string) (t time.Time, err error) {
 	for _, f := range httpTimeFormats {
 		if t, err = time.Parse(f, s); err == nil {
 			return t, nil

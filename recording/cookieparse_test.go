@@ -93,9 +93,9 @@ func TestParseHTTPTimeMatchesNetHTTP(t *testing.T) {
 	for _, s := range []string{"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
 		"Sun Nov  6 08:49:37 1994", "yesterday", ""} {
 		want, werr := http.ParseTime(s)
-		got, gerr := parseHTTPTime(s)
+		got, gerr := ParseHTTPTime(s)
 		if (werr == nil) != (gerr == nil) || !want.Equal(got) {
-			t.Errorf("parseHTTPTime(%q) = %v, %v; net/http says %v, %v", s, got, gerr, want, werr)
+			t.Errorf("ParseHTTPTime(%q) = %v, %v; net/http says %v, %v", s, got, gerr, want, werr)
 		}
 	}
 }

@@ -83,26 +83,3 @@ func rank(s Status) int {
 	}
 	return 2
 }
-
-// DecodeIndexLite is DecodeIndex without encoding/json: the same index,
-// or the same error, for the same bytes (a differential fuzz test holds it
-// to DecodeIndex). It is the inspector's way in, as DecodeLite is.
-func DecodeIndexLite(file string, data []byte) (*Index, error) {
-	if err := checkJSON(data); err != nil {
-		return nil, liteError(file, data, err)
-	}
-	var head struct {
-		Schema string `json:"schema"`
-	}
-	if err := decodeValidJSON(data, &head); err != nil {
-		return nil, liteError(file, data, err)
-	}
-	if err := checkSchema(file, head.Schema, IndexSchema); err != nil {
-		return nil, err
-	}
-	var ix Index
-	if err := decodeValidJSON(data, &ix); err != nil {
-		return nil, liteError(file, data, err)
-	}
-	return &ix, nil
-}

@@ -1,10 +1,18 @@
 package recording
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/sessiontrace/sessiontrace/internal/recjson"
 )
+
+// The decoders of recordings and run indexes are generated from the types
+// (decode_gen.go, on internal/recjson): after changing a type, and
+// docs/recording.schema.json, run go generate.
+//
+//go:generate go run github.com/sessiontrace/sessiontrace/internal/recjson/gen -out decode_gen.go -memo Value Recording Index schemaHead
 
 // A DecodeError says where a recording or index could not be read.
 type DecodeError struct {
@@ -23,29 +31,88 @@ func (e *DecodeError) Error() string {
 	return e.Msg
 }
 
-// DecodeLite is Decode without encoding/json: the same recording, or the
-// same error, for the same bytes (a differential fuzz test holds it to
-// Decode). It is the inspector's way in (GOOS=js, where Decode, Encode
-// and the other functions that use encoding/json are left out, see
-// stdjson.go); elsewhere use Decode.
-func DecodeLite(file string, data []byte) (*Recording, error) {
-	if err := checkJSON(data); err != nil {
-		return nil, liteError(file, data, err)
+// Decode reads a recording from data; file names it in errors. It refuses
+// other schemas with a message that says what was found. It returns what
+// encoding/json's Unmarshal returns, error messages included (tests hold
+// it to that), several times faster. The strings of the recording share
+// memory with data: do not modify data afterwards.
+func Decode(file string, data []byte) (*Recording, error) {
+	return decode(file, data, Schema, unmarshalRecording, func(r *Recording) string { return r.Schema })
+}
+
+// Read reads a recording from rd.
+func Read(file string, rd io.Reader) (*Recording, error) {
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, &DecodeError{File: file, Msg: err.Error()}
 	}
-	var head struct {
-		Schema string `json:"schema"`
+	return Decode(file, data)
+}
+
+// DecodeIndex reads a run index, as Decode reads a recording.
+func DecodeIndex(file string, data []byte) (*Index, error) {
+	return decode(file, data, IndexSchema, unmarshalIndex, func(ix *Index) string { return ix.Schema })
+}
+
+// decode reads a document of schema want with a generated decoder.
+func decode[T any](file string, data []byte, want string, unmarshal func([]byte, *T) error, schema func(*T) string) (*T, error) {
+	v := new(T)
+	err := unmarshal(data, v)
+	if err == nil && schema(v) == want {
+		return v, nil
 	}
-	if err := decodeValidJSON(data, &head); err != nil {
-		return nil, liteError(file, data, err)
+	return nil, decodeError(file, data, want, err)
+}
+
+// schemaHead is what Decode reads first: the errors come in the order in
+// which encoding/json found them when Decode read the schema alone, then
+// the whole document.
+type schemaHead struct {
+	Schema string `json:"schema"`
+}
+
+// headType is schemaHead as the messages named it.
+const headType = `struct { Schema string "json:\"schema\"" }`
+
+// decodeError is the error of a document that did not decode as one of
+// schema want, err the error of decoding it whole: bad syntax, else a top
+// level or a schema of the wrong type, else another schema, else err.
+func decodeError(file string, data []byte, want string, err error) error {
+	if _, ok := err.(*recjson.SyntaxError); ok {
+		return jsonError(file, data, err)
 	}
-	if err := checkSchema(file, head.Schema, Schema); err != nil {
-		return nil, err
+	var h schemaHead
+	if herr := unmarshalSchemaHead(data, &h); herr != nil {
+		if te, ok := herr.(*recjson.TypeError); ok && te.Field == "" {
+			te.Type = headType
+		}
+		return jsonError(file, data, herr)
 	}
-	var r Recording
-	if err := decodeValidJSON(data, &r); err != nil {
-		return nil, liteError(file, data, err)
+	if err := checkSchema(file, h.Schema, want); err != nil {
+		return err
 	}
-	return &r, nil
+	if err == nil {
+		return &DecodeError{File: file, Msg: "the schema was read in two ways (a bug)"}
+	}
+	return jsonError(file, data, err)
+}
+
+// jsonError turns the decoder's errors, which carry a byte offset, into a
+// DecodeError with line and column.
+func jsonError(file string, data []byte, err error) error {
+	switch e := err.(type) {
+	case *recjson.SyntaxError:
+		l, c := recjson.LineCol(data, e.Offset)
+		return &DecodeError{File: file, Line: l, Column: c, Msg: "invalid JSON: " + e.Msg}
+	case *recjson.TypeError:
+		l, c := recjson.LineCol(data, e.Offset)
+		field := e.Field
+		if field == "" {
+			field = "value"
+		}
+		return &DecodeError{File: file, Line: l, Column: c, Msg: field + ": expected " + e.Type + ", got JSON " + e.Value}
+	}
+	return &DecodeError{File: file, Msg: err.Error()}
 }
 
 func checkSchema(file, got, want string) error {
@@ -60,17 +127,4 @@ func checkSchema(file, got, want string) error {
 		return &DecodeError{File: file, Msg: fmt.Sprintf("schema %q is not supported by this version (it reads %q)", got, want)}
 	}
 	return &DecodeError{File: file, Msg: fmt.Sprintf("schema %q: expected %q", got, want)}
-}
-
-func lineCol(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }

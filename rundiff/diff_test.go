@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/recording/har"
 )
 
 func diffOf(a, b *recording.Recording) *Diff { return Runs(one(a), one(b)) }
@@ -417,17 +418,17 @@ func TestNoCookieDataIsNoted(t *testing.T) {
 	}
 }
 
-// HARs of the lab written by three browsers (recording/testdata/har): the
+// HARs of the lab written by three browsers (recording/har/testdata/har): the
 // same journey compares equal whatever the browser, and correct.test
 // against fixation.test shows the fixation.
 func TestRealHARs(t *testing.T) {
 	load := func(name string) *recording.Recording {
 		t.Helper()
-		data, err := os.ReadFile("../recording/testdata/har/" + name)
+		data, err := os.ReadFile("../recording/har/testdata/har/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, _, err := recording.ImportHAR(name, data, recording.NewRedactor([]byte(name), false))
+		r, _, err := har.Import(name, data, recording.NewRedactor([]byte(name), false))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -174,7 +174,7 @@ func TestLoadRunAndSingleRecording(t *testing.T) {
 func TestLoadHARs(t *testing.T) {
 	dir := t.TempDir()
 	small, _ := os.ReadFile("testdata/small-export.har.json")
-	sanitized, _ := os.ReadFile("../recording/testdata/har/chrome-fixation-sanitized.har")
+	sanitized, _ := os.ReadFile("../recording/har/testdata/har/chrome-fixation-sanitized.har")
 	os.WriteFile(filepath.Join(dir, "small.json"), small, 0o644)
 	os.WriteFile(filepath.Join(dir, "sanitized.har"), sanitized, 0o644)
 	ls, warnings, err := Load([]string{filepath.Join(dir, "small.json"), filepath.Join(dir, "sanitized.har")}, DefaultMaxSize)
@@ -247,7 +247,8 @@ func TestImportsForThePage(t *testing.T) {
 	for _, p := range pkg.Imports {
 		switch p {
 		case "bytes", "strconv", "strings", "unicode/utf8",
-			"github.com/sessiontrace/sessiontrace/recording", "github.com/sessiontrace/sessiontrace/internal/recjson":
+			"github.com/sessiontrace/sessiontrace/recording", "github.com/sessiontrace/sessiontrace/recording/har",
+			"github.com/sessiontrace/sessiontrace/internal/recjson":
 		default:
 			t.Errorf("for GOOS=js the package imports %s", p)
 		}

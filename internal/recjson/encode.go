@@ -8,16 +8,16 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/sessiontrace/sessiontrace/analysis"
 )
 
-// AppendReport appends rep as json.Marshal(rep) writes it (compact, HTML
-// characters escaped): `sessiontrace audit --format json` prints the same
-// value, indented. It walks the report with reflect, which the page links
-// anyway (recording's JSON reader): a writer per report type cost the
-// page 12 kB gzipped, and needed code for every new field.
-func AppendReport(b []byte, rep *analysis.Report) ([]byte, error) {
+// AppendReport appends rep (an *analysis.Report: this package cannot
+// import analysis, which imports recording, which imports this package)
+// as json.Marshal(rep) writes it (compact, HTML characters escaped):
+// `sessiontrace audit --format json` prints the same value, indented. It
+// walks the report with reflect, which the page links anyway (fmt): a
+// writer per report type cost the page 12 kB gzipped, and needed code for
+// every new field.
+func AppendReport(b []byte, rep any) ([]byte, error) {
 	e := enc{b: b}
 	e.value(reflect.ValueOf(rep))
 	return e.b, e.err

@@ -1,0 +1,643 @@
+// Command gen writes the JSON decoders of a package's types: for each root
+// type R named on the command line, a function
+//
+//	func unmarshalR(data []byte, v *R) error
+//
+// that is json.Unmarshal(data, v) without reflection (a root written
+// []R gives unmarshalRList), on the runtime of package recjson. It reads
+// the package's Go source with go/types, so the decoders follow the
+// struct definitions: a new field needs nothing but go generate. Run it
+// with go generate from the package's directory:
+//
+//	//go:generate go run github.com/sessiontrace/sessiontrace/internal/recjson/gen -out decode_gen.go -memo Value Recording Index
+//
+// -memo names struct types whose values repeat byte for byte (cookie
+// values): their fields share the value read before (recjson.Memo).
+//
+// It supports what the formats use: strings (named too), bool, int,
+// float64, time.Time, types with an UnmarshalJSON method, pointers,
+// slices of strings and of structs, map[string]string, and structs of
+// those with json tags. Anything else (embedded structs, ",string",
+// UnmarshalText, two fields of one JSON name, recursive types) is an
+// error here rather than a decoder that differs from encoding/json.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/format"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+const runtimePath = "github.com/sessiontrace/sessiontrace/internal/recjson"
+
+func main() {
+	dir, err := os.Getwd()
+	if err != nil {
+		fail(err)
+	}
+	out, src, err := generate(dir, os.Args[1:])
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, out), src, 0o644); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "recjson/gen:", err)
+	os.Exit(1)
+}
+
+// generate returns the name and the content of the file that the
+// arguments ask for, for the package in dir.
+func generate(dir string, args []string) (string, []byte, error) {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	out := fs.String("out", "decode_gen.go", "the file to write")
+	memo := fs.String("memo", "", "comma-separated struct types whose values are shared when their bytes repeat")
+	if err := fs.Parse(args); err != nil {
+		return "", nil, err
+	}
+	if fs.NArg() == 0 {
+		return "", nil, fmt.Errorf("no root types")
+	}
+	l, err := newLoader(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	pkg, err := l.load(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	g := &gen{pkg: pkg, memo: map[string]bool{}, decoders: map[*types.Named]bool{}, lists: map[*types.Named]bool{},
+		memos: map[*types.Named]bool{}, imports: map[string]string{runtimePath: "recjson"}}
+	for _, m := range strings.Split(*memo, ",") {
+		if m != "" {
+			g.memo[m] = true
+		}
+	}
+	var roots []root
+	for _, name := range fs.Args() {
+		list := strings.HasPrefix(name, "[]")
+		obj := pkg.Scope().Lookup(strings.TrimPrefix(name, "[]"))
+		if obj == nil {
+			return "", nil, fmt.Errorf("%s: no type %s", pkg.Path(), name)
+		}
+		n, ok := obj.Type().(*types.Named)
+		if !ok {
+			return "", nil, fmt.Errorf("%s is not a named type", name)
+		}
+		roots = append(roots, root{n, list})
+	}
+	for _, r := range roots {
+		if err := g.need(r.t, nil); err != nil {
+			return "", nil, err
+		}
+		if r.list {
+			g.lists[r.t] = true
+		}
+	}
+	src, err := g.file(*out, roots)
+	return *out, src, err
+}
+
+type root struct {
+	t    *types.Named
+	list bool
+}
+
+// ---------------------------------------------------------------------------
+// Loading: the package's files as go build selects them for this
+// platform, type-checked from source. Generated files are left out (they
+// may be stale, even broken, which is why they are being generated), and
+// so are the errors of the code that calls them.
+
+type loader struct {
+	fset    *token.FileSet
+	modRoot string
+	modPath string
+	std     types.Importer
+	pkgs    map[string]*types.Package
+}
+
+func newLoader(dir string) (*loader, error) {
+	root := dir
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return nil, fmt.Errorf("%s is not in a Go module", dir)
+		}
+		root = parent
+	}
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	var path string
+	for _, line := range strings.Split(string(mod), "\n") {
+		if p, ok := strings.CutPrefix(strings.TrimSpace(line), "module "); ok {
+			path = strings.Trim(strings.TrimSpace(p), `"`)
+		}
+	}
+	fset := token.NewFileSet()
+	return &loader{fset: fset, modRoot: root, modPath: path, std: importer.ForCompiler(fset, "source", nil), pkgs: map[string]*types.Package{}}, nil
+}
+
+func (l *loader) Import(path string) (*types.Package, error) {
+	if p, ok := l.pkgs[path]; ok {
+		return p, nil
+	}
+	if path == l.modPath || strings.HasPrefix(path, l.modPath+"/") {
+		return l.load(filepath.Join(l.modRoot, filepath.FromSlash(strings.TrimPrefix(path, l.modPath))))
+	}
+	p, err := l.std.Import(path)
+	if err == nil {
+		l.pkgs[path] = p
+	}
+	return p, err
+}
+
+func (l *loader) load(dir string) (*types.Package, error) {
+	rel, err := filepath.Rel(l.modRoot, dir)
+	if err != nil {
+		return nil, err
+	}
+	path := l.modPath
+	if rel != "." {
+		path += "/" + filepath.ToSlash(rel)
+	}
+	if p, ok := l.pkgs[path]; ok {
+		return p, nil
+	}
+	bp, err := build.Default.ImportDir(dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	var files []*ast.File
+	for _, name := range bp.GoFiles {
+		if strings.HasSuffix(name, "_gen.go") {
+			continue
+		}
+		f, err := parser.ParseFile(l.fset, filepath.Join(dir, name), nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	conf := types.Config{Importer: l, Error: func(error) {}}
+	p, _ := conf.Check(path, l.fset, files, nil)
+	l.pkgs[path] = p
+	return p, nil
+}
+
+// ---------------------------------------------------------------------------
+// Generation.
+
+type gen struct {
+	pkg      *types.Package
+	memo     map[string]bool
+	decoders map[*types.Named]bool // struct types that get a read method
+	order    []*types.Named
+	lists    map[*types.Named]bool // element types of slices: scratch space
+	memos    map[*types.Named]bool // memo types used: what recjson.Memo keeps
+	imports  map[string]string     // path -> name
+	zero     []*types.Named        // memo types that need a zero test
+	buf      bytes.Buffer
+}
+
+type field struct {
+	name   string // JSON name
+	goName string
+	t      types.Type
+}
+
+// fields lists a struct's fields as encoding/json reads them.
+func (g *gen) fields(n *types.Named) ([]field, error) {
+	st := n.Underlying().(*types.Struct)
+	var out []field
+	seen := map[string]bool{}
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		tag := reflect.StructTag(st.Tag(i)).Get("json")
+		if f.Embedded() {
+			return nil, fmt.Errorf("%s.%s: embedded fields are not supported", n.Obj().Name(), f.Name())
+		}
+		if !f.Exported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if !validTag(name) {
+			name = f.Name()
+		}
+		for _, o := range strings.Split(opts, ",") {
+			if o == "string" {
+				return nil, fmt.Errorf("%s.%s: the \",string\" option is not supported", n.Obj().Name(), f.Name())
+			}
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("%s: two fields named %q (encoding/json would hide both)", n.Obj().Name(), name)
+		}
+		seen[name] = true
+		out = append(out, field{name, f.Name(), f.Type()})
+	}
+	return out, nil
+}
+
+// validTag is encoding/json's isValidTag.
+func validTag(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			return false
+		}
+	}
+	return true
+}
+
+func isTime(t types.Type) bool {
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && n.Obj().Name() == "Time"
+}
+
+// hasMethod reports whether *t has the method.
+func hasMethod(t types.Type, name string) bool {
+	return types.NewMethodSet(types.NewPointer(t)).Lookup(nil, name) != nil
+}
+
+// need checks that t can be decoded and records the decoders it takes;
+// path holds the struct types being visited (recursion is not supported:
+// scratch space is per type).
+func (g *gen) need(t types.Type, path []*types.Named) error {
+	switch {
+	case isTime(t):
+		return nil
+	case hasMethod(t, "UnmarshalJSON"):
+		return nil
+	case hasMethod(t, "UnmarshalText"):
+		return fmt.Errorf("%s: UnmarshalText is not supported", t)
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch u.Kind() {
+		case types.String:
+			return nil
+		case types.Bool, types.Int, types.Float64:
+			if _, named := t.(*types.Named); named {
+				return fmt.Errorf("%s: named %s types are not supported", t, u)
+			}
+			return nil
+		}
+		return fmt.Errorf("%s: not supported", t)
+	case *types.Pointer:
+		return g.need(u.Elem(), path)
+	case *types.Slice:
+		if b, ok := u.Elem().(*types.Basic); ok && b.Kind() == types.String {
+			return nil
+		}
+		n, ok := u.Elem().(*types.Named)
+		if !ok || !isStruct(n) || isTime(n) || hasMethod(n, "UnmarshalJSON") {
+			return fmt.Errorf("%s: only slices of strings and of structs are supported", t)
+		}
+		g.lists[n] = true
+		return g.need(n, path)
+	case *types.Map:
+		k, kok := u.Key().(*types.Basic)
+		e, eok := u.Elem().(*types.Basic)
+		if !kok || !eok || k.Kind() != types.String || e.Kind() != types.String {
+			return fmt.Errorf("%s: only map[string]string is supported", t)
+		}
+		return nil
+	case *types.Struct:
+		n, ok := t.(*types.Named)
+		if !ok {
+			return fmt.Errorf("%s: anonymous structs are not supported (name the type)", t)
+		}
+		for _, p := range path {
+			if p == n {
+				return fmt.Errorf("%s: recursive types are not supported", n)
+			}
+		}
+		if g.memo[n.Obj().Name()] {
+			g.memos[n] = true
+		}
+		if g.decoders[n] {
+			return nil
+		}
+		g.decoders[n] = true
+		g.order = append(g.order, n)
+		fs, err := g.fields(n)
+		if err != nil {
+			return err
+		}
+		for _, f := range fs {
+			if err := g.need(f.t, append(path, n)); err != nil {
+				return fmt.Errorf("%s.%s: %w", n.Obj().Name(), f.goName, err)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("%s: not supported", t)
+}
+
+func isStruct(n *types.Named) bool {
+	_, ok := n.Underlying().(*types.Struct)
+	return ok
+}
+
+// typeString is t as reflect prints it (package names, not paths).
+func typeString(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+}
+
+// expr is t as Go source in the generated file.
+func (g *gen) expr(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p == g.pkg {
+			return ""
+		}
+		g.imports[p.Path()] = p.Name()
+		return p.Name()
+	})
+}
+
+// ident names what belongs to type n in the generated file: its name, with
+// its package's in front when it is another package's.
+func (g *gen) ident(n *types.Named) string {
+	name := n.Obj().Name()
+	if n.Obj().Pkg() != g.pkg {
+		p := n.Obj().Pkg().Name()
+		return strings.ToUpper(p[:1]) + p[1:] + name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+func (g *gen) p(format string, args ...any) {
+	fmt.Fprintf(&g.buf, format, args...)
+	g.buf.WriteByte('\n')
+}
+
+// value writes the statements that read the next JSON value into the
+// variable addr points to (an expression of type *t).
+func (g *gen) value(addr string, t types.Type) {
+	lv := "*" + addr // the variable, as an operand
+	if strings.HasPrefix(addr, "&") {
+		lv = addr[1:]
+	}
+	switch {
+	case isTime(t):
+		g.p("d.Time(%s)", addr)
+		return
+	case hasMethod(t, "UnmarshalJSON"):
+		g.p("d.Unmarshal(%s)", addr)
+		return
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch u.Kind() {
+		case types.String:
+			if _, named := t.(*types.Named); named {
+				g.p("d.StringOf((*string)(%s), %q)", addr, typeString(t))
+			} else {
+				g.p("d.String(%s)", addr)
+			}
+		case types.Bool:
+			g.p("d.Bool(%s)", addr)
+		case types.Int:
+			g.p("d.Int(%s)", addr)
+		case types.Float64:
+			g.p("d.Float(%s)", addr)
+		}
+	case *types.Pointer:
+		// null clears the pointer; else the value is decoded into what
+		// it points to (a copy: see recjson.Ptr), or into a new one.
+		g.p("if d.Null() {")
+		g.p("%s = nil", lv)
+		if n, ok := u.Elem().(*types.Named); ok && g.memos[n] {
+			g.p("} else if %s == nil {", lv)
+			g.p("%s = recjson.Memo(&d.Decoder, &d.memo%s, d.read%s)", lv, g.ident(n), g.ident(n))
+			g.p("} else {")
+			g.p("d.read%s(recjson.Ptr(%s))", g.ident(n), addr)
+			g.p("}")
+			return
+		}
+		g.p("} else {")
+		g.p("p := recjson.Ptr(%s)", addr)
+		g.value("p", u.Elem())
+		g.p("}")
+	case *types.Slice:
+		if b, ok := u.Elem().(*types.Basic); ok && b.Kind() == types.String {
+			g.p("d.Strings(%s)", addr)
+			return
+		}
+		n := u.Elem().(*types.Named)
+		g.p("recjson.Slice(&d.Decoder, %s, &d.list%s, %q, d.read%s)", addr, g.ident(n), typeString(t), g.ident(n))
+	case *types.Map:
+		g.p("d.StringMap(%s)", addr)
+	case *types.Struct:
+		n := t.(*types.Named)
+		if g.memos[n] {
+			g.p("if zero%s(%s) {", g.ident(n), addr)
+			g.p("%s = *recjson.Memo(&d.Decoder, &d.memo%s, d.read%s)", lv, g.ident(n), g.ident(n))
+			g.p("} else {")
+			g.p("d.read%s(%s)", g.ident(n), addr)
+			g.p("}")
+			g.needZero(n)
+			return
+		}
+		g.p("d.read%s(%s)", g.ident(n), addr)
+	}
+}
+
+func (g *gen) needZero(n *types.Named) {
+	for _, z := range g.zero {
+		if z == n {
+			return
+		}
+	}
+	g.zero = append(g.zero, n)
+}
+
+// reader writes the read method of struct type n.
+func (g *gen) reader(n *types.Named) error {
+	fs, err := g.fields(n)
+	if err != nil {
+		return err
+	}
+	id := g.ident(n)
+	g.p("func (d *jsonState) read%s(v *%s) {", id, g.expr(n))
+	g.p("lvl, ok := d.Object(%q)", typeString(n))
+	g.p("for ok {")
+	g.p("k := d.Key()")
+	if len(fs) > 0 {
+		g.p("again:")
+		g.p("switch k {")
+		for _, f := range fs {
+			g.p("case %q:", f.name)
+			g.value("&v."+f.goName, f.t)
+		}
+		g.p("default:")
+		g.p("if k = recjson.Folded(k, names%s); k != \"\" {", id)
+		g.p("goto again")
+		g.p("}")
+		g.p("d.Skip()")
+		g.p("}")
+	} else {
+		g.p("d.Skip()")
+	}
+	g.p("ok = d.Next(lvl, k)")
+	g.p("}")
+	g.p("}")
+	g.p("")
+	if len(fs) == 0 {
+		return nil
+	}
+	// A key that names no field exactly names the first field whose name
+	// it equals in another case.
+	var names []string
+	for _, f := range fs {
+		names = append(names, strconv.Quote(f.name))
+	}
+	g.p("var names%s = []string{%s}", id, strings.Join(names, ", "))
+	g.p("")
+	return nil
+}
+
+// zeroFunc writes the test for the zero value of memo type n: a value
+// field is shared only where nothing was decoded into it yet.
+func (g *gen) zeroFunc(n *types.Named) error {
+	st := n.Underlying().(*types.Struct)
+	var conds []string
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		x := "v." + f.Name()
+		switch u := f.Type().Underlying().(type) {
+		case *types.Basic:
+			switch {
+			case u.Info()&types.IsString != 0:
+				conds = append(conds, x+` == ""`)
+			case u.Kind() == types.Bool:
+				conds = append(conds, "!"+x)
+			case u.Kind() == types.Float64:
+				g.imports["math"] = "math"
+				conds = append(conds, "math.Float64bits("+x+") == 0")
+			default:
+				conds = append(conds, x+" == 0")
+			}
+		case *types.Pointer, *types.Slice, *types.Map:
+			conds = append(conds, x+" == nil")
+		default:
+			if isTime(f.Type()) {
+				conds = append(conds, x+" == (time.Time{})")
+				g.imports["time"] = "time"
+				continue
+			}
+			return fmt.Errorf("%s.%s: a memo type's fields must be basic, pointers, slices, maps or times", n.Obj().Name(), f.Name())
+		}
+	}
+	g.p("func zero%s(v *%s) bool {", g.ident(n), g.expr(n))
+	g.p("return %s", strings.Join(conds, " &&\n"))
+	g.p("}")
+	g.p("")
+	return nil
+}
+
+func (g *gen) file(out string, roots []root) ([]byte, error) {
+	for _, r := range roots {
+		id := g.ident(r.t)
+		what, vt := "*"+g.expr(r.t), g.expr(r.t)
+		if r.list {
+			id += "List"
+			what, vt = "*[]"+g.expr(r.t), "[]"+g.expr(r.t)
+		}
+		g.p("// unmarshal%s is json.Unmarshal(data, v) for v of type %s, without reflection.", id, what)
+		g.p("func unmarshal%s(data []byte, v *%s) error {", id, vt)
+		g.p("d := new(jsonState)")
+		if r.list {
+			g.p("return d.Run(data, func() { recjson.Slice(&d.Decoder, v, &d.list%s, %q, d.read%s) })", g.ident(r.t), "[]"+typeString(r.t), g.ident(r.t))
+		} else {
+			g.p("return d.Run(data, func() { d.read%s(v) })", id)
+		}
+		g.p("}")
+		g.p("")
+	}
+	// The state: the runtime and scratch space per type.
+	g.p("// jsonState is the recjson.Decoder with scratch space for the lists")
+	g.p("// of each type, and what recjson.Memo keeps of the values it shares.")
+	g.p("type jsonState struct {")
+	g.p("recjson.Decoder")
+	for _, n := range g.sorted(g.lists) {
+		g.p("list%s []%s", g.ident(n), g.expr(n))
+	}
+	for _, n := range g.sorted(g.memos) {
+		g.p("memo%s recjson.Memos[%s]", g.ident(n), g.expr(n))
+	}
+	g.p("}")
+	g.p("")
+	for _, n := range g.order {
+		if err := g.reader(n); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range g.zero {
+		if err := g.zeroFunc(n); err != nil {
+			return nil, err
+		}
+	}
+	var head bytes.Buffer
+	fmt.Fprintf(&head, "// Code generated by internal/recjson/gen (go generate); DO NOT EDIT.\n\n")
+	fmt.Fprintf(&head, "package %s\n\nimport (\n", g.pkg.Name())
+	var paths []string
+	for p := range g.imports {
+		paths = append(paths, p)
+	}
+	sort.Slice(paths, func(i, j int) bool { // the standard library first
+		si, sj := !strings.Contains(strings.Split(paths[i], "/")[0], "."), !strings.Contains(strings.Split(paths[j], "/")[0], ".")
+		if si != sj {
+			return si
+		}
+		return paths[i] < paths[j]
+	})
+	for i, p := range paths {
+		if i > 0 && strings.Contains(strings.Split(p, "/")[0], ".") && !strings.Contains(strings.Split(paths[i-1], "/")[0], ".") {
+			head.WriteString("\n")
+		}
+		fmt.Fprintf(&head, "%s\n", strconv.Quote(p))
+	}
+	head.WriteString(")\n\n")
+	head.Write(g.buf.Bytes())
+	src, err := format.Source(head.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v\n%s", out, err, head.Bytes())
+	}
+	return src, nil
+}
+
+func (g *gen) sorted(set map[*types.Named]bool) []*types.Named {
+	var out []*types.Named
+	for n := range set {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return g.ident(out[i]) < g.ident(out[j]) })
+	return out
+}
