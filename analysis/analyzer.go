@@ -122,9 +122,12 @@ func (a *analyzer) run() {
 	a.authLane()
 	a.walk()
 	a.reconcile()
+	// The catalogue's checks (Rule.check, Rule.lineCheck); SESSION-RESET
+	// findings were reported with the resets.
 	a.cookieRules()
-	a.sessionIDRules()
-	a.journeyRules()
+	for _, check := range recordingChecks {
+		check(a)
+	}
 }
 
 func (a *analyzer) step(i int) *recording.Step { return a.stepByIdx[i] }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,24 +14,17 @@ const (
 	maxLifetime   = 400 * 24 * time.Hour
 )
 
-// cookieRules runs the COOKIE-* rules over every Set-Cookie line of every
-// response.
+// cookieRules runs the catalogue's line checks (Rule.lineCheck: the
+// COOKIE-* rules) over every Set-Cookie line of every response.
 func (a *analyzer) cookieRules() {
+	// One for all lines: the checks are called through function values,
+	// which would move one per line to the heap.
+	l := &cookieLine{a: a, slot: -1}
 	for qi, q := range a.reqs {
-		if len(q.SetCookies) == 0 {
-			continue
-		}
-		in := a.reqInfo[qi]
 		for i := range q.SetCookies {
-			a.checkSetCookie(q, in, &q.SetCookies[i])
-		}
-		for i := range q.SetCookies {
-			sc := &q.SetCookies[i]
-			if n := sameName(q.SetCookies, i); n > 1 { // reported once per response, at the first line
-				k := setCookieKeyAt(in, sc)
-				a.cookieFinding(RuleCookieDuplicateSet, Low, Low, q, sc, k,
-					fmt.Sprintf("%s is set %d times in one response; only one value can win, and which depends on the order of the headers.", sc.Name, n),
-					fmt.Sprintf("%d Set-Cookie lines named %s on %s %s", n, sc.Name, q.Method, q.URL))
+			l.set(q, &a.reqInfo[qi], i)
+			for _, r := range lineChecks {
+				l.run(r)
 			}
 		}
 	}
@@ -51,17 +45,6 @@ func sameName(scs []recording.SetCookie, i int) int {
 	return n
 }
 
-// cookieFinding adds a COOKIE-* finding with the session or the other
-// severity.
-func (a *analyzer) cookieFinding(rule string, sessSev, otherSev Severity, q *recording.Request, sc *recording.SetCookie, k ckey, msg, evidence string) {
-	sev := otherSev
-	if a.isSession(sc.Name) {
-		sev = sessSev
-	}
-	a.findings.add(Finding{Rule: rule, Severity: sev, Step: q.Step, Cookie: sc.Name, Domain: k.domain, Path: k.path,
-		URL: q.URL, Request: q.ID, Message: msg, Evidence: evidence}, "")
-}
-
 func setCookieText(sc *recording.SetCookie) string {
 	s := "Set-Cookie: " + sc.Name + "=…"
 	if sc.Attributes != "" {
@@ -72,200 +55,296 @@ func setCookieText(sc *recording.SetCookie) string {
 
 func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
 
-// lineCheck is the context of the checks of one Set-Cookie line.
-type lineCheck struct {
-	a       *analyzer
-	q       *recording.Request
-	sc      *recording.SetCookie
-	k       ckey
-	session bool
-	fired   [16]string // rules already reported for the line (in an array: the check stays on the stack)
-	nfired  int
-	more    []string // past 16, should the rules ever be that many
-	ev      string   // the evidence, made when first needed
+// cookieLine is what the line checks share about one Set-Cookie line,
+// worked out once per line (the analysis was optimised: see
+// docs/benchmarks.md), and the state of the check being run.
+type cookieLine struct {
+	a            *analyzer
+	q            *recording.Request
+	in           *urlInfo // what q.URL says
+	i            int      // the line is q.SetCookies[i]
+	sc           *recording.SetCookie
+	k            ckey
+	session      bool
+	kind, Kind   string // "cookie", "The cookie", or for a session cookie "session cookie", "The session cookie"
+	secureOrigin bool
+	// stored: not a deletion and not refused by the browser. Only such a
+	// line stores a cookie whose attributes matter.
+	stored bool
+	// ss is the SameSite value, from the attributes or else the parsed
+	// line; hasSS whether there is one; ssNone whether it is None.
+	ss            string
+	hasSS, ssNone bool
+	life          time.Duration // the lifetime asked for, when hasLife
+	hasLife       bool
+	unclaimed     []string // refusal reasons no rule claims (Rule.refusal): COOKIE-REJECTED's
+	text          string   // the evidence of most findings, made when first needed
+
+	r *Rule // the rule of the check being run
+	// After fire, when the finding is kept: where, its severity, and the
+	// message and (if not the line) evidence the check gives it.
+	slot          int
+	sev           Severity
+	msg, evidence string
 }
 
-// fire reports rule for the line once; msg makes the message, only when
-// the finding is kept (see collector.addCookie).
-func (c *lineCheck) fire(rule string, sessSev, otherSev Severity, msg func() string) {
-	for _, r := range c.fired[:c.nfired] {
-		if r == rule {
-			return
-		}
+// set makes l the line q.SetCookies[i]; in is what q.URL says. Field by
+// field, not *l = cookieLine{...}, which builds a whole line aside and
+// copies it.
+func (l *cookieLine) set(q *recording.Request, in *urlInfo, i int) {
+	sc := &q.SetCookies[i]
+	l.q, l.in, l.i, l.sc = q, in, i, sc
+	l.k = setCookieKeyAt(*in, sc)
+	l.session = l.a.isSession(sc.Name)
+	l.kind, l.Kind = "cookie", "The cookie"
+	if l.session {
+		l.kind, l.Kind = "session cookie", "The session cookie"
 	}
-	for _, r := range c.more {
-		if r == rule {
-			return
-		}
+	l.secureOrigin = secureContext(*in)
+	l.stored = !sc.Deletion && !sc.Rejected
+	l.ss, l.hasSS = attrValue(sc.Attributes, "samesite")
+	if !l.hasSS && sc.SameSite != "" {
+		l.ss, l.hasSS = sc.SameSite, true
 	}
-	if c.nfired < len(c.fired) {
-		c.fired[c.nfired] = rule
-		c.nfired++
-	} else {
-		c.more = append(c.more, rule)
-	}
-	sev := otherSev
-	if c.session {
-		sev = sessSev
-	}
-	q, sc := c.q, c.sc
-	c.a.findings.addCookie(rule, sev, q.Step, sc.Name, c.k.domain, c.k.path, func() Finding {
-		if c.ev == "" {
-			c.ev = setCookieText(sc) + " (" + q.Method + " " + q.URL + ")"
-		}
-		return Finding{Rule: rule, Severity: sev, Step: q.Step, Cookie: sc.Name, Domain: c.k.domain, Path: c.k.path,
-			URL: q.URL, Request: q.ID, Message: msg(), Evidence: c.ev}
-	})
-}
-
-// checkSetCookie runs the COOKIE-* rules over one line of q's response;
-// in is what q.URL says.
-func (a *analyzer) checkSetCookie(q *recording.Request, in urlInfo, sc *recording.SetCookie) {
-	k := setCookieKeyAt(in, sc)
-	host := in.host
-	secureOrigin := secureContext(in)
-	session := a.isSession(sc.Name)
-	kind, Kind := "cookie", "The cookie"
-	if session {
-		kind, Kind = "session cookie", "The session cookie"
-	}
-	// c.fire, not a method value: the message functions then stay on the stack.
-	c := &lineCheck{a: a, q: q, sc: sc, k: k, session: session}
-
-	// What the browser refused.
+	l.ssNone = strings.EqualFold(l.ss, "none")
+	l.life, l.hasLife = lifetime(sc, reqEnd(q))
+	l.unclaimed = l.unclaimed[:0]
 	if sc.Rejected {
-		var uncovered []string
 		for _, r := range sc.Reasons {
-			switch r {
-			case "SameSiteNoneInsecure":
-				c.fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
-					return fmt.Sprintf("The browser refused %s %s: SameSite=None requires Secure.", kind, sc.Name)
-				})
-			case "InvalidPrefix":
-				c.fire(RuleCookiePrefixViolation, Medium, Low, func() string {
-					return fmt.Sprintf("The browser refused %s %s: it breaks the rules of its name prefix.", kind, sc.Name)
-				})
-			case "NameValuePairExceedsMaxSize":
-				c.fire(RuleCookieSizeExceeded, Medium, Low, func() string {
-					return fmt.Sprintf("The browser refused %s %s: name and value are %d bytes, more than %d.", kind, sc.Name, sc.Size, maxCookieSize)
-				})
-			case "OverwriteSecure":
-				c.fire(RuleCookieOverwriteSecure, Medium, Low, func() string {
-					return fmt.Sprintf("A response over %s tried to set %s %s without Secure while the browser held a Secure %s: the browser refused it (OverwriteSecure).",
-						in.scheme, kind, sc.Name, sc.Name)
-				})
-			default:
-				uncovered = append(uncovered, r)
+			if !claimed(r) {
+				l.unclaimed = append(l.unclaimed, r)
 			}
-		}
-		if len(uncovered) > 0 || len(sc.Reasons) == 0 {
-			why := "no reason given"
-			if len(uncovered) > 0 {
-				why = reasonsText(uncovered)
-			}
-			c.fire(RuleCookieRejected, Medium, Low, func() string {
-				return fmt.Sprintf("The browser refused %s %s (%s): it was never stored.", kind, sc.Name, why)
-			})
 		}
 	}
-	if sc.Deletion {
+	l.text = ""
+}
+
+// claimed reports whether a rule reports the refusal reason r (not an
+// empty one: that is the refusal of every rule that claims none).
+func claimed(r string) bool {
+	for _, c := range lineChecks {
+		if c.refusal == r && r != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// run runs the check of rule r on the line.
+func (l *cookieLine) run(r *Rule) {
+	l.r = r
+	r.lineCheck(l)
+	if l.slot < 0 {
 		return
 	}
+	if l.evidence == "" {
+		if l.text == "" {
+			l.text = setCookieText(l.sc) + " (" + l.q.Method + " " + l.q.URL + ")"
+		}
+		l.evidence = l.text
+	}
+	q, sc, f := l.q, l.sc, l.a.findings
+	f.put(&f.kept[l.slot], Finding{Rule: r.ID, Severity: l.sev, Step: q.Step, Cookie: sc.Name, Domain: l.k.domain, Path: l.k.path,
+		URL: q.URL, Request: q.ID, Message: l.msg, Evidence: l.evidence})
+	l.slot, l.msg, l.evidence = -1, "", ""
+}
 
-	// Attribute checks of lines that were meant to store a cookie.
-	ss, hasSS := attrValue(sc.Attributes, "samesite")
-	if !hasSS && sc.SameSite != "" {
-		ss, hasSS = sc.SameSite, true
+// refused reports whether the browser refused the line for the reason
+// that the rule of the check claims (Rule.refusal).
+func (l *cookieLine) refused() bool {
+	return l.sc.Rejected && l.r.refusal != "" && slices.Contains(l.sc.Reasons, l.r.refusal)
+}
+
+// fire reports the line for the rule of the check, with the session or
+// the other severity. It returns true when the finding is kept: then,
+// and only then, the check sets l.msg (and l.evidence, when it is not
+// the line). A check fires at most once per line.
+func (l *cookieLine) fire(sessSev, otherSev Severity) bool {
+	l.sev = otherSev
+	if l.session {
+		l.sev = sessSev
 	}
-	ssNone := strings.EqualFold(ss, "none")
-	if hasSS && ssNone && !sc.Secure {
-		c.fire(RuleCookieSameSiteNoneInsec, Medium, Low, func() string {
-			return fmt.Sprintf("%s sets SameSite=None without Secure: Chromium refuses such cookies.", sc.Name)
-		})
+	l.slot = l.a.findings.cookieSlot(l.r.ID, l.sev, l.q.Step, l.sc.Name, l.k.domain, l.k.path)
+	return l.slot >= 0
+}
+
+// The line checks, one per rule, named by the rule's catalogue entry
+// (Rule.lineCheck). Each fires at most once per line, and makes its
+// message only when fire says the finding is kept.
+
+// checkSecureMissing: COOKIE-SECURE-MISSING.
+func checkSecureMissing(l *cookieLine) {
+	if !l.stored || l.sc.Secure || !l.secureOrigin || !l.fire(High, Low) {
+		return
 	}
-	if sc.Size > maxCookieSize {
-		c.fire(RuleCookieSizeExceeded, Medium, Low, func() string {
-			return fmt.Sprintf("%s is %d bytes (name and value), more than the %d browsers accept.", sc.Name, sc.Size, maxCookieSize)
-		})
+	if isLoopback(l.in.host) && l.in.scheme != "https" {
+		l.msg = fmt.Sprintf("%s %s was set on %s without Secure. localhost and 127.0.0.1 are secure origins for Chromium, so a Secure cookie would have worked here; on a real host name this cookie would travel over plain http.",
+			l.Kind, l.sc.Name, l.in.host)
+	} else {
+		l.msg = fmt.Sprintf("%s %s was set over https without Secure: the browser will also send it over plain http, where anyone on the network can read it.", l.Kind, l.sc.Name)
 	}
-	if msg := prefixViolation(sc, secureOrigin); msg != "" {
-		c.fire(RuleCookiePrefixViolation, Medium, Low, func() string { return msg })
+}
+
+// checkHTTPOnlyMissing: COOKIE-HTTPONLY-MISSING.
+func checkHTTPOnlyMissing(l *cookieLine) {
+	if l.stored && !l.sc.HTTPOnly && l.fire(Medium, Info) {
+		l.msg = fmt.Sprintf("%s %s has no HttpOnly: any script in the page, including injected XSS, can read it with document.cookie.", l.Kind, l.sc.Name)
 	}
-	if sc.Rejected {
-		return // never stored: its other attributes do not matter
+}
+
+// checkSameSiteMissing: COOKIE-SAMESITE-MISSING.
+func checkSameSiteMissing(l *cookieLine) {
+	if l.stored && !l.hasSS && l.fire(Low, Info) {
+		l.msg = fmt.Sprintf("%s %s sets no SameSite: Chromium treats it as Lax, other browsers may send it on cross-site requests.", l.Kind, l.sc.Name)
 	}
-	if life, ok := lifetime(sc, reqEnd(q)); ok {
-		if life > maxLifetime {
-			c.fire(RuleCookieExpiryCapped, Low, Low, func() string {
-				return fmt.Sprintf("%s asks for a lifetime of %s; browsers cap cookies at 400 days, so it will expire earlier than intended.", sc.Name, fmtDuration(life))
-			})
+}
+
+// checkSameSiteNone: COOKIE-SAMESITE-NONE.
+func checkSameSiteNone(l *cookieLine) {
+	if l.stored && l.ssNone && l.fire(Medium, Info) {
+		l.msg = fmt.Sprintf("%s %s has SameSite=None: the browser attaches it to every cross-site request, forged ones included.", l.Kind, l.sc.Name)
+	}
+}
+
+// checkSameSiteInvalid: COOKIE-SAMESITE-INVALID.
+func checkSameSiteInvalid(l *cookieLine) {
+	if l.stored && l.hasSS && !l.ssNone && !strings.EqualFold(l.ss, "lax") && !strings.EqualFold(l.ss, "strict") && l.fire(Low, Low) {
+		l.msg = fmt.Sprintf("%s has SameSite=%q, which is not Strict, Lax or None: browsers ignore it and apply their default (Lax in Chromium).", l.sc.Name, l.ss)
+	}
+}
+
+// checkSameSiteNoneInsecure: COOKIE-SAMESITE-NONE-INSECURE, the browser's
+// refusal rather than the attributes when it gave one.
+func checkSameSiteNoneInsecure(l *cookieLine) {
+	switch {
+	case l.refused():
+		if l.fire(Medium, Low) {
+			l.msg = fmt.Sprintf("The browser refused %s %s: SameSite=None requires Secure.", l.kind, l.sc.Name)
 		}
-		if session {
-			sev := Severity("")
-			switch {
-			case life > 7*24*time.Hour:
-				sev = High
-			case life > 24*time.Hour:
-				sev = Medium
-			case life > time.Hour:
-				sev = Low
-			}
-			if sev != "" {
-				c.fire(RuleCookieSessionPersistent, sev, sev, func() string {
-					return fmt.Sprintf("The session cookie %s is persistent (it lives %s): it survives browser restarts and stays on disk.", sc.Name, fmtDuration(life))
-				})
-			}
+	case !l.sc.Deletion && l.ssNone && !l.sc.Secure:
+		if l.fire(Medium, Low) {
+			l.msg = fmt.Sprintf("%s sets SameSite=None without Secure: Chromium refuses such cookies.", l.sc.Name)
 		}
 	}
-	if hasSS && !ssNone && !strings.EqualFold(ss, "lax") && !strings.EqualFold(ss, "strict") {
-		c.fire(RuleCookieSameSiteInvalid, Low, Low, func() string {
-			return fmt.Sprintf("%s has SameSite=%q, which is not Strict, Lax or None: browsers ignore it and apply their default (Lax in Chromium).", sc.Name, ss)
-		})
+}
+
+// checkDomainLoose: COOKIE-DOMAIN-LOOSE.
+func checkDomainLoose(l *cookieLine) {
+	if !l.stored {
+		return
 	}
-	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
-		if host != d && strings.HasSuffix(host, "."+d) {
-			c.fire(RuleCookieDomainLoose, Medium, Low, func() string {
-				return fmt.Sprintf("%s is set with Domain=%s from %s: every subdomain of %s receives it and can overwrite it.", sc.Name, d, host, d)
-			})
-		} else if host == d {
-			c.fire(RuleCookieDomainLoose, Low, Info, func() string {
-				return fmt.Sprintf("%s is set with Domain=%s: that also sends it to every subdomain of %s; without Domain it would be host-only.", sc.Name, d, d)
-			})
+	d, host := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(l.sc.Domain), ".")), l.in.host
+	switch {
+	case d == "":
+	case host != d && strings.HasSuffix(host, "."+d):
+		if l.fire(Medium, Low) {
+			l.msg = fmt.Sprintf("%s is set with Domain=%s from %s: every subdomain of %s receives it and can overwrite it.", l.sc.Name, d, host, d)
+		}
+	case host == d:
+		if l.fire(Low, Info) {
+			l.msg = fmt.Sprintf("%s is set with Domain=%s: that also sends it to every subdomain of %s; without Domain it would be host-only.", l.sc.Name, d, d)
 		}
 	}
-	if hasSS && ssNone {
-		c.fire(RuleCookieSameSiteNone, Medium, Info, func() string {
-			return fmt.Sprintf("%s %s has SameSite=None: the browser attaches it to every cross-site request, forged ones included.", Kind, sc.Name)
-		})
-	}
-	if !sc.Secure && secureOrigin {
-		c.fire(RuleCookieSecureMissing, High, Low, func() string {
-			if isLoopback(host) && in.scheme != "https" {
-				return fmt.Sprintf("%s %s was set on %s without Secure. localhost and 127.0.0.1 are secure origins for Chromium, so a Secure cookie would have worked here; on a real host name this cookie would travel over plain http.",
-					Kind, sc.Name, host)
-			}
-			return fmt.Sprintf("%s %s was set over https without Secure: the browser will also send it over plain http, where anyone on the network can read it.", Kind, sc.Name)
-		})
-	}
-	if !sc.HTTPOnly {
-		c.fire(RuleCookieHTTPOnlyMissing, Medium, Info, func() string {
-			return fmt.Sprintf("%s %s has no HttpOnly: any script in the page, including injected XSS, can read it with document.cookie.", Kind, sc.Name)
-		})
-	}
-	if !hasSS {
-		c.fire(RuleCookieSameSiteMissing, Low, Info, func() string {
-			return fmt.Sprintf("%s %s sets no SameSite: Chromium treats it as Lax, other browsers may send it on cross-site requests.", Kind, sc.Name)
-		})
-	}
-	if session && !hasPrefixFold(sc.Name, "__Host-") {
-		fit := "it already has Secure, Path=/ and no Domain, so only the name has to change"
-		if !sc.Secure || sc.Domain != "" || sc.Path != "/" {
-			fit = "it would also need Secure, Path=/ and no Domain"
+}
+
+// checkPrefixViolation: COOKIE-PREFIX-VIOLATION, the browser's refusal
+// rather than the attributes when it gave one.
+func checkPrefixViolation(l *cookieLine) {
+	if l.refused() {
+		if l.fire(Medium, Low) {
+			l.msg = fmt.Sprintf("The browser refused %s %s: it breaks the rules of its name prefix.", l.kind, l.sc.Name)
 		}
-		c.fire(RuleCookieHostPrefixAbsent, Info, Info, func() string {
-			return fmt.Sprintf("The session cookie %s has no __Host- prefix (%s): with it the browser guarantees a Secure, host-only cookie that subdomains cannot overwrite.", sc.Name, fit)
-		})
+	} else if !l.sc.Deletion {
+		if msg := prefixViolation(l.sc, l.secureOrigin); msg != "" && l.fire(Medium, Low) {
+			l.msg = msg
+		}
 	}
+}
+
+// checkHostPrefixAbsent: COOKIE-HOST-PREFIX-ABSENT.
+func checkHostPrefixAbsent(l *cookieLine) {
+	if !l.stored || !l.session || hasPrefixFold(l.sc.Name, "__Host-") || !l.fire(Info, Info) {
+		return
+	}
+	fit := "it already has Secure, Path=/ and no Domain, so only the name has to change"
+	if !l.sc.Secure || l.sc.Domain != "" || l.sc.Path != "/" {
+		fit = "it would also need Secure, Path=/ and no Domain"
+	}
+	l.msg = fmt.Sprintf("The session cookie %s has no __Host- prefix (%s): with it the browser guarantees a Secure, host-only cookie that subdomains cannot overwrite.", l.sc.Name, fit)
+}
+
+// checkSessionPersistent: COOKIE-SESSION-PERSISTENT.
+func checkSessionPersistent(l *cookieLine) {
+	if !l.stored || !l.session || !l.hasLife {
+		return
+	}
+	var sev Severity
+	switch {
+	case l.life > 7*24*time.Hour:
+		sev = High
+	case l.life > 24*time.Hour:
+		sev = Medium
+	case l.life > time.Hour:
+		sev = Low
+	default:
+		return
+	}
+	if l.fire(sev, sev) {
+		l.msg = fmt.Sprintf("The session cookie %s is persistent (it lives %s): it survives browser restarts and stays on disk.", l.sc.Name, fmtDuration(l.life))
+	}
+}
+
+// checkExpiryCapped: COOKIE-EXPIRY-CAPPED.
+func checkExpiryCapped(l *cookieLine) {
+	if l.stored && l.hasLife && l.life > maxLifetime && l.fire(Low, Low) {
+		l.msg = fmt.Sprintf("%s asks for a lifetime of %s; browsers cap cookies at 400 days, so it will expire earlier than intended.", l.sc.Name, fmtDuration(l.life))
+	}
+}
+
+// checkSizeExceeded: COOKIE-SIZE-EXCEEDED, the browser's refusal rather
+// than the size when it gave one.
+func checkSizeExceeded(l *cookieLine) {
+	switch {
+	case l.refused():
+		if l.fire(Medium, Low) {
+			l.msg = fmt.Sprintf("The browser refused %s %s: name and value are %d bytes, more than %d.", l.kind, l.sc.Name, l.sc.Size, maxCookieSize)
+		}
+	case !l.sc.Deletion && l.sc.Size > maxCookieSize:
+		if l.fire(Medium, Low) {
+			l.msg = fmt.Sprintf("%s is %d bytes (name and value), more than the %d browsers accept.", l.sc.Name, l.sc.Size, maxCookieSize)
+		}
+	}
+}
+
+// checkDuplicateSet: COOKIE-DUPLICATE-SET, once per response and name, at
+// the first line of the name.
+func checkDuplicateSet(l *cookieLine) {
+	if n := sameName(l.q.SetCookies, l.i); n > 1 && l.fire(Low, Low) {
+		l.msg = fmt.Sprintf("%s is set %d times in one response; only one value can win, and which depends on the order of the headers.", l.sc.Name, n)
+		l.evidence = fmt.Sprintf("%d Set-Cookie lines named %s on %s %s", n, l.sc.Name, l.q.Method, l.q.URL)
+	}
+}
+
+// checkOverwriteSecure: COOKIE-OVERWRITE-SECURE, from the browser's
+// refusal only.
+func checkOverwriteSecure(l *cookieLine) {
+	if l.refused() && l.fire(Medium, Low) {
+		l.msg = fmt.Sprintf("A response over %s tried to set %s %s without Secure while the browser held a Secure %s: the browser refused it (OverwriteSecure).",
+			l.in.scheme, l.kind, l.sc.Name, l.sc.Name)
+	}
+}
+
+// checkRejected: COOKIE-REJECTED, a refusal for reasons no other rule
+// claims (Rule.refusal), or for none given.
+func checkRejected(l *cookieLine) {
+	if !l.sc.Rejected || len(l.sc.Reasons) > 0 && len(l.unclaimed) == 0 || !l.fire(Medium, Low) {
+		return
+	}
+	why := "no reason given"
+	if len(l.unclaimed) > 0 {
+		why = reasonsText(l.unclaimed)
+	}
+	l.msg = fmt.Sprintf("The browser refused %s %s (%s): it was never stored.", l.kind, l.sc.Name, why)
 }
 
 // prefixViolation says how a line breaks its __Secure- or __Host- prefix,

@@ -9,21 +9,63 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-// A line reports each rule once, however many rules fire for it (the
-// first 16 are kept in an array, more in a slice).
-func TestLineCheckFiresEachRuleOnce(t *testing.T) {
-	a := &analyzer{findings: newCollector("s", "s.yaml")}
-	q := &recording.Request{ID: "R1", Method: "GET", URL: "https://a.test/"}
-	sc := &recording.SetCookie{Name: "SID"}
-	c := &lineCheck{a: a, q: q, sc: sc, k: ckey{"SID", "a.test", "/"}}
-	for round := 0; round < 2; round++ {
-		for i := 0; i < 20; i++ {
-			c.fire("RULE-"+strconv.Itoa(i), High, Low, func() string { return "m" })
+// A line reports each rule once, and where the browser refused it for a
+// reason a rule claims, that rule says so rather than what the attributes
+// show; the reasons no rule claims go to COOKIE-REJECTED.
+func TestLineChecksFireOncePerRule(t *testing.T) {
+	b := newRec("refused", "__Host-SID")
+	b.step("goto", "")
+	b.get("https://app.test/").set("__Host-SID", strings.Repeat("x", 5000), "Path=/a; SameSite=None",
+		"SameSiteNoneInsecure", "NameValuePairExceedsMaxSize", "InvalidPrefix", "InvalidDomain", "SameSiteNoneInsecure")
+	rep := analyze(t, b.rec())
+	for rule, msg := range map[string]string{
+		RuleCookieSameSiteNoneInsec: "The browser refused session cookie __Host-SID: SameSite=None requires Secure.",
+		RuleCookieSizeExceeded:      "The browser refused session cookie __Host-SID: name and value are 5010 bytes, more than 4096.",
+		RuleCookiePrefixViolation:   "The browser refused session cookie __Host-SID: it breaks the rules of its name prefix.",
+		RuleCookieRejected:          "The browser refused session cookie __Host-SID (InvalidDomain: ",
+	} {
+		fs := findings(rep, rule)
+		if len(fs) != 1 || fs[0].Count != 1 || !strings.HasPrefix(fs[0].Message, msg) {
+			t.Errorf("%s: %+v, want one finding, counted once: %s", rule, fs, msg)
 		}
 	}
-	if n := len(a.findings.list()); n != 20 {
-		t.Fatalf("%d findings, want 20 (one per rule)", n)
+}
+
+// An empty refusal reason is claimed by no rule (rules without a refusal
+// have an empty one): COOKIE-REJECTED reports it.
+func TestEmptyRefusalReasonIsRejected(t *testing.T) {
+	b := newRec("empty reason")
+	b.step("goto", "")
+	b.get("https://app.test/").set("pref", "dark", "Secure", "")
+	rep := analyze(t, b.rec())
+	if fs := findings(rep, RuleCookieRejected); len(fs) != 1 {
+		t.Errorf("%d COOKIE-REJECTED findings, want 1: %+v", len(fs), rep.Findings)
 	}
+}
+
+// Every rule of the catalogue names the check that reports it, but for
+// the two reported elsewhere; a refusal reason is claimed by one rule.
+func TestEveryRuleHasACheck(t *testing.T) {
+	elsewhere := map[string]bool{RuleSessionReset: true, RulePolicyViolation: true}
+	reasons := map[string]string{}
+	for _, r := range Rules {
+		if n := btoi(r.check != nil) + btoi(r.lineCheck != nil); n != btoi(!elsewhere[r.ID]) {
+			t.Errorf("%s has %d checks", r.ID, n)
+		}
+		if r.refusal != "" {
+			if r.lineCheck == nil || reasons[r.refusal] != "" {
+				t.Errorf("%s: refusal %s claimed by %q too, or without a line check", r.ID, r.refusal, reasons[r.refusal])
+			}
+			reasons[r.refusal] = r.ID
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // A name with more identities than manyIdents (a cookie set without Path

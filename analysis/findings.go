@@ -50,12 +50,14 @@ func (c *collector) add(f Finding, identity string) {
 	}
 }
 
-// addCookie is add for a finding on the cookie identity (cookie, domain,
-// path) whose text costs: build makes it (with these rule, severity,
-// step and identity) only when it is kept. Most Set-Cookie findings
-// repeat one already kept, and their messages were a tenth of the
-// analysis.
-func (c *collector) addCookie(rule string, sev Severity, step int, cookie, domain, path string, build func() Finding) {
+// cookieSlot is add, in two steps, for a finding on the cookie identity
+// (cookie, domain, path) whose text costs: it counts an occurrence that
+// repeats the kept finding and returns -1, or returns the index of kept
+// where the caller must put the finding (a new one, or a worse
+// occurrence), so that its text is made only then. Most Set-Cookie
+// findings repeat one already kept, and their messages were a tenth of
+// the analysis.
+func (c *collector) cookieSlot(rule string, sev Severity, step int, cookie, domain, path string) int {
 	c.buf = append(c.buf[:0], rule...)
 	c.buf = append(c.buf, 0)
 	if cookie != "" {
@@ -67,14 +69,14 @@ func (c *collector) addCookie(rule string, sev Severity, step int, cookie, domai
 	}
 	i, ok := c.byKey[string(c.buf)]
 	if ok && c.counted(&c.kept[i], sev, step) {
-		return
+		return -1
 	}
 	if !ok {
 		i = len(c.kept)
 		c.byKey[string(c.buf)] = i
 		c.kept = append(c.kept, keptFinding{})
 	}
-	c.put(&c.kept[i], build())
+	return i
 }
 
 // counted counts an occurrence of severity sev at step towards the kept

@@ -7,14 +7,6 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-func (a *analyzer) journeyRules() {
-	a.fixation()
-	a.notInvalidated()
-	a.clientSideRule()
-	a.mixedScheme()
-	a.authCleartext()
-}
-
 // fixation: the pre-login session promoted at login. A login probe proves
 // it or refutes it; without one, the same ID before and after a login (or
 // privilege) step is the inference from cookie values.

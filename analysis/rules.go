@@ -14,6 +14,17 @@ type Rule struct {
 	Why         string
 	Remediation string
 	References  []string
+
+	// What reports the rule, named here so that a rule and its check are
+	// found together: lineCheck runs on every Set-Cookie line
+	// (cookieRules), then check once per recording (analyzer.run), each
+	// kind in the catalogue's order. refusal is the browser's reason for
+	// refusing a line that the rule reports (its line check sees
+	// cookieLine.refused); COOKIE-REJECTED reports the reasons no rule
+	// claims.
+	check     func(*analyzer)
+	lineCheck func(*cookieLine)
+	refusal   string
 }
 
 // Rule ids.
@@ -53,7 +64,8 @@ const (
 var Rules = []Rule{
 	{
 		ID: RuleCookieSecureMissing, Severity: High, SeverityNote: "high for a session cookie, low for any other cookie",
-		Title: "Cookie set over https without Secure",
+		lineCheck: checkSecureMissing,
+		Title:     "Cookie set over https without Secure",
 		Criterion: "A Set-Cookie line that the browser stored (not a deletion) was received on an https response, or on an http response " +
 			"from localhost, a .localhost name or a loopback address (secure origins for Chromium, where a Secure cookie is set and sent), " +
 			"without the Secure attribute.",
@@ -65,6 +77,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieHTTPOnlyMissing, Severity: Medium, SeverityNote: "medium for a session cookie, info for any other cookie",
+		lineCheck:   checkHTTPOnlyMissing,
 		Title:       "Cookie without HttpOnly",
 		Criterion:   "A Set-Cookie line that the browser stored (not a deletion) without the HttpOnly attribute.",
 		Why:         "Any script running in the page, including one injected through XSS, can read the cookie with document.cookie and send the session ID elsewhere.",
@@ -74,6 +87,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSameSiteMissing, Severity: Low, SeverityNote: "low for a session cookie, info for any other cookie",
+		lineCheck: checkSameSiteMissing,
 		Title:     "Cookie without SameSite",
 		Criterion: "A Set-Cookie line that the browser stored (not a deletion) with no SameSite attribute at all.",
 		Why: "Chromium treats a missing SameSite as Lax, but other browsers (and older versions) send such a cookie on cross-site requests: " +
@@ -84,6 +98,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSameSiteNone, Severity: Medium, SeverityNote: "medium for a session cookie, info for any other cookie",
+		lineCheck:   checkSameSiteNone,
 		Title:       "Cookie with SameSite=None",
 		Criterion:   "A Set-Cookie line that the browser stored (not a deletion) with SameSite=None (any case).",
 		Why:         "The cookie rides on every cross-site request, forged ones included: for a session cookie that leaves CSRF protection entirely to the application.",
@@ -92,6 +107,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSameSiteInvalid, Severity: Low,
+		lineCheck:   checkSameSiteInvalid,
 		Title:       "Cookie with an invalid SameSite value",
 		Criterion:   "A Set-Cookie line (not a deletion) with a SameSite attribute whose value is not Strict, Lax or None (case-insensitive), including an empty value.",
 		Why:         "Browsers ignore an unknown value and fall back to their default (Lax in Chromium, None in some others): the cookie does not get the protection its author meant.",
@@ -100,6 +116,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSameSiteNoneInsec, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		lineCheck: checkSameSiteNoneInsecure, refusal: "SameSiteNoneInsecure",
 		Title:       "SameSite=None without Secure",
 		Criterion:   "A Set-Cookie line (not a deletion) with SameSite=None and no Secure attribute, or one the browser refused with SameSiteNoneInsecure.",
 		Why:         "Chromium refuses such cookies: the cookie is never stored, so whatever depends on it breaks (for a session cookie, the session never starts).",
@@ -108,6 +125,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieDomainLoose, Severity: Medium,
+		lineCheck:    checkDomainLoose,
 		SeverityNote: "medium for a session cookie and low for another when Domain names a parent of the host; one level lower (low, info) when Domain names the host itself",
 		Title:        "Cookie Domain wider than the host",
 		Criterion: "A Set-Cookie line (not a deletion) with a Domain attribute that names a parent domain of the responding host (Domain=example.test " +
@@ -119,6 +137,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookiePrefixViolation, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		lineCheck: checkPrefixViolation, refusal: "InvalidPrefix",
 		Title: "Cookie breaks the rules of its name prefix",
 		Criterion: "A Set-Cookie line (not a deletion) named __Secure-… (any case) without Secure or from an insecure origin; named __Host-… without Secure, " +
 			"with a Domain attribute, with a Path other than /, or from an insecure origin; or any line the browser refused with InvalidPrefix.",
@@ -128,6 +147,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieHostPrefixAbsent, Severity: Info,
+		lineCheck: checkHostPrefixAbsent,
 		Title:     "Session cookie without the __Host- prefix",
 		Criterion: "A session-ID cookie that the browser stored (not a deletion) whose name does not start with __Host-.",
 		Why: "With __Host- the browser guarantees the cookie is Secure, host-only and Path=/, so no subdomain and no http page can set or shadow it. " +
@@ -137,6 +157,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSessionPersistent, Severity: High, SeverityNote: "high beyond 7 days, medium beyond 1 day, low beyond 1 hour",
+		lineCheck: checkSessionPersistent,
 		Title:     "Persistent session ID",
 		Criterion: "A session-ID cookie set (not a deletion, not refused) with Max-Age or Expires more than 1 hour after the response.",
 		Why: "A persistent session ID survives browser restarts and sits on disk: on a shared or stolen machine the session stays open long after " +
@@ -146,6 +167,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieExpiryCapped, Severity: Low,
+		lineCheck:   checkExpiryCapped,
 		Title:       "Cookie lifetime beyond 400 days",
 		Criterion:   "A Set-Cookie line (not a deletion) whose Max-Age, or else Expires, lies more than 400 days after the response.",
 		Why:         "Browsers cap cookie lifetimes at 400 days: the cookie expires earlier than the application expects.",
@@ -154,6 +176,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSizeExceeded, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		lineCheck: checkSizeExceeded, refusal: "NameValuePairExceedsMaxSize",
 		Title:       "Cookie larger than 4096 bytes",
 		Criterion:   "A Set-Cookie line whose name and value together exceed 4096 bytes, or one the browser refused with NameValuePairExceedsMaxSize.",
 		Why:         "Browsers refuse the cookie: it is never stored.",
@@ -162,6 +185,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieDuplicateSet, Severity: Low,
+		lineCheck: checkDuplicateSet,
 		Title:     "Same cookie set twice in one response",
 		Criterion: "Two or more Set-Cookie lines with the same name in one response.",
 		Why: "Only the last line for each identity survives (or, with different Domain or Path, both survive and the server then receives two values): " +
@@ -171,6 +195,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieOverwriteSecure, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		lineCheck: checkOverwriteSecure, refusal: "OverwriteSecure",
 		Title:     "Insecure Set-Cookie tried to overwrite a Secure cookie",
 		Criterion: "The browser refused a Set-Cookie line with OverwriteSecure: a cookie without Secure, set over http, would have replaced a Secure cookie of the same name.",
 		Why: "The http side of the site issues cookies that its https side owns; for a session cookie it means plain-http pages start sessions of their " +
@@ -180,7 +205,8 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieRejected, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
-		Title: "Set-Cookie refused by the browser",
+		lineCheck: checkRejected,
+		Title:     "Set-Cookie refused by the browser",
 		Criterion: "The browser refused a Set-Cookie line for a reason that no more specific rule reports (refusals for SameSiteNoneInsecure, InvalidPrefix, " +
 			"NameValuePairExceedsMaxSize and OverwriteSecure are reported by COOKIE-SAMESITE-NONE-INSECURE, COOKIE-PREFIX-VIOLATION, COOKIE-SIZE-EXCEEDED " +
 			"and COOKIE-OVERWRITE-SECURE), e.g. InvalidDomain or DisallowedCharacter. The evidence gives the browser's reasons.",
@@ -190,6 +216,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessIDInURL, Severity: High, SeverityNote: "high when the value of a session ID is found, medium for a token-named parameter alone",
+		check: (*analyzer).sessIDInURL,
 		Title: "Session ID in a URL",
 		Criterion: "In a request URL, a redirect Location, a Referer, the page URL after a step, or a link, form action or meta refresh of a page: " +
 			"the value of a session ID of the journey (a \"[value:FP8]\" marker whose FP8 is the first 8 characters of the ID's fingerprint; or the " +
@@ -203,6 +230,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessIDInPage, Severity: High,
+		check:        (*analyzer).sessIDInPage,
 		SeverityNote: "high when the value is in the HTML, medium when it is readable by the page's script",
 		Title:        "Session ID in the page or readable by script",
 		Criterion: "A page of the journey contains the value of a session cookie in its HTML (page facts: cookieValuesInPage); or a session cookie " +
@@ -214,6 +242,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessIDNameFingerprint, Severity: Info,
+		check:       (*analyzer).sessIDNames,
 		Title:       "Framework default session cookie name",
 		Criterion:   "A session cookie's name is a framework default (recording.SessionNames, e.g. JSESSIONID, PHPSESSID, connect.sid) or the Rails-style _APP_session pattern.",
 		Why:         "The name tells an attacker which framework runs the site and where to look for its known weaknesses.",
@@ -222,6 +251,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessIDLowEntropy, Severity: High,
+		check: (*analyzer).sessIDEntropy, // and crossRecordingFindings, across the recordings of a run
 		Title: "Session ID with too little entropy",
 		Criterion: "An ID whose estimated entropy is below 64 bits: recording.Value.bits, the length times log2 of the alphabet its character classes imply " +
 			"(an upper bound: a counter or a timestamp scores high too). When values are revealed (--reveal-values), also the IDs of one cookie " +
@@ -236,6 +266,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessIDCacheable, Severity: Medium,
+		check: (*analyzer).sessIDCacheable,
 		Title: "Response that sets the session ID may be cached",
 		Criterion: "A response with a Set-Cookie for a session cookie (not a deletion) whose recorded headers have no Cache-Control, or a Cache-Control " +
 			"without no-store. Responses whose headers were not recorded are not judged.",
@@ -246,6 +277,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessionFixation, Severity: High,
+		check: (*analyzer).fixation,
 		Title: "Session ID not replaced at login",
 		Criterion: "With a login probe (the scenario declares session.probe: after each as: login step the harness replays the cookies held " +
 			"before the step to the probe path, steps[].probe with kind login): the probe's loggedIn selector matched, so the pre-login session " +
@@ -260,6 +292,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessionNotInvalidated, Severity: High,
+		check: (*analyzer).notInvalidated,
 		Title: "Session still valid on the server after logout",
 		Criterion: "The logout replay probe (recording.probe: the harness replays the cookies held before the as: logout step to the scenario's " +
 			"session.probe path after logout) found the probe's loggedIn selector (probe.loggedIn = true).",
@@ -269,6 +302,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessionReset, Severity: Medium,
+		// no check: the lifecycle reports each reset (analyzer.report)
 		Title: "Unexpected session reset",
 		Criterion: "One finding per reset. A reset is what the user lives through: the pages showed the user logged in, then logged out " +
 			"(steps[].auth) without a logout step, whether or not a cookie changed (observed); its cause is the first break in the session's " +
@@ -283,6 +317,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleSessionClientSide, Severity: Info,
+		check: (*analyzer).clientSideRule,
 		Title: "Session held in the cookie (client-side session)",
 		Criterion: "A session cookie whose value is signed session data rather than an ID into a server store, told by structure " +
 			"(recording Value.format: a JWT, Flask's itsdangerous payload.timestamp.signature, Django's signed cookies, the Rails cookie store) " +
@@ -297,6 +332,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleMixedSchemeLink, Severity: Medium,
+		check: (*analyzer).mixedScheme,
 		Title: "https page leads to http where the session cookie is Secure",
 		Criterion: "An https page whose link, form action or meta refresh (page facts), or an https response whose redirect, leads to an http:// URL on a " +
 			"host where a Secure session cookie of the journey applies (loopback hosts excepted: Chromium sends Secure cookies to http://localhost); " +
@@ -308,6 +344,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleAuthCleartext, Severity: High, SeverityNote: "critical when the password is posted to http, high when the form is only shown on an http page",
+		check: (*analyzer).authCleartext,
 		Title: "Password form over http",
 		Criterion: "A page form with a password field whose action resolves to http:// (critical) or that is shown on an http:// page (high), loopback " +
 			"hosts excepted; also a POST document request over http during an as: login step (critical).",
@@ -318,6 +355,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RulePolicyViolation, Severity: High, SeverityNote: "as the policy file sets it, for the file or per cookie entry (high by default)",
+		// no check: package policy reports it
 		Title: "Cookie policy violated",
 		Criterion: "With run --policy FILE or audit --policy FILE: a clause of the cookie policy (docs/policy.md) is broken by what the recording shows, " +
 			"for example a cookie the policy requires to be HttpOnly set without it, or a session ID the policy requires to rotate at login kept. " +
@@ -393,11 +431,22 @@ var Causes = []Cause{
 var (
 	ruleByID  = map[string]*Rule{}
 	causeByID = map[string]*Cause{}
+	// The catalogue's checks of each kind, in its order: a Set-Cookie
+	// line goes through its line checks, not the whole catalogue.
+	lineChecks      []*Rule
+	recordingChecks []func(*analyzer)
 )
 
 func init() {
 	for i := range Rules {
-		ruleByID[Rules[i].ID] = &Rules[i]
+		r := &Rules[i]
+		ruleByID[r.ID] = r
+		if r.lineCheck != nil {
+			lineChecks = append(lineChecks, r)
+		}
+		if r.check != nil {
+			recordingChecks = append(recordingChecks, r.check)
+		}
 	}
 	for i := range Causes {
 		causeByID[Causes[i].ID] = &Causes[i]

@@ -49,14 +49,6 @@ func frameworkOf(name string) string {
 	return ""
 }
 
-func (a *analyzer) sessionIDRules() {
-	a.sessIDInURL()
-	a.sessIDInPage()
-	a.sessIDNames()
-	a.sessIDEntropy()
-	a.sessIDCacheable()
-}
-
 // idRef is an ID of a track.
 type idRef struct {
 	t  *track
