@@ -353,3 +353,38 @@ func TestRevealedJWTsAreNoPattern(t *testing.T) {
 		t.Errorf("findings = %+v", f)
 	}
 }
+
+// A session in an opaque cookie (an encrypted auth ticket: no known
+// format) is told client-side by behaviour: the value held after login,
+// which the server re-issued since, still opens the logged-in page after
+// logout. A server that rotates and revokes does not pass.
+func TestClientSideByBehaviour(t *testing.T) {
+	journey := func(olderLoggedIn bool) *Report {
+		b := newRec("ticket", "AuthTicket")
+		b.step("goto", "", "goto /login")
+		b.get("https://app.test/login").page(loginPage())
+		b.step("submit", "login", "submit #login-form")
+		b.post("https://app.test/login").set("AuthTicket", id("t1"), secureAttrs).
+			redirect("https://app.test/account").send("AuthTicket", id("t1"))
+		b.auth(recording.AuthIn, "#welcome matched")
+		b.step("goto", "", "goto /account")
+		b.get("https://app.test/account").send("AuthTicket", id("t1")).set("AuthTicket", id("t2"), secureAttrs)
+		b.auth(recording.AuthIn, "#welcome matched")
+		b.step("click", "logout", "click #logout")
+		b.get("https://app.test/logout").send("AuthTicket", id("t2")).set("AuthTicket", "", "Path=/; Max-Age=0")
+		b.probe(true)
+		b.r.Probe.Older = &recording.OlderProbe{Step: 1, URL: "https://app.test/account", Status: 200, LoggedIn: olderLoggedIn, Cookies: 1}
+		return analyze(t, b.rec())
+	}
+	rep := journey(true)
+	if s := session(rep, "AuthTicket"); !strings.Contains(s.ClientSide, "by behaviour") {
+		t.Errorf("client side = %q", s.ClientSide)
+	}
+	if len(findings(rep, RuleSessionClientSide)) != 1 {
+		t.Errorf("findings = %+v", rep.Findings)
+	}
+	rep = journey(false)
+	if s := session(rep, "AuthTicket"); s.ClientSide != "" || len(findings(rep, RuleSessionClientSide)) != 0 {
+		t.Errorf("revoked older value: client side %q", s.ClientSide)
+	}
+}

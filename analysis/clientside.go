@@ -23,10 +23,12 @@ func (a *analyzer) sigOf(name string) bool {
 }
 
 // clientSide says why the track's session is taken to live in the cookie
-// itself, or "": a signature cookie beside it (a keygrip pair), or values
+// itself, or "": a signature cookie beside it (a keygrip pair), values
 // whose structure is signed session data (a JWT, Flask's itsdangerous,
-// Django's signed cookies, the Rails cookie store). Only the shape is
-// used; no payload is decoded into the report.
+// Django's signed cookies, the Rails cookie store), or its behaviour: a
+// value the server had replaced while the user was logged in still opened
+// the logged-in page after logout. Only the shape is used; no payload is
+// decoded into the report.
 func (a *analyzer) clientSide(t *track) string {
 	if _, ok := a.nameIdx[t.key.name+sigSuffix]; ok {
 		return fmt.Sprintf("a signed pair: %s holds the session data and %s%s its signature (cookie-session, koa-session)", t.key.name, t.key.name, sigSuffix)
@@ -36,7 +38,21 @@ func (a *analyzer) clientSide(t *track) string {
 			return fmt.Sprintf("its value is a %s: signed session data, not an ID into a server store", formatName(f))
 		}
 	}
+	if o := a.olderStillLoggedIn(); o != nil {
+		if held := t.atEnd[o.Step]; held != nil && (held.out.Ended == EndReplaced || held.out.Ended == EndReissued) {
+			return fmt.Sprintf("by behaviour: the value it held after the login step %d, which the server later replaced, still opened the logged-in page after logout (the logout probe's replay of older values): the server keeps nothing to revoke a value by, or does not revoke the IDs it replaces", o.Step)
+		}
+	}
 	return ""
+}
+
+// olderStillLoggedIn returns the logout probe's replay of older values
+// when it found the logged-in page.
+func (a *analyzer) olderStillLoggedIn() *recording.OlderProbe {
+	if p := a.r.Probe; p != nil && p.Older != nil && p.Older.LoggedIn && p.Older.Error == "" {
+		return p.Older
+	}
+	return nil
 }
 
 func formatName(f string) string {

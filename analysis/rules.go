@@ -321,8 +321,11 @@ var Rules = []Rule{
 		Title: "Session held in the cookie (client-side session)",
 		Criterion: "A session cookie whose value is signed session data rather than an ID into a server store, told by structure " +
 			"(recording Value.format: a JWT, Flask's itsdangerous payload.timestamp.signature, Django's signed cookies, the Rails cookie store) " +
-			"or by a signature cookie beside it (NAME and NAME.sig: cookie-session, koa-session). When the logout probe found an old value still " +
-			"logged in, the evidence says so and SESSION-NOT-INVALIDATED is raised as well.",
+			"or by a signature cookie beside it (NAME and NAME.sig: cookie-session, koa-session), or by behaviour: the logout probe's replay of " +
+			"older values (probe.older: the cookies held right after the login step, replayed after logout when a value has changed since) still " +
+			"opened the logged-in page although the server had replaced that value while the user was logged in (an opaque encrypted ticket " +
+			"with no known format is found this way). When the logout probe found the pre-logout value still logged in, the evidence says so " +
+			"and SESSION-NOT-INVALIDATED is raised as well.",
 		Why: "The server keeps nothing it could delete: logout only asks the browser to drop the cookie, and any copy of a value (a log, a proxy, " +
 			"malware) stays valid until it expires. A new value on every response is normal for such sessions and is no reset.",
 		Remediation: "Keep lifetimes short, rotate the signing key when needed, and keep a server-side deny list (or a session version in the " +

@@ -287,6 +287,25 @@ func TestLoginProbe(t *testing.T) {
 	}
 }
 
+// The logout probe also replays the cookies held right after login when
+// their values changed since: signed.test (a Flask-style client-side
+// session) still accepts them, rotating.test (a server that rotates and
+// revokes) does not; correct.test changed nothing, so there is no replay.
+func TestOlderProbe(t *testing.T) {
+	for name, want := range map[string]bool{"signed": true, "rotating": false} {
+		r := rec(t, name)
+		if r.Probe == nil || r.Probe.Older == nil || r.Probe.Older.Error != "" || r.Probe.Older.Cookies == 0 {
+			t.Fatalf("%s: logout probe %+v", name, r.Probe)
+		}
+		if r.Probe.Older.LoggedIn != want {
+			t.Errorf("%s: older values loggedIn=%v (status %d), want %v", name, r.Probe.Older.LoggedIn, r.Probe.Older.Status, want)
+		}
+	}
+	if r := rec(t, "correct"); r.Probe == nil || r.Probe.Older != nil {
+		t.Errorf("correct: logout probe %+v", r.Probe)
+	}
+}
+
 // The logged-in state is recorded after each step that loaded a page:
 // from the scenario's marker when it matched, else from what the page
 // showed. On mixed.test the user is in after login, out on the http page,

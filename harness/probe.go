@@ -74,6 +74,42 @@ func (r *runner) runProbe(ctx context.Context, held []cdpCookie) (res *recording
 	return
 }
 
+// olderProbe replays, after logout, the cookies held right after the last
+// login step, when a cookie has had another value since (the server
+// re-signed or rotated it while the user was logged in): a replaced value
+// that still opens the logged-in page means the server keeps nothing to
+// revoke it by, which is how a session held in the cookie behaves
+// (recording.ProbeResult.Older). Nil when nothing changed or there was no
+// login step.
+func (r *runner) olderProbe(ctx context.Context, pre []cdpCookie) *recording.OlderProbe {
+	login := -1
+	for i := range r.steps[:len(r.steps)-1] {
+		if r.steps[i].rec.As == "login" && r.steps[i].jarOK {
+			login = i
+		}
+	}
+	if login < 0 || !jarChanged(r.steps[login].jar, pre) {
+		return nil
+	}
+	p := r.runProbe(ctx, r.steps[login].jar)
+	return &recording.OlderProbe{Step: r.steps[login].rec.Index, URL: p.URL, Status: p.Status, LoggedIn: p.LoggedIn,
+		Cookies: p.Cookies, Error: p.Error}
+}
+
+// jarChanged reports whether a cookie of a has another value in b.
+func jarChanged(a, b []cdpCookie) bool {
+	now := map[string]string{}
+	for _, c := range b {
+		now[c.Name+"\x00"+c.Domain+"\x00"+c.Path] = c.Value
+	}
+	for _, c := range a {
+		if v, ok := now[c.Name+"\x00"+c.Domain+"\x00"+c.Path]; ok && v != c.Value {
+			return true
+		}
+	}
+	return false
+}
+
 // cookieApplies reports whether the browser would send c to u (domain,
 // path and Secure; SameSite does not apply to a direct request).
 func cookieApplies(c cdpCookie, u *url.URL) bool {

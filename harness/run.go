@@ -180,7 +180,9 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			return
 		}
 		if st.As == "logout" && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 && !r.opts.Bare {
-			r.probe = r.runProbe(ctx, r.steps[len(r.steps)-2].jar)
+			pre := r.steps[len(r.steps)-2].jar
+			r.probe = r.runProbe(ctx, pre)
+			r.probe.Older = r.olderProbe(ctx, pre)
 		}
 		if st.As == "login" && r.sc.Session.Probe != nil && !r.opts.Bare {
 			// The login probe: are the cookies held before login logged in

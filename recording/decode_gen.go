@@ -382,6 +382,13 @@ func (d *jsonState) readProbeResult(v *ProbeResult) {
 			d.Int(&v.Cookies)
 		case "error":
 			d.String(&v.Error)
+		case "older":
+			if d.Null() {
+				v.Older = nil
+			} else {
+				p := recjson.Ptr(&v.Older)
+				d.readOlderProbe(p)
+			}
 		default:
 			if k = recjson.Folded(k, namesProbeResult); k != "" {
 				goto again
@@ -392,7 +399,37 @@ func (d *jsonState) readProbeResult(v *ProbeResult) {
 	}
 }
 
-var namesProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error"}
+var namesProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}
+
+func (d *jsonState) readOlderProbe(v *OlderProbe) {
+	lvl, ok := d.Object("recording.OlderProbe")
+	for ok {
+		k := d.Key()
+	again:
+		switch k {
+		case "step":
+			d.Int(&v.Step)
+		case "url":
+			d.String(&v.URL)
+		case "status":
+			d.Int(&v.Status)
+		case "loggedIn":
+			d.Bool(&v.LoggedIn)
+		case "cookies":
+			d.Int(&v.Cookies)
+		case "error":
+			d.String(&v.Error)
+		default:
+			if k = recjson.Folded(k, namesOlderProbe); k != "" {
+				goto again
+			}
+			d.Skip()
+		}
+		ok = d.Next(lvl, k)
+	}
+}
+
+var namesOlderProbe = []string{"step", "url", "status", "loggedIn", "cookies", "error"}
 
 func (d *jsonState) readRequest(v *Request) {
 	lvl, ok := d.Object("recording.Request")

@@ -404,6 +404,23 @@ type ProbeResult struct {
 	// Cookies counts the replayed cookies.
 	Cookies int    `json:"cookies,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// Older is, on the logout probe, the replay of the cookies held right
+	// after the last login step, made when a cookie has had another value
+	// since: whether a value the server had replaced still opens the
+	// logged-in page after logout.
+	Older *OlderProbe `json:"older,omitempty"`
+}
+
+// OlderProbe is the logout probe's replay of the cookies held right after
+// the last login step (Step): older values of cookies the server has since
+// re-signed or rotated.
+type OlderProbe struct {
+	Step     int    `json:"step"`
+	URL      string `json:"url"`
+	Status   int    `json:"status"`
+	LoggedIn bool   `json:"loggedIn"`
+	Cookies  int    `json:"cookies,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // ProtocolStats counts protocol events that could not be fully decoded, so

@@ -568,6 +568,13 @@ func (d *jsonState) readRecordingProbeResult(v *recording.ProbeResult) {
 			d.Int(&v.Cookies)
 		case "error":
 			d.String(&v.Error)
+		case "older":
+			if d.Null() {
+				v.Older = nil
+			} else {
+				p := recjson.Ptr(&v.Older)
+				d.readRecordingOlderProbe(p)
+			}
 		default:
 			if k = recjson.Folded(k, namesRecordingProbeResult); k != "" {
 				goto again
@@ -578,7 +585,37 @@ func (d *jsonState) readRecordingProbeResult(v *recording.ProbeResult) {
 	}
 }
 
-var namesRecordingProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error"}
+var namesRecordingProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}
+
+func (d *jsonState) readRecordingOlderProbe(v *recording.OlderProbe) {
+	lvl, ok := d.Object("recording.OlderProbe")
+	for ok {
+		k := d.Key()
+	again:
+		switch k {
+		case "step":
+			d.Int(&v.Step)
+		case "url":
+			d.String(&v.URL)
+		case "status":
+			d.Int(&v.Status)
+		case "loggedIn":
+			d.Bool(&v.LoggedIn)
+		case "cookies":
+			d.Int(&v.Cookies)
+		case "error":
+			d.String(&v.Error)
+		default:
+			if k = recjson.Folded(k, namesRecordingOlderProbe); k != "" {
+				goto again
+			}
+			d.Skip()
+		}
+		ok = d.Next(lvl, k)
+	}
+}
+
+var namesRecordingOlderProbe = []string{"step", "url", "status", "loggedIn", "cookies", "error"}
 
 func (d *jsonState) readRecordingValue(v *recording.Value) {
 	lvl, ok := d.Object("recording.Value")
