@@ -113,21 +113,6 @@ func setCookieKeyAt(in urlInfo, sc *recording.SetCookie) ckey {
 	return k
 }
 
-// attrValue returns the value of the last attribute called name (case
-// insensitive) in a Set-Cookie attribute string, and whether it is present.
-func attrValue(attrs, name string) (string, bool) {
-	val, found := "", false
-	for more := true; more; {
-		var a string
-		a, attrs, more = strings.Cut(attrs, ";") // not strings.Split: no slice to allocate
-		n, v, _ := strings.Cut(a, "=")
-		if strings.EqualFold(strings.TrimSpace(n), name) {
-			val, found = strings.TrimSpace(v), true
-		}
-	}
-	return val, found
-}
-
 // header looks up a response header case-insensitively.
 func header(h map[string]string, name string) (string, bool) {
 	for k, v := range h {
