@@ -131,23 +131,24 @@ func TestSameSiteIsFoldedASCIIOnly(t *testing.T) {
 }
 
 // The cookie a line sets is named by the identity recording gives it
-// (the one the harness and HAR import give its events): the host without
-// its capitals and final dot, the default path from the escaped path, and
-// a Domain attribute spelled the same way.
+// (the one the harness and HAR import give its events, and the one
+// Chromium's jar gives it): the host in lower case with its final dot
+// (the analysis once took it off), the default path from the escaped path,
+// and a Domain attribute spelled the same way.
 func TestLineIdentityIsCanonical(t *testing.T) {
 	b := newRec("identity")
 	b.step("goto", "")
 	b.get("https://App.Test./a%2Fb/c").set("pref", "abc", "Secure; SameSite=Lax")
-	b.get("https://www.app.test/x").set("wide", "abc", "Secure; SameSite=Lax; Domain=App.TEST.")
+	b.get("https://www.App.test./x").set("wide", "abc", "Secure; SameSite=Lax; Domain=App.TEST.")
 	rep := analyze(t, b.rec())
 	var got []string
 	for _, f := range findings(rep, RuleCookieHTTPOnlyMissing) {
 		got = append(got, f.Cookie+" "+f.Domain+" "+f.Path)
 	}
-	if want := "pref app.test /a%2Fb|wide .app.test /"; strings.Join(got, "|") != want {
+	if want := "pref app.test. /a%2Fb|wide .app.test. /"; strings.Join(got, "|") != want {
 		t.Errorf("findings at %q, want %q", got, want)
 	}
-	if fs := findings(rep, RuleCookieDomainLoose); len(fs) != 1 || !strings.Contains(fs[0].Message, "Domain=app.test from www.app.test") {
+	if fs := findings(rep, RuleCookieDomainLoose); len(fs) != 1 || !strings.Contains(fs[0].Message, "Domain=app.test. from www.app.test.") {
 		t.Errorf("COOKIE-DOMAIN-LOOSE: %+v", fs)
 	}
 }

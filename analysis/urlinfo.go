@@ -11,7 +11,7 @@ import (
 type urlInfo struct {
 	scheme   string // schemeOf: lower case, or ""
 	hostname string // url.URL.Hostname, as written; "" when it does not parse
-	host     string // hostOf: hostname as recording.CanonicalHost spells it
+	host     string // hostOf: hostname as recording.CanonicalHost spells it (lower case)
 	path     string // url.URL.EscapedPath; "" when it does not parse
 }
 

@@ -58,3 +58,14 @@ func FuzzInfoOf(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, u string) { checkInfo(t, u) })
 }
+
+// The host keeps a final dot (recording.CanonicalHost, as Chromium's jar
+// does), so isLoopback takes "localhost." for localhost itself.
+func TestIsLoopbackWithFinalDot(t *testing.T) {
+	for h, want := range map[string]bool{"localhost.": true, "LocalHost": true, "a.localhost.": true, "[::1]": true,
+		"127.0.0.1": true, "localhost.test.": false, "app.test.": false} {
+		if got := isLoopback(h); got != want {
+			t.Errorf("isLoopback(%q) = %v, want %v", h, got, want)
+		}
+	}
+}

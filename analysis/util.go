@@ -50,7 +50,7 @@ func hostOf(u string) string { return infoOf(u).host }
 // loopback address: Chromium treats http to these as a secure origin
 // (Secure cookies are set and sent there).
 func isLoopback(host string) bool {
-	h := strings.ToLower(strings.Trim(host, "[]"))
+	h := strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".") // localhost. too
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		return true
 	}

@@ -12,12 +12,13 @@ import (
 // analysis, the policy checks and the run diff.
 
 // CanonicalHost spells a host name as Chromium's cookie jar does: ASCII
-// letters in lower case, and no final dot ("App.test." is "app.test"). A
-// browser records non-ASCII names in punycode; other bytes are left as
-// they are (no Unicode case mapping). It allocates only when it changes
-// host.
+// letters in lower case ("App.test" is "app.test"). A final dot stays:
+// Chromium keeps it (a response from http://A.test./ sets a cookie whose
+// domain is "a.test.", and Domain=A.test. from there gives ".a.test."),
+// so "a.test." and "a.test" are two hosts. A browser records non-ASCII
+// names in punycode; other bytes are left as they are (no Unicode case
+// mapping). It allocates only when it changes host.
 func CanonicalHost(host string) string {
-	host = strings.TrimSuffix(host, ".")
 	for i := 0; i < len(host); i++ {
 		if c := host[i]; 'A' <= c && c <= 'Z' {
 			b := []byte(host)

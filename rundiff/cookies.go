@@ -194,7 +194,7 @@ func targetHost(target string) string {
 	if err != nil {
 		return ""
 	}
-	return recording.CanonicalHost(u.Hostname())
+	return strings.TrimSuffix(recording.CanonicalHost(u.Hostname()), ".")
 }
 
 // scopeOf writes a cookie domain relative to the target host, so that two
@@ -204,7 +204,7 @@ func targetHost(target string) string {
 // labels with the target (another site, a TLD) and IP addresses stay as
 // they are.
 func scopeOf(domain, target string) string {
-	d := recording.CanonicalHost(strings.TrimPrefix(domain, "."))
+	d := strings.TrimSuffix(recording.CanonicalHost(strings.TrimPrefix(domain, ".")), ".") // a scope: a.test. is a.test
 	switch {
 	case d == "" || target == "":
 		return d

@@ -660,13 +660,14 @@ func errorsAs(err error, de **recording.DecodeError) bool {
 
 // A Set-Cookie line gets the identity the harness gives it for the same
 // request (harness's TestBuilderIdentity has these cases): the default
-// path from the escaped path, the host without capitals or final dot.
+// path from the escaped path, the host in lower case (its final dot kept,
+// as Chromium keeps it).
 func TestImportHARIdentity(t *testing.T) {
 	want := map[string]string{ // request URL and line: the set event's domain and path
 		"https://a.test/a%2Fb/c sid=1":                      "a.test /a%2Fb",
-		"https://a.test./x/y sid=1":                         "a.test /x",
+		"https://a.test./x/y sid=1":                         "a.test. /x",
 		"https://App.test/x/y sid=1":                        "app.test /x",
-		"https://App.Test./a%2Fb/c sid=1; Domain=App.TEST.": ".app.test /a%2Fb",
+		"https://App.Test./a%2Fb/c sid=1; Domain=App.TEST.": ".app.test. /a%2Fb",
 		"https://a.test/a//b/./c sid=1":                     "a.test /a//b/.",
 	}
 	for in, id := range want {
