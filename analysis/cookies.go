@@ -53,8 +53,6 @@ func setCookieText(sc *recording.SetCookie) string {
 	return s
 }
 
-func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
-
 // cookieLine is what the line checks share about one Set-Cookie line,
 // worked out once per line (the analysis was optimised: see
 // docs/benchmarks.md), and the state of the check being run.
@@ -72,13 +70,14 @@ type cookieLine struct {
 	// line stores a cookie whose attributes matter.
 	stored bool
 	// ss is the SameSite value, from the attributes or else the parsed
-	// line; hasSS whether there is one; ssNone whether it is None.
-	ss            string
-	hasSS, ssNone bool
-	life          time.Duration // the lifetime asked for, when hasLife
-	hasLife       bool
-	unclaimed     []string // refusal reasons no rule claims (Rule.refusal): COOKIE-REJECTED's
-	text          string   // the evidence of most findings, made when first needed
+	// line; hasSS whether there is one; ssNone whether it is None, ssValid
+	// whether it is one browsers know (recording.SameSiteMode).
+	ss                     string
+	hasSS, ssNone, ssValid bool
+	life                   time.Duration // the lifetime asked for, when hasLife
+	hasLife                bool
+	unclaimed              []string // refusal reasons no rule claims (Rule.refusal): COOKIE-REJECTED's
+	text                   string   // the evidence of most findings, made when first needed
 
 	r *Rule // the rule of the check being run
 	// After fire, when the finding is kept: where, its severity, and the
@@ -102,11 +101,12 @@ func (l *cookieLine) set(q *recording.Request, in *urlInfo, i int) {
 	}
 	l.secureOrigin = secureContext(*in)
 	l.stored = !sc.Deletion && !sc.Rejected
-	l.ss, l.hasSS = attrValue(sc.Attributes, "samesite")
+	l.ss, l.hasSS = recording.AttrValue(sc.Attributes, "samesite")
 	if !l.hasSS && sc.SameSite != "" {
 		l.ss, l.hasSS = sc.SameSite, true
 	}
-	l.ssNone = strings.EqualFold(l.ss, "none")
+	mode := recording.SameSiteMode(l.ss)
+	l.ssNone, l.ssValid = mode == "None", mode != ""
 	l.life, l.hasLife = lifetime(sc, reqEnd(q))
 	l.unclaimed = l.unclaimed[:0]
 	if sc.Rejected {
@@ -208,7 +208,7 @@ func checkSameSiteNone(l *cookieLine) {
 
 // checkSameSiteInvalid: COOKIE-SAMESITE-INVALID.
 func checkSameSiteInvalid(l *cookieLine) {
-	if l.stored && l.hasSS && !l.ssNone && !strings.EqualFold(l.ss, "lax") && !strings.EqualFold(l.ss, "strict") && l.fire(Low, Low) {
+	if l.stored && l.hasSS && !l.ssValid && l.fire(Low, Low) {
 		l.msg = fmt.Sprintf("%s has SameSite=%q, which is not Strict, Lax or None: browsers ignore it and apply their default (Lax in Chromium).", l.sc.Name, l.ss)
 	}
 }
@@ -233,7 +233,10 @@ func checkDomainLoose(l *cookieLine) {
 	if !l.stored {
 		return
 	}
-	d, host := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(l.sc.Domain), ".")), l.in.host
+	d, host := "", l.in.host
+	if strings.HasPrefix(l.k.domain, ".") {
+		d = l.k.domain[1:] // the Domain attribute, as the identity spells it
+	}
 	switch {
 	case d == "":
 	case host != d && strings.HasSuffix(host, "."+d):
@@ -263,7 +266,7 @@ func checkPrefixViolation(l *cookieLine) {
 
 // checkHostPrefixAbsent: COOKIE-HOST-PREFIX-ABSENT.
 func checkHostPrefixAbsent(l *cookieLine) {
-	if !l.stored || !l.session || hasPrefixFold(l.sc.Name, "__Host-") || !l.fire(Info, Info) {
+	if !l.stored || !l.session || recording.CookiePrefix(l.sc.Name) == "__Host-" || !l.fire(Info, Info) {
 		return
 	}
 	fit := "it already has Secure, Path=/ and no Domain, so only the name has to change"
@@ -350,8 +353,8 @@ func checkRejected(l *cookieLine) {
 // prefixViolation says how a line breaks its __Secure- or __Host- prefix,
 // or "".
 func prefixViolation(sc *recording.SetCookie, secureOrigin bool) string {
-	switch {
-	case hasPrefixFold(sc.Name, "__Host-"):
+	switch recording.CookiePrefix(sc.Name) {
+	case "__Host-":
 		var bad []string
 		if !sc.Secure {
 			bad = append(bad, "no Secure")
@@ -368,7 +371,7 @@ func prefixViolation(sc *recording.SetCookie, secureOrigin bool) string {
 		if len(bad) > 0 {
 			return fmt.Sprintf("%s breaks the __Host- prefix rules (%s): browsers refuse it.", sc.Name, strings.Join(bad, ", "))
 		}
-	case hasPrefixFold(sc.Name, "__Secure-"):
+	case "__Secure-":
 		var bad []string
 		if !sc.Secure {
 			bad = append(bad, "no Secure")

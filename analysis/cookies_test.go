@@ -93,3 +93,62 @@ func TestManyIdentitiesOfOneName(t *testing.T) {
 		t.Fatalf("%d findings name pref: the identities were not told apart", n)
 	}
 }
+
+// SameSite is read as browsers read it, ASCII case-insensitively, the
+// attribute's name and its value alike (recording.AttrValue and
+// recording.SameSiteMode): "ſameSite" (U+017F) is no SameSite attribute,
+// as the recording (and net/http) read the line, so the line sets none and
+// nothing says it is None; "ſtrict" is no value browsers know. The
+// analysis once folded both with strings.EqualFold.
+func TestSameSiteIsFoldedASCIIOnly(t *testing.T) {
+	b := newRec("folding")
+	b.step("goto", "")
+	b.get("https://app.test/").set("pref", "abc", "ſameSite=None").
+		set("mode", "abc", "Secure; HttpOnly; SameSite=ſtrict").
+		set("wide", "abc", "Secure; HttpOnly; \tSAMESITE\t= nOnE")
+	r := b.rec()
+	if ss := r.Requests[0].SetCookies[0].SameSite; ss != "" {
+		t.Errorf("the recording's SameSite of pref = %q, want none", ss)
+	}
+	rep := analyze(t, r)
+	names := func(rule string) string {
+		var out []string
+		for _, f := range findings(rep, rule) {
+			out = append(out, f.Cookie)
+		}
+		return strings.Join(out, " ")
+	}
+	for rule, want := range map[string]string{
+		RuleCookieSameSiteNone:      "wide",
+		RuleCookieSameSiteNoneInsec: "",
+		RuleCookieSameSiteInvalid:   "mode",
+		RuleCookieSameSiteMissing:   "pref",
+	} {
+		if got := names(rule); got != want {
+			t.Errorf("%s for %q, want %q", rule, got, want)
+		}
+	}
+}
+
+// The cookie a line sets is named by the identity recording gives it
+// (the one the harness and HAR import give its events, and the one
+// Chromium's jar gives it): the host in lower case with its final dot
+// (the analysis once took it off), the default path from the escaped path,
+// and a Domain attribute spelled the same way.
+func TestLineIdentityIsCanonical(t *testing.T) {
+	b := newRec("identity")
+	b.step("goto", "")
+	b.get("https://App.Test./a%2Fb/c").set("pref", "abc", "Secure; SameSite=Lax")
+	b.get("https://www.App.test./x").set("wide", "abc", "Secure; SameSite=Lax; Domain=App.TEST.")
+	rep := analyze(t, b.rec())
+	var got []string
+	for _, f := range findings(rep, RuleCookieHTTPOnlyMissing) {
+		got = append(got, f.Cookie+" "+f.Domain+" "+f.Path)
+	}
+	if want := "pref app.test. /a%2Fb|wide .app.test. /"; strings.Join(got, "|") != want {
+		t.Errorf("findings at %q, want %q", got, want)
+	}
+	if fs := findings(rep, RuleCookieDomainLoose); len(fs) != 1 || !strings.Contains(fs[0].Message, "Domain=app.test. from www.app.test.") {
+		t.Errorf("COOKIE-DOMAIN-LOOSE: %+v", fs)
+	}
+}

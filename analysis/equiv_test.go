@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // The functions below are the analysis's earlier, simpler versions of
@@ -33,12 +35,26 @@ func urlParamsSplit(u string) []urlParam {
 	return out
 }
 
+// attrValueSplit is recording.AttrValue (once the analysis's attrValue)
+// by strings.Split. It folds and trims ASCII only, as browsers do: the
+// earlier version's strings.EqualFold and strings.TrimSpace also took
+// "ſameSite" (U+017F) for SameSite and trimmed a no-break space, which is
+// where it and the browsers parted (see recording.AttrValue).
 func attrValueSplit(attrs, name string) (string, bool) {
+	trim := func(s string) string { return strings.Trim(s, " \t\r\n") }
+	lower := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if 'A' <= r && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			return r
+		}, s)
+	}
 	val, found := "", false
 	for _, a := range strings.Split(attrs, ";") {
 		n, v, _ := strings.Cut(a, "=")
-		if strings.EqualFold(strings.TrimSpace(n), name) {
-			val, found = strings.TrimSpace(v), true
+		if lower(trim(n)) == name {
+			val, found = trim(v), true
 		}
 	}
 	return val, found
@@ -47,6 +63,7 @@ func attrValueSplit(attrs, name string) (string, bool) {
 var equivInputs = []string{
 	"", "https://a.test/p/1", "https://a.test/x;jsessionid=ABCDEFGH12/y;a=b;c?sid=1234567890&t%6Fken=x&&=#f;g=h",
 	"/a;;b=;=c/;d=e?", "?a=1&b", ";", "a;b", "SameSite=None; Secure; samesite=Lax", "Path=/;SameSite", " samesite = x ;",
+	"ſameSite=None", "\u00a0SameSite=None; Secure", "SAMESITE=Strict;\tSameSite\t=\tLax\t",
 	"https://a.test/;x=1;y=2/z;w=3?q=%zz&r=1",
 }
 
@@ -55,7 +72,7 @@ func checkEquiv(t *testing.T, s string) {
 	if got, want := urlParams(s), urlParamsSplit(s); !reflect.DeepEqual(got, want) {
 		t.Errorf("urlParams(%q) = %v, want %v", s, got, want)
 	}
-	gv, gf := attrValue(s, "samesite")
+	gv, gf := recording.AttrValue(s, "samesite")
 	wv, wf := attrValueSplit(s, "samesite")
 	if gv != wv || gf != wf {
 		t.Errorf("attrValue(%q) = %q, %v, want %q, %v", s, gv, gf, wv, wf)

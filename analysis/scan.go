@@ -2,62 +2,8 @@ package analysis
 
 // Hand-written scanners instead of regular expressions and math/big: both
 // packages weigh on the inspector's WebAssembly bundle far more than these
-// few lines. scan_test.go holds them to the expressions they replace.
-
-func isMarkerByte(b byte) bool {
-	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_' || b == '-'
-}
-
-// valueMarkers returns the fingerprints of the "[value:FP]" markers the
-// harness leaves where it scrubbed a cookie value from text, plain or
-// percent-encoded ("%5Bvalue%3AFP%5D"), case-insensitively; FP is 4 to 16
-// characters of [A-Za-z0-9_-].
-// It matches (?i)(?:\[|%5B)value(?::|%3A)([A-Za-z0-9_-]{4,16})(?:\]|%5D) on ASCII.
-func valueMarkers(s string) []string {
-	var out []string
-	for i := 0; i < len(s); i++ {
-		j := i
-		switch {
-		case s[j] == '[':
-			j++
-		case hasPrefixFold(s[j:], "%5B"):
-			j += 3
-		default:
-			continue
-		}
-		if !hasPrefixFold(s[j:], "value") {
-			continue
-		}
-		j += len("value")
-		switch {
-		case j < len(s) && s[j] == ':':
-			j++
-		case hasPrefixFold(s[j:], "%3A"):
-			j += 3
-		default:
-			continue
-		}
-		n := 0
-		for j+n < len(s) && isMarkerByte(s[j+n]) {
-			n++
-		}
-		if n < 4 || n > 16 {
-			continue
-		}
-		end := j + n
-		switch {
-		case end < len(s) && s[end] == ']':
-			end++
-		case hasPrefixFold(s[end:], "%5D"):
-			end += 3
-		default:
-			continue
-		}
-		out = append(out, s[j:j+n])
-		i = end - 1
-	}
-	return out
-}
+// few lines. scan_test.go holds them to the expressions they replace. The
+// "[value:FP]" placeholders are read by recording.ValuePlaceholders.
 
 // digitRuns returns the runs of 10 to 13 ASCII digits in s, left to right,
 // a longer run read 13 digits at a time.

@@ -8,15 +8,11 @@ import (
 	"testing"
 )
 
-// The expressions the scanners of scan.go replace.
-var (
-	markerRE   = regexp.MustCompile(`(?i)(?:\[|%5B)value(?::|%3A)([A-Za-z0-9_-]{4,16})(?:\]|%5D)`)
-	digitRunRE = regexp.MustCompile(`\d{10,13}`)
-)
+// The expression the scanner of scan.go replaces.
+var digitRunRE = regexp.MustCompile(`\d{10,13}`)
 
 var scanSeeds = []string{
-	"", "/a?sid=[value:AbCd1234]", "%5bVALUE%3aabcd%5D[value:abc][value:abcdefghijklmnopq]",
-	"[[value:abcd]]%5Bvalue:zzzz%5d[value%3Aq_-9]", "1700000000123456789 12345678901 123",
+	"", "/a?sid=[value:AbCd1234]", "1700000000123456789 12345678901 123", "١٢٣٤٥٦٧٨٩٠١ 1234567890\xff12",
 	strings.Repeat("9", 26) + "x" + strings.Repeat("1", 23),
 }
 
@@ -24,7 +20,7 @@ func FuzzScannersMatchRegexps(f *testing.F) {
 	for _, s := range scanSeeds {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { checkScanners(t, asciiOnly(s)) })
+	f.Fuzz(func(t *testing.T, s string) { checkScanners(t, s) })
 }
 
 func TestScannersMatchRegexps(t *testing.T) {
@@ -33,26 +29,8 @@ func TestScannersMatchRegexps(t *testing.T) {
 	}
 }
 
-// asciiOnly drops non-ASCII bytes: case-insensitive regexps fold a few
-// non-ASCII letters (U+212A for "k") into ASCII ones.
-func asciiOnly(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 0x80 {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 func checkScanners(t *testing.T, s string) {
 	t.Helper()
-	var want []string
-	for _, m := range markerRE.FindAllStringSubmatch(s, -1) {
-		want = append(want, m[1])
-	}
-	if got := valueMarkers(s); !reflect.DeepEqual(got, want) {
-		t.Errorf("valueMarkers(%q) = %q, regexp says %q", s, got, want)
-	}
 	if got, want := digitRuns(s), digitRunRE.FindAllString(s, -1); !reflect.DeepEqual(got, want) {
 		t.Errorf("digitRuns(%q) = %q, regexp says %q", s, got, want)
 	}

@@ -11,6 +11,11 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
+// minMarkerFP is the shortest FP of a "[value:FP]" placeholder matched
+// against the IDs' fingerprints (by prefix): a shorter one would match
+// too many.
+const minMarkerFP = 4
+
 // tokenParams are URL parameter names that carry session tokens.
 var tokenParams = map[string]bool{
 	"jsessionid": true, "phpsessid": true, "sessionid": true, "session_id": true, "sid": true, "sessid": true,
@@ -155,7 +160,10 @@ func (a *analyzer) sessIDInURL() {
 		// Made when first written: most places match nothing.
 		var found map[*track]bool
 		var matched map[string]bool // markers and raw values that matched an ID
-		for _, fp := range valueMarkers(p.text) {
+		for _, fp := range recording.ValuePlaceholders(p.text) {
+			if len(fp) < minMarkerFP {
+				continue
+			}
 			for _, r := range ids {
 				if strings.HasPrefix(r.id.value.Fingerprint, fp) {
 					if matched == nil {
@@ -164,7 +172,7 @@ func (a *analyzer) sessIDInURL() {
 					matched[fp] = true
 					if !found[r.t] {
 						found[r.t] = true
-						a.inURL(r, p, "the marker [value:"+fp+"] of one of its IDs")
+						a.inURL(r, p, "the marker "+recording.ValuePlaceholder(fp)+" of one of its IDs")
 					}
 				}
 			}

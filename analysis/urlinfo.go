@@ -1,13 +1,17 @@
 package analysis
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sessiontrace/sessiontrace/recording"
+)
 
 // urlInfo is what the analysis reads of a URL, as url.Parse (through
 // parseURL) gives it.
 type urlInfo struct {
 	scheme   string // schemeOf: lower case, or ""
 	hostname string // url.URL.Hostname, as written; "" when it does not parse
-	host     string // hostOf: hostname in lower case without a final dot
+	host     string // hostOf: hostname as recording.CanonicalHost spells it (lower case)
 	path     string // url.URL.EscapedPath; "" when it does not parse
 }
 
@@ -22,7 +26,7 @@ func infoOf(u string) urlInfo {
 	if p := parseURL(u); p != nil {
 		in.scheme = strings.ToLower(p.Scheme)
 		in.hostname, in.path = p.Hostname(), p.EscapedPath()
-		in.host = strings.ToLower(strings.TrimSuffix(in.hostname, "."))
+		in.host = recording.CanonicalHost(in.hostname)
 	} else if i := strings.Index(u, "://"); i > 0 {
 		in.scheme = strings.ToLower(u[:i])
 	}
@@ -88,6 +92,6 @@ func simpleURL(u string) (urlInfo, bool) {
 		}
 	}
 	in.hostname, in.path = name, path
-	in.host = strings.ToLower(strings.TrimSuffix(name, "."))
+	in.host = recording.CanonicalHost(name)
 	return in, true
 }

@@ -4,16 +4,19 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // slowInfo is infoOf by url.Parse alone, as the analysis read URLs
-// before simpleURL.
+// before simpleURL (with the host spelled by recording.CanonicalHost, as
+// since).
 func slowInfo(u string) urlInfo {
 	var in urlInfo
 	if p, err := url.Parse(strings.TrimSpace(u)); err == nil {
 		in.scheme = strings.ToLower(p.Scheme)
 		in.hostname, in.path = p.Hostname(), p.EscapedPath()
-		in.host = strings.ToLower(strings.TrimSuffix(in.hostname, "."))
+		in.host = recording.CanonicalHost(in.hostname)
 	} else if i := strings.Index(u, "://"); i > 0 {
 		in.scheme = strings.ToLower(u[:i])
 	}
@@ -34,7 +37,7 @@ func TestInfoOfMatchesURLParse(t *testing.T) {
 		"https://h.test:/x", "https://h.test:x/", "https://h.test:1:2/", "https:///x", "https://", "http://h.test?q#f",
 		"http://h.test#f/x", "https://h.test/a%20b", "https://h.test/a b", " https://h.test/ ", "HTTPS://h.test/",
 		"https://h.test/[value:abcd1234]", "https://h_x.test/~a/$&+,:;=@", "https://h.test/a?b=%zz", "https://h.test/a#%zz",
-		"https://h.test/é", "ftp://h.test/", "/relative", "", "https:h.test", "https://h.test\t/",
+		"https://h.test/é", "https://É.test./x", "https://A.ſ.K.test/", "ftp://h.test/", "/relative", "", "https:h.test", "https://h.test\t/",
 	} {
 		checkInfo(t, u)
 	}
@@ -54,4 +57,15 @@ func FuzzInfoOf(f *testing.F) {
 		f.Add(u)
 	}
 	f.Fuzz(func(t *testing.T, u string) { checkInfo(t, u) })
+}
+
+// The host keeps a final dot (recording.CanonicalHost, as Chromium's jar
+// does), so isLoopback takes "localhost." for localhost itself.
+func TestIsLoopbackWithFinalDot(t *testing.T) {
+	for h, want := range map[string]bool{"localhost.": true, "LocalHost": true, "a.localhost.": true, "[::1]": true,
+		"127.0.0.1": true, "localhost.test.": false, "app.test.": false} {
+		if got := isLoopback(h); got != want {
+			t.Errorf("isLoopback(%q) = %v, want %v", h, got, want)
+		}
+	}
 }

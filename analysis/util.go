@@ -50,7 +50,7 @@ func hostOf(u string) string { return infoOf(u).host }
 // loopback address: Chromium treats http to these as a secure origin
 // (Secure cookies are set and sent there).
 func isLoopback(host string) bool {
-	h := strings.ToLower(strings.Trim(host, "[]"))
+	h := strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".") // localhost. too
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		return true
 	}
@@ -111,21 +111,6 @@ func setCookieKeyAt(in urlInfo, sc *recording.SetCookie) ckey {
 	k := ckey{name: sc.Name}
 	k.domain, k.path = sc.IdentityAt(in.hostname, in.path)
 	return k
-}
-
-// attrValue returns the value of the last attribute called name (case
-// insensitive) in a Set-Cookie attribute string, and whether it is present.
-func attrValue(attrs, name string) (string, bool) {
-	val, found := "", false
-	for more := true; more; {
-		var a string
-		a, attrs, more = strings.Cut(attrs, ";") // not strings.Split: no slice to allocate
-		n, v, _ := strings.Cut(a, "=")
-		if strings.EqualFold(strings.TrimSpace(n), name) {
-			val, found = strings.TrimSpace(v), true
-		}
-	}
-	return val, found
 }
 
 // header looks up a response header case-insensitively.

@@ -2,8 +2,6 @@ package harness
 
 import (
 	"fmt"
-	"net/url"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -149,8 +147,8 @@ func (b *builder) noteValues() {
 	for _, xs := range c.respExtra {
 		for _, x := range xs {
 			for _, l := range recording.SplitSetCookie(headerValue(x.Headers, "set-cookie")) {
-				_, v, _ := strings.Cut(strings.SplitN(l, ";", 2)[0], "=")
-				b.red.Note(strings.TrimSpace(v))
+				_, v, _ := recording.SetCookieParts(l)
+				b.red.Note(v)
 			}
 		}
 	}
@@ -161,8 +159,8 @@ func (b *builder) noteValues() {
 	}
 	for _, w := range c.scripts {
 		b.red.Note(w.v.Value)
-		_, v, _ := strings.Cut(strings.SplitN(w.v.Cookie, ";", 2)[0], "=")
-		b.red.Note(strings.TrimSpace(v))
+		_, v, _ := recording.SetCookieParts(w.v.Cookie)
+		b.red.Note(v)
 	}
 }
 
@@ -314,12 +312,13 @@ func (b *builder) addSetCookies(r *recording.Request, rawURL, header string, rx 
 	if rx != nil {
 		for _, bc := range rx.Blocked {
 			b.checkReasons(bc.Reasons)
-			line := strings.TrimSpace(bc.Line)
-			blocked[line] = append(blocked[line], bc.Reasons...)
-			if !containsLine(lines, line) {
-				// A blocked line missing from the raw headers (the browser
-				// reports it anyway): keep it.
-				lines = append(lines, line)
+			for _, line := range recording.SplitSetCookie(bc.Line) { // one line, trimmed as those of the header
+				blocked[line] = append(blocked[line], bc.Reasons...)
+				if !containsLine(lines, line) {
+					// A blocked line missing from the raw headers (the browser
+					// reports it anyway): keep it.
+					lines = append(lines, line)
+				}
 			}
 		}
 	}
@@ -330,9 +329,9 @@ func (b *builder) addSetCookies(r *recording.Request, rawURL, header string, rx 
 			sc.Rejected, sc.Reasons = true, rs
 		}
 		r.SetCookies = append(r.SetCookies, sc)
-		k := effectiveKey(sc, rawURL)
+		domain, path := sc.Identity(rawURL)
 		ev := recording.CookieEvent{Time: at, Step: r.Step, Source: recording.SourceHTTP, Name: sc.Name,
-			Domain: k.Domain, Path: k.Path, Value: &sc.Value, Request: r.ID, URL: r.URL}
+			Domain: domain, Path: path, Value: &sc.Value, Request: r.ID, URL: r.URL}
 		switch {
 		case sc.Rejected:
 			ev.Kind, ev.Reasons = recording.EventRejected, sc.Reasons
@@ -353,34 +352,6 @@ func containsLine(lines []string, l string) bool {
 		}
 	}
 	return false
-}
-
-// effectiveKey is the jar identity a Set-Cookie line from rawURL would
-// have, spelled the way Chromium's jar spells it (a domain cookie has a
-// leading dot; the default path is the request path's directory).
-func effectiveKey(sc recording.SetCookie, rawURL string) recording.CookieKey {
-	u, _ := url.Parse(rawURL)
-	k := recording.CookieKey{Name: sc.Name}
-	host := ""
-	if u != nil {
-		host = strings.ToLower(u.Hostname())
-	}
-	if d := strings.ToLower(strings.TrimPrefix(sc.Domain, ".")); d != "" {
-		k.Domain = "." + d
-	} else {
-		k.Domain = host
-	}
-	if strings.HasPrefix(sc.Path, "/") {
-		k.Path = sc.Path
-	} else {
-		k.Path = "/"
-		if u != nil {
-			if dir := path.Dir(u.Path); strings.HasPrefix(u.Path, "/") && dir != "." {
-				k.Path = dir
-			}
-		}
-	}
-	return k
 }
 
 // addScriptWrites turns the instrumentation's reports into events.
@@ -410,12 +381,12 @@ func (b *builder) addScriptWrites() {
 		default:
 			sc = recording.ParseSetCookie(w.Cookie, tw.at, b.red)
 		}
-		k := effectiveKey(sc, w.URL)
+		domain, path := sc.Identity(w.URL)
 		if sc.Path == "" && w.Op != "document.cookie" {
-			k.Path = "/" // the CookieStore API defaults to "/"
+			path = "/" // the CookieStore API defaults to "/"
 		}
 		ev := recording.CookieEvent{Time: tw.at, Step: step, Kind: recording.EventSet, Source: recording.SourceScript,
-			Name: sc.Name, Domain: k.Domain, Path: k.Path, Value: &sc.Value, URL: b.url(w.URL),
+			Name: sc.Name, Domain: domain, Path: path, Value: &sc.Value, URL: b.url(w.URL),
 			Location: b.url(w.Loc), Detail: w.Op}
 		if sc.Deletion {
 			ev.Kind = recording.EventDeleted

@@ -84,14 +84,17 @@ func setCookieParams(cs *scenarios.CookieSpec, u string, now time.Time) map[stri
 
 // setCookieKey spells the identity of a cookie set at u (empty when it is
 // set by its domain alone) as the jar does: Network.setCookie keeps the
-// domain as given (with a leading dot it is a domain cookie), else takes
-// the URL's host; the path defaults to /.
+// domain given (with a leading dot it is a domain cookie), else takes the
+// URL's host, either as recording.CanonicalHost spells it; the path
+// defaults to /.
 func setCookieKey(cs *scenarios.CookieSpec, u string) (domain, path string) {
-	domain, path = strings.ToLower(cs.Domain), cs.Path
-	if domain == "" {
-		if pu, err := url.Parse(u); err == nil {
-			domain = pu.Hostname()
-		}
+	domain, path = cs.Domain, cs.Path
+	if d, ok := strings.CutPrefix(domain, "."); ok {
+		domain = "." + recording.CanonicalHost(d)
+	} else if domain != "" {
+		domain = recording.CanonicalHost(domain)
+	} else if pu, err := url.Parse(u); err == nil {
+		domain = recording.CanonicalHost(pu.Hostname())
 	}
 	if path == "" {
 		path = "/"

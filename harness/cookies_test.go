@@ -38,6 +38,13 @@ func TestSetCookieKey(t *testing.T) {
 		{scenarios.CookieSpec{Name: "a"}, "https://app.test/account", "app.test", "/"},
 		{scenarios.CookieSpec{Name: "a", Domain: ".App.Test", Path: "/x"}, "https://app.test/", ".app.test", "/x"},
 		{scenarios.CookieSpec{Name: "a", Domain: "app.test"}, "", "app.test", "/"},
+		// The host of a URL is spelled as the domain a step gives is
+		// (recording.CanonicalHost), as the jar spells it: it once kept its
+		// capitals.
+		{scenarios.CookieSpec{Name: "a"}, "https://App.test", "app.test", "/"},
+		{scenarios.CookieSpec{Name: "a"}, "https://APP.test./x/y", "app.test.", "/"},
+		{scenarios.CookieSpec{Name: "a", Domain: "App.Test."}, "", "app.test.", "/"},
+		{scenarios.CookieSpec{Name: "a", Domain: ".App.Test"}, "https://www.app.test/", ".app.test", "/"},
 	} {
 		d, p := setCookieKey(&c.cs, c.url)
 		if d != c.domain || p != c.path {

@@ -146,7 +146,7 @@ func (q *reqB) set(line string, rejectReasons ...string) *reqB {
 	default:
 		ev.Kind = recording.EventSet
 		c := recording.Cookie{Name: sc.Name, Domain: k.Domain, Path: k.Path, Value: v, Size: sc.Size, HTTPOnly: sc.HTTPOnly,
-			Secure: sc.Secure, SameSite: canonicalSameSite(sc.SameSite), Session: true}
+			Secure: sc.Secure, SameSite: recording.SameSiteMode(sc.SameSite), Session: true}
 		if life, ok := sc.Lifetime(p.End); ok {
 			e := p.End.Add(life)
 			c.Expires, c.Session = &e, false

@@ -156,7 +156,7 @@ func (c *checker) attributes(e *Entry, s *sighting) {
 	}
 	if !e.SameSite.allows(s.sameSite) {
 		got := "it was set without SameSite"
-		switch v := canonicalSameSite(s.sameSite); {
+		switch v := recording.SameSiteMode(s.sameSite); {
 		case v != "":
 			got = "it was set with SameSite=" + v
 		case strings.TrimSpace(s.sameSite) != "":
@@ -177,7 +177,7 @@ func (c *checker) attributes(e *Entry, s *sighting) {
 	if e.HostOnly && !s.hostOnly {
 		add("hostOnly", "must be host-only (no Domain attribute)", "it was set for the domain "+s.key.Domain)
 	}
-	if e.Prefix != "" && !hasPrefixFold(s.key.Name, e.Prefix) {
+	if e.Prefix != "" && recording.CookiePrefix(s.key.Name) != e.Prefix {
 		add("prefix", "must be named with the "+e.Prefix+" prefix", "it was set")
 	}
 }

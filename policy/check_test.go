@@ -275,3 +275,24 @@ func TestCheckNil(t *testing.T) {
 		t.Error("nil policy or recording must give no findings")
 	}
 }
+
+// A SameSite clause reads the attribute as browsers do, ASCII
+// case-insensitively (recording.SameSiteMode): "ſtrict" (U+017F) is no
+// SameSite at all, though strings.EqualFold takes it for Strict.
+func TestSameSiteClauseFoldsASCIIOnly(t *testing.T) {
+	for _, c := range []struct {
+		clause   SameSite
+		observed string
+		want     bool
+	}{
+		{SameSite{Value: "Strict"}, "STRICT", true},
+		{SameSite{Value: "Strict"}, "ſtrict", false},
+		{SameSite{Value: "Lax", AtLeast: true}, "ſtrict", false},
+		{SameSite{Value: "None", AtLeast: true}, "ſtrict", false}, // an explicit, valid SameSite
+		{SameSite{Value: "None", AtLeast: true}, "nOnE", true},
+	} {
+		if got := c.clause.allows(c.observed); got != c.want {
+			t.Errorf("%s allows %q: %v, want %v", c.clause, c.observed, got, c.want)
+		}
+	}
+}

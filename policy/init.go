@@ -141,7 +141,7 @@ func (o *observed) add(s *sighting) {
 	o.secure = o.secure && s.secure
 	o.httpOnly = o.httpOnly && s.httpOnly
 	o.hostOnly = o.hostOnly && s.hostOnly
-	v := canonicalSameSite(s.sameSite)
+	v := recording.SameSiteMode(s.sameSite)
 	o.sameSite = min(o.sameSite, sameSiteRank(v))
 	if v == "" {
 		v = "unset"
@@ -239,10 +239,8 @@ func (o *observed) write(b *bytes.Buffer, recordings int) {
 		fs = append(fs, field{"session", "true", "never given Expires or Max-Age"})
 	}
 	flag("hostOnly", o.hostOnly, "set with a Domain attribute; true would forbid it")
-	for _, p := range prefixes {
-		if hasPrefixFold(o.name, p) {
-			fs = append(fs, field{"prefix", p, ""})
-		}
+	if p := recording.CookiePrefix(o.name); p != "" {
+		fs = append(fs, field{"prefix", p, ""})
 	}
 	if o.detection != "" {
 		fs = append(fs, o.boundary("rotateAtLogin", o.logins, tally{}, "login"))

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // Version is the version of the file format this package reads and writes.
@@ -175,7 +176,7 @@ var sameSiteClauses = []string{"at-least-lax", "at-least-strict", "at-least-none
 
 func parseSameSite(s string) SameSite {
 	v, atLeast := strings.CutPrefix(s, "at-least-")
-	return SameSite{Value: canonicalSameSite(v), AtLeast: atLeast}
+	return SameSite{Value: recording.SameSiteMode(v), AtLeast: atLeast}
 }
 
 // String is the clause as a policy file spells it.
@@ -193,7 +194,7 @@ func (s SameSite) allows(observed string) bool {
 	if s.Value == "" {
 		return true
 	}
-	got := canonicalSameSite(observed)
+	got := recording.SameSiteMode(observed)
 	if s.AtLeast {
 		return sameSiteRank(got) >= sameSiteRank(s.Value)
 	}
@@ -209,17 +210,6 @@ func (s SameSite) describe() string {
 		return "SameSite at least " + s.Value
 	}
 	return "SameSite=" + s.Value
-}
-
-// canonicalSameSite spells a SameSite value as the jar does (Strict, Lax,
-// None), or "" when it is absent or unknown to browsers.
-func canonicalSameSite(v string) string {
-	for _, c := range []string{"Strict", "Lax", "None"} {
-		if strings.EqualFold(strings.TrimSpace(v), c) {
-			return c
-		}
-	}
-	return ""
 }
 
 func sameSiteRank(v string) int {

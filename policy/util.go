@@ -47,5 +47,3 @@ func short(fp string) string {
 	}
 	return fp
 }
-
-func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }

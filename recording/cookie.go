@@ -6,11 +6,12 @@ import (
 )
 
 // SplitSetCookie splits a Set-Cookie header value as browsers report it
-// (several lines joined with "\n") into its lines, dropping empty ones.
+// (several lines joined with "\n") into its lines, trimmed of ASCII white
+// space, dropping empty ones.
 func SplitSetCookie(header string) []string {
 	var lines []string
 	for _, l := range strings.Split(header, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
+		if l = trimASCIISpace(l); l != "" {
 			lines = append(lines, l)
 		}
 	}
@@ -35,12 +36,10 @@ func ParseSetCookie(line string, now time.Time, r *Redactor) SetCookie {
 	sc.Secure = c.Secure
 	sc.HTTPOnly = c.HTTPOnly
 	sc.Partitioned = c.Partitioned
-	sc.SameSite = rawAttr(attrs, "samesite")
+	sc.SameSite, _ = AttrValue(attrs, "samesite")
 	sc.Unparsed = c.Unparsed
-	if c.MaxAge != 0 || hasAttr(attrs, "max-age") {
-		if ma, ok := maxAge(attrs); ok {
-			sc.MaxAge = &ma
-		}
+	if ma, ok := maxAge(attrs); ok {
+		sc.MaxAge = &ma
 	}
 	if !c.Expires.IsZero() {
 		e := c.Expires
@@ -72,15 +71,17 @@ func (sc SetCookie) Lifetime(now time.Time) (time.Duration, bool) {
 }
 
 // SetCookieParts splits a Set-Cookie line into its name, its value and
-// the attributes after them, trimmed, as browsers read it.
+// the attributes after them, as browsers read it (RFC 6265bis section
+// 5.6): a pair without "=" is a cookie with an empty name; each part is
+// trimmed of ASCII white space only (a no-break space is part of the name
+// or value, as it is to the browser).
 func SetCookieParts(line string) (name, value, attrs string) {
 	pair, attrs, _ := strings.Cut(line, ";")
 	name, value, ok := strings.Cut(pair, "=")
 	if !ok {
-		// RFC 6265bis: a pair with no "=" is a cookie with an empty name.
 		name, value = "", name
 	}
-	return strings.TrimSpace(name), strings.TrimSpace(value), strings.TrimSpace(attrs)
+	return trimASCIISpace(name), trimASCIISpace(value), trimASCIISpace(attrs)
 }
 
 // lenientSetCookie reads the attributes of a line net/http refused (for
@@ -94,40 +95,77 @@ func lenientSetCookie(line string) *parsedCookie {
 	return c
 }
 
-// attrs yields the attribute name (lower case) and raw value of each
-// attribute in the text after the name=value pair.
-func eachAttr(attrs string, f func(name, val string) bool) {
-	for _, a := range strings.Split(attrs, ";") {
+// AttrValue returns the value of the last attribute called name in attrs,
+// the text after a Set-Cookie line's name=value pair, and whether there is
+// one (browsers use the last). Names compare
+// ASCII case-insensitively, as in browsers (RFC 6265bis section 5.6), not
+// with Unicode folding: "ſameSite" (U+017F) is not SameSite, though
+// strings.EqualFold says it is. Names and values are trimmed of ASCII white
+// space only. It does not allocate: the analysis looks up every line.
+func AttrValue(attrs, name string) (string, bool) {
+	val, found := "", false
+	for more := true; more; {
+		var a string
+		a, attrs, more = strings.Cut(attrs, ";") // not strings.Split: no slice to allocate
 		n, v, _ := strings.Cut(a, "=")
-		if !f(strings.ToLower(strings.TrimSpace(n)), strings.TrimSpace(v)) {
-			return
+		if equalFoldASCII(trimASCIISpace(n), name) {
+			val, found = trimASCIISpace(v), true
 		}
 	}
+	return val, found
 }
 
-func hasAttr(attrs, name string) bool {
-	found := false
-	eachAttr(attrs, func(n, _ string) bool { found = n == name; return !found })
-	return found
-}
+// equalFoldASCII reports whether s and t are equal but for the case of
+// ASCII letters.
+func equalFoldASCII(s, t string) bool { return len(s) == len(t) && hasPrefixFoldASCII(s, t) }
 
-// rawAttr returns the value of the last attribute called name, as sent
-// (browsers use the last one).
-func rawAttr(attrs, name string) string {
-	val := ""
-	eachAttr(attrs, func(n, v string) bool {
-		if n == name {
-			val = v
+// hasPrefixFoldASCII reports whether s starts with prefix but for the
+// case of ASCII letters.
+func hasPrefixFoldASCII(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		a, b := s[i], prefix[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
 		}
-		return true
-	})
-	return val
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
+}
+
+// SameSiteMode reads a SameSite attribute value as browsers do: "Strict",
+// "Lax" or "None", compared ASCII case-insensitively; "" for any other
+// value (browsers ignore it and apply their default, Lax in Chromium) and
+// for none.
+func SameSiteMode(v string) string { return foldedOneOf(v, false, "Strict", "Lax", "None") }
+
+// CookiePrefix returns the name prefix the browser enforces on a cookie,
+// "__Host-" or "__Secure-", spelled so, when name starts with it in any
+// ASCII case (RFC 6265bis section 4.1.3, as Chromium checks it), else "".
+func CookiePrefix(name string) string { return foldedOneOf(name, true, "__Host-", "__Secure-") }
+
+// foldedOneOf returns the first of words that s is (or, with prefix,
+// starts with) but for the case of ASCII letters, or "".
+func foldedOneOf(s string, prefix bool, words ...string) string {
+	for _, w := range words {
+		if hasPrefixFoldASCII(s, w) && (prefix || len(s) == len(w)) {
+			return w
+		}
+	}
+	return ""
 }
 
 // maxAge parses Max-Age as browsers do: an optional minus sign and digits;
 // anything else is ignored.
 func maxAge(attrs string) (int, bool) {
-	v := rawAttr(attrs, "max-age")
+	v, _ := AttrValue(attrs, "max-age")
 	if v == "" {
 		return 0, false
 	}
@@ -153,22 +191,19 @@ func maxAge(attrs string) (int, bool) {
 
 // ParseCookieHeader parses a Cookie request header into name/value pairs
 // with net/http's grammar; when that refuses the header it falls back to a
-// lenient split, keeping what could be read.
+// lenient split, keeping what could be read (a pair without "=" being a
+// value with an empty name, as in SetCookieParts).
 func ParseCookieHeader(h string) [][2]string {
 	var out [][2]string
 	if pairs, err := parseCookiePairs(h); err == nil {
 		return pairs
 	}
 	for _, p := range strings.Split(h, ";") {
-		p = strings.TrimSpace(p)
-		if p == "" {
+		if p = trimASCIISpace(p); p == "" {
 			continue
 		}
-		n, v, ok := strings.Cut(p, "=")
-		if !ok {
-			n, v = "", n
-		}
-		out = append(out, [2]string{strings.TrimSpace(n), strings.TrimSpace(v)})
+		n, v, _ := SetCookieParts(p)
+		out = append(out, [2]string{n, v})
 	}
 	return out
 }

@@ -55,6 +55,91 @@ func TestParseCookieHeader(t *testing.T) {
 	}
 }
 
+// Attribute names are compared ASCII case-insensitively, as browsers
+// compare them: "ſameSite" (U+017F, which strings.EqualFold folds to "s")
+// is an attribute no browser knows, so the line sets no SameSite, as
+// net/http reads it too. Only ASCII white space is trimmed.
+func TestAttrValue(t *testing.T) {
+	for _, c := range []struct {
+		attrs, name, val string
+		ok               bool
+	}{
+		{"Path=/; SameSite=Lax", "samesite", "Lax", true},
+		{"SAMESITE = none ;", "samesite", "none", true},
+		{"SameSite=Strict; samesite=Lax", "samesite", "Lax", true},
+		{"SameSite", "samesite", "", true},
+		{"SameSite=None; ſameSite=Lax", "samesite", "None", true},
+		{"ſameSite=None", "samesite", "", false},
+		{"\u00a0SameSite=None", "samesite", "", false},
+		{"SameSite=\u00a0None\u00a0", "samesite", "\u00a0None\u00a0", true},
+		{"\tMax-Age\t=\t5\t", "max-age", "5", true},
+		{"", "samesite", "", false},
+	} {
+		if val, ok := AttrValue(c.attrs, c.name); val != c.val || ok != c.ok {
+			t.Errorf("AttrValue(%q, %q) = %q, %v, want %q, %v", c.attrs, c.name, val, ok, c.val, c.ok)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { AttrValue("Path=/; Secure; HttpOnly; SameSite=Lax", "samesite") }); n != 0 {
+		t.Errorf("AttrValue allocates %v times", n)
+	}
+	now := time.Unix(0, 0)
+	r := NewRedactor([]byte("k"), false)
+	if sc := ParseSetCookie("pref=abc; ſameSite=None", now, r); sc.SameSite != "" || sc.Attributes != "ſameSite=None" {
+		t.Errorf("ſameSite=None: SameSite %q, attributes %q", sc.SameSite, sc.Attributes)
+	}
+	if sc := ParseSetCookie("pref=abc; SameSite=None; Max-Age=5", now, r); sc.SameSite != "None" || sc.MaxAge == nil || *sc.MaxAge != 5 {
+		t.Errorf("SameSite %q, Max-Age %v", sc.SameSite, sc.MaxAge)
+	}
+}
+
+// A SameSite value is one of three, in any ASCII case; "ſtrict" is none
+// of them (strings.EqualFold says it is Strict).
+func TestSameSiteMode(t *testing.T) {
+	for in, want := range map[string]string{
+		"Strict": "Strict", "STRICT": "Strict", "lax": "Lax", "nOnE": "None", "ſtrict": "", "": "", "Bogus": "", " Lax": "", "Laxx": "",
+	} {
+		if got := SameSiteMode(in); got != want {
+			t.Errorf("SameSiteMode(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { SameSiteMode("lax") }); n != 0 {
+		t.Errorf("SameSiteMode allocates %v times", n)
+	}
+}
+
+func TestCookiePrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"__Host-sid": "__Host-", "__HOST-sid": "__Host-", "__host-": "__Host-", "__Secure-x": "__Secure-", "__sECURE-x": "__Secure-",
+		"__Hoſt-sid": "", "__ſecure-x": "", "_Host-sid": "", "__Host": "", "sid": "", "": "",
+	} {
+		if got := CookiePrefix(in); got != want {
+			t.Errorf("CookiePrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The name and the value are trimmed of ASCII white space only: a no-break
+// space belongs to them, as to the browser.
+func TestSetCookieParts(t *testing.T) {
+	for _, c := range []struct{ line, name, value, attrs string }{
+		{"a=1; Path=/", "a", "1", "Path=/"},
+		{" a = 1 ;\tSecure ", "a", "1", "Secure"},
+		{"novalue; Secure", "", "novalue", "Secure"},
+		{"\u00a0a=1\u00a0", "\u00a0a", "1\u00a0", ""},
+		{"=v", "", "v", ""},
+	} {
+		if n, v, a := SetCookieParts(c.line); n != c.name || v != c.value || a != c.attrs {
+			t.Errorf("SetCookieParts(%q) = %q, %q, %q, want %q, %q, %q", c.line, n, v, a, c.name, c.value, c.attrs)
+		}
+	}
+	if got := SplitSetCookie("a=1\n\u00a0b=2\u00a0\n \n"); !reflect.DeepEqual(got, []string{"a=1", "\u00a0b=2\u00a0"}) {
+		t.Errorf("SplitSetCookie = %q", got)
+	}
+	if got := ParseCookieHeader("a=1; \u00a0b=2"); !reflect.DeepEqual(got, [][2]string{{"a", "1"}, {"\u00a0b", "2"}}) {
+		t.Errorf("ParseCookieHeader = %q", got)
+	}
+}
+
 func FuzzParseSetCookie(f *testing.F) {
 	for _, s := range []string{"a=b", "__Host-sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax", "x=; Max-Age=0", ";;;=", "a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT", "a=\"q\"; Domain=.x.test"} {
 		f.Add(s)

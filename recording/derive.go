@@ -1,10 +1,5 @@
 package recording
 
-import (
-	"net/url"
-	"strings"
-)
-
 // DeriveEvents returns the cookie events that requests show by themselves:
 // for each request in order, a sent event per cookie it carried, a
 // withheld event per cookie it is known to have gone without (with the
@@ -50,37 +45,4 @@ func DeriveEvents(reqs []Request) []CookieEvent {
 		}
 	}
 	return out
-}
-
-// Identity returns the domain and path a Set-Cookie line received from
-// requestURL gives its cookie (see IdentityAt).
-func (sc *SetCookie) Identity(requestURL string) (domain, path string) {
-	var host, reqPath string
-	if u, err := url.Parse(strings.TrimSpace(requestURL)); err == nil {
-		host, reqPath = u.Hostname(), u.EscapedPath()
-	}
-	return sc.IdentityAt(host, reqPath)
-}
-
-// IdentityAt returns the domain and path a Set-Cookie line received from
-// a request to host and (escaped) requestPath gives its cookie: a Domain
-// attribute becomes ".domain", none means the host; no Path (or a
-// relative one) means RFC 6265bis' default path, the directory of the
-// request's path.
-func (sc *SetCookie) IdentityAt(host, requestPath string) (domain, path string) {
-	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
-		domain = "." + d
-	} else {
-		domain = strings.ToLower(strings.TrimSuffix(host, "."))
-	}
-	if strings.HasPrefix(sc.Path, "/") {
-		return domain, sc.Path
-	}
-	if requestPath == "" || requestPath[0] != '/' {
-		return domain, "/"
-	}
-	if i := strings.LastIndex(requestPath, "/"); i > 0 {
-		return domain, requestPath[:i]
-	}
-	return domain, "/"
 }

@@ -36,23 +36,3 @@ func TestDeriveEvents(t *testing.T) {
 		t.Errorf("reasons lost: %+v", evs)
 	}
 }
-
-func TestSetCookieIdentity(t *testing.T) {
-	for _, c := range []struct {
-		url          string
-		sc           SetCookie
-		domain, path string
-	}{
-		{"https://Shop.Example./a/b/c?x=1", SetCookie{}, "shop.example", "/a/b"},
-		{"https://shop.example", SetCookie{}, "shop.example", "/"},
-		{"https://shop.example/x", SetCookie{Domain: " .Example.COM ", Path: "/p"}, ".example.com", "/p"},
-		{"https://shop.example/a/b", SetCookie{Path: "rel"}, "shop.example", "/a"},
-		{"http://[::1]:8080/x/", SetCookie{}, "::1", "/x"},
-		{"https://h/a%2Fb/c", SetCookie{}, "h", "/a%2Fb"},
-		{"::not a url", SetCookie{}, "", "/"},
-	} {
-		if d, p := c.sc.Identity(c.url); d != c.domain || p != c.path {
-			t.Errorf("%q %+v: %q %q, want %q %q", c.url, c.sc, d, p, c.domain, c.path)
-		}
-	}
-}

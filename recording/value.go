@@ -129,10 +129,11 @@ func (r *Redactor) Note(raw string) {
 	}
 }
 
-// Scrub removes secrets from s (replaced by "[secret]") and, unless values
-// are revealed, every known cookie value (replaced by "[value:FP]" where FP
-// is the value's fingerprint, so a URL that carried a session ID still
-// shows which one). URL-encoded forms are scrubbed too.
+// Scrub removes secrets from s (replaced by SecretPlaceholder) and, unless
+// values are revealed, every known cookie value (replaced by its
+// ValuePlaceholder, with the first 8 characters of the value's
+// fingerprint, so a URL that carried a session ID still shows which one).
+// URL-encoded forms are scrubbed too.
 func (r *Redactor) Scrub(s string) string {
 	if s == "" {
 		return s
@@ -140,7 +141,7 @@ func (r *Redactor) Scrub(s string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, sec := range r.secrets {
-		s = replaceForms(s, sec, "[secret]")
+		s = replaceForms(s, sec, SecretPlaceholder)
 	}
 	if r.reveal || len(r.known) == 0 {
 		return s
@@ -154,7 +155,7 @@ func (r *Redactor) Scrub(s string) string {
 	}
 	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
 	for _, v := range vals {
-		s = replaceForms(s, v, "[value:"+r.fingerprint(v)[:8]+"]")
+		s = replaceForms(s, v, ValuePlaceholder(r.fingerprint(v)[:8]))
 	}
 	return s
 }

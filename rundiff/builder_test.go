@@ -150,7 +150,8 @@ func (q *reqB) set(name, raw, attrs string) *reqB {
 	p := q.req()
 	sc := recording.ParseSetCookie(name+"="+raw+"; "+attrs, p.End, q.b.red)
 	p.SetCookies = append(p.SetCookies, sc)
-	k := setCookieIdent(p.URL, sc)
+	k := ident{name: sc.Name}
+	k.domain, k.path = sc.Identity(p.URL)
 	v := sc.Value
 	ev := recording.CookieEvent{Time: p.End, Step: p.Step, Source: recording.SourceHTTP, Name: name, Domain: k.domain, Path: k.path,
 		Value: &v, Request: p.ID, URL: p.URL}
@@ -160,7 +161,7 @@ func (q *reqB) set(name, raw, attrs string) *reqB {
 	} else {
 		ev.Kind = recording.EventSet
 		c := recording.Cookie{Name: name, Domain: k.domain, Path: k.path, Value: v, Size: sc.Size, HTTPOnly: sc.HTTPOnly,
-			Secure: sc.Secure, SameSite: normSameSite(sc.SameSite), Session: true}
+			Secure: sc.Secure, SameSite: recording.SameSiteMode(sc.SameSite), Session: true}
 		if life, ok := sc.Lifetime(p.End); ok {
 			e := p.End.Add(life)
 			c.Expires, c.Session = &e, false

@@ -120,7 +120,7 @@ func profiles(r *recording.Recording, compared func(int) bool) []*profile {
 		}
 		for _, c := range st.Jar {
 			o := profile{CookieState: CookieState{Name: c.Name, Domain: c.Domain, Path: c.Path, Partition: c.Partition,
-				HostOnly: c.HostOnly(), Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: normSameSite(c.SameSite),
+				HostOnly: c.HostOnly(), Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: recording.SameSiteMode(c.SameSite),
 				Session: c.Session || c.Expires == nil, Size: c.Size, Source: "jar"}}
 			if !o.Session {
 				o.life = max(0, c.Expires.Sub(sets.setAt(c, st.End)))
@@ -136,12 +136,13 @@ func profiles(r *recording.Recording, compared func(int) bool) []*profile {
 			if sc.Rejected || sc.Deletion {
 				continue
 			}
-			id := setCookieIdent(q.URL, sc)
+			id := ident{name: sc.Name}
+			id.domain, id.path = sc.Identity(q.URL)
 			if inJar[id] {
 				continue
 			}
 			o := profile{CookieState: CookieState{Name: sc.Name, Domain: id.domain, Path: id.path, HostOnly: !strings.HasPrefix(id.domain, "."),
-				Secure: sc.Secure, HTTPOnly: sc.HTTPOnly, SameSite: normSameSite(sc.SameSite), Session: true, Size: sc.Size, Source: "set-cookie"}}
+				Secure: sc.Secure, HTTPOnly: sc.HTTPOnly, SameSite: recording.SameSiteMode(sc.SameSite), Session: true, Size: sc.Size, Source: "set-cookie"}}
 			now := q.End
 			if now.IsZero() {
 				now = q.Start
@@ -188,35 +189,12 @@ func (m setMarks) setAt(c recording.Cookie, snapshot time.Time) time.Time {
 	return at
 }
 
-// setCookieIdent is the identity a Set-Cookie line gives its cookie: a
-// Domain attribute becomes .domain, else the request host; no Path means
-// the directory of the request path (RFC 6265bis default-path).
-func setCookieIdent(reqURL string, sc recording.SetCookie) ident {
-	id := ident{name: sc.Name}
-	u, _ := url.Parse(reqURL)
-	if d := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Domain), ".")); d != "" {
-		id.domain = "." + d
-	} else if u != nil {
-		id.domain = strings.ToLower(u.Hostname())
-	}
-	id.path = sc.Path
-	if !strings.HasPrefix(id.path, "/") {
-		id.path = "/"
-		if u != nil {
-			if i := strings.LastIndex(u.EscapedPath(), "/"); i > 0 {
-				id.path = u.EscapedPath()[:i]
-			}
-		}
-	}
-	return id
-}
-
 func targetHost(target string) string {
 	u, err := url.Parse(target)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	return strings.TrimSuffix(recording.CanonicalHost(u.Hostname()), ".")
 }
 
 // scopeOf writes a cookie domain relative to the target host, so that two
@@ -226,7 +204,7 @@ func targetHost(target string) string {
 // labels with the target (another site, a TLD) and IP addresses stay as
 // they are.
 func scopeOf(domain, target string) string {
-	d := strings.TrimSuffix(strings.ToLower(strings.TrimPrefix(domain, ".")), ".")
+	d := strings.TrimSuffix(recording.CanonicalHost(strings.TrimPrefix(domain, ".")), ".") // a scope: a.test. is a.test
 	switch {
 	case d == "" || target == "":
 		return d
@@ -298,15 +276,6 @@ func wider(from, to string) bool {
 	return fa == ta && f != t && strings.HasSuffix(f, "."+t)
 }
 
-func normSameSite(s string) string {
-	for _, v := range []string{"Strict", "Lax", "None"} {
-		if strings.EqualFold(s, v) {
-			return v
-		}
-	}
-	return ""
-}
-
 // sameSiteRank orders SameSite by protection: Strict, Lax, unset (Lax in
 // Chromium, but None in other browsers), None.
 func sameSiteRank(s string) int {
@@ -326,16 +295,6 @@ func sameSiteName(s string) string {
 		return "unset"
 	}
 	return s
-}
-
-// prefixOf returns the cookie name prefix the browser enforces.
-func prefixOf(name string) string {
-	for _, p := range []string{"__Host-", "__Secure-"} {
-		if len(name) >= len(p) && strings.EqualFold(name[:len(p)], p) {
-			return p
-		}
-	}
-	return ""
 }
 
 func prefixRank(p string) int {
@@ -388,7 +347,7 @@ func compareCookie(a, b *profile, sessionID bool) []AttrChange {
 			add(attr, fmt.Sprint(x), fmt.Sprint(y), x && !y, !x && y)
 		}
 	}
-	if pa, pb := prefixOf(a.Name), prefixOf(b.Name); pa != pb {
+	if pa, pb := recording.CookiePrefix(a.Name), recording.CookiePrefix(b.Name); pa != pb {
 		add("prefix", orNone(pa), orNone(pb), prefixRank(pb) < prefixRank(pa), prefixRank(pb) > prefixRank(pa))
 	}
 	flag("secure", a.Secure, b.Secure)

@@ -1,8 +1,11 @@
 package rundiff
 
 import (
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 func TestScopeOf(t *testing.T) {
@@ -86,5 +89,27 @@ func TestSameLifetimeAndMaterialSize(t *testing.T) {
 		if got := materialSize(c.a, c.b); got != c.want {
 			t.Errorf("materialSize(%d, %d) = %v", c.a, c.b, got)
 		}
+	}
+}
+
+// A cookie that only a Set-Cookie line shows gets the identity
+// recording.SetCookie.Identity gives, the jar's (rundiff once had its own
+// copy of those rules), so a
+// line and the jar's entry for the same cookie are one profile; its
+// SameSite is read ASCII case-insensitively ("ſtrict" is no SameSite
+// browsers know).
+func TestProfileOfSetCookieLine(t *testing.T) {
+	red := recording.NewRedactor([]byte("k"), false)
+	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	q := recording.Request{ID: "1", URL: "https://App.Test/a%2Fb/c", Start: t0, End: t0,
+		SetCookies: []recording.SetCookie{recording.ParseSetCookie("held=1", t0, red), recording.ParseSetCookie("line=1; SameSite=ſtrict", t0, red)}}
+	r := &recording.Recording{Requests: []recording.Request{q}, Steps: []recording.Step{{Jar: []recording.Cookie{
+		{Name: "held", Domain: "app.test", Path: "/a%2Fb", SameSite: "Lax", Session: true}}}}}
+	var got []string
+	for _, p := range profiles(r, func(int) bool { return true }) {
+		got = append(got, p.Name+" "+p.Domain+" "+p.Path+" "+p.Source+" "+sameSiteName(p.SameSite))
+	}
+	if want := []string{"held app.test /a%2Fb jar Lax", "line app.test /a%2Fb set-cookie unset"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("profiles %q, want %q", got, want)
 	}
 }

@@ -3,6 +3,8 @@ package rundiff
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // cookieIDs matches the cookies of the two runs of a scenario and gives
@@ -32,7 +34,7 @@ func matchCookies(a, b []*profile, targetA, targetB string) *cookieIDs {
 		canonA: map[ident]string{}, canonB: map[ident]string{}, targetA: targetA, targetB: targetB}
 	exact := func(p *profile) string { return exactKey(p.Name, p.Path, p.Scope, p.HostOnly, p.partScope) }
 	byPath := func(p *profile) string { return p.Name + "\x00" + p.Path }
-	byName := func(p *profile) string { return strings.ToLower(p.Name[len(prefixOf(p.Name)):]) }
+	byName := func(p *profile) string { return strings.ToLower(p.Name[len(recording.CookiePrefix(p.Name)):]) }
 	m.pass(exact, false)
 	m.pass(byPath, true)
 	m.pass(byName, true)

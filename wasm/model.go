@@ -470,7 +470,7 @@ func hueOf(s string) int {
 // when the recording revealed it.
 func shown(v recording.Value, full bool) string {
 	if v.Secret {
-		return "[secret]"
+		return recording.SecretPlaceholder
 	}
 	if v.Raw != nil {
 		s := *v.Raw

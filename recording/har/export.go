@@ -232,7 +232,7 @@ func (ex *exporter) text(v recording.Value) string {
 	if v.Len == 0 && !v.Secret {
 		return "" // the empty value: nothing to hide, and clearer to HAR tools
 	}
-	return "[value:" + v.Fingerprint + "]"
+	return recording.ValuePlaceholder(v.Fingerprint)
 }
 
 func (ex *exporter) isSession(name string) bool {

@@ -593,8 +593,10 @@ func TestURIEscape(t *testing.T) {
 			t.Errorf("uriEscape(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if unescapeMarkers("%5Bvalue:Ab%5D") != "[value:Ab]" {
-		t.Error("markers are not restored")
+	// Import reads back the placeholders export escaped.
+	in := "https://a.test/x;jsessionid=[value:AbCd1234]?q=[secret]#[x]"
+	if got, want := recording.UnescapePlaceholders(uriEscape(in)), "https://a.test/x;jsessionid=[value:AbCd1234]?q=[secret]#%5Bx%5D"; got != want {
+		t.Errorf("placeholders are not restored: %q, want %q", got, want)
 	}
 }
 
@@ -654,4 +656,28 @@ func errorsAs(err error, de **recording.DecodeError) bool {
 	d, ok := err.(*recording.DecodeError)
 	*de = d
 	return ok
+}
+
+// A Set-Cookie line gets the identity the harness gives it for the same
+// request (harness's TestBuilderIdentity has these cases): the default
+// path from the escaped path, the host in lower case (its final dot kept,
+// as Chromium keeps it).
+func TestImportHARIdentity(t *testing.T) {
+	want := map[string]string{ // request URL and line: the set event's domain and path
+		"https://a.test/a%2Fb/c sid=1":                      "a.test /a%2Fb",
+		"https://a.test./x/y sid=1":                         "a.test. /x",
+		"https://App.test/x/y sid=1":                        "app.test /x",
+		"https://App.Test./a%2Fb/c sid=1; Domain=App.TEST.": ".app.test. /a%2Fb",
+		"https://a.test/a//b/./c sid=1":                     "a.test /a//b/.",
+	}
+	for in, id := range want {
+		u, line, _ := strings.Cut(in, " ")
+		rec, _, err := Import("i.har", har(entry("GET", u, 200, "", hdr("Set-Cookie", line), "")), recording.NewRedactor([]byte("k"), false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Events) != 1 || rec.Events[0].Domain+" "+rec.Events[0].Path != id {
+			t.Errorf("%s: events %+v, want one at %s", in, rec.Events, id)
+		}
+	}
 }

@@ -246,8 +246,8 @@ func (im *importer) noteValues() {
 // Export it also restores the markers that were percent-encoded to keep
 // URLs valid.
 func (im *importer) scrub(s string) string {
-	if im.meta != nil && strings.Contains(s, "%5B") {
-		s = unescapeMarkers(s)
+	if im.meta != nil {
+		s = recording.UnescapePlaceholders(s)
 	}
 	return im.red.Scrub(s)
 }

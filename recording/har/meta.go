@@ -112,7 +112,7 @@ func (im *importer) isPlaceholder(v string) bool {
 	if im.meta == nil {
 		return false
 	}
-	fp, ok := valuePlaceholder(v)
+	fp, ok := recording.ParseValuePlaceholder(v)
 	if !ok {
 		return false
 	}
@@ -124,7 +124,7 @@ func (im *importer) isPlaceholder(v string) bool {
 func (im *importer) value(raw string) recording.Value {
 	if im.meta != nil {
 		v, ok := recording.Value{}, false
-		if fp, isFP := valuePlaceholder(raw); isFP {
+		if fp, isFP := recording.ParseValuePlaceholder(raw); isFP {
 			v, ok = im.metaValues[fp]
 		}
 		if !ok {

@@ -2,76 +2,13 @@ package har
 
 import "strings"
 
-// Hand-written scanners for the few patterns HAR import looks for. They
+// Hand-written scanners for the few patterns HAR import looks for (the
+// "[value:FP]" placeholders are read by package recording's). They
 // replace regular expressions because package regexp (and the Unicode
 // tables it brings) is a sixth of the inspector's WebAssembly bundle; the
 // tests hold each one to the regular expression it replaces, on ASCII
 // input (case-insensitive regexps also fold a few non-ASCII letters, such
 // as U+017F for "s", which these scanners do not).
-
-func isMarkerByte(b byte) bool {
-	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_' || b == '-'
-}
-
-// markerRun returns the length of the run of [A-Za-z0-9_-] at the start of s.
-func markerRun(s string) int {
-	n := 0
-	for n < len(s) && isMarkerByte(s[n]) {
-		n++
-	}
-	return n
-}
-
-// valuePlaceholder reads a whole "[value:FP]" placeholder (FP: 1 to 32
-// characters of [A-Za-z0-9_-]) and returns FP.
-// It matches ^\[value:([A-Za-z0-9_-]{1,32})\]$.
-func valuePlaceholder(s string) (string, bool) {
-	rest, ok := strings.CutPrefix(s, "[value:")
-	if !ok {
-		return "", false
-	}
-	n := markerRun(rest)
-	if n < 1 || n > 32 || rest[n:] != "]" {
-		return "", false
-	}
-	return rest[:n], true
-}
-
-// unescapeMarkers turns the percent-encoded markers "%5Bvalue:FP%5D" and
-// "%5Bsecret%5D" back into "[value:FP]" and "[secret]".
-// It is regexp's ReplaceAllString(s, "[$1]") with %5B(value:[A-Za-z0-9_-]{1,32}|secret)%5D.
-func unescapeMarkers(s string) string {
-	var b strings.Builder
-	last := 0
-	for i := 0; i+3 <= len(s); {
-		if s[i:i+3] != "%5B" {
-			i++
-			continue
-		}
-		inner := 0 // length of the marker's text after %5B
-		rest := s[i+3:]
-		if strings.HasPrefix(rest, "secret%5D") {
-			inner = len("secret")
-		} else if v, ok := strings.CutPrefix(rest, "value:"); ok {
-			if n := markerRun(v); n >= 1 && n <= 32 && strings.HasPrefix(v[n:], "%5D") {
-				inner = len("value:") + n
-			}
-		}
-		if inner == 0 {
-			i++
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString("[" + rest[:inner] + "]")
-		i += 3 + inner + 3
-		last = i
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
 
 func asciiLetterOrUnderscore(b byte) bool {
 	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || b == '_'
