@@ -114,7 +114,7 @@ func (a *analyzer) walk() {
 	for i := 1; i < len(byStep); i++ {
 		if stepOf(byStep[i]) < stepOf(byStep[i-1]) {
 			// sort, not slices: a generic sort of int32 costs the page
-			// 6 kB of code for a case that is rare.
+			// code for a case that is rare (docs/benchmarks.md).
 			sort.SliceStable(byStep, func(i, j int) bool { return stepOf(byStep[i]) < stepOf(byStep[j]) })
 			break
 		}

@@ -143,7 +143,8 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 }
 
 // jarUnchanged reports whether the jar after this step must equal the one
-// read after the previous step, so that reading it again (15-30 ms) can be
+// read after the previous step, so that reading it again (a round trip to
+// the browser, see docs/benchmarks.md) can be
 // skipped: the step is one that acts only on the page (fill, select,
 // check, press, expect, screenshot, wait for an element or URL); no
 // network, navigation, script cookie write or cookie issue event arrived

@@ -4,7 +4,7 @@ package recording
 
 // The writers, on encoding/json: the CLI and the harness use them. They
 // are left out of GOOS=js builds so that the inspector's WebAssembly does
-// not link encoding/json (about 0.1 MB gzipped of its budget): the
+// not link encoding/json (docs/benchmarks.md): the
 // inspector writes no recording nor index, and reads them with the
 // generated decoder, as every platform does.
 

@@ -230,7 +230,8 @@ func Stats(s string) (classes []string, bits float64) {
 }
 
 // base64URL is base64.RawURLEncoding.EncodeToString: encoding/base64
-// would cost the inspector's WebAssembly 4 kB (gzipped) for two calls.
+// would weigh on the inspector's WebAssembly for two calls
+// (docs/benchmarks.md).
 func base64URL(b []byte) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	out := make([]byte, 0, (len(b)*8+5)/6)

@@ -17,7 +17,7 @@ import (
 //
 // Its methods are marked go:noinline: inlined, every call site of the
 // views carried its own copy of append's growth code, which made the
-// WebAssembly build about 50 kB larger gzipped. A call costs nothing next
+// WebAssembly build much larger (docs/benchmarks.md). A call costs nothing next
 // to the JS crossing of a render.
 type ui struct{ b []byte }
 

@@ -241,7 +241,7 @@ func decode(file string, data []byte, k runfolder.Kind) (*recording.Recording, e
 // load, so the HARs opened together compare.
 var harRedactor = func() *recording.Redactor {
 	// The browser's generator, not crypto/rand: that one brings its own
-	// (AES-based) generator and hashes into the bundle (about 20 kB).
+	// (AES-based) generator and hashes into the bundle (docs/benchmarks.md).
 	u8 := js.Global().Get("Uint8Array").New(32)
 	js.Global().Get("crypto").Call("getRandomValues", u8)
 	k := make([]byte, 32)

@@ -12,9 +12,10 @@
 // of the input (which the caller must not modify afterwards), value
 // objects that repeat byte for byte are shared (Memo), short lists of
 // strings are shared, and arrays are sized from their first elements.
-// The inspector (WebAssembly) uses it because encoding/json is 25-40
-// times slower there than the browser's JSON.parse and costs its bundle
-// 0.1 MB; the CLI because it reads a large recording ten times faster.
+// The inspector (WebAssembly) uses it because encoding/json is much
+// slower there than the browser's JSON.parse and weighs on its bundle;
+// the CLI because it reads a large recording much faster
+// (docs/benchmarks.md has the figures).
 //
 // It also answers what a JSON document is (Head, IsIndex) without
 // decoding it, and writes reports (AppendReport).

@@ -15,8 +15,8 @@ import (
 // as json.Marshal(rep) writes it (compact, HTML characters escaped):
 // `sessiontrace audit --format json` prints the same value, indented. It
 // walks the report with reflect, which the page links anyway (fmt): a
-// writer per report type cost the page 12 kB gzipped, and needed code for
-// every new field.
+// writer per report type cost the page code (docs/benchmarks.md), and
+// needed code for every new field.
 func AppendReport(b []byte, rep any) ([]byte, error) {
 	e := enc{b: b}
 	e.value(reflect.ValueOf(rep))

@@ -6,10 +6,9 @@ import "unsafe"
 // type of the slice, for type errors. null clears the slice.
 //
 // A slice read for the first time (nil: the common case) is built in
-// scratch, then copied at its length: grown by appends, 10k requests with
-// 8 cookies each left 30 MB of garbage, and in the page the first touch of
-// fresh memory is dear (a page fault per 4 KiB: 0.6 to 4 ms per MB on the
-// machines measured). A long array (past 64 elements) is sized from the
+// scratch, then copied at its length: grown by appends, a large recording
+// left much garbage, and in the page the first touch of fresh memory is
+// dear (a page fault per page of memory; docs/benchmarks.md). A long array (past 64 elements) is sized from the
 // bytes its first elements took; memory reserved past its length is never
 // touched. A slice that is already there (a duplicate key) is decoded
 // into as encoding/json does: into its elements, and into those past its

@@ -1,7 +1,7 @@
 // Package csvw writes CSV exactly as encoding/csv's Writer does with its
 // defaults (comma, "\n" line ends), for the inspector's exports:
-// encoding/csv and the bufio it brings cost the WebAssembly page 3 kB
-// gzipped, and the budget is tight. FuzzMatchesEncodingCSV holds the two
+// encoding/csv and the bufio it brings weigh on the WebAssembly page
+// (docs/benchmarks.md). FuzzMatchesEncodingCSV holds the two
 // together.
 package csvw
 

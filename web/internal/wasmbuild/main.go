@@ -29,8 +29,8 @@ func main() {
 // same bytes (no paths, no VCS stamp, no symbols, no build ID: a change
 // that does not change the code, such as a comment, does not change them).
 // The page's own package is compiled without inlining: Go's WebAssembly
-// copies a DOM call's whole body at every inlined call site, which cost
-// 20 kB of the gzipped bundle, and measured no slower (the hot code, the
+// copies a DOM call's whole body at every inlined call site, which made
+// the bundle bigger (docs/benchmarks.md) and was no faster (the hot code, the
 // decoder and the analysis, keeps its inlining).
 var buildArgs = []string{"build", "-trimpath", "-buildvcs=false", "-gcflags=github.com/sessiontrace/sessiontrace/wasm=-l", "-ldflags=-s -w -buildid=", "-o"}
 
