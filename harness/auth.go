@@ -19,15 +19,18 @@ func (r *runner) markers() (in, out string) {
 	return in, r.sc.Session.LoggedOutSelector
 }
 
-// checkAuth evaluates the scenario's logged-in markers in the page after a
-// step that may have loaded a page (one DOM query, a round trip of about a
-// millisecond), and records the state when they tell it. When they do not
-// (no marker matched, away from the probe page), the step is left for
+// markerHits is what the scenario's logged-in markers matched in the page.
+type markerHits struct{ in, out, ok bool }
+
+// readMarkers evaluates the scenario's logged-in markers in the page after
+// a step that may have loaded a page: one DOM query, read while the jar is
+// read (see readState). ok is false when the scenario declares no marker
+// or the page did not answer; the step is then left for
 // recording.InferAuth, which reads the responses and pages.
-func (r *runner) checkAuth(ctx context.Context, sr *stepRun) {
+func (r *runner) readMarkers(ctx context.Context) markerHits {
 	in, out := r.markers()
 	if in == "" && out == "" {
-		return
+		return markerHits{}
 	}
 	js := `(() => { const q = s => { if (!s) return false; try { return !!document.querySelector(s) } catch (e) { return false } };
   return [q(` + jsString(in) + `), q(` + jsString(out) + `)] })()`
@@ -38,9 +41,9 @@ func (r *runner) checkAuth(ctx context.Context, sr *stepRun) {
 		return err
 	})
 	if err != nil || len(got) != 2 {
-		return
+		return markerHits{}
 	}
-	sr.rec.Auth = markerState(in, out, got[0], got[1], r.onProbePage(sr.rec.URL), sr.rec.URL)
+	return markerHits{in: got[0], out: got[1], ok: true}
 }
 
 // markerState turns what the markers matched into a state: in when only

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -49,6 +50,12 @@ type Browser struct {
 	mu           sync.Mutex
 	driverErrors []string // chromedp's "could not unmarshal event" reports
 	dropped      int
+
+	// probes is the replay probes' HTTP client, made once: its connections
+	// are kept, so a scenario's second probe (and the next scenario's)
+	// does not pay a new TLS handshake.
+	probesOnce sync.Once
+	probes     *http.Client
 }
 
 // ErrNoChromium is returned when no Chromium binary can be found.
@@ -177,4 +184,7 @@ func (b *Browser) Product() string { return b.product }
 // process to exit.
 func (b *Browser) Close() {
 	b.cancel()
+	if b.probes != nil {
+		b.probes.CloseIdleConnections()
+	}
 }

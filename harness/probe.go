@@ -134,8 +134,15 @@ func cookieApplies(c cdpCookie, u *url.URL) bool {
 
 // probeClient is an HTTP client that resolves names and trusts
 // certificates as the browser was told to, and follows no redirect: the
-// probe reports what the server answered to the replayed cookies.
+// probe reports what the server answered to the replayed cookies. It holds
+// no cookie jar (the probes set the Cookie header themselves), so one
+// client serves every probe of the browser.
 func (b *Browser) probeClient() *http.Client {
+	b.probesOnce.Do(func() { b.probes = b.newProbeClient() })
+	return b.probes
+}
+
+func (b *Browser) newProbeClient() *http.Client {
 	rules := parseHostRules(b.opts.HostRules)
 	dialer := &net.Dialer{Timeout: 10 * time.Second}
 	tr := &http.Transport{

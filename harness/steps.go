@@ -120,11 +120,18 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 		return nil
 	}
 	r.lastActivity = r.activity()
-	// The jar and the URL are read at once: two round trips in flight.
+	// The jar (a browser call) and the URL and logged-in markers (page
+	// calls) are read at once: their round trips overlap.
 	var u string
 	var uerr error
+	var marks markerHits
 	done := make(chan struct{})
-	go func() { u, uerr = r.location(ctx); close(done) }()
+	go func() {
+		defer close(done)
+		if u, uerr = r.location(ctx); uerr == nil && r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) {
+			marks = r.readMarkers(ctx)
+		}
+	}()
 	sr.jarAsked = time.Now()
 	jar, _, jerr := r.readJar(ctx)
 	<-done
@@ -137,7 +144,10 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 	sr.jar, sr.jarOK, sr.jarAt = jar, true, time.Now()
 	if r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) { // its bodies would not come either
 		r.collectPages(ctx, i, jar)
-		r.checkAuth(ctx, sr)
+		if marks.ok {
+			in, out := r.markers()
+			sr.rec.Auth = markerState(in, out, marks.in, marks.out, r.onProbePage(sr.rec.URL), sr.rec.URL)
+		}
 	}
 	return nil
 }
