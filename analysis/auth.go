@@ -22,19 +22,15 @@ func (a *analyzer) authLane() {
 			byIdx[a.r.Steps[i].Index] = s
 		}
 	}
-	a.authAt = make(map[int]int, len(a.steps))
 	prev := StepAuth{State: recording.AuthUnknown}
 	last := -1
-	for _, st := range a.steps {
-		if _, dup := a.authAt[st.Index]; dup {
+	for _, st := range a.steps { // sorted by index: a repeated index is the one before
+		if n := len(a.auth); n > 0 && a.auth[n-1].Step == st.Index {
 			continue
 		}
 		e := StepAuth{Step: st.Index, State: prev.State}
 		if s := byIdx[st.Index]; s != nil {
 			e.State, e.Evidence, e.Source, e.Checked = s.State, s.Evidence, s.Source, true
-			if s.State == recording.AuthIn {
-				a.seenIn = true
-			}
 		} else if last >= 0 {
 			e.Evidence = fmt.Sprintf("not checked: as after step %d", last)
 		} else {
@@ -43,7 +39,6 @@ func (a *analyzer) authLane() {
 		if e.Checked {
 			last = st.Index
 		}
-		a.authAt[st.Index] = len(a.auth)
 		a.auth = append(a.auth, e)
 		prev = e
 	}

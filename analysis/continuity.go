@@ -24,15 +24,16 @@ func continuityRequest(q *recording.Request) bool {
 	return false
 }
 
-// heldAt returns the ID the track held at time at, or nil.
+// heldAt returns the ID the track held at time at, or nil. A track holds
+// one ID at a time and issues them in time order, so it is the last one
+// born by then, if it had not ended.
 func (t *track) heldAt(at time.Time) *idState {
-	// IDs are issued in time order; find the last one born at or before at.
 	i := sort.Search(len(t.ids), func(i int) bool { return t.ids[i].born.After(at) })
-	for j := i - 1; j >= 0 && j >= i-4; j-- {
-		id := t.ids[j]
-		if !id.born.After(at) && (id.died.IsZero() || at.Before(id.died)) {
-			return id
-		}
+	if i == 0 {
+		return nil
+	}
+	if id := t.ids[i-1]; id.died.IsZero() || at.Before(id.died) {
+		return id
 	}
 	return nil
 }
