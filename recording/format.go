@@ -1,6 +1,9 @@
 package recording
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // Value formats ([Value.Format]): the structure of a cookie value, told
 // from the raw value when it is recorded. A format names the shape only;
@@ -26,7 +29,9 @@ func ValueFormat(raw string) string {
 	}
 	v := raw
 	if strings.IndexByte(v, '%') >= 0 {
-		v = percentDecode(v)
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
 	}
 	if rest, ok := strings.CutPrefix(v, "s:"); ok {
 		if i := strings.LastIndexByte(rest, '.'); i > 0 && macSized(rest[i+1:]) {
@@ -189,27 +194,4 @@ func timestampPipe(b []byte) bool {
 		i++
 	}
 	return i >= 9 && i <= 11 && i < len(b) && b[i] == '|'
-}
-
-func percentDecode(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && hexOnly(s[i+1:i+3]) {
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
