@@ -207,9 +207,6 @@ func TestDecodeEveryField(t *testing.T) {
 	if got, err := DecodeIndex("index.json", data); err != nil || !reflect.DeepEqual(got, &ix) {
 		t.Fatalf("DecodeIndex: %v", err)
 	}
-	if recjson.IndexSchema != IndexSchema {
-		t.Fatal("recjson.IndexSchema is not IndexSchema")
-	}
 }
 
 // FuzzDecodeJSON holds the generated decoders to json.Unmarshal, and

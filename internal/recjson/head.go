@@ -2,31 +2,6 @@ package recjson
 
 import "strings"
 
-// IndexSchema is recording.IndexSchema (this package cannot import
-// recording, which imports it; a test checks they are equal).
-const IndexSchema = "sessiontrace.run/v1"
-
-// IsIndex reports whether data is a run index: its first top-level
-// "schema" key says so. It reads no further than that key.
-func IsIndex(data []byte) (ok bool) {
-	d := &Decoder{data: data}
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	lvl, more := d.Object("")
-	for more {
-		k := d.Key()
-		if k == "schema" {
-			return d.at('"') && d.str() == IndexSchema
-		}
-		d.Skip()
-		more = d.Next(lvl, "")
-	}
-	return false
-}
-
 // headType is the Go type Head reads into, as reflect prints it.
 const headType = `struct { Log json.RawMessage "json:\"log\""; Schema string "json:\"schema\"" }`
 
