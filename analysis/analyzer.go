@@ -66,9 +66,7 @@ type analyzer struct {
 	hasAuth bool          // the scenario has a login or privilege step
 	now     time.Time     // the time of the event being walked
 
-	auth   []StepAuth  // the logged-in state after each step, in a.steps order
-	authAt map[int]int // step index -> position in auth
-	seenIn bool        // some step showed the user logged in
+	auth []StepAuth // the logged-in state after each step, in a.steps order
 
 	findings *collector
 }
