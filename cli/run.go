@@ -40,7 +40,9 @@ type runFlags struct {
 	out                       string
 	workers, retries          int
 	shard                     string
-	chrome, browserURL        string
+	chrome                    string
+	browserURLs               []string
+	perWorker, perWorkerSet   bool
 	hostMap                   []string
 	insecure, reveal          bool
 	timeout, stepTimeout      time.Duration
@@ -57,7 +59,8 @@ func (f *runFlags) define(fs *pflag.FlagSet) {
 	fs.StringVar(&f.shard, "shard", "", "run only shard K of N (K/N, 1-based): a stable, even share of the suite, for CI matrices")
 	fs.IntVar(&f.retries, "retries", 0, "run a failed scenario up to N more times; one that then passes is reported flaky")
 	fs.StringVar(&f.chrome, "chrome", "", "Chromium binary (default $CHROME_PATH, then chromium on PATH)")
-	fs.StringVar(&f.browserURL, "browser-url", "", "attach to a running browser's DevTools endpoint (ws://... or http://host:port) instead of starting one")
+	fs.StringArrayVar(&f.browserURLs, "browser-url", nil, "attach to a running browser's or browser pool's DevTools endpoint (ws://... or http://host:port, query kept: ?token=...) instead of starting one; repeat to spread the workers over several")
+	fs.BoolVar(&f.perWorker, "browser-per-worker", false, "give each worker a browser of its own (a connection each with --browser-url); default: when the endpoint hands out a browser per connection")
 	fs.StringArrayVar(&f.hostMap, "host-map", nil, "resolve host names to an address in the browser, e.g. '*.test=127.0.0.1' (repeatable)")
 	fs.BoolVar(&f.insecure, "insecure-certs", false, "accept invalid TLS certificates (test sites only)")
 	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "time limit of one scenario")
@@ -89,6 +92,7 @@ func runCmd(e *env, args []string) int {
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
+	f.perWorkerSet = fs.Changed("browser-per-worker")
 	s, ok := f.suite(e, fs.Args())
 	if !ok {
 		return ExitUsage
@@ -103,7 +107,7 @@ func runCmd(e *env, args []string) int {
 		}
 		defer l.Close()
 	}
-	if f.browserURL == "" {
+	if len(f.browserURLs) == 0 {
 		if _, err := harness.FindChrome(f.chrome); err != nil {
 			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
 			return ExitUsage
@@ -163,8 +167,19 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
 		return nil, false
 	}
+	for _, u := range f.browserURLs {
+		if _, err := harness.ParseEndpoint(u); err != nil {
+			fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+			return nil, false
+		}
+	}
+	perWorker := harness.PerWorkerAuto
+	if f.perWorkerSet {
+		perWorker = map[bool]harness.PerWorker{true: harness.PerWorkerYes, false: harness.PerWorkerNo}[f.perWorker]
+	}
 	s.cfg = harness.SuiteConfig{
-		Browser: harness.BrowserOptions{ExecPath: f.chrome, RemoteURL: f.browserURL, HostRules: rules, InsecureCerts: f.insecure},
+		Browser:     harness.BrowserOptions{ExecPath: f.chrome, HostRules: rules, InsecureCerts: f.insecure, BusyWait: f.timeout},
+		BrowserURLs: f.browserURLs, PerWorker: perWorker,
 		Run: harness.Options{Timeout: f.timeout, StepTimeout: f.stepTimeout,
 			Redactor: recording.NewRedactor(harness.NewKey(), f.reveal),
 			Resolver: scenarios.Resolver{Env: e.lookupEnv}},

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
@@ -21,7 +24,9 @@ type BrowserOptions struct {
 	// usual install names on PATH.
 	ExecPath string
 	// RemoteURL attaches to a running browser's DevTools endpoint
-	// (ws://... or http://host:port) instead of starting one.
+	// (ws://... or http://host:port) instead of starting one. The whole
+	// URL is used, query included (pools put their token there); see
+	// Endpoint.
 	RemoteURL string
 	// HostRules is passed as --host-resolver-rules, e.g.
 	// "MAP *.test 127.0.0.1, EXCLUDE localhost".
@@ -35,6 +40,9 @@ type BrowserOptions struct {
 	InsecureCerts bool
 	// ExtraFlags are added to the command line as --name=value.
 	ExtraFlags map[string]string
+	// BusyWait is how long to keep asking a busy pool (429, 503) for a
+	// browser before giving up; 0 asks once.
+	BusyWait time.Duration
 }
 
 // A Browser is a running (or attached) Chromium shared by scenario runs;
@@ -46,6 +54,10 @@ type Browser struct {
 	product   string
 	userAgent string
 	protocol  string
+	// perConn is true when the browser is a pool's, handed out for this
+	// connection alone; endpoint is the redacted --browser-url.
+	perConn  bool
+	endpoint string
 
 	mu           sync.Mutex
 	driverErrors []string // chromedp's "could not unmarshal event" reports
@@ -84,64 +96,136 @@ func FindChrome(path string) (string, error) {
 // StartBrowser starts Chromium (or attaches to a remote one). The browser
 // lives until Close or until ctx ends.
 func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
-	b := &Browser{opts: opts}
-	var allocCtx context.Context
-	var allocCancel context.CancelFunc
-	tmpDir := ""
 	if opts.RemoteURL != "" {
-		allocCtx, allocCancel = remote.NewAllocator(ctx, opts.RemoteURL)
-	} else {
-		path, err := FindChrome(opts.ExecPath)
-		if err != nil {
-			return nil, err
-		}
-		flags := append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(path),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-gpu", true),
-			chromedp.Flag("disable-quic", true),
-			chromedp.Flag("disable-domain-reliability", true),
-			chromedp.WindowSize(1280, 800),
-		)
-		if opts.HostRules != "" {
-			flags = append(flags, chromedp.Flag("host-resolver-rules", opts.HostRules))
-		}
-		if len(opts.TrustSPKI) > 0 {
-			flags = append(flags, chromedp.Flag("ignore-certificate-errors-spki-list", strings.Join(opts.TrustSPKI, ",")))
-		}
-		if opts.InsecureCerts {
-			flags = append(flags, chromedp.Flag("ignore-certificate-errors", true))
-		}
-		for k, v := range opts.ExtraFlags {
-			flags = append(flags, chromedp.Flag(k, v))
-		}
-		// Chromium keeps its singleton socket (and, with
-		// disable-dev-shm-usage, its shared memory files) in a directory
-		// under $TMPDIR that only a clean exit removes; chromedp ends the
-		// browser with a signal, which left one directory in /tmp per run.
-		// The browser's TMPDIR is ours, removed once it has exited.
-		// The name is short: the socket's path must fit in 108 bytes, and
-		// where it would not, the browser keeps the usual TMPDIR.
-		if tmpDir, err = os.MkdirTemp("", "st-"); err != nil {
-			return nil, fmt.Errorf("starting the browser: %w", err)
-		}
-		if len(tmpDir)+len("/org.chromium.Chromium.XXXXXX/SingletonSocket") < 104 {
-			flags = append(flags, chromedp.Env("TMPDIR="+tmpDir))
-		}
-		allocCtx, allocCancel = chromedp.NewExecAllocator(ctx, flags...)
+		return attachBrowser(ctx, opts)
 	}
+	path, err := FindChrome(opts.ExecPath)
+	if err != nil {
+		return nil, err
+	}
+	flags := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.WindowSize(1280, 800),
+	)
+	for _, f := range opts.flags() {
+		flags = append(flags, chromedp.Flag(f.name, f.value))
+	}
+	// Chromium keeps its singleton socket (and, with
+	// disable-dev-shm-usage, its shared memory files) in a directory
+	// under $TMPDIR that only a clean exit removes; chromedp ends the
+	// browser with a signal, which left one directory in /tmp per run.
+	// The browser's TMPDIR is ours, removed once it has exited.
+	// The name is short: the socket's path must fit in 108 bytes, and
+	// where it would not, the browser keeps the usual TMPDIR.
+	tmpDir, err := os.MkdirTemp("", "st-")
+	if err != nil {
+		return nil, fmt.Errorf("starting the browser: %w", err)
+	}
+	if len(tmpDir)+len("/org.chromium.Chromium.XXXXXX/SingletonSocket") < 104 {
+		flags = append(flags, chromedp.Env("TMPDIR="+tmpDir))
+	}
+	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, flags...)
+	b := &Browser{opts: opts}
+	if err := b.connect(allocCtx, func() { allocCancel(); os.RemoveAll(tmpDir) }); err != nil {
+		return nil, fmt.Errorf("starting the browser: %w", err)
+	}
+	return b, nil
+}
+
+// A flag is one command-line switch of the browser, --name=value.
+type flag struct {
+	name  string
+	value any
+}
+
+// flags are the switches the options ask for, beyond the defaults: given
+// to a browser we start, or to a pool that starts one per connection.
+func (o BrowserOptions) flags() []flag {
+	var out []flag
+	if o.HostRules != "" {
+		out = append(out, flag{"host-resolver-rules", o.HostRules})
+	}
+	if len(o.TrustSPKI) > 0 {
+		out = append(out, flag{"ignore-certificate-errors-spki-list", strings.Join(o.TrustSPKI, ",")})
+	}
+	if o.InsecureCerts {
+		out = append(out, flag{"ignore-certificate-errors", true})
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.ExtraFlags)) {
+		out = append(out, flag{k, o.ExtraFlags[k]})
+	}
+	return out
+}
+
+// attachBrowser connects to opts.RemoteURL. A pool that has no browser
+// free (429, 503) is asked again, with growing pauses, for up to
+// opts.BusyWait.
+func attachBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
+	ep, err := ParseEndpoint(opts.RemoteURL)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(opts.BusyWait)
+	pause := 250 * time.Millisecond
+	for {
+		b, err := attachOnce(ctx, ep, opts)
+		if err == nil || !errors.Is(err, ErrBusy) || time.Now().Add(pause).After(deadline) {
+			if err != nil {
+				return nil, fmt.Errorf("attaching to %s: %w", ep, err)
+			}
+			return b, nil
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("attaching to %s: %w", ep, err)
+		case <-t.C:
+		}
+		pause = min(2*pause, 4*time.Second)
+	}
+}
+
+func attachOnce(ctx context.Context, ep Endpoint, opts BrowserOptions) (*Browser, error) {
+	t, err := ep.resolve(ctx, http.DefaultClient)
+	if err != nil {
+		return nil, err
+	}
+	if t.perConn {
+		var args []string
+		for _, f := range opts.flags() {
+			if v, ok := f.value.(bool); ok && v {
+				args = append(args, "--"+f.name)
+			} else {
+				args = append(args, fmt.Sprintf("--%s=%v", f.name, f.value))
+			}
+		}
+		t.ws = withLaunchArgs(t.ws, args)
+	}
+	allocCtx, allocCancel := remote.NewAllocator(ctx, t.ws, remote.NoModifyURL)
+	b := &Browser{opts: opts, perConn: t.perConn, endpoint: ep.String()}
+	if err := b.connect(allocCtx, allocCancel); err != nil {
+		return nil, ep.dialError(err)
+	}
+	return b, nil
+}
+
+// connect opens the browser's first target on the allocator and reads its
+// version; release frees the allocator once the browser is closed.
+func (b *Browser) connect(allocCtx context.Context, release func()) error {
 	bctx, bcancel := chromedp.NewContext(allocCtx, chromedp.WithErrorf(b.driverError))
 	b.ctx = bctx
 	b.cancel = func() {
 		bcancel()
-		allocCancel() // waits for the browser to exit
-		if tmpDir != "" {
-			os.RemoveAll(tmpDir)
-		}
+		release() // for a browser we started: waits for it to exit
 	}
 	if err := chromedp.Do(bctx); err != nil {
 		b.cancel()
-		return nil, fmt.Errorf("starting the browser: %w", err)
+		return err
 	}
 	var v struct {
 		Product         string `json:"product"`
@@ -153,7 +237,7 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		_ = json.Unmarshal(raw, &v)
 	}
 	b.product, b.userAgent, b.protocol = v.Product, v.UserAgent, v.ProtocolVersion
-	return b, nil
+	return nil
 }
 
 // driverError receives chromedp's error log. Events it could not decode

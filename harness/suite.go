@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 	"github.com/sessiontrace/sessiontrace/scenarios"
@@ -22,8 +21,14 @@ type SuiteConfig struct {
 	// Out is the run folder: index.json, recordings/, screenshots/.
 	Out string
 	// Workers is how many scenarios run at once (each in its own browser
-	// context of one browser). Default 1.
+	// context; of one browser unless PerWorker says otherwise). Default 1.
 	Workers int
+	// BrowserURLs are DevTools endpoints to spread the workers over
+	// (several --browser-url); empty means Browser.RemoteURL, or a local
+	// Chromium.
+	BrowserURLs []string
+	// PerWorker says whether each worker gets a browser of its own.
+	PerWorker PerWorker
 	// Tool names the program in the index, e.g. "sessiontrace v0.1.0".
 	Tool string
 	// Retries is how many more times a failed or errored scenario is run;
@@ -68,7 +73,7 @@ func RunSuite(ctx context.Context, list []*scenarios.Scenario, cfg SuiteConfig) 
 	results := make([]Result, len(list))
 	names := recordingNames(list)
 
-	bm := &browserManager{opts: cfg.Browser}
+	bm := newPool(cfg.Browser, cfg.BrowserURLs, cfg.PerWorker)
 	defer bm.close()
 
 	jobs := make(chan int)
@@ -78,7 +83,7 @@ func RunSuite(ctx context.Context, list []*scenarios.Scenario, cfg SuiteConfig) 
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = runOne(ctx, bm, list[i], i, names[i], cfg)
+				results[i] = runOne(ctx, bm, w, list[i], i, names[i], cfg)
 				if cfg.Done != nil {
 					cfg.Done(results[i])
 				}
@@ -124,11 +129,11 @@ feed:
 	return ix, results, runfolder.Dir(cfg.Out).WriteIndex(ix)
 }
 
-func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i int, name string, cfg SuiteConfig) Result {
+func runOne(ctx context.Context, bm *pool, worker int, sc *scenarios.Scenario, i int, name string, cfg SuiteConfig) Result {
 	if ctx.Err() != nil {
 		return writeResult(cfg, i, sc, name, stubRecording(sc, recording.StatusInterrupted, "interrupted before the scenario started"))
 	}
-	b, err := bm.get(ctx)
+	b, err := bm.get(ctx, worker)
 	if err != nil {
 		return writeResult(cfg, i, sc, name, stubRecording(sc, recording.StatusErrored, err.Error()))
 	}
@@ -141,7 +146,7 @@ func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i i
 	for attempt := 0; ; attempt++ {
 		rec := b.Run(ctx, sc, opts)
 		if rec.Status == recording.StatusErrored && !b.alive() {
-			rec.Warnings = append(rec.Warnings, "the browser died during this scenario; the next scenario gets a new one")
+			rec.Warnings = append(rec.Warnings, b.diedWarning())
 			bm.discard(b)
 		}
 		retry := attempt < cfg.Retries && ctx.Err() == nil &&
@@ -157,7 +162,7 @@ func runOne(ctx context.Context, bm *browserManager, sc *scenarios.Scenario, i i
 		prev := runfolder.AttemptName(name, attempt+1)
 		writeResult(cfg, i, sc, prev, rec)
 		attempts = append(attempts, prev)
-		if b, err = bm.get(ctx); err != nil {
+		if b, err = bm.get(ctx, worker); err != nil {
 			return writeResult(cfg, i, sc, name, stubRecording(sc, recording.StatusErrored, err.Error()))
 		}
 	}
@@ -205,58 +210,4 @@ func recordingNames(list []*scenarios.Scenario) []string {
 		files[i], names[i] = sc.File, sc.Name
 	}
 	return runfolder.RecordingNames(files, names)
-}
-
-// browserManager starts the browser on first use and replaces it when it
-// dies, so one crashed browser does not fail the rest of the suite.
-type browserManager struct {
-	opts BrowserOptions
-	mu   sync.Mutex
-	b    *Browser
-}
-
-func (m *browserManager) get(ctx context.Context) (*Browser, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.b != nil && m.b.alive() {
-		return m.b, nil
-	}
-	if m.b != nil {
-		m.b.Close()
-		m.b = nil
-	}
-	b, err := StartBrowser(context.WithoutCancel(ctx), m.opts)
-	if err != nil {
-		return nil, err
-	}
-	m.b = b
-	return b, nil
-}
-
-func (m *browserManager) discard(b *Browser) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.b == b {
-		b.Close()
-		m.b = nil
-	}
-}
-
-func (m *browserManager) close() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.b != nil {
-		m.b.Close()
-		m.b = nil
-	}
-}
-
-// alive reports whether the browser still answers.
-func (b *Browser) alive() bool {
-	if b.ctx.Err() != nil {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(b.ctx, 3*time.Second)
-	defer cancel()
-	return chromedp.FromContext(b.ctx).Browser.Call(ctx, "Browser.getVersion", nil, nil) == nil
 }
