@@ -15,7 +15,7 @@ func TestEndpointStringHidesSecrets(t *testing.T) {
 	for in, want := range map[string]string{
 		"ws://127.0.0.1:3000?token=s3cr3t":                 "ws://127.0.0.1:3000?token=…",
 		"wss://pool.example/chrome?token=abc&stealth=true": "wss://pool.example/chrome?token=…&stealth=…",
-		"http://user:pa55w0rd@grid:4444/se/cdp":           "http://user:%E2%80%A6@grid:4444/se/cdp",
+		"http://user:pa55w0rd@grid:4444/se/cdp":            "http://user:%E2%80%A6@grid:4444/se/cdp",
 		"http://127.0.0.1:9222":                            "http://127.0.0.1:9222",
 	} {
 		e, err := ParseEndpoint(in)
