@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -381,52 +379,14 @@ func TestSIGTERMStopsCleanly(t *testing.T) {
 // A remote browser: a Chromium started on its own with a debugging port,
 // reached with --browser-url http://127.0.0.1:PORT.
 func TestRemoteBrowser(t *testing.T) {
-	chrome, err := harness.FindChrome("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rc := startRemoteChromium(t)
+	port := rc.port
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "0123456789abcdef0123", Path: "/", HttpOnly: true})
 		fmt.Fprint(w, "<title>remote</title><p id=x>hello</p>")
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chrome, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir="+filepath.Join(dir, "profile"), "about:blank")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// Its own files in $TMPDIR go in the test's directory: a browser ended
-	// by SIGKILL leaves them behind.
-	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		cmd.Wait()
-	}()
-	wsRE := regexp.MustCompile(`DevTools listening on (ws://127\.0\.0\.1:(\d+)/\S+)`)
-	var port string
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		if m := wsRE.FindStringSubmatch(sc.Text()); m != nil {
-			port = m[2]
-			break
-		}
-	}
-	if port == "" {
-		t.Fatal("the remote browser printed no DevTools address")
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
 	sc2 := writeScenario(t, dir, "remote.yaml", "name: remote\ntarget: "+srv.URL+"\nsteps:\n  - goto: /\n  - expect: { text: { selector: \"#x\", equals: hello }, cookie: { name: sid, httpOnly: true } }\n")
 	out := filepath.Join(dir, "run")
 	code, stdout, errs := runCLI(t, "run", "-q", "--browser-url", "http://127.0.0.1:"+port, "-o", out, sc2)
@@ -438,7 +398,7 @@ func TestRemoteBrowser(t *testing.T) {
 		t.Fatalf("remote recording: browser %+v, requests %d", r.Browser, len(r.Requests))
 	}
 	// The remote browser must still run: the run only detached from it.
-	if err := syscall.Kill(cmd.Process.Pid, 0); err != nil {
+	if err := syscall.Kill(rc.cmd.Process.Pid, 0); err != nil {
 		t.Fatal("the run closed the remote browser")
 	}
 }
