@@ -39,13 +39,18 @@ conformance: chromium conformance-stacks
 	$(GO) vet -tags conformance ./conformance/
 	$(GO) test -tags conformance -count=1 -timeout 15m ./conformance/
 
-# conformance-stacks: the npm packages (pinned by conformance/node/package-lock.json)
-# and the Debian packages (php-cli, python3-flask) the conformance tests run.
-conformance-stacks: conformance/node/node_modules/.package-lock.json
+# conformance-stacks: the npm packages (pinned by conformance/node/package-lock.json
+# and conformance/browserless/package-lock.json) and the Debian packages (php-cli, python3-flask) the conformance tests run.
+conformance-stacks: conformance/node/node_modules/.package-lock.json conformance/browserless/node_modules/.package-lock.json
 	@scripts/ensure-conformance.sh
 conformance/node/node_modules/.package-lock.json: conformance/node/package.json conformance/node/package-lock.json
 	@scripts/ensure-npm.sh
 	cd conformance/node && npm ci --no-audit --no-fund --loglevel=error
+# The browserless pool (a real --browser-url endpoint with a token), pinned
+# by conformance/browserless/package-lock.json.
+conformance/browserless/node_modules/.package-lock.json: conformance/browserless/package.json conformance/browserless/package-lock.json
+	@scripts/ensure-npm.sh
+	cd conformance/browserless && npm ci --no-audit --no-fund --loglevel=error
 
 vet:
 	$(GO) vet ./...
