@@ -4,14 +4,29 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/sessiontrace/sessiontrace/report"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 const mergeShort = `Combines the run folders of several shards (run --shard K/N) into one run folder:
-recordings, index.json, findings.json, summary.json and junit.xml, which the
-inspector and audit open like any run.`
+recordings, index.json, findings.json, summary.json, junit.xml and the inspector
+(index.html and its files), which any static web server and audit open like any run.`
+
+// fingerprintKeys are the IDs of the keys the recordings' values were
+// fingerprinted with, sorted.
+func fingerprintKeys(recs []runfolder.Loaded) []string {
+	var keys []string
+	for _, l := range recs {
+		if k := l.Recording.Options.FingerprintKey; k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
 
 func mergeCmd(e *env, args []string) int {
 	fs := newFlags(e, "merge", "-o DIR DIR...", mergeShort)
@@ -38,6 +53,10 @@ func mergeCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "sessiontrace merge:", err)
 		return ExitUsage
 	}
+	if keys := fingerprintKeys(recs); len(keys) > 1 {
+		fmt.Fprintf(e.stderr, "sessiontrace merge: note: the inputs used %d fingerprint keys (%s): a session ID's fingerprint compares only between recordings of one key; give every shard the same --fingerprint-key-file or $%s\n",
+			len(keys), strings.Join(keys, ", "), keyEnv)
+	}
 	rep := analyse(recs, pol)
 	code := suiteExit(ix, rep, threshold)
 	dir := runfolder.Dir(*out)
@@ -48,6 +67,10 @@ func mergeCmd(e *env, args []string) int {
 	}
 	if err == nil {
 		err = dir.WriteSummary(runfolder.NewSummary(ix, rep, code, ""))
+	}
+	if err == nil {
+		// As run does: a merged CI artifact opens from any static server.
+		err = dir.WriteInspector()
 	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace merge:", err)

@@ -50,6 +50,7 @@ type runFlags struct {
 	labIdle, labMaxAge        time.Duration
 	labLatency                time.Duration
 	failOn, junit, policyFile string
+	keyFile                   string
 	quiet, verbose            bool
 }
 
@@ -66,6 +67,7 @@ func (f *runFlags) define(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "time limit of one scenario")
 	fs.DurationVar(&f.stepTimeout, "step-timeout", 30*time.Second, "time limit of a step that sets no timeout")
 	fs.BoolVar(&f.reveal, "reveal-values", false, "store raw cookie values in recordings (never values marked secret)")
+	fs.StringVar(&f.keyFile, "fingerprint-key-file", "", "read the key of the value fingerprints from FILE (16+ bytes; default $"+keyEnv+", else a random key per run): shards and runs with the same key compare session IDs")
 	fs.BoolVar(&f.lab, "lab", false, "start the built-in lab site for the run and point ${lab...} at it")
 	fs.DurationVar(&f.labIdle, "lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
 	fs.DurationVar(&f.labMaxAge, "lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
@@ -177,15 +179,49 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 	if f.perWorkerSet {
 		perWorker = map[bool]harness.PerWorker{true: harness.PerWorkerYes, false: harness.PerWorkerNo}[f.perWorker]
 	}
+	key, err := f.fingerprintKey(e)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
+		return nil, false
+	}
 	s.cfg = harness.SuiteConfig{
 		Browser:     harness.BrowserOptions{ExecPath: f.chrome, HostRules: rules, InsecureCerts: f.insecure, BusyWait: f.timeout},
 		BrowserURLs: f.browserURLs, PerWorker: perWorker,
 		Run: harness.Options{Timeout: f.timeout, StepTimeout: f.stepTimeout,
-			Redactor: recording.NewRedactor(harness.NewKey(), f.reveal),
+			Redactor: recording.NewRedactor(key, f.reveal),
 			Resolver: scenarios.Resolver{Env: e.lookupEnv}},
 		Out: f.out, Workers: f.workers, Tool: "sessiontrace " + Version, Retries: f.retries,
 	}
 	return s, true
+}
+
+// keyEnv names the environment variable that holds the fingerprint key
+// when --fingerprint-key-file is not given.
+const keyEnv = "SESSIONTRACE_FINGERPRINT_KEY"
+
+// fingerprintKey is the key of the value fingerprints: from
+// --fingerprint-key-file, else $SESSIONTRACE_FINGERPRINT_KEY, else random.
+// It is never printed: recordings name it by its ID only.
+func (f *runFlags) fingerprintKey(e *env) ([]byte, error) {
+	if f.keyFile != "" {
+		data, err := os.ReadFile(f.keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--fingerprint-key-file: %w", err)
+		}
+		key, err := harness.KeyFromSecret(data)
+		if err != nil {
+			return nil, fmt.Errorf("--fingerprint-key-file %s: %w", f.keyFile, err)
+		}
+		return key, nil
+	}
+	if v, ok := e.lookupEnv(keyEnv); ok {
+		key, err := harness.KeyFromSecret([]byte(v))
+		if err != nil {
+			return nil, fmt.Errorf("$%s: %w", keyEnv, err)
+		}
+		return key, nil
+	}
+	return harness.NewKey(), nil
 }
 
 // startLab starts the lab for --lab and points the suite at it: ${lab...}

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +22,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/web"
 )
 
 // These tests exercise the suite runner end to end in real Chromium:
@@ -93,12 +96,18 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 	if code, out, errs := runCLI(t, append([]string{"run", "--lab", "-q", "-j", "2", "-o", whole}, files...)...); code != ExitFailed && code != ExitOK {
 		t.Fatalf("unsharded run: exit %d\n%s%s", code, out, errs)
 	}
+	// The shards share a fingerprint key, as one pipeline's would.
+	const secret = "shared-secret-of-the-pipeline-0123"
+	keyFile := filepath.Join(dir, "fp.key")
+	if err := os.WriteFile(keyFile, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var shards []string
 	seen := map[string]bool{}
 	for k := 1; k <= 3; k++ {
 		d := filepath.Join(dir, fmt.Sprintf("shard%d", k))
 		shards = append(shards, d)
-		code, out, errs := runCLI(t, append([]string{"run", "--lab", "-q", "-j", "2", "--shard", fmt.Sprintf("%d/3", k), "-o", d}, files...)...)
+		code, out, errs := runCLI(t, append([]string{"run", "--lab", "-q", "-j", "2", "--fingerprint-key-file", keyFile, "--shard", fmt.Sprintf("%d/3", k), "-o", d}, files...)...)
 		if code != ExitOK && code != ExitFailed {
 			t.Fatalf("shard %d: exit %d\n%s%s", k, code, out, errs)
 		}
@@ -110,8 +119,25 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		}
 	}
 	merged := filepath.Join(dir, "merged")
-	if code, out, errs := runCLI(t, append([]string{"merge", "-o", merged}, shards...)...); code != ExitOK {
+	if code, out, errs := runCLI(t, append([]string{"merge", "-o", merged}, shards...)...); code != ExitOK || strings.Contains(errs, "fingerprint keys") {
 		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+	keys := map[string]bool{}
+	for _, e := range readIndex(t, merged).Scenarios {
+		keys[readRec(t, merged, e.Recording).Options.FingerprintKey] = true
+	}
+	if len(keys) != 1 {
+		t.Errorf("the shards' recordings name %d fingerprint keys, want the one of --fingerprint-key-file", len(keys))
+	}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if data, _ := os.ReadFile(p); err == nil && !d.IsDir() && p != keyFile && bytes.Contains(data, []byte(secret)) {
+			t.Errorf("the fingerprint key is in %s", p)
+		}
+		return nil
+	})
+	// A run with its own random key, merged with a shard: merge says so.
+	if code, _, errs := runCLI(t, "merge", "-o", filepath.Join(dir, "mixed"), whole, shards[0]); code != ExitOK || !strings.Contains(errs, "the inputs used 2 fingerprint keys") {
+		t.Errorf("merge of runs with two keys: exit %d, stderr %q: want a note", code, errs)
 	}
 	a, b := outcome(t, whole), outcome(t, merged)
 	if !slices.Equal(a, b) {
@@ -123,6 +149,15 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 	for _, f := range []string{"junit.xml", "summary.json"} {
 		if _, err := os.Stat(filepath.Join(merged, f)); err != nil {
 			t.Error(err)
+		}
+	}
+	// The inspector's files, as a plain run folder has them: the merged
+	// artifact opens from a static server too.
+	for _, f := range web.Files {
+		got, err := os.ReadFile(filepath.Join(merged, f))
+		want, _ := os.ReadFile(filepath.Join(whole, f))
+		if err != nil || len(want) == 0 || !bytes.Equal(got, want) {
+			t.Errorf("merged run folder: %s missing or unlike a run's (%v)", f, err)
 		}
 	}
 	// The merged folder is a run like any other for audit.

@@ -2,8 +2,6 @@ package harness
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,15 +47,6 @@ const (
 
 // ErrInterrupted is the cause of a run stopped from outside.
 var ErrInterrupted = errors.New("interrupted")
-
-// NewKey returns a random fingerprint key for one run.
-func NewKey() []byte {
-	k := make([]byte, 32)
-	if _, err := rand.Read(k); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	return k
-}
 
 // Run runs one scenario in a fresh browser context and returns its
 // recording. It always returns a recording, whatever happened: a failed
@@ -371,10 +360,4 @@ func (r *runner) readJar(ctx context.Context) ([]cdpCookie, []json.RawMessage, e
 		out = append(out, readCookie(parseObj(cr, &r.col.log, "Storage.getCookies", fmt.Sprintf("cookies[%d]", i))))
 	}
 	return out, raws, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
