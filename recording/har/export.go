@@ -235,19 +235,6 @@ func (ex *exporter) text(v recording.Value) string {
 	return recording.ValuePlaceholder(v.Fingerprint)
 }
 
-func (ex *exporter) isSession(name string) bool {
-	if len(ex.r.Scenario.SessionCookies) > 0 {
-		for _, n := range ex.r.Scenario.SessionCookies {
-			if n == name {
-				return true
-			}
-		}
-		return false
-	}
-	ok, _ := recording.IsSessionName(name)
-	return ok
-}
-
 func (ex *exporter) entry(q *recording.Request) entryOut {
 	e := entryOut{
 		StartedDateTime: harTime(q.Start),
@@ -272,7 +259,7 @@ func (ex *exporter) entry(q *recording.Request) entryOut {
 		t := ex.text(c.Value)
 		pairs = append(pairs, c.Name+"="+t)
 		req.Cookies = append(req.Cookies, cookieOut{Name: c.Name, Value: t, Path: c.Path, Domain: c.Domain, Exemption: c.Exemption})
-		if e.SessionID == nil && ex.isSession(c.Name) {
+		if e.SessionID == nil && recording.IsSessionCookie(c.Name, ex.r.Scenario.SessionCookies) {
 			e.SessionID = &sessionID{Name: c.Name, Fingerprint: c.Value.Fingerprint}
 		}
 	}
