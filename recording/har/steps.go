@@ -29,6 +29,24 @@ type hEntry struct {
 	logout     bool // a request to a logout URL
 }
 
+// span is the time the entries cover: the earliest start, and the latest
+// end (an entry's start when it has no end).
+func span(entries []*hEntry) (start, end time.Time) {
+	for _, he := range entries {
+		if !he.start.IsZero() && (start.IsZero() || he.start.Before(start)) {
+			start = he.start
+		}
+		e := he.end
+		if e.IsZero() {
+			e = he.start
+		}
+		if e.After(end) {
+			end = e
+		}
+	}
+	return start, end
+}
+
 // linkRedirects finds each redirect's next hop: in a sessiontrace HAR by
 // "_redirectedFrom", otherwise the first later entry of the Location URL.
 // It also gives every entry its id.
@@ -227,18 +245,7 @@ func (im *importer) harSteps() []recording.Step {
 			}
 		}
 		s.URL = im.scrub(last.url)
-		for _, he := range st.entries {
-			if !he.start.IsZero() && (s.Start.IsZero() || he.start.Before(s.Start)) {
-				s.Start = he.start
-			}
-			end := he.end
-			if end.IsZero() {
-				end = he.start
-			}
-			if end.After(s.End) {
-				s.End = end
-			}
-		}
+		s.Start, s.End = span(st.entries)
 		// A page's title names the step only when the page is that one
 		// step (Playwright's page title is the tab's last title).
 		if st.page >= 0 && st.page < len(pages) && stepsOfPage[st.page] == 1 && !isURL(pages[st.page].Title) {
