@@ -101,27 +101,22 @@ func (p *parser) readVars(sc *Scenario, n *yaml.Node) {
 
 // cookieNames reads a list of cookie names.
 func (p *parser) cookieNames(n *yaml.Node, where string) []string {
-	items, ok := p.Items(n, where)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, item := range items {
-		s, ok := p.Str(item, where)
-		if !ok {
-			continue
-		}
-		if pr := checkCookieName(s); pr != nil {
-			p.Errorf(item, where, pr.hint, "%s", pr.msg)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
+	return p.list(n, where, checkCookieName)
 }
 
 // strings reads a list of non-empty strings.
 func (p *parser) strings(n *yaml.Node, where string) []string {
+	return p.list(n, where, func(s string) *problem {
+		if strings.TrimSpace(s) == "" {
+			return &problem{msg: "empty entry"}
+		}
+		return nil
+	})
+}
+
+// list reads a list of strings, reporting and leaving out each one that
+// check finds a problem with.
+func (p *parser) list(n *yaml.Node, where string, check func(string) *problem) []string {
 	items, ok := p.Items(n, where)
 	if !ok {
 		return nil
@@ -132,8 +127,8 @@ func (p *parser) strings(n *yaml.Node, where string) []string {
 		if !ok {
 			continue
 		}
-		if strings.TrimSpace(s) == "" {
-			p.Errorf(item, where, "", "empty entry")
+		if pr := check(s); pr != nil {
+			p.Errorf(item, where, pr.hint, "%s", pr.msg)
 			continue
 		}
 		out = append(out, s)
