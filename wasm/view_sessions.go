@@ -62,12 +62,7 @@ func (a *app) sessionRows(m *model) []int {
 	return rows
 }
 
-func (a *app) renderSessions(view js.Value) {
-	m := a.curModel()
-	if m == nil {
-		mount(view, a.noRecording())
-		return
-	}
+func (a *app) renderSessions(view js.Value, m *model) {
 	u := &ui{}
 	u.open("section").cls("sessions")
 	u.open("div").cls("toolbar")

@@ -43,12 +43,7 @@ func (a *app) tlFor(m *model) *tlState {
 	return st
 }
 
-func (a *app) renderTimeline(view js.Value) {
-	m := a.curModel()
-	if m == nil {
-		mount(view, a.noRecording())
-		return
-	}
+func (a *app) renderTimeline(view js.Value, m *model) {
 	u := &ui{}
 	u.open("section").cls("timeline")
 	u.open("div").cls("toolbar")
