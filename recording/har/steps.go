@@ -143,11 +143,10 @@ func urlKey(raw string) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.EscapedPath() + "?" + u.RawQuery
 }
 
-// harSteps makes the steps of any other HAR: one per navigation of each
-// page (a page of Chrome's is one navigation; Firefox's and Playwright's
-// pages span the whole tab), and one more at each login (a POST with a
-// password field) and logout (a request to a logout URL).
-func (im *importer) harSteps() []recording.Step {
+// placeEntries gives each entry its page: its pageref, else the last
+// page started before it (as Firefox attributes them); and marks the
+// first hops that navigate, log in or log out.
+func (im *importer) placeEntries() {
 	pages := im.log.Pages
 	pageIdx := map[string]int{}
 	pageStart := make([]time.Time, len(pages))
@@ -157,8 +156,6 @@ func (im *importer) harSteps() []recording.Step {
 		}
 		pageStart[i], _ = parseHARTime(p.StartedDateTime)
 	}
-	// The page of each entry: its pageref, else the last page started
-	// before it (as Firefox attributes them).
 	unpaged := 0
 	for _, he := range im.entries {
 		if i, ok := pageIdx[he.e.Pageref]; ok {
@@ -187,6 +184,15 @@ func (im *importer) harSteps() []recording.Step {
 		he.login = isLogin(he.e)
 		he.logout = isLogout(he.url)
 	}
+}
+
+// harSteps makes the steps of any other HAR: one per navigation of each
+// page (a page of Chrome's is one navigation; Firefox's and Playwright's
+// pages span the whole tab), and one more at each login (a POST with a
+// password field) and logout (a request to a logout URL).
+func (im *importer) harSteps() []recording.Step {
+	pages := im.log.Pages
+	im.placeEntries()
 	var steps []recording.Step
 	type stepState struct {
 		page    int
