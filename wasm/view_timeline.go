@@ -448,15 +448,8 @@ func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64)
 	evs := id.events
 	lo := sort.Search(len(evs), func(i int) bool { return nanos(m.rec.Events[evs[i]].Time) >= st.v0 })
 	hi := sort.Search(len(evs), func(i int) bool { return nanos(m.rec.Events[evs[i]].Time) > st.v1 })
-	type group struct {
-		kind  string
-		x     float64
-		first int32
-		n     int
-		why   map[string]int
-	}
-	var groups []*group
-	open := map[string]*group{}
+	var groups []*markGroup
+	open := map[string]*markGroup{}
 	// In a dense window, the sent marks (most of them) are one path with
 	// no hover text: zoom in to tell them apart.
 	dense := hi-lo > 400
@@ -480,24 +473,14 @@ func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64)
 		kind := markKind(m, id, k)
 		if g := open[kind]; g != nil && x-g.x < bucket {
 			g.n++
-			for _, r := range e.Reasons {
-				if g.why == nil {
-					g.why = map[string]int{}
-				}
-				g.why[r]++
-			}
+			g.note(e.Reasons)
 			if int(ev) == a.event {
 				g.first = ev
 			}
 			continue
 		}
-		g := &group{kind: kind, x: x, first: ev, n: 1}
-		for _, r := range e.Reasons {
-			if g.why == nil {
-				g.why = map[string]int{}
-			}
-			g.why[r]++
-		}
+		g := &markGroup{kind: kind, x: x, first: ev, n: 1}
+		g.note(e.Reasons)
 		open[kind] = g
 		groups = append(groups, g)
 	}
@@ -508,29 +491,53 @@ func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64)
 	order := map[string]int{"sent": 0, "set": 1, "changed": 2, "rotated": 3, "cleared": 4, "expired": 4, "deleted": 4, "withheld": 5, "rejected": 6}
 	sort.SliceStable(groups, func(i, j int) bool { return order[groups[i].kind] < order[groups[j].kind] })
 	for _, g := range groups {
-		e := &m.rec.Events[g.first]
-		cls := "mk m-" + g.kind
-		if int(g.first) == a.event {
-			cls += " sel"
-		}
-		u.svg("g").cls(cls).attr("data-act", "sel:ev:"+itoa(int(g.first))).attr("data-kind", g.kind)
-		if len(e.Reasons) > 0 {
-			u.attr("data-reasons", strings.Join(e.Reasons, " "))
-		}
-		if e.Value != nil && (g.kind == "set" || g.kind == "rotated" || g.kind == "changed") {
-			u.style("--h", itoa(hue(*e.Value)))
-		}
-		markShape(u, g.kind, g.x, mid)
-		title := eventTitle(m, e)
-		if g.n > 1 {
-			title = itoa(g.n) + " " + g.kind + " events here; the first:\n" + title
-			for r, n := range g.why {
-				title += "\n" + itoa(n) + "× " + r
-			}
-		}
-		u.svg("title").text(title).close()
-		u.close()
+		a.drawMark(u, m, g, mid)
 	}
+}
+
+// A markGroup is the events of one kind that one mark of a lane stands
+// for.
+type markGroup struct {
+	kind  string
+	x     float64
+	first int32 // the event the mark selects
+	n     int
+	why   map[string]int // the browser's reasons, counted
+}
+
+func (g *markGroup) note(reasons []string) {
+	for _, r := range reasons {
+		if g.why == nil {
+			g.why = map[string]int{}
+		}
+		g.why[r]++
+	}
+}
+
+// drawMark draws a group's mark, with its events in its title.
+func (a *app) drawMark(u *ui, m *model, g *markGroup, mid float64) {
+	e := &m.rec.Events[g.first]
+	cls := "mk m-" + g.kind
+	if int(g.first) == a.event {
+		cls += " sel"
+	}
+	u.svg("g").cls(cls).attr("data-act", "sel:ev:"+itoa(int(g.first))).attr("data-kind", g.kind)
+	if len(e.Reasons) > 0 {
+		u.attr("data-reasons", strings.Join(e.Reasons, " "))
+	}
+	if e.Value != nil && (g.kind == "set" || g.kind == "rotated" || g.kind == "changed") {
+		u.style("--h", itoa(hue(*e.Value)))
+	}
+	markShape(u, g.kind, g.x, mid)
+	title := eventTitle(m, e)
+	if g.n > 1 {
+		title = itoa(g.n) + " " + g.kind + " events here; the first:\n" + title
+		for r, n := range g.why {
+			title += "\n" + itoa(n) + "× " + r
+		}
+	}
+	u.svg("title").text(title).close()
+	u.close()
 }
 
 // nodeMarks draws which node served the requests in the window.
