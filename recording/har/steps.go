@@ -233,23 +233,11 @@ func (im *importer) harSteps() []recording.Step {
 	}
 	for i, st := range states {
 		s := recording.Step{Index: i, Kind: "page", Status: recording.StatusPassed, Jar: []recording.Cookie{}}
-		first := st.entries[0]
-		for _, he := range st.entries {
-			if he.parent == nil && (he.nav || he.login || he.logout) {
-				first = he
-				s.Kind = "navigation"
-				break
-			}
+		first, last, nav := stepHops(st.entries)
+		if nav {
+			s.Kind = "navigation"
 		}
 		s.Detail = first.e.Request.Method + " " + im.scrub(first.url)
-		// The page after the step: the end of the first navigation's
-		// redirect chain.
-		last := first
-		for _, he := range st.entries {
-			if he.root == first && he.hops > last.hops {
-				last = he
-			}
-		}
 		s.URL = im.scrub(last.url)
 		s.Start, s.End = span(st.entries)
 		// A page's title names the step only when the page is that one
@@ -274,6 +262,26 @@ func (im *importer) harSteps() []recording.Step {
 		steps = []recording.Step{}
 	}
 	return steps
+}
+
+// stepHops returns the entry a step is named by, its first navigation,
+// login or logout (nav), else its first entry; and the page after the
+// step, the end of that entry's redirect chain.
+func stepHops(entries []*hEntry) (first, last *hEntry, nav bool) {
+	first = entries[0]
+	for _, he := range entries {
+		if he.parent == nil && (he.nav || he.login || he.logout) {
+			first, nav = he, true
+			break
+		}
+	}
+	last = first
+	for _, he := range entries {
+		if he.root == first && he.hops > last.hops {
+			last = he
+		}
+	}
+	return first, last, nav
 }
 
 func containsInt(xs []int, x int) bool {
