@@ -101,11 +101,10 @@ func (a *app) overviewRun(u *ui) {
 
 // severityCard counts the findings by severity.
 func (a *app) severityCard(u *ui) {
-	r := a.run
 	u.open("div").cls("card").attr("id", "ov-severity")
 	u.el("h2", "", "Findings by severity")
 	counts := map[analysis.Severity]int{}
-	for _, f := range r.report.Findings {
+	for _, f := range a.run.report.Findings {
 		counts[f.Severity]++
 	}
 	u.open("ul").cls("sev-list")
@@ -121,12 +120,11 @@ func (a *app) severityCard(u *ui) {
 
 // resetsCard counts the session resets by cause.
 func (a *app) resetsCard(u *ui) {
-	r := a.run
 	u.open("div").cls("card").attr("id", "ov-resets")
 	u.el("h2", "", "Session resets by cause")
 	causes := map[string]int{}
 	total := 0
-	for _, s := range r.report.Sessions {
+	for _, s := range a.run.report.Sessions {
 		for _, rs := range s.Resets {
 			causes[rs.Cause]++
 			total++
@@ -161,7 +159,6 @@ func (a *app) resetsCard(u *ui) {
 
 // scenarioTable lists the scenarios of the run with their counts.
 func (a *app) scenarioTable(u *ui) {
-	r := a.run
 	u.open("div").cls("table-wrap")
 	u.open("table").cls("scenarios").attr("id", "ov-scenarios")
 	u.open("thead").open("tr")
@@ -170,7 +167,7 @@ func (a *app) scenarioTable(u *ui) {
 	}
 	u.close().close()
 	u.open("tbody")
-	for i, s := range r.scens {
+	for i, s := range a.run.scens {
 		a.scenarioRow(u, i, s)
 	}
 	u.close()
@@ -180,10 +177,9 @@ func (a *app) scenarioTable(u *ui) {
 
 // scenarioRow is one scenario's row of the overview.
 func (a *app) scenarioRow(u *ui, i int, s *scen) {
-	r := a.run
 	sev := map[analysis.Severity]int{}
 	for _, fi := range s.findings {
-		sev[r.report.Findings[fi].Severity]++
+		sev[a.run.report.Findings[fi].Severity]++
 	}
 	resets := 0
 	for _, sr := range s.sessions {
