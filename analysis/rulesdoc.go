@@ -10,6 +10,18 @@ import (
 func RulesMarkdown() string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	rulesIntro(w)
+	rulesSection(w)
+	causesSection(w)
+	reportSection(w)
+	return b.String()
+}
+
+// A mdWriter writes formatted Markdown.
+type mdWriter func(format string, args ...any)
+
+// rulesIntro is the page's title and how findings are made.
+func rulesIntro(w mdWriter) {
 	w("# Rules and reset causes\n\n")
 	w("<!-- Generated from analysis.Rules and analysis.Causes (analysis/rules.go).\n")
 	w("     Regenerate with: go test ./analysis -run TestRulesDoc -update -->\n\n")
@@ -41,6 +53,10 @@ func RulesMarkdown() string {
 	w("- **One finding per rule, scenario and cookie identity** (name, domain, path): later occurrences are counted\n")
 	w("  (`count`, and the evidence lists their steps); the finding keeps the earliest occurrence of its worst severity.\n")
 	w("  `SESSION-RESET` is the exception: one finding per reset.\n\n")
+}
+
+// rulesSection is the table of rules, then each rule.
+func rulesSection(w mdWriter) {
 	w("| id | severity | checks |\n| --- | --- | --- |\n")
 	for _, r := range Rules {
 		w("| [`%s`](#%s) | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Severity, r.Title)
@@ -59,6 +75,10 @@ func RulesMarkdown() string {
 		w("- **Remediation**: %s\n", r.Remediation)
 		w("- **References**: %s\n", strings.Join(r.References, "; "))
 	}
+}
+
+// causesSection is what a reset is, the table of causes, then each cause.
+func causesSection(w mdWriter) {
 	w("\n## Reset causes\n\n")
 	w("A **reset** is the user losing the session without asking to. The truth is what the pages showed: every step that\n")
 	w("loaded a page or sent a request has a logged-in state (`steps[].auth` of the recording: `in`, `out` or `unknown`, with\n")
@@ -99,6 +119,10 @@ func RulesMarkdown() string {
 		w("- **When**: %s\n", c.When)
 		w("- **Explanation**: %s\n", c.Explanation)
 	}
+}
+
+// reportSection describes the JSON report's fields.
+func reportSection(w mdWriter) {
 	w("\n## The report (`audit --format json`)\n\n")
 	w("`sessiontrace audit --format json` prints the report (Go: `analysis.Report`); `run` writes the same as\n")
 	w("`findings.json`. New fields may appear; none is removed or changes meaning without a new major version.\n\n")
@@ -121,5 +145,4 @@ func RulesMarkdown() string {
 	w("- `auth[]`, one per scenario: `scenario`, `steps[]` with `step`, `state` (`in`, `out`, `unknown`), `evidence`,\n")
 	w("  optional `source` (see the recording's `steps[].auth`) and `checked` (false: carried over from an earlier step,\n")
 	w("  which sent no request).\n")
-	return b.String()
 }

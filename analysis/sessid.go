@@ -545,10 +545,6 @@ func (a *analyzer) sessIDCacheable() {
 // one run (recordings sharing a fingerprint key): the same server-issued
 // ID in two separate browser sessions, and patterns across revealed IDs.
 func crossRecordingFindings(all []*analyzer, existing []Finding) []Finding {
-	type occ struct {
-		a *analyzer
-		r idRef
-	}
 	groups := map[string][]*analyzer{}
 	var keys []string
 	for _, a := range all {
@@ -569,72 +565,83 @@ func crossRecordingFindings(all []*analyzer, existing []Finding) []Finding {
 	}
 	var out []Finding
 	for _, k := range keys {
-		as := groups[k]
-		if len(as) < 2 {
-			continue
+		if as := groups[k]; len(as) >= 2 {
+			out = append(out, keyGroupFindings(k, as, has)...)
 		}
-		byFP := map[string][]occ{}
-		var fps []string
-		raws := map[string][]string{}
-		first := map[string]*analyzer{}
-		contributors := map[string]map[*analyzer]bool{}
-		for _, a := range as {
-			for _, r := range a.allIDs() {
-				v := r.id.value
-				if r.id.out.IssuedBy != recording.SourceHTTP || v.Len == 0 {
-					continue
-				}
-				fk := fmt.Sprint(v.Fingerprint, "/", v.Len)
-				if _, ok := byFP[fk]; !ok {
-					fps = append(fps, fk)
-				}
-				byFP[fk] = append(byFP[fk], occ{a, r})
-				if a.reveal && v.Raw != nil && v.Format == "" {
-					n := r.t.key.name
-					raws[n] = append(raws[n], *v.Raw)
-					if first[n] == nil {
-						first[n] = a
-					}
-					if contributors[n] == nil {
-						contributors[n] = map[*analyzer]bool{}
-					}
-					contributors[n][a] = true
-				}
-			}
-		}
-		for _, fk := range fps {
-			os := byFP[fk]
-			for _, o := range os[1:] {
-				if o.a == os[0].a {
-					continue
-				}
-				t := o.r.t
-				out = append(out, Finding{Rule: RuleSessIDLowEntropy, Severity: High, Scenario: o.a.scenario, File: o.a.r.Scenario.File,
-					Step: o.r.id.out.FirstStep, Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
-					Request: o.r.id.out.IssuedRequest, URL: o.a.reqURL(o.r.id.out.IssuedRequest), Count: 1,
-					Message: fmt.Sprintf("The server issued the same %s value to two separate browser sessions (scenarios %q and %q): IDs repeat, so they can be guessed or were served from a cache.",
-						t.key.name, os[0].a.scenario, o.a.scenario),
-					Evidence:    fmt.Sprintf("ID %s issued in both recordings (fingerprint key %s)", short(o.r.id.value.Fingerprint), k),
-					Remediation: RuleByID(RuleSessIDLowEntropy).Remediation})
-				break
-			}
-		}
-		names := make([]string, 0, len(raws))
-		for n := range raws {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			a := first[n]
-			if len(contributors[n]) < 2 || has[a.scenario+"\x00"+n] {
+	}
+	return out
+}
+
+// keyGroupFindings runs the cross-recording checks on the recordings as
+// that share fingerprint key k; has holds the scenario and cookie pairs
+// that already have a SESSID-LOW-ENTROPY finding.
+func keyGroupFindings(k string, as []*analyzer, has map[string]bool) []Finding {
+	type occ struct {
+		a *analyzer
+		r idRef
+	}
+	var out []Finding
+	byFP := map[string][]occ{}
+	var fps []string
+	raws := map[string][]string{}
+	first := map[string]*analyzer{}
+	contributors := map[string]map[*analyzer]bool{}
+	for _, a := range as {
+		for _, r := range a.allIDs() {
+			v := r.id.value
+			if r.id.out.IssuedBy != recording.SourceHTTP || v.Len == 0 {
 				continue
 			}
-			if p := idPattern(raws[n], a.r.Start); p != "" {
-				out = append(out, Finding{Rule: RuleSessIDLowEntropy, Severity: High, Scenario: a.scenario, File: a.r.Scenario.File, Cookie: n, Count: 1,
-					Message:     fmt.Sprintf("Across the %d recordings of the run, the IDs of %s follow a pattern: %s.", len(contributors[n]), n, p),
-					Evidence:    fmt.Sprintf("%d revealed values", len(raws[n])),
-					Remediation: RuleByID(RuleSessIDLowEntropy).Remediation})
+			fk := fmt.Sprint(v.Fingerprint, "/", v.Len)
+			if _, ok := byFP[fk]; !ok {
+				fps = append(fps, fk)
 			}
+			byFP[fk] = append(byFP[fk], occ{a, r})
+			if a.reveal && v.Raw != nil && v.Format == "" {
+				n := r.t.key.name
+				raws[n] = append(raws[n], *v.Raw)
+				if first[n] == nil {
+					first[n] = a
+				}
+				if contributors[n] == nil {
+					contributors[n] = map[*analyzer]bool{}
+				}
+				contributors[n][a] = true
+			}
+		}
+	}
+	for _, fk := range fps {
+		os := byFP[fk]
+		for _, o := range os[1:] {
+			if o.a == os[0].a {
+				continue
+			}
+			t := o.r.t
+			out = append(out, Finding{Rule: RuleSessIDLowEntropy, Severity: High, Scenario: o.a.scenario, File: o.a.r.Scenario.File,
+				Step: o.r.id.out.FirstStep, Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
+				Request: o.r.id.out.IssuedRequest, URL: o.a.reqURL(o.r.id.out.IssuedRequest), Count: 1,
+				Message: fmt.Sprintf("The server issued the same %s value to two separate browser sessions (scenarios %q and %q): IDs repeat, so they can be guessed or were served from a cache.",
+					t.key.name, os[0].a.scenario, o.a.scenario),
+				Evidence:    fmt.Sprintf("ID %s issued in both recordings (fingerprint key %s)", short(o.r.id.value.Fingerprint), k),
+				Remediation: RuleByID(RuleSessIDLowEntropy).Remediation})
+			break
+		}
+	}
+	names := make([]string, 0, len(raws))
+	for n := range raws {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := first[n]
+		if len(contributors[n]) < 2 || has[a.scenario+"\x00"+n] {
+			continue
+		}
+		if p := idPattern(raws[n], a.r.Start); p != "" {
+			out = append(out, Finding{Rule: RuleSessIDLowEntropy, Severity: High, Scenario: a.scenario, File: a.r.Scenario.File, Cookie: n, Count: 1,
+				Message:     fmt.Sprintf("Across the %d recordings of the run, the IDs of %s follow a pattern: %s.", len(contributors[n]), n, p),
+				Evidence:    fmt.Sprintf("%d revealed values", len(raws[n])),
+				Remediation: RuleByID(RuleSessIDLowEntropy).Remediation})
 		}
 	}
 	return out

@@ -181,7 +181,6 @@ func hopID(h *hop) string {
 
 func (b *builder) addRequest(h *hop) {
 	c := b.c
-	red := b.red
 	start := c.wallTime(h.req.Timestamp, h.arrival)
 	r := recording.Request{
 		ID: hopID(h), Step: b.stepFor(start), Method: h.req.Method, URL: b.url(h.req.URL),
@@ -218,48 +217,10 @@ func (b *builder) addRequest(h *hop) {
 	if xs := c.respExtra[h.req.ID]; h.n < len(xs) {
 		rx = &xs[h.n]
 	}
-	if resp != nil {
-		r.Status, r.StatusText, r.Protocol = resp.Status, resp.StatusText, resp.Protocol
-		headers := resp.Headers
-		if rx != nil && len(rx.Headers) > 0 {
-			// The raw headers are complete (Set-Cookie included); the
-			// response's own fill any gap.
-			headers = mergeHeaders(rx.Headers, resp.Headers)
-		}
-		r.Location = b.url(headerValue(headers, "location"))
-		r.Node, r.NodeHeader = b.node(headers)
-		for _, k := range keptHeaders {
-			if v := headerValue(headers, k); v != "" {
-				if r.Headers == nil {
-					r.Headers = map[string]string{}
-				}
-				r.Headers[k] = red.Scrub(v)
-			}
-		}
-	} else if rx != nil {
-		r.Status = rx.Status
-	}
+	b.addResponse(&r, resp, rx)
 	if xs := c.reqExtra[h.req.ID]; h.n < len(xs) {
 		r.RequestExtraInfo = true
-		for _, ac := range xs[h.n].Cookies {
-			b.checkReasons(ac.Reasons)
-			sc := recording.SentCookie{
-				Name: ac.Cookie.Name, Domain: ac.Cookie.Domain, Path: ac.Cookie.Path,
-				Value: red.Value(ac.Cookie.Value), Reasons: ac.Reasons, Exemption: ac.Exemption,
-			}
-			if sc.Exemption == "None" {
-				sc.Exemption = ""
-			}
-			ev := recording.CookieEvent{Time: start, Step: r.Step, Kind: recording.EventSent, Source: recording.SourceHTTP,
-				Name: sc.Name, Domain: sc.Domain, Path: sc.Path, Value: &sc.Value, Request: r.ID, URL: r.URL}
-			if len(ac.Reasons) > 0 {
-				r.CookiesWithheld = append(r.CookiesWithheld, sc)
-				ev.Kind, ev.Reasons = recording.EventWithheld, ac.Reasons
-			} else {
-				r.CookiesSent = append(r.CookiesSent, sc)
-			}
-			b.events = append(b.events, ev)
-		}
+		b.addSent(&r, xs[h.n].Cookies, start)
 	}
 	var setHeader string
 	if rx != nil {
@@ -273,6 +234,59 @@ func (b *builder) addRequest(h *hop) {
 	}
 	b.addSetCookies(&r, h.req.URL, setHeader, rx, respTime)
 	b.reqs = append(b.reqs, r)
+}
+
+// addResponse records the response of a hop: status, redirect target,
+// serving node and the headers kept. rx, the raw headers, may be nil.
+func (b *builder) addResponse(r *recording.Request, resp *response, rx *evResponseExtra) {
+	if resp == nil {
+		if rx != nil {
+			r.Status = rx.Status
+		}
+		return
+	}
+	r.Status, r.StatusText, r.Protocol = resp.Status, resp.StatusText, resp.Protocol
+	headers := resp.Headers
+	if rx != nil && len(rx.Headers) > 0 {
+		// The raw headers are complete (Set-Cookie included); the
+		// response's own fill any gap.
+		headers = mergeHeaders(rx.Headers, resp.Headers)
+	}
+	r.Location = b.url(headerValue(headers, "location"))
+	r.Node, r.NodeHeader = b.node(headers)
+	for _, k := range keptHeaders {
+		if v := headerValue(headers, k); v != "" {
+			if r.Headers == nil {
+				r.Headers = map[string]string{}
+			}
+			r.Headers[k] = b.red.Scrub(v)
+		}
+	}
+}
+
+// addSent records the cookies the browser attached to a hop or withheld
+// from it (with its reasons), each as a cookie of the request and an
+// event at start.
+func (b *builder) addSent(r *recording.Request, cookies []associatedCookie, start time.Time) {
+	for _, ac := range cookies {
+		b.checkReasons(ac.Reasons)
+		sc := recording.SentCookie{
+			Name: ac.Cookie.Name, Domain: ac.Cookie.Domain, Path: ac.Cookie.Path,
+			Value: b.red.Value(ac.Cookie.Value), Reasons: ac.Reasons, Exemption: ac.Exemption,
+		}
+		if sc.Exemption == "None" {
+			sc.Exemption = ""
+		}
+		ev := recording.CookieEvent{Time: start, Step: r.Step, Kind: recording.EventSent, Source: recording.SourceHTTP,
+			Name: sc.Name, Domain: sc.Domain, Path: sc.Path, Value: &sc.Value, Request: r.ID, URL: r.URL}
+		if len(ac.Reasons) > 0 {
+			r.CookiesWithheld = append(r.CookiesWithheld, sc)
+			ev.Kind, ev.Reasons = recording.EventWithheld, ac.Reasons
+		} else {
+			r.CookiesSent = append(r.CookiesSent, sc)
+		}
+		b.events = append(b.events, ev)
+	}
 }
 
 func appendOnce(list []string, s string) []string {

@@ -117,24 +117,11 @@ func (r *runner) checkURL(cur string, m *scenarios.Match) string {
 func (r *runner) sessionIDs(jar []cdpCookie) map[recording.CookieKey]string {
 	out := map[recording.CookieKey]string{}
 	for _, c := range jar {
-		if r.isSessionCookie(c.Name) {
+		if recording.IsSessionCookie(c.Name, r.sc.Session.Cookies) {
 			out[keyOf(c)] = c.Value
 		}
 	}
 	return out
-}
-
-func (r *runner) isSessionCookie(name string) bool {
-	if len(r.sc.Session.Cookies) > 0 {
-		for _, n := range r.sc.Session.Cookies {
-			if n == name {
-				return true
-			}
-		}
-		return false
-	}
-	ok, _ := recording.IsSessionName(name)
-	return ok
 }
 
 // checkSession compares the session ID after the previous step with the

@@ -46,6 +46,9 @@ var hostTable = []hostDef{
 	{"hostile.test", "Hostile pages: a huge page, a cookie flood past the per-domain limit, control characters in cookies, a very long URL, endless scripts and navigations, dialogs, popups, a download.", "", "_hostile_session"},
 }
 
+// buildSites makes the lab's sites from hostTable. It is long because its
+// switch is the one place that says how each host differs from the
+// default site: a short case per host, read best side by side.
 func (l *Lab) buildSites() {
 	l.sites = make(map[string]*site, len(hostTable))
 	l.hosts = l.hosts[:0]

@@ -99,6 +99,39 @@ type Lab struct {
 
 // Start creates the certificate, binds both listeners and starts serving.
 func Start(cfg Config) (*Lab, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	l := &Lab{cfg: cfg, closing: make(chan struct{})}
+	l.secret = make([]byte, 32)
+	if _, err := rand.Read(l.secret); err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	if err := l.makeCert(); err != nil {
+		return nil, fmt.Errorf("lab: certificate: %w", err)
+	}
+
+	l.httpsLn, err = net.Listen("tcp", net.JoinHostPort(cfg.Addr, strconv.Itoa(cfg.HTTPSPort)))
+	if err != nil {
+		return nil, fmt.Errorf("lab: https listener: %w", err)
+	}
+	l.httpLn, err = net.Listen("tcp", net.JoinHostPort(cfg.Addr, strconv.Itoa(cfg.HTTPPort)))
+	if err != nil {
+		l.httpsLn.Close()
+		return nil, fmt.Errorf("lab: http listener: %w", err)
+	}
+	l.httpsPort = l.httpsLn.Addr().(*net.TCPAddr).Port
+	l.httpPort = l.httpLn.Addr().(*net.TCPAddr).Port
+
+	l.buildSites()
+
+	l.serve()
+	return l, nil
+}
+
+// withDefaults fills the zero fields of cfg and checks the ports.
+func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
 	}
@@ -115,36 +148,17 @@ func Start(cfg Config) (*Lab, error) {
 		cfg.Latency = 0
 	}
 	if cfg.HTTPSPort < 0 || cfg.HTTPSPort > 65535 || cfg.HTTPPort < 0 || cfg.HTTPPort > 65535 {
-		return nil, fmt.Errorf("lab: port out of range (https %d, http %d)", cfg.HTTPSPort, cfg.HTTPPort)
+		return cfg, fmt.Errorf("lab: port out of range (https %d, http %d)", cfg.HTTPSPort, cfg.HTTPPort)
 	}
 	if cfg.HTTPSPort != 0 && cfg.HTTPSPort == cfg.HTTPPort {
-		return nil, fmt.Errorf("lab: the HTTPS and HTTP ports must differ (both %d)", cfg.HTTPSPort)
+		return cfg, fmt.Errorf("lab: the HTTPS and HTTP ports must differ (both %d)", cfg.HTTPSPort)
 	}
+	return cfg, nil
+}
 
-	l := &Lab{cfg: cfg, closing: make(chan struct{})}
-	l.secret = make([]byte, 32)
-	if _, err := rand.Read(l.secret); err != nil {
-		return nil, fmt.Errorf("lab: %w", err)
-	}
-	if err := l.makeCert(); err != nil {
-		return nil, fmt.Errorf("lab: certificate: %w", err)
-	}
-
-	var err error
-	l.httpsLn, err = net.Listen("tcp", net.JoinHostPort(cfg.Addr, strconv.Itoa(cfg.HTTPSPort)))
-	if err != nil {
-		return nil, fmt.Errorf("lab: https listener: %w", err)
-	}
-	l.httpLn, err = net.Listen("tcp", net.JoinHostPort(cfg.Addr, strconv.Itoa(cfg.HTTPPort)))
-	if err != nil {
-		l.httpsLn.Close()
-		return nil, fmt.Errorf("lab: http listener: %w", err)
-	}
-	l.httpsPort = l.httpsLn.Addr().(*net.TCPAddr).Port
-	l.httpPort = l.httpLn.Addr().(*net.TCPAddr).Port
-
-	l.buildSites()
-
+// serve starts the HTTPS and HTTP servers on the lab's listeners.
+func (l *Lab) serve() {
+	cfg := l.cfg
 	errLog := log.New(io.Discard, "", 0)
 	if cfg.Logf != nil {
 		errLog = log.New(logWriter(cfg.Logf), "", 0)
@@ -179,7 +193,6 @@ func Start(cfg Config) (*Lab, error) {
 		defer l.serving.Done()
 		l.serveErr(l.httpSrv.Serve(l.httpLn))
 	}()
-	return l, nil
 }
 
 func (l *Lab) serveErr(err error) {

@@ -64,19 +64,7 @@ func Init(recs []*recording.Recording, rep *analysis.Report, source string) ([]b
 				inRec[k.Name] = true
 				o.recordings++
 			}
-			for _, st := range c.boundaries("login") {
-				if x := c.across(k, st); x.held {
-					o.logins.count(!x.kept)
-				}
-			}
-			for _, st := range c.boundaries("logout") {
-				if x := c.across(k, st); x.held {
-					o.logouts.count(!x.kept)
-					if p := rec.Probe; p != nil && p.Error == "" {
-						o.probes.count(!p.LoggedIn)
-					}
-				}
-			}
+			o.countBoundaries(c, k)
 		}
 	}
 	var list []*observed
@@ -85,6 +73,7 @@ func Init(recs []*recording.Recording, rep *analysis.Report, source string) ([]b
 			list = append(list, o)
 		}
 	}
+	// Session IDs first, then by name.
 	slices.SortStableFunc(list, func(a, b *observed) int {
 		if (a.detection != "") != (b.detection != "") {
 			if a.detection != "" {
@@ -105,6 +94,25 @@ func Init(recs []*recording.Recording, rep *analysis.Report, source string) ([]b
 		o.write(&b, len(recs))
 	}
 	return b.Bytes(), nil
+}
+
+// countBoundaries counts, at each login and logout step of c's
+// recording where cookie k was held, whether the value was kept (and at a
+// logout, what the replay probe found).
+func (o *observed) countBoundaries(c *checker, k recording.CookieKey) {
+	for _, st := range c.boundaries("login") {
+		if x := c.across(k, st); x.held {
+			o.logins.count(!x.kept)
+		}
+	}
+	for _, st := range c.boundaries("logout") {
+		if x := c.across(k, st); x.held {
+			o.logouts.count(!x.kept)
+			if p := c.rec.Probe; p != nil && p.Error == "" {
+				o.probes.count(!p.LoggedIn)
+			}
+		}
+	}
 }
 
 // tally counts how often a run showed a behaviour, and how often not.

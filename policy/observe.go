@@ -73,18 +73,7 @@ func observe(rec *recording.Recording) []sighting {
 			if !ok {
 				key = lineKey(q.URL, sc)
 			}
-			s := sighting{key: key, value: sc.Value, step: q.Step, request: q.ID, url: q.URL,
-				how:    setCookieText(sc) + " (" + q.Method + " " + q.URL + ")",
-				secure: sc.Secure, httpOnly: sc.HTTPOnly, hostOnly: strings.Trim(sc.Domain, ". ") == "", sameSite: sc.SameSite}
-			if d, ok := sc.Lifetime(responseTime(q)); ok {
-				s.persistent, s.lifetime, s.exact = true, d, sc.MaxAge != nil
-				if sc.MaxAge != nil {
-					s.lifetimeText = fmt.Sprintf("Max-Age=%d", *sc.MaxAge)
-				} else {
-					s.lifetimeText = "Expires=" + sc.Expires.UTC().Format(time.RFC1123)
-				}
-			}
-			out = append(out, s)
+			out = append(out, lineSighting(q, sc, key))
 		}
 	}
 	seen := map[string]bool{}
@@ -103,28 +92,52 @@ func observe(rec *recording.Recording) []sighting {
 			}
 			seen[once] = true
 			id.Partition = ""
-			s := sighting{key: id, value: c.Value, step: st.Index, url: st.URL,
-				how:    fmt.Sprintf("in the jar after step %d, set by no Set-Cookie line", st.Index),
-				secure: c.Secure, httpOnly: c.HTTPOnly, hostOnly: c.HostOnly(), sameSite: c.SameSite}
-			since := st.End
-			if since.IsZero() {
-				since = st.Start
-			}
-			if e := scripted[vk]; e != nil {
-				s.step, s.url, since = e.Step, e.URL, e.Time
-				s.how = "set by script (" + e.Detail + ")"
-				if e.Location != "" {
-					s.how += " at " + e.Location
-				}
-			}
-			if c.Expires != nil && !c.Session {
-				s.persistent, s.lifetime = true, c.Expires.Sub(since)
-				s.lifetimeText = "expires " + c.Expires.UTC().Format(time.RFC1123)
-			}
-			out = append(out, s)
+			out = append(out, jarSighting(st, c, id, scripted[vk]))
 		}
 	}
 	return out
+}
+
+// lineSighting is the sighting of a stored Set-Cookie line of q, of the
+// cookie key.
+func lineSighting(q *recording.Request, sc *recording.SetCookie, key recording.CookieKey) sighting {
+	s := sighting{key: key, value: sc.Value, step: q.Step, request: q.ID, url: q.URL,
+		how:    setCookieText(sc) + " (" + q.Method + " " + q.URL + ")",
+		secure: sc.Secure, httpOnly: sc.HTTPOnly, hostOnly: strings.Trim(sc.Domain, ". ") == "", sameSite: sc.SameSite}
+	if d, ok := sc.Lifetime(responseTime(q)); ok {
+		s.persistent, s.lifetime, s.exact = true, d, sc.MaxAge != nil
+		if sc.MaxAge != nil {
+			s.lifetimeText = fmt.Sprintf("Max-Age=%d", *sc.MaxAge)
+		} else {
+			s.lifetimeText = "Expires=" + sc.Expires.UTC().Format(time.RFC1123)
+		}
+	}
+	return s
+}
+
+// jarSighting is the sighting of a cookie of the jar after step st that
+// no line set, as id; script is the script write that set its value, if
+// one did.
+func jarSighting(st *recording.Step, c *recording.Cookie, id recording.CookieKey, script *recording.CookieEvent) sighting {
+	s := sighting{key: id, value: c.Value, step: st.Index, url: st.URL,
+		how:    fmt.Sprintf("in the jar after step %d, set by no Set-Cookie line", st.Index),
+		secure: c.Secure, httpOnly: c.HTTPOnly, hostOnly: c.HostOnly(), sameSite: c.SameSite}
+	since := st.End
+	if since.IsZero() {
+		since = st.Start
+	}
+	if e := script; e != nil {
+		s.step, s.url, since = e.Step, e.URL, e.Time
+		s.how = "set by script (" + e.Detail + ")"
+		if e.Location != "" {
+			s.how += " at " + e.Location
+		}
+	}
+	if c.Expires != nil && !c.Session {
+		s.persistent, s.lifetime = true, c.Expires.Sub(since)
+		s.lifetimeText = "expires " + c.Expires.UTC().Format(time.RFC1123)
+	}
+	return s
 }
 
 func valueKey(name string, v recording.Value) string {

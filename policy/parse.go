@@ -139,13 +139,19 @@ func (r *reader) entry(n *yaml.Node) *Entry {
 		return nil
 	}
 	e := &Entry{Pos: r.Pos(o.Node), clauses: map[string]Pos{}}
+	// The clauses that are plain true or false.
+	flags := map[string]*bool{"required": &e.Required, "forbidden": &e.Forbidden, "secure": &e.Secure, "httpOnly": &e.HTTPOnly,
+		"session": &e.Session, "hostOnly": &e.HostOnly, "rotateAtLogin": &e.RotateAtLogin, "dieAtLogout": &e.DieAtLogout}
 	if !o.Has("name") && !o.Mistyped("name") {
 		r.Errorf(o.Node, "cookie", "", "missing \"name\" (a cookie name or a glob such as \"_ga*\")")
 	}
 	for _, kv := range o.List {
 		e.clauses[kv.Name] = r.Pos(kv.Key)
 		v := kv.Val
-		var flag *bool
+		if flag := flags[kv.Name]; flag != nil {
+			*flag, _ = r.Bool(v, kv.Name)
+			continue
+		}
 		switch kv.Name {
 		case "name":
 			e.Name = r.name(v)
@@ -157,22 +163,6 @@ func (r *reader) entry(n *yaml.Node) *Entry {
 			e.Severity, _ = r.severity(v, kv.Name)
 		case "note":
 			e.Note, _ = r.Str(v, kv.Name)
-		case "required":
-			flag = &e.Required
-		case "forbidden":
-			flag = &e.Forbidden
-		case "secure":
-			flag = &e.Secure
-		case "httpOnly":
-			flag = &e.HTTPOnly
-		case "session":
-			flag = &e.Session
-		case "hostOnly":
-			flag = &e.HostOnly
-		case "rotateAtLogin":
-			flag = &e.RotateAtLogin
-		case "dieAtLogout":
-			flag = &e.DieAtLogout
 		case "sameSite":
 			if s, ok := r.EnumFold(v, kv.Name, sameSiteClauses...); ok {
 				e.SameSite = parseSameSite(s)
@@ -181,9 +171,6 @@ func (r *reader) entry(n *yaml.Node) *Entry {
 			e.MaxLifetime = r.lifetime(v)
 		case "prefix":
 			e.Prefix, _ = r.EnumFold(v, kv.Name, prefixes...)
-		}
-		if flag != nil {
-			*flag, _ = r.Bool(v, kv.Name)
 		}
 	}
 	if e.Forbidden && e.Required {

@@ -75,54 +75,63 @@ func parseSetCookieLine(line string) (*parsedCookie, error) {
 			c.Unparsed = append(c.Unparsed, part)
 			continue
 		}
-		switch lower {
-		case "samesite":
-			switch v, _ := asciiLower(val); v {
-			case "lax", "strict", "none":
-				c.SameSite = v
-			default:
-				c.SameSite = "default"
-			}
-			continue
-		case "secure":
-			c.Secure = true
-			continue
-		case "httponly":
-			c.HTTPOnly = true
-			continue
-		case "domain":
-			c.Domain = val
-			continue
-		case "max-age":
-			secs, err := strconv.Atoi(val)
-			if err != nil || secs != 0 && val[0] == '0' {
-				break
-			}
-			if secs <= 0 {
-				secs = -1
-			}
-			c.MaxAge = secs
-			continue
-		case "expires":
-			t, err := time.Parse(time.RFC1123, val)
-			if err != nil {
-				if t, err = time.Parse("Mon, 02-Jan-2006 15:04:05 MST", val); err != nil {
-					c.Expires = time.Time{}
-					break
-				}
-			}
-			c.Expires = t.UTC()
-			continue
-		case "path":
-			c.Path = val
-			continue
-		case "partitioned":
-			c.Partitioned = true
-			continue
+		if !c.attr(lower, val) {
+			c.Unparsed = append(c.Unparsed, part)
 		}
-		c.Unparsed = append(c.Unparsed, part)
 	}
 	return c, nil
+}
+
+// attr sets the attribute name (lower case) to val; false when the
+// parser does not model it or val is not valid for it (it is kept
+// unparsed).
+func (c *parsedCookie) attr(name, val string) bool {
+	switch name {
+	case "samesite":
+		switch v, _ := asciiLower(val); v {
+		case "lax", "strict", "none":
+			c.SameSite = v
+		default:
+			c.SameSite = "default"
+		}
+		return true
+	case "secure":
+		c.Secure = true
+		return true
+	case "httponly":
+		c.HTTPOnly = true
+		return true
+	case "domain":
+		c.Domain = val
+		return true
+	case "max-age":
+		secs, err := strconv.Atoi(val)
+		if err != nil || secs != 0 && val[0] == '0' {
+			return false
+		}
+		if secs <= 0 {
+			secs = -1
+		}
+		c.MaxAge = secs
+		return true
+	case "expires":
+		t, err := time.Parse(time.RFC1123, val)
+		if err != nil {
+			if t, err = time.Parse("Mon, 02-Jan-2006 15:04:05 MST", val); err != nil {
+				c.Expires = time.Time{}
+				return false
+			}
+		}
+		c.Expires = t.UTC()
+		return true
+	case "path":
+		c.Path = val
+		return true
+	case "partitioned":
+		c.Partitioned = true
+		return true
+	}
+	return false
 }
 
 // parseCookiePairs parses a Cookie request header as http.ParseCookie does.

@@ -1,6 +1,9 @@
 package recording
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // SessionNames are cookie names that frameworks use for their session ID
 // by default. A trailing "*" matches any suffix.
@@ -32,4 +35,15 @@ func IsSessionName(name string) (bool, string) {
 		return true, "name contains \"sess\""
 	}
 	return false, ""
+}
+
+// IsSessionCookie reports whether the cookie name is a session ID's for a
+// scenario that declared the names declared: one of them when it declared
+// any, else a name that IsSessionName recognises.
+func IsSessionCookie(name string, declared []string) bool {
+	if len(declared) > 0 {
+		return slices.Contains(declared, name)
+	}
+	ok, _ := IsSessionName(name)
+	return ok
 }

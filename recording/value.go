@@ -171,57 +171,59 @@ func replaceForms(s, raw, with string) string {
 	return s
 }
 
+// charClasses are the character classes of Stats, in the order it lists
+// them, with the size of the alphabet each implies.
+var charClasses = [...]struct {
+	name string
+	size int
+}{{"hex", 16}, {"lower", 26}, {"upper", 26}, {"digit", 10}, {"symbol", 4}, {"other", 16}}
+
+// Bits of the classes seen, in the order of charClasses.
+const (
+	classHex = 1 << iota
+	classLower
+	classUpper
+	classDigit
+	classSymbol
+	classOther
+)
+
 // Stats returns the character classes of s and an estimate of its entropy
 // in bits (length times log2 of the alphabet the classes imply).
 func Stats(s string) (classes []string, bits float64) {
-	var lower, upper, digit, symbol, other, hexOnly bool
-	hexOnly = s != ""
+	var seen uint8
+	hexOnly := s != ""
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= 'a' && c <= 'z':
-			lower = true
+			seen |= classLower
 			if c > 'f' {
 				hexOnly = false
 			}
 		case c >= 'A' && c <= 'Z':
-			upper = true
+			seen |= classUpper
 			hexOnly = false
 		case c >= '0' && c <= '9':
-			digit = true
+			seen |= classDigit
 		case c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '=' || c == '%':
-			symbol = true
+			seen |= classSymbol
 			hexOnly = false
 		default:
-			other = true
+			seen |= classOther
 			hexOnly = false
 		}
 	}
+	// Lower-case hex digits (with or without digits) are one alphabet.
+	if hexOnly && seen&classLower != 0 {
+		seen = seen&^(classLower|classDigit) | classHex
+	}
 	alphabet := 0
-	if hexOnly && lower {
-		classes = append(classes, "hex")
-		alphabet = 16
-	} else {
-		if lower {
-			classes = append(classes, "lower")
-			alphabet += 26
+	for i, c := range charClasses {
+		if seen&(1<<i) != 0 {
+			classes = append(classes, c.name)
+			alphabet += c.size
 		}
-		if upper {
-			classes = append(classes, "upper")
-			alphabet += 26
-		}
-		if digit {
-			classes = append(classes, "digit")
-			alphabet += 10
-		}
-	}
-	if symbol {
-		classes = append(classes, "symbol")
-		alphabet += 4
-	}
-	if other {
-		classes = append(classes, "other")
-		alphabet += 16
 	}
 	if alphabet < 2 {
 		return classes, 0

@@ -21,7 +21,6 @@ func writeText(w io.Writer, in *Input) error {
 		}
 		return "\x1b[" + code + "m" + s + "\x1b[0m"
 	}
-	sevColor := map[analysis.Severity]string{analysis.Critical: "1;31", analysis.High: "31", analysis.Medium: "33", analysis.Low: "36", analysis.Info: "2"}
 	byScenario := map[string][]analysis.Finding{}
 	worst := map[string]analysis.Severity{}
 	var order []string
@@ -45,37 +44,10 @@ func writeText(w io.Writer, in *Input) error {
 	for _, name := range order {
 		fmt.Fprintln(w, paint("1", TermText(name)))
 		for _, f := range byScenario[name] {
-			sev := fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))
-			fmt.Fprintf(w, "  %s %s  step %d", paint(sevColor[f.Severity], sev), f.Rule, f.Step)
-			if f.Cookie != "" {
-				fmt.Fprintf(w, "  cookie %s", TermText(f.Cookie))
-			}
-			if f.Count > 1 {
-				fmt.Fprintf(w, "  (x%d)", f.Count)
-			}
-			fmt.Fprintln(w)
-			fmt.Fprintf(w, "           %s\n", TermText(f.Message))
-			if f.Evidence != "" {
-				fmt.Fprintf(w, "           %s\n", paint("2", "evidence: "+TermText(f.Evidence)))
-			}
+			textFinding(w, f, paint)
 		}
 		for _, s := range sessions[name] {
-			fmt.Fprintf(w, "  session %s (%s): %d ID(s)", TermText(s.Cookie), TermText(s.Detection), len(s.IDs))
-			var ends []string
-			for _, id := range s.IDs {
-				ends = append(ends, id.Ended)
-			}
-			if len(ends) > 0 {
-				fmt.Fprintf(w, " ended %s", strings.Join(ends, ", "))
-			}
-			fmt.Fprintln(w)
-			if s.ClientSide != "" {
-				fmt.Fprintf(w, "    client-side session: %s\n", TermText(s.ClientSide))
-			}
-			for _, r := range s.Resets {
-				fmt.Fprintf(w, "    %s step %d: %s (%s): %s\n", paint("33", "reset"), r.Step, TermText(r.Cause), r.Basis, TermText(r.Summary))
-				fmt.Fprintf(w, "      %s\n", paint("2", TermText(r.Detail)))
-			}
+			textSession(w, s, paint)
 		}
 		if lane := authChanges(rep.Auth, name); lane != "" {
 			fmt.Fprintf(w, "  logged in: %s\n", TermText(lane))
@@ -102,6 +74,46 @@ func writeText(w io.Writer, in *Input) error {
 		fmt.Fprintf(w, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
 	}
 	return nil
+}
+
+// sevColor is the colour of each severity (SGR parameters).
+var sevColor = map[analysis.Severity]string{analysis.Critical: "1;31", analysis.High: "31", analysis.Medium: "33", analysis.Low: "36", analysis.Info: "2"}
+
+// textFinding prints one finding; paint colours text (or leaves it).
+func textFinding(w io.Writer, f analysis.Finding, paint func(code, s string) string) {
+	sev := fmt.Sprintf("%-8s", strings.ToUpper(string(f.Severity)))
+	fmt.Fprintf(w, "  %s %s  step %d", paint(sevColor[f.Severity], sev), f.Rule, f.Step)
+	if f.Cookie != "" {
+		fmt.Fprintf(w, "  cookie %s", TermText(f.Cookie))
+	}
+	if f.Count > 1 {
+		fmt.Fprintf(w, "  (x%d)", f.Count)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "           %s\n", TermText(f.Message))
+	if f.Evidence != "" {
+		fmt.Fprintf(w, "           %s\n", paint("2", "evidence: "+TermText(f.Evidence)))
+	}
+}
+
+// textSession prints one session's summary and its resets.
+func textSession(w io.Writer, s analysis.SessionReport, paint func(code, s string) string) {
+	fmt.Fprintf(w, "  session %s (%s): %d ID(s)", TermText(s.Cookie), TermText(s.Detection), len(s.IDs))
+	var ends []string
+	for _, id := range s.IDs {
+		ends = append(ends, id.Ended)
+	}
+	if len(ends) > 0 {
+		fmt.Fprintf(w, " ended %s", strings.Join(ends, ", "))
+	}
+	fmt.Fprintln(w)
+	if s.ClientSide != "" {
+		fmt.Fprintf(w, "    client-side session: %s\n", TermText(s.ClientSide))
+	}
+	for _, r := range s.Resets {
+		fmt.Fprintf(w, "    %s step %d: %s (%s): %s\n", paint("33", "reset"), r.Step, TermText(r.Cause), r.Basis, TermText(r.Summary))
+		fmt.Fprintf(w, "      %s\n", paint("2", TermText(r.Detail)))
+	}
 }
 
 // authChanges tells a scenario's logged-in state where it changed, from

@@ -44,35 +44,11 @@ func Merge(out string, dirs []string, tool string) (*recording.Index, []Loaded, 
 			merged.End = ix.End
 		}
 		for _, e := range ix.Scenarios {
-			copyRel := func(rel string) (string, []byte, error) {
-				name := filepath.ToSlash(filepath.Join(RecordingsDir, uniqueName(used, filepath.Base(rel))))
-				data, err := os.ReadFile(src.Path(rel))
-				if err != nil {
-					return "", nil, err
-				}
-				return name, data, writeBytes(dst.Path(name), data)
-			}
-			var attempts []string
-			for _, a := range e.Attempts {
-				p, _, err := copyRel(a)
-				if err != nil {
-					return nil, nil, err
-				}
-				attempts = append(attempts, p)
-			}
-			p, data, err := copyRel(e.Recording)
+			me, l, err := copyEntry(src, dst, used, e, shard)
 			if err != nil {
 				return nil, nil, err
 			}
-			l, _, err := decodeFile(dst.Path(p), data, Sniff(p, data))
-			if err != nil {
-				return nil, nil, err
-			}
-			e.Recording, e.Attempts = p, attempts
-			if e.Shard == "" {
-				e.Shard = shard
-			}
-			merged.Scenarios = append(merged.Scenarios, e)
+			merged.Scenarios = append(merged.Scenarios, me)
 			recs = append(recs, l)
 		}
 	}
@@ -98,4 +74,40 @@ func Merge(out string, dirs []string, tool string) (*recording.Index, []Loaded, 
 	}
 	merged.Scenarios = entries
 	return merged, sortedRecs, dst.WriteIndex(merged)
+}
+
+// copyEntry copies the recording of index entry e (and its earlier
+// attempts) from src into dst's recordings, under names not yet used,
+// and returns the entry as merged (with shard when it names none) and the
+// recording.
+func copyEntry(src, dst Dir, used map[string]bool, e recording.IndexEntry, shard string) (recording.IndexEntry, Loaded, error) {
+	copyRel := func(rel string) (string, []byte, error) {
+		name := filepath.ToSlash(filepath.Join(RecordingsDir, uniqueName(used, filepath.Base(rel))))
+		data, err := os.ReadFile(src.Path(rel))
+		if err != nil {
+			return "", nil, err
+		}
+		return name, data, writeBytes(dst.Path(name), data)
+	}
+	var attempts []string
+	for _, a := range e.Attempts {
+		p, _, err := copyRel(a)
+		if err != nil {
+			return e, Loaded{}, err
+		}
+		attempts = append(attempts, p)
+	}
+	p, data, err := copyRel(e.Recording)
+	if err != nil {
+		return e, Loaded{}, err
+	}
+	l, _, err := decodeFile(dst.Path(p), data, Sniff(p, data))
+	if err != nil {
+		return e, Loaded{}, err
+	}
+	e.Recording, e.Attempts = p, attempts
+	if e.Shard == "" {
+		e.Shard = shard
+	}
+	return e, l, nil
 }

@@ -101,27 +101,22 @@ func (p *parser) readVars(sc *Scenario, n *yaml.Node) {
 
 // cookieNames reads a list of cookie names.
 func (p *parser) cookieNames(n *yaml.Node, where string) []string {
-	items, ok := p.Items(n, where)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, item := range items {
-		s, ok := p.Str(item, where)
-		if !ok {
-			continue
-		}
-		if pr := checkCookieName(s); pr != nil {
-			p.Errorf(item, where, pr.hint, "%s", pr.msg)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
+	return p.list(n, where, checkCookieName)
 }
 
 // strings reads a list of non-empty strings.
 func (p *parser) strings(n *yaml.Node, where string) []string {
+	return p.list(n, where, func(s string) *problem {
+		if strings.TrimSpace(s) == "" {
+			return &problem{msg: "empty entry"}
+		}
+		return nil
+	})
+}
+
+// list reads a list of strings, reporting and leaving out each one that
+// check finds a problem with.
+func (p *parser) list(n *yaml.Node, where string, check func(string) *problem) []string {
 	items, ok := p.Items(n, where)
 	if !ok {
 		return nil
@@ -132,8 +127,8 @@ func (p *parser) strings(n *yaml.Node, where string) []string {
 		if !ok {
 			continue
 		}
-		if strings.TrimSpace(s) == "" {
-			p.Errorf(item, where, "", "empty entry")
+		if pr := check(s); pr != nil {
+			p.Errorf(item, where, pr.hint, "%s", pr.msg)
 			continue
 		}
 		out = append(out, s)
@@ -264,11 +259,7 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 			p.Require(o, "selector", "value")
 		}
 	case KindSelect:
-		if o, ok := p.Object(v, kind, "selector", "value"); ok {
-			p.textKey(o, "selector", &st.Selector)
-			p.textKey(o, "value", &st.Value)
-			p.Require(o, "selector", "value")
-		}
+		p.textForms(st, v, "", []string{"selector", "value"}, "selector", "value")
 	case KindCheck:
 		st.Checked = true
 		if isScalar {
@@ -283,13 +274,7 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 			p.Require(o, "selector")
 		}
 	case KindPress:
-		if isScalar {
-			p.text(v, kind, "key", &st.Key)
-		} else if o, ok := p.Object(v, kind, "selector", "key"); ok {
-			p.textKey(o, "selector", &st.Selector)
-			p.textKey(o, "key", &st.Key)
-			p.Require(o, "key")
-		}
+		p.textForms(st, v, "key", []string{"selector", "key"}, "key")
 	case KindWait:
 		if isScalar {
 			if d, ok := p.Duration(v, kind); ok {
@@ -308,33 +293,66 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 	case KindSetCookie:
 		p.setCookie(st, v)
 	case KindClearCookies:
-		d := yamlfile.Deref(v)
-		switch {
-		case d != nil && d.Kind == yaml.ScalarNode && d.ShortTag() == "!!null":
-			// "clearCookies:" with nothing reads naturally as "all".
-		case d != nil && d.Kind == yaml.ScalarNode && d.ShortTag() == "!!bool":
-			if b, _ := p.Bool(v, kind); !b {
-				p.Errorf(v, kind, "", "false clears nothing: remove the step, or write true to clear all cookies")
-			}
-		case d != nil && d.Kind == yaml.MappingNode:
-			if o, ok := p.Object(v, kind, "name"); ok {
-				p.textKey(o, "name", &st.ClearName)
-			}
-		default:
-			p.Errorf(v, kind, "", "expected {}, true or { name: COOKIE }, got %s", yamlfile.Describe(v))
-		}
+		p.clearCookies(st, v)
 	case KindRestart:
 		st.Restart, _ = p.Enum(v, kind, restarts...)
 	case KindScreenshot:
-		if isScalar {
-			p.text(v, kind, "path", &st.Path)
-		} else if o, ok := p.Object(v, kind, "path", "selector"); ok {
-			p.textKey(o, "path", &st.Path)
-			p.textKey(o, "selector", &st.Selector)
-			p.Require(o, "path")
-		}
+		p.textForms(st, v, "path", []string{"path", "selector"}, "path")
 	case KindExpect:
 		st.Expect = p.expect(v)
+	}
+}
+
+// textForms reads a step whose value is one text, standing for the key
+// short (none: the step has no short form), or a mapping of the text
+// keys, of which required must be given.
+func (p *parser) textForms(st *Step, v *yaml.Node, short string, keys []string, required ...string) {
+	kind := string(st.Kind)
+	if d := yamlfile.Deref(v); short != "" && d != nil && d.Kind == yaml.ScalarNode {
+		p.text(v, kind, short, st.textField(short))
+		return
+	}
+	if o, ok := p.Object(v, kind, keys...); ok {
+		for _, k := range keys {
+			p.textKey(o, k, st.textField(k))
+		}
+		p.Require(o, required...)
+	}
+}
+
+// textField is the field of the step's text key.
+func (st *Step) textField(key string) *string {
+	switch key {
+	case "selector":
+		return &st.Selector
+	case "value":
+		return &st.Value
+	case "key":
+		return &st.Key
+	case "path":
+		return &st.Path
+	}
+	panic("scenarios: no text key " + key)
+}
+
+// clearCookies reads the value of a clearCookies step: nothing or true
+// (all cookies), or the name of one cookie.
+func (p *parser) clearCookies(st *Step, v *yaml.Node) {
+	kind := string(st.Kind)
+	d := yamlfile.Deref(v)
+	switch {
+	case d != nil && d.Kind == yaml.ScalarNode && d.ShortTag() == "!!null":
+		// "clearCookies:" with nothing reads naturally as "all".
+	case d != nil && d.Kind == yaml.ScalarNode && d.ShortTag() == "!!bool":
+		if b, _ := p.Bool(v, kind); !b {
+			p.Errorf(v, kind, "", "false clears nothing: remove the step, or write true to clear all cookies")
+		}
+	case d != nil && d.Kind == yaml.MappingNode:
+		if o, ok := p.Object(v, kind, "name"); ok {
+			p.textKey(o, "name", &st.ClearName)
+		}
+	default:
+		p.Errorf(v, kind, "", "expected {}, true or { name: COOKIE }, got %s", yamlfile.Describe(v))
 	}
 }
 

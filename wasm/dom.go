@@ -44,18 +44,29 @@ func clean(s string) string {
 // open starts an HTML element.
 //
 //go:noinline
-func (u *ui) open(tag string) *ui {
-	u.b = append(u.b, recSep, '<')
-	u.b = append(u.b, tag...)
-	return u
-}
+func (u *ui) open(tag string) *ui { return u.op('<', tag) }
 
 // svg starts an SVG element.
 //
 //go:noinline
-func (u *ui) svg(tag string) *ui {
-	u.b = append(u.b, recSep, '^')
-	u.b = append(u.b, tag...)
+func (u *ui) svg(tag string) *ui { return u.op('^', tag) }
+
+// op starts an op of stBuild's kind with its name (a tag, an attribute
+// or a CSS property).
+//
+//go:noinline
+func (u *ui) op(kind byte, name string) *ui {
+	u.b = append(u.b, recSep, kind)
+	u.b = append(u.b, name...)
+	return u
+}
+
+// field starts an op that names a value, which follows.
+//
+//go:noinline
+func (u *ui) field(kind byte, name string) *ui {
+	u.op(kind, name)
+	u.b = append(u.b, fieldSep)
 	return u
 }
 
@@ -69,27 +80,21 @@ func (u *ui) close() *ui {
 //
 //go:noinline
 func (u *ui) attr(name, value string) *ui {
-	u.b = append(u.b, recSep, '=')
-	u.b = append(u.b, name...)
-	u.b = append(u.b, fieldSep)
+	u.field('=', name)
 	u.b = append(u.b, clean(value)...)
 	return u
 }
 
 //go:noinline
 func (u *ui) attrInt(name string, v int) *ui {
-	u.b = append(u.b, recSep, '=')
-	u.b = append(u.b, name...)
-	u.b = append(u.b, fieldSep)
+	u.field('=', name)
 	u.b = strconv.AppendInt(u.b, int64(v), 10)
 	return u
 }
 
 //go:noinline
 func (u *ui) attrF(name string, v float64) *ui {
-	u.b = append(u.b, recSep, '=')
-	u.b = append(u.b, name...)
-	u.b = append(u.b, fieldSep)
+	u.field('=', name)
 	u.b = strconv.AppendFloat(u.b, v, 'f', 1, 64)
 	return u
 }
@@ -107,9 +112,7 @@ func (u *ui) cls(c string) *ui {
 //
 //go:noinline
 func (u *ui) style(prop, value string) *ui {
-	u.b = append(u.b, recSep, ':')
-	u.b = append(u.b, prop...)
-	u.b = append(u.b, fieldSep)
+	u.field(':', prop)
 	u.b = append(u.b, clean(value)...)
 	return u
 }

@@ -342,15 +342,11 @@ func (a *app) move(d int) {
 		if len(rows) == 0 {
 			return
 		}
-		cur := -1
+		at := -1
 		if id := a.curIdent(); id != nil {
-			for i, r := range rows {
-				if r == id.row {
-					cur = i
-				}
-			}
+			at = id.row
 		}
-		next := clampInt(cur+d, 0, len(rows)-1)
+		next := stepIn(rows, at, d)
 		a.cookie = m.idents[rows[next]].key
 		a.event, a.reset = -1, -1
 		a.scrollIntoViewRow(next)
@@ -359,17 +355,13 @@ func (a *app) move(d int) {
 		if len(rows) == 0 {
 			return
 		}
-		cur := -1
+		at := -1
 		if m != nil {
 			if p, ok := m.reqPos[a.req]; ok {
-				for i, r := range rows {
-					if r == p {
-						cur = i
-					}
-				}
+				at = p
 			}
 		}
-		next := clampInt(cur+d, 0, len(rows)-1)
+		next := stepIn(rows, at, d)
 		a.req = m.rec.Requests[rows[next]].ID
 		a.scrollIntoViewRow(next)
 	case vFindings:
@@ -377,13 +369,7 @@ func (a *app) move(d int) {
 		if len(list) == 0 {
 			return
 		}
-		cur := -1
-		for i, f := range list {
-			if f == a.finding {
-				cur = i
-			}
-		}
-		a.finding = list[clampInt(cur+d, 0, len(list)-1)]
+		a.finding = list[stepIn(list, a.finding, d)]
 	case vDiff:
 		if a.cmp == nil {
 			return
@@ -411,6 +397,18 @@ func (a *app) move(d int) {
 			el.Call("scrollIntoView", map[string]any{"block": "nearest"})
 		}
 	}
+}
+
+// stepIn returns the position in rows of the row d away from row at,
+// stopping at the ends; from the first or last row when at is not in rows.
+func stepIn(rows []int, at, d int) int {
+	cur := -1
+	for i, r := range rows {
+		if r == at {
+			cur = i
+		}
+	}
+	return clampInt(cur+d, 0, len(rows)-1)
 }
 
 func clampInt(v, lo, hi int) int {

@@ -368,11 +368,11 @@ func (a *app) render() {
 	case vOverview:
 		a.renderOverview(view)
 	case vSessions:
-		a.renderSessions(view)
+		a.withModel(view, a.renderSessions)
 	case vTimeline:
-		a.renderTimeline(view)
+		a.withModel(view, a.renderTimeline)
 	case vRequests:
-		a.renderRequests(view)
+		a.withModel(view, a.renderRequests)
 	case vFindings:
 		a.renderFindings(view)
 	case vDiff:
@@ -387,6 +387,17 @@ func (a *app) render() {
 		}
 		a.pendingFocus = ""
 	}
+}
+
+// withModel renders a view of the current scenario's recording, or says
+// why there is none.
+func (a *app) withModel(view js.Value, render func(js.Value, *model)) {
+	m := a.curModel()
+	if m == nil {
+		mount(view, a.noRecording())
+		return
+	}
+	render(view, m)
 }
 
 // renderWindow redraws only the virtualised part of the current view

@@ -138,7 +138,26 @@ func buildModel(s *scen) *model {
 			}
 		}
 	}
-	// Session cookies first, in the analysis's order.
+	m.addIdents(s)
+	m.timeRange()
+	m.addResets(s)
+	if s.auth != nil {
+		m.auth = make([]*analysis.StepAuth, len(r.Steps))
+		for k := range s.auth.Steps {
+			if p := m.stepOf(s.auth.Steps[k].Step); p >= 0 {
+				m.auth[p] = &s.auth.Steps[k]
+			}
+		}
+	}
+	return m
+}
+
+// addIdents makes the cookie identities of the recording, session cookies
+// first (in the analysis's order) and then the others by name, domain and
+// path, with their events and the value held after each step.
+func (m *model) addIdents(s *scen) {
+	r := m.rec
+	// Session cookies first.
 	for _, sr := range s.sessions {
 		id := m.add(sr.Cookie, sr.Domain, sr.Path, sr.Partition)
 		id.session = sr
@@ -195,6 +214,11 @@ func buildModel(s *scen) *model {
 			m.byKey[identKey(c.Name, c.Domain, c.Path, c.Partition)].jar[i] = c
 		}
 	}
+}
+
+// timeRange sets the time range the journey covers and each step's span.
+func (m *model) timeRange() {
+	r := m.rec
 	// Time range: what the journey did (the recording's start also counts
 	// the browser's start-up).
 	widen := func(t int64) {
@@ -236,7 +260,11 @@ func buildModel(s *scen) *model {
 			next = t
 		}
 	}
-	// Resets.
+}
+
+// addResets places the sessions' resets on the timeline.
+func (m *model) addResets(s *scen) {
+	r := m.rec
 	for _, sr := range s.sessions {
 		id := m.byKey[identKey(sr.Cookie, sr.Domain, sr.Path, sr.Partition)]
 		for k := range sr.Resets {
@@ -255,15 +283,6 @@ func buildModel(s *scen) *model {
 			m.resets = append(m.resets, resetRef{sess: sr, reset: rs, id: id, at: at, pos: m.stepOf(rs.Step), obs: obs})
 		}
 	}
-	if s.auth != nil {
-		m.auth = make([]*analysis.StepAuth, len(r.Steps))
-		for k := range s.auth.Steps {
-			if p := m.stepOf(s.auth.Steps[k].Step); p >= 0 {
-				m.auth[p] = &s.auth.Steps[k]
-			}
-		}
-	}
-	return m
 }
 
 // authWord is a logged-in state in a word.

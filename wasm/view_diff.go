@@ -154,30 +154,7 @@ func (a *app) diffScenario(u *ui, i, k int) int {
 	u.open("table").cls("dtab")
 	u.open("thead").open("tr").el("th", "", "").el("th", "", "A (baseline)").el("th", "", "B").el("th", "", "").close().close()
 	u.open("tbody")
-	u.open("tr").cls("dmeta").el("th", "", "run")
-	sc := c.scen[i]
-	for side, r := range []*rundiff.ScenarioRun{sd.A, sd.B} {
-		u.open("td")
-		if r == nil {
-			u.el("span", "muted", "—  not in "+string(rune('A'+side)))
-		} else {
-			u.el("span", "status st-"+string(r.Status), string(r.Status)).text(" · " + plural(r.Steps, "step", "steps") + " ran")
-			if r.File != "" {
-				u.el("div", "small mono", r.File)
-			}
-			u.el("div", "small mono muted", r.Target)
-			if r.Error != "" {
-				u.el("div", "small error", r.Error)
-			}
-			if sc[side] >= 0 {
-				u.open("div").cls("small").link("", hashIn(side, vSessions, sc[side], -1, ""), "session table").text(" · ").
-					link("", hashIn(side, vTimeline, sc[side], -1, ""), "timeline").close()
-			}
-		}
-		u.close()
-	}
-	u.el("td", "", "")
-	u.close()
+	diffRunRow(u, sd, c.scen[i])
 	if k == end && len(sd.Notes) == 0 {
 		u.open("tr").cls("dnone").el("th", "", "").open("td").attr("colspan", "3").text("✓ no changes").close().close()
 	}
@@ -228,17 +205,7 @@ func (a *app) changeRow(u *ui, sd *rundiff.ScenarioDiff, j int) {
 		// A changed cookie: the cookie in both runs, side by side, above
 		// its first attribute row.
 		if cookie.Change == rundiff.Changed && (j == 0 || a.cmp.rows[j-1].sd != row.sd || a.cmp.rows[j-1].ref != row.ref || a.cmp.rows[j-1].Kind != "cookie" || !a.visible(j-1)) {
-			hl := map[string]string{}
-			for _, at := range cookie.Attributes {
-				hl[at.Attribute] = verdictClass(at.Delta)
-			}
-			u.open("tr").cls("dcookie")
-			cookieName(u, cookie)
-			u.open("td")
-			cookieChips(u, cookie.A, hl)
-			u.close().open("td")
-			cookieChips(u, cookie.B, hl)
-			u.close().el("td", "", "").close()
+			cookiePairRow(u, cookie)
 		}
 	}
 	verdict := verdictClass(row.Delta)
@@ -260,21 +227,7 @@ func (a *app) changeRow(u *ui, sd *rundiff.ScenarioDiff, j int) {
 	u.open("tr").cls(cls).attrInt("data-change", j).attr("data-act", "sel:dchg:"+itoa(j)).
 		attr("data-kind", row.Kind).attr("data-subject", row.Subject).attr("data-what", row.What).
 		attr("data-from", row.From).attr("data-to", row.To).attr("data-mark", row.Delta.Mark())
-	u.open("th").cls("what")
-	switch {
-	case cookie != nil && cookie.Change == rundiff.Changed:
-		u.text(row.What)
-	case cookie != nil:
-		cookieNameText(u, cookie)
-		u.text(" " + row.What)
-	case row.Kind == "session":
-		u.el("code", "", row.Subject).text(" " + row.What)
-	case finding != nil:
-		findingName(u, finding)
-	default:
-		u.text(row.What)
-	}
-	u.close()
+	changeWhat(u, row, cookie, finding)
 	switch {
 	case cookie != nil && cookie.Change != rundiff.Changed:
 		for _, cs := range []*rundiff.CookieState{cookie.A, cookie.B} {
@@ -303,6 +256,69 @@ func (a *app) changeRow(u *ui, sd *rundiff.ScenarioDiff, j int) {
 		u.open("td").attr("colspan", "3").text("step " + itoa(finding.Step) + ": " + finding.Message).close()
 		u.close()
 	}
+}
+
+// diffRunRow is the row of a scenario's diff that says how it ran in
+// each run; sc are its scenario indexes in A and B (-1: not there).
+func diffRunRow(u *ui, sd *rundiff.ScenarioDiff, sc [2]int) {
+	u.open("tr").cls("dmeta").el("th", "", "run")
+	for side, r := range []*rundiff.ScenarioRun{sd.A, sd.B} {
+		u.open("td")
+		if r == nil {
+			u.el("span", "muted", "—  not in "+string(rune('A'+side)))
+		} else {
+			u.el("span", "status st-"+string(r.Status), string(r.Status)).text(" · " + plural(r.Steps, "step", "steps") + " ran")
+			if r.File != "" {
+				u.el("div", "small mono", r.File)
+			}
+			u.el("div", "small mono muted", r.Target)
+			if r.Error != "" {
+				u.el("div", "small error", r.Error)
+			}
+			if sc[side] >= 0 {
+				u.open("div").cls("small").link("", hashIn(side, vSessions, sc[side], -1, ""), "session table").text(" · ").
+					link("", hashIn(side, vTimeline, sc[side], -1, ""), "timeline").close()
+			}
+		}
+		u.close()
+	}
+	u.el("td", "", "")
+	u.close()
+}
+
+// cookiePairRow shows a changed cookie in both runs, side by side, its
+// changed attributes highlighted.
+func cookiePairRow(u *ui, cookie *rundiff.CookieChange) {
+	hl := map[string]string{}
+	for _, at := range cookie.Attributes {
+		hl[at.Attribute] = verdictClass(at.Delta)
+	}
+	u.open("tr").cls("dcookie")
+	cookieName(u, cookie)
+	u.open("td")
+	cookieChips(u, cookie.A, hl)
+	u.close().open("td")
+	cookieChips(u, cookie.B, hl)
+	u.close().el("td", "", "").close()
+}
+
+// changeWhat is the cell that names what a change row is about.
+func changeWhat(u *ui, row *diffRow, cookie *rundiff.CookieChange, finding *rundiff.FindingChange) {
+	u.open("th").cls("what")
+	switch {
+	case cookie != nil && cookie.Change == rundiff.Changed:
+		u.text(row.What)
+	case cookie != nil:
+		cookieNameText(u, cookie)
+		u.text(" " + row.What)
+	case row.Kind == "session":
+		u.el("code", "", row.Subject).text(" " + row.What)
+	case finding != nil:
+		findingName(u, finding)
+	default:
+		u.text(row.What)
+	}
+	u.close()
 }
 
 // diffScenarioStep selects the first change shown of the next (d=1) or

@@ -22,11 +22,22 @@ func statusOf(s *scen) recording.Status {
 }
 
 func (a *app) renderOverview(view js.Value) {
-	r := a.run
 	u := &ui{}
 	u.open("section").cls("overview")
+	a.overviewRun(u)
+	u.open("div").cls("cards")
+	a.severityCard(u)
+	a.resetsCard(u)
+	u.close()
+	a.resetSentences(u)
+	a.scenarioTable(u)
+	u.close()
+	mount(view, u)
+}
 
-	// The run.
+// overviewRun writes the run's head: which run, its totals and times.
+func (a *app) overviewRun(u *ui) {
+	r := a.run
 	u.open("div").cls("run-head")
 	title := "Recording"
 	if r.index != nil {
@@ -86,13 +97,14 @@ func (a *app) renderOverview(view js.Value) {
 	}
 	u.close()
 	u.close()
+}
 
-	// Findings by severity and resets by cause.
-	u.open("div").cls("cards")
+// severityCard counts the findings by severity.
+func (a *app) severityCard(u *ui) {
 	u.open("div").cls("card").attr("id", "ov-severity")
 	u.el("h2", "", "Findings by severity")
 	counts := map[analysis.Severity]int{}
-	for _, f := range r.report.Findings {
+	for _, f := range a.run.report.Findings {
 		counts[f.Severity]++
 	}
 	u.open("ul").cls("sev-list")
@@ -104,12 +116,15 @@ func (a *app) renderOverview(view js.Value) {
 	}
 	u.close()
 	u.close()
+}
 
+// resetsCard counts the session resets by cause.
+func (a *app) resetsCard(u *ui) {
 	u.open("div").cls("card").attr("id", "ov-resets")
 	u.el("h2", "", "Session resets by cause")
 	causes := map[string]int{}
 	total := 0
-	for _, s := range r.report.Sessions {
+	for _, s := range a.run.report.Sessions {
 		for _, rs := range s.Resets {
 			causes[rs.Cause]++
 			total++
@@ -140,10 +155,10 @@ func (a *app) renderOverview(view js.Value) {
 		u.close()
 	}
 	u.close()
-	u.close()
-	a.resetSentences(u)
+}
 
-	// The scenarios.
+// scenarioTable lists the scenarios of the run with their counts.
+func (a *app) scenarioTable(u *ui) {
 	u.open("div").cls("table-wrap")
 	u.open("table").cls("scenarios").attr("id", "ov-scenarios")
 	u.open("thead").open("tr")
@@ -152,62 +167,65 @@ func (a *app) renderOverview(view js.Value) {
 	}
 	u.close().close()
 	u.open("tbody")
-	for i, s := range r.scens {
-		sev := map[analysis.Severity]int{}
-		for _, fi := range s.findings {
-			sev[r.report.Findings[fi].Severity]++
-		}
-		resets := 0
-		for _, sr := range s.sessions {
-			resets += len(sr.Resets)
-		}
-		cls := "row"
-		if i == a.sc {
-			cls += " sel"
-		}
-		u.open("tr").cls(cls).attrInt("data-sc", i).attr("data-act", "sel:sc:"+itoa(i))
-		u.open("td").cls("name")
-		u.link("", a.hashFor(vSessions, i, -1, "", "", -1), s.name())
-		if s.err != "" {
-			u.el("div", "error small", s.err)
-		} else if s.rec != nil && s.rec.Error != "" {
-			u.el("div", "muted small", s.rec.Error)
-		}
-		if s.rec != nil && len(s.rec.Warnings) > 0 {
-			for _, w := range s.rec.Warnings {
-				u.el("div", "warn small", "warning: "+w)
-			}
-		}
-		u.close()
-		st := statusOf(s)
-		u.open("td").el("span", "status st-"+string(st), string(st)).close()
-		d := "—"
-		var steps, reqs, evs int
-		if s.rec != nil {
-			d = dur(s.rec.Start, s.rec.End)
-			steps, reqs, evs = len(s.rec.Steps), len(s.rec.Requests), len(s.rec.Events)
-		} else if s.entry != nil {
-			steps, reqs, evs = s.entry.Steps, s.entry.Requests, s.entry.Events
-		}
-		u.el("td", "num", d)
-		u.el("td", "num c-steps", itoa(steps))
-		u.el("td", "num c-requests", itoa(reqs))
-		u.el("td", "num c-events", itoa(evs))
-		for _, sv := range analysis.Severities {
-			c := "num c-" + string(sv)
-			if sev[sv] > 0 {
-				c += " has sev-" + string(sv)
-			}
-			u.el("td", c, itoa(sev[sv]))
-		}
-		u.el("td", "num c-resets", itoa(resets))
-		u.close()
+	for i, s := range a.run.scens {
+		a.scenarioRow(u, i, s)
 	}
 	u.close()
 	u.close()
 	u.close()
+}
+
+// scenarioRow is one scenario's row of the overview.
+func (a *app) scenarioRow(u *ui, i int, s *scen) {
+	sev := map[analysis.Severity]int{}
+	for _, fi := range s.findings {
+		sev[a.run.report.Findings[fi].Severity]++
+	}
+	resets := 0
+	for _, sr := range s.sessions {
+		resets += len(sr.Resets)
+	}
+	cls := "row"
+	if i == a.sc {
+		cls += " sel"
+	}
+	u.open("tr").cls(cls).attrInt("data-sc", i).attr("data-act", "sel:sc:"+itoa(i))
+	u.open("td").cls("name")
+	u.link("", a.hashFor(vSessions, i, -1, "", "", -1), s.name())
+	if s.err != "" {
+		u.el("div", "error small", s.err)
+	} else if s.rec != nil && s.rec.Error != "" {
+		u.el("div", "muted small", s.rec.Error)
+	}
+	if s.rec != nil && len(s.rec.Warnings) > 0 {
+		for _, w := range s.rec.Warnings {
+			u.el("div", "warn small", "warning: "+w)
+		}
+	}
 	u.close()
-	mount(view, u)
+	st := statusOf(s)
+	u.open("td").el("span", "status st-"+string(st), string(st)).close()
+	d := "—"
+	var steps, reqs, evs int
+	if s.rec != nil {
+		d = dur(s.rec.Start, s.rec.End)
+		steps, reqs, evs = len(s.rec.Steps), len(s.rec.Requests), len(s.rec.Events)
+	} else if s.entry != nil {
+		steps, reqs, evs = s.entry.Steps, s.entry.Requests, s.entry.Events
+	}
+	u.el("td", "num", d)
+	u.el("td", "num c-steps", itoa(steps))
+	u.el("td", "num c-requests", itoa(reqs))
+	u.el("td", "num c-events", itoa(evs))
+	for _, sv := range analysis.Severities {
+		c := "num c-" + string(sv)
+		if sev[sv] > 0 {
+			c += " has sev-" + string(sv)
+		}
+		u.el("td", c, itoa(sev[sv]))
+	}
+	u.el("td", "num c-resets", itoa(resets))
+	u.close()
 }
 
 func plural(n int, one, many string) string {

@@ -89,12 +89,7 @@ func (a *app) requestRows() []int {
 	return rows
 }
 
-func (a *app) renderRequests(view js.Value) {
-	m := a.curModel()
-	if m == nil {
-		mount(view, a.noRecording())
-		return
-	}
+func (a *app) renderRequests(view js.Value, m *model) {
 	// A deep link to a request shows it even when the filter hides it.
 	if p, ok := m.reqPos[a.req]; ok && a.req != "" {
 		found := false
@@ -255,6 +250,43 @@ func (a *app) requestsWindow(reset bool) {
 // requestDetail writes a request's details.
 func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 	u.open("h2").el("span", "method", q.Method+" ").text(q.URL).close()
+	a.requestFacts(u, m, q)
+	if !q.RequestExtraInfo || !q.ResponseExtraInfo {
+		u.el("p", "warn", "The browser sent no cookie details for this request's "+map[bool]string{true: "response", false: "request"}[q.RequestExtraInfo]+": its cookies are unknown, not absent.")
+	}
+	for _, p := range m.rec.Pages {
+		if p.Request == q.ID && p.Title != "" {
+			u.open("p").text("Page title: ").el("q", "", p.Title).close()
+		}
+	}
+	a.requestCookies(u, m, q)
+	if evs := m.reqEvs[q.ID]; len(evs) > 0 {
+		u.el("h3", "", "Cookie events")
+		u.open("ul").cls("events")
+		for _, ev := range evs {
+			e := &m.rec.Events[ev]
+			b := *a
+			b.view, b.cookie, b.req, b.finding, b.reset, b.event = vTimeline, m.idents[m.evID[ev]].key, "", -1, -1, int(ev)
+			u.open("li").link("", b.hash(), e.Kind+" "+e.Name).text(" " + strings.Join(e.Reasons, ", ")).close()
+		}
+		u.close()
+	}
+	a.relatedFindings(u, func(fi int) bool { return a.run.report.Findings[fi].Request == q.ID })
+	for i, rr := range m.resets {
+		if rr.reset.Request == q.ID {
+			b := *a
+			b.view, b.reset, b.event = vTimeline, i, -1
+			if rr.id != nil {
+				b.cookie = rr.id.key
+			}
+			u.open("p").cls("reset-note").text("Session reset here: ").link("", b.hash(), rr.reset.Cause).text(" — " + rr.reset.Detail).close()
+		}
+	}
+}
+
+// requestFacts writes what the request was: status, step, timing, node,
+// headers.
+func (a *app) requestFacts(u *ui, m *model, q *recording.Request) {
 	u.open("dl").cls("kv")
 	kv := func(k, v string) {
 		if v != "" {
@@ -288,14 +320,11 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 	}
 	kv("Request id", q.ID)
 	u.close()
-	if !q.RequestExtraInfo || !q.ResponseExtraInfo {
-		u.el("p", "warn", "The browser sent no cookie details for this request's "+map[bool]string{true: "response", false: "request"}[q.RequestExtraInfo]+": its cookies are unknown, not absent.")
-	}
-	for _, p := range m.rec.Pages {
-		if p.Request == q.ID && p.Title != "" {
-			u.open("p").text("Page title: ").el("q", "", p.Title).close()
-		}
-	}
+}
+
+// requestCookies writes the cookies the request sent and the browser
+// withheld, and the Set-Cookie lines of its response.
+func (a *app) requestCookies(u *ui, m *model, q *recording.Request) {
 	if len(q.CookiesSent) > 0 {
 		u.el("h3", "", "Cookies sent")
 		u.open("ul").cls("cookies")
@@ -313,9 +342,7 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 		for _, c := range q.CookiesWithheld {
 			u.open("li")
 			a.cookieLink(u, m, c.Name, c.Domain, c.Path)
-			for _, r := range c.Reasons {
-				u.open("div").cls("reason").el("code", "", r).text(" " + recording.ReasonText(r)).close()
-			}
+			reasonLines(u, c.Reasons)
 			if c.Exemption != "" {
 				u.el("div", "muted", "exemption: "+c.Exemption)
 			}
@@ -341,9 +368,7 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 			if c.Rejected {
 				u.el("div", "bad", "rejected by the browser")
 			}
-			for _, r := range c.Reasons {
-				u.open("div").cls("reason").el("code", "", r).text(" " + recording.ReasonText(r)).close()
-			}
+			reasonLines(u, c.Reasons)
 			if c.ParseError != "" {
 				u.el("div", "bad", "parse error: "+c.ParseError)
 			}
@@ -351,27 +376,12 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 		}
 		u.close()
 	}
-	if evs := m.reqEvs[q.ID]; len(evs) > 0 {
-		u.el("h3", "", "Cookie events")
-		u.open("ul").cls("events")
-		for _, ev := range evs {
-			e := &m.rec.Events[ev]
-			b := *a
-			b.view, b.cookie, b.req, b.finding, b.reset, b.event = vTimeline, m.idents[m.evID[ev]].key, "", -1, -1, int(ev)
-			u.open("li").link("", b.hash(), e.Kind+" "+e.Name).text(" " + strings.Join(e.Reasons, ", ")).close()
-		}
-		u.close()
-	}
-	a.relatedFindings(u, func(fi int) bool { return a.run.report.Findings[fi].Request == q.ID })
-	for i, rr := range m.resets {
-		if rr.reset.Request == q.ID {
-			b := *a
-			b.view, b.reset, b.event = vTimeline, i, -1
-			if rr.id != nil {
-				b.cookie = rr.id.key
-			}
-			u.open("p").cls("reset-note").text("Session reset here: ").link("", b.hash(), rr.reset.Cause).text(" — " + rr.reset.Detail).close()
-		}
+}
+
+// reasonLines writes the browser's reasons, each with what it means.
+func reasonLines(u *ui, reasons []string) {
+	for _, r := range reasons {
+		u.open("div").cls("reason").el("code", "", r).text(" " + recording.ReasonText(r)).close()
 	}
 }
 

@@ -62,12 +62,7 @@ func (a *app) sessionRows(m *model) []int {
 	return rows
 }
 
-func (a *app) renderSessions(view js.Value) {
-	m := a.curModel()
-	if m == nil {
-		mount(view, a.noRecording())
-		return
-	}
+func (a *app) renderSessions(view js.Value, m *model) {
 	u := &ui{}
 	u.open("section").cls("sessions")
 	u.open("div").cls("toolbar")
@@ -142,16 +137,7 @@ func (a *app) sessionsWindow(reset bool) {
 		authRow, first = cellH, 3
 	}
 	if reset {
-		st := grid.Get("style")
-		st.Call("setProperty", "grid-template-columns", strconv.FormatFloat(nameW, 'f', 0, 64)+"px repeat("+itoa(max(nSteps, 1))+", "+strconv.FormatFloat(cellW, 'f', 0, 64)+"px)")
-		tpl := strconv.FormatFloat(headH, 'f', 0, 64) + "px "
-		if authRow > 0 {
-			tpl += strconv.FormatFloat(authRow, 'f', 0, 64) + "px "
-		}
-		st.Call("setProperty", "grid-template-rows", tpl+"repeat("+itoa(max(len(rows), 1))+", "+strconv.FormatFloat(cellH, 'f', 0, 64)+"px)")
-		// The whole size, so that the scroll range covers the cells not drawn.
-		st.Call("setProperty", "width", strconv.FormatFloat(nameW+float64(nSteps)*cellW, 'f', 0, 64)+"px")
-		st.Call("setProperty", "height", strconv.FormatFloat(headH+authRow+float64(len(rows))*cellH, 'f', 0, 64)+"px")
+		sizeGrid(grid, nSteps, len(rows), authRow)
 	}
 	sl, stp := box.Get("scrollLeft").Float(), box.Get("scrollTop").Float()
 	w, h := box.Get("clientWidth").Float(), box.Get("clientHeight").Float()
@@ -168,55 +154,12 @@ func (a *app) sessionsWindow(reset bool) {
 	// Corner and column headers.
 	u.open("div").cls("corner").style("grid-area", "1 / 1").text(plural(len(rows), "cookie", "cookies") + " × " + plural(nSteps, "step", "steps")).close()
 	for p := c0; p < c1; p++ {
-		st := &m.rec.Steps[p]
-		cls := "colhead"
-		if st.Status != recording.StatusPassed {
-			cls += " st-" + string(st.Status)
-		}
-		if st.As != "" {
-			cls += " as-" + st.As
-		}
-		if p == a.step {
-			cls += " sel"
-		}
-		if p == a.cmpA || p == a.cmpB {
-			cls += " cmp"
-		}
-		u.open("div").cls(cls).style("grid-area", "1 / "+itoa(p+2)).attr("title", stepTitle(st)).attr("data-act", "sel:step:"+itoa(p)).attrInt("data-step", p)
-		u.el("div", "sn", "Step "+itoa(st.Index))
-		u.el("div", "sk", stepLabel(st))
-		d := st.Detail
-		if d == "" {
-			d = st.Name
-		}
-		u.el("div", "sd", d)
-		u.close()
+		a.colHead(u, &m.rec.Steps[p], p)
 	}
 	for ri := r0; ri < r1; ri++ {
 		id := m.idents[rows[ri]]
 		gr := itoa(ri + first)
-		cls := "rowhead"
-		if id.session != nil {
-			cls += " sessid"
-		}
-		if cur == id {
-			cls += " sel"
-		}
-		title := id.label()
-		if id.session != nil && id.session.ClientSide != "" {
-			title += "\nClient-side session: " + id.session.ClientSide
-		}
-		u.open("div").cls(cls).style("grid-area", gr+" / 1").attr("data-act", "sel:lane:"+itoa(id.row)).attr("data-cookie", id.name).attr("title", title)
-		u.el("div", "cn", id.name)
-		u.el("div", "cd", id.domain+id.path)
-		if id.session != nil {
-			tag := "session ID · "
-			if id.session.ClientSide != "" {
-				tag = "client-side session · "
-			}
-			u.el("div", "tag", tag+id.session.Detection)
-		}
-		u.close()
+		a.rowHead(u, id, gr, cur)
 		for p := c0; p < c1; p++ {
 			a.cell(u, m, id, p, gr)
 		}
@@ -232,6 +175,73 @@ func (a *app) sessionsWindow(reset bool) {
 		}
 	}
 	mount(grid, u)
+}
+
+// sizeGrid lays out the grid of nSteps columns and nRows cookie rows
+// (under the header and, when authRow > 0, the logged-in row) at its
+// whole size, so that the scroll range covers the cells not drawn.
+func sizeGrid(grid js.Value, nSteps, nRows int, authRow float64) {
+	st := grid.Get("style")
+	st.Call("setProperty", "grid-template-columns", strconv.FormatFloat(nameW, 'f', 0, 64)+"px repeat("+itoa(max(nSteps, 1))+", "+strconv.FormatFloat(cellW, 'f', 0, 64)+"px)")
+	tpl := strconv.FormatFloat(headH, 'f', 0, 64) + "px "
+	if authRow > 0 {
+		tpl += strconv.FormatFloat(authRow, 'f', 0, 64) + "px "
+	}
+	st.Call("setProperty", "grid-template-rows", tpl+"repeat("+itoa(max(nRows, 1))+", "+strconv.FormatFloat(cellH, 'f', 0, 64)+"px)")
+	st.Call("setProperty", "width", strconv.FormatFloat(nameW+float64(nSteps)*cellW, 'f', 0, 64)+"px")
+	st.Call("setProperty", "height", strconv.FormatFloat(headH+authRow+float64(nRows)*cellH, 'f', 0, 64)+"px")
+}
+
+// colHead is the column header of step position p.
+func (a *app) colHead(u *ui, st *recording.Step, p int) {
+	cls := "colhead"
+	if st.Status != recording.StatusPassed {
+		cls += " st-" + string(st.Status)
+	}
+	if st.As != "" {
+		cls += " as-" + st.As
+	}
+	if p == a.step {
+		cls += " sel"
+	}
+	if p == a.cmpA || p == a.cmpB {
+		cls += " cmp"
+	}
+	u.open("div").cls(cls).style("grid-area", "1 / "+itoa(p+2)).attr("title", stepTitle(st)).attr("data-act", "sel:step:"+itoa(p)).attrInt("data-step", p)
+	u.el("div", "sn", "Step "+itoa(st.Index))
+	u.el("div", "sk", stepLabel(st))
+	d := st.Detail
+	if d == "" {
+		d = st.Name
+	}
+	u.el("div", "sd", d)
+	u.close()
+}
+
+// rowHead is the row header of a cookie identity, in grid row gr.
+func (a *app) rowHead(u *ui, id *ident, gr string, cur *ident) {
+	cls := "rowhead"
+	if id.session != nil {
+		cls += " sessid"
+	}
+	if cur == id {
+		cls += " sel"
+	}
+	title := id.label()
+	if id.session != nil && id.session.ClientSide != "" {
+		title += "\nClient-side session: " + id.session.ClientSide
+	}
+	u.open("div").cls(cls).style("grid-area", gr+" / 1").attr("data-act", "sel:lane:"+itoa(id.row)).attr("data-cookie", id.name).attr("title", title)
+	u.el("div", "cn", id.name)
+	u.el("div", "cd", id.domain+id.path)
+	if id.session != nil {
+		tag := "session ID · "
+		if id.session.ClientSide != "" {
+			tag = "client-side session · "
+		}
+		u.el("div", "tag", tag+id.session.Detection)
+	}
+	u.close()
 }
 
 // authCell is the logged-in state after step position p: in, out or

@@ -43,12 +43,7 @@ func (a *app) tlFor(m *model) *tlState {
 	return st
 }
 
-func (a *app) renderTimeline(view js.Value) {
-	m := a.curModel()
-	if m == nil {
-		mount(view, a.noRecording())
-		return
-	}
+func (a *app) renderTimeline(view js.Value, m *model) {
 	u := &ui{}
 	u.open("section").cls("timeline")
 	u.open("div").cls("toolbar")
@@ -185,23 +180,48 @@ func (a *app) timelineWindow() {
 	svg.Call("setAttribute", "width", f1(W))
 	svg.Call("setAttribute", "height", f1(H))
 	svg.Call("setAttribute", "viewBox", "0 0 "+f1(W)+" "+f1(H))
-	plotW := W - labelW - 14
-	span := float64(st.v1 - st.v0)
-	xOf := func(t int64) float64 { return labelW + float64(t-st.v0)/span*plotW }
-	lanesTop := lanesY(m)
-	rows := a.sessionRows(m)
-	first := clampInt(int(scrollTop/laneH)-1, 0, len(rows))
-	last := clampInt(int((scrollTop+H-lanesTop)/laneH)+2, 0, len(rows))
-	cur := a.curIdent()
+	f := &tlFrame{m: m, st: st, W: W, H: H, plotW: W - labelW - 14, span: float64(st.v1 - st.v0), scrollTop: scrollTop,
+		lanesTop: lanesY(m), rows: a.sessionRows(m)}
+	f.first = clampInt(int(scrollTop/laneH)-1, 0, len(f.rows))
+	f.last = clampInt(int((scrollTop+H-f.lanesTop)/laneH)+2, 0, len(f.rows))
 
 	u := &ui{}
-	u.svg("defs").svg("clipPath").attr("id", "tl-clip").svg("rect").attrF("x", labelW).attr("y", "0").attrF("width", plotW+8).attrF("height", H).close().close().close()
+	u.svg("defs").svg("clipPath").attr("id", "tl-clip").svg("rect").attrF("x", labelW).attr("y", "0").attrF("width", f.plotW+8).attrF("height", H).close().close().close()
+	a.tlLanes(u, f)
+	a.tlResets(u, f)
+	a.tlMarks(u, f)
+	a.tlAxis(u, f)
+	mount(svg, u)
+}
 
-	// Lanes (background, values, marks), shifted by the scroll.
+// A tlFrame is the geometry of one drawing of the timeline: the SVG's
+// size, the window of time shown and the lanes in view.
+type tlFrame struct {
+	m           *model
+	st          *tlState
+	W, H        float64 // the SVG's size
+	plotW, span float64 // the plot's width, and the nanoseconds it shows
+	scrollTop   float64
+	lanesTop    float64 // where the cookie lanes start
+	rows        []int   // the lanes shown (model rows), in order
+	first, last int     // the lanes in view: rows[first:last]
+}
+
+// x is where time t is drawn.
+func (f *tlFrame) x(t int64) float64 { return labelW + float64(t-f.st.v0)/f.span*f.plotW }
+
+// laneY is the top of lane ri (an index of rows), shifted by the scroll.
+func (f *tlFrame) laneY(ri int) float64 { return f.lanesTop + float64(ri)*laneH - f.scrollTop }
+
+// tlLanes draws the lanes in view: background, label and a band for
+// each value held.
+func (a *app) tlLanes(u *ui, f *tlFrame) {
+	m, st, W, xOf := f.m, f.st, f.W, f.x
+	cur := a.curIdent()
 	u.svg("g").cls("lanes")
-	for ri := first; ri < last; ri++ {
-		id := m.idents[rows[ri]]
-		y := lanesTop + float64(ri)*laneH - scrollTop
+	for ri := f.first; ri < f.last; ri++ {
+		id := m.idents[f.rows[ri]]
+		y := f.laneY(ri)
 		mid := y + markDY
 		cls := "lane"
 		if id.session != nil {
@@ -239,8 +259,11 @@ func (a *app) timelineWindow() {
 		u.close()
 	}
 	u.close()
+}
 
-	// Resets.
+// tlResets draws the session resets of the lanes in view.
+func (a *app) tlResets(u *ui, f *tlFrame) {
+	m, st := f.m, f.st
 	u.svg("g").cls("resets").attr("clip-path", "url(#tl-clip)")
 	tagEnd := map[*ident]float64{}
 	for i, rr := range m.resets {
@@ -248,16 +271,16 @@ func (a *app) timelineWindow() {
 			continue
 		}
 		ri := -1
-		for k := first; k < last; k++ {
-			if rows[k] == rr.id.row {
+		for k := f.first; k < f.last; k++ {
+			if f.rows[k] == rr.id.row {
 				ri = k
 			}
 		}
 		if ri < 0 {
 			continue
 		}
-		x := xOf(rr.at)
-		y := lanesTop + float64(ri)*laneH - scrollTop
+		x := f.x(rr.at)
+		y := f.laneY(ri)
 		cls := "reset"
 		if i == a.reset {
 			cls += " sel"
@@ -276,22 +299,28 @@ func (a *app) timelineWindow() {
 		u.close()
 	}
 	u.close()
+}
 
-	// The marks, on top of the reset lines.
+// tlMarks draws the marks of the lanes in view, on top of the resets.
+func (a *app) tlMarks(u *ui, f *tlFrame) {
 	u.svg("g").cls("marks").attr("clip-path", "url(#tl-clip)")
-	for ri := first; ri < last; ri++ {
-		id := m.idents[rows[ri]]
-		mid := lanesTop + float64(ri)*laneH - scrollTop + markDY
+	for ri := f.first; ri < f.last; ri++ {
+		id := f.m.idents[f.rows[ri]]
+		mid := f.laneY(ri) + markDY
 		u.svg("g").cls("lane-marks").attrInt("data-row", id.row).attr("data-cookie", id.name)
-		a.laneMarks(u, m, id, st, xOf, mid, W)
+		a.laneMarks(u, f.m, id, f.st, f.x, mid, f.W)
 		u.close()
 	}
 	u.close()
+}
 
-	// Axis, step boundaries and the node lane on top (they stay put).
+// tlAxis draws what stays put on top: the time axis, the step
+// boundaries, the logged-in lane and the node lane.
+func (a *app) tlAxis(u *ui, f *tlFrame) {
+	m, st, W, H, xOf := f.m, f.st, f.W, f.H, f.x
 	u.svg("g").cls("axis")
-	u.svg("rect").cls("axis-bg").attr("x", "0").attr("y", "0").attrF("width", W).attrF("height", lanesTop).close()
-	tick := niceTick(span / 8)
+	u.svg("rect").cls("axis-bg").attr("x", "0").attr("y", "0").attrF("width", W).attrF("height", f.lanesTop).close()
+	tick := niceTick(f.span / 8)
 	for t := (st.v0 - m.t0) / tick * tick; t <= st.v1-m.t0; t += tick {
 		x := xOf(m.t0 + t)
 		if x < labelW {
@@ -312,7 +341,7 @@ func (a *app) timelineWindow() {
 	}
 	every := 1
 	if len(vis) > 0 {
-		every = int(math.Ceil(float64(len(vis)) * 46 / plotW))
+		every = int(math.Ceil(float64(len(vis)) * 46 / f.plotW))
 		every = max(every, 1)
 	}
 	for k, p := range vis {
@@ -347,7 +376,6 @@ func (a *app) timelineWindow() {
 		a.nodeMarks(u, m, st, xOf, y+nodeH/2)
 	}
 	u.close()
-	mount(svg, u)
 }
 
 // lanesY is where the cookie lanes start: under the axis, the
@@ -420,15 +448,8 @@ func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64)
 	evs := id.events
 	lo := sort.Search(len(evs), func(i int) bool { return nanos(m.rec.Events[evs[i]].Time) >= st.v0 })
 	hi := sort.Search(len(evs), func(i int) bool { return nanos(m.rec.Events[evs[i]].Time) > st.v1 })
-	type group struct {
-		kind  string
-		x     float64
-		first int32
-		n     int
-		why   map[string]int
-	}
-	var groups []*group
-	open := map[string]*group{}
+	var groups []*markGroup
+	open := map[string]*markGroup{}
 	// In a dense window, the sent marks (most of them) are one path with
 	// no hover text: zoom in to tell them apart.
 	dense := hi-lo > 400
@@ -452,24 +473,14 @@ func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64)
 		kind := markKind(m, id, k)
 		if g := open[kind]; g != nil && x-g.x < bucket {
 			g.n++
-			for _, r := range e.Reasons {
-				if g.why == nil {
-					g.why = map[string]int{}
-				}
-				g.why[r]++
-			}
+			g.note(e.Reasons)
 			if int(ev) == a.event {
 				g.first = ev
 			}
 			continue
 		}
-		g := &group{kind: kind, x: x, first: ev, n: 1}
-		for _, r := range e.Reasons {
-			if g.why == nil {
-				g.why = map[string]int{}
-			}
-			g.why[r]++
-		}
+		g := &markGroup{kind: kind, x: x, first: ev, n: 1}
+		g.note(e.Reasons)
 		open[kind] = g
 		groups = append(groups, g)
 	}
@@ -480,29 +491,53 @@ func (a *app) laneMarks(u *ui, m *model, id *ident, st *tlState, xOf func(int64)
 	order := map[string]int{"sent": 0, "set": 1, "changed": 2, "rotated": 3, "cleared": 4, "expired": 4, "deleted": 4, "withheld": 5, "rejected": 6}
 	sort.SliceStable(groups, func(i, j int) bool { return order[groups[i].kind] < order[groups[j].kind] })
 	for _, g := range groups {
-		e := &m.rec.Events[g.first]
-		cls := "mk m-" + g.kind
-		if int(g.first) == a.event {
-			cls += " sel"
-		}
-		u.svg("g").cls(cls).attr("data-act", "sel:ev:"+itoa(int(g.first))).attr("data-kind", g.kind)
-		if len(e.Reasons) > 0 {
-			u.attr("data-reasons", strings.Join(e.Reasons, " "))
-		}
-		if e.Value != nil && (g.kind == "set" || g.kind == "rotated" || g.kind == "changed") {
-			u.style("--h", itoa(hue(*e.Value)))
-		}
-		markShape(u, g.kind, g.x, mid)
-		title := eventTitle(m, e)
-		if g.n > 1 {
-			title = itoa(g.n) + " " + g.kind + " events here; the first:\n" + title
-			for r, n := range g.why {
-				title += "\n" + itoa(n) + "× " + r
-			}
-		}
-		u.svg("title").text(title).close()
-		u.close()
+		a.drawMark(u, m, g, mid)
 	}
+}
+
+// A markGroup is the events of one kind that one mark of a lane stands
+// for.
+type markGroup struct {
+	kind  string
+	x     float64
+	first int32 // the event the mark selects
+	n     int
+	why   map[string]int // the browser's reasons, counted
+}
+
+func (g *markGroup) note(reasons []string) {
+	for _, r := range reasons {
+		if g.why == nil {
+			g.why = map[string]int{}
+		}
+		g.why[r]++
+	}
+}
+
+// drawMark draws a group's mark, with its events in its title.
+func (a *app) drawMark(u *ui, m *model, g *markGroup, mid float64) {
+	e := &m.rec.Events[g.first]
+	cls := "mk m-" + g.kind
+	if int(g.first) == a.event {
+		cls += " sel"
+	}
+	u.svg("g").cls(cls).attr("data-act", "sel:ev:"+itoa(int(g.first))).attr("data-kind", g.kind)
+	if len(e.Reasons) > 0 {
+		u.attr("data-reasons", strings.Join(e.Reasons, " "))
+	}
+	if e.Value != nil && (g.kind == "set" || g.kind == "rotated" || g.kind == "changed") {
+		u.style("--h", itoa(hue(*e.Value)))
+	}
+	markShape(u, g.kind, g.x, mid)
+	title := eventTitle(m, e)
+	if g.n > 1 {
+		title = itoa(g.n) + " " + g.kind + " events here; the first:\n" + title
+		for r, n := range g.why {
+			title += "\n" + itoa(n) + "× " + r
+		}
+	}
+	u.svg("title").text(title).close()
+	u.close()
 }
 
 // nodeMarks draws which node served the requests in the window.

@@ -63,7 +63,7 @@ func NewHandler(dir string, loopback bool) (*Handler, error) {
 	}
 	h := &Handler{root: root, loopback: loopback, assets: map[string]*asset{}}
 	for _, name := range Files {
-		data, err := fs.ReadFile(files, name)
+		data, err := fs.ReadFile(FS(), name)
 		if err != nil {
 			root.Close()
 			return nil, fmt.Errorf("the inspector is missing %s: %w", name, err)

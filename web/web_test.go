@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// The committed inspector.wasm and wasm_exec.js must be what the current
+// The committed inspector.wasm and Go's files must be what the current
 // sources and toolchain build (go generate ./web rebuilds them): a user
 // of `go install` gets the embedded files, not a fresh build.
 func TestCommittedBuildIsCurrent(t *testing.T) {
@@ -20,7 +20,7 @@ func TestCommittedBuildIsCurrent(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the inspector: %v\n%s", err, out)
 	}
-	for _, name := range []string{"inspector.wasm", "wasm_exec.js"} {
+	for _, name := range []string{"inspector.wasm", wasmExec, "third_party/golang/LICENSE"} {
 		fresh, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -41,6 +41,10 @@ func TestEmbeddedFiles(t *testing.T) {
 		if err != nil || len(b) == 0 {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+	// Go's file is served as the page loads it, from beside the page only.
+	if _, err := fs.ReadFile(FS(), wasmExec); err == nil {
+		t.Errorf("FS gives %s: the page's files are Files, by their names", wasmExec)
 	}
 	html, _ := fs.ReadFile(FS(), "index.html")
 	for _, ref := range []string{`src="wasm_exec.js"`, `src="boot.js"`, `href="style.css"`, "Nothing is uploaded", "'wasm-unsafe-eval'"} {

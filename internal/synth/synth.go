@@ -67,23 +67,7 @@ func Recording(requests, events int) *recording.Recording {
 			req.CookiesSent = []recording.SentCookie{{Name: "SID", Domain: "shop.test", Path: "/", Value: sid}}
 			r.Events = append(r.Events, recording.CookieEvent{Time: t, Step: s, Kind: recording.EventSent, Source: recording.SourceHTTP,
 				Name: "SID", Domain: "shop.test", Path: "/", Value: &sidSent, Request: id, URL: req.URL})
-			for e := 1; e < eventsPerReq; e++ {
-				name := fmt.Sprintf("c%d", e%40)
-				v := red.Value(fmt.Sprintf("v%d-%d", e, s))
-				ev := recording.CookieEvent{Time: t, Step: s, Kind: recording.EventSent, Source: recording.SourceHTTP,
-					Name: name, Domain: "shop.test", Path: "/", Value: &v, Request: id, URL: req.URL}
-				switch e % 10 {
-				case 9:
-					ev.Kind, ev.Reasons = recording.EventWithheld, []string{"SameSiteLax"}
-					req.CookiesWithheld = append(req.CookiesWithheld, recording.SentCookie{Name: name, Value: v, Reasons: ev.Reasons})
-				case 1:
-					ev.Kind = recording.EventSet
-					req.SetCookies = append(req.SetCookies, recording.SetCookie{Name: name, Value: v, Attributes: "Path=/; Secure", Path: "/", Secure: true, Size: len(name) + v.Len})
-				default:
-					req.CookiesSent = append(req.CookiesSent, recording.SentCookie{Name: name, Domain: "shop.test", Path: "/", Value: v})
-				}
-				r.Events = append(r.Events, ev)
-			}
+			otherCookies(r, &req, red, s, eventsPerReq, t)
 			if q == 0 && s%7 == 3 {
 				req.SetCookies = append(req.SetCookies, recording.SetCookie{Name: "SID", Value: sid, Attributes: "Path=/; Secure; HttpOnly; SameSite=Lax",
 					Path: "/", Secure: true, HTTPOnly: true, SameSite: "Lax", Size: 3 + sid.Len})
@@ -105,4 +89,27 @@ func Recording(requests, events int) *recording.Recording {
 	}
 	r.End = t
 	return r
+}
+
+// otherCookies gives request req of step s its cookies other than the
+// session ID, n-1 of them, each with its event at t: most sent, a tenth
+// withheld, a tenth set.
+func otherCookies(r *recording.Recording, req *recording.Request, red *recording.Redactor, s, n int, t time.Time) {
+	for e := 1; e < n; e++ {
+		name := fmt.Sprintf("c%d", e%40)
+		v := red.Value(fmt.Sprintf("v%d-%d", e, s))
+		ev := recording.CookieEvent{Time: t, Step: s, Kind: recording.EventSent, Source: recording.SourceHTTP,
+			Name: name, Domain: "shop.test", Path: "/", Value: &v, Request: req.ID, URL: req.URL}
+		switch e % 10 {
+		case 9:
+			ev.Kind, ev.Reasons = recording.EventWithheld, []string{"SameSiteLax"}
+			req.CookiesWithheld = append(req.CookiesWithheld, recording.SentCookie{Name: name, Value: v, Reasons: ev.Reasons})
+		case 1:
+			ev.Kind = recording.EventSet
+			req.SetCookies = append(req.SetCookies, recording.SetCookie{Name: name, Value: v, Attributes: "Path=/; Secure", Path: "/", Secure: true, Size: len(name) + v.Len})
+		default:
+			req.CookiesSent = append(req.CookiesSent, recording.SentCookie{Name: name, Domain: "shop.test", Path: "/", Value: v})
+		}
+		r.Events = append(r.Events, ev)
+	}
 }

@@ -47,18 +47,7 @@ func (im *importer) describe(rec *recording.Recording) {
 	case lg.Creator != nil:
 		rec.Browser.Product = lg.Creator.Name + "/" + lg.Creator.Version
 	}
-	for _, he := range im.entries {
-		if !he.start.IsZero() && (rec.Start.IsZero() || he.start.Before(rec.Start)) {
-			rec.Start = he.start
-		}
-		end := he.end
-		if end.IsZero() {
-			end = he.start
-		}
-		if end.After(rec.End) {
-			rec.End = end
-		}
-	}
+	rec.Start, rec.End = span(im.entries)
 	creator := im.rep.Creator
 	if creator == "" {
 		creator = "an unnamed tool"

@@ -235,19 +235,6 @@ func (ex *exporter) text(v recording.Value) string {
 	return recording.ValuePlaceholder(v.Fingerprint)
 }
 
-func (ex *exporter) isSession(name string) bool {
-	if len(ex.r.Scenario.SessionCookies) > 0 {
-		for _, n := range ex.r.Scenario.SessionCookies {
-			if n == name {
-				return true
-			}
-		}
-		return false
-	}
-	ok, _ := recording.IsSessionName(name)
-	return ok
-}
-
 func (ex *exporter) entry(q *recording.Request) entryOut {
 	e := entryOut{
 		StartedDateTime: harTime(q.Start),
@@ -265,6 +252,15 @@ func (ex *exporter) entry(q *recording.Request) entryOut {
 	if q.Initiator != "" || q.InitiatorURL != "" {
 		e.Initiator = &initiatorOut{Type: q.Initiator, URL: q.InitiatorURL}
 	}
+	e.Request = ex.request(q, &e)
+	e.Response = ex.response(q, &e)
+	return e
+}
+
+// request is the HAR request of q, with the cookies it sent in the
+// Cookie header; it notes in e the session ID sent and the cookies
+// withheld.
+func (ex *exporter) request(q *recording.Request, e *entryOut) requestOut {
 	req := requestOut{Method: q.Method, URL: uriEscape(q.URL), HTTPVersion: q.Protocol,
 		Cookies: []cookieOut{}, Headers: []header{}, QueryString: queryString(q.URL), HeadersSize: -1, BodySize: -1}
 	var pairs []string
@@ -272,7 +268,7 @@ func (ex *exporter) entry(q *recording.Request) entryOut {
 		t := ex.text(c.Value)
 		pairs = append(pairs, c.Name+"="+t)
 		req.Cookies = append(req.Cookies, cookieOut{Name: c.Name, Value: t, Path: c.Path, Domain: c.Domain, Exemption: c.Exemption})
-		if e.SessionID == nil && ex.isSession(c.Name) {
+		if e.SessionID == nil && recording.IsSessionCookie(c.Name, ex.r.Scenario.SessionCookies) {
 			e.SessionID = &sessionID{Name: c.Name, Fingerprint: c.Value.Fingerprint}
 		}
 	}
@@ -286,6 +282,12 @@ func (ex *exporter) entry(q *recording.Request) entryOut {
 		e.BlockedReasons = append(e.BlockedReasons, blocked{Name: c.Name, Value: ex.text(c.Value), Domain: c.Domain, Path: c.Path,
 			Reasons: append([]string{}, c.Reasons...), Exemption: c.Exemption})
 	}
+	return req
+}
+
+// response is the HAR response of q, with its Set-Cookie lines; it notes
+// in e the lines the browser refused.
+func (ex *exporter) response(q *recording.Request, e *entryOut) responseOut {
 	resp := responseOut{Status: q.Status, StatusText: q.StatusText, HTTPVersion: q.Protocol, Cookies: []cookieOut{},
 		Headers: []header{}, RedirectURL: q.Location, HeadersSize: -1, BodySize: -1, Error: q.Failed}
 	keys := make([]string, 0, len(q.Headers))
@@ -336,8 +338,7 @@ func (ex *exporter) entry(q *recording.Request) entryOut {
 	if resp.Content.MimeType == "" {
 		resp.Content.MimeType = "x-unknown"
 	}
-	e.Request, e.Response = req, resp
-	return e
+	return resp
 }
 
 // queryString lists a URL's query parameters in order, decoded.

@@ -372,35 +372,42 @@ func (im *importer) request(he *hEntry) recording.Request {
 	q.CookiesSent = im.sentCookies(he)
 	q.SetCookies = im.setCookies(he)
 	if im.meta != nil {
-		q.RequestExtraInfo = boolOf(e.RequestExtra)
-		q.ResponseExtraInfo = boolOf(e.ResponseExtra)
-		var bl []blocked
-		if lenient(e.BlockedReasons, &bl, unmarshalBlockedList) {
-			for _, b := range bl {
-				q.CookiesWithheld = append(q.CookiesWithheld, recording.SentCookie{Name: b.Name, Domain: b.Domain, Path: b.Path,
-					Value: im.value(b.Value), Reasons: b.Reasons, Exemption: b.Exemption})
-			}
+		im.restoreExtra(&q, e)
+	}
+	return q
+}
+
+// restoreExtra reads what only sessiontrace's HARs hold of a request:
+// whether the browser sent the cookie details, the cookies it withheld
+// and the Set-Cookie lines it refused.
+func (im *importer) restoreExtra(q *recording.Request, e *entryIn) {
+	q.RequestExtraInfo = boolOf(e.RequestExtra)
+	q.ResponseExtraInfo = boolOf(e.ResponseExtra)
+	var bl []blocked
+	if lenient(e.BlockedReasons, &bl, unmarshalBlockedList) {
+		for _, b := range bl {
+			q.CookiesWithheld = append(q.CookiesWithheld, recording.SentCookie{Name: b.Name, Domain: b.Domain, Path: b.Path,
+				Value: im.value(b.Value), Reasons: b.Reasons, Exemption: b.Exemption})
 		}
-		var rj []rejected
-		if lenient(e.RejectedCookies, &rj, unmarshalRejectedList) {
-			for _, x := range rj {
-				i := x.Index
-				if i < 0 || i >= len(q.SetCookies) || q.SetCookies[i].Name != x.Name {
-					i = -1
-					for j := range q.SetCookies {
-						if q.SetCookies[j].Name == x.Name && !q.SetCookies[j].Rejected {
-							i = j
-							break
-						}
+	}
+	var rj []rejected
+	if lenient(e.RejectedCookies, &rj, unmarshalRejectedList) {
+		for _, x := range rj {
+			i := x.Index
+			if i < 0 || i >= len(q.SetCookies) || q.SetCookies[i].Name != x.Name {
+				i = -1
+				for j := range q.SetCookies {
+					if q.SetCookies[j].Name == x.Name && !q.SetCookies[j].Rejected {
+						i = j
+						break
 					}
 				}
-				if i >= 0 {
-					q.SetCookies[i].Rejected, q.SetCookies[i].Reasons = true, x.Reasons
-				}
+			}
+			if i >= 0 {
+				q.SetCookies[i].Rejected, q.SetCookies[i].Reasons = true, x.Reasons
 			}
 		}
 	}
-	return q
 }
 
 // sentCookies reads the cookies a request sent: its Cookie header, which

@@ -29,6 +29,24 @@ type hEntry struct {
 	logout     bool // a request to a logout URL
 }
 
+// span is the time the entries cover: the earliest start, and the latest
+// end (an entry's start when it has no end).
+func span(entries []*hEntry) (start, end time.Time) {
+	for _, he := range entries {
+		if !he.start.IsZero() && (start.IsZero() || he.start.Before(start)) {
+			start = he.start
+		}
+		e := he.end
+		if e.IsZero() {
+			e = he.start
+		}
+		if e.After(end) {
+			end = e
+		}
+	}
+	return start, end
+}
+
 // linkRedirects finds each redirect's next hop: in a sessiontrace HAR by
 // "_redirectedFrom", otherwise the first later entry of the Location URL.
 // It also gives every entry its id.
@@ -125,11 +143,10 @@ func urlKey(raw string) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.EscapedPath() + "?" + u.RawQuery
 }
 
-// harSteps makes the steps of any other HAR: one per navigation of each
-// page (a page of Chrome's is one navigation; Firefox's and Playwright's
-// pages span the whole tab), and one more at each login (a POST with a
-// password field) and logout (a request to a logout URL).
-func (im *importer) harSteps() []recording.Step {
+// placeEntries gives each entry its page: its pageref, else the last
+// page started before it (as Firefox attributes them); and marks the
+// first hops that navigate, log in or log out.
+func (im *importer) placeEntries() {
 	pages := im.log.Pages
 	pageIdx := map[string]int{}
 	pageStart := make([]time.Time, len(pages))
@@ -139,8 +156,6 @@ func (im *importer) harSteps() []recording.Step {
 		}
 		pageStart[i], _ = parseHARTime(p.StartedDateTime)
 	}
-	// The page of each entry: its pageref, else the last page started
-	// before it (as Firefox attributes them).
 	unpaged := 0
 	for _, he := range im.entries {
 		if i, ok := pageIdx[he.e.Pageref]; ok {
@@ -169,6 +184,15 @@ func (im *importer) harSteps() []recording.Step {
 		he.login = isLogin(he.e)
 		he.logout = isLogout(he.url)
 	}
+}
+
+// harSteps makes the steps of any other HAR: one per navigation of each
+// page (a page of Chrome's is one navigation; Firefox's and Playwright's
+// pages span the whole tab), and one more at each login (a POST with a
+// password field) and logout (a request to a logout URL).
+func (im *importer) harSteps() []recording.Step {
+	pages := im.log.Pages
+	im.placeEntries()
 	var steps []recording.Step
 	type stepState struct {
 		page    int
@@ -209,36 +233,13 @@ func (im *importer) harSteps() []recording.Step {
 	}
 	for i, st := range states {
 		s := recording.Step{Index: i, Kind: "page", Status: recording.StatusPassed, Jar: []recording.Cookie{}}
-		first := st.entries[0]
-		for _, he := range st.entries {
-			if he.parent == nil && (he.nav || he.login || he.logout) {
-				first = he
-				s.Kind = "navigation"
-				break
-			}
+		first, last, nav := stepHops(st.entries)
+		if nav {
+			s.Kind = "navigation"
 		}
 		s.Detail = first.e.Request.Method + " " + im.scrub(first.url)
-		// The page after the step: the end of the first navigation's
-		// redirect chain.
-		last := first
-		for _, he := range st.entries {
-			if he.root == first && he.hops > last.hops {
-				last = he
-			}
-		}
 		s.URL = im.scrub(last.url)
-		for _, he := range st.entries {
-			if !he.start.IsZero() && (s.Start.IsZero() || he.start.Before(s.Start)) {
-				s.Start = he.start
-			}
-			end := he.end
-			if end.IsZero() {
-				end = he.start
-			}
-			if end.After(s.End) {
-				s.End = end
-			}
-		}
+		s.Start, s.End = span(st.entries)
 		// A page's title names the step only when the page is that one
 		// step (Playwright's page title is the tab's last title).
 		if st.page >= 0 && st.page < len(pages) && stepsOfPage[st.page] == 1 && !isURL(pages[st.page].Title) {
@@ -261,6 +262,26 @@ func (im *importer) harSteps() []recording.Step {
 		steps = []recording.Step{}
 	}
 	return steps
+}
+
+// stepHops returns the entry a step is named by, its first navigation,
+// login or logout (nav), else its first entry; and the page after the
+// step, the end of that entry's redirect chain.
+func stepHops(entries []*hEntry) (first, last *hEntry, nav bool) {
+	first = entries[0]
+	for _, he := range entries {
+		if he.parent == nil && (he.nav || he.login || he.logout) {
+			first, nav = he, true
+			break
+		}
+	}
+	last = first
+	for _, he := range entries {
+		if he.root == first && he.hops > last.hops {
+			last = he
+		}
+	}
+	return first, last, nav
 }
 
 func containsInt(xs []int, x int) bool {

@@ -1,6 +1,7 @@
 // Command wasmbuild builds the inspector into a folder: inspector.wasm
-// (the wasm/ command for GOOS=js GOARCH=wasm, stripped, reproducible) and
-// wasm_exec.js from the same Go toolchain. `go generate ./web` runs it
+// (the wasm/ command for GOOS=js GOARCH=wasm, stripped, reproducible) and,
+// under third_party/golang/, wasm_exec.js from the same Go toolchain with
+// the toolchain's LICENSE. `go generate ./web` runs it
 // with -o web; the web package's test runs it into a temporary folder and
 // compares the bytes with the committed files.
 //
@@ -17,7 +18,7 @@ import (
 )
 
 func main() {
-	out := flag.String("o", ".", "folder to write inspector.wasm and wasm_exec.js into")
+	out := flag.String("o", ".", "folder to write inspector.wasm and third_party/golang/ into")
 	flag.Parse()
 	if err := build(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "wasmbuild:", err)
@@ -55,9 +56,19 @@ func build(out string) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build ./wasm: %w", err)
 	}
-	js, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
-	if err != nil {
+	// Go's own files, copied as they are.
+	third := filepath.Join(abs, "third_party", "golang")
+	if err := os.MkdirAll(third, 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(abs, "wasm_exec.js"), js, 0o644)
+	for _, src := range []string{filepath.Join("lib", "wasm", "wasm_exec.js"), "LICENSE"} {
+		data, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), src))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(third, filepath.Base(src)), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
