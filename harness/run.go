@@ -93,26 +93,7 @@ type runner struct {
 }
 
 func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recording.Recording) {
-	r.rec = &recording.Recording{
-		Schema: recording.Schema,
-		Scenario: recording.ScenarioInfo{
-			Name: sc.Name, File: sc.File, Target: sc.Target, Tags: sc.Tags,
-			SessionCookies: sc.Session.Cookies, NodeHeader: sc.Session.NodeHeader,
-		},
-		Browser: recording.BrowserInfo{
-			Product: r.b.product, UserAgent: r.b.userAgent, Protocol: r.b.protocol,
-			Remote: r.b.opts.RemoteURL != "", ThirdPartyCookies: "blocked", HostRules: r.b.opts.HostRules,
-		},
-		Options: recording.Options{RevealValues: r.red.Reveal(), FingerprintKey: r.red.KeyID(),
-			InsecureCerts: r.b.opts.InsecureCerts},
-		Start:  time.Now(),
-		Status: recording.StatusRunning,
-		Steps:  []recording.Step{},
-	}
-	if r.rec.Browser.Remote {
-		// A browser we did not start has settings we do not know.
-		r.rec.Browser.ThirdPartyCookies = "unknown"
-	}
+	r.rec = r.newRecording(sc)
 	r.dropped0, _ = r.b.driverStats()
 	resolved, err := sc.Resolve(r.opts.Resolver)
 	if err != nil {
@@ -145,49 +126,91 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 	}
 	for i, st := range r.sc.Steps {
 		if err := r.step(ctx, i, st); err != nil {
-			status := recording.StatusFailed
-			var ee *expectError
-			switch {
-			case errors.As(err, &ee):
-			case ctx.Err() != nil && parent.Err() != nil:
-				status = recording.StatusInterrupted
-			case ctx.Err() != nil:
-				status = recording.StatusErrored
-				err = fmt.Errorf("scenario timeout (%s) reached in step %d: %w", r.opts.Timeout, i, err)
-			case errors.Is(err, errPageCrashed):
-				status = recording.StatusErrored // the browser's trouble, not the site's verdict
-			case !r.b.alive():
-				// Not the site's fault: the browser is gone.
-				status = recording.StatusErrored
-				err = fmt.Errorf("the browser died: %w", err)
-			}
-			r.fail(status, fmt.Errorf("step %d (%s): %w", i, st.String(), err))
-			for j := i + 1; j < len(r.sc.Steps); j++ {
-				r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: string(r.sc.Steps[j].Kind),
-					Name: r.sc.Steps[j].Name, As: r.sc.Steps[j].As, Detail: r.sc.Steps[j].String(), Status: recording.StatusSkipped}})
-			}
+			r.stepFailed(parent, ctx, i, st, err)
 			return
 		}
-		if st.As == "logout" && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 && !r.opts.Bare {
-			pre := r.steps[len(r.steps)-2].jar
-			r.probe = r.runProbe(ctx, pre)
-			r.probe.Older = r.olderProbe(ctx, pre)
-		}
-		if st.As == "login" && r.sc.Session.Probe != nil && !r.opts.Bare {
-			// The login probe: are the cookies held before login logged in
-			// now? (session fixation, proven by behaviour)
-			var before []cdpCookie
-			if len(r.steps) >= 2 {
-				before = r.steps[len(r.steps)-2].jar
-			}
-			p := r.runProbe(ctx, before)
-			p.Kind = "login"
-			r.steps[len(r.steps)-1].rec.Probe = p
-		}
+		r.probeAfter(ctx, st)
 		r.checkpoint()
 	}
 	r.rec.Status = recording.StatusPassed
 	return
+}
+
+// newRecording is the recording of sc before its first step.
+func (r *runner) newRecording(sc *scenarios.Scenario) *recording.Recording {
+	rec := &recording.Recording{
+		Schema: recording.Schema,
+		Scenario: recording.ScenarioInfo{
+			Name: sc.Name, File: sc.File, Target: sc.Target, Tags: sc.Tags,
+			SessionCookies: sc.Session.Cookies, NodeHeader: sc.Session.NodeHeader,
+		},
+		Browser: recording.BrowserInfo{
+			Product: r.b.product, UserAgent: r.b.userAgent, Protocol: r.b.protocol,
+			Remote: r.b.opts.RemoteURL != "", ThirdPartyCookies: "blocked", HostRules: r.b.opts.HostRules,
+		},
+		Options: recording.Options{RevealValues: r.red.Reveal(), FingerprintKey: r.red.KeyID(),
+			InsecureCerts: r.b.opts.InsecureCerts},
+		Start:  time.Now(),
+		Status: recording.StatusRunning,
+		Steps:  []recording.Step{},
+	}
+	if rec.Browser.Remote {
+		// A browser we did not start has settings we do not know.
+		rec.Browser.ThirdPartyCookies = "unknown"
+	}
+	return rec
+}
+
+// stepFailed records why step i ended the scenario, with the status the
+// cause deserves (a failed expectation is the site's verdict; a timeout,
+// a crash or a dead browser is trouble; the user's Ctrl-C an
+// interruption), and the steps not run as skipped.
+func (r *runner) stepFailed(parent, ctx context.Context, i int, st scenarios.Step, err error) {
+	status := recording.StatusFailed
+	var ee *expectError
+	switch {
+	case errors.As(err, &ee):
+	case ctx.Err() != nil && parent.Err() != nil:
+		status = recording.StatusInterrupted
+	case ctx.Err() != nil:
+		status = recording.StatusErrored
+		err = fmt.Errorf("scenario timeout (%s) reached in step %d: %w", r.opts.Timeout, i, err)
+	case errors.Is(err, errPageCrashed):
+		status = recording.StatusErrored // the browser's trouble, not the site's verdict
+	case !r.b.alive():
+		// Not the site's fault: the browser is gone.
+		status = recording.StatusErrored
+		err = fmt.Errorf("the browser died: %w", err)
+	}
+	r.fail(status, fmt.Errorf("step %d (%s): %w", i, st.String(), err))
+	for j := i + 1; j < len(r.sc.Steps); j++ {
+		r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: string(r.sc.Steps[j].Kind),
+			Name: r.sc.Steps[j].Name, As: r.sc.Steps[j].As, Detail: r.sc.Steps[j].String(), Status: recording.StatusSkipped}})
+	}
+}
+
+// probeAfter runs the replay probes a step calls for: after the logout
+// step, the cookies held before it (and right after login); after a login
+// step, the cookies held before it (session fixation, proven by
+// behaviour).
+func (r *runner) probeAfter(ctx context.Context, st scenarios.Step) {
+	if r.sc.Session.Probe == nil || r.opts.Bare {
+		return
+	}
+	if st.As == "logout" && r.probe == nil && len(r.steps) >= 2 {
+		pre := r.steps[len(r.steps)-2].jar
+		r.probe = r.runProbe(ctx, pre)
+		r.probe.Older = r.olderProbe(ctx, pre)
+	}
+	if st.As == "login" {
+		var before []cdpCookie
+		if len(r.steps) >= 2 {
+			before = r.steps[len(r.steps)-2].jar
+		}
+		p := r.runProbe(ctx, before)
+		p.Kind = "login"
+		r.steps[len(r.steps)-1].rec.Probe = p
+	}
 }
 
 func (r *runner) fail(s recording.Status, err error) {
