@@ -102,6 +102,8 @@ func findRow(rows []diffRow, kind, subject, what string) *diffRow {
 	return nil
 }
 
+// The runs of labtest.DiffRuns: a and a2 against the lab's correct.test,
+// b and bl against regressed.test.
 func TestInspectorDiffLab(t *testing.T) {
 	dir := t.TempDir()
 	labtest.DiffRuns(t, dir, func(args ...string) (int, string, string) { return sessiontrace(t, args...) })
