@@ -76,7 +76,7 @@ bench: chromium
 	@command -v jq >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq jq >/dev/null; } || { echo "jq is missing (the audit benchmark's baseline): apt-get install jq"; exit 1; }
 	$(GO) test -run '^$$' -bench RecordingOverhead -benchtime 30x -count 1 ./harness/ | tee bench.out
 	$(GO) test -run '^$$' -bench AuditVsJQ -benchtime 10x -count 1 ./cli/ | tee -a bench.out
-	$(GO) test -run '^$$' -bench InspectorRender -benchtime 7x -count 1 ./cli/ | tee -a bench.out
+	$(GO) test -run '^$$' -bench InspectorRender -benchtime 7x -count 1 ./web/ | tee -a bench.out
 	@scripts/ensure-npm.sh
 	npm ci --prefix bench/playwright --no-audit --no-fund --loglevel=error
 	$(GO) test -run '^$$' -bench '^BenchmarkVsPlaywright$$' -benchtime 8x -count 1 -timeout 60m ./bench/ | tee -a bench.out

@@ -1,18 +1,17 @@
-package cli
+package web_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/labtest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/rundiff"
 )
@@ -20,72 +19,6 @@ import (
 // End-to-end tests of the inspector's diff view (issue 6) in real headless
 // Chromium: two runs opened together, compared in the page by package
 // rundiff, must show what `sessiontrace diff` prints.
-
-// labDiffRuns makes run folders in dir with the lab, as TestDiffLabRegressed
-// does: a and a2 run scenarios/lab/correct.yaml against correct.test; b
-// runs it against regressed.test (HttpOnly dropped, no rotation at login)
-// and fails at its first expectation; bl is b without the two checks the
-// regression breaks, so it reaches the login.
-func labDiffRuns(t *testing.T, dir string) {
-	t.Helper()
-	src, err := os.ReadFile("../scenarios/lab/correct.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	replace := func(s, old, new string, n int) string {
-		t.Helper()
-		if got := strings.Count(s, old); got != n {
-			t.Fatalf("correct.yaml has %d of %q, this test expects %d: update the test", got, old, n)
-		}
-		return strings.ReplaceAll(s, old, new)
-	}
-	regressed := replace(string(src), "${lab.correct}", "${lab.regressed}", 1)
-	lenient := replace(replace(regressed, "httpOnly: true, ", "", 2), "      session: rotated\n", "", 1)
-	for _, s := range []struct{ name, body string }{{"regressed.yaml", regressed}, {"regressed-lenient.yaml", lenient}} {
-		if err := os.WriteFile(filepath.Join(dir, s.name), []byte(s.body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range []struct {
-		out, file string
-		want      int
-	}{
-		{"a", "../scenarios/lab/correct.yaml", ExitOK},
-		{"a2", "../scenarios/lab/correct.yaml", ExitOK},
-		{"b", filepath.Join(dir, "regressed.yaml"), ExitFailed},
-		{"bl", filepath.Join(dir, "regressed-lenient.yaml"), ExitOK},
-	} {
-		if code, stdout, stderr := runCLI(t, "run", "--lab", "-q", "-o", filepath.Join(dir, r.out), r.file); code != r.want {
-			t.Fatalf("run %s: exit %d, want %d\n%s%s", r.out, code, r.want, stdout, stderr)
-		}
-	}
-}
-
-// runRecordings reads the recordings of a run folder, in its index's order.
-func runRecordings(t *testing.T, dir string) []*recording.Recording {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := recording.DecodeIndex("index.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []*recording.Recording
-	for _, e := range ix.Scenarios {
-		data, err := os.ReadFile(filepath.Join(dir, e.Recording))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := recording.Decode(e.Recording, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
-	return recs
-}
 
 // A diffRow is a change row of the diff view, as its data attributes and
 // its text say.
@@ -121,7 +54,7 @@ func openDiff(t *testing.T, p *tab, base, dir, a, b string) *rundiff.Diff {
 	if v := eval[string](t, p, `document.querySelector("#tabs button.on").dataset.view`); v != "diff" {
 		t.Errorf("?compare= opens the %s view, want diff", v)
 	}
-	_, text, stderr := runCLI(t, "diff", filepath.Join(dir, a), filepath.Join(dir, b))
+	_, text, stderr := sessiontrace(t, "diff", filepath.Join(dir, a), filepath.Join(dir, b))
 	if got := eval[string](t, p, `document.getElementById("st-diff").textContent`); withoutHeader(t, got) != withoutHeader(t, text) {
 		t.Errorf("%s vs %s: the page's diff differs from sessiontrace diff's\npage:\n%s\ncli:\n%s%s", a, b, got, text, stderr)
 	}
@@ -129,8 +62,11 @@ func openDiff(t *testing.T, p *tab, base, dir, a, b string) *rundiff.Diff {
 	if got := eval[string](t, p, `document.getElementById("diff-summary").textContent`); got != lines[len(lines)-1] {
 		t.Errorf("summary %q, sessiontrace diff says %q", got, lines[len(lines)-1])
 	}
-	_, jsonOut, _ := runCLI(t, "diff", "--format", "json", filepath.Join(dir, a), filepath.Join(dir, b))
-	d := decodeDiff(t, jsonOut)
+	_, jsonOut, _ := sessiontrace(t, "diff", "--format", "json", filepath.Join(dir, a), filepath.Join(dir, b))
+	var d rundiff.Diff
+	if err := json.Unmarshal([]byte(jsonOut), &d); err != nil || d.Schema != rundiff.Schema {
+		t.Fatalf("diff JSON (schema %q): %v\n%s", d.Schema, err, jsonOut)
+	}
 	rows := diffRows(t, p)
 	want := d.Changes()
 	if len(rows) != len(want) {
@@ -154,7 +90,7 @@ func openDiff(t *testing.T, p *tab, base, dir, a, b string) *rundiff.Diff {
 		}
 	}
 	viewFilled(t, p, "diff", 30, 100)
-	return d
+	return &d
 }
 
 func findRow(rows []diffRow, kind, subject, what string) *diffRow {
@@ -166,10 +102,12 @@ func findRow(rows []diffRow, kind, subject, what string) *diffRow {
 	return nil
 }
 
+// The runs of labtest.DiffRuns: a and a2 against the lab's correct.test,
+// b and bl against regressed.test.
 func TestInspectorDiffLab(t *testing.T) {
 	dir := t.TempDir()
-	labDiffRuns(t, dir)
-	base := serveDir(t, dir)
+	labtest.DiffRuns(t, dir, func(args ...string) (int, string, string) { return sessiontrace(t, args...) })
+	base := labtest.Serve(t, dir)
 	p := newPage(t, 1280, 960)
 
 	t.Run("regressed: httpOnly, rotation at login, new findings", func(t *testing.T) {
@@ -253,13 +191,7 @@ func TestInspectorDiffLab(t *testing.T) {
 			t.Errorf("the link does not select the login step 4")
 		}
 		// The views show B now: its own analysis, as audit makes it.
-		want, err := json.Marshal(analysis.AnalyzeAll(runRecordings(t, filepath.Join(dir, "bl"))))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := eval[string](t, p, `stReport()`); got != string(want) {
-			t.Errorf("showing run B: the page's analysis differs from analysis.AnalyzeAll of B")
-		}
+		analysedAsAudit(t, p, "showing run B", runRecordings(t, filepath.Join(dir, "bl"))...)
 		// And back to A with the run menu.
 		p.setField(t, "side", "0", "change")
 		waitFor(t, p, `document.getElementById("side").value === "0" && !location.hash.includes("run=b")`)
@@ -267,7 +199,7 @@ func TestInspectorDiffLab(t *testing.T) {
 
 	t.Run("screenshots light and dark", func(t *testing.T) {
 		shots := artifactDir(t)
-		docs := os.Getenv("ST_DOCS_IMG") // go test -run TestInspectorDiffLab/screenshots ./cli/ with ST_DOCS_IMG=../docs/img
+		docs := os.Getenv("ST_DOCS_IMG") // go test -run TestInspectorDiffLab/screenshots ./web/ with ST_DOCS_IMG=../docs/img
 		for _, dark := range []bool{false, true} {
 			p.setDark(t, dark)
 			theme := map[bool]string{false: "light", true: "dark"}[dark]
@@ -288,9 +220,7 @@ func TestInspectorDiffLab(t *testing.T) {
 		n.open(t, base+"?open=run/a/index.json&compare=run/bl/index.json#v=diff&dc=0")
 		waitFor(t, n, `document.querySelector("#diff-list tr.dchg.sel") !== null`)
 		viewFilled(t, n, "diff", 30, 100)
-		if w := eval[float64](t, n, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 1 {
-			t.Errorf("the page is %.0f px wider than the window", w)
-		}
+		notWider(t, n, "diff")
 		n.screenshot(t, artifactDir(t), "narrow-diff")
 	})
 
@@ -332,24 +262,13 @@ func TestInspectorDiffLab(t *testing.T) {
 			t.Errorf("the page does not say what it compares: %q", txt)
 		}
 		// Dropped on the right half: compared (as B) with the open run.
-		data, err := os.ReadFile(recs[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.do(t, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
-			const dt = new DataTransfer();
-			dt.items.add(new File([%s], "b.json", {type: "application/json"}));
-			document.getElementById("view").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true, clientX: innerWidth * 0.75, clientY: 300}));
-			})()`, strconv.Quote(string(data)))))
-		waitFor(t, p, `document.getElementById("source").textContent.includes("with B: b.json")`)
+		p.drop(t, 0.75, recs[0])
+		waitFor(t, p, `document.getElementById("source").textContent.includes(`+strconv.Quote("with B: "+filepath.Base(recs[0]))+`)`)
 		if got := eval[string](t, p, `document.getElementById("diff-summary").textContent`); got != want {
 			t.Errorf("after a drop: summary %q, want %q", got, want)
 		}
 	})
 
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
-	}
 }
 
 // A hostile recording opened as run B: every string it brings renders as
@@ -363,39 +282,17 @@ func TestInspectorDiffXSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, mode := range []string{"static without CSP", "serve"} {
+	for _, mode := range xssModes {
 		t.Run(mode, func(t *testing.T) {
 			dir := t.TempDir()
 			os.WriteFile(filepath.Join(dir, "a.json"), plain, 0o644)
 			os.WriteFile(filepath.Join(dir, "xss.json"), hostileData, 0o644)
-			url := ""
-			if mode == "serve" {
-				url = serveDir(t, dir) + "?open=run/a.json&compare=run/xss.json"
-			} else {
-				url = staticRun(t, dir, true) + "?open=a.json&compare=xss.json"
-			}
+			base, run := hostileServer(t, mode, dir)
 			p := newPage(t, 1280, 800)
-			if _, err := chromedp.Call(p.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-				Source: `window.__csp = []; document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));`}); err != nil {
-				t.Fatal(err)
-			}
-			p.open(t, url)
+			p.watchCSP(t)
+			p.open(t, base+"?open="+run+"a.json&compare="+run+"xss.json")
 			waitFor(t, p, `document.getElementById("diff-summary") !== null`)
-			check := func(where string) {
-				t.Helper()
-				type state struct {
-					XSS      any
-					Injected []string
-					CSP      []string
-				}
-				st := eval[state](t, p, `({XSS: window.__xss === undefined ? null : window.__xss,
-					Injected: [...document.querySelectorAll("img, iframe, object, embed, svg:not(#tl-svg):not(.lg svg):not(.legend svg), script:not([src]), [onerror], [onload], [onclick], a[href^='javascript:' i]")].map(e => e.outerHTML.slice(0, 80)),
-					CSP: window.__csp})`)
-				if st.XSS != nil || len(st.Injected) > 0 || len(st.CSP) > 0 {
-					t.Fatalf("%s: script ran (%v), elements injected %q, CSP violations %q", where, st.XSS, st.Injected, st.CSP)
-				}
-			}
-			check("diff")
+			inert(t, p, "diff")
 			if !eval[bool](t, p, `document.getElementById("view").innerText.includes('<img src=x onerror="window.__xss')`) {
 				t.Errorf("the payload is not shown as text in the diff")
 			}
@@ -405,7 +302,7 @@ func TestInspectorDiffXSS(t *testing.T) {
 			}
 			for i := range n {
 				p.goHash(t, "v=diff&dc="+strconv.Itoa(i), "#change-detail")
-				check("change " + strconv.Itoa(i))
+				inert(t, p, "change "+strconv.Itoa(i))
 			}
 			p.click(t, `button[data-act="export:diff"]`)
 			if txt := eval[string](t, p, `window.stLastDownload.data`); !strings.Contains(txt, "<img src=x") {
@@ -414,12 +311,9 @@ func TestInspectorDiffXSS(t *testing.T) {
 			// Run B in the other views.
 			p.setField(t, "side", "1", "change")
 			waitFor(t, p, `document.querySelector("#ov-scenarios") !== null && location.hash.includes("run=b")`)
-			check("overview of B")
+			inert(t, p, "overview of B")
 			p.goHash(t, "v=findings&run=b", ".finding")
-			check("findings of B")
-			if errs := p.errors(); len(errs) > 0 {
-				t.Errorf("the page threw: %v", errs)
-			}
+			inert(t, p, "findings of B")
 		})
 	}
 }

@@ -1,13 +1,11 @@
-package cli
+package web_test
 
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,327 +14,22 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/page"
-	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
-	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/cli"
+	"github.com/sessiontrace/sessiontrace/internal/labtest"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/recording/har"
 	"github.com/sessiontrace/sessiontrace/runfolder"
-	"github.com/sessiontrace/sessiontrace/web"
 )
 
-// End-to-end tests of the inspector (web/, built from wasm/) in real
-// headless Chromium. They fail, not skip, without a browser: `make test`
-// installs one.
-
-// labRun builds a run folder from the real lab recordings of
-// analysis/testdata/lab: recordings/*.json and an index.json, in the
-// index's order. It returns the folder and the recordings.
-func labRun(t testing.TB) (string, []*recording.Recording) {
-	t.Helper()
-	files, _ := filepath.Glob("../analysis/testdata/lab/*.json")
-	if len(files) == 0 {
-		t.Fatal("no lab recordings in analysis/testdata/lab")
-	}
-	slices.Sort(files)
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "recordings"), 0o755)
-	ix := &recording.Index{Schema: recording.IndexSchema, Tool: "sessiontrace test", Status: recording.StatusPassed, Scenarios: []recording.IndexEntry{}}
-	var recs []*recording.Recording
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := recording.Decode(f, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rel := "recordings/" + filepath.Base(f)
-		if err := os.WriteFile(filepath.Join(dir, rel), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		ix.Scenarios = append(ix.Scenarios, recording.IndexEntry{Name: r.Scenario.Name, File: r.Scenario.File, Recording: rel, Status: r.Status,
-			Start: r.Start, End: r.End, Steps: len(r.Steps), Requests: len(r.Requests), Events: len(r.Events), Tags: r.Scenario.Tags})
-		ix.Totals.Add(r.Status)
-		if ix.Start.IsZero() || r.Start.Before(ix.Start) {
-			ix.Start = r.Start
-		}
-		if r.End.After(ix.End) {
-			ix.End = r.End
-		}
-		recs = append(recs, r)
-	}
-	data, err := recording.EncodeIndex(ix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.json"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir, recs
-}
-
-// serveDir serves dir as `sessiontrace serve` does, on a test server.
-func serveDir(t testing.TB, dir string) string {
-	t.Helper()
-	h, err := web.NewHandler(dir, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); h.Close() })
-	return srv.URL + "/"
-}
-
-// A tab is a browser tab and what it reported.
-type tab struct {
-	ctx        context.Context
-	mu         sync.Mutex
-	exceptions []string
-	console    []string
-}
-
-func (p *tab) errors() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.exceptions...)
-}
-
-func (p *tab) logs() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.console...)
-}
-
-// newPage starts Chromium (one per test) with a window of the size given.
-func newPage(t testing.TB, width, height int) *tab {
-	t.Helper()
-	path, err := harness.FindChrome("")
-	if err != nil {
-		t.Fatalf("%v (make test installs Chromium)", err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
-		chromedp.WindowSize(width, height),
-	)
-	// As harness.StartBrowser does: Chromium's own files in $TMPDIR go in a
-	// directory removed after it exits (a signal leaves them behind).
-	tmp, err := os.MkdirTemp("", "st-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts = append(opts, chromedp.Env("TMPDIR="+tmp))
-	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, tcancel := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(func() { tcancel(); cancel(); acancel(); os.RemoveAll(tmp) })
-	p := &tab{ctx: ctx}
-	exc := chromedp.Events(ctx, cdpruntime.ExceptionThrown)
-	cons := chromedp.Events(ctx, cdpruntime.ConsoleAPICalled)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		for ev, err := range exc {
-			if err != nil {
-				return
-			}
-			p.mu.Lock()
-			msg := ev.ExceptionDetails.Text
-			if ev.ExceptionDetails.Exception != nil {
-				msg += " " + ev.ExceptionDetails.Exception.Description
-			}
-			p.exceptions = append(p.exceptions, msg)
-			p.mu.Unlock()
-		}
-	}()
-	go func() {
-		for ev, err := range cons {
-			if err != nil {
-				return
-			}
-			var parts []string
-			for _, a := range ev.Args {
-				parts = append(parts, string(a.Value)+a.Description)
-			}
-			p.mu.Lock()
-			p.console = append(p.console, string(ev.Type)+": "+strings.Join(parts, " "))
-			p.mu.Unlock()
-		}
-	}()
-	return p
-}
-
-func (p *tab) do(t testing.TB, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(p.ctx, actions...); err != nil {
-		t.Fatalf("%v\nexceptions: %v\nconsole: %v", err, p.errors(), p.logs())
-	}
-}
-
-func eval[T any](t testing.TB, p *tab, js string) T {
-	t.Helper()
-	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("%s: %v", js, err)
-	}
-	return v
-}
-
-// waitFor polls a JavaScript condition until it is true.
-func waitFor(t testing.TB, p *tab, cond string) { waitForT(t, p, cond, 60*time.Second) }
-
-func waitForT(t testing.TB, p *tab, cond string, timeout time.Duration) {
-	t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(timeout))); err != nil {
-		t.Fatalf("waiting for %s: %v\nstatus: %q\nexceptions: %v\nconsole: %v", cond, err,
-			evalQuiet(p, `document.getElementById("status").textContent`), p.errors(), p.logs())
-	}
-}
-
-func evalQuiet(p *tab, js string) string {
-	v, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](js))
-	return v
-}
-
-// open loads the page and waits until the run is shown.
-func (p *tab) open(t testing.TB, url string) {
-	t.Helper()
-	p.do(t, chromedp.Navigate(url))
-	waitFor(t, p, `document.body.dataset.stState === "ready"`)
-}
-
-// goHash navigates within the page and waits for the view.
-func (p *tab) goHash(t testing.TB, hash, readySelector string) {
-	t.Helper()
-	p.do(t, chromedp.Evaluate[chromedp.Void]("location.hash = "+strconv.Quote(hash)))
-	waitFor(t, p, "document.querySelector("+strconv.Quote(readySelector)+") !== null")
-}
-
-// setField sets a form field's value and fires its event (input or change).
-func (p *tab) setField(t testing.TB, id, value, event string) {
-	t.Helper()
-	p.do(t, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q;
-		el.dispatchEvent(new Event(%q, {bubbles: true})); })()`, id, value, event)))
-}
-
-// click clicks the middle of the first element sel matches, as a user
-// would (mouse events at its position), after scrolling it into view.
-func (p *tab) click(t testing.TB, sel string) {
-	t.Helper()
-	type pt struct{ X, Y float64 }
-	// The middle of the element, or, when something drawn over it (a
-	// reset mark on a narrow band) covers the middle, the first point of
-	// it that a user's click reaches.
-	at := eval[*pt](t, p, `(() => { const el = document.querySelector(`+strconv.Quote(sel)+`); if (!el) return null;
-		el.scrollIntoView({block: "nearest", inline: "nearest"});
-		const r = el.getBoundingClientRect(), y = r.top + r.height / 2;
-		const hits = x => { const h = document.elementFromPoint(x, y); return h !== null && (h === el || el.contains(h)); };
-		if (hits(r.left + r.width / 2)) return {X: r.left + r.width / 2, Y: y};
-		for (let x = r.left + 1; x < r.right; x++) if (hits(x)) return {X: x, Y: y};
-		return {X: r.left + r.width / 2, Y: y}; })()`)
-	if at == nil {
-		t.Fatalf("nothing matches %s", sel)
-	}
-	p.do(t, chromedp.MouseClickXY(at.X, at.Y))
-}
-
-func (p *tab) setDark(t testing.TB, dark bool) {
-	t.Helper()
-	v := "light"
-	if dark {
-		v = "dark"
-	}
-	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v}}}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// artifactDir is where screenshots go: $ST_ARTIFACTS/<test> or a
-// temporary folder.
-func artifactDir(t testing.TB) string {
-	if d := os.Getenv("ST_ARTIFACTS"); d != "" {
-		dir := filepath.Join(d, strings.ReplaceAll(t.Name(), "/", "_"))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return dir
-	}
-	return t.TempDir()
-}
-
-// screenshot saves the page as PNG and fails when it is blank (a view that
-// rendered nothing).
-func (p *tab) screenshot(t testing.TB, dir, name string) {
-	t.Helper()
-	buf, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(buf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := colours(img); n < 12 {
-		t.Errorf("screenshot %s has %d colours: the view rendered (almost) nothing", name, n)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// docShot saves a smaller screenshot for the documentation.
-func (p *tab) docShot(t testing.TB, file string) {
-	t.Helper()
-	type size struct{ W, H float64 }
-	sz := eval[size](t, p, `({W: innerWidth, H: innerHeight})`)
-	res, err := chromedp.Call(p.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng,
-		Clip: &page.Viewport{X: 0, Y: 0, Width: sz.W, Height: sz.H, Scale: 0.8}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, res.Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func colours(img image.Image) int {
-	seen := map[[4]uint32]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
-			r, g, bl, a := img.At(x, y).RGBA()
-			seen[[4]uint32{r >> 10, g >> 10, bl >> 10, a}] = true
-			if len(seen) > 200 {
-				return len(seen)
-			}
-		}
-	}
-	return len(seen)
-}
-
-// viewFilled fails when the current view holds too little.
-func viewFilled(t testing.TB, p *tab, view string, minElems, minText int) {
-	t.Helper()
-	n := eval[int](t, p, `document.querySelectorAll("#view *").length`)
-	text := eval[int](t, p, `document.getElementById("view").innerText.trim().length`)
-	if n < minElems || text < minText {
-		t.Errorf("view %s renders almost nothing: %d elements, %d characters of text", view, n, text)
-	}
-}
+// End-to-end tests of the inspector (this package's page, built from
+// wasm/) in real headless Chromium; the helpers are in page_test.go.
 
 func scenarioIndex(t testing.TB, recs []*recording.Recording, file string) int {
 	for i, r := range recs {
@@ -349,24 +42,14 @@ func scenarioIndex(t testing.TB, recs []*recording.Recording, file string) int {
 }
 
 func TestInspectorLabRun(t *testing.T) {
-	dir, recs := labRun(t)
-	base := serveDir(t, dir)
+	dir, recs := labtest.RunFolder(t)
+	base := labtest.Serve(t, dir)
 	p := newPage(t, 1280, 800)
 	p.open(t, base)
 	rep := analysis.AnalyzeAll(recs)
 
 	t.Run("page analysis equals audit", func(t *testing.T) {
-		got := eval[string](t, p, `stReport()`)
-		want, err := json.Marshal(rep)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != string(want) {
-			var g analysis.Report
-			json.Unmarshal([]byte(got), &g)
-			t.Fatalf("the page's findings and resets differ from analysis.AnalyzeAll (%d vs %d findings, equal decoded: %v)",
-				len(g.Findings), len(rep.Findings), reflect.DeepEqual(&g, rep))
-		}
+		analysedAsAudit(t, p, "the lab run", recs...)
 	})
 
 	t.Run("overview", func(t *testing.T) {
@@ -440,8 +123,9 @@ func TestInspectorLabRun(t *testing.T) {
 		if before.FP == after.FP || before.BG == after.BG {
 			t.Errorf("rotation at login not visible: before %+v, after %+v", before, after)
 		}
-		if want := r.Steps[login].Jar; len(want) == 0 || after.FP != jarFP(want, "__Host-sid") {
-			t.Errorf("cell after login shows %s, the jar has %s", after.FP, jarFP(want, "__Host-sid"))
+		jar := r.Steps[login].Jar
+		if i := slices.IndexFunc(jar, func(c recording.Cookie) bool { return c.Name == "__Host-sid" }); i < 0 || after.FP != jar[i].Value.Fingerprint {
+			t.Errorf("cell after login shows %s, the jar has %+v", after.FP, jar)
 		}
 		if eval[string](t, p, fmt.Sprintf(`document.querySelector('.cell[data-cookie="__Host-sid"][data-step="%d"]').className`, login)) == "" ||
 			!strings.Contains(eval[string](t, p, fmt.Sprintf(`document.querySelector('.cell[data-cookie="__Host-sid"][data-step="%d"]').className`, login)), "chg-rotated") {
@@ -645,11 +329,15 @@ func TestInspectorLabRun(t *testing.T) {
 		}
 		p.click(t, "#req-withheld")
 		p.do(t, chromedp.SendKeys(chromedp.ID("req-q"), "http://"))
+		// Of what the search looks in, only a URL carries a scheme.
 		plain := 0
 		for _, q := range r.Requests {
-			if strings.Contains(strings.ToLower(reqTextNative(&q)), "http://") {
+			if strings.Contains(strings.ToLower(q.URL), "http://") {
 				plain++
 			}
+		}
+		if plain == 0 || plain == len(r.Requests) {
+			t.Fatalf("%d of mixed's %d requests are over plain http: the search would not be seen to filter", plain, len(r.Requests))
 		}
 		waitFor(t, p, fmt.Sprintf(`document.getElementById("req-count").textContent === "%d of %d requests"`, plain, len(r.Requests)))
 		viewFilled(t, p, "requests", 20, 50)
@@ -761,7 +449,7 @@ func TestInspectorLabRun(t *testing.T) {
 
 	t.Run("screenshots light and dark", func(t *testing.T) {
 		dir := artifactDir(t)
-		docs := os.Getenv("ST_DOCS_IMG") // go test -run TestInspectorLabRun/screenshots ./cli/ with ST_DOCS_IMG=../docs/img
+		docs := os.Getenv("ST_DOCS_IMG") // go test -run TestInspectorLabRun/screenshots ./web/ with ST_DOCS_IMG=../docs/img
 		mixed := scenarioIndex(t, recs, "mixed")
 		sso := scenarioIndex(t, recs, "sso")
 		cluster := scenarioIndex(t, recs, "cluster")
@@ -797,9 +485,6 @@ func TestInspectorLabRun(t *testing.T) {
 		t.Logf("screenshots in %s", dir)
 	})
 
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
-	}
 }
 
 // authOf is the logged-in lane of a scenario in rep.
@@ -833,38 +518,13 @@ func firstWithheld(r *recording.Recording) string {
 	return r.Requests[0].ID
 }
 
-func jarFP(jar []recording.Cookie, name string) string {
-	for _, c := range jar {
-		if c.Name == name {
-			return c.Value.Fingerprint
-		}
-	}
-	return ""
-}
-
-// reqTextNative is what the requests search looks in.
-func reqTextNative(q *recording.Request) string {
-	var b strings.Builder
-	b.WriteString(q.ID + " " + q.Method + " " + q.URL + " " + strconv.Itoa(q.Status) + " " + q.StatusText + " " + q.Node + " " + q.ResourceType + " " + q.Failed)
-	for _, c := range q.CookiesSent {
-		b.WriteString(" " + c.Name)
-	}
-	for _, c := range q.CookiesWithheld {
-		b.WriteString(" " + c.Name + " " + strings.Join(c.Reasons, " "))
-	}
-	for _, c := range q.SetCookies {
-		b.WriteString(" " + c.Name + " " + strings.Join(c.Reasons, " "))
-	}
-	return b.String()
-}
-
 // BenchmarkInspectorRender opens a generated recording with 10k requests
 // and 100k cookie events in the inspector (headless Chromium) and times
 // the first complete render (decoded, analysed, overview painted) against
 // JSON.parse of the same bytes in the same page. The ratio goes to
 // docs/benchmarks.md:
 //
-//	go test -run '^$' -bench InspectorRender -benchtime 3x ./cli/
+//	go test -run '^$' -bench InspectorRender -benchtime 3x ./web/
 func BenchmarkInspectorRender(b *testing.B) {
 	dir := b.TempDir()
 	if err := runfolder.Dir(dir).WriteInspector(); err != nil {
@@ -965,35 +625,10 @@ func gzipLen(data []byte) int {
 	return buf.Len()
 }
 
-// staticRun writes the inspector into a run folder, as `run` does, and
-// serves it with a plain static file server: no serve, no CSP header.
-// With noCSP the page's own CSP (a meta tag) is removed too, so that a
-// test sees what the rendering alone does with hostile strings.
-func staticRun(t testing.TB, dir string, noCSP bool) string {
-	t.Helper()
-	if err := runfolder.Dir(dir).WriteInspector(); err != nil {
-		t.Fatal(err)
-	}
-	if noCSP {
-		idx := filepath.Join(dir, "index.html")
-		b, _ := os.ReadFile(idx)
-		s := string(b)
-		i := strings.Index(s, `<meta http-equiv="Content-Security-Policy"`)
-		j := strings.Index(s[i:], ">")
-		if i < 0 || j < 0 {
-			t.Fatal("index.html has no CSP meta tag")
-		}
-		os.WriteFile(idx, []byte(s[:i]+s[i+j+1:]), 0o644)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/"
-}
-
 // The page finds index.json next to it on any static server (what run
 // writes), and opens a single recording with ?open=.
 func TestInspectorStaticFolder(t *testing.T) {
-	dir, recs := labRun(t)
+	dir, recs := labtest.RunFolder(t)
 	base := staticRun(t, dir, false)
 	p := newPage(t, 1280, 800)
 	p.open(t, base)
@@ -1007,36 +642,27 @@ func TestInspectorStaticFolder(t *testing.T) {
 	if n := eval[int](t, p, `document.querySelectorAll("#ov-scenarios tbody tr").length`); n != 1 {
 		t.Fatalf("?open= of one recording shows %d scenarios", n)
 	}
-	want, _ := json.Marshal(analysis.AnalyzeAll([]*recording.Recording{recs[scenarioIndex(t, recs, "mixed")]}))
-	if got := eval[string](t, p, `stReport()`); got != string(want) {
-		t.Errorf("single recording: the page's analysis differs from analysis.AnalyzeAll")
-	}
+	analysedAsAudit(t, p, "single recording", recs[scenarioIndex(t, recs, "mixed")])
 	// Another site's URL is refused, not fetched.
-	p.do(t, chromedp.Navigate(base+"?open=https://elsewhere.example/x.json"))
-	waitFor(t, p, `document.body.dataset.stState === "error"`)
-	if txt := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(txt, "never fetched from other sites") {
+	p.load(t, base+"?open=https://elsewhere.example/x.json", "error")
+	if txt := p.status(t); !strings.Contains(txt, "never fetched from other sites") {
 		t.Errorf("status %q", txt)
 	}
 	// A bad recording names the file and the place.
 	os.WriteFile(filepath.Join(dir, "broken.json"), []byte("{\"schema\": \"sessiontrace.recording/v1\",\n \"steps\": [1,]}"), 0o644)
-	p.do(t, chromedp.Navigate(base+"?open=broken.json"))
-	waitFor(t, p, `document.body.dataset.stState === "error"`)
-	if txt := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(txt, "broken.json:2:") {
+	p.load(t, base+"?open=broken.json", "error")
+	if txt := p.status(t); !strings.Contains(txt, "broken.json:2:") {
 		t.Errorf("the error does not say where: %q", txt)
-	}
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
 	}
 }
 
 // Files given with the file picker, or dropped: an index with its
 // recordings, or recordings alone.
 func TestInspectorOpenFiles(t *testing.T) {
-	dir, recs := labRun(t)
+	dir, recs := labtest.RunFolder(t)
 	base := staticRun(t, t.TempDir(), false) // an empty folder: the page starts empty
 	p := newPage(t, 1280, 800)
-	p.do(t, chromedp.Navigate(base))
-	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	p.load(t, base, "empty")
 	if txt := eval[string](t, p, `document.getElementById("view").textContent`); !strings.Contains(txt, "Nothing is uploaded") {
 		t.Errorf("the landing page does not say that nothing is uploaded")
 	}
@@ -1050,24 +676,10 @@ func TestInspectorOpenFiles(t *testing.T) {
 	if n := eval[int](t, p, `document.querySelectorAll("#ov-scenarios td.name .error").length`); n != len(recs)-2 {
 		t.Errorf("%d scenarios marked as missing, want %d", n, len(recs)-2)
 	}
-	// Drop two recordings (a synthetic drop event with real File objects).
-	correct, _ := os.ReadFile(filepath.Join(dir, "recordings/correct.json"))
-	restart, _ := os.ReadFile(filepath.Join(dir, "recordings/restart.json"))
-	drop := fmt.Sprintf(`(() => {
-		const dt = new DataTransfer();
-		dt.items.add(new File([%s], "correct.json", {type: "application/json"}));
-		dt.items.add(new File([%s], "restart.json", {type: "application/json"}));
-		document.getElementById("view").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
-		return true; })()`, strconv.Quote(string(correct)), strconv.Quote(string(restart)))
-	p.do(t, chromedp.Evaluate[chromedp.Void](drop))
+	// Drop two recordings.
+	p.drop(t, 0, filepath.Join(dir, "recordings/correct.json"), filepath.Join(dir, "recordings/restart.json"))
 	waitFor(t, p, `document.body.dataset.stState === "ready" && document.querySelectorAll("#ov-scenarios tbody tr").length === 2`)
-	want, _ := json.Marshal(analysis.AnalyzeAll([]*recording.Recording{recs[scenarioIndex(t, recs, "correct")], recs[scenarioIndex(t, recs, "restart")]}))
-	if got := eval[string](t, p, `stReport()`); got != string(want) {
-		t.Errorf("dropped recordings: the page's analysis differs from analysis.AnalyzeAll")
-	}
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
-	}
+	analysedAsAudit(t, p, "dropped recordings", recs[scenarioIndex(t, recs, "correct")], recs[scenarioIndex(t, recs, "restart")])
 }
 
 // HAR files open in the page too, and agree with audit on their findings;
@@ -1075,8 +687,7 @@ func TestInspectorOpenFiles(t *testing.T) {
 func TestInspectorOpensHAR(t *testing.T) {
 	base := staticRun(t, t.TempDir(), false)
 	p := newPage(t, 1280, 800)
-	p.do(t, chromedp.Navigate(base))
-	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	p.load(t, base, "empty")
 	harFile, _ := filepath.Abs("../recording/har/testdata/har/playwright-fixation.har")
 	sanitized, _ := filepath.Abs("../recording/har/testdata/har/chrome-fixation-sanitized.har")
 	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{harFile, sanitized}))
@@ -1093,9 +704,6 @@ func TestInspectorOpensHAR(t *testing.T) {
 	if n := eval[int](t, p, `document.querySelectorAll("#tl-svg .mk.m-sent").length`); n == 0 {
 		t.Errorf("no sent marks on the HAR's timeline")
 	}
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
-	}
 }
 
 // Issue 13: a small HAR that export --har wrote, saved as .json, is a HAR
@@ -1111,12 +719,12 @@ func TestInspectorOpensSmallHARSavedAsJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(har, data, 0o644)
-	code, stdout, stderr := runCLI(t, "audit", "--format", "json", har)
-	if code != ExitOK {
+	code, stdout, stderr := sessiontrace(t, "audit", "--format", "json", har)
+	if code != cli.ExitOK {
 		t.Fatalf("audit: exit %d: %s", code, stderr)
 	}
-	var cli analysis.Report
-	if err := json.Unmarshal([]byte(stdout), &cli); err != nil || len(cli.Sessions) == 0 {
+	var audit analysis.Report
+	if err := json.Unmarshal([]byte(stdout), &audit); err != nil || len(audit.Sessions) == 0 {
 		t.Fatalf("audit read no session from the HAR: %v\n%s", err, stdout)
 	}
 	base := staticRun(t, dir, false)
@@ -1125,15 +733,15 @@ func TestInspectorOpensSmallHARSavedAsJSON(t *testing.T) {
 		t.Helper()
 		waitFor(t, p, `["ready", "error"].includes(document.body.dataset.stState)`)
 		if st := eval[string](t, p, `document.body.dataset.stState`); st != "ready" {
-			t.Fatalf("%s: the page did not open the HAR: %s", how, eval[string](t, p, `document.getElementById("status").textContent`))
+			t.Fatalf("%s: the page did not open the HAR: %s", how, p.status(t))
 		}
 		var page analysis.Report
 		if err := json.Unmarshal([]byte(eval[string](t, p, `stReport()`)), &page); err != nil {
 			t.Fatal(err)
 		}
 		// Fingerprints differ (each reader draws its own key for HARs).
-		if len(page.Sessions) != len(cli.Sessions) || page.Sessions[0].Cookie != cli.Sessions[0].Cookie || len(page.Findings) != len(cli.Findings) {
-			t.Errorf("%s: the page's analysis differs from audit's:\n%+v\n%+v", how, page.Sessions, cli.Sessions)
+		if len(page.Sessions) != len(audit.Sessions) || page.Sessions[0].Cookie != audit.Sessions[0].Cookie || len(page.Findings) != len(audit.Findings) {
+			t.Errorf("%s: the page's analysis differs from audit's:\n%+v\n%+v", how, page.Sessions, audit.Sessions)
 		}
 		if n := eval[int](t, p, `document.querySelectorAll("#ov-scenarios tbody tr").length`); n != 1 {
 			t.Errorf("%s: %d scenarios shown", how, n)
@@ -1141,13 +749,9 @@ func TestInspectorOpensSmallHARSavedAsJSON(t *testing.T) {
 	}
 	p.do(t, chromedp.Navigate(base+"?open=small-har.json"))
 	opened("?open=")
-	p.do(t, chromedp.Navigate(base))
-	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	p.load(t, base, "empty")
 	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{har}))
 	opened("picked")
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
-	}
 }
 
 // noNewCookie is the lab's mixed recording as express-session over http
@@ -1156,14 +760,7 @@ func TestInspectorOpensSmallHARSavedAsJSON(t *testing.T) {
 // marker says logged in after the login, out on the http page, in again.
 func noNewCookie(t testing.TB) *recording.Recording {
 	t.Helper()
-	data, err := os.ReadFile("../analysis/testdata/lab/mixed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := recording.Decode("mixed.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := labRecording(t, "mixed")
 	for i := range r.Requests {
 		if r.Requests[i].Step == 5 {
 			r.Requests[i].SetCookies = nil
@@ -1228,9 +825,6 @@ func TestInspectorResetWithoutCookieChange(t *testing.T) {
 	if txt := eval[string](t, p, `document.querySelector('#ov-why li[data-basis="observed"] .sum').textContent`); txt != reset.Summary {
 		t.Errorf("overview sentence %q", txt)
 	}
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
-	}
 }
 
 // hostile is a lab recording whose every string a site or a page can
@@ -1238,14 +832,7 @@ func TestInspectorResetWithoutCookieChange(t *testing.T) {
 // scenario's name, step texts, reasons, headers, node names.
 func hostile(t testing.TB) *recording.Recording {
 	t.Helper()
-	data, err := os.ReadFile("../analysis/testdata/lab/mixed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := recording.Decode("mixed.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := labRecording(t, "mixed")
 	const img = `<img src=x onerror="window.__xss=(window.__xss||0)+1">`
 	const scr = `</script><script>window.__xss=(window.__xss||0)+10</script>`
 	const jsURL = `javascript:window.__xss=100//`
@@ -1323,52 +910,26 @@ func hostile(t testing.TB) *recording.Recording {
 // rendering alone), once under serve's CSP (which must report nothing).
 func TestInspectorXSS(t *testing.T) {
 	r := hostile(t)
-	for _, mode := range []string{"static without CSP", "serve"} {
+	for _, mode := range xssModes {
 		t.Run(mode, func(t *testing.T) {
 			dir := t.TempDir()
-			os.MkdirAll(filepath.Join(dir, "recordings"), 0o755)
-			data, err := recording.Encode(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			os.WriteFile(filepath.Join(dir, "recordings", "xss.json"), data, 0o644)
+			run := runfolder.Dir(dir)
 			ix := &recording.Index{Schema: recording.IndexSchema, Tool: `<b>tool</b>`, Status: r.Status,
 				Scenarios: []recording.IndexEntry{{Name: r.Scenario.Name, Recording: "recordings/xss.json", Status: r.Status, Steps: len(r.Steps)}}}
-			idata, _ := recording.EncodeIndex(ix)
-			os.WriteFile(filepath.Join(dir, "index.json"), idata, 0o644)
-			var base string
-			if mode == "serve" {
-				base = serveDir(t, dir)
-			} else {
-				base = staticRun(t, dir, true)
-			}
-			p := newPage(t, 1280, 800)
-			if _, err := chromedp.Call(p.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-				Source: `window.__csp = []; document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));`}); err != nil {
+			if err := errors.Join(run.Create(), run.WriteRecording("recordings/xss.json", r), run.WriteIndex(ix)); err != nil {
 				t.Fatal(err)
 			}
+			base, _ := hostileServer(t, mode, dir)
+			p := newPage(t, 1280, 800)
+			p.watchCSP(t)
 			p.open(t, base)
-			check := func(where string) {
-				t.Helper()
-				type state struct {
-					XSS      any
-					Injected []string
-					CSP      []string
-				}
-				st := eval[state](t, p, `({XSS: window.__xss === undefined ? null : window.__xss,
-					Injected: [...document.querySelectorAll("img, iframe, object, embed, svg:not(#tl-svg):not(.lg svg):not(.legend svg), script:not([src]), [onerror], [onload], [onclick], a[href^='javascript:' i]")].map(e => e.outerHTML.slice(0, 80)),
-					CSP: window.__csp})`)
-				if st.XSS != nil || len(st.Injected) > 0 || len(st.CSP) > 0 {
-					t.Fatalf("%s: script ran (%v), elements injected %q, CSP violations %q", where, st.XSS, st.Injected, st.CSP)
-				}
-			}
 			visible := func(where string) {
 				t.Helper()
 				if !eval[bool](t, p, `document.body.innerText.includes('<img src=x onerror="window.__xss')`) {
 					t.Errorf("%s: the payload is not shown as text", where)
 				}
 			}
-			check("overview")
+			inert(t, p, "overview")
 			visible("overview")
 			if n := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); n == 0 {
 				t.Errorf("no reset sentence in the overview")
@@ -1376,46 +937,32 @@ func TestInspectorXSS(t *testing.T) {
 			if !eval[bool](t, p, `document.getElementById("ov-why-text").value.includes('<img src=x onerror="window.__xss')`) {
 				t.Errorf("the plain text of the resets does not carry the payload as text")
 			}
-			p.goHash(t, "v=timeline", "#tl-svg .auth")
-			p.click(t, `#tl-svg .auth[data-step="5"] rect`)
-			waitFor(t, p, `document.getElementById("auth-evidence") !== null`)
-			check("logged-in lane")
-			visible("logged-in lane")
-			p.click(t, "#tl-svg .auth-reset text")
-			waitFor(t, p, `document.getElementById("reset-summary") !== null`)
-			check("reset")
-			visible("reset")
-			p.goHash(t, "v=sessions", ".cell.acell")
-			p.click(t, `.cell.acell[data-step="3"]`)
-			waitFor(t, p, `document.getElementById("auth-evidence") !== null`)
-			check("logged-in row")
-			visible("logged-in row")
-			p.goHash(t, "v=sessions&step=5", ".cell")
-			p.click(t, `.cell[data-step="5"]`)
-			waitFor(t, p, `document.getElementById("detail").hidden === false`)
-			check("sessions")
-			visible("sessions")
-			p.goHash(t, "v=timeline", "#tl-svg .mk")
-			p.click(t, "#tl-svg .mk.m-withheld")
-			waitFor(t, p, `document.getElementById("event-reasons") !== null`)
-			check("timeline")
-			visible("timeline")
 			for i := range r.Requests {
 				p.goHash(t, "v=requests&r="+r.Requests[i].ID, "#detail h2")
-				check("request " + strconv.Itoa(i))
+				inert(t, p, "request "+strconv.Itoa(i))
 			}
 			visible("requests")
-			p.goHash(t, "v=findings", ".finding")
-			p.click(t, `.finding button.copy`)
-			waitFor(t, p, `document.getElementById("md-text") !== null`)
-			check("findings")
-			visible("findings")
+			// Each detail pane, opened by a click in its view (hash: the view,
+			// or "" to stay), and the findings' Markdown.
+			for _, s := range []struct{ where, hash, ready, click, opened string }{
+				{"logged-in lane", "v=timeline", "#tl-svg .auth", `#tl-svg .auth[data-step="5"] rect`, `document.getElementById("auth-evidence") !== null`},
+				{"reset", "", "", "#tl-svg .auth-reset text", `document.getElementById("reset-summary") !== null`},
+				{"logged-in row", "v=sessions", ".cell.acell", `.cell.acell[data-step="3"]`, `document.getElementById("auth-evidence") !== null`},
+				{"sessions", "v=sessions&step=5", ".cell", `.cell[data-step="5"]`, `document.getElementById("detail").hidden === false`},
+				{"timeline", "v=timeline", "#tl-svg .mk", "#tl-svg .mk.m-withheld", `document.getElementById("event-reasons") !== null`},
+				{"findings", "v=findings", ".finding", ".finding button.copy", `document.getElementById("md-text") !== null`},
+			} {
+				if s.hash != "" {
+					p.goHash(t, s.hash, s.ready)
+				}
+				p.click(t, s.click)
+				waitFor(t, p, s.opened)
+				inert(t, p, s.where)
+				visible(s.where)
+			}
 			p.click(t, `button[data-act="export:findings"]`)
 			if csv := eval[string](t, p, `window.stLastDownload.data`); strings.Contains(csv, "\n=") {
 				t.Errorf("a CSV cell starts with = (a spreadsheet formula)")
-			}
-			if errs := p.errors(); len(errs) > 0 {
-				t.Errorf("the page threw: %v", errs)
 			}
 		})
 	}
@@ -1436,26 +983,13 @@ func TestInspectorXSSFromHAR(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "xss.har"), data, 0o644)
 	base := staticRun(t, dir, true)
 	p := newPage(t, 1280, 800)
-	p.do(t, chromedp.Navigate(base+"?open=xss.har"))
-	waitFor(t, p, `document.body.dataset.stState === "ready"`)
-	check := func(where string) {
-		t.Helper()
-		type state struct {
-			XSS      any
-			Injected []string
-		}
-		st := eval[state](t, p, `({XSS: window.__xss === undefined ? null : window.__xss,
-			Injected: [...document.querySelectorAll("img, iframe, object, embed, svg:not(#tl-svg):not(.lg svg):not(.legend svg), script:not([src]), [onerror], [onload], [onclick], a[href^='javascript:' i]")].map(e => e.outerHTML.slice(0, 80))})`)
-		if st.XSS != nil || len(st.Injected) > 0 {
-			t.Fatalf("%s: script ran (%v), elements injected %q", where, st.XSS, st.Injected)
-		}
-	}
-	check("overview")
+	p.open(t, base+"?open=xss.har")
+	inert(t, p, "overview")
 	p.goHash(t, "v=requests", "#req-body .req-row")
 	for i := 1; i <= 6; i++ {
 		p.click(t, "#req-body .req-row:nth-child("+strconv.Itoa(i)+")")
 		waitFor(t, p, `document.querySelector("#detail h2") !== null`)
-		check("request " + strconv.Itoa(i))
+		inert(t, p, "request "+strconv.Itoa(i))
 	}
 	for _, payload := range []string{"javascript:window.__xss", "<img src"} {
 		if !eval[bool](t, p, `document.body.innerText.includes(`+strconv.Quote(payload)+`)`) {
@@ -1463,10 +997,7 @@ func TestInspectorXSSFromHAR(t *testing.T) {
 		}
 	}
 	p.goHash(t, "v=findings", ".finding")
-	check("findings")
-	if errs := p.errors(); len(errs) > 0 {
-		t.Errorf("the page threw: %v", errs)
-	}
+	inert(t, p, "findings")
 }
 
 // A file over the page's size limit is refused with a message that says
@@ -1483,29 +1014,26 @@ func TestInspectorRefusesOversizedFiles(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "big.json"), big, 0o644)
 	base := staticRun(t, dir, false)
 	p := newPage(t, 1280, 800)
-	p.do(t, chromedp.Navigate(base+"?open=big.json&maxSize=1"))
-	waitFor(t, p, `document.body.dataset.stState === "error"`)
-	if msg := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(msg, "over the page's limit of 1 MiB") || !strings.Contains(msg, "sessiontrace audit") {
+	p.load(t, base+"?open=big.json&maxSize=1", "error")
+	if msg := p.status(t); !strings.Contains(msg, "over the page's limit of 1 MiB") || !strings.Contains(msg, "sessiontrace audit") {
 		t.Errorf("status %q", msg)
 	}
 	// The same file picked from disk.
-	p.do(t, chromedp.Navigate(base+"?maxSize=1"))
-	waitFor(t, p, `document.body.dataset.stState === "empty"`)
+	p.load(t, base+"?maxSize=1", "empty")
 	p.do(t, chromedp.SetUploadFiles(chromedp.ID("pick"), []string{filepath.Join(dir, "big.json")}))
 	waitFor(t, p, `document.body.dataset.stState === "error"`)
-	if msg := eval[string](t, p, `document.getElementById("status").textContent`); !strings.Contains(msg, "big.json is 3 MiB, over the page's limit of 1 MiB") {
+	if msg := p.status(t); !strings.Contains(msg, "big.json is 3 MiB, over the page's limit of 1 MiB") {
 		t.Errorf("status %q", msg)
 	}
 	// Under the default limit it opens.
-	p.do(t, chromedp.Navigate(base+"?open=big.json"))
-	waitFor(t, p, `document.body.dataset.stState === "ready"`)
+	p.open(t, base+"?open=big.json")
 }
 
 // Usable on a narrow screen: the views render and nothing is wider than
 // the window but the tables, which scroll.
 func TestInspectorNarrow(t *testing.T) {
-	dir, recs := labRun(t)
-	base := serveDir(t, dir)
+	dir, recs := labtest.RunFolder(t)
+	base := labtest.Serve(t, dir)
 	p := newPage(t, 420, 860)
 	p.open(t, base)
 	shots := artifactDir(t)
@@ -1519,9 +1047,7 @@ func TestInspectorNarrow(t *testing.T) {
 	} {
 		p.goHash(t, v.hash, v.sel)
 		viewFilled(t, p, v.name, 20, 40)
-		if w := eval[float64](t, p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 1 {
-			t.Errorf("%s: the page is %.0f px wider than the window", v.name, w)
-		}
+		notWider(t, p, v.name)
 		p.screenshot(t, shots, "narrow-"+v.name)
 	}
 }
@@ -1530,31 +1056,35 @@ func TestInspectorNarrow(t *testing.T) {
 // serves it, the page shows it and agrees with findings.json.
 func TestInspectorServesALabRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "report")
-	code, stdout, stderr := runCLI(t, "run", "--lab", "-q", "-o", dir, "../scenarios/lab/mixed.yaml", "../scenarios/lab/restart.yaml", "../scenarios/lab/cluster.yaml")
-	if code != ExitOK {
+	code, stdout, stderr := sessiontrace(t, "run", "--lab", "-q", "-o", dir, "../scenarios/lab/mixed.yaml", "../scenarios/lab/restart.yaml", "../scenarios/lab/cluster.yaml")
+	if code != cli.ExitOK {
 		t.Fatalf("run: exit %d\n%s%s", code, stdout, stderr)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	loaded, _, err := runfolder.LoadRun(dir, runfolder.DefaultMaxSize)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := recording.DecodeIndex("index.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines, _, stop := runServe(t, "--port", "0", dir)
-	url := strings.TrimPrefix(readUntil(t, lines, "inspector: ")[0], "inspector: ")
-	defer stop()
-	p := newPage(t, 1280, 800)
-	p.open(t, url)
-	for i, e := range ix.Scenarios {
-		row := fmt.Sprintf(`document.querySelector('#ov-scenarios tr[data-sc="%d"]')`, i)
-		if name := eval[string](t, p, row+`.querySelector("td.name a").textContent`); name != e.Name {
-			t.Errorf("row %d: %q, want %q", i, name, e.Name)
+	// The scenario of the recording file name (in the index's order).
+	scenario := func(file string) int {
+		for i, l := range loaded {
+			if filepath.Base(l.Path) == file {
+				return i
+			}
 		}
-		for cls, n := range map[string]int{"c-steps": e.Steps, "c-requests": e.Requests, "c-events": e.Events} {
+		t.Fatalf("the run has no %s", file)
+		return -1
+	}
+	p := newPage(t, 1280, 800)
+	p.open(t, serveCommand(t, dir))
+	for i, l := range loaded {
+		r := l.Recording
+		row := fmt.Sprintf(`document.querySelector('#ov-scenarios tr[data-sc="%d"]')`, i)
+		if name := eval[string](t, p, row+`.querySelector("td.name a").textContent`); name != r.Scenario.Name {
+			t.Errorf("row %d: %q, want %q", i, name, r.Scenario.Name)
+		}
+		for cls, n := range map[string]int{"c-steps": len(r.Steps), "c-requests": len(r.Requests), "c-events": len(r.Events)} {
 			if got := eval[string](t, p, row+`.querySelector(".`+cls+`").textContent`); got != strconv.Itoa(n) {
-				t.Errorf("%s %s: %s, index says %d", e.Name, cls, got, n)
+				t.Errorf("%s %s: %s, the recording has %d", r.Scenario.Name, cls, got, n)
 			}
 		}
 	}
@@ -1575,25 +1105,14 @@ func TestInspectorServesALabRun(t *testing.T) {
 			len(got.Findings), len(want.Findings), len(got.Sessions), len(want.Sessions))
 	}
 	// The restart scenario's reset, with its cause, on the timeline.
-	sc := -1
-	for i, e := range ix.Scenarios {
-		if strings.HasSuffix(e.Recording, "restart.json") {
-			sc = i
-		}
-	}
-	p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), "#tl-svg .lane")
+	p.goHash(t, fmt.Sprintf("v=timeline&s=%d", scenario("restart.json")), "#tl-svg .lane")
 	waitFor(t, p, `document.querySelector('#tl-svg .reset[data-cause="browser-restart"]') !== null`)
 
 	// The logged-in lane of mixed, recorded from the scenario's marker: in
 	// after the login, out on the http page, in again back on https; the
 	// same in the session table's row.
-	mixed := -1
-	for i, e := range ix.Scenarios {
-		if strings.HasSuffix(e.Recording, "mixed.json") {
-			mixed = i
-		}
-	}
-	lane := authOf(t, &got, ix.Scenarios[mixed].Name)
+	mixed := scenario("mixed.json")
+	lane := authOf(t, &got, loaded[mixed].Recording.Scenario.Name)
 	if len(lane.Steps) < 8 || !lane.Steps[3].Checked || !lane.Steps[5].Checked || !lane.Steps[7].Checked ||
 		lane.Steps[3].State+" "+lane.Steps[5].State+" "+lane.Steps[7].State != "in out in" {
 		t.Fatalf("mixed's logged-in lane: %+v", lane.Steps)
@@ -1625,5 +1144,22 @@ func TestInspectorServesALabRun(t *testing.T) {
 	p.goHash(t, fmt.Sprintf("v=sessions&s=%d&step=5", mixed), `.cell.acell[data-step="5"]`)
 	if n := eval[int](t, p, `document.querySelectorAll('.cell.acell[data-step="5"] .b-reset').length`); n != 1 {
 		t.Errorf("the http step's logged-in cell has %d reset marks, want 1", n)
+	}
+}
+
+// analysedAsAudit fails when the page's analysis (stReport: its findings
+// and resets) is not what audit's, analysis.AnalyzeAll, makes of recs.
+func analysedAsAudit(t testing.TB, p *tab, what string, recs ...*recording.Recording) {
+	t.Helper()
+	rep := analysis.AnalyzeAll(recs)
+	want, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](t, p, `stReport()`); got != string(want) {
+		var g analysis.Report
+		json.Unmarshal([]byte(got), &g)
+		t.Errorf("%s: the page's findings and resets differ from analysis.AnalyzeAll (%d vs %d findings, equal decoded: %v)",
+			what, len(g.Findings), len(rep.Findings), reflect.DeepEqual(&g, rep))
 	}
 }
