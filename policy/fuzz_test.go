@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 )
 
 // FuzzParse feeds arbitrary bytes to Parse. It must never panic, and must
@@ -15,7 +16,7 @@ import (
 // testdata/fuzz/FuzzParse: baselines Init wrote for the lab, a file with
 // every key, flow style with anchors and merge keys, and broken files.
 func FuzzParse(f *testing.F) {
-	rec := journey(good, false, true)
+	rec := journey(rectest.SecureAttrs, false, true)
 	rep := analysis.Analyze(rec)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Parse("fuzz.yaml", data)

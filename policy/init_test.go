@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -94,7 +95,7 @@ cookies:
 // The baseline of a good journey fails a regressed one on exactly the two
 // regressions: HttpOnly dropped and no rotation at login.
 func TestInitCatchesARegression(t *testing.T) {
-	out := roundTrip(t, journey(good, true, false))
+	out := roundTrip(t, journey(rectest.SecureAttrs, true, false))
 	p, err := Parse(FileName, out)
 	if err != nil {
 		t.Fatal(err)
@@ -106,18 +107,18 @@ func TestInitCatchesARegression(t *testing.T) {
 }
 
 func TestInitObservations(t *testing.T) {
-	b := newRec("mixed", "SID")
-	b.step("goto", "")
-	b.get("https://app.test/").set("SID=pre-login-session-id-0001; Path=/; Secure").
-		set("pref=dark; Max-Age=3600; Domain=app.test; SameSite=Strict").
-		set("theme=a; SameSite=None; Secure")
-	b.get("https://www.app.test/").set("pref=light; Max-Age=7200; SameSite=Lax; Secure")
-	b.step("submit", "login")
-	b.post("https://app.test/login").send("SID")
-	b.step("click", "logout")
-	b.get("https://app.test/logout").send("SID")
-	b.probe(true)
-	out := string(roundTrip(t, b.rec()))
+	b := rectest.New("mixed", "SID")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("SID", "pre-login-session-id-0001", "Path=/; Secure").
+		Set("pref", "dark", "Max-Age=3600; Domain=app.test; SameSite=Strict").
+		Set("theme", "a", "SameSite=None; Secure")
+	b.Get("https://www.app.test/").Set("pref", "light", "Max-Age=7200; SameSite=Lax; Secure")
+	b.Step("submit", "login")
+	b.Post("https://app.test/login").SendHeld("SID")
+	b.Step("click", "logout")
+	b.Get("https://app.test/logout").SendHeld("SID")
+	b.Probe(true)
+	out := string(roundTrip(t, b.Rec()))
 	for _, want := range []string{
 		"  - name: SID\n    required: true",
 		"    httpOnly: false       # set without HttpOnly; true would require it\n",
@@ -145,13 +146,13 @@ func TestInitObservations(t *testing.T) {
 // Names that are not plain YAML, or hold glob characters, still name
 // exactly their cookie.
 func TestInitOddNames(t *testing.T) {
-	b := newRec("odd")
-	b.step("goto", "")
-	q := b.get("https://app.test/")
+	b := rectest.New("odd")
+	b.Step("goto", "")
+	q := b.Get("https://app.test/")
 	for _, n := range []string{"a*b", "true", "x:y", "[x]", "#c", "10", "naïve", `back\slash`} {
-		q.set(n + "=v; Path=/")
+		q.Set(n, "v", "Path=/")
 	}
-	out := roundTrip(t, b.rec())
+	out := roundTrip(t, b.Rec())
 	p, _ := Parse(FileName, out)
 	if len(p.Cookies) != 8 {
 		t.Fatalf("%d entries:\n%s", len(p.Cookies), out)
@@ -167,11 +168,11 @@ func TestInitEdges(t *testing.T) {
 	if _, err := Init(nil, nil, ""); err == nil {
 		t.Error("Init of no recordings must fail")
 	}
-	b := newRec("nothing")
-	b.step("goto", "")
-	b.get("https://app.test/")
-	b.plant("planted", "by-the-scenario")
-	out := string(roundTrip(t, b.rec()))
+	b := rectest.New("nothing")
+	b.Step("goto", "")
+	b.Get("https://app.test/")
+	b.Plant("planted", "by-the-scenario")
+	out := string(roundTrip(t, b.Rec()))
 	if !strings.Contains(out, "cookies: []") || strings.Contains(out, "planted") {
 		t.Errorf("a run with no site cookies:\n%s", out)
 	}
