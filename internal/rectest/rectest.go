@@ -19,7 +19,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -149,7 +148,9 @@ func (b *Builder) snapshot() []recording.Cookie {
 	for _, c := range b.jar {
 		jar = append(jar, c)
 	}
-	sort.Slice(jar, func(i, j int) bool { return jar[i].Name+jar[i].Domain < jar[j].Name+jar[j].Domain })
+	slices.SortFunc(jar, func(x, y recording.Cookie) int {
+		return strings.Compare(x.Name+x.Domain+" "+x.Path, y.Name+y.Domain+" "+y.Path)
+	})
 	return jar
 }
 
