@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -153,35 +152,6 @@ func TestRulesDoc(t *testing.T) {
 	for id, sev := range map[string]Severity{"COOKIE-HOST-PREFIX-ABSENT": Info, "SESSID-NAME-FINGERPRINT": Info, "SESSION-RESET": Medium, "COOKIE-SECURE-MISSING": High} {
 		if RuleByID(id).Severity != sev {
 			t.Errorf("%s: severity %s, want %s", id, RuleByID(id).Severity, sev)
-		}
-	}
-}
-
-// TestBuildsForWasm: the inspector runs this package in the browser.
-func TestBuildsForWasm(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	env := append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
-	cmd := exec.Command(gobin, "build", ".")
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("GOOS=js GOARCH=wasm go build: %v\n%s", err, out)
-	}
-	// Imports: the standard library and recording only.
-	cmd = exec.Command(gobin, "list", "-f", `{{join .Imports "\n"}}`, ".")
-	cmd.Env = env
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, imp := range strings.Fields(string(out)) {
-		if strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") && imp != "github.com/sessiontrace/sessiontrace/recording" {
-			t.Errorf("analysis imports %s", imp)
-		}
-		if imp == "os" || imp == "os/exec" || strings.HasPrefix(imp, "net/http") || imp == "syscall" {
-			t.Errorf("analysis imports %s: it must stay pure", imp)
 		}
 	}
 }
