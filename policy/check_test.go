@@ -10,16 +10,13 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile/yamlfiletest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 func mustParse(t *testing.T, src string) *Policy {
 	t.Helper()
-	p, err := Parse("p.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("Parse:\n%v", err)
-	}
-	return p
+	return yamlfiletest.MustParse(t, Parse, "p.yaml", src)
 }
 
 var clauseRe = regexp.MustCompile(`\((\w+): [^)]*\); `)
