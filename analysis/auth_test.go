@@ -206,53 +206,55 @@ func TestRotationOnEveryResponseWhileLoggedIn(t *testing.T) {
 	}
 }
 
-// The same new IDs with the user logged out after them are resets, seen
-// by the user.
-func TestReplacementThenLoggedOutIsObserved(t *testing.T) {
-	b := rectest.New("dropped", "SID")
-	login(b, "SID")
-	b.Auth(recording.AuthIn, "#welcome matched")
-	b.Step("goto", "", "goto /account")
-	b.Get("https://app.test/account").Send("SID", rectest.ID("auth")).Set("SID", rectest.ID("new"), rectest.SecureAttrs).
-		Redirect("https://app.test/login").Send("SID", rectest.ID("new")).Page(loginPage())
-	b.Auth(recording.AuthOut, "#login-form matched")
-	rep := analyze(t, b.Rec())
-	rs := rep.Resets()
-	if len(rs) != 1 || rs[0].Cause != CauseServerDropped || rs[0].Basis != BasisObserved {
-		t.Fatalf("resets = %+v", rs)
+// Logged in, then sent to the login form at step 2: a reset the user saw
+// when the server replaced the ID, or ignored the one sent and answered
+// as to an anonymous user with no new ID (PHP without strict mode, a node
+// that ignores it); at a logout step, none, whatever the cookies did.
+func TestLoggedOutAfterLogin(t *testing.T) {
+	cases := []struct {
+		name   string
+		step   []string // kind, as, detail
+		url    string
+		node   string
+		newID  bool   // the server sets one on url
+		reset  bool   // a server-dropped reset is observed
+		detail string // in its detail
+	}{
+		{"replaced", []string{"goto", "", "goto /account"}, "https://app.test/account", "", true, true, ""},
+		{"ignored", []string{"goto", "", "goto /account"}, "https://app.test/account", "node-b", false, true, "anonymous"},
+		{"logout", []string{"click", "logout", "click #logout"}, "https://app.test/logout", "", false, false, ""},
 	}
-}
-
-// The user sent the ID and the server answered as to an anonymous user,
-// with no new ID (PHP without strict mode, a node that ignores it).
-func TestSentButIgnored(t *testing.T) {
-	b := rectest.New("ignored", "SID")
-	login(b, "SID")
-	b.Auth(recording.AuthIn, "#welcome matched")
-	b.Step("goto", "", "goto /account")
-	b.Get("https://app.test/account").Node("node-b").Send("SID", rectest.ID("auth")).
-		Redirect("https://app.test/login").Send("SID", rectest.ID("auth")).Page(loginPage())
-	b.Auth(recording.AuthOut, "#login-form matched")
-	rep := analyze(t, b.Rec())
-	rs := rep.Resets()
-	if len(rs) != 1 || rs[0].Cause != CauseServerDropped || rs[0].Basis != BasisObserved || rs[0].Step != 2 {
-		t.Fatalf("resets = %+v", rs)
-	}
-	if !strings.Contains(rs[0].Detail, "anonymous") {
-		t.Errorf("detail = %q", rs[0].Detail)
-	}
-}
-
-// Logged out at a logout step is no reset, whatever the cookies did.
-func TestLogoutIsNoReset(t *testing.T) {
-	b := rectest.New("logout", "SID")
-	login(b, "SID")
-	b.Auth(recording.AuthIn, "#welcome matched")
-	b.Step("click", "logout", "click #logout")
-	b.Get("https://app.test/logout").Send("SID", rectest.ID("auth")).Redirect("https://app.test/login").Send("SID", rectest.ID("auth")).Page(loginPage())
-	b.Auth(recording.AuthOut, "#login-form matched")
-	if rs := analyze(t, b.Rec()).Resets(); len(rs) != 0 {
-		t.Errorf("resets = %+v", rs)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := rectest.New(c.name, "SID")
+			login(b, "SID")
+			b.Auth(recording.AuthIn, "#welcome matched")
+			b.Step(c.step[0], c.step[1], c.step[2])
+			sent := rectest.ID("auth")
+			q := b.Get(c.url).Send("SID", sent)
+			if c.node != "" {
+				q.Node(c.node)
+			}
+			if c.newID {
+				sent = rectest.ID("new")
+				q.Set("SID", sent, rectest.SecureAttrs)
+			}
+			q.Redirect("https://app.test/login").Send("SID", sent).Page(loginPage())
+			b.Auth(recording.AuthOut, "#login-form matched")
+			rs := analyze(t, b.Rec()).Resets()
+			if !c.reset {
+				if len(rs) != 0 {
+					t.Errorf("resets = %+v", rs)
+				}
+				return
+			}
+			if len(rs) != 1 || rs[0].Cause != CauseServerDropped || rs[0].Basis != BasisObserved || rs[0].Step != 2 {
+				t.Fatalf("resets = %+v", rs)
+			}
+			if !strings.Contains(rs[0].Detail, c.detail) {
+				t.Errorf("detail = %q", rs[0].Detail)
+			}
+		})
 	}
 }
 

@@ -382,43 +382,62 @@ func TestCauseIdleTimeout(t *testing.T) {
 	}
 }
 
-func TestCauseServerDropped(t *testing.T) {
-	build := func(as string) *Report {
-		b := rectest.New("dropped", "SID")
-		b.Step("goto", "")
-		b.Get("https://app.test/").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
-		b.Step("goto", as)
-		b.Get("https://app.test/x").Send("SID", rectest.ID("a")).Set("SID", rectest.ID("b"), rectest.SecureAttrs)
-		return analyze(t, b.Rec())
+// A server that drops or ends the session, or a client that clears it,
+// at an ordinary step is a reset; the same at the step that asks for it
+// (a privilege step, a logout) is none.
+func TestCausesAtOrdinaryAndExpectedSteps(t *testing.T) {
+	cases := []struct {
+		cookie   string
+		cause    string
+		journey  func(b *rectest.Builder, as string) // as: the resetting step's
+		expected string                              // the as that expects it; "" if none does
+		detail   []string                            // in the reset's detail
+		endings  string                              // of the session, if not ""
+	}{
+		{"SID", CauseServerDropped, func(b *rectest.Builder, as string) {
+			b.Step("goto", "")
+			b.Get("https://app.test/").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
+			b.Step("goto", as)
+			b.Get("https://app.test/x").Send("SID", rectest.ID("a")).Set("SID", rectest.ID("b"), rectest.SecureAttrs)
+		}, "privilege", nil, ""},
+		{"ci_session", CauseServerEnded, func(b *rectest.Builder, as string) {
+			login(b, "ci_session")
+			b.Step("click", as, "click #trigger-error")
+			b.Get("https://app.test/error").Send("ci_session", rectest.ID("auth")).Set("ci_session", "", "Path=/; Max-Age=0; Secure; HttpOnly")
+		}, "logout", []string{"Max-Age=0", "click #trigger-error"}, "rotated,deleted"},
+		{"SID", CauseClientCleared, func(b *rectest.Builder, as string) {
+			login(b, "SID")
+			b.Step("clearCookies", as)
+			b.Gone("SID", "cleared", "harness", "removed by the clearCookies step")
+		}, "logout", []string{"clearCookies"}, ""},
+		{"SID", CauseClientCleared, func(b *rectest.Builder, as string) {
+			login(b, "SID")
+			b.Step("click", as)
+			b.Script("SID", "", "", "https://app.test/account")
+		}, "", []string{"script"}, ""},
 	}
-	if got := causes(build("")); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if got := causes(build("privilege")); len(got) != 0 {
-		t.Errorf("at a privilege step: causes = %v", got)
-	}
-}
-
-func TestCauseServerEnded(t *testing.T) {
-	build := func(as string) *Report {
-		b := rectest.New("resetcode", "ci_session")
-		login(b, "ci_session")
-		b.Step("click", as, "click #trigger-error")
-		b.Get("https://app.test/error").Send("ci_session", rectest.ID("auth")).Set("ci_session", "", "Path=/; Max-Age=0; Secure; HttpOnly")
-		return analyze(t, b.Rec())
-	}
-	rep := build("")
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerEnded}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if r := rep.Resets()[0]; !strings.Contains(r.Detail, "Max-Age=0") || !strings.Contains(r.Detail, "click #trigger-error") {
-		t.Errorf("detail = %s", r.Detail)
-	}
-	if got := endings(session(rep, "ci_session")); got != "rotated,deleted" {
-		t.Errorf("endings = %s", got)
-	}
-	if got := causes(build("logout")); len(got) != 0 {
-		t.Errorf("at logout: causes = %v", got)
+	for _, c := range cases {
+		build := func(as string) *Report {
+			b := rectest.New(c.cause, c.cookie)
+			c.journey(b, as)
+			return analyze(t, b.Rec())
+		}
+		rep := build("")
+		if got := causes(rep); !reflect.DeepEqual(got, []string{c.cause}) {
+			t.Errorf("%s: causes = %v", c.cause, got)
+			continue
+		}
+		for _, d := range c.detail {
+			if r := rep.Resets()[0]; !strings.Contains(r.Detail, d) {
+				t.Errorf("%s: detail %q lacks %q", c.cause, r.Detail, d)
+			}
+		}
+		if got := endings(session(rep, c.cookie)); c.endings != "" && got != c.endings {
+			t.Errorf("%s: endings = %s", c.cause, got)
+		}
+		if got := causes(build(c.expected)); c.expected != "" && len(got) != 0 {
+			t.Errorf("%s at a %s step: causes = %v", c.cause, c.expected, got)
+		}
 	}
 }
 
@@ -452,37 +471,6 @@ func TestCauseExpired(t *testing.T) {
 	// is another cause, not expiry.
 	if got := causes(build(false)); len(got) != 1 || got[0] == CauseExpired {
 		t.Errorf("negative: causes = %v", got)
-	}
-}
-
-func TestCauseClientCleared(t *testing.T) {
-	b := rectest.New("cleared", "SID")
-	login(b, "SID")
-	b.Step("clearCookies", "")
-	b.Gone("SID", "cleared", "harness", "removed by the clearCookies step")
-	rep := analyze(t, b.Rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if !strings.Contains(rep.Resets()[0].Detail, "clearCookies") {
-		t.Errorf("detail = %s", rep.Resets()[0].Detail)
-	}
-	// Script deletion.
-	b = rectest.New("script", "SID")
-	login(b, "SID")
-	b.Step("click", "")
-	b.Script("SID", "", "", "https://app.test/account")
-	rep = analyze(t, b.Rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
-		t.Fatalf("script: causes = %v", got)
-	}
-	// Negative: cleared at a logout step is expected.
-	b = rectest.New("cleared-at-logout", "SID")
-	login(b, "SID")
-	b.Step("clearCookies", "logout")
-	b.Gone("SID", "cleared", "harness", "removed by the clearCookies step")
-	if got := causes(analyze(t, b.Rec())); len(got) != 0 {
-		t.Errorf("at logout: causes = %v", got)
 	}
 }
 

@@ -18,6 +18,15 @@ func setOne(url, name, raw, attrs string, declared ...string) *recording.Recordi
 	return b.Rec()
 }
 
+// refusedOne is setOne of a line the browser refused for reason, with SID
+// declared.
+func refusedOne(url, name, raw, attrs, reason string) *recording.Recording {
+	b := rectest.New("refused", sid)
+	b.Step("goto", "")
+	b.Get(url).Set(name, raw, attrs, reason)
+	return b.Rec()
+}
+
 type ruleCase struct {
 	name string
 	rec  func() *recording.Recording
@@ -171,10 +180,7 @@ func TestCookieRules(t *testing.T) {
 		},
 			RuleCookieSizeExceeded, Low, "4096"},
 		{"too big, refused", func() *recording.Recording {
-			b := rectest.New("big", sid)
-			b.Step("goto", "")
-			b.Get(https).Set(sid, strings.Repeat("x", 4100), rectest.SecureAttrs, "NameValuePairExceedsMaxSize")
-			return b.Rec()
+			return refusedOne(https, sid, strings.Repeat("x", 4100), rectest.SecureAttrs, "NameValuePairExceedsMaxSize")
 		}, RuleCookieSizeExceeded, Medium, "refused"},
 		{"small", func() *recording.Recording {
 			return setOne(https, "big", strings.Repeat("x", 100), "Path=/; Secure", sid)
@@ -195,29 +201,17 @@ func TestCookieRules(t *testing.T) {
 		}, RuleCookieDuplicateSet, "", ""},
 
 		{"overwrite secure", func() *recording.Recording {
-			b := rectest.New("ow", sid)
-			b.Step("goto", "")
-			b.Get("http://app.test/").Set("pref", "b", "Path=/", "OverwriteSecure")
-			return b.Rec()
+			return refusedOne("http://app.test/", "pref", "b", "Path=/", "OverwriteSecure")
 		}, RuleCookieOverwriteSecure, Low, "OverwriteSecure"},
 		{"refused for another reason", func() *recording.Recording {
-			b := rectest.New("ow", sid)
-			b.Step("goto", "")
-			b.Get("https://app.test/").Set("pref", "b", "Path=/; Domain=other.test; Secure", "InvalidDomain")
-			return b.Rec()
+			return refusedOne(https, "pref", "b", "Path=/; Domain=other.test; Secure", "InvalidDomain")
 		}, RuleCookieOverwriteSecure, "", ""},
 
 		{"rejected", func() *recording.Recording {
-			b := rectest.New("rej", sid)
-			b.Step("goto", "")
-			b.Get("https://app.test/").Set("foreign", "1", "Path=/; Domain=other.test; Secure", "InvalidDomain")
-			return b.Rec()
+			return refusedOne(https, "foreign", "1", "Path=/; Domain=other.test; Secure", "InvalidDomain")
 		}, RuleCookieRejected, Low, "InvalidDomain"},
 		{"rejected, reported by a specific rule", func() *recording.Recording {
-			b := rectest.New("rej", sid)
-			b.Step("goto", "")
-			b.Get("https://app.test/").Set("none", "1", "Path=/; SameSite=None", "SameSiteNoneInsecure")
-			return b.Rec()
+			return refusedOne(https, "none", "1", "Path=/; SameSite=None", "SameSiteNoneInsecure")
 		}, RuleCookieRejected, "", ""},
 	})
 }
