@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,29 +8,6 @@ import (
 	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
-
-// labRecordings are real recordings of the lab suite, kept as fixtures by
-// the analysis package.
-func labRecordings(t testing.TB) map[string]*recording.Recording {
-	t.Helper()
-	files, err := filepath.Glob("../analysis/testdata/lab/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no lab recordings: %v", err)
-	}
-	out := map[string]*recording.Recording{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := recording.Decode(f, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(f), ".json")] = r
-	}
-	return out
-}
 
 // roundTrip makes a baseline of recs and checks recs against it: the
 // baseline must parse and find nothing.
@@ -58,7 +33,7 @@ func roundTrip(t *testing.T, recs ...*recording.Recording) []byte {
 }
 
 func TestInitRoundTripsOnTheLab(t *testing.T) {
-	labs := labRecordings(t)
+	labs := rectest.Lab(t)
 	var all []*recording.Recording
 	for name, r := range labs {
 		t.Run(name, func(t *testing.T) { roundTrip(t, r) })
@@ -68,7 +43,7 @@ func TestInitRoundTripsOnTheLab(t *testing.T) {
 }
 
 func TestInitCorrectHost(t *testing.T) {
-	out := string(roundTrip(t, labRecordings(t)["correct"]))
+	out := string(roundTrip(t, rectest.Lab(t)["correct"]))
 	want := `unknownCookies: report  # a cookie no entry names is a violation (allow: ignore them)
 cookies:
 

@@ -18,8 +18,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -35,6 +39,32 @@ var T0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 func ID(seed string) string {
 	h := sha256.Sum256([]byte(seed))
 	return base64.RawURLEncoding.EncodeToString(h[:])[:22]
+}
+
+// Lab returns the recordings of the bundled lab suite made in real
+// Chromium (analysis/testdata/lab, scrubbed: fingerprints only), by file
+// name without ".json". Each call decodes them afresh: a test may change
+// its copies.
+func Lab(t testing.TB) map[string]*recording.Recording {
+	t.Helper()
+	_, here, _, _ := runtime.Caller(0)
+	files, err := filepath.Glob(filepath.Join(filepath.Dir(here), "..", "..", "analysis", "testdata", "lab", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no lab recordings: %v", err)
+	}
+	out := map[string]*recording.Recording{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := recording.Decode(filepath.Base(f), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(f), ".json")] = r
+	}
+	return out
 }
 
 // A Builder builds one recording. Its methods append in time order: each
