@@ -84,6 +84,12 @@ func endings(s *SessionReport) string {
 	return strings.Join(e, ",")
 }
 
+// lifecycle is the story of cookie's session in rep: the reset causes,
+// then how each of its IDs ended ("idle-timeout | rotated,end-of-journey").
+func lifecycle(rep *Report, cookie string) string {
+	return strings.Join(causes(rep), ",") + " | " + endings(session(rep, cookie))
+}
+
 // linkPage is page facts with one link.
 func linkPage(u, href, sel string) recording.PageFacts {
 	return recording.PageFacts{URL: u, Links: []recording.Link{{Href: href, Selector: sel}}}

@@ -139,11 +139,8 @@ func TestLifecycleEventsDerivedFromRequests(t *testing.T) {
 	r := b.Rec()
 	r.Events = nil
 	rep := analyze(t, r)
-	if got := endings(session(rep, "SID")); got != "rotated,replaced,end-of-journey" {
-		t.Fatalf("endings = %s", got)
-	}
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
-		t.Fatalf("causes = %v", got)
+	if got := lifecycle(rep, "SID"); got != CauseServerDropped+" | rotated,replaced,end-of-journey" {
+		t.Fatalf("lifecycle = %s", got)
 	}
 }
 
@@ -215,11 +212,8 @@ func TestCauseSameSite(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSameSite}) {
-		t.Fatalf("withheld at a login step: causes = %v", got)
-	}
-	if got := endings(session(rep, "_sso_session")); got != "replaced,end-of-journey" {
-		t.Errorf("endings = %s", got)
+	if got := lifecycle(rep, "_sso_session"); got != CauseSameSite+" | replaced,end-of-journey" {
+		t.Fatalf("withheld at a login step: lifecycle = %s", got)
 	}
 	rep = build(false)
 	if len(rep.Resets()) != 0 || endings(session(rep, "_sso_session")) != "rotated,end-of-journey" {
@@ -329,11 +323,8 @@ func TestCauseNodeSwitchInsideALoginStep(t *testing.T) {
 	q := b.Post("https://app.test/login").Node("node-a").Send("JSESSIONID", rectest.ID("a")).Set("JSESSIONID", rectest.ID("b"), rectest.SecureAttrs)
 	q.Redirect("https://app.test/account").Node("node-b").Send("JSESSIONID", rectest.ID("b")).Set("JSESSIONID", rectest.ID("c"), rectest.SecureAttrs)
 	rep := analyze(t, b.Rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseNodeSwitch}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if got := endings(session(rep, "JSESSIONID")); got != "rotated,replaced,end-of-journey" {
-		t.Errorf("endings = %s", got)
+	if got := lifecycle(rep, "JSESSIONID"); got != CauseNodeSwitch+" | rotated,replaced,end-of-journey" {
+		t.Fatalf("lifecycle = %s", got)
 	}
 }
 
@@ -367,11 +358,8 @@ func TestCauseIdleTimeout(t *testing.T) {
 	}
 	// A logged-out page without a new ID after the idle gap.
 	rep = idleJourney(t, true, false)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseIdleTimeout}) {
-		t.Fatalf("logged-out page: causes = %v", got)
-	}
-	if got := endings(session(rep, "sessionid")); got != "rotated,end-of-journey" {
-		t.Errorf("endings = %s", got)
+	if got := lifecycle(rep, "sessionid"); got != CauseIdleTimeout+" | rotated,end-of-journey" {
+		t.Fatalf("logged-out page: lifecycle = %s", got)
 	}
 	// Negative: no idle gap.
 	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
@@ -490,11 +478,8 @@ func TestCauseBrowserRestart(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(false)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseBrowserRestart}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if got := endings(session(rep, "__Host-sid")); got != "restart" {
-		t.Errorf("endings = %s", got)
+	if got := lifecycle(rep, "__Host-sid"); got != CauseBrowserRestart+" | restart" {
+		t.Fatalf("lifecycle = %s", got)
 	}
 	if got := causes(build(true)); len(got) != 0 {
 		t.Errorf("persistent cookie kept: causes = %v", got)
