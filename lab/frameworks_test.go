@@ -163,11 +163,9 @@ func flaskSession(t *testing.T, v string, secret []byte) (flaskPayload, time.Tim
 }
 
 func TestSignedFlaskSession(t *testing.T) {
-	l := startLab(t, Config{})
+	l, tc, base := siteClient(t, Config{}, "signed.test")
 	site := l.sites["signed.test"]
 	secret := site.client.(*flaskCodec).secret
-	tc := newClient(t, l)
-	base := l.URL("signed.test")
 
 	// No cookie until something is stored in the session.
 	if r := tc.get(base + "/"); len(r.rawSetCookies()) != 0 {
@@ -321,11 +319,9 @@ func jwtParts(t *testing.T, tok string, key []byte) jwtClaims {
 }
 
 func TestJWTCookie(t *testing.T) {
-	l := startLab(t, Config{})
+	l, tc, base := siteClient(t, Config{}, "jwt.test")
 	site := l.sites["jwt.test"]
 	key := site.client.(*jwtCodec).key
-	tc := newClient(t, l)
-	base := l.URL("jwt.test")
 
 	// No cookie before login.
 	for _, p := range []string{"/", "/login", "/account"} {
@@ -462,10 +458,8 @@ func stampedParts(t *testing.T, v string) (time.Time, int) {
 }
 
 func TestStampedFixationBehindChangingValues(t *testing.T) {
-	l := startLab(t, Config{})
+	l, tc, base := siteClient(t, Config{}, "stamped.test")
 	site := l.sites["stamped.test"]
-	tc := newClient(t, l)
-	base := l.URL("stamped.test")
 	id := func(v string) string {
 		t.Helper()
 		s, err := site.sc.decode("gsession", v, time.Now())
