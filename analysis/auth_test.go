@@ -8,16 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
-
-// auth gives the current step the logged-in state the harness would have
-// recorded from the scenario's marker.
-func (b *builder) auth(state, evidence string) *builder {
-	b.stepIndex()
-	b.cur.Auth = &recording.AuthState{State: state, Evidence: evidence, Source: recording.AuthByMarker}
-	return b
-}
 
 // loginPage is page facts of a login form.
 func loginPage() recording.PageFacts {
@@ -38,25 +31,25 @@ func flaskValue(payload string, ts uint32) string {
 // Set-Cookie over http; the user, logged in over https, follows an http
 // link and lands on the login page. No new ID ever appears.
 func expressSecureOverHTTP(markers bool) *recording.Recording {
-	b := newRec("express", "connect.sid")
-	b.step("goto", "", "goto /login")
-	b.get("https://shop.test/login").set("connect.sid", id("pre"), secureAttrs).page(loginPage())
+	b := rectest.New("express", "connect.sid")
+	b.Step("goto", "", "goto /login")
+	b.Get("https://shop.test/login").Set("connect.sid", rectest.ID("pre"), rectest.SecureAttrs).Page(loginPage())
 	if markers {
-		b.auth(recording.AuthOut, "#login-form matched")
+		b.Auth(recording.AuthOut, "#login-form matched")
 	}
-	b.step("submit", "login", "submit #login-form")
-	b.post("https://shop.test/login").send("connect.sid", id("pre")).set("connect.sid", id("auth"), secureAttrs).
-		redirect("https://shop.test/account").send("connect.sid", id("auth"))
+	b.Step("submit", "login", "submit #login-form")
+	b.Post("https://shop.test/login").Send("connect.sid", rectest.ID("pre")).Set("connect.sid", rectest.ID("auth"), rectest.SecureAttrs).
+		Redirect("https://shop.test/account").Send("connect.sid", rectest.ID("auth"))
 	if markers {
-		b.auth(recording.AuthIn, "#welcome matched")
+		b.Auth(recording.AuthIn, "#welcome matched")
 	}
-	b.step("click", "", "click #plain-link")
-	b.get("http://shop.test/account").withhold("connect.sid", id("auth"), "SecureOnly").
-		redirect("http://shop.test/login").withhold("connect.sid", id("auth"), "SecureOnly").page(loginPage())
-	b.r.Pages[len(b.r.Pages)-1].URL = "http://shop.test/login"
-	b.r.Pages = append(b.r.Pages, recording.PageFacts{Request: b.r.Requests[2].ID, Step: 1, URL: "https://shop.test/account",
+	b.Step("click", "", "click #plain-link")
+	b.Get("http://shop.test/account").Withhold("connect.sid", rectest.ID("auth"), "SecureOnly").
+		Redirect("http://shop.test/login").Withhold("connect.sid", rectest.ID("auth"), "SecureOnly").Page(loginPage())
+	b.R.Pages[len(b.R.Pages)-1].URL = "http://shop.test/login"
+	b.R.Pages = append(b.R.Pages, recording.PageFacts{Request: b.R.Requests[2].ID, Step: 1, URL: "https://shop.test/account",
 		Links: []recording.Link{{Href: "http://shop.test/account", Selector: "#plain-link"}}})
-	return b.rec()
+	return b.Rec()
 }
 
 func TestResetWithoutANewID(t *testing.T) {
@@ -90,12 +83,12 @@ func TestResetWithoutANewID(t *testing.T) {
 // form page, no marker, no login step) reports no reset: a withheld ID
 // with no new session is not enough.
 func TestNoAuthEvidenceKeepsCookieRules(t *testing.T) {
-	b := newRec("quiet", "SID")
-	b.step("goto", "")
-	b.get("https://shop.test/").set("SID", id("a"), secureAttrs)
-	b.step("click", "")
-	b.get("http://shop.test/about").withhold("SID", id("a"), "SecureOnly")
-	rep := analyze(t, b.rec())
+	b := rectest.New("quiet", "SID")
+	b.Step("goto", "")
+	b.Get("https://shop.test/").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
+	b.Step("click", "")
+	b.Get("http://shop.test/about").Withhold("SID", rectest.ID("a"), "SecureOnly")
+	rep := analyze(t, b.Rec())
 	if rs := rep.Resets(); len(rs) != 0 {
 		t.Errorf("resets = %+v", rs)
 	}
@@ -108,29 +101,29 @@ func TestNoAuthEvidenceKeepsCookieRules(t *testing.T) {
 // stays logged in: new values are reissued, not resets; the logout probe
 // shows an old value still works.
 func flaskJourney(markers bool) *recording.Recording {
-	b := newRec("flask")
+	b := rectest.New("flask")
 	v := func(n uint32) string {
 		return flaskValue(`{"user":"alice","visits":`+string(rune('0'+n))+`}`, 1765100000+n)
 	}
-	b.step("goto", "", "goto /login")
-	b.get("https://app.test/login").set("session", v(0), secureAttrs).page(loginPage())
-	b.step("submit", "login", "submit #login-form")
-	b.post("https://app.test/login").send("session", v(0)).set("session", v(1), secureAttrs).
-		redirect("https://app.test/account").send("session", v(1)).set("session", v(2), secureAttrs)
+	b.Step("goto", "", "goto /login")
+	b.Get("https://app.test/login").Set("session", v(0), rectest.SecureAttrs).Page(loginPage())
+	b.Step("submit", "login", "submit #login-form")
+	b.Post("https://app.test/login").Send("session", v(0)).Set("session", v(1), rectest.SecureAttrs).
+		Redirect("https://app.test/account").Send("session", v(1)).Set("session", v(2), rectest.SecureAttrs)
 	if markers {
-		b.auth(recording.AuthIn, "#welcome matched")
+		b.Auth(recording.AuthIn, "#welcome matched")
 	}
 	for i := uint32(3); i <= 4; i++ {
-		b.step("goto", "", "goto /account")
-		b.get("https://app.test/account").send("session", v(i-1)).set("session", v(i), secureAttrs)
+		b.Step("goto", "", "goto /account")
+		b.Get("https://app.test/account").Send("session", v(i-1)).Set("session", v(i), rectest.SecureAttrs)
 		if markers {
-			b.auth(recording.AuthIn, "#welcome matched")
+			b.Auth(recording.AuthIn, "#welcome matched")
 		}
 	}
-	b.step("click", "logout", "click #logout")
-	b.get("https://app.test/logout").send("session", v(4)).set("session", "", "Path=/; Max-Age=0")
-	b.probe(true)
-	return b.rec()
+	b.Step("click", "logout", "click #logout")
+	b.Get("https://app.test/logout").Send("session", v(4)).Set("session", "", "Path=/; Max-Age=0")
+	b.Probe(true)
+	return b.Rec()
 }
 
 func TestClientSideSessionIsReissuedNotReset(t *testing.T) {
@@ -160,22 +153,22 @@ func TestClientSideSessionIsReissuedNotReset(t *testing.T) {
 // cookie-session: the data cookie and its signature are one session; the
 // signature cookie is not a second session ID.
 func TestSignaturePairIsOneSession(t *testing.T) {
-	b := newRec("cookie-session")
+	b := rectest.New("cookie-session")
 	data := func(n string) string {
 		return base64.StdEncoding.EncodeToString([]byte(`{"user":"alice","visits":` + n + `,"pad":"xxxxxxxx"}`))
 	}
-	b.step("goto", "", "goto /login")
-	b.get("https://app.test/login").page(loginPage())
-	b.step("submit", "login", "submit #login-form")
-	b.post("https://app.test/login").set("session", data("0"), secureAttrs).set("session.sig", id("sig0"), secureAttrs).
-		redirect("https://app.test/account").send("session", data("0")).send("session.sig", id("sig0")).
-		set("session", data("1"), secureAttrs).set("session.sig", id("sig1"), secureAttrs)
-	b.auth(recording.AuthIn, "#welcome matched")
-	b.step("goto", "", "goto /account")
-	b.get("https://app.test/account").send("session", data("1")).send("session.sig", id("sig1")).
-		set("session", data("2"), secureAttrs).set("session.sig", id("sig2"), secureAttrs)
-	b.auth(recording.AuthIn, "#welcome matched")
-	rep := analyze(t, b.rec())
+	b.Step("goto", "", "goto /login")
+	b.Get("https://app.test/login").Page(loginPage())
+	b.Step("submit", "login", "submit #login-form")
+	b.Post("https://app.test/login").Set("session", data("0"), rectest.SecureAttrs).Set("session.sig", rectest.ID("sig0"), rectest.SecureAttrs).
+		Redirect("https://app.test/account").Send("session", data("0")).Send("session.sig", rectest.ID("sig0")).
+		Set("session", data("1"), rectest.SecureAttrs).Set("session.sig", rectest.ID("sig1"), rectest.SecureAttrs)
+	b.Auth(recording.AuthIn, "#welcome matched")
+	b.Step("goto", "", "goto /account")
+	b.Get("https://app.test/account").Send("session", data("1")).Send("session.sig", rectest.ID("sig1")).
+		Set("session", data("2"), rectest.SecureAttrs).Set("session.sig", rectest.ID("sig2"), rectest.SecureAttrs)
+	b.Auth(recording.AuthIn, "#welcome matched")
+	rep := analyze(t, b.Rec())
 	if len(rep.Sessions) != 1 || rep.Sessions[0].Cookie != "session" {
 		t.Fatalf("sessions = %+v", rep.Sessions)
 	}
@@ -191,20 +184,20 @@ func TestSignaturePairIsOneSession(t *testing.T) {
 // pages show the user logged in, every new ID is reissued, including one
 // on a page that shows nothing either way.
 func TestRotationOnEveryResponseWhileLoggedIn(t *testing.T) {
-	b := newRec("rotating", "SID")
+	b := rectest.New("rotating", "SID")
 	login(b, "SID")
-	b.auth(recording.AuthIn, "#welcome matched")
-	prev := id("auth")
+	b.Auth(recording.AuthIn, "#welcome matched")
+	prev := rectest.ID("auth")
 	for i, u := range []string{"https://app.test/account", "https://app.test/", "https://app.test/account"} {
-		next := id("r" + string(rune('a'+i)))
-		b.step("goto", "", "goto "+u)
-		b.get(u).send("SID", prev).set("SID", next, secureAttrs)
+		next := rectest.ID("r" + string(rune('a'+i)))
+		b.Step("goto", "", "goto "+u)
+		b.Get(u).Send("SID", prev).Set("SID", next, rectest.SecureAttrs)
 		if u != "https://app.test/" {
-			b.auth(recording.AuthIn, "#welcome matched")
+			b.Auth(recording.AuthIn, "#welcome matched")
 		}
 		prev = next
 	}
-	rep := analyze(t, b.rec())
+	rep := analyze(t, b.Rec())
 	if rs := rep.Resets(); len(rs) != 0 {
 		t.Errorf("resets = %+v", rs)
 	}
@@ -213,53 +206,55 @@ func TestRotationOnEveryResponseWhileLoggedIn(t *testing.T) {
 	}
 }
 
-// The same new IDs with the user logged out after them are resets, seen
-// by the user.
-func TestReplacementThenLoggedOutIsObserved(t *testing.T) {
-	b := newRec("dropped", "SID")
-	login(b, "SID")
-	b.auth(recording.AuthIn, "#welcome matched")
-	b.step("goto", "", "goto /account")
-	b.get("https://app.test/account").send("SID", id("auth")).set("SID", id("new"), secureAttrs).
-		redirect("https://app.test/login").send("SID", id("new")).page(loginPage())
-	b.auth(recording.AuthOut, "#login-form matched")
-	rep := analyze(t, b.rec())
-	rs := rep.Resets()
-	if len(rs) != 1 || rs[0].Cause != CauseServerDropped || rs[0].Basis != BasisObserved {
-		t.Fatalf("resets = %+v", rs)
+// Logged in, then sent to the login form at step 2: a reset the user saw
+// when the server replaced the ID, or ignored the one sent and answered
+// as to an anonymous user with no new ID (PHP without strict mode, a node
+// that ignores it); at a logout step, none, whatever the cookies did.
+func TestLoggedOutAfterLogin(t *testing.T) {
+	cases := []struct {
+		name   string
+		step   []string // kind, as, detail
+		url    string
+		node   string
+		newID  bool   // the server sets one on url
+		reset  bool   // a server-dropped reset is observed
+		detail string // in its detail
+	}{
+		{"replaced", []string{"goto", "", "goto /account"}, "https://app.test/account", "", true, true, ""},
+		{"ignored", []string{"goto", "", "goto /account"}, "https://app.test/account", "node-b", false, true, "anonymous"},
+		{"logout", []string{"click", "logout", "click #logout"}, "https://app.test/logout", "", false, false, ""},
 	}
-}
-
-// The user sent the ID and the server answered as to an anonymous user,
-// with no new ID (PHP without strict mode, a node that ignores it).
-func TestSentButIgnored(t *testing.T) {
-	b := newRec("ignored", "SID")
-	login(b, "SID")
-	b.auth(recording.AuthIn, "#welcome matched")
-	b.step("goto", "", "goto /account")
-	b.get("https://app.test/account").node("node-b").send("SID", id("auth")).
-		redirect("https://app.test/login").send("SID", id("auth")).page(loginPage())
-	b.auth(recording.AuthOut, "#login-form matched")
-	rep := analyze(t, b.rec())
-	rs := rep.Resets()
-	if len(rs) != 1 || rs[0].Cause != CauseServerDropped || rs[0].Basis != BasisObserved || rs[0].Step != 2 {
-		t.Fatalf("resets = %+v", rs)
-	}
-	if !strings.Contains(rs[0].Detail, "anonymous") {
-		t.Errorf("detail = %q", rs[0].Detail)
-	}
-}
-
-// Logged out at a logout step is no reset, whatever the cookies did.
-func TestLogoutIsNoReset(t *testing.T) {
-	b := newRec("logout", "SID")
-	login(b, "SID")
-	b.auth(recording.AuthIn, "#welcome matched")
-	b.step("click", "logout", "click #logout")
-	b.get("https://app.test/logout").send("SID", id("auth")).redirect("https://app.test/login").send("SID", id("auth")).page(loginPage())
-	b.auth(recording.AuthOut, "#login-form matched")
-	if rs := analyze(t, b.rec()).Resets(); len(rs) != 0 {
-		t.Errorf("resets = %+v", rs)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := rectest.New(c.name, "SID")
+			login(b, "SID")
+			b.Auth(recording.AuthIn, "#welcome matched")
+			b.Step(c.step[0], c.step[1], c.step[2])
+			sent := rectest.ID("auth")
+			q := b.Get(c.url).Send("SID", sent)
+			if c.node != "" {
+				q.Node(c.node)
+			}
+			if c.newID {
+				sent = rectest.ID("new")
+				q.Set("SID", sent, rectest.SecureAttrs)
+			}
+			q.Redirect("https://app.test/login").Send("SID", sent).Page(loginPage())
+			b.Auth(recording.AuthOut, "#login-form matched")
+			rs := analyze(t, b.Rec()).Resets()
+			if !c.reset {
+				if len(rs) != 0 {
+					t.Errorf("resets = %+v", rs)
+				}
+				return
+			}
+			if len(rs) != 1 || rs[0].Cause != CauseServerDropped || rs[0].Basis != BasisObserved || rs[0].Step != 2 {
+				t.Fatalf("resets = %+v", rs)
+			}
+			if !strings.Contains(rs[0].Detail, c.detail) {
+				t.Errorf("detail = %q", rs[0].Detail)
+			}
+		})
 	}
 }
 
@@ -284,17 +279,17 @@ func TestAuthLane(t *testing.T) {
 // stated as an inference, and a signed, timestamped value gets a note.
 func TestFixationFromTheLoginProbe(t *testing.T) {
 	kept := func(probe *recording.ProbeResult, sameValue bool) *Report {
-		b := newRec("fixation", "SID")
-		b.step("goto", "", "goto /login")
-		b.get("https://app.test/login").set("SID", id("pre"), secureAttrs)
-		b.step("submit", "login", "submit #login-form")
-		after := id("post")
+		b := rectest.New("fixation", "SID")
+		b.Step("goto", "", "goto /login")
+		b.Get("https://app.test/login").Set("SID", rectest.ID("pre"), rectest.SecureAttrs)
+		b.Step("submit", "login", "submit #login-form")
+		after := rectest.ID("post")
 		if sameValue {
-			after = id("pre")
+			after = rectest.ID("pre")
 		}
-		b.post("https://app.test/login").send("SID", id("pre")).set("SID", after, secureAttrs)
-		b.cur.Probe = probe
-		return analyze(t, b.rec())
+		b.Post("https://app.test/login").Send("SID", rectest.ID("pre")).Set("SID", after, rectest.SecureAttrs)
+		b.Current().Probe = probe
+		return analyze(t, b.Rec())
 	}
 	promoted := &recording.ProbeResult{Kind: "login", URL: "https://app.test/account", Status: 200, LoggedIn: true, Cookies: 1}
 	refuted := &recording.ProbeResult{Kind: "login", URL: "https://app.test/account", Status: 303, Cookies: 1}
@@ -320,13 +315,13 @@ func TestFixationFromTheLoginProbe(t *testing.T) {
 }
 
 func TestRotationOfASignedValueIsOnlyInferred(t *testing.T) {
-	b := newRec("stamped", "gsession")
-	b.step("goto", "", "goto /login")
-	b.get("https://app.test/login").set("gsession", flaskValue(`{"id":"a"}`, 1765100000), secureAttrs)
-	b.step("submit", "login", "submit #login-form")
-	b.post("https://app.test/login").send("gsession", flaskValue(`{"id":"a"}`, 1765100000)).
-		set("gsession", flaskValue(`{"id":"a"}`, 1765100001), secureAttrs)
-	rep := analyze(t, b.rec())
+	b := rectest.New("stamped", "gsession")
+	b.Step("goto", "", "goto /login")
+	b.Get("https://app.test/login").Set("gsession", flaskValue(`{"id":"a"}`, 1765100000), rectest.SecureAttrs)
+	b.Step("submit", "login", "submit #login-form")
+	b.Post("https://app.test/login").Send("gsession", flaskValue(`{"id":"a"}`, 1765100000)).
+		Set("gsession", flaskValue(`{"id":"a"}`, 1765100001), rectest.SecureAttrs)
+	rep := analyze(t, b.Rec())
 	id0 := session(rep, "gsession").IDs[0]
 	if id0.Ended != EndRotated || !strings.Contains(id0.Note, "does not prove a new session") {
 		t.Errorf("id = %+v", id0)
@@ -335,21 +330,20 @@ func TestRotationOfASignedValueIsOnlyInferred(t *testing.T) {
 
 // Revealed JWTs share their header and carry a timestamp: no pattern.
 func TestRevealedJWTsAreNoPattern(t *testing.T) {
-	b := newRec("jwt", "access_token")
-	b.red = recording.NewRedactor([]byte("test key"), true)
-	b.r.Options.RevealValues = true
+	b := rectest.New("jwt", "access_token")
+	b.Reveal()
 	jwt := func(n string) string {
 		h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 		c := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"alice","iat":1765100000,"jti":"` + n + `"}`))
-		return h + "." + c + "." + id("sig"+n) + id("sig2" + n)[:21]
+		return h + "." + c + "." + rectest.ID("sig"+n) + rectest.ID("sig2" + n)[:21]
 	}
-	b.step("goto", "")
-	b.get("https://app.test/account").set("access_token", jwt("a"), secureAttrs)
+	b.Step("goto", "")
+	b.Get("https://app.test/account").Set("access_token", jwt("a"), rectest.SecureAttrs)
 	for _, n := range []string{"a", "b", "c"} {
-		b.step("goto", "")
-		b.get("https://app.test/account").send("access_token", jwt(n)).set("access_token", jwt(n+"x"), secureAttrs)
+		b.Step("goto", "")
+		b.Get("https://app.test/account").Send("access_token", jwt(n)).Set("access_token", jwt(n+"x"), rectest.SecureAttrs)
 	}
-	if f := findings(analyze(t, b.rec()), RuleSessIDLowEntropy); len(f) != 0 {
+	if f := findings(analyze(t, b.Rec()), RuleSessIDLowEntropy); len(f) != 0 {
 		t.Errorf("findings = %+v", f)
 	}
 }
@@ -360,21 +354,21 @@ func TestRevealedJWTsAreNoPattern(t *testing.T) {
 // logout. A server that rotates and revokes does not pass.
 func TestClientSideByBehaviour(t *testing.T) {
 	journey := func(olderLoggedIn bool) *Report {
-		b := newRec("ticket", "AuthTicket")
-		b.step("goto", "", "goto /login")
-		b.get("https://app.test/login").page(loginPage())
-		b.step("submit", "login", "submit #login-form")
-		b.post("https://app.test/login").set("AuthTicket", id("t1"), secureAttrs).
-			redirect("https://app.test/account").send("AuthTicket", id("t1"))
-		b.auth(recording.AuthIn, "#welcome matched")
-		b.step("goto", "", "goto /account")
-		b.get("https://app.test/account").send("AuthTicket", id("t1")).set("AuthTicket", id("t2"), secureAttrs)
-		b.auth(recording.AuthIn, "#welcome matched")
-		b.step("click", "logout", "click #logout")
-		b.get("https://app.test/logout").send("AuthTicket", id("t2")).set("AuthTicket", "", "Path=/; Max-Age=0")
-		b.probe(true)
-		b.r.Probe.Older = &recording.OlderProbe{Step: 1, URL: "https://app.test/account", Status: 200, LoggedIn: olderLoggedIn, Cookies: 1}
-		return analyze(t, b.rec())
+		b := rectest.New("ticket", "AuthTicket")
+		b.Step("goto", "", "goto /login")
+		b.Get("https://app.test/login").Page(loginPage())
+		b.Step("submit", "login", "submit #login-form")
+		b.Post("https://app.test/login").Set("AuthTicket", rectest.ID("t1"), rectest.SecureAttrs).
+			Redirect("https://app.test/account").Send("AuthTicket", rectest.ID("t1"))
+		b.Auth(recording.AuthIn, "#welcome matched")
+		b.Step("goto", "", "goto /account")
+		b.Get("https://app.test/account").Send("AuthTicket", rectest.ID("t1")).Set("AuthTicket", rectest.ID("t2"), rectest.SecureAttrs)
+		b.Auth(recording.AuthIn, "#welcome matched")
+		b.Step("click", "logout", "click #logout")
+		b.Get("https://app.test/logout").Send("AuthTicket", rectest.ID("t2")).Set("AuthTicket", "", "Path=/; Max-Age=0")
+		b.Probe(true)
+		b.R.Probe.Older = &recording.OlderProbe{Step: 1, URL: "https://app.test/account", Status: 200, LoggedIn: olderLoggedIn, Cookies: 1}
+		return analyze(t, b.Rec())
 	}
 	rep := journey(true)
 	if s := session(rep, "AuthTicket"); !strings.Contains(s.ClientSide, "by behaviour") {

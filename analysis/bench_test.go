@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
@@ -12,21 +13,21 @@ import (
 // the session ID, with a rotation every 500 requests and a finding-worthy
 // cookie on every response.
 func largeRecording(n int) *recording.Recording {
-	b := newRec("large", "JSESSIONID")
-	cur := id("0")
-	b.step("goto", "")
-	b.get("https://app.test/login").set("JSESSIONID", cur, secureAttrs)
+	b := rectest.New("large", "JSESSIONID")
+	cur := rectest.ID("0")
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Set("JSESSIONID", cur, rectest.SecureAttrs)
 	for i := 1; i < n; i++ {
 		if i%10 == 0 {
-			b.step("click", "", fmt.Sprintf("click #l%d", i))
+			b.Step("click", "", fmt.Sprintf("click #l%d", i))
 		}
-		q := b.get(fmt.Sprintf("https://app.test/p/%d", i)).send("JSESSIONID", cur).set("pref", "dark", "Path=/")
+		q := b.Get(fmt.Sprintf("https://app.test/p/%d", i)).Send("JSESSIONID", cur).Set("pref", "dark", "Path=/")
 		if i%500 == 0 {
-			cur = id(fmt.Sprint(i))
-			q.set("JSESSIONID", cur, secureAttrs)
+			cur = rectest.ID(fmt.Sprint(i))
+			q.Set("JSESSIONID", cur, rectest.SecureAttrs)
 		}
 	}
-	return b.rec()
+	return b.Rec()
 }
 
 func BenchmarkAnalyze10k(b *testing.B) {

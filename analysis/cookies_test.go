@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -13,11 +14,11 @@ import (
 // reason a rule claims, that rule says so rather than what the attributes
 // show; the reasons no rule claims go to COOKIE-REJECTED.
 func TestLineChecksFireOncePerRule(t *testing.T) {
-	b := newRec("refused", "__Host-SID")
-	b.step("goto", "")
-	b.get("https://app.test/").set("__Host-SID", strings.Repeat("x", 5000), "Path=/a; SameSite=None",
+	b := rectest.New("refused", "__Host-SID")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("__Host-SID", strings.Repeat("x", 5000), "Path=/a; SameSite=None",
 		"SameSiteNoneInsecure", "NameValuePairExceedsMaxSize", "InvalidPrefix", "InvalidDomain", "SameSiteNoneInsecure")
-	rep := analyze(t, b.rec())
+	rep := analyze(t, b.Rec())
 	for rule, msg := range map[string]string{
 		RuleCookieSameSiteNoneInsec: "The browser refused session cookie __Host-SID: SameSite=None requires Secure.",
 		RuleCookieSizeExceeded:      "The browser refused session cookie __Host-SID: name and value are 5010 bytes, more than 4096.",
@@ -34,10 +35,10 @@ func TestLineChecksFireOncePerRule(t *testing.T) {
 // An empty refusal reason is claimed by no rule (rules without a refusal
 // have an empty one): COOKIE-REJECTED reports it.
 func TestEmptyRefusalReasonIsRejected(t *testing.T) {
-	b := newRec("empty reason")
-	b.step("goto", "")
-	b.get("https://app.test/").set("pref", "dark", "Secure", "")
-	rep := analyze(t, b.rec())
+	b := rectest.New("empty reason")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("pref", "dark", "Secure", "")
+	rep := analyze(t, b.Rec())
 	if fs := findings(rep, RuleCookieRejected); len(fs) != 1 {
 		t.Errorf("%d COOKIE-REJECTED findings, want 1: %+v", len(fs), rep.Findings)
 	}
@@ -72,16 +73,16 @@ func btoi(b bool) int {
 // from many directories) is looked up in maps instead of scanned: the
 // result is the one the scans give.
 func TestManyIdentitiesOfOneName(t *testing.T) {
-	b := newRec("many paths", "SID")
-	b.step("goto", "")
-	b.get("https://app.test/login").set("SID", id("1"), secureAttrs)
+	b := rectest.New("many paths", "SID")
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Set("SID", rectest.ID("1"), rectest.SecureAttrs)
 	dirs := 3 * manyIdents
 	for i := 0; i < dirs; i++ {
 		dir := "https://app.test/d" + strconv.Itoa(i) + "/"
-		b.get(dir+"page").send("SID", id("1")).set("pref", "v"+strconv.Itoa(i%7), "")
-		b.get(dir+"other").send("SID", id("1")).send("pref", "v"+strconv.Itoa(i%7))
+		b.Get(dir+"page").Send("SID", rectest.ID("1")).Set("pref", "v"+strconv.Itoa(i%7), "")
+		b.Get(dir+"other").Send("SID", rectest.ID("1")).Send("pref", "v"+strconv.Itoa(i%7))
 	}
-	r := b.rec()
+	r := b.Rec()
 	withMaps, _ := json.Marshal(AnalyzeAll([]*recording.Recording{r}))
 	defer func(n int) { manyIdents = n }(manyIdents)
 	manyIdents = 1 << 30
@@ -101,12 +102,12 @@ func TestManyIdentitiesOfOneName(t *testing.T) {
 // nothing says it is None; "ſtrict" is no value browsers know. The
 // analysis once folded both with strings.EqualFold.
 func TestSameSiteIsFoldedASCIIOnly(t *testing.T) {
-	b := newRec("folding")
-	b.step("goto", "")
-	b.get("https://app.test/").set("pref", "abc", "ſameSite=None").
-		set("mode", "abc", "Secure; HttpOnly; SameSite=ſtrict").
-		set("wide", "abc", "Secure; HttpOnly; \tSAMESITE\t= nOnE")
-	r := b.rec()
+	b := rectest.New("folding")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("pref", "abc", "ſameSite=None").
+		Set("mode", "abc", "Secure; HttpOnly; SameSite=ſtrict").
+		Set("wide", "abc", "Secure; HttpOnly; \tSAMESITE\t= nOnE")
+	r := b.Rec()
 	if ss := r.Requests[0].SetCookies[0].SameSite; ss != "" {
 		t.Errorf("the recording's SameSite of pref = %q, want none", ss)
 	}
@@ -136,11 +137,11 @@ func TestSameSiteIsFoldedASCIIOnly(t *testing.T) {
 // (the analysis once took it off), the default path from the escaped path,
 // and a Domain attribute spelled the same way.
 func TestLineIdentityIsCanonical(t *testing.T) {
-	b := newRec("identity")
-	b.step("goto", "")
-	b.get("https://App.Test./a%2Fb/c").set("pref", "abc", "Secure; SameSite=Lax")
-	b.get("https://www.App.test./x").set("wide", "abc", "Secure; SameSite=Lax; Domain=App.TEST.")
-	rep := analyze(t, b.rec())
+	b := rectest.New("identity")
+	b.Step("goto", "")
+	b.Get("https://App.Test./a%2Fb/c").Set("pref", "abc", "Secure; SameSite=Lax")
+	b.Get("https://www.App.test./x").Set("wide", "abc", "Secure; SameSite=Lax; Domain=App.TEST.")
+	rep := analyze(t, b.Rec())
 	var got []string
 	for _, f := range findings(rep, RuleCookieHTTPOnlyMissing) {
 		got = append(got, f.Cookie+" "+f.Domain+" "+f.Path)

@@ -3,32 +3,33 @@ package analysis
 import (
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // fuzzSeeds are small journeys that reach most of the analysis.
 func fuzzSeeds() []*recording.Recording {
 	var out []*recording.Recording
-	b := newRec("seed-login-logout", "SID")
+	b := rectest.New("seed-login-logout", "SID")
 	login(b, "SID")
-	b.last.page(recording.PageFacts{Links: []recording.Link{{Href: "http://app.test/x;jsessionid=[value:abcd1234]", Selector: "#l"}},
+	b.Last().Page(recording.PageFacts{Links: []recording.Link{{Href: "http://app.test/x;jsessionid=[value:abcd1234]", Selector: "#l"}},
 		Forms: []recording.Form{{Action: "http://app.test/login", Method: "POST", HasPassword: true}}})
-	b.step("click", "")
-	b.get("http://app.test/x").withhold("SID", id("auth"), "SecureOnly").set("SID", id("h"), "Path=/", "OverwriteSecure")
-	b.step("wait", "", "wait 4s").wait(4 * time.Second)
-	b.step("goto", "")
-	b.get("https://app.test/account").node("b").send("SID", id("auth")).set("SID", id("n"), "Path=/; SameSite=None; Max-Age=99999999")
-	b.step("click", "logout")
-	b.get("https://app.test/logout").send("SID", id("n")).set("SID", "", "Path=/; Max-Age=0")
-	out = append(out, b.probe(true).rec())
+	b.Step("click", "")
+	b.Get("http://app.test/x").Withhold("SID", rectest.ID("auth"), "SecureOnly").Set("SID", rectest.ID("h"), "Path=/", "OverwriteSecure")
+	b.Step("wait", "", "wait 4s").Wait(4 * time.Second)
+	b.Step("goto", "")
+	b.Get("https://app.test/account").Node("b").Send("SID", rectest.ID("auth")).Set("SID", rectest.ID("n"), "Path=/; SameSite=None; Max-Age=99999999")
+	b.Step("click", "logout")
+	b.Get("https://app.test/logout").Send("SID", rectest.ID("n")).Set("SID", "", "Path=/; Max-Age=0")
+	out = append(out, b.Probe(true).Rec())
 
-	b = newRec("seed-auto")
-	b.step("goto", "")
-	b.get("https://www.app.test/").set("PHPSESSID", "12345678", "Domain=app.test; Path=/x").set("__Host-a", "1", "Domain=app.test").
-		set("dup", "1", "").set("dup", "2", "SameSite=bogus")
-	b.step("restart", "")
-	b.gone("PHPSESSID", "cleared", "harness", "removed by the restart step")
-	b.script("js", "v", "https://www.app.test/")
-	out = append(out, b.rec())
+	b = rectest.New("seed-auto")
+	b.Step("goto", "")
+	b.Get("https://www.app.test/").Set("PHPSESSID", "12345678", "Domain=app.test; Path=/x").Set("__Host-a", "1", "Domain=app.test").
+		Set("dup", "1", "").Set("dup", "2", "SameSite=bogus")
+	b.Step("restart", "")
+	b.Gone("PHPSESSID", "cleared", "harness", "removed by the restart step")
+	b.Script("js", "v", "", "https://www.app.test/")
+	out = append(out, b.Rec())
 	return out
 }

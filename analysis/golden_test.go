@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
@@ -35,22 +37,12 @@ func goldenCases(t *testing.T) map[string][]*recording.Recording {
 		"large-2000":       {largeRecording(2000)},
 		"fuzz-seeds":       fuzzSeeds(),
 	}
-	files, err := filepath.Glob(filepath.Join("testdata", "lab", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no lab recordings: %v", err)
-	}
+	lab, copies := rectest.Lab(t), rectest.Lab(t)
+	names := slices.Sorted(maps.Keys(lab))
 	var all []*recording.Recording
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := recording.Decode(filepath.Base(f), data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases["lab-"+strings.TrimSuffix(filepath.Base(f), ".json")] = []*recording.Recording{r}
-		all = append(all, r)
+	for _, name := range names {
+		cases["lab-"+name] = []*recording.Recording{lab[name]}
+		all = append(all, lab[name])
 	}
 	cases["lab-all"] = all
 	// Shapes the harness does not write but other recordings may have:
@@ -58,9 +50,8 @@ func goldenCases(t *testing.T) map[string][]*recording.Recording {
 	// guessed from the jar and the URL), no events at all (derived from the
 	// requests), and one name on several paths.
 	var mutated []*recording.Recording
-	for i, f := range files {
-		data, _ := os.ReadFile(f)
-		r, _ := recording.Decode(filepath.Base(f), data)
+	for i, name := range names {
+		r := copies[name]
 		switch i % 4 {
 		case 0:
 			slices.Reverse(r.Events)

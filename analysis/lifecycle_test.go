@@ -5,22 +5,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // login builds the common start: a session at GET /login, rotated by the
 // login POST, carried to /account.
-func login(b *builder, name string) {
-	b.step("goto", "", "goto /login")
-	b.get("https://app.test/login").set(name, id("pre"), secureAttrs)
-	b.step("submit", "login", "submit #login-form")
-	b.post("https://app.test/login").send(name, id("pre")).set(name, id("auth"), secureAttrs).
-		redirect("https://app.test/account").send(name, id("auth"))
+func login(b *rectest.Builder, name string) {
+	b.Step("goto", "", "goto /login")
+	b.Get("https://app.test/login").Set(name, rectest.ID("pre"), rectest.SecureAttrs)
+	b.Step("submit", "login", "submit #login-form")
+	b.Post("https://app.test/login").Send(name, rectest.ID("pre")).Set(name, rectest.ID("auth"), rectest.SecureAttrs).
+		Redirect("https://app.test/account").Send(name, rectest.ID("auth"))
 }
 
 func TestLifecycleRotationAtLoginIsNotAReset(t *testing.T) {
-	b := newRec("rotation", "SID")
+	b := rectest.New("rotation", "SID")
 	login(b, "SID")
-	rep := analyze(t, b.rec())
+	rep := analyze(t, b.Rec())
 	s := session(rep, "SID")
 	if got := endings(s); got != "rotated,end-of-journey" {
 		t.Fatalf("endings = %s", got)
@@ -44,15 +47,15 @@ func TestLifecycleRotationAtLoginIsNotAReset(t *testing.T) {
 }
 
 func TestLifecycleSlidingExpiryIsNotARotation(t *testing.T) {
-	b := newRec("sliding", "laravel_session")
+	b := rectest.New("sliding", "laravel_session")
 	attrs := "Path=/; Max-Age=600; Secure; HttpOnly; SameSite=Lax"
-	b.step("goto", "")
-	b.get("https://app.test/").set("laravel_session", id("x"), attrs)
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("laravel_session", rectest.ID("x"), attrs)
 	for i := 0; i < 3; i++ {
-		b.step("goto", "")
-		b.get("https://app.test/page").send("laravel_session", id("x")).set("laravel_session", id("x"), attrs)
+		b.Step("goto", "")
+		b.Get("https://app.test/page").Send("laravel_session", rectest.ID("x")).Set("laravel_session", rectest.ID("x"), attrs)
 	}
-	rep := analyze(t, b.rec())
+	rep := analyze(t, b.Rec())
 	s := session(rep, "laravel_session")
 	if len(s.IDs) != 1 || s.IDs[0].Ended != EndEndOfJourney || len(s.IDs[0].Sent) != 3 || s.IDs[0].LastStep != 3 {
 		t.Fatalf("IDs = %+v", s.IDs)
@@ -63,13 +66,13 @@ func TestLifecycleSlidingExpiryIsNotARotation(t *testing.T) {
 }
 
 func TestLifecycleFreshSessionAfterLogoutIsNotAReset(t *testing.T) {
-	b := newRec("logout", "SID")
+	b := rectest.New("logout", "SID")
 	login(b, "SID")
-	b.step("click", "logout", "click #logout")
-	b.get("https://app.test/logout").send("SID", id("auth")).set("SID", "", "Path=/; Max-Age=0; Secure; HttpOnly")
-	b.step("goto", "")
-	b.get("https://app.test/login").set("SID", id("next"), secureAttrs)
-	rep := analyze(t, b.rec())
+	b.Step("click", "logout", "click #logout")
+	b.Get("https://app.test/logout").Send("SID", rectest.ID("auth")).Set("SID", "", "Path=/; Max-Age=0; Secure; HttpOnly")
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Set("SID", rectest.ID("next"), rectest.SecureAttrs)
+	rep := analyze(t, b.Rec())
 	if got := endings(session(rep, "SID")); got != "rotated,logout,end-of-journey" {
 		t.Fatalf("endings = %s", got)
 	}
@@ -82,13 +85,13 @@ func TestLifecycleFreshSessionAfterLogoutIsNotAReset(t *testing.T) {
 }
 
 func TestLifecycleLogoutWithoutDeletionThenNewIDIsNotAReset(t *testing.T) {
-	b := newRec("logout-no-delete", "SID")
+	b := rectest.New("logout-no-delete", "SID")
 	login(b, "SID")
-	b.step("click", "logout")
-	b.get("https://app.test/logout").send("SID", id("auth")).status(303, "/")
-	b.step("goto", "")
-	b.get("https://app.test/account").send("SID", id("auth")).set("SID", id("anon"), secureAttrs)
-	rep := analyze(t, b.rec())
+	b.Step("click", "logout")
+	b.Get("https://app.test/logout").Send("SID", rectest.ID("auth")).Status(303, "/")
+	b.Step("goto", "")
+	b.Get("https://app.test/account").Send("SID", rectest.ID("auth")).Set("SID", rectest.ID("anon"), rectest.SecureAttrs)
+	rep := analyze(t, b.Rec())
 	if got := endings(session(rep, "SID")); got != "rotated,logout,end-of-journey" {
 		t.Fatalf("endings = %s", got)
 	}
@@ -98,12 +101,12 @@ func TestLifecycleLogoutWithoutDeletionThenNewIDIsNotAReset(t *testing.T) {
 }
 
 func TestLifecycleFreshIDWhenNoneHeld(t *testing.T) {
-	b := newRec("fresh", "SID")
-	b.step("goto", "")
-	b.get("https://app.test/").status(200, "")
-	b.step("goto", "")
-	b.get("https://app.test/login").set("SID", id("a"), secureAttrs)
-	rep := analyze(t, b.rec())
+	b := rectest.New("fresh", "SID")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Status(200, "")
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
+	rep := analyze(t, b.Rec())
 	s := session(rep, "SID")
 	if len(s.IDs) != 1 || s.IDs[0].FirstStep != 1 || len(rep.Resets()) != 0 {
 		t.Fatalf("session = %+v", s)
@@ -111,11 +114,11 @@ func TestLifecycleFreshIDWhenNoneHeld(t *testing.T) {
 }
 
 func TestLifecycleWithheldListsReasons(t *testing.T) {
-	b := newRec("withheld", "SID")
+	b := rectest.New("withheld", "SID")
 	login(b, "SID")
-	b.step("goto", "")
-	b.get("http://app.test/plain").withhold("SID", id("auth"), "SecureOnly")
-	rep := analyze(t, b.rec())
+	b.Step("goto", "")
+	b.Get("http://app.test/plain").Withhold("SID", rectest.ID("auth"), "SecureOnly")
+	rep := analyze(t, b.Rec())
 	s := session(rep, "SID")
 	w := s.IDs[1].Withheld
 	if len(w) != 1 || w[0].Request != "R4" || !reflect.DeepEqual(w[0].Reasons, []string{"SecureOnly"}) {
@@ -129,18 +132,15 @@ func TestLifecycleWithheldListsReasons(t *testing.T) {
 func TestLifecycleEventsDerivedFromRequests(t *testing.T) {
 	// A recording without events (e.g. made from a HAR) still yields the
 	// lifecycle, from the requests' cookies.
-	b := newRec("no-events", "SID")
+	b := rectest.New("no-events", "SID")
 	login(b, "SID")
-	b.step("goto", "")
-	b.get("https://app.test/x").send("SID", id("auth")).set("SID", id("other"), secureAttrs)
-	r := b.rec()
+	b.Step("goto", "")
+	b.Get("https://app.test/x").Send("SID", rectest.ID("auth")).Set("SID", rectest.ID("other"), rectest.SecureAttrs)
+	r := b.Rec()
 	r.Events = nil
 	rep := analyze(t, r)
-	if got := endings(session(rep, "SID")); got != "rotated,replaced,end-of-journey" {
-		t.Fatalf("endings = %s", got)
-	}
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
-		t.Fatalf("causes = %v", got)
+	if got := lifecycle(rep, "SID"); got != CauseServerDropped+" | rotated,replaced,end-of-journey" {
+		t.Fatalf("lifecycle = %s", got)
 	}
 }
 
@@ -148,17 +148,17 @@ func TestLifecycleEventsDerivedFromRequests(t *testing.T) {
 
 func TestCauseSecureOverHTTP(t *testing.T) {
 	build := func(newSession bool) *Report {
-		b := newRec("mixed", "JSESSIONID")
+		b := rectest.New("mixed", "JSESSIONID")
 		login(b, "JSESSIONID")
-		b.last.page(linkPage("https://app.test/account", "http://app.test/account", "#plain-link"))
-		b.step("click", "", "follow the http link (click #plain-link)")
-		q := b.get("http://app.test/account").withhold("JSESSIONID", id("auth"), "SecureOnly")
+		b.Last().Page(linkPage("https://app.test/account", "http://app.test/account", "#plain-link"))
+		b.Step("click", "", "follow the http link (click #plain-link)")
+		q := b.Get("http://app.test/account").Withhold("JSESSIONID", rectest.ID("auth"), "SecureOnly")
 		if newSession {
-			q.set("JSESSIONID", id("http1"), "Path=/; HttpOnly; SameSite=Lax", "OverwriteSecure").status(303, "/login")
-			q.redirect("http://app.test/login").withhold("JSESSIONID", id("auth"), "SecureOnly").
-				set("JSESSIONID", id("http2"), "Path=/; HttpOnly; SameSite=Lax", "OverwriteSecure")
+			q.Set("JSESSIONID", rectest.ID("http1"), "Path=/; HttpOnly; SameSite=Lax", "OverwriteSecure").Status(303, "/login")
+			q.Redirect("http://app.test/login").Withhold("JSESSIONID", rectest.ID("auth"), "SecureOnly").
+				Set("JSESSIONID", rectest.ID("http2"), "Path=/; HttpOnly; SameSite=Lax", "OverwriteSecure")
 		}
-		return analyze(t, b.rec())
+		return analyze(t, b.Rec())
 	}
 	rep := build(true)
 	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSecureOverHTTP}) {
@@ -182,11 +182,11 @@ func TestCauseSecureOverHTTP(t *testing.T) {
 }
 
 func TestCauseSecureOverHTTPNamesTheStepWithoutPageFacts(t *testing.T) {
-	b := newRec("mixed", "JSESSIONID")
+	b := rectest.New("mixed", "JSESSIONID")
 	login(b, "JSESSIONID")
-	b.step("click", "", "follow the http link (click #plain-link)")
-	b.get("http://app.test/account").withhold("JSESSIONID", id("auth"), "SecureOnly").set("JSESSIONID", id("h"), "Path=/", "OverwriteSecure")
-	rep := analyze(t, b.rec())
+	b.Step("click", "", "follow the http link (click #plain-link)")
+	b.Get("http://app.test/account").Withhold("JSESSIONID", rectest.ID("auth"), "SecureOnly").Set("JSESSIONID", rectest.ID("h"), "Path=/", "OverwriteSecure")
+	rep := analyze(t, b.Rec())
 	if got := rep.Resets()[0].Evidence["link"]; got != "click #plain-link on https://app.test/account" {
 		t.Fatalf("link = %q", got)
 	}
@@ -198,25 +198,22 @@ func TestCauseSecureOverHTTPNamesTheStepWithoutPageFacts(t *testing.T) {
 
 func TestCauseSameSite(t *testing.T) {
 	build := func(withheld bool) *Report {
-		b := newRec("sso", "_sso_session")
-		b.step("goto", "")
-		b.get("https://sso.test/").set("_sso_session", id("s1"), "Path=/; Secure; HttpOnly; SameSite=Strict")
-		b.step("submit", "login", "submit #idp-form")
-		q := b.post("https://sso.test/callback")
+		b := rectest.New("sso", "_sso_session")
+		b.Step("goto", "")
+		b.Get("https://sso.test/").Set("_sso_session", rectest.ID("s1"), "Path=/; Secure; HttpOnly; SameSite=Strict")
+		b.Step("submit", "login", "submit #idp-form")
+		q := b.Post("https://sso.test/callback")
 		if withheld {
-			q.withhold("_sso_session", id("s1"), "SchemefulSameSiteStrict")
+			q.Withhold("_sso_session", rectest.ID("s1"), "SchemefulSameSiteStrict")
 		} else {
-			q.send("_sso_session", id("s1"))
+			q.Send("_sso_session", rectest.ID("s1"))
 		}
-		q.set("_sso_session", id("s2"), "Path=/; Secure; HttpOnly; SameSite=Strict")
-		return analyze(t, b.rec())
+		q.Set("_sso_session", rectest.ID("s2"), "Path=/; Secure; HttpOnly; SameSite=Strict")
+		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSameSite}) {
-		t.Fatalf("withheld at a login step: causes = %v", got)
-	}
-	if got := endings(session(rep, "_sso_session")); got != "replaced,end-of-journey" {
-		t.Errorf("endings = %s", got)
+	if got := lifecycle(rep, "_sso_session"); got != CauseSameSite+" | replaced,end-of-journey" {
+		t.Fatalf("withheld at a login step: lifecycle = %s", got)
 	}
 	rep = build(false)
 	if len(rep.Resets()) != 0 || endings(session(rep, "_sso_session")) != "rotated,end-of-journey" {
@@ -226,18 +223,18 @@ func TestCauseSameSite(t *testing.T) {
 
 func TestCauseScopeMismatch(t *testing.T) {
 	build := func(newSession bool) *Report {
-		b := newRec("scope", "_scope_session", "app_session")
+		b := rectest.New("scope", "_scope_session", "app_session")
 		login(b, "_scope_session")
-		b.step("click", "", "click #www-link")
-		q := b.get("https://www.app.test/account").withhold("_scope_session", id("auth"), "DomainMismatch")
+		b.Step("click", "", "click #www-link")
+		q := b.Get("https://www.app.test/account").Withhold("_scope_session", rectest.ID("auth"), "DomainMismatch")
 		if newSession {
-			q.set("_scope_session", id("www"), secureAttrs)
+			q.Set("_scope_session", rectest.ID("www"), rectest.SecureAttrs)
 		}
-		b.step("goto", "")
-		b.get("https://app.test/app/").send("_scope_session", id("auth")).set("app_session", id("app"), "Path=/app; Secure; HttpOnly; SameSite=Lax")
-		b.step("goto", "")
-		b.get("https://app.test/other").send("_scope_session", id("auth")).withhold("app_session", id("app"), "NotOnPath")
-		return analyze(t, b.rec())
+		b.Step("goto", "")
+		b.Get("https://app.test/app/").Send("_scope_session", rectest.ID("auth")).Set("app_session", rectest.ID("app"), "Path=/app; Secure; HttpOnly; SameSite=Lax")
+		b.Step("goto", "")
+		b.Get("https://app.test/other").Send("_scope_session", rectest.ID("auth")).Withhold("app_session", rectest.ID("app"), "NotOnPath")
+		return analyze(t, b.Rec())
 	}
 	rep := build(true)
 	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseScopeMismatch}) {
@@ -253,16 +250,16 @@ func TestCauseScopeMismatch(t *testing.T) {
 
 func TestCauseSetRejected(t *testing.T) {
 	build := func(reason string, value string) *Report {
-		b := newRec("rejected", "SID")
-		b.step("goto", "")
-		b.get("https://app.test/").set("SID", id("a"), secureAttrs)
-		b.step("goto", "")
-		b.get("https://app.test/refresh").send("SID", id("a")).set("SID", value, "Path=/; Domain=evil.test; Secure", reason)
-		b.step("goto", "")
-		b.get("https://app.test/next").send("SID", id("a")).set("SID", id("c"), secureAttrs)
-		return analyze(t, b.rec())
+		b := rectest.New("rejected", "SID")
+		b.Step("goto", "")
+		b.Get("https://app.test/").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
+		b.Step("goto", "")
+		b.Get("https://app.test/refresh").Send("SID", rectest.ID("a")).Set("SID", value, "Path=/; Domain=evil.test; Secure", reason)
+		b.Step("goto", "")
+		b.Get("https://app.test/next").Send("SID", rectest.ID("a")).Set("SID", rectest.ID("c"), rectest.SecureAttrs)
+		return analyze(t, b.Rec())
 	}
-	rep := build("InvalidDomain", id("b"))
+	rep := build("InvalidDomain", rectest.ID("b"))
 	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSetRejected}) {
 		t.Fatalf("causes = %v (the stale ID's replacement is not reported again)", got)
 	}
@@ -270,19 +267,19 @@ func TestCauseSetRejected(t *testing.T) {
 		t.Errorf("no COOKIE-REJECTED")
 	}
 	// Negative: the refused line carried the value already held.
-	rep = build("InvalidDomain", id("a"))
+	rep = build("InvalidDomain", rectest.ID("a"))
 	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
 		t.Fatalf("negative: causes = %v", got)
 	}
 }
 
 func TestCauseSetRejectedCreate(t *testing.T) {
-	b := newRec("never-stored", "SID")
+	b := rectest.New("never-stored", "SID")
 	for i := 0; i < 3; i++ {
-		b.step("goto", "")
-		b.get("https://app.test/").set("SID", id("n"+string(rune('a'+i))), "Path=/; SameSite=None", "SameSiteNoneInsecure")
+		b.Step("goto", "")
+		b.Get("https://app.test/").Set("SID", rectest.ID("n"+string(rune('a'+i))), "Path=/; SameSite=None", "SameSiteNoneInsecure")
 	}
-	rep := analyze(t, b.rec())
+	rep := analyze(t, b.Rec())
 	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSetRejected}) {
 		t.Fatalf("causes = %v (one per episode)", got)
 	}
@@ -293,12 +290,12 @@ func TestCauseSetRejectedCreate(t *testing.T) {
 
 func TestCauseNodeSwitch(t *testing.T) {
 	build := func(second string) *Report {
-		b := newRec("cluster", "JSESSIONID")
-		b.step("goto", "")
-		b.get("https://app.test/login").node("node-a").set("JSESSIONID", id("a"), secureAttrs)
-		b.step("goto", "")
-		b.get("https://app.test/login").node(second).send("JSESSIONID", id("a")).set("JSESSIONID", id("b"), secureAttrs)
-		return analyze(t, b.rec())
+		b := rectest.New("cluster", "JSESSIONID")
+		b.Step("goto", "")
+		b.Get("https://app.test/login").Node("node-a").Set("JSESSIONID", rectest.ID("a"), rectest.SecureAttrs)
+		b.Step("goto", "")
+		b.Get("https://app.test/login").Node(second).Send("JSESSIONID", rectest.ID("a")).Set("JSESSIONID", rectest.ID("b"), rectest.SecureAttrs)
+		return analyze(t, b.Rec())
 	}
 	rep := build("node-b")
 	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseNodeSwitch}) {
@@ -319,39 +316,36 @@ func TestCauseNodeSwitch(t *testing.T) {
 func TestCauseNodeSwitchInsideALoginStep(t *testing.T) {
 	// The expected rotation happens once; a replacement of the new ID in
 	// the same login step is a reset.
-	b := newRec("cluster-login", "JSESSIONID")
-	b.step("goto", "")
-	b.get("https://app.test/login").node("node-b").set("JSESSIONID", id("a"), secureAttrs)
-	b.step("submit", "login")
-	q := b.post("https://app.test/login").node("node-a").send("JSESSIONID", id("a")).set("JSESSIONID", id("b"), secureAttrs)
-	q.redirect("https://app.test/account").node("node-b").send("JSESSIONID", id("b")).set("JSESSIONID", id("c"), secureAttrs)
-	rep := analyze(t, b.rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseNodeSwitch}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if got := endings(session(rep, "JSESSIONID")); got != "rotated,replaced,end-of-journey" {
-		t.Errorf("endings = %s", got)
+	b := rectest.New("cluster-login", "JSESSIONID")
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Node("node-b").Set("JSESSIONID", rectest.ID("a"), rectest.SecureAttrs)
+	b.Step("submit", "login")
+	q := b.Post("https://app.test/login").Node("node-a").Send("JSESSIONID", rectest.ID("a")).Set("JSESSIONID", rectest.ID("b"), rectest.SecureAttrs)
+	q.Redirect("https://app.test/account").Node("node-b").Send("JSESSIONID", rectest.ID("b")).Set("JSESSIONID", rectest.ID("c"), rectest.SecureAttrs)
+	rep := analyze(t, b.Rec())
+	if got := lifecycle(rep, "JSESSIONID"); got != CauseNodeSwitch+" | rotated,replaced,end-of-journey" {
+		t.Fatalf("lifecycle = %s", got)
 	}
 }
 
 func idleJourney(t *testing.T, waitStep bool, newID bool) *Report {
-	b := newRec("idle", "sessionid")
+	b := rectest.New("idle", "sessionid")
 	login(b, "sessionid")
-	b.step("goto", "")
-	b.get("https://app.test/a").send("sessionid", id("auth"))
-	b.step("goto", "")
-	b.get("https://app.test/b").send("sessionid", id("auth"))
+	b.Step("goto", "")
+	b.Get("https://app.test/a").Send("sessionid", rectest.ID("auth"))
+	b.Step("goto", "")
+	b.Get("https://app.test/b").Send("sessionid", rectest.ID("auth"))
 	if waitStep {
-		b.step("wait", "", "wait 4s").wait(4 * time.Second)
+		b.Step("wait", "", "wait 4s").Wait(4 * time.Second)
 	}
-	b.step("goto", "")
-	q := b.get("https://app.test/account").send("sessionid", id("auth"))
+	b.Step("goto", "")
+	q := b.Get("https://app.test/account").Send("sessionid", rectest.ID("auth"))
 	if newID {
-		q.set("sessionid", id("new"), secureAttrs).status(303, "/login")
+		q.Set("sessionid", rectest.ID("new"), rectest.SecureAttrs).Status(303, "/login")
 	} else {
-		q.status(303, "/login?next=/account")
+		q.Status(303, "/login?next=/account")
 	}
-	return analyze(t, b.rec())
+	return analyze(t, b.Rec())
 }
 
 func TestCauseIdleTimeout(t *testing.T) {
@@ -364,11 +358,8 @@ func TestCauseIdleTimeout(t *testing.T) {
 	}
 	// A logged-out page without a new ID after the idle gap.
 	rep = idleJourney(t, true, false)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseIdleTimeout}) {
-		t.Fatalf("logged-out page: causes = %v", got)
-	}
-	if got := endings(session(rep, "sessionid")); got != "rotated,end-of-journey" {
-		t.Errorf("endings = %s", got)
+	if got := lifecycle(rep, "sessionid"); got != CauseIdleTimeout+" | rotated,end-of-journey" {
+		t.Fatalf("logged-out page: lifecycle = %s", got)
 	}
 	// Negative: no idle gap.
 	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
@@ -379,58 +370,77 @@ func TestCauseIdleTimeout(t *testing.T) {
 	}
 }
 
-func TestCauseServerDropped(t *testing.T) {
-	build := func(as string) *Report {
-		b := newRec("dropped", "SID")
-		b.step("goto", "")
-		b.get("https://app.test/").set("SID", id("a"), secureAttrs)
-		b.step("goto", as)
-		b.get("https://app.test/x").send("SID", id("a")).set("SID", id("b"), secureAttrs)
-		return analyze(t, b.rec())
+// A server that drops or ends the session, or a client that clears it,
+// at an ordinary step is a reset; the same at the step that asks for it
+// (a privilege step, a logout) is none.
+func TestCausesAtOrdinaryAndExpectedSteps(t *testing.T) {
+	cases := []struct {
+		cookie   string
+		cause    string
+		journey  func(b *rectest.Builder, as string) // as: the resetting step's
+		expected string                              // the as that expects it; "" if none does
+		detail   []string                            // in the reset's detail
+		endings  string                              // of the session, if not ""
+	}{
+		{"SID", CauseServerDropped, func(b *rectest.Builder, as string) {
+			b.Step("goto", "")
+			b.Get("https://app.test/").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
+			b.Step("goto", as)
+			b.Get("https://app.test/x").Send("SID", rectest.ID("a")).Set("SID", rectest.ID("b"), rectest.SecureAttrs)
+		}, "privilege", nil, ""},
+		{"ci_session", CauseServerEnded, func(b *rectest.Builder, as string) {
+			login(b, "ci_session")
+			b.Step("click", as, "click #trigger-error")
+			b.Get("https://app.test/error").Send("ci_session", rectest.ID("auth")).Set("ci_session", "", "Path=/; Max-Age=0; Secure; HttpOnly")
+		}, "logout", []string{"Max-Age=0", "click #trigger-error"}, "rotated,deleted"},
+		{"SID", CauseClientCleared, func(b *rectest.Builder, as string) {
+			login(b, "SID")
+			b.Step("clearCookies", as)
+			b.Gone("SID", "cleared", "harness", "removed by the clearCookies step")
+		}, "logout", []string{"clearCookies"}, ""},
+		{"SID", CauseClientCleared, func(b *rectest.Builder, as string) {
+			login(b, "SID")
+			b.Step("click", as)
+			b.Script("SID", "", "", "https://app.test/account")
+		}, "", []string{"script"}, ""},
 	}
-	if got := causes(build("")); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if got := causes(build("privilege")); len(got) != 0 {
-		t.Errorf("at a privilege step: causes = %v", got)
-	}
-}
-
-func TestCauseServerEnded(t *testing.T) {
-	build := func(as string) *Report {
-		b := newRec("resetcode", "ci_session")
-		login(b, "ci_session")
-		b.step("click", as, "click #trigger-error")
-		b.get("https://app.test/error").send("ci_session", id("auth")).set("ci_session", "", "Path=/; Max-Age=0; Secure; HttpOnly")
-		return analyze(t, b.rec())
-	}
-	rep := build("")
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerEnded}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if r := rep.Resets()[0]; !strings.Contains(r.Detail, "Max-Age=0") || !strings.Contains(r.Detail, "click #trigger-error") {
-		t.Errorf("detail = %s", r.Detail)
-	}
-	if got := endings(session(rep, "ci_session")); got != "rotated,deleted" {
-		t.Errorf("endings = %s", got)
-	}
-	if got := causes(build("logout")); len(got) != 0 {
-		t.Errorf("at logout: causes = %v", got)
+	for _, c := range cases {
+		build := func(as string) *Report {
+			b := rectest.New(c.cause, c.cookie)
+			c.journey(b, as)
+			return analyze(t, b.Rec())
+		}
+		rep := build("")
+		if got := causes(rep); !reflect.DeepEqual(got, []string{c.cause}) {
+			t.Errorf("%s: causes = %v", c.cause, got)
+			continue
+		}
+		for _, d := range c.detail {
+			if r := rep.Resets()[0]; !strings.Contains(r.Detail, d) {
+				t.Errorf("%s: detail %q lacks %q", c.cause, r.Detail, d)
+			}
+		}
+		if got := endings(session(rep, c.cookie)); c.endings != "" && got != c.endings {
+			t.Errorf("%s: endings = %s", c.cause, got)
+		}
+		if got := causes(build(c.expected)); c.expected != "" && len(got) != 0 {
+			t.Errorf("%s at a %s step: causes = %v", c.cause, c.expected, got)
+		}
 	}
 }
 
 func TestCauseExpired(t *testing.T) {
 	build := func(expire bool) *Report {
-		b := newRec("expiry", "laravel_session")
-		b.step("goto", "")
-		b.get("https://app.test/login").set("laravel_session", id("a"), "Path=/; Max-Age=2; Secure; HttpOnly; SameSite=Lax")
-		b.step("wait", "", "wait 4s").wait(4 * time.Second)
+		b := rectest.New("expiry", "laravel_session")
+		b.Step("goto", "")
+		b.Get("https://app.test/login").Set("laravel_session", rectest.ID("a"), "Path=/; Max-Age=2; Secure; HttpOnly; SameSite=Lax")
+		b.Step("wait", "", "wait 4s").Wait(4 * time.Second)
 		if expire {
-			b.gone("laravel_session", "expired", "jar", "its expiry passed")
+			b.Gone("laravel_session", "expired", "jar", "its expiry passed")
 		}
-		b.step("goto", "")
-		b.get("https://app.test/account").set("laravel_session", id("b"), "Path=/; Max-Age=2; Secure; HttpOnly; SameSite=Lax")
-		return analyze(t, b.rec())
+		b.Step("goto", "")
+		b.Get("https://app.test/account").Set("laravel_session", rectest.ID("b"), "Path=/; Max-Age=2; Secure; HttpOnly; SameSite=Lax")
+		return analyze(t, b.Rec())
 	}
 	rep := build(true)
 	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseExpired}) {
@@ -452,58 +462,24 @@ func TestCauseExpired(t *testing.T) {
 	}
 }
 
-func TestCauseClientCleared(t *testing.T) {
-	b := newRec("cleared", "SID")
-	login(b, "SID")
-	b.step("clearCookies", "")
-	b.gone("SID", "cleared", "harness", "removed by the clearCookies step")
-	rep := analyze(t, b.rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if !strings.Contains(rep.Resets()[0].Detail, "clearCookies") {
-		t.Errorf("detail = %s", rep.Resets()[0].Detail)
-	}
-	// Script deletion.
-	b = newRec("script", "SID")
-	login(b, "SID")
-	b.step("click", "")
-	b.script("SID", "", "https://app.test/account")
-	rep = analyze(t, b.rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
-		t.Fatalf("script: causes = %v", got)
-	}
-	// Negative: cleared at a logout step is expected.
-	b = newRec("cleared-at-logout", "SID")
-	login(b, "SID")
-	b.step("clearCookies", "logout")
-	b.gone("SID", "cleared", "harness", "removed by the clearCookies step")
-	if got := causes(analyze(t, b.rec())); len(got) != 0 {
-		t.Errorf("at logout: causes = %v", got)
-	}
-}
-
 func TestCauseBrowserRestart(t *testing.T) {
 	build := func(persistent bool) *Report {
-		b := newRec("restart", "__Host-sid")
-		attrs := secureAttrs
+		b := rectest.New("restart", "__Host-sid")
+		attrs := rectest.SecureAttrs
 		if persistent {
 			attrs += "; Max-Age=3000"
 		}
-		b.step("goto", "")
-		b.get("https://app.test/login").set("__Host-sid", id("a"), attrs)
-		b.step("restart", "", "restart browser")
+		b.Step("goto", "")
+		b.Get("https://app.test/login").Set("__Host-sid", rectest.ID("a"), attrs)
+		b.Step("restart", "", "restart browser")
 		if !persistent {
-			b.gone("__Host-sid", "cleared", "harness", "removed by the restart step")
+			b.Gone("__Host-sid", "cleared", "harness", "removed by the restart step")
 		}
-		return analyze(t, b.rec())
+		return analyze(t, b.Rec())
 	}
 	rep := build(false)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseBrowserRestart}) {
-		t.Fatalf("causes = %v", got)
-	}
-	if got := endings(session(rep, "__Host-sid")); got != "restart" {
-		t.Errorf("endings = %s", got)
+	if got := lifecycle(rep, "__Host-sid"); got != CauseBrowserRestart+" | restart" {
+		t.Fatalf("lifecycle = %s", got)
 	}
 	if got := causes(build(true)); len(got) != 0 {
 		t.Errorf("persistent cookie kept: causes = %v", got)
@@ -512,17 +488,19 @@ func TestCauseBrowserRestart(t *testing.T) {
 
 func TestLifecycleUnexplainedChange(t *testing.T) {
 	build := func(missingExtraInfo bool) *Report {
-		b := newRec("changed", "SID")
-		b.step("goto", "")
-		b.get("https://app.test/").set("SID", id("a"), secureAttrs)
-		b.step("goto", "")
-		q := b.get("https://app.test/cached").send("SID", id("a"))
+		b := rectest.New("changed", "SID")
+		b.Step("goto", "")
+		b.Get("https://app.test/").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
+		b.Step("goto", "")
+		q := b.Get("https://app.test/cached").Send("SID", rectest.ID("a"))
 		if missingExtraInfo {
-			q.req().ResponseExtraInfo = false
+			q.Request().ResponseExtraInfo = false
 		}
-		v := b.val(id("b"))
-		b.r.Events = append(b.r.Events, recordingEvent("changed", "jar", "SID", &v, b.stepIndex()))
-		return analyze(t, b.rec())
+		// The jar holds another value with no Set-Cookie to explain it.
+		v := b.Value(rectest.ID("b"))
+		b.R.Events = append(b.R.Events, recording.CookieEvent{Time: rectest.T0.Add(time.Hour), Step: b.Current().Index,
+			Kind: recording.EventChanged, Source: recording.SourceJar, Name: "SID", Domain: "app.test", Path: "/", Value: &v})
+		return analyze(t, b.Rec())
 	}
 	if got := causes(build(true)); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
 		t.Errorf("unseen Set-Cookie: causes = %v", got)
@@ -533,12 +511,12 @@ func TestLifecycleUnexplainedChange(t *testing.T) {
 }
 
 func TestLifecycleDeletionAtLoginIsPartOfTheRotation(t *testing.T) {
-	b := newRec("delete-then-set", "SID")
-	b.step("goto", "")
-	b.get("https://app.test/login").set("SID", id("a"), secureAttrs)
-	b.step("submit", "login")
-	b.post("https://app.test/login").send("SID", id("a")).set("SID", "", "Path=/; Max-Age=0").set("SID", id("b"), secureAttrs)
-	rep := analyze(t, b.rec())
+	b := rectest.New("delete-then-set", "SID")
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
+	b.Step("submit", "login")
+	b.Post("https://app.test/login").Send("SID", rectest.ID("a")).Set("SID", "", "Path=/; Max-Age=0").Set("SID", rectest.ID("b"), rectest.SecureAttrs)
+	rep := analyze(t, b.Rec())
 	if got := endings(session(rep, "SID")); got != "rotated,end-of-journey" || len(rep.Resets()) != 0 {
 		t.Fatalf("endings %s, causes %v", got, causes(rep))
 	}
@@ -547,16 +525,14 @@ func TestLifecycleDeletionAtLoginIsPartOfTheRotation(t *testing.T) {
 func TestLifecyclePlantedIDIsNotAReset(t *testing.T) {
 	// A fixation test plants an ID with setCookie: no reset, and the
 	// server adopting it at login is fixation.
-	b := newRec("plant", "PHPSESSID")
-	b.step("goto", "")
-	b.get("https://app.test/login").set("PHPSESSID", id("server"), secureAttrs)
-	b.step("setCookie", "")
-	v := b.val(id("planted"))
-	e := recordingEvent("set", "harness", "PHPSESSID", &v, b.stepIndex())
-	b.r.Events = append(b.r.Events, e)
-	b.step("submit", "login")
-	b.post("https://app.test/login").send("PHPSESSID", id("planted"))
-	rep := analyze(t, b.rec())
+	b := rectest.New("plant", "PHPSESSID")
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Set("PHPSESSID", rectest.ID("server"), rectest.SecureAttrs)
+	b.Step("setCookie", "")
+	b.Plant("PHPSESSID", rectest.ID("planted"))
+	b.Step("submit", "login")
+	b.Post("https://app.test/login").Send("PHPSESSID", rectest.ID("planted"))
+	rep := analyze(t, b.Rec())
 	if len(rep.Resets()) != 0 || len(findings(rep, RuleSessionFixation)) != 1 {
 		t.Fatalf("causes %v, findings %+v", causes(rep), rep.Findings)
 	}

@@ -5,14 +5,16 @@ package analysis
 import (
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -53,7 +55,7 @@ func TestAnalyzeNil(t *testing.T) {
 // TestReportJSONShape checks the field names the documented audit output
 // promises.
 func TestReportJSONShape(t *testing.T) {
-	rep := Analyze(loadLab(t, "mixed.json"))
+	rep := Analyze(rectest.Lab(t)["mixed"])
 	b, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
@@ -157,82 +159,36 @@ func TestRulesDoc(t *testing.T) {
 	}
 }
 
-// TestBuildsForWasm: the inspector runs this package in the browser.
-func TestBuildsForWasm(t *testing.T) {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
-	env := append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
-	cmd := exec.Command(gobin, "build", ".")
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("GOOS=js GOARCH=wasm go build: %v\n%s", err, out)
-	}
-	// Imports: the standard library and recording only.
-	cmd = exec.Command(gobin, "list", "-f", `{{join .Imports "\n"}}`, ".")
-	cmd.Env = env
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, imp := range strings.Fields(string(out)) {
-		if strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") && imp != "github.com/sessiontrace/sessiontrace/recording" {
-			t.Errorf("analysis imports %s", imp)
-		}
-		if imp == "os" || imp == "os/exec" || strings.HasPrefix(imp, "net/http") || imp == "syscall" {
-			t.Errorf("analysis imports %s: it must stay pure", imp)
-		}
-	}
-}
-
-func loadLab(t testing.TB, name string) *recording.Recording {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "lab", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := recording.Decode(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 // labExpect is what each bundled lab scenario must produce: its reset
 // causes, and its findings above info (rule/severity), both sorted.
 var labExpect = map[string]struct{ causes, findings []string }{
-	"cluster.json":     {[]string{"node-switch", "node-switch", "node-switch"}, []string{"SESSION-RESET/medium", "SESSION-RESET/medium", "SESSION-RESET/medium"}},
-	"correct.json":     {nil, nil},
-	"expiry.json":      {[]string{"expired"}, []string{"SESSION-RESET/medium"}},
-	"faults-500.json":  {nil, nil},
-	"fixation.json":    {nil, []string{"COOKIE-HTTPONLY-MISSING/medium", "SESSION-FIXATION/high"}},
-	"idle.json":        {[]string{"idle-timeout"}, []string{"SESSION-RESET/medium"}},
-	"logout-keep.json": {nil, []string{"SESSION-NOT-INVALIDATED/high"}},
-	"mixed.json": {[]string{"secure-over-http"},
+	"cluster":     {[]string{"node-switch", "node-switch", "node-switch"}, []string{"SESSION-RESET/medium", "SESSION-RESET/medium", "SESSION-RESET/medium"}},
+	"correct":     {nil, nil},
+	"expiry":      {[]string{"expired"}, []string{"SESSION-RESET/medium"}},
+	"faults-500":  {nil, nil},
+	"fixation":    {nil, []string{"COOKIE-HTTPONLY-MISSING/medium", "SESSION-FIXATION/high"}},
+	"idle":        {[]string{"idle-timeout"}, []string{"SESSION-RESET/medium"}},
+	"logout-keep": {nil, []string{"SESSION-NOT-INVALIDATED/high"}},
+	"mixed": {[]string{"secure-over-http"},
 		[]string{"AUTH-CLEARTEXT/critical", "COOKIE-OVERWRITE-SECURE/medium", "MIXED-SCHEME-LINK/medium", "SESSION-RESET/medium"}},
-	"rejects.json": {nil, []string{"COOKIE-DUPLICATE-SET/low", "COOKIE-EXPIRY-CAPPED/low", "COOKIE-OVERWRITE-SECURE/low", "COOKIE-PREFIX-VIOLATION/low",
+	"rejects": {nil, []string{"COOKIE-DUPLICATE-SET/low", "COOKIE-EXPIRY-CAPPED/low", "COOKIE-OVERWRITE-SECURE/low", "COOKIE-PREFIX-VIOLATION/low",
 		"COOKIE-REJECTED/low", "COOKIE-SAMESITE-INVALID/low", "COOKIE-SAMESITE-NONE-INSECURE/low", "COOKIE-SIZE-EXCEEDED/low"}},
-	"resetcode.json":  {[]string{"server-ended"}, []string{"SESSION-RESET/medium"}},
-	"restart.json":    {[]string{"browser-restart"}, []string{"SESSION-RESET/medium"}},
-	"scope.json":      {[]string{"scope-mismatch"}, []string{"SESSION-RESET/medium"}},
-	"script.json":     {nil, []string{"COOKIE-HTTPONLY-MISSING/medium", "SESSID-IN-PAGE/medium"}},
-	"sso.json":        {[]string{"samesite"}, []string{"SESSION-RESET/medium"}},
-	"urlsession.json": {nil, []string{"SESSID-IN-PAGE/high", "SESSID-IN-URL/high"}},
+	"resetcode":  {[]string{"server-ended"}, []string{"SESSION-RESET/medium"}},
+	"restart":    {[]string{"browser-restart"}, []string{"SESSION-RESET/medium"}},
+	"scope":      {[]string{"scope-mismatch"}, []string{"SESSION-RESET/medium"}},
+	"script":     {nil, []string{"COOKIE-HTTPONLY-MISSING/medium", "SESSID-IN-PAGE/medium"}},
+	"sso":        {[]string{"samesite"}, []string{"SESSION-RESET/medium"}},
+	"urlsession": {nil, []string{"SESSID-IN-PAGE/high", "SESSID-IN-URL/high"}},
 }
 
 // TestLabRecordings analyses the recordings of the bundled lab suite made
 // in real Chromium (testdata/lab, scrubbed: fingerprints only).
 func TestLabRecordings(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "lab", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no lab recordings: %v", err)
-	}
+	lab := rectest.Lab(t)
 	var all []*recording.Recording
-	for _, f := range files {
-		name := filepath.Base(f)
+	for _, name := range slices.Sorted(maps.Keys(lab)) {
 		t.Run(name, func(t *testing.T) {
-			r := loadLab(t, name)
+			r := lab[name]
 			all = append(all, r)
 			want, ok := labExpect[name]
 			if !ok {
@@ -254,7 +210,7 @@ func TestLabRecordings(t *testing.T) {
 			if !reflect.DeepEqual(fs, want.findings) && (len(fs) > 0 || len(want.findings) > 0) {
 				t.Errorf("findings above info = %v, want %v", fs, want.findings)
 			}
-			if name == "correct.json" && (rep.CountAtLeast(Low) != 0 || len(rep.Resets()) != 0) {
+			if name == "correct" && (rep.CountAtLeast(Low) != 0 || len(rep.Resets()) != 0) {
 				t.Errorf("the correct app has findings or resets")
 			}
 		})

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -39,11 +38,8 @@ func TestFlask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := start(t, "Flask app", nil, dir, py, filepath.Join(dir, "app.py"))
-	p := port(t, srv.ports(t), "http")
-	srv.waitAccept(t, p)
-	r := run(t, "flask.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
-	clientSideJourney(t, r, fmt.Sprintf("http://flask.test:%d/", p), "session", recording.FormatItsdangerous)
+	r, base := runHTTP(t, "flask.yaml", "flask.test", serveHTTP(t, "Flask app", dir, py, filepath.Join(dir, "app.py")))
+	clientSideJourney(t, r, base, "session", recording.FormatItsdangerous)
 }
 
 // TestCookieSession: cookie-session keeps the session (base64 JSON) in
@@ -51,14 +47,8 @@ func TestFlask(t *testing.T) {
 // values on every write, and logout (req.session = null) expires both in
 // the browser only.
 func TestCookieSession(t *testing.T) {
-	dir := nodeModules(t, "express", "cookie-session")
-	srv := start(t, "cookie-session app", nil, dir, "node", filepath.Join(dir, "cookie-session-app.js"))
-	p := port(t, srv.ports(t), "http")
-	srv.waitAccept(t, p)
-	r := run(t, "cookie-session.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
-	base := fmt.Sprintf("http://cookie-session.test:%d/", p)
+	r, base := runNode(t, "cookie-session", "express", "cookie-session")
 	clientSideJourney(t, r, base, "session", recording.FormatBase64JSON)
-
 	signaturePair(t, r, base, "session", "session.sig")
 }
 
@@ -67,12 +57,7 @@ func TestCookieSession(t *testing.T) {
 // "koa.sess.sig"; logout (ctx.session = null) expires both in the browser
 // only.
 func TestKoaSession(t *testing.T) {
-	dir := nodeModules(t, "koa", "koa-session")
-	srv := start(t, "koa-session app", nil, dir, "node", filepath.Join(dir, "koa-session-app.js"))
-	p := port(t, srv.ports(t), "http")
-	srv.waitAccept(t, p)
-	r := run(t, "koa-session.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
-	base := fmt.Sprintf("http://koa-session.test:%d/", p)
+	r, base := runNode(t, "koa-session", "koa", "koa-session")
 	clientSideJourney(t, r, base, "koa.sess", recording.FormatBase64JSON)
 	signaturePair(t, r, base, "koa.sess", "koa.sess.sig")
 	t.Run("recording/lifetime", func(t *testing.T) {
@@ -95,6 +80,15 @@ func TestKoaSession(t *testing.T) {
 			}
 		}
 	})
+}
+
+// runNode serves node/<stack>-app.js with the npm packages pkgs and runs
+// scenarios/<stack>.yaml against it on <stack>.test: the recording and
+// the base URL.
+func runNode(t *testing.T, stack string, pkgs ...string) (*recording.Recording, string) {
+	t.Helper()
+	dir := nodeModules(t, pkgs...)
+	return runHTTP(t, stack+".yaml", stack+".test", serveHTTP(t, stack+" app", dir, "node", filepath.Join(dir, stack+"-app.js")))
 }
 
 // signaturePair checks a keygrip-signed pair: the signature cookie sig
@@ -132,20 +126,14 @@ func clientSideJourney(t *testing.T, r *recording.Recording, base, name, format 
 		if c, ok := jarCookie(r, 0, name); ok {
 			t.Errorf("a %s cookie (%d bytes) exists before login", name, c.Value.Len)
 		}
-		post := documents(requests(r, "POST", base+"login"))
-		if len(post) != 1 {
-			t.Fatalf("%d POST /login, want 1", len(post))
-		}
+		post := wantDocuments(t, r, "POST", base+"login", 1)
 		prev := setCookie(t, post[0], name).Value
 		if prev.Format != format {
 			t.Errorf("the %s value's format is %q, want %q", name, prev.Format, format)
 		}
 		// Every /account response re-signs the session: a new value each
 		// time, and the next request sends the value just set.
-		acct := documents(requests(r, "GET", base+"account"))
-		if len(acct) != 3 {
-			t.Fatalf("%d GET /account documents, want 3", len(acct))
-		}
+		acct := wantDocuments(t, r, "GET", base+"account", 3)
 		for i, q := range acct {
 			sent, ok := sentCookie(q, name)
 			if !ok || !sent.Value.Same(prev) {
@@ -164,10 +152,7 @@ func clientSideJourney(t *testing.T, r *recording.Recording, base, name, format 
 			t.Errorf("the first /account is in step %d, want the login step %d", acct[0].Step, login)
 		}
 		// Logout deletes the cookie in the browser.
-		out := documents(requests(r, "POST", base+"logout"))
-		if len(out) != 1 {
-			t.Fatalf("%d POST /logout, want 1", len(out))
-		}
+		out := wantDocuments(t, r, "POST", base+"logout", 1)
 		if sc := setCookie(t, out[0], name); !sc.Deletion {
 			t.Errorf("logout's %s line is not a deletion: %s", name, sc.Attributes)
 		}

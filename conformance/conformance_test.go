@@ -302,6 +302,23 @@ func nodeModules(t *testing.T, pkgs ...string) string {
 	return dir
 }
 
+// serveHTTP starts the app argv in dir, which reports its ports, and
+// returns its http port once it accepts there.
+func serveHTTP(t *testing.T, name, dir string, argv ...string) int {
+	t.Helper()
+	srv := start(t, name, nil, dir, argv...)
+	p := port(t, srv.ports(t), "http")
+	srv.waitAccept(t, p)
+	return p
+}
+
+// runHTTP runs the scenario file against the stack on port p over plain
+// http: the recording, and the base URL of host there.
+func runHTTP(t *testing.T, file, host string, p int) (*recording.Recording, string) {
+	t.Helper()
+	return run(t, file, map[string]string{"HTTP_PORT": fmt.Sprint(p)}), fmt.Sprintf("http://%s:%d/", host, p)
+}
+
 // run plays a scenario file of scenarios/ in the shared browser with env
 // as its ${env.X} values, and returns the recording as it reads back from
 // its JSON (what `sessiontrace audit` would analyse). The scenario must
@@ -348,58 +365,64 @@ func run(t *testing.T, file string, env map[string]string) *recording.Recording 
 
 // Recording helpers.
 
+// all returns the elements of xs that keep keeps, in order.
+func all[T any](xs []T, keep func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// first returns the first element of xs that keep keeps.
+func first[T any](xs []T, keep func(T) bool) (T, bool) {
+	if i := slices.IndexFunc(xs, keep); i >= 0 {
+		return xs[i], true
+	}
+	var zero T
+	return zero, false
+}
+
 // requests returns the requests whose method is method and whose URL
 // starts with prefix.
 func requests(r *recording.Recording, method, prefix string) []*recording.Request {
 	var out []*recording.Request
 	for i := range r.Requests {
-		q := &r.Requests[i]
-		if q.Method == method && strings.HasPrefix(q.URL, prefix) {
-			out = append(out, q)
-		}
+		out = append(out, &r.Requests[i])
 	}
-	return out
+	return all(out, func(q *recording.Request) bool { return q.Method == method && strings.HasPrefix(q.URL, prefix) })
 }
 
 // documents keeps the page loads of qs (not the favicon and other
 // subresources, whose responses the browser may not report).
 func documents(qs []*recording.Request) []*recording.Request {
-	var out []*recording.Request
-	for _, q := range qs {
-		if q.ResourceType == "Document" {
-			out = append(out, q)
-		}
+	return all(qs, func(q *recording.Request) bool { return q.ResourceType == "Document" })
+}
+
+// wantDocuments returns the n documents requested with method at url (a
+// prefix), failing t when there are not n.
+func wantDocuments(t *testing.T, r *recording.Recording, method, url string, n int) []*recording.Request {
+	t.Helper()
+	qs := documents(requests(r, method, url))
+	if len(qs) != n {
+		t.Fatalf("%d %s %s documents, want %d", len(qs), method, url, n)
 	}
-	return out
+	return qs
 }
 
 func sentCookie(q *recording.Request, name string) (recording.SentCookie, bool) {
-	for _, c := range q.CookiesSent {
-		if c.Name == name {
-			return c, true
-		}
-	}
-	return recording.SentCookie{}, false
+	return first(q.CookiesSent, func(c recording.SentCookie) bool { return c.Name == name })
 }
 
 func withheldCookie(q *recording.Request, name string) (recording.SentCookie, bool) {
-	for _, c := range q.CookiesWithheld {
-		if c.Name == name {
-			return c, true
-		}
-	}
-	return recording.SentCookie{}, false
+	return first(q.CookiesWithheld, func(c recording.SentCookie) bool { return c.Name == name })
 }
 
 // setCookies returns the Set-Cookie lines of q for name.
 func setCookies(q *recording.Request, name string) []recording.SetCookie {
-	var out []recording.SetCookie
-	for _, sc := range q.SetCookies {
-		if sc.Name == name {
-			out = append(out, sc)
-		}
-	}
-	return out
+	return all(q.SetCookies, func(sc recording.SetCookie) bool { return sc.Name == name })
 }
 
 // setCookie returns the one Set-Cookie line of q for name, failing the test
@@ -415,12 +438,7 @@ func setCookie(t *testing.T, q *recording.Request, name string) recording.SetCoo
 
 // jarCookie returns the cookie name in the jar after step i.
 func jarCookie(r *recording.Recording, i int, name string) (recording.Cookie, bool) {
-	for _, c := range r.Steps[i].Jar {
-		if c.Name == name {
-			return c, true
-		}
-	}
-	return recording.Cookie{}, false
+	return first(r.Steps[i].Jar, func(c recording.Cookie) bool { return c.Name == name })
 }
 
 // stepOf returns the index of the first step of kind with the given as
@@ -452,13 +470,7 @@ func wantAuth(t *testing.T, r *recording.Recording, i int, state string) {
 // what came, so a failure reads as a to-do.
 
 func findings(rep *analysis.Report, rule string) []analysis.Finding {
-	var out []analysis.Finding
-	for _, f := range rep.Findings {
-		if f.Rule == rule {
-			out = append(out, f)
-		}
-	}
-	return out
+	return all(rep.Findings, func(f analysis.Finding) bool { return f.Rule == rule })
 }
 
 func resets(rep *analysis.Report) []analysis.Reset {
@@ -522,12 +534,22 @@ func wantNoFinding(t *testing.T, rep *analysis.Report, rule, why string) {
 	}
 }
 
+// wantServerSideDoneRight asserts the diagnosis of a server-side store
+// done right, each with why the stack deserves it: no fixation (rotated),
+// invalidated on the server at logout (destroyed), not client-side
+// (opaque), and no reset (resets).
+func wantServerSideDoneRight(t *testing.T, rep *analysis.Report, rotated, destroyed, opaque, noResets string) {
+	t.Helper()
+	wantNoFinding(t, rep, analysis.RuleSessionFixation, rotated)
+	wantNoFinding(t, rep, analysis.RuleSessionNotInvalidated, destroyed)
+	wantNoFinding(t, rep, "SESSION-CLIENT-SIDE", opaque)
+	wantNoResets(t, rep, noResets)
+}
+
 // sessionReport returns the report of the session cookie name.
 func sessionReport(rep *analysis.Report, name string) *analysis.SessionReport {
-	for i := range rep.Sessions {
-		if rep.Sessions[i].Cookie == name {
-			return &rep.Sessions[i]
-		}
+	if i := slices.IndexFunc(rep.Sessions, func(s analysis.SessionReport) bool { return s.Cookie == name }); i >= 0 {
+		return &rep.Sessions[i]
 	}
 	return nil
 }

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,8 +128,8 @@ func TestGorillaSessions(t *testing.T) {
 		}
 	})
 
-	withProbe := run(t, "gorilla.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
-	noProbe := run(t, "gorilla-noprobe.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
+	withProbe, _ := runHTTP(t, "gorilla.yaml", "gorilla.test", p)
+	noProbe, _ := runHTTP(t, "gorilla-noprobe.yaml", "gorilla.test", p)
 	login := stepOf(t, withProbe, "submit", "login")
 	gorillaRecording(t, withProbe, base, "recording/probe")
 	preNo := gorillaRecording(t, noProbe, base, "recording/no-probe")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -50,21 +49,14 @@ func startPHP(t *testing.T, env ...string) int {
 // session, so the replayed pre-logout ID no longer logs in.
 func TestPHPSessions(t *testing.T) {
 	p := startPHP(t)
-	r := run(t, "php.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
-	base := fmt.Sprintf("http://php.test:%d/", p)
+	r, base := runHTTP(t, "php.yaml", "php.test", p)
 	login := stepOf(t, r, "submit", "login")
 	logout := stepOf(t, r, "click", "logout")
 
 	t.Run("recording", func(t *testing.T) {
-		gets := documents(requests(r, "GET", base+"login"))
-		if len(gets) != 2 {
-			t.Fatalf("%d GET /login documents, want 2 (before login, after logout)", len(gets))
-		}
+		gets := wantDocuments(t, r, "GET", base+"login", 2) // before login, after logout
 		anon := setCookie(t, gets[0], "PHPSESSID").Value
-		post := documents(requests(r, "POST", base+"login"))
-		if len(post) != 1 {
-			t.Fatalf("%d POST /login, want 1", len(post))
-		}
+		post := wantDocuments(t, r, "POST", base+"login", 1)
 		if c, ok := sentCookie(post[0], "PHPSESSID"); !ok || !c.Value.Same(anon) {
 			t.Error("the login POST did not carry the anonymous PHPSESSID")
 		}
@@ -99,10 +91,10 @@ func TestPHPSessions(t *testing.T) {
 
 	rep := analysis.Analyze(r)
 	t.Run("analysis", func(t *testing.T) {
-		wantNoFinding(t, rep, analysis.RuleSessionFixation, "session_regenerate_id gives a new PHPSESSID at login")
-		wantNoFinding(t, rep, analysis.RuleSessionNotInvalidated, "session_destroy ends the session on the server")
-		wantNoFinding(t, rep, "SESSION-CLIENT-SIDE", "PHPSESSID is an ID into the server's files store")
-		wantNoResets(t, rep, "the only ID changes are the rotation at login and the end at logout")
+		wantServerSideDoneRight(t, rep, "session_regenerate_id gives a new PHPSESSID at login",
+			"session_destroy ends the session on the server",
+			"PHPSESSID is an ID into the server's files store",
+			"the only ID changes are the rotation at login and the end at logout")
 	})
 }
 
@@ -110,20 +102,13 @@ func TestPHPSessions(t *testing.T) {
 // login keeps the anonymous visitor's PHPSESSID for the logged-in session.
 func TestPHPSessionFixation(t *testing.T) {
 	p := startPHP(t, "CONFORMANCE_NO_REGENERATE=1")
-	r := run(t, "php-fixation.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
-	base := fmt.Sprintf("http://php.test:%d/", p)
+	r, base := runHTTP(t, "php-fixation.yaml", "php.test", p)
 	login := stepOf(t, r, "submit", "login")
 
 	t.Run("recording", func(t *testing.T) {
-		gets := documents(requests(r, "GET", base+"login"))
-		if len(gets) != 1 {
-			t.Fatalf("%d GET /login documents, want 1", len(gets))
-		}
+		gets := wantDocuments(t, r, "GET", base+"login", 1)
 		anon := setCookie(t, gets[0], "PHPSESSID").Value
-		post := documents(requests(r, "POST", base+"login"))
-		if len(post) != 1 {
-			t.Fatalf("%d POST /login, want 1", len(post))
-		}
+		post := wantDocuments(t, r, "POST", base+"login", 1)
 		if n := len(setCookies(post[0], "PHPSESSID")); n != 0 {
 			t.Errorf("the login response set PHPSESSID %d times, want none (no regenerate)", n)
 		}

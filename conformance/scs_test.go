@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 	"time"
 
@@ -70,35 +69,25 @@ func TestSCS(t *testing.T) {
 	srv := httptest.NewServer(scsApp())
 	t.Cleanup(srv.Close)
 	p := srv.Listener.Addr().(*net.TCPAddr).Port
-	r := run(t, "scs.yaml", map[string]string{"HTTP_PORT": strconv.Itoa(p)})
-	base := fmt.Sprintf("http://scs.test:%d/", p)
+	r, base := runHTTP(t, "scs.yaml", "scs.test", p)
 	logout := stepOf(t, r, "click", "logout")
 
 	t.Run("recording", func(t *testing.T) {
-		gets := documents(requests(r, "GET", base+"login"))
-		if len(gets) != 2 {
-			t.Fatalf("%d GET /login documents, want 2 (before login, after logout)", len(gets))
-		}
+		gets := wantDocuments(t, r, "GET", base+"login", 2) // before login, after logout
 		anon := setCookie(t, gets[0], "session")
 		life, persistent := anon.Lifetime(gets[0].Start)
 		if !persistent || life < 23*time.Hour || anon.Value.Len != 43 || recording.ClientSideFormat(anon.Value.Format) {
 			t.Errorf("the anonymous token: lifetime %v (persistent %v), %d bytes, format %q; want a 24 h persistent 43-byte opaque token",
 				life, persistent, anon.Value.Len, anon.Value.Format)
 		}
-		post := documents(requests(r, "POST", base+"login"))
-		if len(post) != 1 {
-			t.Fatalf("%d POST /login, want 1", len(post))
-		}
+		post := wantDocuments(t, r, "POST", base+"login", 1)
 		token := setCookie(t, post[0], "session").Value
 		if token.Same(anon.Value) {
 			t.Error("RenewToken did not give a new token at login")
 		}
 		// Every account visit writes the session: scs re-sends the same
 		// token with a new expiry.
-		acct := documents(requests(r, "GET", base+"account"))
-		if len(acct) != 2 {
-			t.Fatalf("%d GET /account documents, want 2", len(acct))
-		}
+		acct := wantDocuments(t, r, "GET", base+"account", 2)
 		for _, q := range acct {
 			if c, ok := sentCookie(q, "session"); !ok || !c.Value.Same(token) {
 				t.Errorf("%s (step %d) did not send the logged-in token", q.URL, q.Step)
@@ -118,9 +107,9 @@ func TestSCS(t *testing.T) {
 
 	rep := analysis.Analyze(r)
 	t.Run("analysis", func(t *testing.T) {
-		wantNoFinding(t, rep, analysis.RuleSessionFixation, "RenewToken gives a new token at login")
-		wantNoFinding(t, rep, analysis.RuleSessionNotInvalidated, "Destroy deletes the server's data")
-		wantNoFinding(t, rep, "SESSION-CLIENT-SIDE", "the cookie named session is an opaque token into the server's store, not data")
-		wantNoResets(t, rep, "the token changes only at login (rotation) and ends at logout; the writes re-send it unchanged")
+		wantServerSideDoneRight(t, rep, "RenewToken gives a new token at login",
+			"Destroy deletes the server's data",
+			"the cookie named session is an opaque token into the server's store, not data",
+			"the token changes only at login (rotation) and ends at logout; the writes re-send it unchanged")
 	})
 }

@@ -11,9 +11,7 @@ import (
 )
 
 func TestCorrectRotatesAndDestroys(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("correct.test")
+	l, tc, base := siteClient(t, Config{}, "correct.test")
 
 	r := tc.get(base + "/login")
 	ck := r.setCookie("__Host-sid")
@@ -78,9 +76,7 @@ func TestCorrectRotatesAndDestroys(t *testing.T) {
 }
 
 func TestFixationKeepsTheID(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("fixation.test")
+	l, tc, base := siteClient(t, Config{}, "fixation.test")
 	r := tc.get(base + "/login")
 	ck := r.setCookie("PHPSESSID")
 	if ck == nil || ck.HttpOnly || !ck.Secure || ck.SameSite != http.SameSiteLaxMode {
@@ -122,9 +118,7 @@ func TestCorrectIgnoresUnknownIDs(t *testing.T) {
 }
 
 func TestLogoutKeepLeavesServerSession(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("logout-keep.test")
+	l, tc, base := siteClient(t, Config{}, "logout-keep.test")
 	tc.login(base, "frank")
 	val := tc.jarValue(base, "connect.sid")
 	if !strings.HasPrefix(val, "s%3A") || !strings.Contains(val, ".") {
@@ -157,9 +151,7 @@ func TestLogoutKeepLeavesServerSession(t *testing.T) {
 }
 
 func TestMixedPlainLinkResetsSession(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("mixed.test")
+	l, tc, base := siteClient(t, Config{}, "mixed.test")
 	tc.login(base, "gina")
 	id := tc.jarValue(base, "JSESSIONID")
 	if !idPattern.MatchString(id) || strings.ToUpper(id) != id {
@@ -183,9 +175,7 @@ func TestMixedPlainLinkResetsSession(t *testing.T) {
 }
 
 func TestClusterAlternatesAndResetsOnNodeSwitch(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("cluster.test")
+	_, tc, base := siteClient(t, Config{}, "cluster.test")
 	var nodes []string
 	var ids []string
 	for range 6 {
@@ -230,9 +220,7 @@ func TestClusterAlternatesAndResetsOnNodeSwitch(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
-	l := startLab(t, Config{IdleTimeout: 200 * time.Millisecond})
-	tc := newClient(t, l)
-	base := l.URL("idle.test")
+	l, tc, base := siteClient(t, Config{IdleTimeout: 200 * time.Millisecond}, "idle.test")
 	tc.login(base, "ivy")
 	id := tc.jarValue(base, "sessionid")
 	mustContain(t, "account", tc.get(base+"/account").body, "Welcome, ivy")
@@ -257,9 +245,7 @@ func TestIdleTimeout(t *testing.T) {
 }
 
 func TestExpiryCookieMaxAge(t *testing.T) {
-	l := startLab(t, Config{CookieMaxAge: 1500 * time.Millisecond})
-	tc := newClient(t, l)
-	base := l.URL("expiry.test")
+	_, tc, base := siteClient(t, Config{CookieMaxAge: 1500 * time.Millisecond}, "expiry.test")
 	r := tc.login(base, "jack")
 	ck := r.setCookie("laravel_session")
 	if ck == nil || ck.MaxAge != 2 || ck.Expires.IsZero() {
@@ -279,9 +265,7 @@ func TestExpiryCookieMaxAge(t *testing.T) {
 }
 
 func TestSSOStateLostOnCrossSitePost(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("sso.test")
+	l, tc, base := siteClient(t, Config{}, "sso.test")
 	home := tc.get(base + "/")
 	ck := home.setCookie("_sso_session")
 	if ck == nil || ck.SameSite != http.SameSiteStrictMode || !ck.Secure || !ck.HttpOnly {
@@ -336,9 +320,7 @@ func TestSSOStateLostOnCrossSitePost(t *testing.T) {
 }
 
 func TestScope(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("scope.test")
+	l, tc, base := siteClient(t, Config{}, "scope.test")
 
 	app := tc.get(base + "/app/")
 	ck := app.setCookie("app_session")
@@ -364,9 +346,7 @@ func TestScope(t *testing.T) {
 }
 
 func TestRejectsSetsBadCookies(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("rejects.test")
+	l, tc, base := siteClient(t, Config{}, "rejects.test")
 	r := tc.get(base + "/rejects")
 	all := strings.Join(r.rawSetCookies(), "\n")
 	for _, want := range []string{
@@ -419,9 +399,7 @@ func TestRejectsSetsBadCookies(t *testing.T) {
 }
 
 func TestScriptPage(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("script.test")
+	_, tc, base := siteClient(t, Config{}, "script.test")
 	r := tc.login(base, "mia")
 	if c := r.setCookie("sid"); c == nil || c.HttpOnly || !c.Secure {
 		t.Fatalf("sid: %q", r.rawSetCookies())
@@ -438,9 +416,7 @@ func TestScriptPage(t *testing.T) {
 }
 
 func TestURLSession(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("urlsession.test")
+	_, tc, base := siteClient(t, Config{}, "urlsession.test")
 	r := tc.login(base, "noah")
 	id := tc.jarValue(base, "JSESSIONID")
 	if id == "" {
@@ -463,9 +439,7 @@ func TestURLSession(t *testing.T) {
 }
 
 func TestResetCodeClearsSession(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("resetcode.test")
+	_, tc, base := siteClient(t, Config{}, "resetcode.test")
 	tc.login(base, "olga")
 	id := tc.jarValue(base, "ci_session")
 	acc := tc.get(base + "/account")
@@ -481,9 +455,7 @@ func TestResetCodeClearsSession(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	l := startLab(t, Config{SlowDelay: 50 * time.Millisecond})
-	tc := newClient(t, l)
-	base := l.URL("faults.test")
+	l, tc, base := siteClient(t, Config{SlowDelay: 50 * time.Millisecond}, "faults.test")
 	if r := tc.get(base + "/500"); r.status != 500 || !strings.Contains(r.body, "<title>") {
 		t.Errorf("/500: %d", r.status)
 	}

@@ -118,6 +118,23 @@ func TestPlainHTTPNeverSetsTheCookieOverHTTP(t *testing.T) {
 	anonymous(t, "replay after logout", tc.getWith(base+"/account", "connect.sid="+post.Value))
 }
 
+// jsonSegment decodes seg, base64url JSON, into v, refusing a field v
+// lacks: the payload must be exactly what the framework writes. It
+// returns the JSON.
+func jsonSegment(t *testing.T, seg string, v any) []byte {
+	t.Helper()
+	j, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("payload %s: %v", j, err)
+	}
+	return j
+}
+
 // --- signed.test ---
 
 // flaskSession splits a Flask session cookie and checks its itsdangerous format: the JSON
@@ -140,25 +157,15 @@ func flaskSession(t *testing.T, v string, secret []byte) (flaskPayload, time.Tim
 	if err != nil || len(ts) != 4 {
 		t.Fatalf("session %q: timestamp %q is not 4 bytes", v, m[2])
 	}
-	j, err := base64.RawURLEncoding.DecodeString(m[1])
-	if err != nil {
-		t.Fatal(err)
-	}
 	var p flaskPayload
-	dec := json.NewDecoder(bytes.NewReader(j))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		t.Fatalf("session payload %s: %v", j, err)
-	}
+	jsonSegment(t, m[1], &p)
 	return p, time.Unix(int64(binary.BigEndian.Uint32(ts)), 0)
 }
 
 func TestSignedFlaskSession(t *testing.T) {
-	l := startLab(t, Config{})
+	l, tc, base := siteClient(t, Config{}, "signed.test")
 	site := l.sites["signed.test"]
 	secret := site.client.(*flaskCodec).secret
-	tc := newClient(t, l)
-	base := l.URL("signed.test")
 
 	// No cookie until something is stored in the session.
 	if r := tc.get(base + "/"); len(r.rawSetCookies()) != 0 {
@@ -303,16 +310,8 @@ func jwtParts(t *testing.T, tok string, key []byte) jwtClaims {
 	if sig, _ := base64.RawURLEncoding.DecodeString(parts[2]); !hmac.Equal(sig, m.Sum(nil)) {
 		t.Fatalf("JWT %q: the signature is not HMAC-SHA256 of header.claims", tok)
 	}
-	cj, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
 	var c jwtClaims
-	dec := json.NewDecoder(bytes.NewReader(cj))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		t.Fatalf("claims %s: %v", cj, err)
-	}
+	cj := jsonSegment(t, parts[1], &c)
 	if c.Exp != c.Iat+3600 || c.Jti == "" || time.Since(time.Unix(c.Iat, 0)) > 5*time.Second {
 		t.Errorf("claims %s: want iat now, exp = iat + 3600 and a jti", cj)
 	}
@@ -320,11 +319,9 @@ func jwtParts(t *testing.T, tok string, key []byte) jwtClaims {
 }
 
 func TestJWTCookie(t *testing.T) {
-	l := startLab(t, Config{})
+	l, tc, base := siteClient(t, Config{}, "jwt.test")
 	site := l.sites["jwt.test"]
 	key := site.client.(*jwtCodec).key
-	tc := newClient(t, l)
-	base := l.URL("jwt.test")
 
 	// No cookie before login.
 	for _, p := range []string{"/", "/login", "/account"} {
@@ -379,9 +376,7 @@ func TestJWTCookie(t *testing.T) {
 // --- rotating.test ---
 
 func TestRotatingNewIDOnEveryResponse(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("rotating.test")
+	_, tc, base := siteClient(t, Config{}, "rotating.test")
 	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 	r := tc.get(base + "/login")
@@ -463,10 +458,8 @@ func stampedParts(t *testing.T, v string) (time.Time, int) {
 }
 
 func TestStampedFixationBehindChangingValues(t *testing.T) {
-	l := startLab(t, Config{})
+	l, tc, base := siteClient(t, Config{}, "stamped.test")
 	site := l.sites["stamped.test"]
-	tc := newClient(t, l)
-	base := l.URL("stamped.test")
 	id := func(v string) string {
 		t.Helper()
 		s, err := site.sc.decode("gsession", v, time.Now())
@@ -564,9 +557,7 @@ func TestSecurecookieMatchesGorilla(t *testing.T) {
 // --- bound.test ---
 
 func TestBoundKeepsSessionButBindsTheLogin(t *testing.T) {
-	l := startLab(t, Config{})
-	tc := newClient(t, l)
-	base := l.URL("bound.test")
+	_, tc, base := siteClient(t, Config{}, "bound.test")
 
 	r := tc.get(base + "/login")
 	ck := r.setCookie("SESSION")

@@ -29,6 +29,14 @@ func startLab(t *testing.T, cfg Config) *Lab {
 	return l
 }
 
+// siteClient starts a lab with cfg and returns it, a client of it and the
+// base URL of its site host.
+func siteClient(t *testing.T, cfg Config, host string) (*Lab, *tclient, string) {
+	t.Helper()
+	l := startLab(t, cfg)
+	return l, newClient(t, l), l.URL(host)
+}
+
 // tclient is a browser-like Go client: a cookie jar (which, like a browser, withholds
 // Secure cookies over http and host-only cookies from other hosts), every *.test name
 // dialled to the lab on 127.0.0.1, and the lab's certificate trusted.

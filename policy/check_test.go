@@ -9,16 +9,14 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile/yamlfiletest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 func mustParse(t *testing.T, src string) *Policy {
 	t.Helper()
-	p, err := Parse("p.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("Parse:\n%v", err)
-	}
-	return p
+	return yamlfiletest.MustParse(t, Parse, "p.yaml", src)
 }
 
 var clauseRe = regexp.MustCompile(`\((\w+): [^)]*\); `)
@@ -43,7 +41,7 @@ func broken(t *testing.T, p *Policy, rec *recording.Recording) []string {
 
 func TestCheckClauses(t *testing.T) {
 	const head = "version: 1\ncookies:\n"
-	lax := journey(good, true, false)
+	lax := journey(rectest.SecureAttrs, true, false)
 	tests := []struct {
 		name   string
 		policy string
@@ -92,9 +90,9 @@ func TestCheckClauses(t *testing.T) {
 		{"required but absent", `
   - { name: other, required: true }`, lax, []string{"required other 2"}},
 		{"no rotation at login", `
-  - { name: SID, rotateAtLogin: true }`, journey(good, false, false), []string{"rotateAtLogin SID 1"}},
+  - { name: SID, rotateAtLogin: true }`, journey(rectest.SecureAttrs, false, false), []string{"rotateAtLogin SID 1"}},
 		{"session alive on the server after logout", `
-  - { name: SID, dieAtLogout: true }`, journey(good, true, true), []string{"dieAtLogout SID 2"}},
+  - { name: SID, dieAtLogout: true }`, journey(rectest.SecureAttrs, true, true), []string{"dieAtLogout SID 2"}},
 		{"false clauses require nothing", `
   - { name: SID, secure: false, httpOnly: false, rotateAtLogin: false, dieAtLogout: false }`, journey("Path=/", false, true), nil},
 		{"domain glob skips other hosts", `
@@ -163,7 +161,7 @@ cookies:
 
 func TestCheckJourneyMessages(t *testing.T) {
 	p := mustParse(t, "version: 1\ncookies:\n  - name: SID\n    rotateAtLogin: true\n    dieAtLogout: true\n")
-	fs := p.Check(journey(good, false, true), nil)
+	fs := p.Check(journey(rectest.SecureAttrs, false, true), nil)
 	var msgs []string
 	for _, f := range fs {
 		msgs = append(msgs, f.Message)
@@ -187,24 +185,24 @@ func TestCheckJourneyMessages(t *testing.T) {
 // session ID (the analysis' lifecycle) and for any other cookie (the jar).
 func TestCheckKeptAfterLogout(t *testing.T) {
 	for _, name := range []string{"SID", "prefs"} {
-		b := newRec("keep", "SID")
-		b.step("goto", "")
-		b.get("https://app.test/").set(name + "=value-that-is-long-enough-1; Path=/")
-		b.step("click", "logout")
-		b.get("https://app.test/logout").send(name)
+		b := rectest.New("keep", "SID")
+		b.Step("goto", "")
+		b.Get("https://app.test/").Set(name, "value-that-is-long-enough-1", "Path=/")
+		b.Step("click", "logout")
+		b.Get("https://app.test/logout").SendHeld(name)
 		p := mustParse(t, "version: 1\ncookies:\n  - { name: "+name+", dieAtLogout: true }\n")
-		if got := broken(t, p, b.rec()); !slices.Equal(got, []string{"dieAtLogout " + name + " 1"}) {
+		if got := broken(t, p, b.Rec()); !slices.Equal(got, []string{"dieAtLogout " + name + " 1"}) {
 			t.Errorf("%s: %q", name, got)
 		}
 	}
 }
 
 func TestCheckUnknownCookies(t *testing.T) {
-	b := newRec("unknown")
-	b.step("goto", "")
-	b.get("https://app.test/").set("SID=abc; Path=/").set("_ga=GA1.2.3; Path=/; Max-Age=3600")
-	b.plant("planted", "by-the-scenario")
-	rec := b.rec()
+	b := rectest.New("unknown")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("SID", "abc", "Path=/").Set("_ga", "GA1.2.3", "Path=/; Max-Age=3600")
+	b.Plant("planted", "by-the-scenario")
+	rec := b.Rec()
 	report := mustParse(t, "version: 1\nunknownCookies: report\nunknownSeverity: low\ncookies:\n  - name: SID\n")
 	fs := report.Check(rec, nil)
 	if len(fs) != 1 || fs[0].Cookie != "_ga" || fs[0].Severity != analysis.Low ||
@@ -220,12 +218,12 @@ func TestCheckUnknownCookies(t *testing.T) {
 // Rejected lines and deletions were never stored; planted cookies are the
 // scenario's: none of them is held against the site.
 func TestCheckIgnoresWhatTheSiteDidNotStore(t *testing.T) {
-	b := newRec("ignored")
-	b.step("goto", "")
-	b.get("https://app.test/").set("SID=x; Domain=evil.test", "DomainMismatch").set("SID=; Max-Age=0")
-	b.plant("SID", "planted-value")
+	b := rectest.New("ignored")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("SID", "x", "Domain=evil.test", "DomainMismatch").Set("SID", "", "Max-Age=0")
+	b.Plant("SID", "planted-value")
 	p := mustParse(t, "version: 1\ncookies:\n  - { name: SID, secure: true, httpOnly: true, forbidden: true }\n")
-	if got := broken(t, p, b.rec()); len(got) != 0 {
+	if got := broken(t, p, b.Rec()); len(got) != 0 {
 		t.Errorf("%q", got)
 	}
 }
@@ -233,13 +231,12 @@ func TestCheckIgnoresWhatTheSiteDidNotStore(t *testing.T) {
 // A script write has no Set-Cookie line: the jar tells its flags, and the
 // finding names the script.
 func TestCheckScriptWrites(t *testing.T) {
-	b := newRec("script")
-	b.step("goto", "")
-	b.get("https://app.test/")
-	exp := t0.Add(48 * time.Hour)
-	b.script(recording.Cookie{Name: "pref", Domain: "app.test", Expires: &exp, Secure: true}, "dark", "https://app.test/")
+	b := rectest.New("script")
+	b.Step("goto", "")
+	b.Get("https://app.test/")
+	b.Script("pref", "dark", "Secure; Expires="+rectest.T0.Add(48*time.Hour).Format(time.RFC1123), "https://app.test/")
 	p := mustParse(t, "version: 1\ncookies:\n  - { name: pref, secure: true, sameSite: lax, maxLifetime: 1d }\n")
-	fs := p.Check(b.rec(), nil)
+	fs := p.Check(b.Rec(), nil)
 	if len(fs) != 2 {
 		t.Fatalf("%+v", fs)
 	}
@@ -271,7 +268,7 @@ func TestApplyKeepsTheReportOrder(t *testing.T) {
 
 func TestCheckNil(t *testing.T) {
 	var p *Policy
-	if p.Check(journey(good, true, false), nil) != nil || mustParse(t, "version: 1\n").Check(nil, nil) != nil {
+	if p.Check(journey(rectest.SecureAttrs, true, false), nil) != nil || mustParse(t, "version: 1\n").Check(nil, nil) != nil {
 		t.Error("nil policy or recording must give no findings")
 	}
 }
@@ -295,4 +292,23 @@ func TestSameSiteClauseFoldsASCIIOnly(t *testing.T) {
 			t.Errorf("%s allows %q: %v, want %v", c.clause, c.observed, got, c.want)
 		}
 	}
+}
+
+// journey is a login and a logout on app.test with SID, set with attrs:
+// the ID rotates at login if rotate, and dies at logout (and on the server,
+// unless the probe says loggedIn).
+func journey(attrs string, rotate bool, loggedIn bool) *recording.Recording {
+	b := rectest.New("journey", "SID")
+	b.R.Scenario.File = "journey.yaml"
+	b.Step("goto", "")
+	b.Get("https://app.test/login").Set("SID", "pre-login-session-id-0001", attrs)
+	b.Step("submit", "login", "submit #submit")
+	q := b.Post("https://app.test/login").SendHeld("SID")
+	if rotate {
+		q.Set("SID", "post-login-session-id-0002", attrs)
+	}
+	b.Get("https://app.test/account").SendHeld("SID")
+	b.Step("click", "logout", "click #click")
+	b.Get("https://app.test/logout").SendHeld("SID").Set("SID", "", "Path=/; Max-Age=0")
+	return b.Probe(loggedIn).Rec()
 }

@@ -1,37 +1,13 @@
 package policy
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
-
-// labRecordings are real recordings of the lab suite, kept as fixtures by
-// the analysis package.
-func labRecordings(t testing.TB) map[string]*recording.Recording {
-	t.Helper()
-	files, err := filepath.Glob("../analysis/testdata/lab/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no lab recordings: %v", err)
-	}
-	out := map[string]*recording.Recording{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := recording.Decode(f, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(f), ".json")] = r
-	}
-	return out
-}
 
 // roundTrip makes a baseline of recs and checks recs against it: the
 // baseline must parse and find nothing.
@@ -57,7 +33,7 @@ func roundTrip(t *testing.T, recs ...*recording.Recording) []byte {
 }
 
 func TestInitRoundTripsOnTheLab(t *testing.T) {
-	labs := labRecordings(t)
+	labs := rectest.Lab(t)
 	var all []*recording.Recording
 	for name, r := range labs {
 		t.Run(name, func(t *testing.T) { roundTrip(t, r) })
@@ -67,7 +43,7 @@ func TestInitRoundTripsOnTheLab(t *testing.T) {
 }
 
 func TestInitCorrectHost(t *testing.T) {
-	out := string(roundTrip(t, labRecordings(t)["correct"]))
+	out := string(roundTrip(t, rectest.Lab(t)["correct"]))
 	want := `unknownCookies: report  # a cookie no entry names is a violation (allow: ignore them)
 cookies:
 
@@ -94,7 +70,7 @@ cookies:
 // The baseline of a good journey fails a regressed one on exactly the two
 // regressions: HttpOnly dropped and no rotation at login.
 func TestInitCatchesARegression(t *testing.T) {
-	out := roundTrip(t, journey(good, true, false))
+	out := roundTrip(t, journey(rectest.SecureAttrs, true, false))
 	p, err := Parse(FileName, out)
 	if err != nil {
 		t.Fatal(err)
@@ -106,18 +82,18 @@ func TestInitCatchesARegression(t *testing.T) {
 }
 
 func TestInitObservations(t *testing.T) {
-	b := newRec("mixed", "SID")
-	b.step("goto", "")
-	b.get("https://app.test/").set("SID=pre-login-session-id-0001; Path=/; Secure").
-		set("pref=dark; Max-Age=3600; Domain=app.test; SameSite=Strict").
-		set("theme=a; SameSite=None; Secure")
-	b.get("https://www.app.test/").set("pref=light; Max-Age=7200; SameSite=Lax; Secure")
-	b.step("submit", "login")
-	b.post("https://app.test/login").send("SID")
-	b.step("click", "logout")
-	b.get("https://app.test/logout").send("SID")
-	b.probe(true)
-	out := string(roundTrip(t, b.rec()))
+	b := rectest.New("mixed", "SID")
+	b.Step("goto", "")
+	b.Get("https://app.test/").Set("SID", "pre-login-session-id-0001", "Path=/; Secure").
+		Set("pref", "dark", "Max-Age=3600; Domain=app.test; SameSite=Strict").
+		Set("theme", "a", "SameSite=None; Secure")
+	b.Get("https://www.app.test/").Set("pref", "light", "Max-Age=7200; SameSite=Lax; Secure")
+	b.Step("submit", "login")
+	b.Post("https://app.test/login").SendHeld("SID")
+	b.Step("click", "logout")
+	b.Get("https://app.test/logout").SendHeld("SID")
+	b.Probe(true)
+	out := string(roundTrip(t, b.Rec()))
 	for _, want := range []string{
 		"  - name: SID\n    required: true",
 		"    httpOnly: false       # set without HttpOnly; true would require it\n",
@@ -145,13 +121,13 @@ func TestInitObservations(t *testing.T) {
 // Names that are not plain YAML, or hold glob characters, still name
 // exactly their cookie.
 func TestInitOddNames(t *testing.T) {
-	b := newRec("odd")
-	b.step("goto", "")
-	q := b.get("https://app.test/")
+	b := rectest.New("odd")
+	b.Step("goto", "")
+	q := b.Get("https://app.test/")
 	for _, n := range []string{"a*b", "true", "x:y", "[x]", "#c", "10", "naïve", `back\slash`} {
-		q.set(n + "=v; Path=/")
+		q.Set(n, "v", "Path=/")
 	}
-	out := roundTrip(t, b.rec())
+	out := roundTrip(t, b.Rec())
 	p, _ := Parse(FileName, out)
 	if len(p.Cookies) != 8 {
 		t.Fatalf("%d entries:\n%s", len(p.Cookies), out)
@@ -167,11 +143,11 @@ func TestInitEdges(t *testing.T) {
 	if _, err := Init(nil, nil, ""); err == nil {
 		t.Error("Init of no recordings must fail")
 	}
-	b := newRec("nothing")
-	b.step("goto", "")
-	b.get("https://app.test/")
-	b.plant("planted", "by-the-scenario")
-	out := string(roundTrip(t, b.rec()))
+	b := rectest.New("nothing")
+	b.Step("goto", "")
+	b.Get("https://app.test/")
+	b.Plant("planted", "by-the-scenario")
+	out := string(roundTrip(t, b.Rec()))
 	if !strings.Contains(out, "cookies: []") || strings.Contains(out, "planted") {
 		t.Errorf("a run with no site cookies:\n%s", out)
 	}

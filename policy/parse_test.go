@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile/yamlfiletest"
 )
 
 func TestParseEveryKey(t *testing.T) {
@@ -89,18 +89,7 @@ func TestParseDefaults(t *testing.T) {
 // parseErrors returns the lines of Parse's error for src.
 func parseErrors(t *testing.T, src string) []string {
 	t.Helper()
-	p, err := Parse("t.yaml", []byte(src))
-	if err == nil {
-		t.Fatalf("Parse succeeded, want errors")
-	}
-	if p != nil {
-		t.Errorf("Parse returned a policy along with errors")
-	}
-	var list ErrorList
-	if !errors.As(err, &list) {
-		t.Fatalf("error is %T, want ErrorList", err)
-	}
-	return strings.Split(err.Error(), "\n")
+	return yamlfiletest.Errors(t, Parse, "t.yaml", []byte(src))
 }
 
 func TestParseErrors(t *testing.T) {

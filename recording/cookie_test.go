@@ -92,30 +92,32 @@ func TestAttrValue(t *testing.T) {
 	}
 }
 
+// checkEach holds f, called name, to want for every input of want.
+func checkEach(t *testing.T, name string, f func(string) string, want map[string]string) {
+	t.Helper()
+	for in, w := range want {
+		if got := f(in); got != w {
+			t.Errorf("%s(%q) = %q, want %q", name, in, got, w)
+		}
+	}
+}
+
 // A SameSite value is one of three, in any ASCII case; "ſtrict" is none
 // of them (strings.EqualFold says it is Strict).
 func TestSameSiteMode(t *testing.T) {
-	for in, want := range map[string]string{
+	checkEach(t, "SameSiteMode", SameSiteMode, map[string]string{
 		"Strict": "Strict", "STRICT": "Strict", "lax": "Lax", "nOnE": "None", "ſtrict": "", "": "", "Bogus": "", " Lax": "", "Laxx": "",
-	} {
-		if got := SameSiteMode(in); got != want {
-			t.Errorf("SameSiteMode(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 	if n := testing.AllocsPerRun(100, func() { SameSiteMode("lax") }); n != 0 {
 		t.Errorf("SameSiteMode allocates %v times", n)
 	}
 }
 
 func TestCookiePrefix(t *testing.T) {
-	for in, want := range map[string]string{
+	checkEach(t, "CookiePrefix", CookiePrefix, map[string]string{
 		"__Host-sid": "__Host-", "__HOST-sid": "__Host-", "__host-": "__Host-", "__Secure-x": "__Secure-", "__sECURE-x": "__Secure-",
 		"__Hoſt-sid": "", "__ſecure-x": "", "_Host-sid": "", "__Host": "", "sid": "", "": "",
-	} {
-		if got := CookiePrefix(in); got != want {
-			t.Errorf("CookiePrefix(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // The name and the value are trimmed of ASCII white space only: a no-break

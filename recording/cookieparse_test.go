@@ -1,6 +1,7 @@
 package recording
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -52,10 +53,7 @@ func checkSetCookieMatches(t *testing.T, line string) {
 	t.Helper()
 	want, werr := http.ParseSetCookie(line)
 	got, gerr := parseSetCookieLine(line)
-	if errString(werr) != errString(gerr) {
-		t.Fatalf("Set-Cookie %q: error %v, net/http says %v", line, gerr, werr)
-	}
-	if werr != nil {
+	if !sameError(t, "Set-Cookie", line, gerr, werr) {
 		return
 	}
 	sameSite := map[http.SameSite]string{0: "", http.SameSiteDefaultMode: "default", http.SameSiteLaxMode: "lax",
@@ -76,9 +74,7 @@ func checkCookieMatches(t *testing.T, line string) {
 	t.Helper()
 	want, werr := http.ParseCookie(line)
 	got, gerr := parseCookiePairs(line)
-	if errString(werr) != errString(gerr) {
-		t.Fatalf("Cookie %q: error %v, net/http says %v", line, gerr, werr)
-	}
+	sameError(t, "Cookie", line, gerr, werr) // and no pairs with an error
 	for i, c := range want {
 		if got[i] != [2]string{c.Name, c.Value} {
 			t.Fatalf("Cookie %q: pair %d is %q, net/http says %s=%s", line, i, got[i], c.Name, c.Value)
@@ -100,9 +96,12 @@ func TestParseHTTPTimeMatchesNetHTTP(t *testing.T) {
 	}
 }
 
-func errString(err error) string {
-	if err == nil {
-		return ""
+// sameError fails t unless gerr, our error for the header line, is werr,
+// net/http's; it reports whether the line parsed.
+func sameError(t *testing.T, header, line string, gerr, werr error) bool {
+	t.Helper()
+	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+		t.Fatalf("%s %q: error %v, net/http says %v", header, line, gerr, werr)
 	}
-	return err.Error()
+	return werr == nil
 }

@@ -38,14 +38,10 @@ func TestSetCookieIdentity(t *testing.T) {
 }
 
 func TestCanonicalHost(t *testing.T) {
-	for in, want := range map[string]string{
+	checkEach(t, "CanonicalHost", CanonicalHost, map[string]string{
 		"": "", "a.test": "a.test", "App.TEST": "app.test", "a.test.": "a.test.", "A.test.": "a.test.",
 		".": ".", "::1": "::1", "É.test": "É.test", "\u212a.test": "\u212a.test", "[::FFFF:7F00:1]": "[::ffff:7f00:1]",
-	} {
-		if got := CanonicalHost(in); got != want {
-			t.Errorf("CanonicalHost(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 	if n := testing.AllocsPerRun(100, func() { CanonicalHost("app.test") }); n != 0 {
 		t.Errorf("CanonicalHost of a canonical host allocates %v times", n)
 	}
@@ -53,14 +49,10 @@ func TestCanonicalHost(t *testing.T) {
 
 // DefaultPath is RFC 6265bis section 5.1.4 on the path as sent.
 func TestDefaultPath(t *testing.T) {
-	for in, want := range map[string]string{
+	checkEach(t, "DefaultPath", DefaultPath, map[string]string{
 		"": "/", "x": "/", "/": "/", "/a": "/", "/a/": "/a", "/a/b": "/a", "/a/b/c": "/a/b",
 		"/a%2Fb/c": "/a%2Fb", "/a%2fb": "/", "//": "/", "/a//b": "/a/", "/a/./b": "/a/.",
-	} {
-		if got := DefaultPath(in); got != want {
-			t.Errorf("DefaultPath(%q) = %q, want %q", in, got, want)
-		}
-	}
+	})
 	// The path as sent: url.URL.EscapedPath keeps an escaped slash.
 	u, _ := url.Parse("https://h/a%2Fb/c")
 	if got := DefaultPath(u.EscapedPath()); got != "/a%2Fb" {

@@ -96,19 +96,6 @@ func TestWorse(t *testing.T) {
 	}
 }
 
-// The inspector decodes recordings in WebAssembly: this package must build
-// for js/wasm.
-func TestBuildsForWasm(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the package for wasm")
-	}
-	cmd := exec.Command(goTool(), "build", "-o", "/dev/null", ".")
-	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("GOOS=js GOARCH=wasm go build: %v\n%s", err, out)
-	}
-}
-
 // goTool finds the go command the way a user's shell would.
 func goTool() string {
 	if p, err := exec.LookPath("go"); err == nil {

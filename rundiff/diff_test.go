@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/recording/har"
 )
@@ -62,9 +64,9 @@ func TestCookieAttributeChanges(t *testing.T) {
 			"cookie SID sameSite: Lax -> unset REGRESSION", "finding COOKIE-SAMESITE-MISSING new REGRESSION"}},
 		{"SameSite Strict", "Path=/; Secure; HttpOnly; SameSite=Strict", []string{
 			"cookie SID sameSite: Lax -> Strict improvement"}},
-		{"persistent session ID", secure + "; Max-Age=86400", []string{
+		{"persistent session ID", rectest.SecureAttrs + "; Max-Age=86400", []string{
 			"cookie SID lifetime: session -> 1d REGRESSION", "finding COOKIE-SESSION-PERSISTENT new REGRESSION"}},
-		{"Domain attribute", secure + "; Domain=app.test", []string{
+		{"Domain attribute", rectest.SecureAttrs + "; Domain=app.test", []string{
 			"cookie SID hostOnly: true -> false REGRESSION", "finding COOKIE-DOMAIN-LOOSE new REGRESSION"}},
 		{"path", "Path=/app; Secure; HttpOnly; SameSite=Lax", []string{
 			"cookie SID path: / -> /app"}},
@@ -97,9 +99,9 @@ func TestFixIsAnImprovement(t *testing.T) {
 }
 
 func TestLifetimeTolerance(t *testing.T) {
-	theme := func(maxAge string) func(b *builder) {
-		return func(b *builder) {
-			b.get("https://app.test/prefs").set("theme", "dark", "Path=/; Secure; SameSite=Lax; Max-Age="+maxAge)
+	theme := func(maxAge string) func(b *rectest.Builder) {
+		return func(b *rectest.Builder) {
+			b.Get("https://app.test/prefs").Set("theme", "dark", "Path=/; Secure; SameSite=Lax; Max-Age="+maxAge)
 		}
 	}
 	cases := []struct {
@@ -118,8 +120,8 @@ func TestLifetimeTolerance(t *testing.T) {
 		{"7200", "7200", "86400", "2592000", []string{"cookie theme lifetime: 1d -> 30d"}},
 	}
 	for _, c := range cases {
-		a := journey(site{attrs: secure + "; Max-Age=" + c.a, extra: theme(c.ta)})
-		b := journey(site{attrs: secure + "; Max-Age=" + c.b, extra: theme(c.tb)})
+		a := journey(site{attrs: rectest.SecureAttrs + "; Max-Age=" + c.a, extra: theme(c.ta)})
+		b := journey(site{attrs: rectest.SecureAttrs + "; Max-Age=" + c.b, extra: theme(c.tb)})
 		if got := lines(diffOf(a, b)); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%+v:\n got %q", c, got)
 		}
@@ -129,8 +131,8 @@ func TestLifetimeTolerance(t *testing.T) {
 // A persistent cookie's lifetime is measured from when it was set, so a
 // cookie set long before a later snapshot has the same lifetime.
 func TestLifetimeMeasuredFromTheSet(t *testing.T) {
-	slow := journey(site{attrs: secure + "; Max-Age=600", extra: func(b *builder) { b.tick(5 * 60e9) }})
-	fast := journey(site{attrs: secure + "; Max-Age=600"})
+	slow := journey(site{attrs: rectest.SecureAttrs + "; Max-Age=600", extra: func(b *rectest.Builder) { b.Wait(5 * time.Minute) }})
+	fast := journey(site{attrs: rectest.SecureAttrs + "; Max-Age=600"})
 	if got := lines(diffOf(fast, slow)); len(got) != 0 {
 		t.Errorf("changes %q", got)
 	}
@@ -138,8 +140,8 @@ func TestLifetimeMeasuredFromTheSet(t *testing.T) {
 
 func TestSizeChangesOnlyWhenMaterial(t *testing.T) {
 	with := func(v string) *recording.Recording {
-		return journey(site{extra: func(b *builder) {
-			b.get("https://app.test/x").set("cart", v, "Path=/; Secure; HttpOnly; SameSite=Lax")
+		return journey(site{extra: func(b *rectest.Builder) {
+			b.Get("https://app.test/x").Set("cart", v, "Path=/; Secure; HttpOnly; SameSite=Lax")
 		}})
 	}
 	if got := lines(diffOf(with(strings.Repeat("a", 40)), with(strings.Repeat("a", 52)))); len(got) != 0 {
@@ -155,8 +157,12 @@ func TestSizeChangesOnlyWhenMaterial(t *testing.T) {
 }
 
 func TestCookiesAddedAndGone(t *testing.T) {
-	a := journey(site{extra: func(b *builder) { b.get("https://app.test/t").set("tracker", "1", "Path=/; Secure; SameSite=Lax") }})
-	b := journey(site{extra: func(b *builder) { b.get("https://app.test/t").set("theme", "dark", "Path=/; Secure; SameSite=Lax") }})
+	a := journey(site{extra: func(b *rectest.Builder) {
+		b.Get("https://app.test/t").Set("tracker", "1", "Path=/; Secure; SameSite=Lax")
+	}})
+	b := journey(site{extra: func(b *rectest.Builder) {
+		b.Get("https://app.test/t").Set("theme", "dark", "Path=/; Secure; SameSite=Lax")
+	}})
 	d := diffOf(a, b)
 	// The info findings about them are changes, not regressions.
 	want := []string{"cookie tracker gone", "cookie theme added",
@@ -184,7 +190,7 @@ func TestPrefixLost(t *testing.T) {
 func TestDomainRelationChange(t *testing.T) {
 	// www.app.test's cookie moves from host-only to the parent domain.
 	a := journey(site{host: "www.app.test"})
-	b := journey(site{host: "www.app.test", attrs: secure + "; Domain=app.test"})
+	b := journey(site{host: "www.app.test", attrs: rectest.SecureAttrs + "; Domain=app.test"})
 	want := []string{
 		"cookie SID hostOnly: true -> false REGRESSION",
 		"cookie SID domain: {target} -> {target-1} REGRESSION",
@@ -237,20 +243,20 @@ func TestLogoutInvalidation(t *testing.T) {
 
 func TestNewResetIsARegression(t *testing.T) {
 	// In B the server replaces the ID on a plain page: a reset.
-	replaced := func(b *builder) {
-		b.get("https://app.test/page").send("SID").set("SID", b.id("other"), secure)
+	replaced := func(b *rectest.Builder) {
+		b.Get("https://app.test/page").SendHeld("SID").Set("SID", b.ID("other"), rectest.SecureAttrs)
 	}
-	mk := func(extra func(b *builder)) *recording.Recording {
-		b := newRec("reset", "reset.yaml", "https://app.test", "SID")
-		b.step("goto", "")
-		b.get("https://app.test/").set("SID", b.id("a"), secure)
-		b.step("goto", "")
+	mk := func(extra func(b *rectest.Builder)) *recording.Recording {
+		b := newRun("reset", "reset.yaml", "https://app.test", "SID")
+		b.Step("goto", "")
+		b.Get("https://app.test/").Set("SID", b.ID("a"), rectest.SecureAttrs)
+		b.Step("goto", "")
 		if extra != nil {
 			extra(b)
 		} else {
-			b.get("https://app.test/page").send("SID")
+			b.Get("https://app.test/page").SendHeld("SID")
 		}
-		return b.rec()
+		return b.Rec()
 	}
 	d := diffOf(mk(nil), mk(replaced))
 	// SESSION-RESET findings are not listed: the session row says it.
@@ -287,7 +293,7 @@ func TestStepsOnlyOneRunRanAreNotCompared(t *testing.T) {
 
 func TestStepsThatDifferAreNoted(t *testing.T) {
 	a := journey(site{})
-	b := journey(site{extra: func(b *builder) { b.step("wait", "") }})
+	b := journey(site{extra: func(b *rectest.Builder) { b.Step("wait", "") }})
 	d := diffOf(a, b)
 	if n := strings.Join(notes(d), "\n"); !strings.Contains(n, "step 1 is submit (as login) in A, wait in B") {
 		t.Errorf("notes %q", n)
@@ -296,16 +302,16 @@ func TestStepsThatDifferAreNoted(t *testing.T) {
 
 func TestScenarioMatching(t *testing.T) {
 	rec := func(name, file string, attrs string) *recording.Recording {
-		b := newRec(name, file, "https://app.test", "SID")
-		b.step("goto", "")
-		b.get("https://app.test/").set("SID", b.id("x"), attrs)
-		return b.rec()
+		b := newRun(name, file, "https://app.test", "SID")
+		b.Step("goto", "")
+		b.Get("https://app.test/").Set("SID", b.ID("x"), attrs)
+		return b.Rec()
 	}
 	weak := "Path=/; Secure; SameSite=Lax"
-	a := []*recording.Recording{rec("x", "suite/x.yaml", secure), rec("y", "suite/y.yaml", secure),
-		rec("dup", "suite/d1.yaml", secure), rec("dup", "suite/d2.yaml", secure)}
-	b := []*recording.Recording{rec("y", "/ci/checkout/suite/y.yaml", secure), rec("dup", "suite/d2.yaml", secure),
-		rec("dup", "suite/d1.yaml", weak), nil, rec("z", "suite/z.yaml", secure)}
+	a := []*recording.Recording{rec("x", "suite/x.yaml", rectest.SecureAttrs), rec("y", "suite/y.yaml", rectest.SecureAttrs),
+		rec("dup", "suite/d1.yaml", rectest.SecureAttrs), rec("dup", "suite/d2.yaml", rectest.SecureAttrs)}
+	b := []*recording.Recording{rec("y", "/ci/checkout/suite/y.yaml", rectest.SecureAttrs), rec("dup", "suite/d2.yaml", rectest.SecureAttrs),
+		rec("dup", "suite/d1.yaml", weak), nil, rec("z", "suite/z.yaml", rectest.SecureAttrs)}
 	d := Runs(a, b)
 	var got []string
 	for _, sd := range d.Scenarios {
@@ -352,7 +358,7 @@ func TestRecordingsWithoutJarUseSetCookieLines(t *testing.T) {
 		}
 		return r
 	}
-	a := noJar(journey(site{attrs: secure + "; Max-Age=3600"}))
+	a := noJar(journey(site{attrs: rectest.SecureAttrs + "; Max-Age=3600"}))
 	b := noJar(journey(site{attrs: "Path=/; Secure; SameSite=Lax; Max-Age=3600"}))
 	d := diffOf(a, b)
 	if got := lines(d); !slices.Contains(got, "cookie SID httpOnly: true -> false REGRESSION") {
@@ -409,10 +415,10 @@ func TestCrossRecordingFindings(t *testing.T) {
 }
 
 func TestNoCookieDataIsNoted(t *testing.T) {
-	b := newRec("login journey", "login.yaml", "https://app.test")
-	b.step("goto", "")
-	b.get("https://app.test/login")
-	d := diffOf(journey(site{}), b.rec())
+	b := newRun("login journey", "login.yaml", "https://app.test")
+	b.Step("goto", "")
+	b.Get("https://app.test/login")
+	d := diffOf(journey(site{}), b.Rec())
 	if n := strings.Join(notes(d), "\n"); !strings.Contains(n, "B holds no cookie data at all") {
 		t.Errorf("notes %q", n)
 	}

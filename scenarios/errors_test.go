@@ -6,23 +6,13 @@ import (
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile/yamlfiletest"
 )
 
 // parseErrors returns the messages Parse gives for src, one a line.
 func parseErrors(t *testing.T, src string) []string {
 	t.Helper()
-	sc, err := Parse("t.yaml", []byte(src))
-	if err == nil {
-		t.Fatalf("Parse succeeded, want errors")
-	}
-	if sc != nil {
-		t.Errorf("Parse returned a scenario along with errors")
-	}
-	var list ErrorList
-	if !errors.As(err, &list) {
-		t.Fatalf("error is %T, want ErrorList", err)
-	}
-	return strings.Split(err.Error(), "\n")
+	return yamlfiletest.Errors(t, Parse, "t.yaml", []byte(src))
 }
 
 func TestParseErrors(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile/yamlfiletest"
 )
 
 // FuzzParse feeds arbitrary bytes to Parse. It must never panic, and must
@@ -21,22 +23,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := Parse("fuzz.yaml", data)
 		if err != nil {
-			list, ok := err.(ErrorList)
-			if !ok {
-				t.Fatalf("error is %T, want ErrorList", err)
-			}
-			if len(list) == 0 || sc != nil {
-				t.Fatalf("Parse = %v, %d errors", sc, len(list))
-			}
-			for _, e := range list {
-				if e.Pos.File != "fuzz.yaml" || e.Pos.Line < 1 || e.Msg == "" {
-					t.Fatalf("bad error entry %#v", e)
-				}
-			}
-			// Errors must not depend on map order.
-			if _, err2 := Parse("fuzz.yaml", data); err2 == nil || err2.Error() != err.Error() {
-				t.Fatalf("second Parse gave different errors:\n%v\nthen:\n%v", err, err2)
-			}
+			yamlfiletest.Errors(t, Parse, "fuzz.yaml", data)
 			return
 		}
 		if sc == nil || sc.Name == "" || sc.Target == "" || len(sc.Steps) == 0 {

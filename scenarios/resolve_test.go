@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile/yamlfiletest"
 )
 
 func env(m map[string]string) func(string) (string, bool) {
@@ -28,11 +30,7 @@ var testResolver = Resolver{
 
 func mustParse(t *testing.T, src string) *Scenario {
 	t.Helper()
-	sc, err := Parse("t.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	return sc
+	return yamlfiletest.MustParse(t, Parse, "t.yaml", src)
 }
 
 func TestResolve(t *testing.T) {
