@@ -175,6 +175,8 @@ func (r *runner) stepFailed(parent, ctx context.Context, i int, st scenarios.Ste
 	case ctx.Err() != nil:
 		status = recording.StatusErrored
 		err = fmt.Errorf("scenario timeout (%s) reached in step %d: %w", r.opts.Timeout, i, err)
+	case errors.As(err, new(*siteError)):
+		status = recording.StatusErrored // the site could not be reached: trouble, not a verdict
 	case errors.Is(err, errPageCrashed):
 		status = recording.StatusErrored // the browser's trouble, not the site's verdict
 	case !r.b.alive():
@@ -182,10 +184,20 @@ func (r *runner) stepFailed(parent, ctx context.Context, i int, st scenarios.Ste
 		status = recording.StatusErrored
 		err = fmt.Errorf("the browser died: %w", err)
 	}
-	r.fail(status, fmt.Errorf("step %d (%s): %w", i, st.String(), err))
+	// Where the step is in the YAML, as compilers say it: the first
+	// thing a user needs to fix a scenario.
+	where := ""
+	if st.Pos.Line > 0 {
+		where = st.Pos.String() + ": "
+	}
+	r.fail(status, fmt.Errorf("%sstep %d (%s): %w", where, i, st.String(), err))
+	if status != recording.StatusInterrupted {
+		r.captureFailure(len(r.steps) - 1)
+	}
 	for j := i + 1; j < len(r.sc.Steps); j++ {
-		r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: string(r.sc.Steps[j].Kind),
-			Name: r.sc.Steps[j].Name, As: r.sc.Steps[j].As, Detail: r.sc.Steps[j].String(), Status: recording.StatusSkipped}})
+		sk := r.sc.Steps[j]
+		r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: string(sk.Kind), Name: sk.Name, As: sk.As,
+			Detail: sk.String(), Line: sk.Pos.Line, Column: sk.Pos.Col, Status: recording.StatusSkipped}})
 	}
 }
 
@@ -357,6 +369,9 @@ func (r *runner) withTimeout(ctx context.Context, d time.Duration, f func(contex
 	defer stop()
 	err := f(c)
 	if err != nil && ctx.Err() != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return ctx.Err() // the same news twice would read "context canceled (context canceled)"
+		}
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
 	}
 	if err != nil && errors.Is(c.Err(), context.DeadlineExceeded) {

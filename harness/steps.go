@@ -22,7 +22,7 @@ import (
 // records the step. The error is the step's failure, if any.
 func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 	sr := stepRun{rec: recording.Step{Index: i, Kind: string(st.Kind), Name: st.Name, As: st.As,
-		Detail: st.String(), Start: time.Now()}}
+		Detail: st.String(), Line: st.Pos.Line, Column: st.Pos.Col, Start: time.Now()}}
 	r.page.Store(pageAnswering)
 	r.stepStart = sr.rec.Start
 	err := r.act(ctx, &stepCall{i: i, st: st, timeout: stepTimeout(st, r.opts.StepTimeout), sr: &sr})
@@ -32,7 +32,7 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 			err = fmt.Errorf("reading the cookie jar: %w", jerr)
 		}
 	}
-	err = r.explainPage(i, sr.rec.Start, err)
+	err = r.explainPage(i, sr.rec.Start, asSiteError(err, r.col.failedDocument()))
 	sr.rec.End = time.Now()
 	sr.rec.Status = recording.StatusPassed
 	if err != nil {
@@ -72,6 +72,9 @@ func (r *runner) act(ctx context.Context, s *stepCall) error {
 		// The step ran out of time on a page that does not answer: stop
 		// its script so that its state can be read.
 		r.stopScript(ctx)
+	}
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && s.st.Selector != "" {
+		err = r.explainTimeout(ctx, s, err)
 	}
 	return err
 }

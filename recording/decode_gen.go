@@ -208,6 +208,10 @@ func (d *jsonState) readStep(v *Step) {
 			d.String(&v.As)
 		case "detail":
 			d.String(&v.Detail)
+		case "line":
+			d.Int(&v.Line)
+		case "column":
+			d.Int(&v.Column)
 		case "start":
 			d.Time(&v.Start)
 		case "end":
@@ -222,6 +226,8 @@ func (d *jsonState) readStep(v *Step) {
 			recjson.Slice(&d.Decoder, &v.Jar, &d.listCookie, "[]recording.Cookie", d.readCookie)
 		case "screenshot":
 			d.String(&v.Screenshot)
+		case "snapshot":
+			d.String(&v.Snapshot)
 		case "auth":
 			if d.Null() {
 				v.Auth = nil
@@ -246,7 +252,7 @@ func (d *jsonState) readStep(v *Step) {
 	}
 }
 
-var namesStep = []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot", "auth", "probe"}
+var namesStep = []string{"index", "kind", "name", "as", "detail", "line", "column", "start", "end", "status", "error", "url", "jar", "screenshot", "snapshot", "auth", "probe"}
 
 func (d *jsonState) readCookie(v *Cookie) {
 	lvl, ok := d.Object("recording.Cookie")

@@ -99,7 +99,11 @@ type Step struct {
 	// As marks a privilege boundary: login, logout or privilege.
 	As string `json:"as,omitempty"`
 	// Detail is a short human description, e.g. "goto /login".
-	Detail string    `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty"`
+	// Line and Column are where the step is written in the scenario file
+	// (Scenario.File), 1-based; zero when unknown (a HAR import).
+	Line   int       `json:"line,omitempty"`
+	Column int       `json:"column,omitempty"`
 	Start  time.Time `json:"start"`
 	End    time.Time `json:"end"`
 	Status Status    `json:"status"`
@@ -108,8 +112,12 @@ type Step struct {
 	URL string `json:"url,omitempty"`
 	// Jar is the browser's whole cookie jar after the step.
 	Jar []Cookie `json:"jar"`
-	// Screenshot is the file name of a screenshot taken by the step.
+	// Screenshot is the file name of a screenshot taken by the step, or
+	// of the page when the step failed.
 	Screenshot string `json:"screenshot,omitempty"`
+	// Snapshot is the file name of the page's HTML when the step failed,
+	// scrubbed as the recording is and unable to run scripts.
+	Snapshot string `json:"snapshot,omitempty"`
 	// Auth is whether the user was logged in after the step, and why we
 	// think so. Nil when the step was not checked (it loaded no page and
 	// sent no request): the state is the one before it.

@@ -5,6 +5,7 @@ const (
 	IndexFile      = "index.json"
 	RecordingsDir  = "recordings"
 	ScreenshotsDir = "screenshots"
+	FailuresDir    = "failures" // the page at each failing step: a screenshot and an HTML snapshot
 	FindingsFile   = "findings.json"
 	SummaryFile    = "summary.json"
 	JUnitFile      = "junit.xml"

@@ -41,6 +41,13 @@ func ScreenshotName(scenario string, step int) string {
 	return fmt.Sprintf("%s/%s-step-%02d.png", ScreenshotsDir, slug(scenario), step)
 }
 
+// FailureNames are the names of the screenshot and the HTML snapshot of
+// a scenario's failing step.
+func FailureNames(scenario string, step int) (screenshot, snapshot string) {
+	base := fmt.Sprintf("%s/%s-step-%02d", FailuresDir, slug(scenario), step)
+	return base + ".png", base + ".html"
+}
+
 // uniqueName returns name, or name-2, name-3, ... (before the extension)
 // when it is taken, and takes it.
 func uniqueName(used map[string]bool, name string) string {

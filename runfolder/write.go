@@ -78,6 +78,19 @@ func (d Dir) WriteScreenshot(name string, data []byte) (string, error) {
 	return filepath.ToSlash(rel), writeBytes(full, data)
 }
 
+// WriteNew writes data under name, or under name-2, name-3, ... (before
+// the extension) when a file of that name exists: the failures of a
+// scenario's earlier attempts are kept. It returns the name used.
+func (d Dir) WriteNew(name string, data []byte) (string, error) {
+	used := map[string]bool{}
+	for n := name; ; n = uniqueName(used, name) {
+		used[n] = true
+		if _, err := os.Stat(d.Path(filepath.FromSlash(n))); os.IsNotExist(err) {
+			return d.WriteScreenshot(n, data)
+		}
+	}
+}
+
 // WriteInspector writes the inspector's files (package web's: index.html,
 // inspector.wasm, ...) into the run folder:
 // index.html next to index.json then shows the run from any static file
