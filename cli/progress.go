@@ -82,12 +82,15 @@ func (p *progress) finish() {
 	}
 }
 
+// statusLabel is a scenario's status as the progress lines show it.
+var statusLabel = map[recording.Status]string{
+	recording.StatusPassed: "PASS", recording.StatusFailed: "FAIL",
+	recording.StatusErrored: "ERROR", recording.StatusInterrupted: "STOP",
+}
+
 func resultLine(n, total int, res harness.Result) string {
 	r := res.Recording
-	label := map[recording.Status]string{
-		recording.StatusPassed: "PASS", recording.StatusFailed: "FAIL",
-		recording.StatusErrored: "ERROR", recording.StatusInterrupted: "STOP",
-	}[r.Status]
+	label := statusLabel[r.Status]
 	if label == "" {
 		label = string(r.Status)
 	}

@@ -275,6 +275,9 @@ func (f *runFlags) report(ctx context.Context, e *env, s *suite, ix *recording.I
 		code = ExitFailed
 	}
 	t := ix.Totals
+	if f.quiet {
+		printNotPassed(e, ix)
+	}
 	printTotals(e, f.out, ix)
 	switch {
 	case ctx.Err() != nil:
@@ -336,6 +339,16 @@ func printTotals(e *env, out string, ix *recording.Index) {
 	fmt.Fprintf(e.stdout, "index:      %s\n", dir.Path(runfolder.IndexFile))
 	fmt.Fprintf(e.stdout, "findings:   %s\n", dir.Path(runfolder.FindingsFile))
 	fmt.Fprintf(e.stdout, "inspector:  sessiontrace serve %s   (or open %s from any web server)\n", out, dir.Path("index.html"))
+}
+
+// printNotPassed names each scenario that failed, errored or was stopped,
+// and why: -q prints no report, and a CI log must still say what broke.
+func printNotPassed(e *env, ix *recording.Index) {
+	for _, s := range ix.Scenarios {
+		if s.Status != recording.StatusPassed {
+			fmt.Fprintf(e.stdout, "%s  %s: %s\n", statusLabel[s.Status], report.TermText(s.Name), report.TermText(s.Error))
+		}
+	}
 }
 
 // suiteExit is the exit code of a suite that ran to its end: 1 when a

@@ -87,6 +87,11 @@ func (b *builder) build(rec *recording.Recording) {
 	b.unknown = map[string]bool{}
 	b.noteValues()
 	for _, h := range c.order {
+		// The browser's own error page (chrome-error://) loads its icons
+		// as data: requests: the site made none of them.
+		if strings.HasPrefix(h.req.Initiator, "chrome-error:") || strings.HasPrefix(h.req.DocumentURL, "chrome-error:") {
+			continue
+		}
 		b.addRequest(h)
 	}
 	b.addScriptWrites()

@@ -215,7 +215,7 @@ func TestHostile(t *testing.T) {
 
 	t.Run("control-nul", func(t *testing.T) {
 		r, _ := h.run(t, "control-nul", nil)
-		wantStatus(t, r, recording.StatusFailed, "net::ERR_INVALID_HTTP_RESPONSE")
+		wantStatus(t, r, recording.StatusErrored, "net::ERR_INVALID_HTTP_RESPONSE")
 		if len(r.Requests) != 1 || !strings.Contains(r.Requests[0].Failed, "ERR_INVALID_HTTP_RESPONSE") {
 			t.Errorf("requests: %+v", r.Requests)
 		}

@@ -121,7 +121,11 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 	}()
 
 	if err := r.openTab(ctx, nil); err != nil {
-		r.fail(recording.StatusErrored, fmt.Errorf("opening a page: %w", err))
+		if parent.Err() != nil {
+			r.fail(recording.StatusInterrupted, ErrInterrupted)
+		} else {
+			r.fail(recording.StatusErrored, fmt.Errorf("opening a page: %w", err))
+		}
 		return
 	}
 	for i, st := range r.sc.Steps {
@@ -169,9 +173,10 @@ func (r *runner) stepFailed(parent, ctx context.Context, i int, st scenarios.Ste
 	status := recording.StatusFailed
 	var ee *expectError
 	switch {
+	case parent.Err() != nil:
+		// Whatever the step saw last, the user stopped the run.
+		status, err = recording.StatusInterrupted, ErrInterrupted
 	case errors.As(err, &ee):
-	case ctx.Err() != nil && parent.Err() != nil:
-		status = recording.StatusInterrupted
 	case ctx.Err() != nil:
 		status = recording.StatusErrored
 		err = fmt.Errorf("scenario timeout (%s) reached in step %d: %w", r.opts.Timeout, i, err)

@@ -60,7 +60,7 @@ func networkHint(code, rawURL string) string {
 	switch {
 	case strings.Contains(code, "ERR_NAME_NOT_RESOLVED"):
 		if reservedName(host) {
-			return fmt.Sprintf("%s is a reserved test name that no DNS resolves: map it with --host-map '%s=127.0.0.1' (or '*.%s=...')", host, host, topLevel(host))
+			return fmt.Sprintf("%s is a reserved test name that no DNS resolves: map it with --host-map '%s=127.0.0.1' or '*.%s=ADDRESS'", host, host, topLevel(host))
 		}
 		if host != "" {
 			return fmt.Sprintf("no DNS answer for %s: check the target's spelling, or map the name with --host-map '%s=ADDRESS'", host, host)

@@ -40,6 +40,7 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	File      string        `xml:"file,attr,omitempty"`
+	Line      int           `xml:"line,attr,omitempty"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
@@ -66,10 +67,17 @@ func writeJUnit(w io.Writer, in *Input) error {
 			secs = 0
 		}
 		total += secs
-		c := junitCase{Name: r.Scenario.Name, Classname: classname(r), Time: fmt.Sprintf("%.3f", secs), File: r.Scenario.File}
+		fail := failureOf(l)
+		c := junitCase{Name: r.Scenario.Name, Classname: classname(r), Time: fmt.Sprintf("%.3f", secs), File: r.Scenario.File, Line: fail.line()}
 		var out strings.Builder
-		// The Jenkins/GitLab attachment convention, so CI links the recording.
+		// The Jenkins/GitLab attachment convention, so CI links the
+		// recording, and the failing page's screenshot and snapshot.
 		fmt.Fprintf(&out, "[[ATTACHMENT|%s]]\n", l.Path)
+		if fail != nil {
+			for _, p := range fail.evidence {
+				fmt.Fprintf(&out, "[[ATTACHMENT|%s]]\n", p)
+			}
+		}
 		var bad []string
 		for _, f := range byScenario[r.Scenario.Name] {
 			fmt.Fprintf(&out, "%s %s step %d %s: %s\n", f.Severity, f.Rule, f.Step, f.Cookie, f.Message)

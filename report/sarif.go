@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
@@ -76,6 +77,13 @@ type sarifLocation struct {
 
 type sarifPhysical struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+// sarifRegion is the step's place in the scenario file.
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
 }
 
 type sarifArtifact struct {
@@ -115,13 +123,56 @@ func writeSARIF(w io.Writer, in *Input) error {
 			Properties: map[string]any{"security-severity": securitySeverity(r.Severity), "tags": []string{"security", "session"}},
 		})
 	}
+	// Scenarios that did not pass are results too, of two rules of this
+	// report's own (they are no finding of the analysis).
+	for _, r := range outcomeRules {
+		index[r.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, r)
+	}
 	recordingOf := map[string]string{}
-	fileOf := map[string]string{}
+	byName := map[string]runfolder.Loaded{}
 	for _, l := range recs {
 		recordingOf[l.Recording.Scenario.Name] = filepath.ToSlash(l.Path)
-		fileOf[l.Recording.Scenario.Name] = filepath.ToSlash(l.Recording.Scenario.File)
+		byName[l.Recording.Scenario.Name] = l
+	}
+	// at locates a step of a scenario: its file, and its line when known.
+	at := func(scenario string, step int) *sarifPhysical {
+		l, ok := byName[scenario]
+		if !ok || l.Recording.Scenario.File == "" {
+			return nil
+		}
+		p := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(l.Recording.Scenario.File)}}
+		if steps := l.Recording.Steps; step >= 0 && step < len(steps) && steps[step].Line > 0 {
+			p.Region = &sarifRegion{StartLine: steps[step].Line, StartColumn: steps[step].Column}
+		}
+		return p
 	}
 	results := []sarifResult{}
+	for _, l := range recs {
+		f := failureOf(l)
+		if f == nil {
+			continue
+		}
+		id := ruleScenarioErrored
+		if f.status == recording.StatusFailed {
+			id = ruleScenarioFailed
+		}
+		res := sarifResult{RuleID: id, RuleIndex: index[id], Level: map[string]string{ruleScenarioFailed: "error"}[id],
+			Message: sarifText{f.msg}, Properties: map[string]any{"scenario": l.Recording.Scenario.Name, "status": string(f.status)}}
+		if res.Level == "" {
+			res.Level = "warning"
+		}
+		step := -1
+		if f.step != nil {
+			step = f.step.Index
+			res.Properties["step"] = step
+		}
+		res.Locations = []sarifLocation{{PhysicalLocation: at(l.Recording.Scenario.Name, step)}}
+		if res.Locations[0].PhysicalLocation == nil {
+			res.Locations = nil
+		}
+		results = append(results, res)
+	}
 	for _, f := range rep.Findings {
 		res := sarifResult{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity), Message: sarifText{f.Message},
 			Properties: map[string]any{"severity": string(f.Severity), "scenario": f.Scenario, "step": f.Step}}
@@ -135,10 +186,7 @@ func writeSARIF(w io.Writer, in *Input) error {
 			res.Properties["evidence"] = f.Evidence
 		}
 		logical := []sarifLogical{{Name: fmt.Sprintf("step %d", f.Step), FullyQualifiedName: fmt.Sprintf("%s/step %d", f.Scenario, f.Step), Kind: "function"}}
-		loc := sarifLocation{LogicalLocations: logical}
-		if file := fileOf[f.Scenario]; file != "" {
-			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: file}}
-		}
+		loc := sarifLocation{LogicalLocations: logical, PhysicalLocation: at(f.Scenario, f.Step)}
 		res.Locations = []sarifLocation{loc}
 		if rp := recordingOf[f.Scenario]; rp != "" {
 			res.RelatedLocations = []sarifLocation{{ID: 1, PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: rp}},
@@ -149,6 +197,23 @@ func writeSARIF(w io.Writer, in *Input) error {
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0",
 		Runs: []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}}}
 	return runfolder.EncodeJSON(w, log)
+}
+
+// The rules of a scenario's outcome, in SARIF only.
+const (
+	ruleScenarioFailed  = "SCENARIO-FAILED"
+	ruleScenarioErrored = "SCENARIO-ERRORED"
+)
+
+var outcomeRules = []sarifRule{
+	{ID: ruleScenarioFailed, Name: "Scenario failed", ShortDescription: sarifText{"A step or an expectation of the scenario failed"},
+		FullDescription:      sarifText{"The journey did not go as the scenario expects: the message names the step, its place in the scenario file, and what was found."},
+		Help:                 sarifText{"Open the recording and the failing page (failures/ in the run folder) to see what the site did at that step."},
+		DefaultConfiguration: sarifConfig{"error"}},
+	{ID: ruleScenarioErrored, Name: "Scenario errored or was interrupted", ShortDescription: sarifText{"The scenario could not run to its end"},
+		FullDescription:      sarifText{"Trouble, not the site's verdict: the site could not be reached, the browser died, the scenario timed out, or the run was interrupted."},
+		Help:                 sarifText{"The message says what happened and what to do (e.g. --host-map for an unresolved test name)."},
+		DefaultConfiguration: sarifConfig{"warning"}},
 }
 
 // securitySeverity is GitHub code scanning's numeric severity (0-10).

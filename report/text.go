@@ -41,8 +41,20 @@ func writeText(w io.Writer, in *Input) error {
 	for _, s := range rep.Sessions {
 		sessions[s.Scenario] = append(sessions[s.Scenario], s)
 	}
+	failures := map[string]*failure{}
+	for _, l := range recs {
+		if f := failureOf(l); f != nil {
+			failures[l.Recording.Scenario.Name] = f
+		}
+	}
 	for _, name := range order {
 		fmt.Fprintln(w, paint("1", TermText(name)))
+		if f := failures[name]; f != nil {
+			fmt.Fprintf(w, "  %s: %s\n", paint("31", strings.ToUpper(string(f.status))), TermText(f.msg))
+			if len(f.evidence) > 0 {
+				fmt.Fprintf(w, "    the page at that step: %s\n", TermText(strings.Join(f.evidence, ", ")))
+			}
+		}
 		for _, f := range byScenario[name] {
 			textFinding(w, f, paint)
 		}
@@ -52,7 +64,7 @@ func writeText(w io.Writer, in *Input) error {
 		if lane := authChanges(rep.Auth, name); lane != "" {
 			fmt.Fprintf(w, "  logged in: %s\n", TermText(lane))
 		}
-		if len(byScenario[name]) == 0 && len(sessions[name]) == 0 {
+		if len(byScenario[name]) == 0 && len(sessions[name]) == 0 && failures[name] == nil {
 			fmt.Fprintln(w, "  no findings, no session cookie")
 		}
 		fmt.Fprintln(w)
