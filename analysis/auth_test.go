@@ -13,7 +13,7 @@ import (
 
 // auth gives the current step the logged-in state the harness would have
 // recorded from the scenario's marker.
-func (b *builder) auth(state, evidence string) *builder {
+func (b *builder) auth(state recording.LoginState, evidence string) *builder {
 	b.stepIndex()
 	b.cur.Auth = &recording.AuthState{State: state, Evidence: evidence, Source: recording.AuthByMarker}
 	return b
@@ -270,7 +270,7 @@ func TestAuthLane(t *testing.T) {
 	}
 	var got []string
 	for _, s := range rep.Auth[0].Steps {
-		got = append(got, s.State)
+		got = append(got, string(s.State))
 	}
 	if strings.Join(got, ",") != "out,in,out" {
 		t.Errorf("lane = %v", got)

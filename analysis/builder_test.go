@@ -68,7 +68,7 @@ func (b *builder) step(kind, as string, detail ...string) *builder {
 	if len(detail) > 0 {
 		d = detail[0]
 	}
-	b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: kind, As: as, Detail: d,
+	b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: recording.StepKind(kind), As: recording.Boundary(as), Detail: d,
 		Start: b.tick(10 * time.Millisecond), Status: recording.StatusPassed})
 	b.cur = &b.r.Steps[len(b.r.Steps)-1]
 	return b
@@ -276,7 +276,7 @@ func (b *builder) gone(name, kind, source, detail string) *builder {
 	}
 	delete(b.jar, k)
 	v := c.Value
-	b.r.Events = append(b.r.Events, recording.CookieEvent{Time: b.tick(time.Millisecond), Step: b.stepIndex(), Kind: kind, Source: source,
+	b.r.Events = append(b.r.Events, recording.CookieEvent{Time: b.tick(time.Millisecond), Step: b.stepIndex(), Kind: recording.EventKind(kind), Source: recording.EventSource(source),
 		Name: name, Domain: k.domain, Path: k.path, Value: &v, Detail: detail})
 	return b
 }
@@ -349,7 +349,7 @@ func analyze(t testing.TB, r *recording.Recording) *Report {
 func causes(rep *Report) []string {
 	var out []string
 	for _, r := range rep.Resets() {
-		out = append(out, r.Cause)
+		out = append(out, string(r.Cause))
 	}
 	return out
 }
@@ -379,7 +379,7 @@ func endings(s *SessionReport) string {
 	}
 	var e []string
 	for _, id := range s.IDs {
-		e = append(e, id.Ended)
+		e = append(e, string(id.Ended))
 	}
 	return strings.Join(e, ",")
 }
@@ -390,6 +390,6 @@ func linkPage(u, href, sel string) recording.PageFacts {
 }
 
 func recordingEvent(kind, source, name string, v *recording.Value, step int) recording.CookieEvent {
-	return recording.CookieEvent{Time: t0.Add(time.Hour), Step: step, Kind: kind, Source: source, Name: name,
+	return recording.CookieEvent{Time: t0.Add(time.Hour), Step: step, Kind: recording.EventKind(kind), Source: recording.EventSource(source), Name: name,
 		Domain: "app.test", Path: "/", Value: v}
 }

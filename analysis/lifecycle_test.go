@@ -139,7 +139,7 @@ func TestLifecycleEventsDerivedFromRequests(t *testing.T) {
 	if got := endings(session(rep, "SID")); got != "rotated,replaced,end-of-journey" {
 		t.Fatalf("endings = %s", got)
 	}
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Fatalf("causes = %v", got)
 	}
 }
@@ -161,7 +161,7 @@ func TestCauseSecureOverHTTP(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSecureOverHTTP}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseSecureOverHTTP)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	r := rep.Resets()[0]
@@ -212,7 +212,7 @@ func TestCauseSameSite(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSameSite}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseSameSite)}) {
 		t.Fatalf("withheld at a login step: causes = %v", got)
 	}
 	if got := endings(session(rep, "_sso_session")); got != "replaced,end-of-journey" {
@@ -240,7 +240,7 @@ func TestCauseScopeMismatch(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseScopeMismatch}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseScopeMismatch)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if len(rep.Sessions) != 3 {
@@ -263,7 +263,7 @@ func TestCauseSetRejected(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build("InvalidDomain", id("b"))
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSetRejected}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseSetRejected)}) {
 		t.Fatalf("causes = %v (the stale ID's replacement is not reported again)", got)
 	}
 	if len(findings(rep, RuleCookieRejected)) != 1 {
@@ -271,7 +271,7 @@ func TestCauseSetRejected(t *testing.T) {
 	}
 	// Negative: the refused line carried the value already held.
 	rep = build("InvalidDomain", id("a"))
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Fatalf("negative: causes = %v", got)
 	}
 }
@@ -283,7 +283,7 @@ func TestCauseSetRejectedCreate(t *testing.T) {
 		b.get("https://app.test/").set("SID", id("n"+string(rune('a'+i))), "Path=/; SameSite=None", "SameSiteNoneInsecure")
 	}
 	rep := analyze(t, b.rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSetRejected}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseSetRejected)}) {
 		t.Fatalf("causes = %v (one per episode)", got)
 	}
 	if f := findings(rep, RuleCookieSameSiteNoneInsec); len(f) != 1 || f[0].Severity != Medium || f[0].Count != 3 {
@@ -301,7 +301,7 @@ func TestCauseNodeSwitch(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build("node-b")
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseNodeSwitch}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseNodeSwitch)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	r := rep.Resets()[0]
@@ -311,7 +311,7 @@ func TestCauseNodeSwitch(t *testing.T) {
 	if s := session(rep, "JSESSIONID"); s.IDs[0].Node != "node-a" || s.IDs[1].Node != "node-b" {
 		t.Errorf("nodes: %+v", s.IDs)
 	}
-	if got := causes(build("node-a")); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(build("node-a")); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Errorf("same node: causes = %v", got)
 	}
 }
@@ -326,7 +326,7 @@ func TestCauseNodeSwitchInsideALoginStep(t *testing.T) {
 	q := b.post("https://app.test/login").node("node-a").send("JSESSIONID", id("a")).set("JSESSIONID", id("b"), secureAttrs)
 	q.redirect("https://app.test/account").node("node-b").send("JSESSIONID", id("b")).set("JSESSIONID", id("c"), secureAttrs)
 	rep := analyze(t, b.rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseNodeSwitch}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseNodeSwitch)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if got := endings(session(rep, "JSESSIONID")); got != "rotated,replaced,end-of-journey" {
@@ -356,7 +356,7 @@ func idleJourney(t *testing.T, waitStep bool, newID bool) *Report {
 
 func TestCauseIdleTimeout(t *testing.T) {
 	rep := idleJourney(t, true, true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseIdleTimeout}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseIdleTimeout)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if r := rep.Resets()[0]; !strings.HasPrefix(r.Evidence["idle"], "4.") || r.Evidence["wait"] != "step 4: wait 4s" {
@@ -364,14 +364,14 @@ func TestCauseIdleTimeout(t *testing.T) {
 	}
 	// A logged-out page without a new ID after the idle gap.
 	rep = idleJourney(t, true, false)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseIdleTimeout}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseIdleTimeout)}) {
 		t.Fatalf("logged-out page: causes = %v", got)
 	}
 	if got := endings(session(rep, "sessionid")); got != "rotated,end-of-journey" {
 		t.Errorf("endings = %s", got)
 	}
 	// Negative: no idle gap.
-	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Errorf("no gap: causes = %v", got)
 	}
 	if got := causes(idleJourney(t, false, false)); len(got) != 0 {
@@ -388,7 +388,7 @@ func TestCauseServerDropped(t *testing.T) {
 		b.get("https://app.test/x").send("SID", id("a")).set("SID", id("b"), secureAttrs)
 		return analyze(t, b.rec())
 	}
-	if got := causes(build("")); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(build("")); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if got := causes(build("privilege")); len(got) != 0 {
@@ -405,7 +405,7 @@ func TestCauseServerEnded(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build("")
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerEnded}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseServerEnded)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if r := rep.Resets()[0]; !strings.Contains(r.Detail, "Max-Age=0") || !strings.Contains(r.Detail, "click #trigger-error") {
@@ -433,7 +433,7 @@ func TestCauseExpired(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseExpired}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseExpired)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if r := rep.Resets()[0]; r.Evidence["maxAge"] != "2" || r.Step != 1 {
@@ -447,7 +447,7 @@ func TestCauseExpired(t *testing.T) {
 	}
 	// Negative: without the expiry the new ID replaces a held one, which
 	// is another cause, not expiry.
-	if got := causes(build(false)); len(got) != 1 || got[0] == CauseExpired {
+	if got := causes(build(false)); len(got) != 1 || got[0] == string(CauseExpired) {
 		t.Errorf("negative: causes = %v", got)
 	}
 }
@@ -458,7 +458,7 @@ func TestCauseClientCleared(t *testing.T) {
 	b.step("clearCookies", "")
 	b.gone("SID", "cleared", "harness", "removed by the clearCookies step")
 	rep := analyze(t, b.rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseClientCleared)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if !strings.Contains(rep.Resets()[0].Detail, "clearCookies") {
@@ -470,7 +470,7 @@ func TestCauseClientCleared(t *testing.T) {
 	b.step("click", "")
 	b.script("SID", "", "https://app.test/account")
 	rep = analyze(t, b.rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseClientCleared)}) {
 		t.Fatalf("script: causes = %v", got)
 	}
 	// Negative: cleared at a logout step is expected.
@@ -499,7 +499,7 @@ func TestCauseBrowserRestart(t *testing.T) {
 		return analyze(t, b.rec())
 	}
 	rep := build(false)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseBrowserRestart}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseBrowserRestart)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if got := endings(session(rep, "__Host-sid")); got != "restart" {
@@ -524,10 +524,10 @@ func TestLifecycleUnexplainedChange(t *testing.T) {
 		b.r.Events = append(b.r.Events, recordingEvent("changed", "jar", "SID", &v, b.stepIndex()))
 		return analyze(t, b.rec())
 	}
-	if got := causes(build(true)); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(build(true)); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Errorf("unseen Set-Cookie: causes = %v", got)
 	}
-	if got := causes(build(false)); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
+	if got := causes(build(false)); !reflect.DeepEqual(got, []string{string(CauseClientCleared)}) {
 		t.Errorf("unexplained change: causes = %v", got)
 	}
 }

@@ -126,7 +126,7 @@ func TestRulesDoc(t *testing.T) {
 		}
 	}
 	for _, c := range Causes {
-		if !strings.Contains(doc, "### "+c.ID+"\n") {
+		if !strings.Contains(doc, "### "+string(c.ID)+"\n") {
 			t.Errorf("docs/rules.md has no row for cause %s", c.ID)
 		}
 	}
@@ -143,7 +143,7 @@ func TestRulesDoc(t *testing.T) {
 			t.Errorf("rule %s missing", id)
 		}
 	}
-	for _, id := range []string{"secure-over-http", "samesite", "scope-mismatch", "set-rejected", "node-switch", "idle-timeout",
+	for _, id := range []CauseID{"secure-over-http", "samesite", "scope-mismatch", "set-rejected", "node-switch", "idle-timeout",
 		"server-dropped", "server-ended", "expired", "client-cleared", "browser-restart"} {
 		if CauseByID(id) == nil {
 			t.Errorf("cause %s missing", id)

@@ -163,17 +163,17 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			}
 			r.fail(status, fmt.Errorf("step %d (%s): %w", i, st.String(), err))
 			for j := i + 1; j < len(r.sc.Steps); j++ {
-				r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: string(r.sc.Steps[j].Kind),
-					Name: r.sc.Steps[j].Name, As: r.sc.Steps[j].As, Detail: r.sc.Steps[j].String(), Status: recording.StatusSkipped}})
+				r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: recording.StepKind(r.sc.Steps[j].Kind),
+					Name: r.sc.Steps[j].Name, As: recording.Boundary(r.sc.Steps[j].As), Detail: r.sc.Steps[j].String(), Status: recording.StatusSkipped}})
 			}
 			return
 		}
-		if st.As == "logout" && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 && !r.opts.Bare {
+		if recording.Boundary(st.As) == recording.BoundaryLogout && r.sc.Session.Probe != nil && r.probe == nil && len(r.steps) >= 2 && !r.opts.Bare {
 			pre := r.steps[len(r.steps)-2].jar
 			r.probe = r.runProbe(ctx, pre)
 			r.probe.Older = r.olderProbe(ctx, pre)
 		}
-		if st.As == "login" && r.sc.Session.Probe != nil && !r.opts.Bare {
+		if recording.Boundary(st.As) == recording.BoundaryLogin && r.sc.Session.Probe != nil && !r.opts.Bare {
 			// The login probe: are the cookies held before login logged in
 			// now? (session fixation, proven by behaviour)
 			var before []cdpCookie
@@ -181,7 +181,7 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 				before = r.steps[len(r.steps)-2].jar
 			}
 			p := r.runProbe(ctx, before)
-			p.Kind = "login"
+			p.Kind = recording.BoundaryLogin
 			r.steps[len(r.steps)-1].rec.Probe = p
 		}
 		r.checkpoint()

@@ -45,7 +45,7 @@ func (b *builder) tick(d time.Duration) time.Time { b.now = b.now.Add(d); return
 // step starts a new step; as is "", login or logout.
 func (b *builder) step(kind, as string) *builder {
 	b.endStep()
-	b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: kind, As: as, Detail: kind + " #" + kind,
+	b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: recording.StepKind(kind), As: recording.Boundary(as), Detail: kind + " #" + kind,
 		Start: b.tick(10 * time.Millisecond), Status: recording.StatusPassed})
 	return b
 }

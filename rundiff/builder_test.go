@@ -57,7 +57,7 @@ func (b *builder) tick(d time.Duration) time.Time { b.now = b.now.Add(d); return
 
 func (b *builder) step(kind, as string) *builder {
 	b.endStep()
-	b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: kind, As: as, Detail: kind,
+	b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: recording.StepKind(kind), As: recording.Boundary(as), Detail: kind,
 		Start: b.tick(10 * time.Millisecond), Status: recording.StatusPassed})
 	return b
 }
@@ -87,7 +87,7 @@ func (b *builder) fail(rest ...string) *builder {
 	b.r.Status, b.r.Error = recording.StatusFailed, fmt.Sprintf("step %d: expectation failed", st.Index)
 	for _, k := range rest {
 		kind, as, _ := strings.Cut(k, " as ")
-		b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: kind, As: as, Status: recording.StatusSkipped, Jar: []recording.Cookie{}})
+		b.r.Steps = append(b.r.Steps, recording.Step{Index: len(b.r.Steps), Kind: recording.StepKind(kind), As: recording.Boundary(as), Status: recording.StatusSkipped, Jar: []recording.Cookie{}})
 	}
 	return b
 }
