@@ -93,7 +93,7 @@ func newAnalyzer(r *recording.Recording) *analyzer {
 		if st.Status != recording.StatusSkipped && st.Index > a.lastStep {
 			a.lastStep = st.Index
 		}
-		if st.As == "login" || st.As == "privilege" {
+		if st.As == recording.BoundaryLogin || st.As == recording.BoundaryPrivilege {
 			a.hasAuth = true
 		}
 	}
@@ -144,12 +144,12 @@ func (a *analyzer) req(id string) *recording.Request {
 // session ID must be replaced (as: login or as: privilege).
 func (a *analyzer) expectsRotation(i int) bool {
 	st := a.step(i)
-	return st != nil && (st.As == "login" || st.As == "privilege")
+	return st != nil && (st.As == recording.BoundaryLogin || st.As == recording.BoundaryPrivilege)
 }
 
 func (a *analyzer) isLogout(i int) bool {
 	st := a.step(i)
-	return st != nil && st.As == "logout"
+	return st != nil && st.As == recording.BoundaryLogout
 }
 
 func (a *analyzer) isSession(name string) bool { _, ok := a.names[name]; return ok }
@@ -487,12 +487,12 @@ func (a *analyzer) howReached(q *recording.Request) string {
 	st := a.step(root.Step)
 	if st != nil {
 		switch st.Kind {
-		case "click", "submit", "press":
+		case recording.StepClick, recording.StepSubmit, recording.StepPress:
 			if prev := a.prevPageURL(root.Step); prev != "" {
 				return stepAction(st) + " on " + prev
 			}
 			return stepAction(st)
-		case "goto":
+		case recording.StepGoto:
 			return "the scenario's " + stepAction(st)
 		}
 	}

@@ -69,7 +69,7 @@ func (a *analyzer) knownFrom(s int) (StepAuth, bool) {
 
 // stepMarked reports whether a step in from..to (inclusive) is marked
 // as: mark.
-func (a *analyzer) stepMarked(from, to int, mark string) bool {
+func (a *analyzer) stepMarked(from, to int, mark recording.Boundary) bool {
 	for _, st := range a.steps {
 		if st.Index >= from && st.Index <= to && st.As == mark {
 			return true
@@ -80,7 +80,7 @@ func (a *analyzer) stepMarked(from, to int, mark string) bool {
 
 // serverCause reports whether a cause means the server answered an ID it
 // received with a new one.
-func serverCause(c string) bool {
+func serverCause(c CauseID) bool {
 	return c == CauseNodeSwitch || c == CauseIdleTimeout || c == CauseServerDropped
 }
 
@@ -113,20 +113,20 @@ func (a *analyzer) judge(t *track, c *cand, explained map[int]bool) {
 	inBefore := hasPrev && prev.State == recording.AuthIn
 	replaced := c.id != nil && c.id.out.Ended == EndReplaced && serverCause(c.r.Cause)
 	switch {
-	case inBefore && hasNext && next.State == recording.AuthIn && next.Source != recording.AuthByStep && !a.stepMarked(s+1, next.Step, "login"):
+	case inBefore && hasNext && next.State == recording.AuthIn && next.Source != recording.AuthByStep && !a.stepMarked(s+1, next.Step, recording.BoundaryLogin):
 		a.reissue(t, c, fmt.Sprintf("the user stayed logged in (step %d: %s; step %d: %s)", prev.Step, prev.Evidence, next.Step, next.Evidence))
 		return
 	case replaced && a.expectsRotation(s) && hasNext && next.Step == s && next.State == recording.AuthIn && next.Source != recording.AuthByStep:
 		a.reissue(t, c, fmt.Sprintf("the login step ended logged in (%s)", next.Evidence))
 		return
 	case replaced && recording.VolatileFormat(c.id.value.Format) &&
-		!(hasNext && next.State == recording.AuthOut && !a.stepMarked(s, next.Step, "logout")):
+		!(hasNext && next.State == recording.AuthOut && !a.stepMarked(s, next.Step, recording.BoundaryLogout)):
 		a.reissue(t, c, fmt.Sprintf("its value is a %s, which changes without a new session, and no page showed the user logged out after it (inferred)", formatName(c.id.value.Format)))
 		return
 	}
 	r := c.r
 	r.Basis = BasisInferred
-	if inBefore && hasNext && next.State == recording.AuthOut && !a.stepMarked(prev.Step+1, next.Step, "logout") {
+	if inBefore && hasNext && next.State == recording.AuthOut && !a.stepMarked(prev.Step+1, next.Step, recording.BoundaryLogout) {
 		r.Basis = BasisObserved
 		o := next.Step
 		r.ObservedStep = &o
@@ -156,7 +156,7 @@ func (a *analyzer) unexplainedLosses(explained map[int]bool) {
 			continue
 		}
 		if e.State == recording.AuthOut && last != nil && last.State == recording.AuthIn &&
-			!explained[e.Step] && !a.stepMarked(last.Step+1, e.Step, "logout") {
+			!explained[e.Step] && !a.stepMarked(last.Step+1, e.Step, recording.BoundaryLogout) {
 			a.lostAt(last.Step, e)
 		}
 		last = e

@@ -229,7 +229,7 @@ func TestLoggedOutAfterLogin(t *testing.T) {
 			b := rectest.New(c.name, "SID")
 			login(b, "SID")
 			b.Auth(recording.AuthIn, "#welcome matched")
-			b.Step(c.step[0], c.step[1], c.step[2])
+			b.Step(recording.StepKind(c.step[0]), recording.Boundary(c.step[1]), c.step[2])
 			sent := rectest.ID("auth")
 			q := b.Get(c.url).Send("SID", sent)
 			if c.node != "" {
@@ -265,7 +265,7 @@ func TestAuthLane(t *testing.T) {
 	}
 	var got []string
 	for _, s := range rep.Auth[0].Steps {
-		got = append(got, s.State)
+		got = append(got, string(s.State))
 	}
 	if strings.Join(got, ",") != "out,in,out" {
 		t.Errorf("lane = %v", got)

@@ -55,7 +55,7 @@ func (a *analyzer) olderStillLoggedIn() *recording.OlderProbe {
 	return nil
 }
 
-func formatName(f string) string {
+func formatName(f recording.Format) string {
 	switch f {
 	case recording.FormatJWT:
 		return "JWT"

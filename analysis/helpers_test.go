@@ -46,8 +46,8 @@ func analyze(t testing.TB, r *recording.Recording) *Report {
 	return rep
 }
 
-func causes(rep *Report) []string {
-	var out []string
+func causes(rep *Report) []CauseID {
+	var out []CauseID
 	for _, r := range rep.Resets() {
 		out = append(out, r.Cause)
 	}
@@ -79,7 +79,7 @@ func endings(s *SessionReport) string {
 	}
 	var e []string
 	for _, id := range s.IDs {
-		e = append(e, id.Ended)
+		e = append(e, string(id.Ended))
 	}
 	return strings.Join(e, ",")
 }
@@ -87,7 +87,11 @@ func endings(s *SessionReport) string {
 // lifecycle is the story of cookie's session in rep: the reset causes,
 // then how each of its IDs ended ("idle-timeout | rotated,end-of-journey").
 func lifecycle(rep *Report, cookie string) string {
-	return strings.Join(causes(rep), ",") + " | " + endings(session(rep, cookie))
+	var cs []string
+	for _, c := range causes(rep) {
+		cs = append(cs, string(c))
+	}
+	return strings.Join(cs, ",") + " | " + endings(session(rep, cookie))
 }
 
 // linkPage is page facts with one link.

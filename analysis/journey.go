@@ -15,7 +15,7 @@ func (a *analyzer) fixation() {
 		if !a.expectsRotation(st.Index) || st.Status == recording.StatusSkipped {
 			continue
 		}
-		if p := st.Probe; p != nil && p.Kind == "login" && p.Error == "" {
+		if p := st.Probe; p != nil && p.Kind == recording.BoundaryLogin && p.Error == "" {
 			a.probedFixation(st, p)
 			continue
 		}
@@ -45,7 +45,7 @@ func (a *analyzer) fixation() {
 			a.findings.add(Finding{Rule: RuleSessionFixation, Severity: High, Step: st.Index, Cookie: t.key.name, Domain: t.key.domain, Path: t.key.path,
 				URL: st.URL,
 				Message: fmt.Sprintf("%s kept the same ID across the %s step %d (%s): whoever planted or learned the ID before is %s with the user (inferred from cookie values).",
-					t.key.name, st.As, st.Index, stepAction(st), map[bool]string{true: "logged in", false: "privileged"}[st.As == "login"]),
+					t.key.name, st.As, st.Index, stepAction(st), map[bool]string{true: "logged in", false: "privileged"}[st.As == recording.BoundaryLogin]),
 				Evidence: ev}, "")
 		}
 	}
@@ -106,7 +106,7 @@ func (a *analyzer) notInvalidated() {
 	}
 	step, stepURL := a.lastStep, ""
 	for _, st := range a.steps {
-		if st.As == "logout" {
+		if st.As == recording.BoundaryLogout {
 			step, stepURL = st.Index, st.URL
 			break
 		}
@@ -195,7 +195,7 @@ func (a *analyzer) mixedScheme() {
 		// A navigation the user made from an https page (observed even
 		// when page facts are missing).
 		if q.RedirectedFrom == "" && strings.EqualFold(q.ResourceType, "Document") {
-			if st := a.step(q.Step); st != nil && (st.Kind == "click" || st.Kind == "submit" || st.Kind == "press") {
+			if st := a.step(q.Step); st != nil && (st.Kind == recording.StepClick || st.Kind == recording.StepSubmit || st.Kind == recording.StepPress) {
 				if from := a.prevPageURL(q.Step); from != "" {
 					report(q.Step, from, q.URL, stepAction(st), q.ID)
 				}
@@ -229,7 +229,7 @@ func (a *analyzer) authCleartext() {
 		}
 	}
 	for _, q := range a.reqs {
-		if q.Method == "POST" && a.expectsRotation(q.Step) && a.step(q.Step).As == "login" &&
+		if q.Method == "POST" && a.expectsRotation(q.Step) && a.step(q.Step).As == recording.BoundaryLogin &&
 			schemeOf(q.URL) == "http" && !isLoopback(hostOf(q.URL)) && q.RedirectedFrom == "" {
 			a.findings.add(Finding{Rule: RuleAuthCleartext, Severity: Critical, Step: q.Step, URL: q.URL, Request: q.ID,
 				Message:  fmt.Sprintf("The login step posted to %s over plain http: the credentials crossed the network in cleartext.", q.URL),

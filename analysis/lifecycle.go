@@ -237,7 +237,7 @@ func (a *analyzer) issue(t *track, v recording.Value, s int, e *event) *idState 
 }
 
 // end ends the current ID of the track.
-func (a *analyzer) end(t *track, how string, s int, req string) {
+func (a *analyzer) end(t *track, how Ending, s int, req string) {
 	id := t.cur
 	if id == nil {
 		return
@@ -379,7 +379,7 @@ func (a *analyzer) withheldReset(t *track, id *idState, s int, q *recording.Requ
 // withheldDetail says why the browser did not send the track's cookie on
 // q (the cause, the reasons, the link that led there) and what the server
 // then did.
-func withheldDetail(t *track, q *recording.Request, cause string, reasons []string, via, then string) string {
+func withheldDetail(t *track, q *recording.Request, cause CauseID, reasons []string, via, then string) string {
 	name := t.key.name
 	switch cause {
 	case CauseSecureOverHTTP:
@@ -401,7 +401,7 @@ func paren(s string) string {
 }
 
 // causeOfReasons maps the browser's withheld reasons to a cause.
-func causeOfReasons(reasons []string) string {
+func causeOfReasons(reasons []string) CauseID {
 	has := func(f func(string) bool) bool {
 		for _, r := range reasons {
 			if f(r) {
@@ -465,11 +465,11 @@ func (a *analyzer) onSet(t *track, e *event, s int, changed bool) {
 		if a.missingExtraInfo(old.lastUseStep, s) {
 			a.addReset(t, old, s, nil, CauseServerDropped,
 				fmt.Sprintf("%s changed by step %d with no Set-Cookie recorded (the browser did not report the cookie headers of every response since it was last used): most likely the server replaced it.", t.key.name, s),
-				map[string]string{"source": e.Source})
+				map[string]string{"source": string(e.Source)})
 		} else {
 			a.addReset(t, old, s, nil, CauseClientCleared,
 				fmt.Sprintf("%s changed in the jar during step %d with no Set-Cookie or script write seen: something on the client replaced it.", t.key.name, s),
-				map[string]string{"source": e.Source})
+				map[string]string{"source": string(e.Source)})
 		}
 	default:
 		a.end(t, EndReplaced, s, reqID)
@@ -573,7 +573,7 @@ func (a *analyzer) idleGap(prev useMark, q *recording.Request) (time.Duration, s
 	}
 	wait := ""
 	for _, st := range a.steps {
-		if st.Kind == "wait" && st.Index > prev.step && st.Index <= q.Step {
+		if st.Kind == recording.StepWait && st.Index > prev.step && st.Index <= q.Step {
 			wait = fmt.Sprintf("step %d: %s", st.Index, stepAction(st))
 			break
 		}
@@ -635,7 +635,7 @@ func (a *analyzer) onDeleted(t *track, e *event, s int) {
 	default:
 		a.end(t, EndDeleted, s, "")
 		a.addReset(t, old, s, nil, CauseClientCleared,
-			fmt.Sprintf("%s was deleted on the client (%s) with no Set-Cookie from the server.", t.key.name, e.Source), map[string]string{"source": e.Source})
+			fmt.Sprintf("%s was deleted on the client (%s) with no Set-Cookie from the server.", t.key.name, e.Source), map[string]string{"source": string(e.Source)})
 	}
 }
 
@@ -656,7 +656,7 @@ func (a *analyzer) onGone(t *track, e *event, s int) {
 		return
 	}
 	st := a.step(s)
-	restart := st != nil && st.Kind == "restart" || strings.Contains(strings.ToLower(e.Detail), "restart")
+	restart := st != nil && st.Kind == recording.StepRestart || strings.Contains(strings.ToLower(e.Detail), "restart")
 	how, cause := EndCleared, CauseClientCleared
 	switch {
 	case e.Kind == recording.EventExpired:
@@ -669,7 +669,7 @@ func (a *analyzer) onGone(t *track, e *event, s int) {
 	if expected {
 		return
 	}
-	ev := map[string]string{"event": e.Kind + " (" + e.Source + ")"}
+	ev := map[string]string{"event": string(e.Kind) + " (" + string(e.Source) + ")"}
 	if e.Detail != "" {
 		ev["detail"] = e.Detail
 	}
@@ -693,7 +693,7 @@ func (a *analyzer) onGone(t *track, e *event, s int) {
 		detail = fmt.Sprintf("%s is a session cookie (no Expires or Max-Age), so the browser restart at step %d dropped it.", t.key.name, s)
 	default:
 		what := "something on the client (page script, storage clearing or the user)"
-		if st != nil && st.Kind == "clearCookies" {
+		if st != nil && st.Kind == recording.StepClearCookies {
 			what = "the clearCookies step"
 		}
 		detail = fmt.Sprintf("%s left the jar with no Set-Cookie and before its expiry: %s removed it.", t.key.name, what)
@@ -752,7 +752,7 @@ func (a *analyzer) onRejected(t *track, e *event, s int) {
 // addReset records a candidate reset on the track: what the cookies say
 // was lost. Whether it is reported, and on what basis, is decided once the
 // logged-in state of every step is known (see reconcile).
-func (a *analyzer) addReset(t *track, id *idState, s int, q *recording.Request, cause, detail string, ev map[string]string) {
+func (a *analyzer) addReset(t *track, id *idState, s int, q *recording.Request, cause CauseID, detail string, ev map[string]string) {
 	for k, v := range ev {
 		if v == "" {
 			delete(ev, k)

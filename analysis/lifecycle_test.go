@@ -139,7 +139,7 @@ func TestLifecycleEventsDerivedFromRequests(t *testing.T) {
 	r := b.Rec()
 	r.Events = nil
 	rep := analyze(t, r)
-	if got := lifecycle(rep, "SID"); got != CauseServerDropped+" | rotated,replaced,end-of-journey" {
+	if got := lifecycle(rep, "SID"); got != string(CauseServerDropped)+" | rotated,replaced,end-of-journey" {
 		t.Fatalf("lifecycle = %s", got)
 	}
 }
@@ -161,7 +161,7 @@ func TestCauseSecureOverHTTP(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSecureOverHTTP}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseSecureOverHTTP)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	r := rep.Resets()[0]
@@ -212,7 +212,7 @@ func TestCauseSameSite(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := lifecycle(rep, "_sso_session"); got != CauseSameSite+" | replaced,end-of-journey" {
+	if got := lifecycle(rep, "_sso_session"); got != string(CauseSameSite)+" | replaced,end-of-journey" {
 		t.Fatalf("withheld at a login step: lifecycle = %s", got)
 	}
 	rep = build(false)
@@ -237,7 +237,7 @@ func TestCauseScopeMismatch(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseScopeMismatch}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseScopeMismatch)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if len(rep.Sessions) != 3 {
@@ -260,7 +260,7 @@ func TestCauseSetRejected(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build("InvalidDomain", rectest.ID("b"))
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSetRejected}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseSetRejected}) {
 		t.Fatalf("causes = %v (the stale ID's replacement is not reported again)", got)
 	}
 	if len(findings(rep, RuleCookieRejected)) != 1 {
@@ -268,7 +268,7 @@ func TestCauseSetRejected(t *testing.T) {
 	}
 	// Negative: the refused line carried the value already held.
 	rep = build("InvalidDomain", rectest.ID("a"))
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseServerDropped}) {
 		t.Fatalf("negative: causes = %v", got)
 	}
 }
@@ -280,7 +280,7 @@ func TestCauseSetRejectedCreate(t *testing.T) {
 		b.Get("https://app.test/").Set("SID", rectest.ID("n"+string(rune('a'+i))), "Path=/; SameSite=None", "SameSiteNoneInsecure")
 	}
 	rep := analyze(t, b.Rec())
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseSetRejected}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseSetRejected}) {
 		t.Fatalf("causes = %v (one per episode)", got)
 	}
 	if f := findings(rep, RuleCookieSameSiteNoneInsec); len(f) != 1 || f[0].Severity != Medium || f[0].Count != 3 {
@@ -298,7 +298,7 @@ func TestCauseNodeSwitch(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build("node-b")
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseNodeSwitch}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseNodeSwitch)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	r := rep.Resets()[0]
@@ -308,7 +308,7 @@ func TestCauseNodeSwitch(t *testing.T) {
 	if s := session(rep, "JSESSIONID"); s.IDs[0].Node != "node-a" || s.IDs[1].Node != "node-b" {
 		t.Errorf("nodes: %+v", s.IDs)
 	}
-	if got := causes(build("node-a")); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(build("node-a")); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Errorf("same node: causes = %v", got)
 	}
 }
@@ -323,7 +323,7 @@ func TestCauseNodeSwitchInsideALoginStep(t *testing.T) {
 	q := b.Post("https://app.test/login").Node("node-a").Send("JSESSIONID", rectest.ID("a")).Set("JSESSIONID", rectest.ID("b"), rectest.SecureAttrs)
 	q.Redirect("https://app.test/account").Node("node-b").Send("JSESSIONID", rectest.ID("b")).Set("JSESSIONID", rectest.ID("c"), rectest.SecureAttrs)
 	rep := analyze(t, b.Rec())
-	if got := lifecycle(rep, "JSESSIONID"); got != CauseNodeSwitch+" | rotated,replaced,end-of-journey" {
+	if got := lifecycle(rep, "JSESSIONID"); got != string(CauseNodeSwitch)+" | rotated,replaced,end-of-journey" {
 		t.Fatalf("lifecycle = %s", got)
 	}
 }
@@ -350,7 +350,7 @@ func idleJourney(t *testing.T, waitStep bool, newID bool) *Report {
 
 func TestCauseIdleTimeout(t *testing.T) {
 	rep := idleJourney(t, true, true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseIdleTimeout}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseIdleTimeout)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if r := rep.Resets()[0]; !strings.HasPrefix(r.Evidence["idle"], "4.") || r.Evidence["wait"] != "step 4: wait 4s" {
@@ -358,11 +358,11 @@ func TestCauseIdleTimeout(t *testing.T) {
 	}
 	// A logged-out page without a new ID after the idle gap.
 	rep = idleJourney(t, true, false)
-	if got := lifecycle(rep, "sessionid"); got != CauseIdleTimeout+" | rotated,end-of-journey" {
+	if got := lifecycle(rep, "sessionid"); got != string(CauseIdleTimeout)+" | rotated,end-of-journey" {
 		t.Fatalf("logged-out page: lifecycle = %s", got)
 	}
 	// Negative: no idle gap.
-	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Errorf("no gap: causes = %v", got)
 	}
 	if got := causes(idleJourney(t, false, false)); len(got) != 0 {
@@ -376,42 +376,42 @@ func TestCauseIdleTimeout(t *testing.T) {
 func TestCausesAtOrdinaryAndExpectedSteps(t *testing.T) {
 	cases := []struct {
 		cookie   string
-		cause    string
-		journey  func(b *rectest.Builder, as string) // as: the resetting step's
-		expected string                              // the as that expects it; "" if none does
-		detail   []string                            // in the reset's detail
-		endings  string                              // of the session, if not ""
+		cause    CauseID
+		journey  func(b *rectest.Builder, as recording.Boundary) // as: the resetting step's
+		expected recording.Boundary                              // the as that expects it; "" if none does
+		detail   []string                                        // in the reset's detail
+		endings  string                                          // of the session, if not ""
 	}{
-		{"SID", CauseServerDropped, func(b *rectest.Builder, as string) {
+		{"SID", CauseServerDropped, func(b *rectest.Builder, as recording.Boundary) {
 			b.Step("goto", "")
 			b.Get("https://app.test/").Set("SID", rectest.ID("a"), rectest.SecureAttrs)
 			b.Step("goto", as)
 			b.Get("https://app.test/x").Send("SID", rectest.ID("a")).Set("SID", rectest.ID("b"), rectest.SecureAttrs)
 		}, "privilege", nil, ""},
-		{"ci_session", CauseServerEnded, func(b *rectest.Builder, as string) {
+		{"ci_session", CauseServerEnded, func(b *rectest.Builder, as recording.Boundary) {
 			login(b, "ci_session")
 			b.Step("click", as, "click #trigger-error")
 			b.Get("https://app.test/error").Send("ci_session", rectest.ID("auth")).Set("ci_session", "", "Path=/; Max-Age=0; Secure; HttpOnly")
 		}, "logout", []string{"Max-Age=0", "click #trigger-error"}, "rotated,deleted"},
-		{"SID", CauseClientCleared, func(b *rectest.Builder, as string) {
+		{"SID", CauseClientCleared, func(b *rectest.Builder, as recording.Boundary) {
 			login(b, "SID")
 			b.Step("clearCookies", as)
 			b.Gone("SID", "cleared", "harness", "removed by the clearCookies step")
 		}, "logout", []string{"clearCookies"}, ""},
-		{"SID", CauseClientCleared, func(b *rectest.Builder, as string) {
+		{"SID", CauseClientCleared, func(b *rectest.Builder, as recording.Boundary) {
 			login(b, "SID")
 			b.Step("click", as)
 			b.Script("SID", "", "", "https://app.test/account")
 		}, "", []string{"script"}, ""},
 	}
 	for _, c := range cases {
-		build := func(as string) *Report {
-			b := rectest.New(c.cause, c.cookie)
+		build := func(as recording.Boundary) *Report {
+			b := rectest.New(string(c.cause), c.cookie)
 			c.journey(b, as)
 			return analyze(t, b.Rec())
 		}
 		rep := build("")
-		if got := causes(rep); !reflect.DeepEqual(got, []string{c.cause}) {
+		if got := causes(rep); !reflect.DeepEqual(got, []CauseID{c.cause}) {
 			t.Errorf("%s: causes = %v", c.cause, got)
 			continue
 		}
@@ -443,7 +443,7 @@ func TestCauseExpired(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{CauseExpired}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseExpired)}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if r := rep.Resets()[0]; r.Evidence["maxAge"] != "2" || r.Step != 1 {
@@ -478,7 +478,7 @@ func TestCauseBrowserRestart(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(false)
-	if got := lifecycle(rep, "__Host-sid"); got != CauseBrowserRestart+" | restart" {
+	if got := lifecycle(rep, "__Host-sid"); got != string(CauseBrowserRestart)+" | restart" {
 		t.Fatalf("lifecycle = %s", got)
 	}
 	if got := causes(build(true)); len(got) != 0 {
@@ -502,10 +502,10 @@ func TestLifecycleUnexplainedChange(t *testing.T) {
 			Kind: recording.EventChanged, Source: recording.SourceJar, Name: "SID", Domain: "app.test", Path: "/", Value: &v})
 		return analyze(t, b.Rec())
 	}
-	if got := causes(build(true)); !reflect.DeepEqual(got, []string{CauseServerDropped}) {
+	if got := causes(build(true)); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
 		t.Errorf("unseen Set-Cookie: causes = %v", got)
 	}
-	if got := causes(build(false)); !reflect.DeepEqual(got, []string{CauseClientCleared}) {
+	if got := causes(build(false)); !reflect.DeepEqual(got, []string{string(CauseClientCleared)}) {
 		t.Errorf("unexplained change: causes = %v", got)
 	}
 }

@@ -61,33 +61,37 @@ type Gap struct {
 	Request string `json:"request"`
 	URL     string `json:"url"`
 	// Reason is one of the Gap* constants.
-	Reason string `json:"reason"`
+	Reason GapReason `json:"reason"`
 	// Reasons are the browser's blocked reasons of a withheld cookie.
 	Reasons []string `json:"reasons,omitempty"`
 	// Detail says it in words.
 	Detail string `json:"detail"`
 }
 
-// Why a request did not present the session ID ([Gap.Reason]).
+// A GapReason is why a request did not present the session ID ([Gap.Reason]).
+type GapReason string
+
 const (
-	GapWithheld = "withheld" // the browser held it and did not send it (Reasons say why)
-	GapExpired  = "expired"  // its expiry had passed
-	GapDeleted  = "deleted"  // the server deleted it
-	GapCleared  = "cleared"  // script, a clearCookies or restart step, or eviction removed it
-	GapRejected = "rejected" // the browser refused the Set-Cookie, so it never held the ID
+	GapWithheld GapReason = "withheld" // the browser held it and did not send it (Reasons say why)
+	GapExpired  GapReason = "expired"  // its expiry had passed
+	GapDeleted  GapReason = "deleted"  // the server deleted it
+	GapCleared  GapReason = "cleared"  // script, a clearCookies or restart step, or eviction removed it
+	GapRejected GapReason = "rejected" // the browser refused the Set-Cookie, so it never held the ID
 )
 
-// Ways an ID ends ([ID.Ended]).
+// An Ending is how a session ID ended ([ID.Ended]).
+type Ending string
+
 const (
-	EndRotated      = "rotated"        // replaced at a login or privilege step, as expected
-	EndLogout       = "logout"         // ended at (or after) a logout step
-	EndDeleted      = "deleted"        // deleted by a Set-Cookie or a script
-	EndExpired      = "expired"        // its expiry passed in the browser
-	EndReplaced     = "replaced"       // replaced by a new ID outside a login step
-	EndReissued     = "reissued"       // replaced by a new value while the user stayed logged in (the same session)
-	EndCleared      = "cleared"        // left the jar otherwise (clearCookies, unexplained)
-	EndRestart      = "restart"        // dropped by a browser restart
-	EndEndOfJourney = "end-of-journey" // still held when the recording ends
+	EndRotated      Ending = "rotated"        // replaced at a login or privilege step, as expected
+	EndLogout       Ending = "logout"         // ended at (or after) a logout step
+	EndDeleted      Ending = "deleted"        // deleted by a Set-Cookie or a script
+	EndExpired      Ending = "expired"        // its expiry passed in the browser
+	EndReplaced     Ending = "replaced"       // replaced by a new ID outside a login step
+	EndReissued     Ending = "reissued"       // replaced by a new value while the user stayed logged in (the same session)
+	EndCleared      Ending = "cleared"        // left the jar otherwise (clearCookies, unexplained)
+	EndRestart      Ending = "restart"        // dropped by a browser restart
+	EndEndOfJourney Ending = "end-of-journey" // still held when the recording ends
 )
 
 // An ID is one value a session cookie held.
@@ -100,7 +104,7 @@ type ID struct {
 	LastStep    int     `json:"lastStep"`
 	// Ended is how it ended: rotated, logout, deleted, expired, replaced,
 	// reissued, cleared, restart or end-of-journey.
-	Ended string `json:"ended"`
+	Ended Ending `json:"ended"`
 	// Note says what the end rests on when it is not plain (a rotation
 	// inferred from a signed value, a probe's verdict).
 	Note string `json:"note,omitempty"`
@@ -110,7 +114,7 @@ type ID struct {
 	// was set by script, by the scenario or is known only from the jar.
 	IssuedRequest string `json:"issuedRequest,omitempty"`
 	// IssuedBy is http, script, harness or jar.
-	IssuedBy string `json:"issuedBy,omitempty"`
+	IssuedBy recording.EventSource `json:"issuedBy,omitempty"`
 	// Node is the serving node that issued it, when the response named one.
 	Node string `json:"node,omitempty"`
 	// Sent lists the requests that carried it.
@@ -131,7 +135,7 @@ type Reset struct {
 	Step    int    `json:"step"`
 	Request string `json:"request,omitempty"`
 	// Cause is one of the ids of [Causes].
-	Cause string `json:"cause"`
+	Cause CauseID `json:"cause"`
 	// Detail is a one-sentence explanation of this reset.
 	Detail string `json:"detail"`
 	// Fingerprint is the ID that was lost.
@@ -142,7 +146,7 @@ type Reset struct {
 	Evidence map[string]string `json:"evidence,omitempty"`
 	// Basis is observed (the page showed the user logged out) or inferred
 	// (from the cookies alone).
-	Basis string `json:"basis"`
+	Basis Basis `json:"basis"`
 	// ObservedStep is the step whose page showed the user logged out, for
 	// an observed reset; it may come after Step, where the session broke.
 	ObservedStep *int `json:"observedStep,omitempty"`
@@ -150,10 +154,12 @@ type Reset struct {
 	Summary string `json:"summary"`
 }
 
-// Bases of a reset ([Reset.Basis]).
+// A Basis is what a reset rests on ([Reset.Basis]).
+type Basis string
+
 const (
-	BasisObserved = "observed"
-	BasisInferred = "inferred"
+	BasisObserved Basis = "observed" // a page showed the user logged out
+	BasisInferred Basis = "inferred" // the cookies alone
 )
 
 // An AuthReport is the logged-in state of one scenario over its steps.
@@ -166,9 +172,9 @@ type AuthReport struct {
 type StepAuth struct {
 	Step int `json:"step"`
 	// State is in, out or unknown (recording.AuthIn, ...).
-	State    string `json:"state"`
-	Evidence string `json:"evidence"`
-	Source   string `json:"source,omitempty"`
+	State    recording.LoginState `json:"state"`
+	Evidence string               `json:"evidence"`
+	Source   recording.AuthSource `json:"source,omitempty"`
 	// Checked is true when the state was checked after this step; false
 	// when it is carried over from an earlier step.
 	Checked bool `json:"checked"`

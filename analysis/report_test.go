@@ -128,7 +128,7 @@ func TestRulesDoc(t *testing.T) {
 		}
 	}
 	for _, c := range Causes {
-		if !strings.Contains(doc, "### "+c.ID+"\n") {
+		if !strings.Contains(doc, "### "+string(c.ID)+"\n") {
 			t.Errorf("docs/rules.md has no row for cause %s", c.ID)
 		}
 	}
@@ -145,7 +145,7 @@ func TestRulesDoc(t *testing.T) {
 			t.Errorf("rule %s missing", id)
 		}
 	}
-	for _, id := range []string{"secure-over-http", "samesite", "scope-mismatch", "set-rejected", "node-switch", "idle-timeout",
+	for _, id := range []CauseID{"secure-over-http", "samesite", "scope-mismatch", "set-rejected", "node-switch", "idle-timeout",
 		"server-dropped", "server-ended", "expired", "client-cleared", "browser-restart"} {
 		if CauseByID(id) == nil {
 			t.Errorf("cause %s missing", id)
@@ -195,7 +195,10 @@ func TestLabRecordings(t *testing.T) {
 				t.Fatalf("no expectation for %s", name)
 			}
 			rep := analyze(t, r)
-			got := causes(rep)
+			var got []string
+			for _, c := range causes(rep) {
+				got = append(got, string(c))
+			}
 			sort.Strings(got)
 			if !reflect.DeepEqual(got, want.causes) && (len(got) > 0 || len(want.causes) > 0) {
 				t.Errorf("causes = %v, want %v", got, want.causes)

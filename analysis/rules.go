@@ -372,26 +372,28 @@ var Rules = []Rule{
 
 // A Cause is why a session reset happened.
 type Cause struct {
-	ID string
+	ID CauseID
 	// When is the exact condition.
 	When string
 	// Explanation is a sentence for a QA engineer, and what to fix.
 	Explanation string
 }
 
-// Cause ids.
+// A CauseID names a reset cause ([Cause.ID], [Reset.Cause]).
+type CauseID string
+
 const (
-	CauseSecureOverHTTP = "secure-over-http"
-	CauseSameSite       = "samesite"
-	CauseScopeMismatch  = "scope-mismatch"
-	CauseSetRejected    = "set-rejected"
-	CauseNodeSwitch     = "node-switch"
-	CauseIdleTimeout    = "idle-timeout"
-	CauseServerDropped  = "server-dropped"
-	CauseServerEnded    = "server-ended"
-	CauseExpired        = "expired"
-	CauseClientCleared  = "client-cleared"
-	CauseBrowserRestart = "browser-restart"
+	CauseSecureOverHTTP CauseID = "secure-over-http" // the Secure ID was withheld from an http request
+	CauseSameSite       CauseID = "samesite"         // the ID was withheld for a SameSite reason
+	CauseScopeMismatch  CauseID = "scope-mismatch"   // the ID's Domain or Path did not cover the URL
+	CauseSetRejected    CauseID = "set-rejected"     // the browser refused the Set-Cookie of the ID
+	CauseNodeSwitch     CauseID = "node-switch"      // a node other than the one that issued the ID answered it
+	CauseIdleTimeout    CauseID = "idle-timeout"     // the server forgot the ID after a long idle gap
+	CauseServerDropped  CauseID = "server-dropped"   // the server replaced or refused the ID for no reason seen
+	CauseServerEnded    CauseID = "server-ended"     // the server deleted the ID outside a logout step
+	CauseExpired        CauseID = "expired"          // the ID's own expiry passed in the browser
+	CauseClientCleared  CauseID = "client-cleared"   // something on the client removed the ID
+	CauseBrowserRestart CauseID = "browser-restart"  // a restart step dropped the session cookie
 )
 
 // Causes lists the reset causes; a reset has exactly one.
@@ -433,7 +435,7 @@ var Causes = []Cause{
 
 var (
 	ruleByID  = map[string]*Rule{}
-	causeByID = map[string]*Cause{}
+	causeByID = map[CauseID]*Cause{}
 	// The catalogue's checks of each kind, in its order: a Set-Cookie
 	// line goes through its line checks, not the whole catalogue.
 	lineChecks      []*Rule
@@ -460,4 +462,4 @@ func init() {
 func RuleByID(id string) *Rule { return ruleByID[id] }
 
 // CauseByID returns the reset cause with the id, or nil.
-func CauseByID(id string) *Cause { return causeByID[id] }
+func CauseByID(id CauseID) *Cause { return causeByID[id] }

@@ -402,7 +402,7 @@ func TestJourneyRules(t *testing.T) {
 			return b.Rec()
 		}
 	}
-	formRec := func(pageURL, action, as string) func() *recording.Recording {
+	formRec := func(pageURL, action string, as recording.Boundary) func() *recording.Recording {
 		return func() *recording.Recording {
 			b := rectest.New("form", sid)
 			b.Step("goto", "")

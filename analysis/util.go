@@ -135,11 +135,11 @@ func stepAction(st *recording.Step) string {
 			d = strings.TrimSuffix(in, ")")
 		}
 	} else if i := strings.LastIndex(d, " ("); i > 0 && strings.HasSuffix(d, ")") && st.Kind != "" &&
-		strings.HasPrefix(d[i+2:], st.Kind+" ") {
+		strings.HasPrefix(d[i+2:], string(st.Kind)+" ") {
 		d = d[i+2 : len(d)-1]
 	}
 	if d == "" {
-		d = st.Kind
+		d = string(st.Kind)
 	}
 	return d
 }

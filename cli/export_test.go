@@ -218,7 +218,7 @@ func resetCauses(rep *analysis.Report, change [2]string) []string {
 	var out []string
 	for _, s := range rep.Sessions {
 		for _, r := range s.Resets {
-			c := r.Cause
+			c := string(r.Cause)
 			if c == change[0] {
 				c = change[1]
 			}

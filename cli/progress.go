@@ -49,7 +49,7 @@ func (p *progress) done(res harness.Result) {
 		for _, st := range res.Recording.Steps {
 			line := fmt.Sprintf("        step %d %-7s %-8s %s", st.Index, st.Status, st.End.Sub(st.Start).Round(time.Millisecond), report.TermText(st.Detail))
 			if st.As != "" {
-				line += "  (as " + st.As + ")"
+				line += "  (as " + string(st.As) + ")"
 			}
 			fmt.Fprintln(p.w, line)
 		}

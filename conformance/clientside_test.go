@@ -116,7 +116,7 @@ func signaturePair(t *testing.T, r *recording.Recording, base, name, sig string)
 // clientSideJourney checks the journey login, /account three times
 // (after the login redirect, then twice), logout, against a stack whose
 // session is the cookie name itself, in the value format format.
-func clientSideJourney(t *testing.T, r *recording.Recording, base, name, format string) {
+func clientSideJourney(t *testing.T, r *recording.Recording, base, name string, format recording.Format) {
 	t.Helper()
 	login := stepOf(t, r, "submit", "login")
 	logout := stepOf(t, r, "click", "logout")

@@ -443,7 +443,7 @@ func jarCookie(r *recording.Recording, i int, name string) (recording.Cookie, bo
 
 // stepOf returns the index of the first step of kind with the given as
 // marker ("" for any), failing the test when there is none.
-func stepOf(t *testing.T, r *recording.Recording, kind, as string) int {
+func stepOf(t *testing.T, r *recording.Recording, kind recording.StepKind, as recording.Boundary) int {
 	t.Helper()
 	for _, s := range r.Steps {
 		if s.Kind == kind && (as == "" || s.As == as) {
@@ -457,7 +457,7 @@ func stepOf(t *testing.T, r *recording.Recording, kind, as string) int {
 // wantAuth asserts the logged-in state the harness recorded after step i
 // (steps[i].auth), which the scenarios' markers make checkable: the
 // loggedIn selector on account pages, the loggedOut one on login pages.
-func wantAuth(t *testing.T, r *recording.Recording, i int, state string) {
+func wantAuth(t *testing.T, r *recording.Recording, i int, state recording.LoginState) {
 	t.Helper()
 	a := r.Steps[i].Auth
 	if a == nil || a.State != state || a.Source != recording.AuthByMarker {

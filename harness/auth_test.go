@@ -9,9 +9,10 @@ import (
 
 func TestMarkerState(t *testing.T) {
 	for _, c := range []struct {
-		in, out            string
-		inHit, outHit, pp  bool
-		state, wantContain string
+		in, out           string
+		inHit, outHit, pp bool
+		state             recording.LoginState
+		wantContain       string
 	}{
 		{"#welcome", "#login", true, false, false, recording.AuthIn, "#welcome matched"},
 		{"#welcome", "#login", false, true, false, recording.AuthOut, "#login matched"},

@@ -535,7 +535,7 @@ func (b *builder) addJarDiffs() {
 				continue
 			}
 			fp := b.red.Value(c.Value)
-			if explained[i][unpartitioned(k)][recording.EventSet+fp.Fingerprint] {
+			if explained[i][unpartitioned(k)][string(recording.EventSet)+fp.Fingerprint] {
 				continue
 			}
 			v := fp
@@ -555,7 +555,7 @@ func (b *builder) addJarDiffs() {
 			if _, ok := cur[k]; ok {
 				continue
 			}
-			if explained[i][unpartitioned(k)][recording.EventDeleted] {
+			if explained[i][unpartitioned(k)][string(recording.EventDeleted)] {
 				continue
 			}
 			v := b.red.Value(old.Value)
@@ -602,12 +602,12 @@ func (b *builder) explainedBy() []map[recording.CookieKey]map[string]bool {
 		}
 		switch e.Kind {
 		case recording.EventSet:
-			m[recording.EventSet+e.Value.Fingerprint] = true
+			m[string(recording.EventSet)+e.Value.Fingerprint] = true
 		case recording.EventDeleted:
-			m[recording.EventDeleted] = true
+			m[string(recording.EventDeleted)] = true
 		case recording.EventCleared:
 			if e.Source == recording.SourceHarness {
-				m[recording.EventDeleted] = true
+				m[string(recording.EventDeleted)] = true
 			}
 		}
 	}

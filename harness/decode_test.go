@@ -61,7 +61,7 @@ func TestUnknownReasonIsKept(t *testing.T) {
 	}
 	var kinds []string
 	for _, e := range rec.Events {
-		kinds = append(kinds, e.Kind+":"+e.Name)
+		kinds = append(kinds, string(e.Kind)+":"+e.Name)
 	}
 	if got := strings.Join(kinds, " "); got != "withheld:SID rejected:x set:SID" {
 		t.Fatalf("events = %s", got)
@@ -150,7 +150,7 @@ func TestScriptWritesAndIssues(t *testing.T) {
 	rec := buildFrom(c)
 	var got []string
 	for _, e := range rec.Events {
-		got = append(got, e.Kind+":"+e.Source+":"+e.Name+":"+e.Location)
+		got = append(got, string(e.Kind)+":"+string(e.Source)+":"+e.Name+":"+e.Location)
 	}
 	want := "set:script:js_pref:https://s.test/app.js:3:14 deleted:script:old: rejected:script:n:"
 	if strings.Join(got, " ") != want {
@@ -195,7 +195,7 @@ func TestBuilderIdentity(t *testing.T) {
 		var got []string
 		for _, e := range rec.Events {
 			if e.Kind == recording.EventSet {
-				got = append(got, e.Source+" "+e.Domain+" "+e.Path)
+				got = append(got, string(e.Source)+" "+e.Domain+" "+e.Path)
 			}
 		}
 		sort.Strings(got)

@@ -119,7 +119,7 @@ func rec(t *testing.T, name string) *recording.Recording {
 	return r
 }
 
-func events(r *recording.Recording, kind, name string) []recording.CookieEvent {
+func events(r *recording.Recording, kind recording.EventKind, name string) []recording.CookieEvent {
 	var out []recording.CookieEvent
 	for _, e := range r.Events {
 		if e.Kind == kind && (name == "" || e.Name == name) {
@@ -403,7 +403,7 @@ func expectations(rep *analysis.Report) (causes, findings string) {
 	count := map[string]int{}
 	for _, s := range rep.Sessions {
 		for _, x := range s.Resets {
-			count[x.Cause]++
+			count[string(x.Cause)]++
 		}
 	}
 	var cs []string

@@ -388,7 +388,7 @@ func wantWarning(t *testing.T, r *recording.Recording, part string) {
 	t.Errorf("no warning says %q: %q", part, r.Warnings)
 }
 
-func hostileEvents(r *recording.Recording, kind, name, source string) []recording.CookieEvent {
+func hostileEvents(r *recording.Recording, kind recording.EventKind, name string, source recording.EventSource) []recording.CookieEvent {
 	var out []recording.CookieEvent
 	for _, e := range events(r, kind, name) {
 		if e.Source == source {

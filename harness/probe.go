@@ -84,7 +84,7 @@ func (r *runner) runProbe(ctx context.Context, held []cdpCookie) (res *recording
 func (r *runner) olderProbe(ctx context.Context, pre []cdpCookie) *recording.OlderProbe {
 	login := -1
 	for i := range r.steps[:len(r.steps)-1] {
-		if r.steps[i].rec.As == "login" && r.steps[i].jarOK {
+		if r.steps[i].rec.As == recording.BoundaryLogin && r.steps[i].jarOK {
 			login = i
 		}
 	}

@@ -201,7 +201,7 @@ func (r *runner) stepFailed(parent, ctx context.Context, i int, st scenarios.Ste
 	}
 	for j := i + 1; j < len(r.sc.Steps); j++ {
 		sk := r.sc.Steps[j]
-		r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: string(sk.Kind), Name: sk.Name, As: sk.As,
+		r.steps = append(r.steps, stepRun{rec: recording.Step{Index: j, Kind: recording.StepKind(sk.Kind), Name: sk.Name, As: recording.Boundary(sk.As),
 			Detail: sk.String(), Line: sk.Pos.Line, Column: sk.Pos.Col, Status: recording.StatusSkipped}})
 	}
 }
@@ -214,18 +214,18 @@ func (r *runner) probeAfter(ctx context.Context, st scenarios.Step) {
 	if r.sc.Session.Probe == nil || r.opts.Bare {
 		return
 	}
-	if st.As == "logout" && r.probe == nil && len(r.steps) >= 2 {
+	if recording.Boundary(st.As) == recording.BoundaryLogout && r.probe == nil && len(r.steps) >= 2 {
 		pre := r.steps[len(r.steps)-2].jar
 		r.probe = r.runProbe(ctx, pre)
 		r.probe.Older = r.olderProbe(ctx, pre)
 	}
-	if st.As == "login" {
+	if recording.Boundary(st.As) == recording.BoundaryLogin {
 		var before []cdpCookie
 		if len(r.steps) >= 2 {
 			before = r.steps[len(r.steps)-2].jar
 		}
 		p := r.runProbe(ctx, before)
-		p.Kind = "login"
+		p.Kind = recording.BoundaryLogin
 		r.steps[len(r.steps)-1].rec.Probe = p
 	}
 }

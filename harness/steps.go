@@ -21,7 +21,7 @@ import (
 // step runs one scenario step, then reads the jar and the page URL, and
 // records the step. The error is the step's failure, if any.
 func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
-	sr := stepRun{rec: recording.Step{Index: i, Kind: string(st.Kind), Name: st.Name, As: st.As,
+	sr := stepRun{rec: recording.Step{Index: i, Kind: recording.StepKind(st.Kind), Name: st.Name, As: recording.Boundary(st.As),
 		Detail: st.String(), Line: st.Pos.Line, Column: st.Pos.Col, Start: time.Now()}}
 	r.page.Store(pageAnswering)
 	r.stepStart = sr.rec.Start

@@ -61,7 +61,7 @@ func jarValue(st *recording.Step, k recording.CookieKey) (recording.Value, bool)
 }
 
 // boundaries returns the steps marked as (login or logout) that ran.
-func (c *checker) boundaries(as string) []*recording.Step {
+func (c *checker) boundaries(as recording.Boundary) []*recording.Step {
 	var out []*recording.Step
 	for i := range c.rec.Steps {
 		st := &c.rec.Steps[i]
@@ -85,7 +85,7 @@ func (c *checker) carrier(k recording.CookieKey, st *recording.Step, fp string) 
 
 // rotation: the value held before each login step must be gone after it.
 func (c *checker) rotation(e *Entry, k recording.CookieKey) {
-	for _, st := range c.boundaries("login") {
+	for _, st := range c.boundaries(recording.BoundaryLogin) {
 		x := c.across(k, st)
 		if !x.held || !x.kept {
 			continue
@@ -101,7 +101,7 @@ func (c *checker) rotation(e *Entry, k recording.CookieKey) {
 // logout: the value held before each logout step must be gone after it,
 // and the server must no longer accept it (the logout replay probe).
 func (c *checker) logout(e *Entry, k recording.CookieKey) {
-	for _, st := range c.boundaries("logout") {
+	for _, st := range c.boundaries(recording.BoundaryLogout) {
 		x := c.across(k, st)
 		if !x.held {
 			continue

@@ -36,7 +36,7 @@ func stepText(st *recording.Step) string {
 	if d := st.Detail; d != "" {
 		s += " (" + d + ")"
 	} else if st.Kind != "" {
-		s += " (" + st.Kind + ")"
+		s += " (" + string(st.Kind) + ")"
 	}
 	return s
 }

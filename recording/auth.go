@@ -51,7 +51,7 @@ func InferAuth(r *Recording) []*AuthState {
 			byID[q.ID] = q
 		}
 	}
-	prev := ""
+	var prev LoginState
 	for i := range r.Steps {
 		st := &r.Steps[i]
 		if st.Auth != nil {
@@ -70,7 +70,7 @@ func InferAuth(r *Recording) []*AuthState {
 	return out
 }
 
-func inferStep(st *Step, reqs []*Request, byID map[string]*Request, pageOf map[string]*PageFacts, loginPages map[string]bool, prev string) *AuthState {
+func inferStep(st *Step, reqs []*Request, byID map[string]*Request, pageOf map[string]*PageFacts, loginPages map[string]bool, prev LoginState) *AuthState {
 	doc := finalDocument(st, reqs)
 	if doc == nil {
 		for _, q := range reqs {
@@ -97,7 +97,7 @@ func inferStep(st *Step, reqs []*Request, byID map[string]*Request, pageOf map[s
 			}
 			why := "a page with a password field: most likely a login form"
 			switch {
-			case st.As == "login":
+			case st.As == BoundaryLogin:
 				why = "the login step ended on a page with a password field: most likely the login did not take"
 			case prev == AuthIn:
 				why = "a password field after having been logged in: most likely a login form"
@@ -112,9 +112,9 @@ func inferStep(st *Step, reqs []*Request, byID map[string]*Request, pageOf map[s
 // byStepMark is the state a step's as: marks give, else unknown.
 func byStepMark(st *Step, none string) *AuthState {
 	switch st.As {
-	case "login":
+	case BoundaryLogin:
 		return &AuthState{State: AuthIn, Source: AuthByStep, Evidence: fmt.Sprintf("step %d is marked as: login and nothing showed the login failing (heuristic)", st.Index)}
-	case "logout":
+	case BoundaryLogout:
 		return &AuthState{State: AuthOut, Source: AuthByStep, Evidence: fmt.Sprintf("step %d is marked as: logout", st.Index)}
 	}
 	return &AuthState{State: AuthUnknown, Evidence: none}

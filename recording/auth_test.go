@@ -37,7 +37,11 @@ func TestInferAuth(t *testing.T) {
 		},
 	}
 	got := InferAuth(r)
-	want := []struct{ state, source, evidence string }{
+	want := []struct {
+		state    LoginState
+		source   AuthSource
+		evidence string
+	}{
 		{AuthOut, AuthByPasswordForm, "password field"},
 		{},
 		{AuthIn, AuthByStep, "marked as: login"},

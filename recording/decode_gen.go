@@ -201,11 +201,11 @@ func (d *jsonState) readStep(v *Step) {
 		case "index":
 			d.Int(&v.Index)
 		case "kind":
-			d.String(&v.Kind)
+			d.StringOf((*string)(&v.Kind), "recording.StepKind")
 		case "name":
 			d.String(&v.Name)
 		case "as":
-			d.String(&v.As)
+			d.StringOf((*string)(&v.As), "recording.Boundary")
 		case "detail":
 			d.String(&v.Detail)
 		case "line":
@@ -333,7 +333,7 @@ func (d *jsonState) readValue(v *Value) {
 		case "secret":
 			d.Bool(&v.Secret)
 		case "format":
-			d.String(&v.Format)
+			d.StringOf((*string)(&v.Format), "recording.Format")
 		default:
 			if k = recjson.Folded(k, namesValue); k != "" {
 				goto again
@@ -353,11 +353,11 @@ func (d *jsonState) readAuthState(v *AuthState) {
 	again:
 		switch k {
 		case "state":
-			d.String(&v.State)
+			d.StringOf((*string)(&v.State), "recording.LoginState")
 		case "evidence":
 			d.String(&v.Evidence)
 		case "source":
-			d.String(&v.Source)
+			d.StringOf((*string)(&v.Source), "recording.AuthSource")
 		default:
 			if k = recjson.Folded(k, namesAuthState); k != "" {
 				goto again
@@ -377,7 +377,7 @@ func (d *jsonState) readProbeResult(v *ProbeResult) {
 	again:
 		switch k {
 		case "kind":
-			d.String(&v.Kind)
+			d.StringOf((*string)(&v.Kind), "recording.Boundary")
 		case "url":
 			d.String(&v.URL)
 		case "status":
@@ -616,9 +616,9 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "step":
 			d.Int(&v.Step)
 		case "kind":
-			d.String(&v.Kind)
+			d.StringOf((*string)(&v.Kind), "recording.EventKind")
 		case "source":
-			d.String(&v.Source)
+			d.StringOf((*string)(&v.Source), "recording.EventSource")
 		case "name":
 			d.String(&v.Name)
 		case "domain":

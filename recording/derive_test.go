@@ -16,7 +16,10 @@ func TestDeriveEvents(t *testing.T) {
 			{Name: "r", Rejected: true, Reasons: []string{"SameSiteNoneInsecure"}}},
 	}, {ID: "2", Step: 3, URL: "https://shop.test/", Start: t0.Add(2 * time.Second)}}
 	evs := DeriveEvents(reqs)
-	want := []struct{ kind, name, domain, path string }{
+	want := []struct {
+		kind               EventKind
+		name, domain, path string
+	}{
 		{EventSent, "s", "", ""}, {EventWithheld, "w", "", ""},
 		{EventSet, "n", "shop.test", "/a"}, {EventDeleted, "d", ".shop.test", "/"}, {EventRejected, "r", "shop.test", "/a"},
 	}

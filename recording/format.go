@@ -5,25 +5,27 @@ import (
 	"strings"
 )
 
-// Value formats ([Value.Format]): the structure of a cookie value, told
-// from the raw value when it is recorded. A format names the shape only;
-// nothing of the content is kept.
+// A Format is the structure of a cookie value ([Value.Format]), told from
+// the raw value when it is recorded. A format names the shape only; nothing
+// of the content is kept. Open: a newer recorder may know more formats.
+type Format string
+
 const (
-	FormatJWT           = "jwt"            // header.payload.signature, base64url; the header is JSON with "alg"
-	FormatItsdangerous  = "itsdangerous"   // Flask: payload.timestamp.signature (a leading "." marks a compressed payload)
-	FormatDjangoSigned  = "django-signed"  // Django signing: payload:timestamp:signature
-	FormatRails         = "rails"          // Rails cookie store: data--digest, or data--iv--tag when encrypted
-	FormatExpressSigned = "express-signed" // express-session: s:ID.signature
-	FormatSecurecookie  = "securecookie"   // Go gorilla/securecookie: base64url of timestamp|value|mac
-	FormatLaravel       = "laravel"        // Laravel: base64 of JSON with iv, value and mac (re-encrypted on every response)
-	FormatBase64JSON    = "base64-json"    // base64 of a JSON object (cookie-session, koa-session: the session itself)
-	FormatSigned        = "signed"         // another value of several segments whose last is MAC-sized
+	FormatJWT           Format = "jwt"            // header.payload.signature, base64url; the header is JSON with "alg"
+	FormatItsdangerous  Format = "itsdangerous"   // Flask: payload.timestamp.signature (a leading "." marks a compressed payload)
+	FormatDjangoSigned  Format = "django-signed"  // Django signing: payload:timestamp:signature
+	FormatRails         Format = "rails"          // Rails cookie store: data--digest, or data--iv--tag when encrypted
+	FormatExpressSigned Format = "express-signed" // express-session: s:ID.signature
+	FormatSecurecookie  Format = "securecookie"   // Go gorilla/securecookie: base64url of timestamp|value|mac
+	FormatLaravel       Format = "laravel"        // Laravel: base64 of JSON with iv, value and mac (re-encrypted on every response)
+	FormatBase64JSON    Format = "base64-json"    // base64 of a JSON object (cookie-session, koa-session: the session itself)
+	FormatSigned        Format = "signed"         // another value of several segments whose last is MAC-sized
 )
 
 // ValueFormat tells the structure of a cookie value, or "" when it has
 // none of the known ones. It looks only at the shape: segments, base64
 // alphabets, a JSON header with "alg", a timestamp where one belongs.
-func ValueFormat(raw string) string {
+func ValueFormat(raw string) Format {
 	if len(raw) < 16 || len(raw) > 8192 {
 		return ""
 	}
@@ -75,7 +77,7 @@ func ValueFormat(raw string) string {
 
 // ClientSideFormat reports whether a value of format f holds the session
 // data itself (signed or encrypted), rather than an ID into a server store.
-func ClientSideFormat(f string) bool {
+func ClientSideFormat(f Format) bool {
 	switch f {
 	case FormatJWT, FormatItsdangerous, FormatDjangoSigned, FormatRails, FormatBase64JSON:
 		return true
@@ -87,7 +89,7 @@ func ClientSideFormat(f string) bool {
 // session changing: it carries a timestamp or a random IV, or is the
 // session data re-signed on every write. A new value of such a cookie does
 // not prove a new session.
-func VolatileFormat(f string) bool {
+func VolatileFormat(f Format) bool {
 	switch f {
 	case FormatExpressSigned, "":
 		return false

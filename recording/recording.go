@@ -91,13 +91,40 @@ type Options struct {
 	InsecureCerts bool `json:"insecureCerts,omitempty"`
 }
 
+// A StepKind is what a step did: the scenario's step kind (its YAML key,
+// scenarios.Kind) or, in a recording imported from a HAR file, page or
+// navigation. Open: the constants name the kinds readers look for; a
+// recording may hold any other.
+type StepKind string
+
+const (
+	StepGoto         StepKind = "goto"         // loaded a URL
+	StepClick        StepKind = "click"        // clicked an element
+	StepSubmit       StepKind = "submit"       // submitted a form
+	StepPress        StepKind = "press"        // pressed a key
+	StepWait         StepKind = "wait"         // waited (a duration, a selector or a URL)
+	StepClearCookies StepKind = "clearCookies" // cleared the jar, or one cookie
+	StepRestart      StepKind = "restart"      // restarted the browser
+	StepPage         StepKind = "page"         // HAR import: a page of the archive
+	StepNavigation   StepKind = "navigation"   // HAR import: a navigation within a page
+)
+
+// A Boundary marks a step as a privilege boundary ([Step.As]).
+type Boundary string
+
+const (
+	BoundaryLogin     Boundary = "login"     // the step logs the user in
+	BoundaryLogout    Boundary = "logout"    // the step logs the user out
+	BoundaryPrivilege Boundary = "privilege" // the step raises the user's privilege (sudo mode, an admin area)
+)
+
 // A Step is one step of the scenario as it ran.
 type Step struct {
-	Index int    `json:"index"`
-	Kind  string `json:"kind"`
-	Name  string `json:"name,omitempty"`
+	Index int      `json:"index"`
+	Kind  StepKind `json:"kind"`
+	Name  string   `json:"name,omitempty"`
 	// As marks a privilege boundary: login, logout or privilege.
-	As string `json:"as,omitempty"`
+	As Boundary `json:"as,omitempty"`
 	// Detail is a short human description, e.g. "goto /login".
 	Detail string `json:"detail,omitempty"`
 	// Line and Column are where the step is written in the scenario file
@@ -127,33 +154,39 @@ type Step struct {
 	Probe *ProbeResult `json:"probe,omitempty"`
 }
 
-// Logged-in states ([AuthState.State]).
+// A LoginState says whether the user was logged in ([AuthState.State]).
+type LoginState string
+
 const (
-	AuthIn      = "in"
-	AuthOut     = "out"
-	AuthUnknown = "unknown"
+	AuthIn      LoginState = "in"      // logged in
+	AuthOut     LoginState = "out"     // logged out
+	AuthUnknown LoginState = "unknown" // nothing showed it either way
 )
 
-// Sources of a logged-in state ([AuthState.Source]), strongest first.
-// Every source but marker and expect is a heuristic.
+// An AuthSource is the kind of evidence a logged-in state rests on
+// ([AuthState.Source]). Open: new sources may appear.
+type AuthSource string
+
+// The sources, strongest first. Every source but marker and expect is a
+// heuristic.
 const (
-	AuthByMarker        = "marker"         // the scenario's loggedIn / loggedOut selector, evaluated in the page
-	AuthByExpect        = "expect"         // an expect step that checked a marker passed
-	AuthByStatus        = "status"         // the page's response was 401, 403 or 440
-	AuthByLoginRedirect = "login-redirect" // the page was redirected to a page that held a login form
-	AuthByPasswordForm  = "password-form"  // the page shows a password field
-	AuthByStep          = "step"           // the scenario marks the step as: login or as: logout
+	AuthByMarker        AuthSource = "marker"         // the scenario's loggedIn / loggedOut selector, evaluated in the page
+	AuthByExpect        AuthSource = "expect"         // an expect step that checked a marker passed
+	AuthByStatus        AuthSource = "status"         // the page's response was 401, 403 or 440
+	AuthByLoginRedirect AuthSource = "login-redirect" // the page was redirected to a page that held a login form
+	AuthByPasswordForm  AuthSource = "password-form"  // the page shows a password field
+	AuthByStep          AuthSource = "step"           // the scenario marks the step as: login or as: logout
 )
 
 // AuthState is the logged-in state after a step.
 type AuthState struct {
 	// State is in, out or unknown.
-	State string `json:"state"`
+	State LoginState `json:"state"`
 	// Evidence says what the state rests on, in words.
 	Evidence string `json:"evidence"`
 	// Source is the kind of evidence (marker, expect, status,
 	// login-redirect, password-form, step); open: new sources may appear.
-	Source string `json:"source,omitempty"`
+	Source AuthSource `json:"source,omitempty"`
 }
 
 // A Cookie is a cookie as the browser holds it in its jar.
@@ -295,37 +328,41 @@ type SetCookie struct {
 	Size int `json:"size"`
 }
 
-// Event kinds of a CookieEvent.
+// An EventKind is what happened to a cookie ([CookieEvent.Kind]).
+type EventKind string
+
 const (
-	EventSet      = "set"      // stored (by a response, a script or the harness)
-	EventSent     = "sent"     // attached to a request
-	EventWithheld = "withheld" // not attached, with the browser's reasons
-	EventRejected = "rejected" // a Set-Cookie the browser refused
-	EventChanged  = "changed"  // the jar's value changed with no Set-Cookie seen
-	EventDeleted  = "deleted"  // removed by a deletion Set-Cookie or a script
-	EventExpired  = "expired"  // left the jar because its expiry passed
-	EventCleared  = "cleared"  // left the jar otherwise (clearCookies, restart, unexplained)
+	EventSet      EventKind = "set"      // stored (by a response, a script or the harness)
+	EventSent     EventKind = "sent"     // attached to a request
+	EventWithheld EventKind = "withheld" // not attached, with the browser's reasons
+	EventRejected EventKind = "rejected" // a Set-Cookie the browser refused
+	EventChanged  EventKind = "changed"  // the jar's value changed with no Set-Cookie seen
+	EventDeleted  EventKind = "deleted"  // removed by a deletion Set-Cookie or a script
+	EventExpired  EventKind = "expired"  // left the jar because its expiry passed
+	EventCleared  EventKind = "cleared"  // left the jar otherwise (clearCookies, restart, unexplained)
 )
 
-// Sources of a CookieEvent.
+// An EventSource is what made a cookie event happen ([CookieEvent.Source]).
+type EventSource string
+
 const (
-	SourceHTTP    = "http"    // a request or a response
-	SourceScript  = "script"  // document.cookie or the CookieStore API
-	SourceHarness = "harness" // a scenario step (setCookie, clearCookies, restart)
-	SourceJar     = "jar"     // seen only by comparing jar snapshots
+	SourceHTTP    EventSource = "http"    // a request or a response
+	SourceScript  EventSource = "script"  // document.cookie or the CookieStore API
+	SourceHarness EventSource = "harness" // a scenario step (setCookie, clearCookies, restart)
+	SourceJar     EventSource = "jar"     // seen only by comparing jar snapshots
 )
 
 // A CookieEvent is one thing that happened to one cookie. Events are in
 // time order.
 type CookieEvent struct {
-	Time   time.Time `json:"time"`
-	Step   int       `json:"step"`
-	Kind   string    `json:"kind"`
-	Source string    `json:"source"`
-	Name   string    `json:"name"`
-	Domain string    `json:"domain,omitempty"`
-	Path   string    `json:"path,omitempty"`
-	Value  *Value    `json:"value,omitempty"`
+	Time   time.Time   `json:"time"`
+	Step   int         `json:"step"`
+	Kind   EventKind   `json:"kind"`
+	Source EventSource `json:"source"`
+	Name   string      `json:"name"`
+	Domain string      `json:"domain,omitempty"`
+	Path   string      `json:"path,omitempty"`
+	Value  *Value      `json:"value,omitempty"`
 	// Request is the ID of the request involved, if any.
 	Request string `json:"request,omitempty"`
 	// URL is the request URL, or the page URL for script events.
@@ -402,10 +439,11 @@ type Download struct {
 // a login step's probe replays the cookies held before login after it
 // (WSTG-SESS-03, session fixation).
 type ProbeResult struct {
-	// Kind is "login" for a login step's probe; empty for the logout probe.
-	Kind   string `json:"kind,omitempty"`
-	URL    string `json:"url"`
-	Status int    `json:"status"`
+	// Kind is login (the step's boundary) for a login step's probe; empty
+	// for the logout probe.
+	Kind   Boundary `json:"kind,omitempty"`
+	URL    string   `json:"url"`
+	Status int      `json:"status"`
 	// LoggedIn is true when the probe's loggedIn selector matched: the
 	// server still accepted the old session.
 	LoggedIn bool `json:"loggedIn"`

@@ -281,8 +281,8 @@ func TestSchemaEnums(t *testing.T) {
 		classes = append(classes, cs...)
 	}
 	checkEnum(t, "$defs/Status", "the Status constants", statuses, s.Defs["Status"])
-	checkEnum(t, "$defs/CookieEvent.properties.kind", "the Event* constants", kinds, prop("CookieEvent", "kind"))
-	checkEnum(t, "$defs/CookieEvent.properties.source", "the Source* constants", sources, prop("CookieEvent", "source"))
+	checkEnum(t, "$defs/EventKind", "the Event* constants", kinds, s.Defs["EventKind"])
+	checkEnum(t, "$defs/EventSource", "the Source* constants", sources, s.Defs["EventSource"])
 	checkEnum(t, "$defs/Value.properties.classes.items", "the classes Stats reports", classes, prop("Value", "classes").Items)
 }
 

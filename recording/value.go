@@ -32,7 +32,7 @@ type Value struct {
 	// itsdangerous, django-signed, rails, express-signed, securecookie,
 	// laravel, signed): see [ValueFormat]. It reveals the shape, never the
 	// content.
-	Format string `json:"format,omitempty"`
+	Format Format `json:"format,omitempty"`
 }
 
 // Same reports whether two values are the same value (same fingerprint).

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // Text prints the findings grouped by scenario, worst scenario first, then
@@ -113,7 +114,7 @@ func textSession(w io.Writer, s analysis.SessionReport, paint func(code, s strin
 	fmt.Fprintf(w, "  session %s (%s): %d ID(s)", TermText(s.Cookie), TermText(s.Detection), len(s.IDs))
 	var ends []string
 	for _, id := range s.IDs {
-		ends = append(ends, id.Ended)
+		ends = append(ends, string(id.Ended))
 	}
 	if len(ends) > 0 {
 		fmt.Fprintf(w, " ended %s", strings.Join(ends, ", "))
@@ -123,7 +124,7 @@ func textSession(w io.Writer, s analysis.SessionReport, paint func(code, s strin
 		fmt.Fprintf(w, "    client-side session: %s\n", TermText(s.ClientSide))
 	}
 	for _, r := range s.Resets {
-		fmt.Fprintf(w, "    %s step %d: %s (%s): %s\n", paint("33", "reset"), r.Step, TermText(r.Cause), r.Basis, TermText(r.Summary))
+		fmt.Fprintf(w, "    %s step %d: %s (%s): %s\n", paint("33", "reset"), r.Step, TermText(string(r.Cause)), r.Basis, TermText(r.Summary))
 		fmt.Fprintf(w, "      %s\n", paint("2", TermText(r.Detail)))
 	}
 }
@@ -136,9 +137,9 @@ func authChanges(lanes []analysis.AuthReport, scenario string) string {
 		if l.Scenario != scenario {
 			continue
 		}
-		last := ""
+		var last recording.LoginState
 		for _, st := range l.Steps {
-			if !st.Checked || st.State == last || st.State == "unknown" {
+			if !st.Checked || st.State == last || st.State == recording.AuthUnknown {
 				continue
 			}
 			parts = append(parts, fmt.Sprintf("step %d %s", st.Step, st.State))

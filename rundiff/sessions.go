@@ -17,7 +17,7 @@ type SessionChange struct {
 	// session ID.
 	Step *int `json:"step,omitempty"`
 	// Cause is the reset cause (analysis.Causes) for resets.
-	Cause string `json:"cause,omitempty"`
+	Cause analysis.CauseID `json:"cause,omitempty"`
 	Delta
 }
 
@@ -47,7 +47,7 @@ const (
 func (s SessionChange) what() string {
 	switch {
 	case s.Cause != "":
-		return s.Behaviour + " (" + s.Cause + ")"
+		return s.Behaviour + " (" + string(s.Cause) + ")"
 	case s.Step != nil:
 		return fmt.Sprintf("%s (step %d)", s.Behaviour, *s.Step)
 	}
@@ -62,7 +62,7 @@ func compareSessions(a, b *side, ids *cookieIDs, steps stepRange) ([]SessionChan
 	var notes []string
 	probeA, probeB := probeState(a.rec), probeState(b.rec)
 	useProbe := probeA != "" && probeB != ""
-	if firstLogout := firstStepAs(a.rec, "logout"); firstLogout >= 0 && steps.both(firstLogout) && (probeA == "") != (probeB == "") {
+	if firstLogout := firstStepAs(a.rec, recording.BoundaryLogout); firstLogout >= 0 && steps.both(firstLogout) && (probeA == "") != (probeB == "") {
 		in := "A"
 		if probeB != "" {
 			in = "B"
@@ -115,20 +115,20 @@ func compareSession(ra, rb *recording.Recording, sa, sb *analysis.SessionReport,
 		out = append(out, SessionChange{Cookie: sb.Cookie, Behaviour: behaviour, Step: &s,
 			Delta: Delta{From: from, To: to, Regression: rank(to) < rank(from), Improvement: rank(to) > rank(from)}})
 	}
-	firstLogout := firstStepAs(ra, "logout")
+	firstLogout := firstStepAs(ra, recording.BoundaryLogout)
 	// The steps of A decide which are boundaries; they ran in B too.
 	for _, st := range ra.Steps {
 		if !steps.both(st.Index) {
 			continue
 		}
 		switch st.As {
-		case "login", "privilege":
+		case recording.BoundaryLogin, recording.BoundaryPrivilege:
 			b := RotationAtLogin
-			if st.As == "privilege" {
+			if st.As == recording.BoundaryPrivilege {
 				b = RotationAtPrivilege
 			}
 			add(b, st.Index, rotation(sa.IDs, st.Index), rotation(sb.IDs, st.Index), rotationRank)
-		case "logout":
+		case recording.BoundaryLogout:
 			pa, pb := "", ""
 			if useProbe && st.Index == firstLogout {
 				pa, pb = probeA, probeB
@@ -137,7 +137,7 @@ func compareSession(ra, rb *recording.Recording, sa, sb *analysis.SessionReport,
 		}
 	}
 	ca, cb := resetCauses(sa, steps), resetCauses(sb, steps)
-	var causes []string
+	var causes []analysis.CauseID
 	for c := range ca {
 		causes = append(causes, c)
 	}
@@ -146,7 +146,7 @@ func compareSession(ra, rb *recording.Recording, sa, sb *analysis.SessionReport,
 			causes = append(causes, c)
 		}
 	}
-	sort.Strings(causes)
+	sort.Slice(causes, func(i, j int) bool { return causes[i] < causes[j] })
 	for _, c := range causes {
 		if x, y := ca[c], cb[c]; x != y {
 			out = append(out, SessionChange{Cookie: sb.Cookie, Behaviour: Resets, Cause: c,
@@ -224,7 +224,7 @@ func probeState(r *recording.Recording) string {
 	return "refused"
 }
 
-func firstStepAs(r *recording.Recording, as string) int {
+func firstStepAs(r *recording.Recording, as recording.Boundary) int {
 	for _, st := range r.Steps {
 		if st.As == as {
 			return st.Index
@@ -233,8 +233,8 @@ func firstStepAs(r *recording.Recording, as string) int {
 	return -1
 }
 
-func resetCauses(s *analysis.SessionReport, steps stepRange) map[string]int {
-	m := map[string]int{}
+func resetCauses(s *analysis.SessionReport, steps stepRange) map[analysis.CauseID]int {
+	m := map[analysis.CauseID]int{}
 	for _, r := range s.Resets {
 		if steps.both(r.Step) {
 			m[r.Cause]++

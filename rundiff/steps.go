@@ -114,9 +114,9 @@ func stepsDiffer(a, b *recording.Recording) string {
 
 func stepName(st recording.Step) string {
 	if st.As != "" {
-		return st.Kind + " (as " + st.As + ")"
+		return string(st.Kind) + " (as " + string(st.As) + ")"
 	}
-	return st.Kind
+	return string(st.Kind)
 }
 
 // ranges writes sorted ints compactly: 2-7, 9.

@@ -29,7 +29,7 @@ type Summary struct {
 	Flaky     []string                  `json:"flaky,omitempty"`
 	Failed    []SummaryEntry            `json:"failed,omitempty"`
 	Findings  map[analysis.Severity]int `json:"findings"`
-	Resets    map[string]int            `json:"resets"`
+	Resets    map[analysis.CauseID]int  `json:"resets"`
 	Worst     analysis.Severity         `json:"worstFinding,omitempty"`
 	Scenarios int                       `json:"scenarios"`
 }
@@ -47,7 +47,7 @@ type SummaryEntry struct {
 func NewSummary(ix *recording.Index, rep *analysis.Report, code int, shard string) *Summary {
 	s := &Summary{Schema: SummarySchema, Tool: ix.Tool, Status: ix.Status, ExitCode: code, Start: ix.Start, End: ix.End,
 		Seconds: ix.End.Sub(ix.Start).Seconds(), Shard: shard, Totals: ix.Totals, Scenarios: len(ix.Scenarios),
-		Findings: map[analysis.Severity]int{}, Resets: map[string]int{}, Worst: rep.Worst()}
+		Findings: map[analysis.Severity]int{}, Resets: map[analysis.CauseID]int{}, Worst: rep.Worst()}
 	for _, e := range ix.Scenarios {
 		if e.Flaky {
 			s.Flaky = append(s.Flaky, e.Name)

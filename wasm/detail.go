@@ -111,7 +111,7 @@ func (a *app) stepDetail(u *ui, m *model, p int) {
 	u.close()
 	if m.auth != nil && m.auth[p] != nil {
 		e := m.auth[p]
-		u.open("p").cls("auth-state a-"+e.State).attr("id", "auth-detail")
+		u.open("p").cls("auth-state a-"+string(e.State)).attr("id", "auth-detail")
 		u.el("b", "", authWord(e.State))
 		if !e.Checked {
 			u.text(" (not checked: carried over)")
@@ -119,7 +119,7 @@ func (a *app) stepDetail(u *ui, m *model, p int) {
 		u.close()
 		u.open("p").attr("id", "auth-evidence").text(e.Evidence)
 		if e.Source != "" {
-			u.text(" · source: " + e.Source)
+			u.text(" · source: " + string(e.Source))
 		}
 		u.close()
 	}
@@ -170,9 +170,9 @@ func (a *app) cookieDetail(u *ui, m *model, id *ident) {
 		u.el("h3", "", "IDs")
 		u.open("ol").cls("ids")
 		for _, x := range id.session.IDs {
-			u.open("li").attr("data-ended", x.Ended).style("--h", itoa(hue(recording.Value{Fingerprint: x.Fingerprint, Len: x.Len})))
+			u.open("li").attr("data-ended", string(x.Ended)).style("--h", itoa(hue(recording.Value{Fingerprint: x.Fingerprint, Len: x.Len})))
 			u.el("span", "fp", x.Fingerprint)
-			txt := " steps " + itoa(x.FirstStep) + "–" + itoa(x.LastStep) + ", ended " + x.Ended
+			txt := " steps " + itoa(x.FirstStep) + "–" + itoa(x.LastStep) + ", ended " + string(x.Ended)
 			if x.Node != "" {
 				txt += ", issued by node " + x.Node
 			}
@@ -219,7 +219,7 @@ func (a *app) eventList(u *ui, m *model, evs []int32, limit int) {
 		e := &m.rec.Events[ev]
 		b := *a
 		b.view, b.event, b.reset, b.cookie = vTimeline, int(ev), -1, m.idents[m.evID[ev]].key
-		u.open("li").cls("k-"+e.Kind).link("", b.hash(), e.Kind).text(" " + rel(nanos(e.Time), m.t0) + " step " + itoa(e.Step))
+		u.open("li").cls("k-"+string(e.Kind)).link("", b.hash(), string(e.Kind)).text(" " + rel(nanos(e.Time), m.t0) + " step " + itoa(e.Step))
 		if len(e.Reasons) > 0 {
 			u.text(" " + strings.Join(e.Reasons, ", "))
 		}
@@ -231,7 +231,7 @@ func (a *app) eventList(u *ui, m *model, evs []int32, limit int) {
 func (a *app) eventDetail(u *ui, m *model, ev int) {
 	e := &m.rec.Events[ev]
 	id := m.idents[m.evID[ev]]
-	u.open("h2").cls("k-"+e.Kind).text(e.Kind+" ").el("span", "", e.Name).close()
+	u.open("h2").cls("k-"+string(e.Kind)).text(string(e.Kind)+" ").el("span", "", e.Name).close()
 	u.open("dl").cls("kv").attr("id", "event-detail")
 	kv := func(k, v string) {
 		if v != "" {
@@ -239,7 +239,7 @@ func (a *app) eventDetail(u *ui, m *model, ev int) {
 		}
 	}
 	kv("Cookie", id.label())
-	kv("Source", e.Source)
+	kv("Source", string(e.Source))
 	kv("Time", rel(nanos(e.Time), m.t0)+"  ("+e.Time.UTC().Format("15:04:05.000")+" UTC)")
 	u.el("dt", "", "Step").open("dd").link("", a.hashFor(vSessions, a.sc, m.stepOf(e.Step), id.key, "", -1), itoa(e.Step)).close()
 	if e.Value != nil {
@@ -271,7 +271,7 @@ func (a *app) eventDetail(u *ui, m *model, ev int) {
 
 func (a *app) resetDetail(u *ui, m *model, rr *resetRef) {
 	r := rr.reset
-	u.open("h2").text("Session reset: ").el("code", "", r.Cause).close()
+	u.open("h2").text("Session reset: ").el("code", "", string(r.Cause)).close()
 	u.open("p").attr("id", "reset-summary").cls("summary").text(r.Summary).close()
 	u.open("p").attr("id", "reset-detail").text(r.Detail).close()
 	if c := analysis.CauseByID(r.Cause); c != nil {
@@ -323,7 +323,7 @@ func basisText(r *analysis.Reset) string {
 func (a *app) resetNote(u *ui, m *model, i int) {
 	r := m.resets[i].reset
 	u.open("p").cls("reset-note").attr("data-reset", itoa(i))
-	u.el("code", "", r.Cause).text(" (" + r.Basis + ") " + r.Summary + " ")
+	u.el("code", "", string(r.Cause)).text(" (" + string(r.Basis) + ") " + r.Summary + " ")
 	b := *a
 	b.view, b.reset, b.event = vTimeline, i, -1
 	u.link("", b.hash(), "On the timeline").close()

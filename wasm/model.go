@@ -286,7 +286,7 @@ func (m *model) addResets(s *scen) {
 }
 
 // authWord is a logged-in state in a word.
-func authWord(state string) string {
+func authWord(state recording.LoginState) string {
 	switch state {
 	case recording.AuthIn:
 		return "logged in"
@@ -307,7 +307,7 @@ func (m *model) authTitle(p int) string {
 		s += "\n" + e.Evidence
 	}
 	if e.Source != "" {
-		s += "\nsource: " + e.Source
+		s += "\nsource: " + string(e.Source)
 	}
 	return s
 }
@@ -417,7 +417,7 @@ func (m *model) cellChange(id *ident, p int) (change, how string) {
 			e := &m.rec.Events[ev]
 			switch e.Kind {
 			case recording.EventDeleted, recording.EventExpired, recording.EventCleared:
-				how = e.Kind
+				how = string(e.Kind)
 			}
 		}
 		return chGone, how
@@ -428,11 +428,11 @@ func (m *model) cellChange(id *ident, p int) (change, how string) {
 }
 
 // eventCounts counts the events of id at step position p by kind.
-func (m *model) eventCounts(id *ident, p int) map[string]int {
-	var out map[string]int
+func (m *model) eventCounts(id *ident, p int) map[recording.EventKind]int {
+	var out map[recording.EventKind]int
 	for _, ev := range id.stepEvs[p] {
 		if out == nil {
-			out = map[string]int{}
+			out = map[recording.EventKind]int{}
 		}
 		out[m.rec.Events[ev].Kind]++
 	}

@@ -122,7 +122,7 @@ func (a *app) severityCard(u *ui) {
 func (a *app) resetsCard(u *ui) {
 	u.open("div").cls("card").attr("id", "ov-resets")
 	u.el("h2", "", "Session resets by cause")
-	causes := map[string]int{}
+	causes := map[analysis.CauseID]int{}
 	total := 0
 	for _, s := range a.run.report.Sessions {
 		for _, rs := range s.Resets {
@@ -133,7 +133,7 @@ func (a *app) resetsCard(u *ui) {
 	if total == 0 {
 		u.el("p", "muted", "No session reset: every session ID lasted as the journey expected.")
 	} else {
-		keys := make([]string, 0, len(causes))
+		keys := make([]analysis.CauseID, 0, len(causes))
 		for k := range causes {
 			keys = append(keys, k)
 		}
@@ -145,8 +145,8 @@ func (a *app) resetsCard(u *ui) {
 		})
 		u.open("ul").cls("causes")
 		for _, k := range keys {
-			u.open("li").attr("data-cause", k)
-			u.el("span", "n", itoa(causes[k])).el("code", "cause", k)
+			u.open("li").attr("data-cause", string(k))
+			u.el("span", "n", itoa(causes[k])).el("code", "cause", string(k))
 			if c := analysis.CauseByID(k); c != nil {
 				u.open("span").cls("expl").attr("title", c.Explanation).text(c.Explanation).close()
 			}
@@ -263,14 +263,14 @@ func (a *app) resetSentences(u *ui) {
 							}
 						}
 					}
-					u.open("li").attr("data-sc", itoa(si)).attr("data-basis", r.Basis).attr("data-cause", r.Cause)
-					u.el("span", "basis b-"+r.Basis, r.Basis)
+					u.open("li").attr("data-sc", itoa(si)).attr("data-basis", string(r.Basis)).attr("data-cause", string(r.Cause))
+					u.el("span", "basis b-"+string(r.Basis), string(r.Basis))
 					u.el("span", "scn", s.name()+": ")
 					u.el("span", "sum", r.Summary).text(" ")
 					u.link("go-reset", b.hash(), "timeline, step "+itoa(r.Step))
 					u.close()
 				}
-				text = append(text, s.name()+": "+r.Summary+" ("+r.Basis+")\n"...)
+				text = append(text, s.name()+": "+r.Summary+" ("+string(r.Basis)+")\n"...)
 				n++
 				k++
 			}

@@ -267,7 +267,7 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 			e := &m.rec.Events[ev]
 			b := *a
 			b.view, b.cookie, b.req, b.finding, b.reset, b.event = vTimeline, m.idents[m.evID[ev]].key, "", -1, -1, int(ev)
-			u.open("li").link("", b.hash(), e.Kind+" "+e.Name).text(" " + strings.Join(e.Reasons, ", ")).close()
+			u.open("li").link("", b.hash(), string(e.Kind)+" "+e.Name).text(" " + strings.Join(e.Reasons, ", ")).close()
 		}
 		u.close()
 	}
@@ -279,7 +279,7 @@ func (a *app) requestDetail(u *ui, m *model, q *recording.Request) {
 			if rr.id != nil {
 				b.cookie = rr.id.key
 			}
-			u.open("p").cls("reset-note").text("Session reset here: ").link("", b.hash(), rr.reset.Cause).text(" — " + rr.reset.Detail).close()
+			u.open("p").cls("reset-note").text("Session reset here: ").link("", b.hash(), string(rr.reset.Cause)).text(" — " + rr.reset.Detail).close()
 		}
 	}
 }

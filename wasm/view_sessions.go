@@ -22,15 +22,15 @@ const (
 )
 
 func stepLabel(st *recording.Step) string {
-	s := st.Kind
+	s := string(st.Kind)
 	if st.As != "" {
-		s += " (" + st.As + ")"
+		s += " (" + string(st.As) + ")"
 	}
 	return s
 }
 
 func stepTitle(st *recording.Step) string {
-	s := "Step " + itoa(st.Index) + ": " + st.Kind
+	s := "Step " + itoa(st.Index) + ": " + string(st.Kind)
 	if st.Name != "" {
 		s += " " + st.Name
 	}
@@ -38,7 +38,7 @@ func stepTitle(st *recording.Step) string {
 		s += " — " + st.Detail
 	}
 	if st.As != "" {
-		s += " [as: " + st.As + "]"
+		s += " [as: " + string(st.As) + "]"
 	}
 	s += " · " + string(st.Status)
 	if st.Error != "" {
@@ -199,7 +199,7 @@ func (a *app) colHead(u *ui, st *recording.Step, p int) {
 		cls += " st-" + string(st.Status)
 	}
 	if st.As != "" {
-		cls += " as-" + st.As
+		cls += " as-" + string(st.As)
 	}
 	if p == a.step {
 		cls += " sel"
@@ -251,7 +251,7 @@ func (a *app) authCell(u *ui, m *model, p int) {
 	e := m.auth[p]
 	cls := "cell acell"
 	if e != nil {
-		cls += " a-" + e.State
+		cls += " a-" + string(e.State)
 		if !e.Checked {
 			cls += " carried"
 		}
@@ -268,14 +268,14 @@ func (a *app) authCell(u *ui, m *model, p int) {
 		u.el("span", "none", "—").close()
 		return
 	}
-	u.attr("data-state", e.State).attr("title", m.authTitle(p))
+	u.attr("data-state", string(e.State)).attr("title", m.authTitle(p))
 	u.open("div").cls("v").text(authWord(e.State))
 	resetBadges(u, m, rs, "⚠ reset")
 	u.close()
 	if !e.Checked {
 		u.el("div", "flags", "carried over")
 	} else {
-		u.el("div", "flags", e.Source)
+		u.el("div", "flags", string(e.Source))
 	}
 	u.close()
 }
@@ -286,9 +286,9 @@ func resetBadges(u *ui, m *model, rs []int, label string) {
 		r := m.resets[i].reset
 		l := label
 		if l == "" {
-			l = "⚠ " + r.Cause
+			l = "⚠ " + string(r.Cause)
 		}
-		u.open("span").cls("b-reset").attr("data-reset", itoa(i)).attr("data-cause", r.Cause).attr("title", r.Summary).text(l).close()
+		u.open("span").cls("b-reset").attr("data-reset", itoa(i)).attr("data-cause", string(r.Cause)).attr("title", r.Summary).text(l).close()
 	}
 }
 

@@ -119,7 +119,7 @@ func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 // eventTitle is the hover text of an event mark.
 func eventTitle(m *model, e *recording.CookieEvent) string {
 	var b strings.Builder
-	b.WriteString(e.Kind + " " + e.Name + " (" + e.Source + ") at " + rel(nanos(e.Time), m.t0) + ", step " + itoa(e.Step))
+	b.WriteString(string(e.Kind) + " " + e.Name + " (" + string(e.Source) + ") at " + rel(nanos(e.Time), m.t0) + ", step " + itoa(e.Step))
 	for _, r := range e.Reasons {
 		b.WriteString("\n" + r + ": " + recording.ReasonText(r))
 	}
@@ -143,7 +143,7 @@ func eventTitle(m *model, e *recording.CookieEvent) string {
 func markKind(m *model, id *ident, k int) string {
 	e := &m.rec.Events[id.events[k]]
 	if e.Kind != recording.EventSet && e.Kind != recording.EventChanged || e.Value == nil {
-		return e.Kind
+		return string(e.Kind)
 	}
 	for j := k - 1; j >= 0; j-- {
 		p := &m.rec.Events[id.events[j]]
@@ -152,12 +152,12 @@ func markKind(m *model, id *ident, k int) string {
 			if p.Value != nil && !p.Value.Same(*e.Value) {
 				return "rotated"
 			}
-			return e.Kind
+			return string(e.Kind)
 		case recording.EventDeleted, recording.EventExpired, recording.EventCleared:
-			return e.Kind
+			return string(e.Kind)
 		}
 	}
-	return e.Kind
+	return string(e.Kind)
 }
 
 // timelineWindow draws the SVG for the window and the lanes in view.
@@ -285,9 +285,9 @@ func (a *app) tlResets(u *ui, f *tlFrame) {
 		if i == a.reset {
 			cls += " sel"
 		}
-		u.svg("g").cls(cls).attr("data-act", "sel:reset:"+itoa(i)).attr("data-cause", rr.reset.Cause)
+		u.svg("g").cls(cls).attr("data-act", "sel:reset:"+itoa(i)).attr("data-cause", string(rr.reset.Cause))
 		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", y-2).attrF("y2", y+laneH+2).close()
-		label := "⚠ " + rr.reset.Cause
+		label := "⚠ " + string(rr.reset.Cause)
 		if end, ok := tagEnd[rr.id]; ok && x+3 < end {
 			label = "⚠" // no room for the cause next to the previous one
 		}
@@ -295,7 +295,7 @@ func (a *app) tlResets(u *ui, f *tlFrame) {
 		u.svg("rect").cls("reset-tag").attrF("x", x+3).attrF("y", y+2).attrF("width", w).attr("height", "14").attr("rx", "3").close()
 		u.svg("text").attrF("x", x+7).attrF("y", y+13).text(label).close()
 		tagEnd[rr.id] = math.Max(tagEnd[rr.id], x+3+w+2)
-		u.svg("title").text("Session reset: " + rr.reset.Cause + "\n" + rr.reset.Detail).close()
+		u.svg("title").text("Session reset: " + string(rr.reset.Cause) + "\n" + rr.reset.Detail).close()
 		u.close()
 	}
 	u.close()
@@ -349,7 +349,7 @@ func (a *app) tlAxis(u *ui, f *tlFrame) {
 		x := xOf(nanos(s.Start))
 		cls := "step"
 		if s.As != "" {
-			cls += " as-" + s.As
+			cls += " as-" + string(s.As)
 		}
 		if p == a.step {
 			cls += " sel"
@@ -359,7 +359,7 @@ func (a *app) tlAxis(u *ui, f *tlFrame) {
 		if k%every == 0 || s.As != "" || p == a.step {
 			label := itoa(s.Index)
 			if s.As != "" {
-				label += " " + s.As
+				label += " " + string(s.As)
 			}
 			u.svg("text").attrF("x", x+3).attr("y", "30").text(label).close()
 		}
@@ -402,14 +402,14 @@ func (a *app) authLane(u *ui, m *model, st *tlState, xOf func(int64) float64, y,
 			continue
 		}
 		x0, x1 := math.Max(xOf(m.spanStart[p]), labelW), math.Min(xOf(m.spanEnd[p]), W)
-		cls := "auth a-" + e.State
+		cls := "auth a-" + string(e.State)
 		if !e.Checked {
 			cls += " carried"
 		}
 		if p == a.step && a.cookie == "" {
 			cls += " sel"
 		}
-		u.svg("g").cls(cls).attr("data-act", "sel:auth:"+itoa(p)).attrInt("data-step", p).attr("data-state", e.State)
+		u.svg("g").cls(cls).attr("data-act", "sel:auth:"+itoa(p)).attrInt("data-step", p).attr("data-state", string(e.State))
 		u.svg("rect").attrF("x", x0).attrF("y", y+4).attrF("width", math.Max(1, x1-x0-1)).attr("height", "16").close()
 		if x1-x0 > 84 {
 			u.svg("text").attrF("x", x0+16).attrF("y", y+16).text(authWord(e.State)).close()
@@ -425,7 +425,7 @@ func (a *app) authLane(u *ui, m *model, st *tlState, xOf func(int64) float64, y,
 		if x < labelW || x > W {
 			continue
 		}
-		u.svg("g").cls("auth-reset").attr("data-act", "sel:reset:"+itoa(i)).attrInt("data-step", rr.obs).attr("data-cause", rr.reset.Cause)
+		u.svg("g").cls("auth-reset").attr("data-act", "sel:reset:"+itoa(i)).attrInt("data-step", rr.obs).attr("data-cause", string(rr.reset.Cause))
 		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", y).attrF("y2", y+authH).close()
 		u.svg("text").attrF("x", x+2).attrF("y", y+16).text("⚠").close()
 		u.svg("title").text(rr.reset.Summary).close()

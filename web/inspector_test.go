@@ -164,9 +164,9 @@ func TestInspectorLabRun(t *testing.T) {
 		if reset == nil || reset.Cause != analysis.CauseSecureOverHTTP {
 			t.Fatalf("the analysis finds no secure-over-http reset in mixed: %+v", reset)
 		}
-		rsel := `#tl-svg .reset[data-cause="` + reset.Cause + `"]`
+		rsel := `#tl-svg .reset[data-cause="` + string(reset.Cause) + `"]`
 		waitFor(t, p, `document.querySelector('`+rsel+`') !== null`)
-		if txt := eval[string](t, p, `document.querySelector('`+rsel+` text').textContent`); !strings.Contains(txt, reset.Cause) {
+		if txt := eval[string](t, p, `document.querySelector('`+rsel+` text').textContent`); !strings.Contains(txt, string(reset.Cause)) {
 			t.Errorf("reset label %q", txt)
 		}
 		p.click(t, rsel+" text")
@@ -196,7 +196,7 @@ func TestInspectorLabRun(t *testing.T) {
 			}
 			for _, m := range marks {
 				e := lane.Steps[m.Step]
-				if m.State != e.State || strings.Contains(m.Class, "carried") == e.Checked || !strings.Contains(m.Title, e.Evidence) {
+				if m.State != string(e.State) || strings.Contains(m.Class, "carried") == e.Checked || !strings.Contains(m.Title, e.Evidence) {
 					t.Errorf("%s step %d: %+v, want %s (checked %v, %q)", view.hash, e.Step, m, e.State, e.Checked, e.Evidence)
 				}
 			}
@@ -218,7 +218,7 @@ func TestInspectorLabRun(t *testing.T) {
 		if txt := eval[string](t, p, `document.querySelector('.cell.acell[data-step="5"] .b-reset').title`); txt != reset.Summary {
 			t.Errorf("the logged-out mark in the row says %q, want %q", txt, reset.Summary)
 		}
-		if txt := eval[string](t, p, `document.querySelector('.cell[data-cookie="JSESSIONID"][data-step="5"] .b-reset').textContent`); !strings.Contains(txt, reset.Cause) {
+		if txt := eval[string](t, p, `document.querySelector('.cell[data-cookie="JSESSIONID"][data-step="5"] .b-reset').textContent`); !strings.Contains(txt, string(reset.Cause)) {
 			t.Errorf("the reset mark in JSESSIONID's row says %q", txt)
 		}
 		p.goHash(t, fmt.Sprintf("v=timeline&s=%d", sc), `#tl-svg .auth`)
@@ -256,10 +256,10 @@ func TestInspectorLabRun(t *testing.T) {
 		}
 		text := eval[string](t, p, `document.getElementById("ov-why-text").value`)
 		for i, r := range want {
-			if items[i].Sum != r.Summary || items[i].Basis != r.Basis || !strings.Contains(items[i].Href, "v=timeline") || !strings.Contains(items[i].Href, "reset=") {
+			if items[i].Sum != r.Summary || items[i].Basis != string(r.Basis) || !strings.Contains(items[i].Href, "v=timeline") || !strings.Contains(items[i].Href, "reset=") {
 				t.Errorf("sentence %d: %+v, want %q (%s)", i, items[i], r.Summary, r.Basis)
 			}
-			if !strings.Contains(text, r.Summary+" ("+r.Basis+")\n") {
+			if !strings.Contains(text, r.Summary+" ("+string(r.Basis)+")\n") {
 				t.Errorf("the plain text lacks %q", r.Summary)
 			}
 		}
@@ -767,9 +767,9 @@ func noNewCookie(t testing.TB) *recording.Recording {
 		}
 	}
 	r.Events = slices.DeleteFunc(r.Events, func(e recording.CookieEvent) bool { return e.Step == 5 && e.Kind == recording.EventRejected })
-	for i, st := range []string{3: recording.AuthIn, 5: recording.AuthOut, 7: recording.AuthIn} {
+	for i, st := range []recording.LoginState{3: recording.AuthIn, 5: recording.AuthOut, 7: recording.AuthIn} {
 		if st != "" {
-			r.Steps[i].Auth = &recording.AuthState{State: st, Evidence: "#welcome: " + st, Source: recording.AuthByMarker}
+			r.Steps[i].Auth = &recording.AuthState{State: st, Evidence: "#welcome: " + string(st), Source: recording.AuthByMarker}
 		}
 	}
 	return r
@@ -802,7 +802,7 @@ func TestInspectorResetWithoutCookieChange(t *testing.T) {
 	}
 	type mark struct{ Cause, Title string }
 	m := eval[*mark](t, p, `(() => { const b = document.querySelector('`+cell+` .b-reset'); return b && {Cause: b.dataset.cause, Title: b.title}; })()`)
-	if m == nil || m.Cause != reset.Cause || m.Title != reset.Summary {
+	if m == nil || m.Cause != string(reset.Cause) || m.Title != reset.Summary {
 		t.Errorf("JSESSIONID's reset mark at step 5: %+v", m)
 	}
 	if n := eval[int](t, p, `document.querySelectorAll('.cell.acell[data-step="5"] .b-reset').length`); n != 1 {
@@ -810,7 +810,7 @@ func TestInspectorResetWithoutCookieChange(t *testing.T) {
 	}
 	// The timeline: on the cookie's lane and on the logged-in lane.
 	p.goHash(t, "v=timeline", "#tl-svg .auth")
-	waitFor(t, p, `document.querySelector('#tl-svg .reset[data-cause="`+reset.Cause+`"]') !== null`)
+	waitFor(t, p, `document.querySelector('#tl-svg .reset[data-cause="`+string(reset.Cause)+`"]') !== null`)
 	if st := eval[string](t, p, `[3, 5, 7].map(s => document.querySelector('#tl-svg .auth[data-step="' + s + '"]').dataset.state).join(" ")`); st != "in out in" {
 		t.Errorf("the logged-in lane at steps 3, 5, 7: %s", st)
 	}
@@ -852,8 +852,8 @@ func hostile(t testing.TB) *recording.Recording {
 	for i := range r.Steps {
 		s := &r.Steps[i]
 		s.Detail, s.Name = img+s.Detail, scr
-		if st := map[int]string{3: recording.AuthIn, 5: recording.AuthOut}[s.Index]; st != "" {
-			s.Auth = &recording.AuthState{State: st, Evidence: img + scr, Source: scr}
+		if st := map[int]recording.LoginState{3: recording.AuthIn, 5: recording.AuthOut}[s.Index]; st != "" {
+			s.Auth = &recording.AuthState{State: st, Evidence: img + scr, Source: recording.AuthSource(scr)}
 		}
 		s.URL = jsURL + s.URL
 		for j := range s.Jar {
@@ -1131,7 +1131,7 @@ func TestInspectorServesALabRun(t *testing.T) {
 			p.goHash(t, fmt.Sprintf("%s&step=%d", v.hash, step), sel)
 			p.goHash(t, v.hash, sel)
 			waitFor(t, p, `document.getElementById("detail").hidden`)
-			if st := eval[string](t, p, `document.querySelector('`+sel+`').dataset.state`); st != e.State {
+			if st := eval[string](t, p, `document.querySelector('`+sel+`').dataset.state`); st != string(e.State) {
 				t.Errorf("%s: step %d shows %s, want %s", v.hash, step, st, e.State)
 			}
 			// A click event on the element itself: the grid re-renders its

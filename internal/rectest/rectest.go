@@ -129,9 +129,9 @@ func (b *Builder) Wait(d time.Duration) *Builder { b.tick(d); return b }
 
 // Step starts a new step. as is "", login, logout or privilege; detail
 // defaults to the kind.
-func (b *Builder) Step(kind, as string, detail ...string) *Builder {
+func (b *Builder) Step(kind recording.StepKind, as recording.Boundary, detail ...string) *Builder {
 	b.endStep()
-	d := kind
+	d := string(kind)
 	if len(detail) > 0 {
 		d = detail[0]
 	}
@@ -186,7 +186,7 @@ func (b *Builder) snapshot() []recording.Cookie {
 
 // Auth gives the current step the logged-in state the harness records
 // from the scenario's marker.
-func (b *Builder) Auth(state, evidence string) *Builder {
+func (b *Builder) Auth(state recording.LoginState, evidence string) *Builder {
 	b.Current().Auth = &recording.AuthState{State: state, Evidence: evidence, Source: recording.AuthByMarker}
 	return b
 }
@@ -201,7 +201,7 @@ func (b *Builder) Fail(rest ...string) *Builder {
 	b.R.Status, b.R.Error = recording.StatusFailed, fmt.Sprintf("step %d: expectation failed", st.Index)
 	for _, k := range rest {
 		kind, as, _ := strings.Cut(k, " as ")
-		b.R.Steps = append(b.R.Steps, recording.Step{Index: len(b.R.Steps), Kind: kind, As: as, Status: recording.StatusSkipped, Jar: []recording.Cookie{}})
+		b.R.Steps = append(b.R.Steps, recording.Step{Index: len(b.R.Steps), Kind: recording.StepKind(kind), As: recording.Boundary(as), Status: recording.StatusSkipped, Jar: []recording.Cookie{}})
 	}
 	return b
 }
@@ -244,7 +244,7 @@ func (b *Builder) held(name string) []recording.CookieKey {
 
 // Gone removes the held cookie called name with an event of kind (expired
 // or cleared) from source.
-func (b *Builder) Gone(name, kind, source, detail string) *Builder {
+func (b *Builder) Gone(name string, kind recording.EventKind, source recording.EventSource, detail string) *Builder {
 	k := b.keyOf(name)
 	c, ok := b.jar[k]
 	if !ok {
@@ -361,7 +361,7 @@ func (q *Req) Withhold(name, raw string, reasons ...string) *Req {
 	return q
 }
 
-func (q *Req) sent(k recording.CookieKey, v recording.Value, kind string, reasons []string) {
+func (q *Req) sent(k recording.CookieKey, v recording.Value, kind recording.EventKind, reasons []string) {
 	p := q.Request()
 	c := recording.SentCookie{Name: k.Name, Domain: k.Domain, Path: k.Path, Value: v, Reasons: reasons}
 	if kind == recording.EventSent {

@@ -37,9 +37,9 @@ func Recording(requests, events int) *recording.Recording {
 	t := start
 	jar := []recording.Cookie{}
 	for s := 0; s < steps; s++ {
-		st := recording.Step{Index: s, Kind: "click", Detail: fmt.Sprintf("click #link-%d", s), Start: t, Status: recording.StatusPassed}
+		st := recording.Step{Index: s, Kind: recording.StepClick, Detail: fmt.Sprintf("click #link-%d", s), Start: t, Status: recording.StatusPassed}
 		if s == 1 {
-			st.As = "login"
+			st.As = recording.BoundaryLogin
 		}
 		// Every 7th step the session is replaced on another node.
 		if s%7 == 3 {

@@ -557,7 +557,7 @@ func (d *jsonState) readRecordingProbeResult(v *recording.ProbeResult) {
 	again:
 		switch k {
 		case "kind":
-			d.String(&v.Kind)
+			d.StringOf((*string)(&v.Kind), "recording.Boundary")
 		case "url":
 			d.String(&v.URL)
 		case "status":
@@ -641,7 +641,7 @@ func (d *jsonState) readRecordingValue(v *recording.Value) {
 		case "secret":
 			d.Bool(&v.Secret)
 		case "format":
-			d.String(&v.Format)
+			d.StringOf((*string)(&v.Format), "recording.Format")
 		default:
 			if k = recjson.Folded(k, namesRecordingValue); k != "" {
 				goto again
@@ -663,11 +663,11 @@ func (d *jsonState) readPageStep(v *pageStep) {
 		case "index":
 			d.Int(&v.Index)
 		case "kind":
-			d.String(&v.Kind)
+			d.StringOf((*string)(&v.Kind), "recording.StepKind")
 		case "name":
 			d.String(&v.Name)
 		case "as":
-			d.String(&v.As)
+			d.StringOf((*string)(&v.As), "recording.Boundary")
 		case "detail":
 			d.String(&v.Detail)
 		case "start":
@@ -715,11 +715,11 @@ func (d *jsonState) readRecordingAuthState(v *recording.AuthState) {
 	again:
 		switch k {
 		case "state":
-			d.String(&v.State)
+			d.StringOf((*string)(&v.State), "recording.LoginState")
 		case "evidence":
 			d.String(&v.Evidence)
 		case "source":
-			d.String(&v.Source)
+			d.StringOf((*string)(&v.Source), "recording.AuthSource")
 		default:
 			if k = recjson.Folded(k, namesRecordingAuthState); k != "" {
 				goto again

@@ -187,7 +187,7 @@ func toHAR(r *recording.Recording) fileOut {
 		pageOf[st.Index] = id
 		title := st.Detail
 		if title == "" {
-			title = strings.TrimSpace(st.Kind + " " + st.Name)
+			title = strings.TrimSpace(string(st.Kind) + " " + st.Name)
 		}
 		out.Log.Pages = append(out.Log.Pages, pageOut{
 			StartedDateTime: harTime(st.Start), ID: id, Title: title,

@@ -92,7 +92,7 @@ func TestImportHARLabJourneys(t *testing.T) {
 				t.Fatalf("options %+v", rec.Options)
 			}
 			// Steps: the three navigations, the login and the logout found.
-			wantAs := []string{"", "login", "logout"}
+			wantAs := []recording.Boundary{"", "login", "logout"}
 			for i, st := range rec.Steps {
 				if st.Index != i || st.Kind != "navigation" || st.As != wantAs[i] || st.Status != recording.StatusPassed ||
 					st.Jar == nil || len(st.Jar) != 0 || st.Start.IsZero() || st.End.Before(st.Start) {
@@ -371,7 +371,7 @@ func TestImportHARStepsAndRedirects(t *testing.T) {
 	}
 	var as []string
 	for _, st := range rec.Steps {
-		as = append(as, st.As)
+		as = append(as, string(st.As))
 	}
 	if strings.Join(as, ",") != ",login,,,logout" || len(rep.Notes) == 0 {
 		t.Fatalf("steps as %q, notes %q", as, rep.Notes)

@@ -31,17 +31,17 @@ type metaObject struct {
 
 // pageStep is a page's "_step": the step the page stands for.
 type pageStep struct {
-	Index      int              `json:"index"`
-	Kind       string           `json:"kind"`
-	Name       string           `json:"name,omitempty"`
-	As         string           `json:"as,omitempty"`
-	Detail     string           `json:"detail,omitempty"`
-	Start      time.Time        `json:"start"`
-	End        time.Time        `json:"end"`
-	Status     recording.Status `json:"status"`
-	Error      string           `json:"error,omitempty"`
-	URL        string           `json:"url,omitempty"`
-	Screenshot string           `json:"screenshot,omitempty"`
+	Index      int                `json:"index"`
+	Kind       recording.StepKind `json:"kind"`
+	Name       string             `json:"name,omitempty"`
+	As         recording.Boundary `json:"as,omitempty"`
+	Detail     string             `json:"detail,omitempty"`
+	Start      time.Time          `json:"start"`
+	End        time.Time          `json:"end"`
+	Status     recording.Status   `json:"status"`
+	Error      string             `json:"error,omitempty"`
+	URL        string             `json:"url,omitempty"`
+	Screenshot string             `json:"screenshot,omitempty"`
 	// Auth is the logged-in state after the step: the recording's own, or
 	// what its pages showed (recording.InferAuth), since a HAR keeps no
 	// page facts.

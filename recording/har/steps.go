@@ -232,10 +232,10 @@ func (im *importer) harSteps() []recording.Step {
 		stepsOfPage[st.page]++
 	}
 	for i, st := range states {
-		s := recording.Step{Index: i, Kind: "page", Status: recording.StatusPassed, Jar: []recording.Cookie{}}
+		s := recording.Step{Index: i, Kind: recording.StepPage, Status: recording.StatusPassed, Jar: []recording.Cookie{}}
 		first, last, nav := stepHops(st.entries)
 		if nav {
-			s.Kind = "navigation"
+			s.Kind = recording.StepNavigation
 		}
 		s.Detail = first.e.Request.Method + " " + im.scrub(first.url)
 		s.URL = im.scrub(last.url)
@@ -247,10 +247,10 @@ func (im *importer) harSteps() []recording.Step {
 		}
 		switch {
 		case containsInt(logins, i):
-			s.As = "login"
+			s.As = recording.BoundaryLogin
 			s.Detail += " (taken as the login: a POST with a password field)"
 		case containsInt(logouts, i):
-			s.As = "logout"
+			s.As = recording.BoundaryLogout
 			s.Detail += " (taken as the logout: a logout URL)"
 		}
 		steps = append(steps, s)
