@@ -161,7 +161,7 @@ func TestCauseSecureOverHTTP(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseSecureOverHTTP)}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseSecureOverHTTP}) {
 		t.Fatalf("causes = %v", got)
 	}
 	r := rep.Resets()[0]
@@ -237,7 +237,7 @@ func TestCauseScopeMismatch(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseScopeMismatch)}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseScopeMismatch}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if len(rep.Sessions) != 3 {
@@ -298,7 +298,7 @@ func TestCauseNodeSwitch(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build("node-b")
-	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseNodeSwitch)}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseNodeSwitch}) {
 		t.Fatalf("causes = %v", got)
 	}
 	r := rep.Resets()[0]
@@ -308,7 +308,7 @@ func TestCauseNodeSwitch(t *testing.T) {
 	if s := session(rep, "JSESSIONID"); s.IDs[0].Node != "node-a" || s.IDs[1].Node != "node-b" {
 		t.Errorf("nodes: %+v", s.IDs)
 	}
-	if got := causes(build("node-a")); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
+	if got := causes(build("node-a")); !reflect.DeepEqual(got, []CauseID{CauseServerDropped}) {
 		t.Errorf("same node: causes = %v", got)
 	}
 }
@@ -350,7 +350,7 @@ func idleJourney(t *testing.T, waitStep bool, newID bool) *Report {
 
 func TestCauseIdleTimeout(t *testing.T) {
 	rep := idleJourney(t, true, true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseIdleTimeout)}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseIdleTimeout}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if r := rep.Resets()[0]; !strings.HasPrefix(r.Evidence["idle"], "4.") || r.Evidence["wait"] != "step 4: wait 4s" {
@@ -362,7 +362,7 @@ func TestCauseIdleTimeout(t *testing.T) {
 		t.Fatalf("logged-out page: lifecycle = %s", got)
 	}
 	// Negative: no idle gap.
-	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
+	if got := causes(idleJourney(t, false, true)); !reflect.DeepEqual(got, []CauseID{CauseServerDropped}) {
 		t.Errorf("no gap: causes = %v", got)
 	}
 	if got := causes(idleJourney(t, false, false)); len(got) != 0 {
@@ -443,7 +443,7 @@ func TestCauseExpired(t *testing.T) {
 		return analyze(t, b.Rec())
 	}
 	rep := build(true)
-	if got := causes(rep); !reflect.DeepEqual(got, []string{string(CauseExpired)}) {
+	if got := causes(rep); !reflect.DeepEqual(got, []CauseID{CauseExpired}) {
 		t.Fatalf("causes = %v", got)
 	}
 	if r := rep.Resets()[0]; r.Evidence["maxAge"] != "2" || r.Step != 1 {
@@ -502,10 +502,10 @@ func TestLifecycleUnexplainedChange(t *testing.T) {
 			Kind: recording.EventChanged, Source: recording.SourceJar, Name: "SID", Domain: "app.test", Path: "/", Value: &v})
 		return analyze(t, b.Rec())
 	}
-	if got := causes(build(true)); !reflect.DeepEqual(got, []string{string(CauseServerDropped)}) {
+	if got := causes(build(true)); !reflect.DeepEqual(got, []CauseID{CauseServerDropped}) {
 		t.Errorf("unseen Set-Cookie: causes = %v", got)
 	}
-	if got := causes(build(false)); !reflect.DeepEqual(got, []string{string(CauseClientCleared)}) {
+	if got := causes(build(false)); !reflect.DeepEqual(got, []CauseID{CauseClientCleared}) {
 		t.Errorf("unexplained change: causes = %v", got)
 	}
 }

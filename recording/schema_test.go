@@ -567,14 +567,14 @@ func fullRecording() *Recording {
 		Browser: BrowserInfo{Product: "Chrome/156.0.8078.79", UserAgent: "Mozilla/5.0 HeadlessChrome/156.0.0.0",
 			Protocol: "1.3", Remote: true, ThirdPartyCookies: "blocked", HostRules: "MAP *.test 127.0.0.1"},
 		Options: Options{RevealValues: true, FingerprintKey: red.KeyID(), InsecureCerts: true},
-		Start:   t0, End: at(2000), Status: StatusFailed, Error: "step 1 (submit #login-form): timeout",
+		Start:   t0, End: at(2000), Status: StatusFailed, Error: "login.yaml:9:5: step 1 (submit #login-form): timeout",
 		Steps: []Step{
 			{Index: 0, Kind: "goto", Detail: "goto /login", Start: at(0), End: at(300), Status: StatusPassed,
 				URL: "https://shop.test:8443/login", Jar: jar[:1],
 				Auth: &AuthState{State: AuthOut, Evidence: "#login-form matched", Source: AuthByMarker}},
-			{Index: 1, Kind: "submit", Name: "log in", As: "login", Detail: "submit #login-form", Start: at(300),
+			{Index: 1, Kind: "submit", Name: "log in", As: "login", Detail: "submit #login-form", Line: 9, Column: 5, Start: at(300),
 				End: at(1900), Status: StatusFailed, Error: "timeout", URL: "https://shop.test:8443/account",
-				Jar: jar, Screenshot: "screenshots/login.png",
+				Jar: jar, Screenshot: "failures/login-step-01.png", Snapshot: "failures/login-step-01.html",
 				Probe: &ProbeResult{Kind: "login", URL: "https://shop.test:8443/account", Status: 303, Cookies: 1}},
 		},
 		Requests: []Request{{
