@@ -19,6 +19,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/scenarios"
@@ -545,7 +546,7 @@ func scanProcs() map[int]proc {
 		if err != nil {
 			continue
 		}
-		if comm, state, ppid, ok := parseStat(stat); ok {
+		if comm, state, ppid, ok := proctest.ParseStat(stat); ok {
 			out[pid] = proc{ppid: ppid, comm: comm, zombie: state == "Z"}
 		}
 	}
@@ -718,7 +719,7 @@ func (t *procTable) ourChromium() []int {
 		if err != nil {
 			continue
 		}
-		comm, _, ppid, ok := parseStat(stat)
+		comm, _, ppid, ok := proctest.ParseStat(stat)
 		if !ok {
 			continue
 		}
@@ -758,21 +759,6 @@ func (t *procTable) descends(pid, ancestor int) bool {
 		}
 	}
 	return false
-}
-
-// parseStat reads "pid (comm) state ppid ..." from /proc/PID/stat.
-func parseStat(stat []byte) (comm, state string, ppid int, ok bool) {
-	s := string(stat)
-	open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if open < 0 || close < open {
-		return "", "", 0, false
-	}
-	f := strings.Fields(s[close+1:])
-	if len(f) < 2 {
-		return "", "", 0, false
-	}
-	ppid, _ = strconv.Atoi(f[1])
-	return s[open+1 : close], f[0], ppid, true
 }
 
 // statmRSS returns a process's resident set size in bytes.
