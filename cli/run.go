@@ -51,11 +51,12 @@ type runFlags struct {
 	labLatency                time.Duration
 	failOn, junit, policyFile string
 	keyFile                   string
-	quiet, verbose            bool
+	quiet, verbose, force     bool
 }
 
 func (f *runFlags) define(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.out, "out", "o", "sessiontrace-report", "run folder to write")
+	fs.StringVarP(&f.out, "out", "o", "sessiontrace-report", "run folder to write: a new or empty folder, or an earlier run folder, which the run replaces")
+	fs.BoolVar(&f.force, "force", false, "write the run into -o DIR even when DIR holds other files and is not a run folder (they are kept)")
 	fs.IntVarP(&f.workers, "workers", "j", runtime.NumCPU(), "scenarios to run at once (each in its own browser context of one browser)")
 	fs.StringVar(&f.shard, "shard", "", "run only shard K of N (K/N, 1-based): a stable, even share of the suite, for CI matrices")
 	fs.IntVar(&f.retries, "retries", 0, "run a failed scenario up to N more times; one that then passes is reported flaky")
@@ -115,6 +116,9 @@ func runCmd(e *env, args []string) int {
 			return ExitUsage
 		}
 	}
+	if !prepareOut(e, "run", f.out, f.force) {
+		return ExitFailed
+	}
 	prog := newProgress(e, len(s.list), f.workers, f.quiet, f.verbose)
 	s.cfg.Done = prog.done
 	ix, results, err := harness.RunSuite(ctx, s.list, s.cfg)
@@ -152,6 +156,10 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 		if len(list) == 0 {
 			fmt.Fprintf(e.stdout, "shard %s has no scenarios\n", f.shard)
 		}
+	}
+	if err := runfolder.CheckOut(f.out, f.force); err != nil {
+		fmt.Fprintf(e.stderr, "sessiontrace run: -o %v\n", err)
+		return nil, false
 	}
 	if f.workers < 1 || f.retries < 0 {
 		fmt.Fprintln(e.stderr, "sessiontrace run: --workers must be at least 1 and --retries at least 0")
@@ -346,6 +354,22 @@ func suiteExit(ix *recording.Index, rep *analysis.Report, threshold analysis.Sev
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// prepareOut empties the run folder out of an earlier run's files
+// (runfolder.Prepare) and notes the files it keeps; a failure is said on
+// standard error (then ok is false).
+func prepareOut(e *env, cmd, out string, force bool) (ok bool) {
+	kept, err := runfolder.Prepare(out, force)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sessiontrace %s: -o %v\n", cmd, err)
+		return false
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(e.stderr, "sessiontrace %s: note: %s also holds %s, which %s not the run's: left as %s\n",
+			cmd, out, strings.Join(kept, ", "), plural(len(kept), "is", "are"), plural(len(kept), "it is", "they are"))
+	}
+	return true
 }
 
 // parseShard reads "K/N" with 1 <= K <= N.
