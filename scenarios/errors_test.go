@@ -244,7 +244,18 @@ func TestParseErrors(t *testing.T) {
 
 		// YAML itself.
 		{"syntax", "name: n\nsteps: [\n", []string{
-			`t.yaml:2: invalid YAML: did not find expected node content`,
+			`t.yaml:2:1: invalid YAML: did not find expected node content`,
+		}},
+		// A mis-indented step key is reported at its own line, not at
+		// the list's.
+		{"step key indented too little", head + "  - goto: /\n  - click: '#a'\n   as: login\n  - goto: /b\n", []string{
+			`t.yaml:6:4: invalid YAML: did not find expected '-' indicator (is this line indented like the list items above it? a step's keys line up under the first key after its '-')`,
+		}},
+		{"step key at the dash", head + "  - goto: /\n  - click: '#a'\n  as: login\n", []string{
+			`t.yaml:6:3: invalid YAML: did not find expected '-' indicator (is this line indented like the list items above it? a step's keys line up under the first key after its '-')`,
+		}},
+		{"step key indented too much", head + "  - goto: /\n  - click: '#a'\n      as: login\n  - goto: /b\n", []string{
+			`t.yaml:6:7: invalid YAML: did not find expected key (is this line indented like the keys above it?)`,
 		}},
 		{"syntax first line", "\tname: n\n", []string{
 			`t.yaml:1: invalid YAML: found character that cannot start any token`,

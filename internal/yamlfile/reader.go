@@ -134,6 +134,10 @@ func (r *Reader) yamlError(err error, data []byte) {
 			pos.Line = n
 		}
 		msg = m[2]
+		if at, ok := locate(data, pos.Line, msg); ok {
+			pos.Line, pos.Col = at.Line, at.Col
+		}
+		msg += indentHint(msg)
 	} else if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
 		pos = findAlias(data, m[1])
 		pos.File = r.File
@@ -142,6 +146,52 @@ func (r *Reader) yamlError(err error, data []byte) {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
 	r.Add(pos, "invalid YAML: "+msg, "")
+}
+
+// maxLocate bounds the re-parses locate makes.
+const maxLocate = 400
+
+// locate finds the line where the YAML library's error msg really is. The
+// library names the line where the enclosing block began (a mis-indented
+// step is reported at the list's first item, or at "steps:"): the line
+// is the last of the shortest start of the file, from line from on, that
+// fails with the same message. Its column is that of the line's first
+// character after its indentation (a tab there is the character). ok is false when no such line is found within maxLocate
+// parses.
+func locate(data []byte, from int, msg string) (Pos, bool) {
+	lines := strings.SplitAfter(string(data), "\n")
+	start := 0
+	for i := 1; i < from && i < len(lines); i++ {
+		start += len(lines[i-1])
+	}
+	end := start
+	for k := max(from, 1); k <= len(lines) && k-from < maxLocate; k++ {
+		end += len(lines[k-1])
+		var n yaml.Node
+		err := decode(yaml.NewDecoder(strings.NewReader(string(data[:end]))), &n)
+		if err == nil {
+			continue
+		}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m == nil || m[2] != msg {
+			continue
+		}
+		line := lines[k-1]
+		col := 1 + len(line) - len(strings.TrimLeft(line, " "))
+		return Pos{Line: k, Col: col}, true
+	}
+	return Pos{}, false
+}
+
+// indentHint says, for the library's words about a block, what they
+// usually mean in a hand-written file.
+func indentHint(msg string) string {
+	switch msg {
+	case "did not find expected '-' indicator":
+		return " (is this line indented like the list items above it? a step's keys line up under the first key after its '-')"
+	case "did not find expected key":
+		return " (is this line indented like the keys above it?)"
+	}
+	return ""
 }
 
 // findAlias returns the position of the first "*name" in data, where the
