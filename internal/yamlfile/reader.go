@@ -148,8 +148,12 @@ func (r *Reader) yamlError(err error, data []byte) {
 	r.Add(pos, "invalid YAML: "+msg, "")
 }
 
-// maxLocate bounds the re-parses locate makes.
-const maxLocate = 400
+// maxLocate and maxLocateBytes bound the re-parses locate makes, and the
+// bytes they read: a huge file keeps the library's line.
+const (
+	maxLocate      = 400
+	maxLocateBytes = 16 << 20
+)
 
 // locate finds the line where the YAML library's error msg really is. The
 // library names the line where the enclosing block began (a mis-indented
@@ -164,9 +168,10 @@ func locate(data []byte, from int, msg string) (Pos, bool) {
 	for i := 1; i < from && i < len(lines); i++ {
 		start += len(lines[i-1])
 	}
-	end := start
-	for k := max(from, 1); k <= len(lines) && k-from < maxLocate; k++ {
+	end, budget := start, maxLocateBytes
+	for k := max(from, 1); k <= len(lines) && k-from < maxLocate && budget > 0; k++ {
 		end += len(lines[k-1])
+		budget -= end
 		var n yaml.Node
 		err := decode(yaml.NewDecoder(strings.NewReader(string(data[:end]))), &n)
 		if err == nil {
