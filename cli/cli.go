@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 // Version is the program version, set at build time with
@@ -155,4 +159,40 @@ func hostRules(maps []string) (string, error) {
 	}
 	// Without this exclusion, localhost stops resolving under MAP rules.
 	return strings.Join(append(rules, "EXCLUDE localhost"), ", "), nil
+}
+
+// maxFlagDuration bounds the duration flags: a run or a lab setting of
+// more than a day is a typo.
+const maxFlagDuration = 24 * time.Hour
+
+// durationValue is a duration flag of at most maxFlagDuration, whose
+// error says when a value is too large (pflag's says "invalid duration").
+type durationValue time.Duration
+
+func (d *durationValue) Set(s string) error {
+	v, err := yamlfile.ParseDuration(s, maxFlagDuration)
+	if err == yamlfile.ErrNotDuration {
+		if _, ferr := strconv.ParseFloat(s, 64); ferr == nil {
+			return fmt.Errorf("%w (did you mean %q?)", err, s+"s")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	*d = durationValue(v)
+	return nil
+}
+
+func (d *durationValue) String() string {
+	if *d == 0 {
+		return "0" // as pflag's own duration flags, whose zero default --help leaves out
+	}
+	return time.Duration(*d).String()
+}
+func (d *durationValue) Type() string { return "duration" }
+
+// durationVar defines a duration flag (see durationValue).
+func durationVar(fs *pflag.FlagSet, p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	fs.Var((*durationValue)(p), name, usage)
 }

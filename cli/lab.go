@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/sessiontrace/sessiontrace/lab"
 )
@@ -20,9 +21,10 @@ func labCmd(e *env, args []string) int {
 	addr := fs.String("addr", lab.DefaultAddr, "address to bind (the lab is a test fixture: keep it on loopback)")
 	httpsPort := fs.Int("https-port", 8443, "HTTPS port (0: any free port)")
 	httpPort := fs.Int("http-port", 8080, "HTTP port (0: any free port)")
-	idle := fs.Duration("idle-timeout", lab.DefaultIdleTimeout, "idle.test's server idle timeout")
-	maxAge := fs.Duration("cookie-max-age", lab.DefaultCookieMaxAge, "expiry.test's session cookie Max-Age")
-	latency := fs.Duration("latency", 0, "latency added to every response")
+	idle, maxAge, latency := new(time.Duration), new(time.Duration), new(time.Duration)
+	durationVar(fs, idle, "idle-timeout", lab.DefaultIdleTimeout, "idle.test's server idle timeout")
+	durationVar(fs, maxAge, "cookie-max-age", lab.DefaultCookieMaxAge, "expiry.test's session cookie Max-Age")
+	durationVar(fs, latency, "latency", 0, "latency added to every response")
 	verbose := fs.BoolP("verbose", "v", false, "log every request")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code

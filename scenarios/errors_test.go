@@ -157,7 +157,12 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:4:11: wait: a wait needs a duration above zero`,
 		}},
 		{"huge duration", head + "  - wait: 99999999999999999999h\n", []string{
-			`t.yaml:4:11: wait: expected a duration like 2s or 500ms, got "99999999999999999999h"`,
+			`t.yaml:4:11: wait: "99999999999999999999h" is too large: at most 24h`,
+		}},
+		{"absurd durations", head + "  - goto: /\n    timeout: 25h\n  - wait: 1000000h\n  - setCookie: { name: a, value: b, maxAge: 9601h }\n  - wait: 24h\n", []string{
+			`t.yaml:5:14: timeout: "25h" is too large: at most 24h`,
+			`t.yaml:6:11: wait: "1000000h" is too large: at most 24h`,
+			`t.yaml:7:45: setCookie.maxAge: "9601h" is too large: at most 9600h`,
 		}},
 
 		// Enums.

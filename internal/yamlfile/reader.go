@@ -501,16 +501,17 @@ func (r *Reader) BoolPtr(n *yaml.Node, where string) *bool {
 	return &b
 }
 
-// Duration reads a Go duration such as "2s". A bare number is refused
-// (is "wait: 2" seconds or milliseconds?), except 0.
-func (r *Reader) Duration(n *yaml.Node, where string) (time.Duration, bool) {
+// Duration reads a Go duration such as "2s" of at most limit (no limit
+// when 0). A bare number is refused (is "wait: 2" seconds or
+// milliseconds?), except 0; one too large says the limit.
+func (r *Reader) Duration(n *yaml.Node, where string, limit time.Duration) (time.Duration, bool) {
 	s := Deref(n)
 	if s == nil || s.Kind != yaml.ScalarNode || s.ShortTag() == "!!null" {
 		r.Errorf(n, where, "", "expected a duration like 2s or 500ms, got %s", Describe(n))
 		return 0, false
 	}
-	d, err := time.ParseDuration(strings.TrimSpace(s.Value))
-	if err != nil {
+	d, err := ParseDuration(s.Value, limit)
+	if err == ErrNotDuration {
 		hint := ""
 		if _, err := strconv.ParseFloat(s.Value, 64); err == nil {
 			hint = s.Value + "s"
@@ -518,8 +519,8 @@ func (r *Reader) Duration(n *yaml.Node, where string) (time.Duration, bool) {
 		r.Errorf(n, where, hint, "expected a duration like 2s or 500ms, got %s", Quote(s.Value))
 		return 0, false
 	}
-	if d < 0 {
-		r.Errorf(n, where, "", "a duration cannot be negative, got %s", Quote(s.Value))
+	if err != nil {
+		r.Errorf(n, where, "", "%v", err)
 		return 0, false
 	}
 	return d, true
