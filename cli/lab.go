@@ -40,7 +40,7 @@ func labCmd(e *env, args []string) int {
 	}
 	defer l.Close()
 	if *addr != lab.DefaultAddr {
-		fmt.Fprintf(e.stderr, "warning: the lab listens on %s, not only on this machine's loopback\n", *addr)
+		sayf(e, "lab", "warning: the lab listens on %s, not only on this machine's loopback", *addr)
 	}
 	fmt.Fprintf(e.stdout, "lab: %s (https), %s (http)\n", l.URL(""), l.HTTPURL(""))
 	fmt.Fprintf(e.stdout, "certificate key (for --ignore-certificate-errors-spki-list): %s\n\n", l.SPKIHash())

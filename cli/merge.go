@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/report"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -46,7 +47,7 @@ func mergeCmd(e *env, args []string) int {
 	if !ok {
 		return ExitUsage
 	}
-	pol, ok := policyFlag(e, *policyFile)
+	pol, ok := policyFlag(e, "merge", *policyFile)
 	if !ok {
 		return ExitUsage
 	}
@@ -97,8 +98,9 @@ func mergeCmd(e *env, args []string) int {
 		return ExitFailed
 	}
 	t := ix.Totals
-	fmt.Fprintf(e.stdout, "merged %d run folders: %d scenarios: %d passed, %d failed, %d errored, %d interrupted; %d findings\n",
-		fs.NArg(), len(ix.Scenarios), t.Passed, t.Failed, t.Errored, t.Interrupted, len(rep.Findings))
+	fmt.Fprintf(e.stdout, "merged %s: %s: %d passed, %d failed, %d errored, %d interrupted; %s\n",
+		words.Count(fs.NArg(), "run folder", "run folders"), words.Count(len(ix.Scenarios), "scenario", "scenarios"),
+		t.Passed, t.Failed, t.Errored, t.Interrupted, words.Count(len(rep.Findings), "finding", "findings"))
 	fmt.Fprintf(e.stdout, "index: %s\n", filepath.Join(*out, runfolder.IndexFile))
 	return code
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -139,7 +140,7 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 	}
 	list, err := loadScenarios(paths)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		listErrors(e, "run", err, false)
 		return nil, false
 	}
 	if len(list) == 0 {
@@ -169,7 +170,7 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 	if s.threshold, ok = failOnFlag(e, "run", f.failOn); !ok {
 		return nil, false
 	}
-	if s.policy, ok = policyFlag(e, f.policyFile); !ok {
+	if s.policy, ok = policyFlag(e, "run", f.policyFile); !ok {
 		return nil, false
 	}
 	rules, err := hostRules(f.hostMap)
@@ -291,7 +292,7 @@ func (f *runFlags) report(ctx context.Context, e *env, s *suite, ix *recording.I
 		// Findings reached --fail-on: the text report says how many, and
 		// -q did not print it.
 		if f.quiet && t.Failed+t.Errored+t.Interrupted == 0 {
-			fmt.Fprintf(e.stdout, "%d findings at or above %s\n", rep.CountAtLeast(s.threshold), s.threshold)
+			fmt.Fprintf(e.stdout, "%s at or above %s\n", words.Count(rep.CountAtLeast(s.threshold), "finding", "findings"), s.threshold)
 		}
 		code = ExitFailed
 	}
@@ -338,8 +339,8 @@ func printTotals(e *env, out string, ix *recording.Index) {
 		flaky = fmt.Sprintf(" (%d flaky)", t.Flaky)
 	}
 	dir := runfolder.Dir(out)
-	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed%s, %d failed, %d errored, %d interrupted (%s)\n",
-		len(ix.Scenarios), t.Passed, flaky, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "\n%s: %d passed%s, %d failed, %d errored, %d interrupted (%s)\n",
+		words.Count(len(ix.Scenarios), "scenario", "scenarios"), t.Passed, flaky, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "recordings: %s\n", dir.Path(runfolder.RecordingsDir))
 	fmt.Fprintf(e.stdout, "index:      %s\n", dir.Path(runfolder.IndexFile))
 	fmt.Fprintf(e.stdout, "findings:   %s\n", dir.Path(runfolder.FindingsFile))
@@ -367,7 +368,7 @@ func prepareOut(e *env, cmd, out string, force bool) (ok bool) {
 	}
 	if len(kept) > 0 {
 		fmt.Fprintf(e.stderr, "sessiontrace %s: note: %s also holds %s, which %s not the run's: left as %s\n",
-			cmd, out, strings.Join(kept, ", "), plural(len(kept), "is", "are"), plural(len(kept), "it is", "they are"))
+			cmd, out, strings.Join(kept, ", "), words.Plural(len(kept), "is", "are"), words.Plural(len(kept), "it is", "they are"))
 	}
 	return true
 }
@@ -411,7 +412,7 @@ func loadScenarios(paths []string) ([]*scenarios.Scenario, error) {
 	}
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("sessiontrace: %s: %w", p, errors.Unwrap(err))
+			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 		}
 	}
 	return scenarios.Load(paths...)

@@ -71,7 +71,7 @@ func serveCmd(e *env, args []string) int {
 		return ExitFailed
 	}
 	if !isLoopback(*addr) {
-		fmt.Fprintf(e.stderr, "warning: serving on %s: other machines that reach it can read the recordings of %s\n", *addr, dir)
+		sayf(e, "serve", "warning: serving on %s: other machines that reach it can read the recordings of %s", *addr, dir)
 	}
 	url := serveURL(ln.Addr().(*net.TCPAddr), *addr)
 	fmt.Fprintf(e.stdout, "inspector: %s\n", url)
