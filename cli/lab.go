@@ -12,9 +12,17 @@ import (
 )
 
 const labShort = `Starts the lab: a demo site over https and http on 127.0.0.1 with one host per
-session failure (see docs/lab.md). The hosts are .test names: point a browser at
-them with --host-resolver-rules="MAP *.test 127.0.0.1" and trust the printed key
-with --ignore-certificate-errors-spki-list. Stops on Ctrl-C.`
+session failure (see docs/lab.md). Its hosts are .test names. Stops on Ctrl-C.
+
+To run scenarios against it from another terminal, map the names to it, accept its
+certificate, and give ${lab...} its ports (it prints this line with its own; without
+PATH, run runs the built-in lab suite):
+
+  sessiontrace run --host-map '*.test=127.0.0.1' --insecure-certs --lab-ports 8443,8080 [PATH...]
+
+(run --lab starts a lab of its own for the run instead.) A browser by hand needs
+--host-resolver-rules="MAP *.test 127.0.0.1" and the printed key in
+--ignore-certificate-errors-spki-list.`
 
 func labCmd(e *env, args []string) int {
 	fs := newFlags(e, "lab", "[flags]", labShort)
@@ -47,9 +55,17 @@ func labCmd(e *env, args []string) int {
 	for _, h := range l.Hosts() {
 		fmt.Fprintf(e.stdout, "  %-18s %s\n", h.Name, h.Behaviour)
 	}
+	fmt.Fprintf(e.stdout, "\nrun scenarios against it from another terminal:\n  %s\n", labRunCommand(l))
 	fmt.Fprintln(e.stdout, "\nCtrl-C to stop.")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
 	return ExitOK
+}
+
+// labRunCommand is the run command line for scenarios against the lab l,
+// started by hand: its names mapped to its address, its certificate
+// accepted, ${lab...} pointed at its ports.
+func labRunCommand(l *lab.Lab) string {
+	return fmt.Sprintf("sessiontrace run --host-map '*.test=%s' --insecure-certs --lab-ports %d,%d [PATH...]", l.Addr(), l.HTTPSPort(), l.HTTPPort())
 }

@@ -48,6 +48,7 @@ type runFlags struct {
 	insecure, reveal          bool
 	timeout, stepTimeout      time.Duration
 	lab                       bool
+	labPorts                  string
 	labIdle, labMaxAge        time.Duration
 	labLatency                time.Duration
 	failOn, junit, policyFile string
@@ -71,6 +72,7 @@ func (f *runFlags) define(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.reveal, "reveal-values", false, "store raw cookie values in recordings (never values marked secret)")
 	fs.StringVar(&f.keyFile, "fingerprint-key-file", "", "read the key of the value fingerprints from FILE (16+ bytes; default $"+keyEnv+", else a random key per run): shards and runs with the same key compare session IDs")
 	fs.BoolVar(&f.lab, "lab", false, "start the built-in lab site for the run and point ${lab...} at it")
+	fs.StringVar(&f.labPorts, "lab-ports", "", "against a lab started by hand (sessiontrace lab): its HTTPS and HTTP ports, HTTPS,HTTP (8443,8080 by default there), for ${lab...}; with --host-map '*.test=127.0.0.1' --insecure-certs")
 	durationVar(fs, &f.labIdle, "lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
 	durationVar(fs, &f.labMaxAge, "lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
 	durationVar(fs, &f.labLatency, "lab-latency", 0, "with --lab: latency added to every lab response")
@@ -134,8 +136,12 @@ func runCmd(e *env, args []string) int {
 // suite reads the scenarios and checks the flags; a problem is said on
 // standard error (then ok is false: a usage error).
 func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
-	if len(paths) == 0 && !f.lab {
+	if len(paths) == 0 && !f.lab && f.labPorts == "" {
 		fmt.Fprintln(e.stderr, "sessiontrace run: no PATH given (a scenario file or folder; or --lab for the built-in lab suite)")
+		return nil, false
+	}
+	labVar, ok := f.labResolver(e)
+	if !ok {
 		return nil, false
 	}
 	list, err := loadScenarios(paths)
@@ -165,6 +171,14 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 	if f.workers < 1 || f.retries < 0 {
 		fmt.Fprintln(e.stderr, "sessiontrace run: --workers must be at least 1 and --retries at least 0")
 		return nil, false
+	}
+	if !f.lab && labVar == nil {
+		for _, sc := range list {
+			if err := sc.NeedsLab(); err != nil {
+				listErrors(e, "run", err, false)
+				return nil, false
+			}
+		}
 	}
 	s = &suite{list: list}
 	if s.threshold, ok = failOnFlag(e, "run", f.failOn); !ok {
@@ -198,10 +212,31 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 		BrowserURLs: f.browserURLs, PerWorker: perWorker,
 		Run: harness.Options{Timeout: f.timeout, StepTimeout: f.stepTimeout,
 			Redactor: recording.NewRedactor(key, f.reveal),
-			Resolver: scenarios.Resolver{Env: e.lookupEnv}},
+			Resolver: scenarios.Resolver{Env: e.lookupEnv, Lab: labVar}},
 		Out: f.out, Workers: f.workers, Tool: "sessiontrace " + Version, Retries: f.retries,
 	}
 	return s, true
+}
+
+// labResolver reads --lab-ports: the ${lab...} values of a lab started by
+// hand (nil without the flag). A bad value is said on standard error
+// (then ok is false).
+func (f *runFlags) labResolver(e *env) (func(string) (string, bool), bool) {
+	if f.labPorts == "" {
+		return nil, true
+	}
+	if f.lab {
+		fmt.Fprintln(e.stderr, "sessiontrace run: --lab-ports is for a lab started by hand (sessiontrace lab); --lab starts a lab of its own: give one of them")
+		return nil, false
+	}
+	hs, ps, ok := strings.Cut(f.labPorts, ",")
+	https, err1 := strconv.Atoi(strings.TrimSpace(hs))
+	http, err2 := strconv.Atoi(strings.TrimSpace(ps))
+	if !ok || err1 != nil || err2 != nil || https < 1 || https > 65535 || http < 1 || http > 65535 {
+		fmt.Fprintf(e.stderr, "sessiontrace run: --lab-ports %q: want the lab's HTTPS and HTTP ports, HTTPS,HTTP, e.g. 8443,8080 (what sessiontrace lab prints)\n", f.labPorts)
+		return nil, false
+	}
+	return func(key string) (string, bool) { return lab.VarAt(key, https, http) }, true
 }
 
 // keyEnv names the environment variable that holds the fingerprint key
