@@ -320,7 +320,7 @@ var Rules = []Rule{
 			"session on the server (session_destroy plus setcookie, req.session.destroy plus res.clearCookie, ...); declare session.probe " +
 			"to have the server side tested.",
 		References: []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP ASVS 4.0 V3.3.1",
-			"RFC 6265bis §5.7 (removing a cookie by an expiry in the past)"},
+			"RFC 6265 §3.1 (a server removes a cookie with an expiration date in the past)"},
 	},
 	{
 		ID: RuleSessionReset, Severity: Medium,
