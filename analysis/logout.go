@@ -153,7 +153,7 @@ func (a *analyzer) logoutProbe(s int) (p *recording.ProbeResult, accepted, refus
 		return nil, false, false
 	}
 	for _, st := range a.steps {
-		if st.As == "logout" {
+		if st.As == recording.BoundaryLogout {
 			if st.Index != s {
 				return nil, false, false
 			}
