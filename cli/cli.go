@@ -49,6 +49,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "[flags] [PATH...]", "run scenario files or folders in Chromium; write a run folder", runCmd},
+		{"record", "[flags] [URL]", "record a journey you click through by hand: its recording and the scenario that replays it", recordCmd},
 		{"audit", "[flags] PATH...", "analyse run folders, recordings and HAR files; print findings and resets", auditCmd},
 		{"serve", "[flags] [DIR]", "serve the inspector and a run folder on 127.0.0.1", serveCmd},
 		{"merge", "-o DIR DIR...", "merge the run folders of several shards into one run", mergeCmd},

@@ -43,6 +43,10 @@ type BrowserOptions struct {
 	// BusyWait is how long to keep asking a busy pool (429, 503) for a
 	// browser before giving up; 0 asks once.
 	BusyWait time.Duration
+	// Headed starts Chromium with a window on the user's display (a
+	// recording by hand) instead of headless. On Linux it needs DISPLAY
+	// or WAYLAND_DISPLAY (else chromedp.ErrNoDisplay).
+	Headed bool
 }
 
 // A Browser is a running (or attached) Chromium shared by scenario runs;
@@ -113,6 +117,9 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	)
 	for _, f := range opts.flags() {
 		flags = append(flags, chromedp.Flag(f.name, f.value))
+	}
+	if opts.Headed {
+		flags = append(flags, chromedp.VisibleWindow)
 	}
 	// Chromium keeps its singleton socket (and, with
 	// disable-dev-shm-usage, its shared memory files) in a directory

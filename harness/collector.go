@@ -24,6 +24,9 @@ import (
 type collector struct {
 	log     decodeLog
 	binding string // the name of the script-write binding (random per run)
+	// manualDialogs leaves the page's dialogs to the user (a recording by
+	// hand): nothing answers them for the user.
+	manualDialogs bool
 
 	mu         sync.Mutex
 	events     int
@@ -164,6 +167,9 @@ func (c *collector) attach(ctx context.Context) error {
 // beforeunload) as it opens, so that a page cannot stall the journey, and
 // notes each one for the recording.
 func (c *collector) handleDialogs(ctx context.Context, t *chromedp.Target) {
+	if c.manualDialogs {
+		return
+	}
 	ch, _ := t.Subscribe("Page.javascriptDialogOpening")
 	c.wg.Add(1)
 	go func() {

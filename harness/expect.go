@@ -115,13 +115,37 @@ func (r *runner) checkURL(cur string, m *scenarios.Match) string {
 // sessionIDs returns the session-ID cookies of a jar: the scenario's
 // declared names, else the names that look like session IDs.
 func (r *runner) sessionIDs(jar []cdpCookie) map[recording.CookieKey]string {
+	return sessionIDsIn(jar, r.sc.Session.Cookies)
+}
+
+// sessionIDsIn returns the session-ID cookies of a jar for the declared
+// names (see recording.IsSessionCookie), by identity.
+func sessionIDsIn(jar []cdpCookie, declared []string) map[recording.CookieKey]string {
 	out := map[recording.CookieKey]string{}
 	for _, c := range jar {
-		if recording.IsSessionCookie(c.Name, r.sc.Session.Cookies) {
+		if recording.IsSessionCookie(c.Name, declared) {
 			out[keyOf(c)] = c.Value
 		}
 	}
 	return out
+}
+
+// compareSessions says whether a session ID of before has another value
+// in after, or was replaced by a new identity (rotated), and whether one
+// kept its value (kept).
+func compareSessions(before, after map[recording.CookieKey]string) (rotated, kept bool) {
+	for k, v := range after {
+		if old, ok := before[k]; ok {
+			if old == v {
+				kept = true
+			} else {
+				rotated = true
+			}
+		} else if len(before) > 0 {
+			rotated = true // a new identity replaced the old one (e.g. renamed)
+		}
+	}
+	return rotated, kept
 }
 
 // checkSession compares the session ID after the previous step with the
@@ -135,18 +159,7 @@ func (r *runner) checkSession(i int, want string) string {
 		}
 	}
 	b, a := r.sessionIDs(before), r.sessionIDs(after)
-	rotated, kept := false, false
-	for k, v := range a {
-		if old, ok := b[k]; ok {
-			if old == v {
-				kept = true
-			} else {
-				rotated = true
-			}
-		} else if len(b) > 0 {
-			rotated = true // a new identity replaced the old one (e.g. renamed)
-		}
-	}
+	rotated, kept := compareSessions(b, a)
 	names := func(m map[recording.CookieKey]string) string {
 		var ns []string
 		for k := range m {

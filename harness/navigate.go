@@ -66,10 +66,12 @@ func (r *runner) doSubmit(c context.Context, s *stepCall) error {
 	return err
 }
 
-// navigatesJS tells whether a click on the element is expected to load a
-// new document: a link to another document in this tab, or a submit button.
-func navigatesJS(sel string) string {
-	return `(() => { const el = ` + jsQuery(sel) + `; if (!el) return false;
+// navigatesFn is a JS function of an element: whether a click on it is
+// expected to load a new document (a link to another document in this
+// tab, or a submit button). The recorder asks the same question in the
+// page, so that a recorded click waits in the replay exactly when the
+// harness will wait.
+const navigatesFn = `function (el) { if (!el) return false;
   const a = el.closest("a[href]");
   if (a) { const h = a.getAttribute("href") || "";
     if (a.target && a.target !== "_self") return false;
@@ -79,7 +81,12 @@ func navigatesJS(sel string) string {
   }
   const b = el.closest("button, input[type=submit], input[type=image]");
   return !!(b && b.form && (b.type === "submit" || b.type === "image") && !b.form.target);
-})()`
+}`
+
+// navigatesJS tells whether a click on the element sel names is expected
+// to load a new document (see navigatesFn).
+func navigatesJS(sel string) string {
+	return "(" + navigatesFn + ")(" + jsQuery(sel) + ")"
 }
 
 func submitJS(sel string) string {

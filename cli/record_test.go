@@ -1,0 +1,379 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
+
+	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/proctest"
+	"github.com/sessiontrace/sessiontrace/lab"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
+)
+
+// These tests record journeys by hand: a Chromium started by the test
+// (headless: attaching is what record --browser-url does with a user's own
+// browser), a recorder attached to it, and a second DevTools connection
+// that acts as the user, with real input events (mouse presses and key
+// strokes of the Input domain, as a user's arrive). Then the scenario the
+// recorder wrote is replayed with sessiontrace run in the same browser,
+// and must pass with the same diagnosis.
+
+const labPassword = "lab-password" // the lab takes any; this one must appear nowhere
+
+// recordLab is the lab and a browser that maps its hosts and trusts its
+// certificate, with a DevTools port for the recorder, the driver and the
+// replay.
+type recordLab struct {
+	lab     *lab.Lab
+	browser string          // http://127.0.0.1:PORT
+	alloc   context.Context // the driver's connection to it
+}
+
+func startRecordLab(t *testing.T) *recordLab {
+	t.Helper()
+	l, err := lab.Start(lab.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	rc := startRemoteChromium(t, "--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost",
+		"--ignore-certificate-errors-spki-list="+l.SPKIHash())
+	browser := "http://127.0.0.1:" + rc.port
+	alloc, cancel := remote.NewAllocator(context.Background(), browser)
+	t.Cleanup(cancel)
+	return &recordLab{lab: l, browser: browser, alloc: alloc}
+}
+
+// aRecording is a record command running in the background.
+type aRecording struct {
+	t        *testing.T
+	dir      string
+	out, err *syncBuffer
+	code     chan int
+	lf       lockFile
+	tab      context.Context // the driver's session on the recording tab
+}
+
+// startRecording runs record with args into dir and waits until its tab
+// records; the driver is attached to that tab.
+func (rl *recordLab) startRecording(t *testing.T, dir string, vars map[string]string, args ...string) *aRecording {
+	t.Helper()
+	r := &aRecording{t: t, dir: dir, out: &syncBuffer{}, err: &syncBuffer{}, code: make(chan int, 1)}
+	e := &env{stdout: r.out, stderr: r.err, getenv: func(k string) string { return vars[k] },
+		lookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }}
+	go func() {
+		r.code <- mainEnv(e, append([]string{"record", "--browser-url", rl.browser, "-o", dir}, args...))
+	}()
+	st := r.waitStatus("the recording tab to be ready", func(s recordStatus) bool { return s.Ready })
+	tab, cancel := chromedp.NewContext(rl.alloc, chromedp.WithTargetID(target.ID(st.Target)), chromedp.WithDetachOnCancel())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("attaching the driver to the recording tab: %v", err)
+	}
+	r.tab = tab
+	return r
+}
+
+// waitStatus polls the recorder's endpoint until ok says so.
+func (r *aRecording) waitStatus(what string, ok func(recordStatus) bool) recordStatus {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var last recordStatus
+	for time.Now().Before(deadline) {
+		select {
+		case code := <-r.code:
+			r.t.Fatalf("waiting for %s: record exited with %d\n%s%s", what, code, r.out, r.err)
+		default:
+		}
+		if r.lf.Addr == "" {
+			r.lf, _ = readLock(filepath.Join(r.dir, lockName))
+		}
+		if r.lf.Addr != "" {
+			if body, err := r.lf.get("/status"); err == nil {
+				if err := json.Unmarshal([]byte(body), &last); err == nil && ok(last) {
+					return last
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // a poll interval, not a wait for something
+	}
+	r.t.Fatalf("timed out waiting for %s; last status %+v\n%s%s", what, last, r.out, r.err)
+	return last
+}
+
+// settled waits until the recorder has read the page after step n-1.
+func (r *aRecording) settled(steps int) {
+	r.t.Helper()
+	r.waitStatus(fmt.Sprintf("%d steps, settled", steps), func(s recordStatus) bool { return s.Steps >= steps && s.Settled })
+}
+
+// click clicks the element with the mouse (Input.dispatchMouseEvent).
+func (r *aRecording) click(sel string) {
+	r.t.Helper()
+	if err := chromedp.Do(r.tab, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		r.t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// typeInto clicks a field and types text key by key
+// (Input.dispatchKeyEvent).
+func (r *aRecording) typeInto(sel, text string) {
+	r.t.Helper()
+	r.click(sel)
+	if err := chromedp.Do(r.tab, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
+		r.t.Fatalf("typing into %s: %v", sel, err)
+	}
+}
+
+// gotoURL goes to a URL as the address bar does (a navigation the
+// browser starts).
+func (r *aRecording) gotoURL(u string) {
+	r.t.Helper()
+	if err := chromedp.Do(r.tab, chromedp.Navigate(u)); err != nil {
+		r.t.Fatalf("goto %s: %v", u, err)
+	}
+}
+
+// waitPage waits until the tab shows the page whose URL ends in suffix.
+func (r *aRecording) waitPage(suffix string) {
+	r.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		u, err := chromedp.Run(r.tab, chromedp.Location())
+		if err == nil && strings.HasSuffix(u, suffix) {
+			if ready, err := chromedp.Run(r.tab, chromedp.Evaluate[string]("document.readyState")); err == nil && ready == "complete" {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("the page did not become %s (it is %s, %v)", suffix, u, err)
+		}
+		time.Sleep(20 * time.Millisecond) // a poll interval
+	}
+}
+
+// stop stops the recording with record --stop and returns record's exit
+// code and output.
+func (r *aRecording) stop() (int, string) {
+	r.t.Helper()
+	code, out, errs := runCLI(r.t, "record", "--stop", "-o", r.dir)
+	if code != ExitOK || !strings.Contains(out, "stopped the recording") {
+		r.t.Fatalf("record --stop: exit %d\n%s%s", code, out, errs)
+	}
+	select {
+	case c := <-r.code:
+		return c, r.out.String() + r.err.String()
+	case <-time.After(30 * time.Second):
+		r.t.Fatal("record did not return after record --stop answered")
+	}
+	return 0, ""
+}
+
+// diagnosis is what the analysis says of a recording: the findings and
+// the session resets, with their steps and cookies.
+func diagnosis(t *testing.T, rec *recording.Recording) []string {
+	t.Helper()
+	rep := analyse([]runfolder.Loaded{{Recording: rec, Path: "r.json"}}, nil)
+	var out []string
+	for _, f := range rep.Findings {
+		out = append(out, fmt.Sprintf("finding %s %s %s @%d", f.Rule, f.Severity, f.Cookie, f.Step))
+	}
+	for _, s := range rep.Sessions {
+		for _, r := range s.Resets {
+			out = append(out, fmt.Sprintf("reset %s %s @%d", s.Cookie, r.Cause, r.Step))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func onlyRecording(t *testing.T, dir string) *recording.Recording {
+	t.Helper()
+	ix := readIndex(t, dir)
+	if len(ix.Scenarios) != 1 {
+		t.Fatalf("%s: %d scenarios, want 1", dir, len(ix.Scenarios))
+	}
+	return readRec(t, dir, ix.Scenarios[0].Recording)
+}
+
+// replay validates and runs the recorded scenario in the same browser, and
+// returns the replay's recording.
+func (rl *recordLab) replay(t *testing.T, recDir string) *recording.Recording {
+	t.Helper()
+	scenario := filepath.Join(recDir, "scenario.yaml")
+	if code, out, errs := runCLI(t, "validate", scenario); code != ExitOK {
+		t.Fatalf("validate %s: exit %d\n%s%s", scenario, code, out, errs)
+	}
+	dir := recDir + "-replay"
+	var out, errb bytes.Buffer
+	e := &env{stdout: &out, stderr: &errb, getenv: os.Getenv, lookupEnv: func(k string) (string, bool) {
+		if k == "PASSWORD" {
+			return labPassword, true
+		}
+		return "", false
+	}}
+	if code := mainEnv(e, []string{"run", "--browser-url", rl.browser, "-q", "-o", dir, scenario}); code != ExitOK {
+		data, _ := os.ReadFile(scenario)
+		t.Fatalf("the replay failed: exit %d\n%s%s\n%s", code, out.String(), errb.String(), data)
+	}
+	return onlyRecording(t, dir)
+}
+
+// noSecret checks that the typed password is in no file of dir.
+func noSecret(t *testing.T, dirs ...string) {
+	t.Helper()
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if data, _ := os.ReadFile(p); bytes.Contains(data, []byte(labPassword)) {
+					t.Errorf("the typed password is in %s", p)
+				}
+			}
+			return nil
+		})
+	}
+}
+
+// journey is one hand recording against a lab host.
+type journey struct {
+	host string
+	// act drives the tab from the login page on, like a user.
+	act func(r *aRecording, l *lab.Lab)
+	// want are lines the scenario must hold, findings and resets the
+	// diagnosis must hold.
+	scenario, diag []string
+}
+
+// login fills the lab's login form by typing and submits it with a click.
+func login(r *aRecording) {
+	r.typeInto("#user", "alice")
+	r.typeInto("#password", labPassword)
+	r.click("#login-button")
+	r.waitPage("/account")
+}
+
+var journeys = []journey{
+	{host: "correct", act: func(r *aRecording, _ *lab.Lab) {
+		login(r)
+		r.settled(5)
+		r.click("#logout")
+		r.waitPage("/")
+	}, scenario: []string{
+		`  - goto: "/login"`,
+		`      session: present`,
+		`  - fill: { selector: "#user", value: "alice" }`,
+		`  - fill: { selector: "#password", value: "${env.PASSWORD}", secret: true }`,
+		"  - click: \"#login-button\"\n    name: \"click \\\"Log in\\\"\"\n    as: login",
+		"  - expect:\n      url: \"/account\"\n      session: rotated",
+		"  - click: \"#logout\"\n    name: \"click \\\"Log out\\\"\"\n    as: logout",
+		"  - expect:\n      url: \"/\"\n      session: gone",
+	}},
+	{host: "fixation", act: func(r *aRecording, _ *lab.Lab) {
+		login(r)
+		r.settled(5)
+		r.click("#logout")
+		r.waitPage("/")
+	}, scenario: []string{"      url: \"/account\"\n      session: kept"},
+		diag: []string{"finding SESSION-FIXATION high PHPSESSID", "finding COOKIE-HTTPONLY-MISSING medium PHPSESSID"}},
+	{host: "mixed", act: func(r *aRecording, l *lab.Lab) {
+		login(r)
+		r.settled(5)
+		r.click("#plain-link")
+		r.waitPage("/login")
+		r.settled(7)
+		r.gotoURL(l.URL("mixed.test") + "/account")
+		r.waitPage("/account")
+	}, scenario: []string{`  - click: "#plain-link"`, `  - goto: "/account"`},
+		diag: []string{"reset JSESSIONID secure-over-http", "finding MIXED-SCHEME-LINK medium", "finding AUTH-CLEARTEXT critical"}},
+}
+
+// TestRecordReplaysLabJourneys records the lab's correct login and
+// logout, the plain-http-link logout and session fixation by hand, then
+// replays each recorded scenario: it must validate, carry no typed
+// secret, pass, and give the hand recording's diagnosis.
+func TestRecordReplaysLabJourneys(t *testing.T) {
+	needChromium(t)
+	noBrowserLeft(t)
+	rl := startRecordLab(t)
+	for _, j := range journeys {
+		t.Run(j.host, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "rec")
+			r := rl.startRecording(t, dir, nil, "-q", rl.lab.URL(j.host+".test")+"/login")
+			r.settled(1)
+			j.act(r, rl.lab)
+			n := r.waitStatus("the last step", func(s recordStatus) bool { return s.Settled }).Steps
+			r.settled(n)
+			if code, out := r.stop(); code != ExitOK {
+				t.Fatalf("record: exit %d\n%s", code, out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, lockName)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the lock file is still there after the recording (%v)", err)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "scenario.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := string(data)
+			for _, want := range j.scenario {
+				if !strings.Contains(sc, want) {
+					t.Errorf("the scenario lacks %q:\n%s", want, sc)
+				}
+			}
+			if strings.Count(sc, "- fill:") != 2 {
+				t.Errorf("typing into two fields made %d fill steps, want 2 (one per field):\n%s", strings.Count(sc, "- fill:"), sc)
+			}
+			t.Logf("scenario:\n%s", sc)
+			hand := onlyRecording(t, dir)
+			if hand.Status != recording.StatusPassed || len(hand.Requests) == 0 {
+				t.Fatalf("the hand recording: status %s (%s), %d requests", hand.Status, hand.Error, len(hand.Requests))
+			}
+			replayed := rl.replay(t, dir)
+			noSecret(t, dir, dir+"-replay")
+			got, want := diagnosis(t, hand), diagnosis(t, replayed)
+			if !slices.Equal(got, want) {
+				t.Errorf("the diagnosis of the hand recording and of its replay differ:\nhand:   %q\nreplay: %q\nscenario:\n%s", got, want, sc)
+			}
+			for _, d := range j.diag {
+				if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, d) }) {
+					t.Errorf("the diagnosis lacks %q: %q", d, got)
+				}
+			}
+			if j.host == "correct" && slices.ContainsFunc(got, func(s string) bool { return !strings.Contains(s, " info ") }) {
+				t.Errorf("correct.test: findings above info or resets: %q", got)
+			}
+		})
+	}
+}
+
+// noBrowserLeft checks, once the test and its cleanups are done (the
+// browser it started included), that no Chromium process is left.
+func noBrowserLeft(t *testing.T) {
+	before := proctest.Chromium()
+	t.Cleanup(func() {
+		if err := proctest.WaitGone(before, 10*time.Second); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// needChromium fails when there is no browser: make test installs it.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := harness.FindChrome(""); err != nil {
+		t.Fatalf("%v (make test installs it)", err)
+	}
+}
