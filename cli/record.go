@@ -69,7 +69,7 @@ func recordCmd(e *env, args []string) int {
 		}
 		return stopRecording(e, f.out)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := recordContext()
 	defer cancel()
 	stop := newStopper()
 	// The first Ctrl-C ends the recording as the user meant to; a second
@@ -96,6 +96,10 @@ func recordCmd(e *env, args []string) int {
 	}()
 	return recordRun(ctx, e, &f, fs.Args(), stop)
 }
+
+// recordContext is the context of a recording: cancelling it interrupts
+// the recording (a kill does). Tests replace it.
+var recordContext = func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) }
 
 // stopper ends a recording once, whoever asks first (Ctrl-C, record
 // --stop).

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/chromedp/chromedp/remote"
 
 	"github.com/sessiontrace/sessiontrace/harness"
@@ -375,5 +378,116 @@ func needChromium(t *testing.T) {
 	t.Helper()
 	if _, err := harness.FindChrome(""); err != nil {
 		t.Fatalf("%v (make test installs it)", err)
+	}
+}
+
+// formSite is a small site whose pages need each kind of step: a field
+// named only by name, a select, a checkbox in its label, a one-time code
+// (a secret by its name), Enter to submit, a plain element that navigates
+// by script, a link whose click handler cancels it, and Escape.
+func formSite(t *testing.T) string {
+	t.Helper()
+	page := func(body string) string {
+		return `<!doctype html><html><head><title>t</title><link rel="icon" href="data:,"><style>.go{cursor:pointer}</style></head><body>` + body + `</body></html>`
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/form", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: "form-session-0123456789", Path: "/", HttpOnly: true})
+		fmt.Fprint(w, page(`<form id="search" action="/results" method="get">
+<input name="q" placeholder="Search">
+<select id="lang" name="lang"><option value="en">English</option><option value="de">Deutsch</option></select>
+<label><input type="checkbox" name="remember"> Remember me</label>
+<input id="otp" name="otp" autocomplete="one-time-code">
+<button>Search</button>
+</form>`))
+	})
+	mux.HandleFunc("/results", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, page(`<div><span>one</span><span class="go">Next page</span></div>
+<script>document.querySelector(".go").addEventListener("click", () => { location.href = "/next"; });</script>`))
+	})
+	mux.HandleFunc("/next", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, page(`<a id="stay" href="/elsewhere">Stay here</a>
+<script>document.querySelector("#stay").addEventListener("click", (e) => { e.preventDefault(); document.title = "stayed"; });</script>`))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestRecordActionsOnAFormPage records one action of each kind on
+// formSite, with key strokes and mouse clicks, and replays the scenario.
+func TestRecordActionsOnAFormPage(t *testing.T) {
+	needChromium(t)
+	noBrowserLeft(t)
+	rl := startRecordLab(t)
+	site := formSite(t)
+	dir := filepath.Join(t.TempDir(), "rec")
+	r := rl.startRecording(t, dir, nil, site+"/form")
+	r.settled(1)
+	r.typeInto(`input[name="q"]`, "shoes")
+	if err := chromedp.Do(r.tab, chromedp.Focus(chromedp.CSS("#lang")), chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	r.click(`input[name="remember"]`)
+	r.typeInto("#otp", "123456")
+	if err := chromedp.Do(r.tab, chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	r.waitPage("/results?q=shoes&lang=de&remember=on&otp=123456")
+	r.settled(6)
+	r.click(".go")
+	r.waitPage("/next")
+	r.settled(7)
+	r.click("#stay")
+	if err := chromedp.Do(r.tab, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	r.settled(10)
+	if code, out := r.stop(); code != ExitOK {
+		t.Fatalf("record: exit %d\n%s", code, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "scenario.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := string(data)
+	t.Logf("scenario:\n%s", sc)
+	for _, want := range []string{
+		`  - fill: { selector: "input[name=\"q\"]", value: "shoes" }`,
+		`  - select: { selector: "#lang", value: "de" }`,
+		`  - check: { selector: "input[name=\"remember\"]", checked: true }`,
+		`  - fill: { selector: "#otp", value: "${env.OTP}", secret: true }`,
+		`  - submit: "#search"`,
+		"  # fragile selector",
+		`  - wait: { url: "/next" }`,
+		`  - eval: "document.querySelector(\"#stay\").click()"`,
+		`key: "Escape"`,
+	} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("the scenario lacks %q", want)
+		}
+	}
+	if strings.Contains(sc, "123456") {
+		t.Error("the one-time code typed is in the scenario")
+	}
+	hand := onlyRecording(t, dir)
+	if rec, _ := os.ReadFile(filepath.Join(dir, "recordings", "scenario.json")); bytes.Contains(rec, []byte("123456")) {
+		t.Error("the one-time code typed (in the URL of the form's GET) is in the recording")
+	}
+	var e bytes.Buffer
+	code := mainEnv(&env{stdout: &e, stderr: &e, getenv: os.Getenv, lookupEnv: func(k string) (string, bool) {
+		return map[string]string{"OTP": "123456"}[k], k == "OTP"
+	}}, []string{"run", "--browser-url", rl.browser, "-q", "-o", dir + "-replay", filepath.Join(dir, "scenario.yaml")})
+	if code != ExitOK {
+		t.Fatalf("the replay: exit %d\n%s", code, e.String())
+	}
+	replayed := onlyRecording(t, dir+"-replay")
+	if len(replayed.Steps) != len(hand.Steps) {
+		t.Errorf("the replay has %d steps, the hand recording %d", len(replayed.Steps), len(hand.Steps))
+	}
+	for i, st := range hand.Steps {
+		if st.Line == 0 || (i < len(replayed.Steps) && replayed.Steps[i].Line != st.Line) {
+			t.Errorf("step %d: at line %d of the scenario, the replay's at %d", i, st.Line, replayed.Steps[i].Line)
+		}
 	}
 }

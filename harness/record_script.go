@@ -32,12 +32,14 @@ const actionScript = `(() => {
   const generated = (id) => id.length > 40 || /^\d|\d{4,}|:|^(ember|react-|radix-|mui-|headlessui-|yui_|ext-gen|__next)/i.test(id) || /^[a-f0-9]{12,}$/i.test(id);
   const idSel = (el) => (el.id && !generated(el.id)) ? "#" + CSS.escape(el.id) : "";
   const clip = (t) => { t = String(t || "").replace(/\s+/g, " ").trim(); return t.length > 60 ? t.slice(0, 57) + "..." : t; };
+  // text is how a person names el: its label, else its text (a field's
+  // text is its value: never), else an attribute that says what it is.
   const text = (el) => {
     let t = el.getAttribute("aria-label") || "";
     if (!t && el.labels && el.labels.length) t = el.labels[0].innerText;
     if (!t && tag(el) === "input" && /^(submit|button|reset)$/i.test(el.type)) t = el.value;
-    if (!t && tag(el) !== "form") t = el.innerText;
-    if (!t) t = el.getAttribute("title") || el.getAttribute("alt") || el.getAttribute("placeholder") || el.getAttribute("name") || "";
+    if (!t && !/^(form|input|select|textarea)$/.test(tag(el))) t = el.innerText;
+    if (!t) t = el.getAttribute("title") || el.getAttribute("alt") || el.getAttribute("placeholder") || el.getAttribute("name") || el.id || "";
     return clip(t);
   };
   // A CSS path, as short as it can be and still name el alone, anchored
@@ -166,6 +168,9 @@ const actionScript = `(() => {
     } else {
       t = c;
     }
+    // Enter in a field clicks the form's default button: the submit that
+    // follows is the action.
+    if (enter && enter.el.form && t.form === enter.el.form) return;
     flushAll();
     const f = t.form || null;
     const submits = !!f && (tag(t) === "button" || tag(t) === "input") && (t.type === "submit" || t.type === "image");

@@ -113,8 +113,12 @@ func (rc *recorder) onAction(ctx context.Context, at time.Time, a *userAction) {
 	case "press":
 		m.st.Key = a.Key
 	}
-	if label != "" {
-		m.st.Name = a.Kind + " " + fmt.Sprintf("%q", label)
+	switch {
+	case a.Kind == "press" && label != "":
+		m.st.Name = fmt.Sprintf("press %s in %q", a.Key, label)
+	case a.Kind == "press":
+	case label != "":
+		m.st.Name = fmt.Sprintf("%s %q", a.Kind, label)
 	}
 	if a.Fragile {
 		m.comment = "fragile selector: the element has no id, name, label or other unique attribute, so it is named by its position"
