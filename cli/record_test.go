@@ -491,3 +491,174 @@ func TestRecordActionsOnAFormPage(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordInterruptedKeepsWhatItSaw kills a recording (its context
+// ends, as on SIGTERM) in the middle of a journey: the steps so far are
+// written, marked interrupted, with a scenario that validates.
+func TestRecordInterruptedKeepsWhatItSaw(t *testing.T) {
+	needChromium(t)
+	noBrowserLeft(t)
+	rl := startRecordLab(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	old := recordContext
+	recordContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	t.Cleanup(func() { recordContext = old; cancel() })
+	dir := filepath.Join(t.TempDir(), "rec")
+	r := rl.startRecording(t, dir, nil, "-q", rl.lab.URL("correct.test")+"/login")
+	r.settled(1)
+	r.typeInto("#user", "alice")
+	r.click("#password")
+	r.settled(3)
+	// What a recorder killed now (SIGKILL: no chance to write) leaves: its
+	// last checkpoint, written within a second, marked interrupted.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "recordings", "scenario.json"))
+		if err == nil {
+			if cp, err := recording.Decode("scenario.json", data); err == nil && len(cp.Steps) >= 3 {
+				if cp.Status != recording.StatusInterrupted {
+					t.Errorf("a checkpoint is marked %s, want interrupted", cp.Status)
+				}
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no checkpoint with 3 steps in 10s (%v)", err)
+		}
+		time.Sleep(50 * time.Millisecond) // a poll interval
+	}
+	if _, err := os.Stat(filepath.Join(dir, "scenario.yaml")); err != nil {
+		t.Errorf("no scenario beside the checkpoint: %v", err)
+	}
+	cancel()
+	var code int
+	select {
+	case code = <-r.code:
+	case <-time.After(30 * time.Second):
+		t.Fatal("record did not end when interrupted")
+	}
+	if code != ExitInterrupted {
+		t.Errorf("exit %d, want %d\n%s%s", code, ExitInterrupted, r.out, r.err)
+	}
+	rec := onlyRecording(t, dir)
+	if rec.Status != recording.StatusInterrupted || len(rec.Steps) < 3 || len(rec.Requests) == 0 {
+		t.Errorf("the recording: status %s, %d steps, %d requests; want interrupted with what was seen", rec.Status, len(rec.Steps), len(rec.Requests))
+	}
+	if code, out, errs := runCLI(t, "validate", filepath.Join(dir, "scenario.yaml")); code != ExitOK {
+		t.Errorf("validate: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, lockName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the lock file is still there (%v)", err)
+	}
+}
+
+// TestRecordBrowserGoneIsInterrupted kills the browser under a recording:
+// what was recorded is written, marked interrupted, saying why.
+func TestRecordBrowserGoneIsInterrupted(t *testing.T) {
+	needChromium(t)
+	noBrowserLeft(t)
+	l, err := lab.Start(lab.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	rc := startRemoteChromium(t, "--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost", "--ignore-certificate-errors-spki-list="+l.SPKIHash())
+	alloc, cancel := remote.NewAllocator(context.Background(), "http://127.0.0.1:"+rc.port)
+	t.Cleanup(cancel)
+	rl := &recordLab{lab: l, browser: "http://127.0.0.1:" + rc.port, alloc: alloc}
+	dir := filepath.Join(t.TempDir(), "rec")
+	r := rl.startRecording(t, dir, nil, "-q", l.URL("correct.test")+"/login")
+	r.settled(1)
+	rc.kill()
+	select {
+	case code := <-r.code:
+		if code != ExitFailed {
+			t.Errorf("exit %d, want %d", code, ExitFailed)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("record did not end when its browser died")
+	}
+	rec := onlyRecording(t, dir)
+	if rec.Status != recording.StatusInterrupted || !strings.Contains(rec.Error, "the browser went away") || len(rec.Steps) == 0 {
+		t.Errorf("the recording: status %s (%q), %d steps; want interrupted, the browser gone, the first step kept", rec.Status, rec.Error, len(rec.Steps))
+	}
+}
+
+// TestRecordWindowClosedEndsTheRecording closes the recording's tab, as a
+// user closes the window: the recording ends normally.
+func TestRecordWindowClosedEndsTheRecording(t *testing.T) {
+	needChromium(t)
+	noBrowserLeft(t)
+	rl := startRecordLab(t)
+	dir := filepath.Join(t.TempDir(), "rec")
+	r := rl.startRecording(t, dir, nil, rl.lab.URL("correct.test")+"/")
+	st := r.waitStatus("the first page", func(s recordStatus) bool { return s.Steps >= 1 && s.Settled })
+	// A second recorder into the same folder is refused.
+	if code, out, errs := runCLI(t, "record", "--browser-url", rl.browser, "-o", dir); code != ExitUsage || !strings.Contains(errs, "already writes into") {
+		t.Errorf("a second recorder into %s: exit %d\n%s%s", dir, code, out, errs)
+	}
+	if err := chromedp.FromContext(r.tab).Browser.Call(rl.alloc, "Target.closeTarget", map[string]any{"targetId": st.Target}, nil); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-r.code:
+		if code != ExitOK || !strings.Contains(r.out.String(), "Recording ended: the recording window was closed.") {
+			t.Errorf("exit %d, want 0 and the reason\n%s%s", code, r.out, r.err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("record did not end when its window closed")
+	}
+	if rec := onlyRecording(t, dir); rec.Status != recording.StatusPassed {
+		t.Errorf("the recording: status %s (%s), want passed", rec.Status, rec.Error)
+	}
+}
+
+// TestRecordUsageErrors: bad input gets a clear error and exit 2 (or 1
+// for a stop with nothing to stop), before any browser starts.
+func TestRecordUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	run := func(vars map[string]string, args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] },
+			lookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }}
+		return mainEnv(e, append([]string{"record"}, args...)), out.String() + errb.String()
+	}
+	display := map[string]string{"DISPLAY": ":99"}
+	notRun := filepath.Join(dir, "mine")
+	os.MkdirAll(notRun, 0o755)
+	os.WriteFile(filepath.Join(notRun, "notes.txt"), []byte("mine"), 0o644)
+	for _, c := range []struct {
+		vars map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{nil, []string{"-o", filepath.Join(dir, "a"), "https://shop.example/"}, ExitUsage, "no display: record opens a Chromium window"},
+		{display, []string{"-o", filepath.Join(dir, "a"), "https://a.example/", "https://b.example/"}, ExitUsage, "takes one URL at most"},
+		{display, []string{"-o", filepath.Join(dir, "a"), "ftp://shop.example/"}, ExitUsage, `URL "ftp://shop.example/": want an http or https URL`},
+		{display, []string{"-o", filepath.Join(dir, "a"), "--host-map", "nonsense"}, ExitUsage, "expected PATTERN=ADDRESS"},
+		{display, []string{"-o", filepath.Join(dir, "a"), "--browser-url", "ftp://x"}, ExitUsage, "sessiontrace record: "},
+		{display, []string{"-o", notRun}, ExitUsage, "is not empty and is not a run folder"},
+		{display, []string{"--stop", "-o", filepath.Join(dir, "none")}, ExitFailed, "--stop: no recording writes into"},
+		{display, []string{"--stop", "-o", dir, "https://x.example/"}, ExitUsage, "--stop takes no URL"},
+		{display, []string{"--pause", "2"}, ExitUsage, `did you mean "2s"?`},
+	} {
+		code, out := run(c.vars, c.args...)
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Errorf("record %q: exit %d, output:\n%s\nwant exit %d and %q", c.args, code, out, c.code, c.want)
+		}
+	}
+	// A lock left by a recorder that was killed: --stop says so and
+	// removes it.
+	stale := filepath.Join(dir, "stale")
+	os.MkdirAll(stale, 0o755)
+	lf := lockFile{PID: 1, Addr: "127.0.0.1:1", Token: "x"}
+	data, _ := json.Marshal(lf)
+	os.WriteFile(filepath.Join(stale, lockName), data, 0o600)
+	if code, out := run(display, "--stop", "-o", stale); code != ExitFailed || !strings.Contains(out, "is not running any more") {
+		t.Errorf("--stop of a stale lock: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(stale, lockName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stale lock was not removed (%v)", err)
+	}
+}
