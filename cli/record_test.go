@@ -22,6 +22,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
+	"github.com/sessiontrace/sessiontrace/internal/xvfbtest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
@@ -660,5 +661,45 @@ func TestRecordUsageErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(stale, lockName)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the stale lock was not removed (%v)", err)
+	}
+}
+
+// TestRecordHeadedUnderXvfb records in the default mode: record starts a
+// Chromium with a window (on a virtual display here), with --host-map and
+// --insecure-certs as run takes them, and record --stop ends it.
+func TestRecordHeadedUnderXvfb(t *testing.T) {
+	needChromium(t)
+	noBrowserLeft(t)
+	xvfbtest.Start(t)
+	l, err := lab.Start(lab.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	dir := filepath.Join(t.TempDir(), "rec")
+	r := &aRecording{t: t, dir: dir, out: &syncBuffer{}, err: &syncBuffer{}, code: make(chan int, 1)}
+	e := &env{stdout: r.out, stderr: r.err, getenv: os.Getenv, lookupEnv: os.LookupEnv}
+	go func() {
+		r.code <- mainEnv(e, []string{"record", "-o", dir, "--host-map", "*.test=127.0.0.1", "--insecure-certs", l.URL("correct.test") + "/login"})
+	}()
+	r.waitStatus("the first page", func(s recordStatus) bool { return s.Ready && s.Steps >= 1 && s.Settled })
+	headed := false
+	for pid := range proctest.Chromium() {
+		cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		args := strings.Split(string(cmd), "\x00")
+		if slices.Contains(args, "--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost") && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--type=") }) {
+			headed = !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--headless") })
+		}
+	}
+	if !headed {
+		t.Error("record started no Chromium with a window (or with --headless)")
+	}
+	if code, out := r.stop(); code != ExitOK {
+		t.Fatalf("record: exit %d\n%s", code, out)
+	}
+	rec := onlyRecording(t, dir)
+	if rec.Status != recording.StatusPassed || len(rec.Steps) == 0 || rec.Steps[0].Kind != "goto" || len(rec.Events) == 0 || !rec.Options.InsecureCerts {
+		t.Errorf("the recording: status %s (%s), %d steps, %d cookie events, insecure certs %v; want the login page's goto and its cookie",
+			rec.Status, rec.Error, len(rec.Steps), len(rec.Events), rec.Options.InsecureCerts)
 	}
 }

@@ -129,6 +129,14 @@ func (b *Browser) Record(ctx context.Context, stop <-chan struct{}, opts RecordO
 	if err := rc.instrument(ctx); err != nil {
 		return nil, fmt.Errorf("preparing the recording tab: %w", err)
 	}
+	if b.opts.Headed && b.opts.RemoteURL == "" {
+		// The browser started for the recording opened a blank window of
+		// its own: the user would not know which window records.
+		first := chromedp.FromContext(b.ctx).Target.TargetID
+		_ = r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
+			return chromedp.FromContext(r.tab).Browser.Call(c, "Target.closeTarget", map[string]any{"targetId": first}, nil)
+		})
+	}
 	if opts.Ready != nil {
 		opts.Ready(RecordReady{TargetID: string(chromedp.FromContext(r.tab).Target.TargetID)})
 	}
@@ -307,7 +315,14 @@ func (rc *recorder) loop(ctx context.Context, stop <-chan struct{}) {
 			rc.status, rc.ended = recording.StatusPassed, EndWindowClosed
 			return
 		case <-lost:
-			rc.status, rc.ended = recording.StatusInterrupted, "the browser went away (it crashed, or its connection dropped)"
+			// Closing a browser's last window ends the browser too: the
+			// tab's detach comes with the loss, or just before it.
+			select {
+			case <-detached:
+				rc.status, rc.ended = recording.StatusPassed, EndWindowClosed
+			case <-time.After(300 * time.Millisecond):
+				rc.status, rc.ended = recording.StatusInterrupted, "the browser went away (it crashed, or its connection dropped)"
+			}
 			return
 		case <-rc.wake:
 			rc.drain(ctx)
