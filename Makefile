@@ -7,7 +7,7 @@ BIN      := bin/sessiontrace
 REPORT   ?= sessiontrace-report
 
 
-.PHONY: all build demo test conformance conformance-stacks lint vet wasm wasm-core chromium node-tools bench fuzz fuzz-short clean
+.PHONY: all build demo test conformance conformance-stacks lint vet wasm wasm-core chromium xvfb node-tools bench fuzz fuzz-short clean
 
 all: build
 
@@ -16,6 +16,11 @@ build:
 
 chromium:
 	@scripts/ensure-chromium.sh >/dev/null
+
+# xvfb: a virtual display for the tests of sessiontrace record's default
+# mode (a Chromium window); Debian's xvfb, installed when missing.
+xvfb:
+	@scripts/ensure-xvfb.sh
 
 # node-tools: the JSON Schema validators the tests use for SARIF (and HAR),
 # from the npm registry, pinned by tools/validate/package-lock.json.
@@ -30,7 +35,7 @@ demo: chromium build
 	$(BIN) serve $(REPORT)
 
 ## test: the whole test suite (Go tests incl. real-Chromium end-to-end, vet, lint, wasm build)
-test: chromium node-tools lint wasm-core
+test: chromium xvfb node-tools lint wasm-core
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz-short
 

@@ -622,7 +622,13 @@ func TestRecordUsageErrors(t *testing.T) {
 		var out, errb bytes.Buffer
 		e := &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] },
 			lookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }}
-		return mainEnv(e, append([]string{"record"}, args...)), out.String() + errb.String()
+		code := mainEnv(e, append([]string{"record"}, args...))
+		for _, line := range strings.Split(strings.TrimSuffix(errb.String(), "\n"), "\n") {
+			if !strings.HasPrefix(line, "sessiontrace record: ") {
+				t.Errorf("record %q: a line does not start with the command: %q", args, line)
+			}
+		}
+		return code, out.String() + errb.String()
 	}
 	display := map[string]string{"DISPLAY": ":99"}
 	notRun := filepath.Join(dir, "mine")
@@ -701,5 +707,29 @@ func TestRecordHeadedUnderXvfb(t *testing.T) {
 	if rec.Status != recording.StatusPassed || len(rec.Steps) == 0 || rec.Steps[0].Kind != "goto" || len(rec.Events) == 0 || !rec.Options.InsecureCerts {
 		t.Errorf("the recording: status %s (%s), %d steps, %d cookie events, insecure certs %v; want the login page's goto and its cookie",
 			rec.Status, rec.Error, len(rec.Steps), len(rec.Events), rec.Options.InsecureCerts)
+	}
+}
+
+// TestRecordStatusLine: on a terminal the recording's state is one line,
+// rewritten as steps and cookie events come; elsewhere each step gets a
+// line of its own.
+func TestRecordStatusLine(t *testing.T) {
+	var term, log bytes.Buffer
+	live := &recordOutput{e: &env{stdout: &term}, live: true}
+	plain := &recordOutput{e: &env{stdout: &log}}
+	for _, p := range []harness.RecordProgress{
+		{Steps: 1, Last: "goto /login"},
+		{Steps: 1, Requests: 2, Events: 5, Last: "goto /login"},
+		{Steps: 3, Requests: 4, Events: 9, Last: "click \"Log in\" (click #login-button) (as login)"},
+	} {
+		live.progress(p)
+		plain.progress(p)
+	}
+	live.endLive()
+	if want := "\r\x1b[K● recording  3 steps  4 requests  9 cookie events  last: click \"Log in\" (click #login-button) (as login)\n"; !strings.HasSuffix(term.String(), want) || strings.Count(term.String(), "\r\x1b[K") != 3 {
+		t.Errorf("the live line: %q", term.String())
+	}
+	if want := "step 0: goto /login\nstep 2: click \"Log in\" (click #login-button) (as login)\n"; log.String() != want {
+		t.Errorf("the lines without a terminal: %q, want %q", log.String(), want)
 	}
 }
