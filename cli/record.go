@@ -125,19 +125,14 @@ func recordRun(ctx context.Context, e *env, f *recordFlags, args []string, stop 
 		return ExitUsage
 	}
 	defer lock.release()
-	if !prepareOut(e, "record", f.out, f.force) {
-		return ExitFailed
-	}
-	if err := lock.write(); err != nil {
-		sayf(e, "record", "%v", err)
-		return ExitFailed
-	}
 	key, err := (&runFlags{keyFile: f.keyFile}).fingerprintKey(e)
 	if err != nil {
 		sayf(e, "record", "%v", err)
 		return ExitUsage
 	}
 	rules, _ := hostRules(f.hostMap) // checked by f.check
+	// The browser first: an earlier run in DIR is removed only once the
+	// recording can start.
 	b, err := harness.StartBrowser(ctx, harness.BrowserOptions{ExecPath: f.chrome, RemoteURL: f.browserURL,
 		HostRules: rules, InsecureCerts: f.insecure, Headed: f.browserURL == ""})
 	if err != nil {
@@ -149,6 +144,17 @@ func recordRun(ctx context.Context, e *env, f *recordFlags, args []string, stop 
 		return ExitFailed
 	}
 	defer b.Close()
+	if err := os.Remove(filepath.Join(f.out, harness.RecordedScenarioFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		sayf(e, "record", "%v", err)
+		return ExitFailed
+	}
+	if !prepareOut(e, "record", f.out, f.force) {
+		return ExitFailed
+	}
+	if err := lock.write(); err != nil {
+		sayf(e, "record", "%v", err)
+		return ExitFailed
+	}
 
 	out := &recordOutput{e: e, dir: runfolder.Dir(f.out), live: !f.quiet && isTerminal(e.stdout) && e.getenv("CI") == "", quiet: f.quiet}
 	lock.setStatus(out.statusJSON)
@@ -208,18 +214,13 @@ func (f *recordFlags) check(e *env, args []string) (start string, ok bool) {
 		sayf(e, "record", "-o %v", err)
 		return "", false
 	}
-	// An earlier recording's scenario is the run folder's own; another
-	// file of that name is the user's, and is not overwritten.
+	// An earlier recording's scenario is the run folder's own (removed
+	// with the earlier run); another file of that name is the user's, and
+	// is not overwritten.
 	sc := filepath.Join(f.out, harness.RecordedScenarioFile)
-	if _, err := os.Stat(sc); err == nil {
-		if runfolder.CheckOut(f.out, false) != nil {
-			sayf(e, "record", "-o %s: %s exists and %s is not a run folder: give another folder", f.out, sc, f.out)
-			return "", false
-		}
-		if err := os.Remove(sc); err != nil {
-			sayf(e, "record", "%v", err)
-			return "", false
-		}
+	if _, err := os.Stat(sc); err == nil && runfolder.CheckOut(f.out, false) != nil {
+		sayf(e, "record", "-o %s: %s exists and %s is not a run folder: give another folder", f.out, sc, f.out)
+		return "", false
 	}
 	return start, true
 }

@@ -303,10 +303,18 @@ var journeys = []journey{
 		r.waitPage("/account")
 	}, scenario: []string{`  - click: "#plain-link"`, `  - goto: "/account"`},
 		diag: []string{"reset JSESSIONID secure-over-http", "finding MIXED-SCHEME-LINK medium", "finding AUTH-CLEARTEXT critical"}},
+	{host: "plainhttp", act: func(r *aRecording, _ *lab.Lab) {
+		login(r)
+		r.settled(5)
+		r.click("#plain-link")
+		r.waitPage("/login")
+	}, scenario: []string{`  - click: "#plain-link"`},
+		diag: []string{"reset connect.sid secure-over-http", "finding MIXED-SCHEME-LINK medium"}},
 }
 
 // TestRecordReplaysLabJourneys records the lab's correct login and
-// logout, the plain-http-link logout and session fixation by hand, then
+// logout, the plain-http-link logouts (mixed.test, plainhttp.test) and
+// session fixation by hand, then
 // replays each recorded scenario: it must validate, carry no typed
 // secret, pass, and give the hand recording's diagnosis.
 func TestRecordReplaysLabJourneys(t *testing.T) {
@@ -407,7 +415,7 @@ func formSite(t *testing.T) string {
 <script>document.querySelector(".go").addEventListener("click", () => { location.href = "/next"; });</script>`))
 	})
 	mux.HandleFunc("/next", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, page(`<a id="stay" href="/elsewhere">Stay here</a>
+		fmt.Fprint(w, page(`<a id="stay" href="/elsewhere">Stay here</a> <input id="note">
 <script>document.querySelector("#stay").addEventListener("click", (e) => { e.preventDefault(); document.title = "stayed"; });</script>`))
 	})
 	srv := httptest.NewServer(mux)
@@ -444,6 +452,9 @@ func TestRecordActionsOnAFormPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.settled(10)
+	// Typing, then stopping at once: the text the page held back (a fill
+	// is reported when its field loses focus, or after a pause) is kept.
+	r.typeInto("#note", "bye")
 	if code, out := r.stop(); code != ExitOK {
 		t.Fatalf("record: exit %d\n%s", code, out)
 	}
@@ -463,6 +474,7 @@ func TestRecordActionsOnAFormPage(t *testing.T) {
 		`  - wait: { url: "/next" }`,
 		`  - eval: "document.querySelector(\"#stay\").click()"`,
 		`key: "Escape"`,
+		`  - fill: { selector: "#note", value: "bye" }`,
 	} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("the scenario lacks %q", want)

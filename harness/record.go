@@ -304,6 +304,7 @@ func (rc *recorder) loop(ctx context.Context, stop <-chan struct{}) {
 	for {
 		select {
 		case <-stop:
+			rc.flushTyping(ctx)
 			rc.drain(ctx)
 			rc.status, rc.ended = recording.StatusPassed, EndStopped
 			return
@@ -335,6 +336,17 @@ func (rc *recorder) loop(ctx context.Context, stop <-chan struct{}) {
 			rc.maybeCheckpoint()
 		}
 	}
+}
+
+// flushTyping has the page report the typing it holds back (a fill is
+// reported when the field loses focus, or after a pause): the text typed
+// just before the user stopped the recording is part of the journey. The
+// report arrives before the call's reply, so a drain then sees it.
+func (rc *recorder) flushTyping(ctx context.Context) {
+	js := "document.dispatchEvent(new Event(" + jsString(rc.binding+"-flush") + "))"
+	_ = rc.withTimeout(ctx, time.Second, func(c context.Context) error {
+		return chromedp.FromContext(rc.tab).Target.Call(c, "Runtime.evaluate", map[string]any{"expression": js}, nil)
+	})
 }
 
 // drain handles the queued page events in order.

@@ -216,6 +216,8 @@ const actionScript = `(() => {
     report(Object.assign({kind: "submit", text: text(f), password: hasPassword(f)}, best(f)));
   }, true);
   addEventListener("pagehide", flushAll, true);
+  // The recorder asks for the typing not reported yet when it stops.
+  document.addEventListener("BINDING-flush", flushAll, true);
 })();`
 
 // recordScript is the action script with its binding's name.
