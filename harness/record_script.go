@@ -170,7 +170,7 @@ const actionScript = `(() => {
     }
     // Enter in a field clicks the form's default button: the submit that
     // follows is the action.
-    if (enter && enter.el.form && t.form === enter.el.form) return;
+    if (enter && enter.key === "Enter" && enter.el.form && t.form === enter.el.form) return;
     flushAll();
     const f = t.form || null;
     const submits = !!f && (tag(t) === "button" || tag(t) === "input") && (t.type === "submit" || t.type === "image");
@@ -178,35 +178,43 @@ const actionScript = `(() => {
       href: t.getAttribute("href") || "", id: t.id || ""}, best(t)));
     if (submits) lastSubmitClick = {form: f, t: Date.now()};
   }, true);
+  // Enter is decided when the key comes up: in a form's field it submits
+  // the form on the way (keypress clicks the default button, and the
+  // submit event follows), and then the submit is the action, not the
+  // key. Key down, press and up may arrive in separate tasks.
   let enter = null;
+  const pressed = (p) => {
+    if (enter !== p) return;
+    enter = null;
+    clearTimeout(p.timer);
+    if (p.submitted) return;
+    const o = {kind: "press", key: p.key, t: p.at};
+    if (p.el !== document.body && p.el !== document.documentElement) Object.assign(o, best(p.el), {text: text(p.el)});
+    report(o);
+  };
   addEventListener("keydown", (e) => {
     const t = el(e);
-    if (!t || (e.key !== "Enter" && e.key !== "Escape")) return;
+    if (!t || (e.key !== "Enter" && e.key !== "Escape") || e.repeat) return;
     if (e.key === "Enter" && (tag(t) === "textarea" || t.isContentEditable)) return;
     flushAll();
     // Enter on a button or link clicks it: the click is the action.
     if (e.key === "Enter" && t.closest(clickable)) return;
-    const mine = {el: t, submitted: false};
-    enter = mine;
-    const at = Date.now();
-    // Enter in a form's field submits it (the submit event comes in the
-    // same task): then the submit is the action, not the key.
-    setTimeout(() => {
-      if (enter === mine) enter = null;
-      if (mine.submitted) return;
-      const o = {kind: "press", key: e.key, t: at};
-      if (t !== document.body && t !== document.documentElement) Object.assign(o, best(t), {text: text(t)});
-      report(o);
-    }, 0);
+    if (enter) pressed(enter);
+    const p = {el: t, key: e.key, at: Date.now(), submitted: false};
+    p.timer = setTimeout(() => pressed(p), 1000); // a key up that never comes
+    enter = p;
+  }, true);
+  addEventListener("keyup", (e) => {
+    if (enter && e.isTrusted && e.key === enter.key) pressed(enter);
   }, true);
   addEventListener("submit", (e) => {
     const f = e.target;
     if (!(f instanceof HTMLFormElement)) return;
-    if (enter && enter.el.form === f) {
+    if (enter && enter.key === "Enter" && enter.el.form === f) {
       enter.submitted = true;
       let b = best(f);
       if (b.fragile) b = best(enter.el);
-      report(Object.assign({kind: "submit", text: text(f), password: hasPassword(f), via: "Enter"}, b));
+      report(Object.assign({kind: "submit", text: text(f), password: hasPassword(f)}, b));
       return;
     }
     if (lastSubmitClick && lastSubmitClick.form === f && Date.now() - lastSubmitClick.t < 1000) return;
@@ -215,7 +223,7 @@ const actionScript = `(() => {
     if (Date.now() - lastReport < 500) return;
     report(Object.assign({kind: "submit", text: text(f), password: hasPassword(f)}, best(f)));
   }, true);
-  addEventListener("pagehide", flushAll, true);
+  addEventListener("pagehide", () => { flushAll(); if (enter) pressed(enter); }, true);
   // The recorder asks for the typing not reported yet when it stops.
   document.addEventListener("BINDING-flush", flushAll, true);
 })();`
