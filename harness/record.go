@@ -386,6 +386,8 @@ func (rc *recorder) settle(ctx context.Context) {
 	if last := &rc.steps[len(rc.steps)-1]; !last.jarOK || a != rc.readActivity {
 		rc.read(ctx)
 		rc.report()
+	} else if !rc.progress.Settled {
+		rc.report() // quiet since the last read: say so
 	}
 }
 
@@ -423,9 +425,6 @@ func (rc *recorder) read(ctx context.Context) {
 
 // report tells the Progress callback the live state.
 func (rc *recorder) report() {
-	if rc.ro.Progress == nil {
-		return
-	}
 	p := rc.progress
 	p.Steps = len(rc.steps)
 	if n := len(rc.steps); n > 0 {
@@ -435,7 +434,10 @@ func (rc *recorder) report() {
 		}
 		p.Settled = rc.steps[n-1].jarOK && rc.activity() == rc.readActivity && time.Since(rc.quietSince) >= rc.ro.Settle
 	}
-	rc.ro.Progress(p)
+	rc.progress = p
+	if rc.ro.Progress != nil {
+		rc.ro.Progress(p)
+	}
 }
 
 // maybeCheckpoint hands the recording so far to the Checkpoint callback,
