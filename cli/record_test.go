@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -707,6 +708,10 @@ func TestRecordHeadedUnderXvfb(t *testing.T) {
 		args := strings.Split(string(cmd), "\x00")
 		if slices.Contains(args, "--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost") && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--type=") }) {
 			headed = !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--headless") })
+			// The terminal's Ctrl-C must reach record, not the browser.
+			if pgid, err := syscall.Getpgid(pid); err != nil || pgid == syscall.Getpgrp() {
+				t.Errorf("the browser is in the process group of record (%d, %v): a Ctrl-C would end it under the recording", pgid, err)
+			}
 		}
 	}
 	if !headed {

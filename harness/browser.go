@@ -119,7 +119,7 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		flags = append(flags, chromedp.Flag(f.name, f.value))
 	}
 	if opts.Headed {
-		flags = append(flags, chromedp.VisibleWindow)
+		flags = append(flags, chromedp.VisibleWindow, ownProcessGroup())
 	}
 	// Chromium keeps its singleton socket (and, with
 	// disable-dev-shm-usage, its shared memory files) in a directory
