@@ -1,23 +1,6 @@
 package harness
 
-import (
-	"os/exec"
-	"syscall"
+import "syscall"
 
-	"github.com/chromedp/chromedp"
-)
-
-// ownProcessGroup starts the browser in a process group of its own: the
-// terminal's Ctrl-C goes to sessiontrace's group, and record ends the
-// recording, reads the page a last time and closes the window itself,
-// instead of the browser quitting under it. As chromedp's default does,
-// the browser is killed when this process dies.
-func ownProcessGroup() chromedp.ExecAllocatorOption {
-	return chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
-		if cmd.SysProcAttr == nil {
-			cmd.SysProcAttr = new(syscall.SysProcAttr)
-		}
-		cmd.SysProcAttr.Setpgid = true
-		cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
-	})
-}
+// killWithParent has Linux kill the browser when this process dies.
+func killWithParent(a *syscall.SysProcAttr) { a.Pdeathsig = syscall.SIGKILL }
