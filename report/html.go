@@ -25,7 +25,7 @@ import (
 // logged-in state step by step, every finding with its evidence, and the
 // session table. Every string from a recording is escaped by html/template,
 // no cookie value is shown (revealed ones are replaced by their
-// placeholders), and a Content-Security-Policy lets the page load nothing
+// placeholders: unrevealer), and a Content-Security-Policy lets the page load nothing
 // and run no script.
 var HTML Format = &format{"html", writeHTML}
 
@@ -129,7 +129,7 @@ func writeHTML(w io.Writer, in *Input) error {
 	for _, l := range in.Recordings {
 		recs = append(recs, l.Recording)
 	}
-	scrub := recording.NewUnrevealer(recs...).Scrub
+	scrub := newUnrevealer(recs...).Scrub
 	scrubStrings(reflect.ValueOf(doc), scrub)
 	return htmlTemplate.Execute(w, struct {
 		Doc *htmlDoc
@@ -343,7 +343,7 @@ func htmlSteps(r *recording.Recording, auth map[int]analysis.StepAuth) []htmlSte
 		if what == "" {
 			what = string(s.Kind)
 		}
-		if s.Name != "" {
+		if s.Name != "" && !strings.Contains(what, s.Name) {
 			what = s.Name + ": " + what
 		}
 		if s.As != "" {

@@ -59,8 +59,8 @@ func Lookup(name string) (Format, bool) {
 	return nil, false
 }
 
-// Names lists the formats' names for a sentence: "text, json, junit or
-// sarif".
+// Names lists the formats' names for a sentence: "text, json, junit,
+// sarif or html".
 func Names() string {
 	names := make([]string, len(Formats))
 	for i, f := range Formats {

@@ -1,30 +1,38 @@
-package recording
+package report
 
 import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-// An Unrevealer takes the raw cookie values that recordings hold (runs
+// minRevealed is the shortest value an unrevealer takes out, as the
+// recorder's Redactor.Scrub.
+const minRevealed = 8
+
+// An unrevealer takes the raw cookie values that recordings hold (runs
 // with --reveal-values) back out of text, each replaced by the
 // placeholder the recorder writes when values are not revealed
 // ("[value:FP]"): for what is shared beyond the people who ran the suite
-// (`sessiontrace report`). Values shorter than the recorder scrubs (8
-// bytes) are left: "1" or "dark" would mangle every URL.
-type Unrevealer struct {
+// (the html format). Values shorter than the recorder scrubs (8 bytes)
+// are left: "1" or "dark" would mangle every URL. It lives here, not in
+// package recording, so that the inspector's WebAssembly does not carry
+// it.
+type unrevealer struct {
 	r *strings.Replacer // nil when there is nothing to take out
 }
 
-// NewUnrevealer collects the raw values of rs: in the jars, the cookies
+// newUnrevealer collects the raw values of rs: in the jars, the cookies
 // sent, withheld and set, and the cookie events.
-func NewUnrevealer(rs ...*Recording) *Unrevealer {
+func newUnrevealer(rs ...*recording.Recording) *unrevealer {
 	with := map[string]string{}
-	add := func(v *Value) {
-		if v == nil || v.Raw == nil || len(*v.Raw) < minKnownLen {
+	add := func(v *recording.Value) {
+		if v == nil || v.Raw == nil || len(*v.Raw) < minRevealed {
 			return
 		}
-		p := ValuePlaceholder(v.Short())
+		p := recording.ValuePlaceholder(v.Short())
 		for _, form := range []string{*v.Raw, url.QueryEscape(*v.Raw), url.PathEscape(*v.Raw)} {
 			if _, ok := with[form]; !ok {
 				with[form] = p
@@ -42,7 +50,7 @@ func NewUnrevealer(rs ...*Recording) *Unrevealer {
 		}
 		for i := range r.Requests {
 			q := &r.Requests[i]
-			for _, cs := range [][]SentCookie{q.CookiesSent, q.CookiesWithheld} {
+			for _, cs := range [][]recording.SentCookie{q.CookiesSent, q.CookiesWithheld} {
 				for j := range cs {
 					add(&cs[j].Value)
 				}
@@ -56,7 +64,7 @@ func NewUnrevealer(rs ...*Recording) *Unrevealer {
 		}
 	}
 	if len(with) == 0 {
-		return &Unrevealer{}
+		return &unrevealer{}
 	}
 	forms := make([]string, 0, len(with))
 	for f := range with {
@@ -74,11 +82,11 @@ func NewUnrevealer(rs ...*Recording) *Unrevealer {
 	for _, f := range forms {
 		pairs = append(pairs, f, with[f])
 	}
-	return &Unrevealer{r: strings.NewReplacer(pairs...)}
+	return &unrevealer{r: strings.NewReplacer(pairs...)}
 }
 
 // Scrub returns s with every collected value replaced by its placeholder.
-func (u *Unrevealer) Scrub(s string) string {
+func (u *unrevealer) Scrub(s string) string {
 	if u == nil || u.r == nil {
 		return s
 	}
