@@ -52,6 +52,9 @@ func reportCmd(e *env, args []string) int {
 	if fs.NArg() != 1 {
 		return fail("want one RUN (a run folder, a recording or a HAR file); got %d argument(s)", fs.NArg())
 	}
+	if *maxSize <= 0 {
+		return fail("--max-size %d: want a positive number of MiB", *maxSize)
+	}
 	if *format == "" {
 		*format = "html"
 		if strings.EqualFold(filepath.Ext(*out), ".pdf") {
@@ -86,6 +89,11 @@ func reportCmd(e *env, args []string) int {
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(e.stderr, w)
+	}
+	if !toStdout {
+		if in := overwrites(*out, fs.Arg(0), recs); in != "" {
+			return fail("-o %s would overwrite %s, which the report is made from", *out, in)
+		}
 	}
 	rep := analyse(recs, pol)
 	var doc bytes.Buffer
@@ -125,4 +133,24 @@ func reportCmd(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "report written to %s (%s): %d scenarios, %d findings, %d session resets\n",
 		*out, *format, len(recs), len(rep.Findings), resets)
 	return ExitOK
+}
+
+// overwrites returns which input out is (the run's path, its index.json,
+// a recording), or "".
+func overwrites(out, run string, recs []runfolder.Loaded) string {
+	same := func(a, b string) bool {
+		ia, errA := os.Stat(a)
+		ib, errB := os.Stat(b)
+		return errA == nil && errB == nil && os.SameFile(ia, ib)
+	}
+	inputs := []string{run, filepath.Join(run, runfolder.IndexFile)}
+	for _, l := range recs {
+		inputs = append(inputs, l.Path)
+	}
+	for _, in := range inputs {
+		if same(out, in) {
+			return in
+		}
+	}
+	return ""
 }
