@@ -301,8 +301,18 @@ func TestReportUsage(t *testing.T) {
 		t.Errorf("a failed report left a file: %v", err)
 	}
 	code, stdout, stderr := runCLI(t, "report", rec)
-	if code != ExitOK || !strings.HasPrefix(stdout, "<!DOCTYPE html>") || !strings.Contains(stdout, "Lab: browser restart drops the session cookie") {
+	if code != ExitOK || !strings.HasPrefix(stdout, "<!DOCTYPE html>") || !strings.Contains(stdout, "Lab: browser restart drops the session cookie") ||
+		strings.Contains(stdout, "POLICY-VIOLATION") {
 		t.Errorf("report to standard output: exit %d, %.60q, %s", code, stdout, stderr)
+	}
+	// --policy adds the policy's findings, as for audit.
+	pol := filepath.Join(noRun, "policy.yaml")
+	if err := os.WriteFile(pol, []byte("version: 1\ncookies:\n  - name: __Host-sid\n    forbidden: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCLI(t, "report", "--policy", pol, rec)
+	if code != ExitOK || !strings.Contains(stdout, "POLICY-VIOLATION") {
+		t.Errorf("report --policy: exit %d, no POLICY-VIOLATION in the report; %s", code, stderr)
 	}
 }
 
