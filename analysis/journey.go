@@ -105,9 +105,10 @@ func (a *analyzer) notInvalidated() {
 		return
 	}
 	step, stepURL := a.lastStep, ""
+	var logout *recording.Step
 	for _, st := range a.steps {
 		if st.As == recording.BoundaryLogout {
-			step, stepURL = st.Index, st.URL
+			step, stepURL, logout = st.Index, st.URL, st
 			break
 		}
 	}
@@ -120,6 +121,9 @@ func (a *analyzer) notInvalidated() {
 		if t.clientSide != "" {
 			f.Evidence += fmt.Sprintf("; %s holds the session itself (%s): see SESSION-CLIENT-SIDE", t.key.name, t.clientSide)
 		}
+	}
+	if logout != nil && logout.Status == recording.StatusPassed {
+		f.Evidence += a.leftoverEvidence(logout)
 	}
 	a.findings.add(f, "")
 }

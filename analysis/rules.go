@@ -51,6 +51,7 @@ const (
 	RuleSessIDCacheable         = "SESSID-CACHEABLE"
 	RuleSessionFixation         = "SESSION-FIXATION"
 	RuleSessionNotInvalidated   = "SESSION-NOT-INVALIDATED"
+	RuleSessionLogoutIncomplete = "SESSION-LOGOUT-INCOMPLETE"
 	RuleSessionReset            = "SESSION-RESET"
 	RuleSessionClientSide       = "SESSION-CLIENT-SIDE"
 	RuleMixedSchemeLink         = "MIXED-SCHEME-LINK"
@@ -299,6 +300,27 @@ var Rules = []Rule{
 		Why:         "Logout only removed the cookie from this browser: anyone who copied the ID (a log, a proxy, malware) stays logged in.",
 		Remediation: "Destroy the server-side session at logout (and on timeout); for cookie-held sessions keep a revocation list or short lifetimes.",
 		References:  []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP ASVS 4.0 V3.3.1"},
+	},
+	{
+		ID: RuleSessionLogoutIncomplete, Severity: Medium,
+		SeverityNote: "high when a page loaded with the kept ID after the logout showed the user logged in (the scenario's logged-in " +
+			"marker, or an expect step that checked one); low when the server showed it had ended the session (the logout probe was not " +
+			"logged in, or a response to a request that carried the kept ID replaced or deleted it); medium when nothing tells",
+		check: (*analyzer).logoutIncomplete,
+		Title: "Session cookie left in the browser at logout",
+		Criterion: "After a step marked as: logout that passed, a session cookie that applies to a host the step reached still holds the ID it " +
+			"held when the step began (the analysis of the cookie events and the jar: not deleted, not expired, not replaced by a new value), or " +
+			"a request of a later step still sends that ID (as in a HAR, where a deletion that missed the cookie shows only in what the browser " +
+			"sent). An ID deleted or expired by the logout's responses, or replaced by a new (anonymous) one, is not reported. It needs no probe. " +
+			"When the logout replay probe of that step found the pre-logout cookies still logged in, SESSION-NOT-INVALIDATED reports the session " +
+			"and its evidence names the kept cookie: the same logout is not reported twice.",
+		Why: "The browser keeps presenting the session after the user logged out: on a shared computer the next person continues it if the " +
+			"server did not end it, and a server that did end it still leaves a stale ID that frameworks may adopt again.",
+		Remediation: "At logout, delete the session cookie (Set-Cookie with the same Name, Domain and Path and Max-Age=0) and destroy the " +
+			"session on the server (session_destroy plus setcookie, req.session.destroy plus res.clearCookie, ...); declare session.probe " +
+			"to have the server side tested.",
+		References: []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP ASVS 4.0 V3.3.1",
+			"RFC 6265 §3.1 (a server removes a cookie with an expiration date in the past)"},
 	},
 	{
 		ID: RuleSessionReset, Severity: Medium,

@@ -39,11 +39,11 @@ func auditCmd(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "sessiontrace audit: --format %q: use %s\n", *format, report.Names())
 		return ExitUsage
 	}
-	pol, ok := policyFlag(e, *policyFile)
+	pol, ok := policyFlag(e, "audit", *policyFile)
 	if !ok {
 		return ExitUsage
 	}
-	recs, ok := loadSaying(e, fs.Args(), *maxSize<<20)
+	recs, ok := loadSaying(e, "audit", fs.Args(), *maxSize<<20)
 	if !ok {
 		return ExitUsage
 	}
@@ -91,16 +91,16 @@ func analyse(recs []runfolder.Loaded, pol *policy.Policy) *analysis.Report {
 	return rep
 }
 
-// loadSaying is runfolder.Load for a command: the warnings, and an error
-// (then ok is false), go to standard error.
-func loadSaying(e *env, paths []string, maxSize int64) (recs []runfolder.Loaded, ok bool) {
+// loadSaying is runfolder.Load for the command cmd: the warnings, and an
+// error (then ok is false), go to standard error.
+func loadSaying(e *env, cmd string, paths []string, maxSize int64) (recs []runfolder.Loaded, ok bool) {
 	recs, warnings, err := runfolder.Load(paths, maxSize)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		sayf(e, cmd, "%v", err)
 		return nil, false
 	}
 	for _, w := range warnings {
-		fmt.Fprintln(e.stderr, w)
+		sayf(e, cmd, "%s", w)
 	}
 	return recs, true
 }

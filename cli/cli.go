@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 )
 
 // Version is the program version, set at build time with
@@ -79,9 +83,33 @@ func mainEnv(e *env, args []string) int {
 			return c.run(e, args[1:])
 		}
 	}
-	fmt.Fprintf(e.stderr, "sessiontrace: unknown command %q\n\n", args[0])
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	fmt.Fprintf(e.stderr, "sessiontrace: unknown command %q%s\n\n", args[0], didYouMean(args[0], names, "%q"))
 	usage(e.stderr)
 	return ExitUsage
+}
+
+// didYouMean is " (did you mean X?)" for the one of names closest to word
+// (yamlfile.Suggest, as for the keys of scenario and policy files),
+// written with format ("%q", "--%s"), or "" when none is close.
+func didYouMean(word string, names []string, format string) string {
+	if hint := yamlfile.Suggest(word, names...); hint != "" {
+		return " (did you mean " + fmt.Sprintf(format, hint) + "?)"
+	}
+	return ""
+}
+
+// sayf says a message of the command cmd on standard error, every line
+// starting with "sessiontrace CMD: ", so that the output of a script or CI
+// job tells which command spoke.
+func sayf(e *env, cmd, format string, args ...any) {
+	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	for _, line := range strings.Split(msg, "\n") {
+		fmt.Fprintf(e.stderr, "sessiontrace %s: %s\n", cmd, line)
+	}
 }
 
 func usage(w io.Writer) {
@@ -97,7 +125,15 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Exit codes: 0 passed, 1 a scenario failed, 2 usage or input error, 130 interrupted.")
 }
 
-func versionCmd(e *env, _ []string) int {
+func versionCmd(e *env, args []string) int {
+	fs := newFlags(e, "version", "", "Prints the version.")
+	if code, stop := parseFlags(fs, e, args); stop {
+		return code
+	}
+	if fs.NArg() > 0 {
+		sayf(e, "version", "takes no arguments, got %q", fs.Args())
+		return ExitUsage
+	}
 	fmt.Fprintln(e.stdout, "sessiontrace", Version)
 	return ExitOK
 }
@@ -108,7 +144,10 @@ func newFlags(e *env, name, args, short string) *pflag.FlagSet {
 	fs.SetOutput(e.stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: sessiontrace %s %s\n\n%s\n\nFlags:\n%s", name, args, short, fs.FlagUsages())
+		fmt.Fprintf(fs.Output(), "Usage: sessiontrace %s\n\n%s\n", strings.TrimSpace(name+" "+args), short)
+		if fs.HasAvailableFlags() { // no empty section for a command without flags
+			fmt.Fprintf(fs.Output(), "\nFlags:\n%s", fs.FlagUsages())
+		}
 	}
 	return fs
 }
@@ -128,10 +167,30 @@ func parseFlags(fs *pflag.FlagSet, e *env, args []string) (int, bool) {
 			fs.Usage()
 			return ExitOK, true
 		}
-		fmt.Fprintf(e.stderr, "sessiontrace %s: %v\n", fs.Name(), err)
+		sayf(e, fs.Name(), "%v%s", err, flagHint(fs, err))
 		return ExitUsage, true
 	}
 	return 0, false
+}
+
+// flagHint suggests, for an unknown flag, the flag of fs it was most
+// likely meant to be: --tiemout is --timeout, and -timeout (one dash,
+// read as -t) is --timeout too.
+func flagHint(fs *pflag.FlagSet, err error) string {
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		return didYouMean(name, names, "--%s")
+	}
+	if _, word, ok := strings.Cut(msg, "' in -"); ok && strings.HasPrefix(msg, "unknown shorthand flag: ") {
+		name, _, _ := strings.Cut(word, "=")
+		if fs.Lookup(name) != nil {
+			return fmt.Sprintf(" (did you mean --%s? long flags take two dashes)", name)
+		}
+		return didYouMean(name, names, "--%s")
+	}
+	return ""
 }
 
 // hostRules turns --host-map values ('*.test=127.0.0.1') into Chromium's
@@ -156,4 +215,40 @@ func hostRules(maps []string) (string, error) {
 	}
 	// Without this exclusion, localhost stops resolving under MAP rules.
 	return strings.Join(append(rules, "EXCLUDE localhost"), ", "), nil
+}
+
+// maxFlagDuration bounds the duration flags: a run or a lab setting of
+// more than a day is a typo.
+const maxFlagDuration = 24 * time.Hour
+
+// durationValue is a duration flag of at most maxFlagDuration, whose
+// error says when a value is too large (pflag's says "invalid duration").
+type durationValue time.Duration
+
+func (d *durationValue) Set(s string) error {
+	v, err := yamlfile.ParseDuration(s, maxFlagDuration)
+	if err == yamlfile.ErrNotDuration {
+		if _, ferr := strconv.ParseFloat(s, 64); ferr == nil {
+			return fmt.Errorf("%w (did you mean %q?)", err, s+"s")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	*d = durationValue(v)
+	return nil
+}
+
+func (d *durationValue) String() string {
+	if *d == 0 {
+		return "0" // as pflag's own duration flags, whose zero default --help leaves out
+	}
+	return time.Duration(*d).String()
+}
+func (d *durationValue) Type() string { return "duration" }
+
+// durationVar defines a duration flag (see durationValue).
+func durationVar(fs *pflag.FlagSet, p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	fs.Var((*durationValue)(p), name, usage)
 }

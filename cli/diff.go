@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/report"
 	"github.com/sessiontrace/sessiontrace/rundiff"
@@ -37,11 +38,11 @@ func diffCmd(e *env, args []string) int {
 		return code
 	}
 	usageErr := func(format string, args ...any) int {
-		fmt.Fprintf(e.stderr, "sessiontrace diff: "+format+"\n", args...)
+		sayf(e, "diff", format, args...)
 		return ExitUsage
 	}
 	if fs.NArg() != 2 {
-		return usageErr("want two runs, RUN_A (the baseline) and RUN_B; got %d argument(s)", fs.NArg())
+		return usageErr("want two runs, RUN_A (the baseline) and RUN_B; got %s", words.Count(fs.NArg(), "argument", "arguments"))
 	}
 	switch *format {
 	case "text", "json":
@@ -63,7 +64,7 @@ func diffCmd(e *env, args []string) int {
 			return usageErr("%v", err)
 		}
 		for _, w := range warnings {
-			fmt.Fprintln(e.stderr, w)
+			sayf(e, "diff", "%s", w)
 		}
 		runs[i] = runfolder.Recordings(recs)
 	}
@@ -90,7 +91,8 @@ func diffCmd(e *env, args []string) int {
 		return usageErr("writing the diff: %v", err)
 	}
 	if *out != "" {
-		fmt.Fprintf(e.stdout, "diff written to %s: %d regressions, %d changes in %d scenarios\n", *out, d.Totals.Regressions, d.Totals.Changes, d.Totals.Scenarios)
+		fmt.Fprintf(e.stdout, "diff written to %s: %s, %s in %s\n", *out, words.Count(d.Totals.Regressions, "regression", "regressions"),
+			words.Count(d.Totals.Changes, "change", "changes"), words.Count(d.Totals.Scenarios, "scenario", "scenarios"))
 	}
 	switch {
 	case *failOn == "regression" && d.Totals.Regressions > 0, *failOn == "any" && d.Totals.Changes > 0:

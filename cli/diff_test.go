@@ -208,7 +208,7 @@ func TestDiffUsageErrors(t *testing.T) {
 		{[]string{"--max-size", "0", run, run}, "--max-size 0"},
 		{[]string{run, notRun}, notRun + " is not a run folder: it has no index.json"},
 		{[]string{run, filepath.Join(dir, "missing")}, "missing: no such file or directory"},
-		{[]string{broken, run}, "broken.json:3:12: steps: expected []recording.Step, got JSON number"},
+		{[]string{broken, run}, "broken.json:3:11: steps: expected []recording.Step, got JSON number"},
 		{[]string{"--max-size", "1", run, bigFile}, "big.json: 1 MiB is over the size limit of 1 MiB"},
 		{[]string{"-o", filepath.Join(dir, "no", "such", "dir.txt"), run, run}, "no such file or directory"},
 		{[]string{"--no-such-flag", run, run}, "unknown flag"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording/har"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -48,7 +49,7 @@ func exportCmd(e *env, args []string) int {
 	}
 	rec, _, err := runfolder.DecodeRecording(path, data, kind, nil)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		sayf(e, "export", "%v", err)
 		return ExitUsage
 	}
 	b, err := har.Export(rec)
@@ -65,7 +66,7 @@ func exportCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "sessiontrace export:", err)
 		return ExitUsage
 	} else {
-		fmt.Fprintf(e.stderr, "wrote %s: %d entries, %d pages (steps) of %q\n", *out, len(rec.Requests), len(rec.Steps), rec.Scenario.Name)
+		fmt.Fprintf(e.stderr, "wrote %s: %s, %s (steps) of %q\n", *out, words.Count(len(rec.Requests), "entry", "entries"), words.Count(len(rec.Steps), "page", "pages"), rec.Scenario.Name)
 	}
 	if rec.Options.RevealValues {
 		fmt.Fprintln(e.stderr, "sessiontrace export: warning: the run revealed cookie values (--reveal-values), so the HAR holds them raw: treat it like a password")

@@ -3,10 +3,12 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/report"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -30,7 +32,8 @@ func fingerprintKeys(recs []runfolder.Loaded) []string {
 
 func mergeCmd(e *env, args []string) int {
 	fs := newFlags(e, "merge", "-o DIR DIR...", mergeShort)
-	out := fs.StringP("out", "o", "", "the merged run folder to write (required)")
+	out := fs.StringP("out", "o", "", "the merged run folder to write (required): a new or empty folder, or an earlier run folder, which the merge replaces")
+	force := fs.Bool("force", false, "write into -o DIR even when DIR holds other files and is not a run folder (they are kept)")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity")
 	policyFile := fs.String("policy", "", "also check the merged recordings against this cookie policy file (docs/policy.md), as run --policy does")
 	if code, stop := parseFlags(fs, e, args); stop {
@@ -44,9 +47,27 @@ func mergeCmd(e *env, args []string) int {
 	if !ok {
 		return ExitUsage
 	}
-	pol, ok := policyFlag(e, *policyFile)
+	pol, ok := policyFlag(e, "merge", *policyFile)
 	if !ok {
 		return ExitUsage
+	}
+	for _, in := range fs.Args() {
+		// Checked before -o is emptied: a typo must not cost the earlier merge.
+		if _, err := os.Stat(filepath.Join(in, runfolder.IndexFile)); err != nil {
+			fmt.Fprintf(e.stderr, "sessiontrace merge: %s is not a run folder: it has no %s\n", in, runfolder.IndexFile)
+			return ExitUsage
+		}
+		if sameFile(in, *out) {
+			fmt.Fprintf(e.stderr, "sessiontrace merge: -o %s is also an input: write the merged run into another folder\n", *out)
+			return ExitUsage
+		}
+	}
+	if err := runfolder.CheckOut(*out, *force); err != nil {
+		fmt.Fprintf(e.stderr, "sessiontrace merge: -o %v\n", err)
+		return ExitUsage
+	}
+	if !prepareOut(e, "merge", *out, *force) {
+		return ExitFailed
 	}
 	ix, recs, err := runfolder.Merge(*out, fs.Args(), "sessiontrace "+Version)
 	if err != nil {
@@ -77,8 +98,19 @@ func mergeCmd(e *env, args []string) int {
 		return ExitFailed
 	}
 	t := ix.Totals
-	fmt.Fprintf(e.stdout, "merged %d run folders: %d scenarios: %d passed, %d failed, %d errored, %d interrupted; %d findings\n",
-		fs.NArg(), len(ix.Scenarios), t.Passed, t.Failed, t.Errored, t.Interrupted, len(rep.Findings))
+	fmt.Fprintf(e.stdout, "merged %s: %s: %d passed, %d failed, %d errored, %d interrupted; %s\n",
+		words.Count(fs.NArg(), "run folder", "run folders"), words.Count(len(ix.Scenarios), "scenario", "scenarios"),
+		t.Passed, t.Failed, t.Errored, t.Interrupted, words.Count(len(rep.Findings), "finding", "findings"))
 	fmt.Fprintf(e.stdout, "index: %s\n", filepath.Join(*out, runfolder.IndexFile))
 	return code
+}
+
+// sameFile reports whether the paths a and b name one existing file.
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }

@@ -3,10 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
@@ -41,7 +41,7 @@ func policyCmd(e *env, args []string) int {
 		fmt.Fprint(e.stdout, policyUsage)
 		return ExitOK
 	}
-	fmt.Fprintf(e.stderr, "sessiontrace policy: unknown subcommand %q (want init or validate)\n\n%s", args[0], policyUsage)
+	fmt.Fprintf(e.stderr, "sessiontrace policy: unknown subcommand %q (want init or validate)%s\n\n%s", args[0], didYouMean(args[0], []string{"init", "validate"}, "%q"), policyUsage)
 	return ExitUsage
 }
 
@@ -63,13 +63,13 @@ func policyInitCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "sessiontrace policy init: no RUN given (a run folder, a recording or a HAR file)")
 		return ExitUsage
 	}
-	recs, ok := loadSaying(e, fs.Args(), *maxSize<<20)
+	recs, ok := loadSaying(e, "policy init", fs.Args(), *maxSize<<20)
 	if !ok {
 		return ExitUsage
 	}
 	for _, l := range recs {
 		if s := l.Recording.Status; s != recording.StatusPassed {
-			fmt.Fprintf(e.stderr, "warning: %s: scenario %q %s; the baseline misses what it did not reach\n", l.Path, l.Recording.Scenario.Name, s)
+			sayf(e, "policy init", "warning: %s: scenario %q %s; the baseline misses what it did not reach", l.Path, l.Recording.Scenario.Name, s)
 		}
 	}
 	data, err := policy.Init(runfolder.Recordings(recs), nil, strings.Join(fs.Args(), " "))
@@ -96,17 +96,9 @@ func policyInitCmd(e *env, args []string) int {
 	if p, err := policy.Parse(*out, data); err == nil {
 		n = len(p.Cookies)
 	}
-	fmt.Fprintf(e.stdout, "wrote %s: %s from %s\n", *out, countNoun(n, "cookie entry", "cookie entries"), countNoun(len(recs), "recording", "recordings"))
+	fmt.Fprintf(e.stdout, "wrote %s: %s from %s\n", *out, words.Count(n, "cookie entry", "cookie entries"), words.Count(len(recs), "recording", "recordings"))
 	fmt.Fprintf(e.stdout, "edit it, then check runs with: sessiontrace run --policy %s ...  or  sessiontrace audit --policy %s RUN\n", *out, *out)
 	return ExitOK
-}
-
-// countNoun says "1 thing" or "n things".
-func countNoun(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // writeNew writes data to path, refusing to replace a file unless force.
@@ -137,27 +129,24 @@ func policyValidateCmd(e *env, args []string) int {
 	}
 	code := ExitOK
 	for _, path := range fs.Args() {
-		p, ok := loadPolicy(e.stderr, path)
+		p, ok := loadPolicy(e, "policy validate", path, true)
 		if !ok {
 			code = ExitUsage
 			continue
 		}
-		fmt.Fprintf(e.stdout, "ok  %s  (%s, unknown cookies: %s)\n", path, countNoun(len(p.Cookies), "cookie entry", "cookie entries"), p.UnknownCookies)
+		fmt.Fprintf(e.stdout, "ok  %s  (%s, unknown cookies: %s)\n", path, words.Count(len(p.Cookies), "cookie entry", "cookie entries"), p.UnknownCookies)
 	}
 	return code
 }
 
-// loadPolicy reads a policy file, printing its errors (file:line:col, one
-// a line) to w.
-func loadPolicy(w io.Writer, path string) (*policy.Policy, bool) {
+// loadPolicy reads a policy file for the command cmd, saying its errors
+// (file:line:col, one a line) on standard error: as they are, followed by
+// their count, when the command lists the problems of files (list: policy
+// validate), else each after the command's name.
+func loadPolicy(e *env, cmd, path string, list bool) (*policy.Policy, bool) {
 	p, err := policy.Load(path)
 	if err != nil {
-		var list policy.ErrorList
-		if errors.As(err, &list) && len(list) > 1 {
-			fmt.Fprintf(w, "%v\n%d errors\n", err, len(list))
-		} else {
-			fmt.Fprintln(w, err)
-		}
+		listErrors(e, cmd, err, list)
 		return nil, false
 	}
 	return p, true
@@ -165,9 +154,9 @@ func loadPolicy(w io.Writer, path string) (*policy.Policy, bool) {
 
 // policyFlag loads the file of --policy; the caller treats a bad one as a
 // usage error, before anything else runs. An empty path means no policy.
-func policyFlag(e *env, path string) (*policy.Policy, bool) {
+func policyFlag(e *env, cmd, path string) (*policy.Policy, bool) {
 	if path == "" {
 		return nil, true
 	}
-	return loadPolicy(e.stderr, path)
+	return loadPolicy(e, cmd, path, false)
 }

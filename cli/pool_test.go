@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -79,16 +80,18 @@ func startRemoteChromium(t *testing.T, args ...string) *remoteChromium {
 // kill ends the browser and its helpers at once, as a pod that dies.
 func (rc *remoteChromium) kill() { syscall.Kill(-rc.cmd.Process.Pid, syscall.SIGKILL) }
 
-// Three browsers as a pool, one killed while it runs a scenario: only that
-// scenario is lost, and --retries runs it again on a live member.
+// Four workers over two browsers, one killed while it runs scenarios: only
+// those are lost, --retries runs them again on the live member, every
+// scenario has its recordings.
 func TestBrowserPoolSurvivesADeadMember(t *testing.T) {
-	const members, scenarios = 3, 6
+	const members, workers, scenarios = 2, 4, 8
 	var pool [members]*remoteChromium
 	for i := range pool {
 		pool[i] = startRemoteChromium(t, fmt.Sprintf("--user-agent=sessiontrace-test member%d", i))
 	}
-	// Every scenario holds its first page until all three members run one
-	// (so each surely has a scenario in flight), then member 1 is killed.
+	before := proctest.Chromium()
+	// Every scenario holds its first page until both members run one (so
+	// each surely has a scenario in flight), then member 1 is killed.
 	var (
 		mu       sync.Mutex
 		seen     = map[string]bool{}
@@ -125,7 +128,7 @@ func TestBrowserPoolSurvivesADeadMember(t *testing.T) {
 			fmt.Sprintf("name: s%d\ntarget: %s\nsteps:\n  - goto: /hold\n  - goto: /\n  - expect: { text: { selector: \"#x\", equals: hello } }\n", i, srv.URL)))
 	}
 	out := filepath.Join(dir, "run")
-	args := []string{"run", "-q", "-j", "3", "--retries", "1", "--timeout", "90s", "-o", out}
+	args := []string{"run", "-q", "-j", fmt.Sprint(workers), "--retries", "1", "--timeout", "90s", "-o", out}
 	for _, rc := range pool {
 		args = append(args, "--browser-url", "http://127.0.0.1:"+rc.port)
 	}
@@ -133,7 +136,7 @@ func TestBrowserPoolSurvivesADeadMember(t *testing.T) {
 	select {
 	case <-released:
 	default:
-		t.Fatalf("the three members never ran scenarios at once (seen %v)\n%s%s", seen, stdout, stderr)
+		t.Fatalf("the members never ran scenarios at once (seen %v)\n%s%s", seen, stdout, stderr)
 	}
 	ix := readIndex(t, out)
 	if code != ExitOK || ix.Totals.Passed != scenarios || ix.Totals.Flaky < 1 {
@@ -151,10 +154,15 @@ func TestBrowserPoolSurvivesADeadMember(t *testing.T) {
 	if died == 0 {
 		t.Fatal("no attempt recorded that its browser died")
 	}
-	// The live members still run: the suite only detached from them.
-	for _, i := range []int{0, 2} {
-		if err := syscall.Kill(pool[i].cmd.Process.Pid, 0); err != nil {
-			t.Fatalf("the run closed member %d", i)
+	for _, e := range ix.Scenarios {
+		if e.Recording == "" || len(readRec(t, out, e.Recording).Steps) == 0 {
+			t.Errorf("%s: no recording of its steps", e.Name)
 		}
+	}
+	// No browser of the run's own is left (it started none), and the live
+	// member still runs: the suite only detached from it.
+	assertNoNewChromium(t, before)
+	if err := syscall.Kill(pool[0].cmd.Process.Pid, 0); err != nil {
+		t.Fatal("the run closed member 0")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/report"
 )
@@ -94,8 +95,9 @@ func resultLine(n, total int, res harness.Result) string {
 	if label == "" {
 		label = string(r.Status)
 	}
-	line := fmt.Sprintf("[%d/%d] %-5s %s  (%d steps, %d requests, %d cookie events, %s)  %s",
-		n, total, label, report.TermText(r.Scenario.Name), len(r.Steps), len(r.Requests), len(r.Events),
+	line := fmt.Sprintf("[%d/%d] %-5s %s  (%s, %s, %s, %s)  %s",
+		n, total, label, report.TermText(r.Scenario.Name), words.Count(len(r.Steps), "step", "steps"),
+		words.Count(len(r.Requests), "request", "requests"), words.Count(len(r.Events), "cookie event", "cookie events"),
 		r.End.Sub(r.Start).Round(time.Millisecond), res.Path)
 	if r.Error != "" {
 		line += "\n        " + report.TermText(r.Error)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -47,15 +48,17 @@ type runFlags struct {
 	insecure, reveal          bool
 	timeout, stepTimeout      time.Duration
 	lab                       bool
+	labPorts                  string
 	labIdle, labMaxAge        time.Duration
 	labLatency                time.Duration
 	failOn, junit, policyFile string
 	keyFile                   string
-	quiet, verbose            bool
+	quiet, verbose, force     bool
 }
 
 func (f *runFlags) define(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.out, "out", "o", "sessiontrace-report", "run folder to write")
+	fs.StringVarP(&f.out, "out", "o", "sessiontrace-report", "run folder to write: a new or empty folder, or an earlier run folder, which the run replaces")
+	fs.BoolVar(&f.force, "force", false, "write the run into -o DIR even when DIR holds other files and is not a run folder (they are kept)")
 	fs.IntVarP(&f.workers, "workers", "j", runtime.NumCPU(), "scenarios to run at once (each in its own browser context of one browser)")
 	fs.StringVar(&f.shard, "shard", "", "run only shard K of N (K/N, 1-based): a stable, even share of the suite, for CI matrices")
 	fs.IntVar(&f.retries, "retries", 0, "run a failed scenario up to N more times; one that then passes is reported flaky")
@@ -64,14 +67,15 @@ func (f *runFlags) define(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.perWorker, "browser-per-worker", false, "give each worker a browser of its own (a connection each with --browser-url); default: when the endpoint hands out a browser per connection")
 	fs.StringArrayVar(&f.hostMap, "host-map", nil, "resolve host names to an address in the browser, e.g. '*.test=127.0.0.1' (repeatable)")
 	fs.BoolVar(&f.insecure, "insecure-certs", false, "accept invalid TLS certificates (test sites only)")
-	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "time limit of one scenario")
-	fs.DurationVar(&f.stepTimeout, "step-timeout", 30*time.Second, "time limit of a step that sets no timeout")
+	durationVar(fs, &f.timeout, "timeout", 2*time.Minute, "time limit of one scenario")
+	durationVar(fs, &f.stepTimeout, "step-timeout", 30*time.Second, "time limit of a step that sets no timeout")
 	fs.BoolVar(&f.reveal, "reveal-values", false, "store raw cookie values in recordings (never values marked secret)")
 	fs.StringVar(&f.keyFile, "fingerprint-key-file", "", "read the key of the value fingerprints from FILE (16+ bytes; default $"+keyEnv+", else a random key per run): shards and runs with the same key compare session IDs")
 	fs.BoolVar(&f.lab, "lab", false, "start the built-in lab site for the run and point ${lab...} at it")
-	fs.DurationVar(&f.labIdle, "lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
-	fs.DurationVar(&f.labMaxAge, "lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
-	fs.DurationVar(&f.labLatency, "lab-latency", 0, "with --lab: latency added to every lab response")
+	fs.StringVar(&f.labPorts, "lab-ports", "", "against a lab started by hand (sessiontrace lab): its HTTPS and HTTP ports, HTTPS,HTTP (8443,8080 by default there), for ${lab...}; with --host-map '*.test=127.0.0.1' --insecure-certs")
+	durationVar(fs, &f.labIdle, "lab-idle-timeout", lab.DefaultIdleTimeout, "with --lab: idle.test's server idle timeout")
+	durationVar(fs, &f.labMaxAge, "lab-cookie-max-age", lab.DefaultCookieMaxAge, "with --lab: expiry.test's cookie Max-Age")
+	durationVar(fs, &f.labLatency, "lab-latency", 0, "with --lab: latency added to every lab response")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
 	fs.StringVar(&f.junit, "junit", "", "also write a JUnit XML report to this file")
 	fs.StringVar(&f.policyFile, "policy", "", "also check the recordings against this cookie policy file (docs/policy.md); violations are POLICY-VIOLATION findings")
@@ -115,6 +119,9 @@ func runCmd(e *env, args []string) int {
 			return ExitUsage
 		}
 	}
+	if !prepareOut(e, "run", f.out, f.force) {
+		return ExitFailed
+	}
 	prog := newProgress(e, len(s.list), f.workers, f.quiet, f.verbose)
 	s.cfg.Done = prog.done
 	ix, results, err := harness.RunSuite(ctx, s.list, s.cfg)
@@ -129,13 +136,17 @@ func runCmd(e *env, args []string) int {
 // suite reads the scenarios and checks the flags; a problem is said on
 // standard error (then ok is false: a usage error).
 func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
-	if len(paths) == 0 && !f.lab {
+	if len(paths) == 0 && !f.lab && f.labPorts == "" {
 		fmt.Fprintln(e.stderr, "sessiontrace run: no PATH given (a scenario file or folder; or --lab for the built-in lab suite)")
+		return nil, false
+	}
+	labVar, ok := f.labResolver(e)
+	if !ok {
 		return nil, false
 	}
 	list, err := loadScenarios(paths)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		listErrors(e, "run", err, false)
 		return nil, false
 	}
 	if len(list) == 0 {
@@ -153,15 +164,27 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 			fmt.Fprintf(e.stdout, "shard %s has no scenarios\n", f.shard)
 		}
 	}
+	if err := runfolder.CheckOut(f.out, f.force); err != nil {
+		fmt.Fprintf(e.stderr, "sessiontrace run: -o %v\n", err)
+		return nil, false
+	}
 	if f.workers < 1 || f.retries < 0 {
 		fmt.Fprintln(e.stderr, "sessiontrace run: --workers must be at least 1 and --retries at least 0")
 		return nil, false
+	}
+	if !f.lab && labVar == nil {
+		for _, sc := range list {
+			if err := sc.NeedsLab(); err != nil {
+				listErrors(e, "run", err, false)
+				return nil, false
+			}
+		}
 	}
 	s = &suite{list: list}
 	if s.threshold, ok = failOnFlag(e, "run", f.failOn); !ok {
 		return nil, false
 	}
-	if s.policy, ok = policyFlag(e, f.policyFile); !ok {
+	if s.policy, ok = policyFlag(e, "run", f.policyFile); !ok {
 		return nil, false
 	}
 	rules, err := hostRules(f.hostMap)
@@ -189,10 +212,31 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 		BrowserURLs: f.browserURLs, PerWorker: perWorker,
 		Run: harness.Options{Timeout: f.timeout, StepTimeout: f.stepTimeout,
 			Redactor: recording.NewRedactor(key, f.reveal),
-			Resolver: scenarios.Resolver{Env: e.lookupEnv}},
+			Resolver: scenarios.Resolver{Env: e.lookupEnv, Lab: labVar}},
 		Out: f.out, Workers: f.workers, Tool: "sessiontrace " + Version, Retries: f.retries,
 	}
 	return s, true
+}
+
+// labResolver reads --lab-ports: the ${lab...} values of a lab started by
+// hand (nil without the flag). A bad value is said on standard error
+// (then ok is false).
+func (f *runFlags) labResolver(e *env) (func(string) (string, bool), bool) {
+	if f.labPorts == "" {
+		return nil, true
+	}
+	if f.lab {
+		fmt.Fprintln(e.stderr, "sessiontrace run: --lab-ports is for a lab started by hand (sessiontrace lab); --lab starts a lab of its own: give one of them")
+		return nil, false
+	}
+	hs, ps, ok := strings.Cut(f.labPorts, ",")
+	https, err1 := strconv.Atoi(strings.TrimSpace(hs))
+	http, err2 := strconv.Atoi(strings.TrimSpace(ps))
+	if !ok || err1 != nil || err2 != nil || https < 1 || https > 65535 || http < 1 || http > 65535 {
+		fmt.Fprintf(e.stderr, "sessiontrace run: --lab-ports %q: want the lab's HTTPS and HTTP ports, HTTPS,HTTP, e.g. 8443,8080 (what sessiontrace lab prints)\n", f.labPorts)
+		return nil, false
+	}
+	return func(key string) (string, bool) { return lab.VarAt(key, https, http) }, true
 }
 
 // keyEnv names the environment variable that holds the fingerprint key
@@ -286,7 +330,7 @@ func (f *runFlags) report(ctx context.Context, e *env, s *suite, ix *recording.I
 		// Findings reached --fail-on: the text report says how many, and
 		// -q did not print it.
 		if f.quiet && t.Failed+t.Errored+t.Interrupted == 0 {
-			fmt.Fprintf(e.stdout, "%d findings at or above %s\n", rep.CountAtLeast(s.threshold), s.threshold)
+			fmt.Fprintf(e.stdout, "%s at or above %s\n", words.Count(rep.CountAtLeast(s.threshold), "finding", "findings"), s.threshold)
 		}
 		code = ExitFailed
 	}
@@ -333,8 +377,8 @@ func printTotals(e *env, out string, ix *recording.Index) {
 		flaky = fmt.Sprintf(" (%d flaky)", t.Flaky)
 	}
 	dir := runfolder.Dir(out)
-	fmt.Fprintf(e.stdout, "\n%d scenarios: %d passed%s, %d failed, %d errored, %d interrupted (%s)\n",
-		len(ix.Scenarios), t.Passed, flaky, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "\n%s: %d passed%s, %d failed, %d errored, %d interrupted (%s)\n",
+		words.Count(len(ix.Scenarios), "scenario", "scenarios"), t.Passed, flaky, t.Failed, t.Errored, t.Interrupted, ix.End.Sub(ix.Start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "recordings: %s\n", dir.Path(runfolder.RecordingsDir))
 	fmt.Fprintf(e.stdout, "index:      %s\n", dir.Path(runfolder.IndexFile))
 	fmt.Fprintf(e.stdout, "findings:   %s\n", dir.Path(runfolder.FindingsFile))
@@ -359,6 +403,22 @@ func suiteExit(ix *recording.Index, rep *analysis.Report, threshold analysis.Sev
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// prepareOut empties the run folder out of an earlier run's files
+// (runfolder.Prepare) and notes the files it keeps; a failure is said on
+// standard error (then ok is false).
+func prepareOut(e *env, cmd, out string, force bool) (ok bool) {
+	kept, err := runfolder.Prepare(out, force)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sessiontrace %s: -o %v\n", cmd, err)
+		return false
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(e.stderr, "sessiontrace %s: note: %s also holds %s, which %s not the run's: left as %s\n",
+			cmd, out, strings.Join(kept, ", "), words.Plural(len(kept), "is", "are"), words.Plural(len(kept), "it is", "they are"))
+	}
+	return true
 }
 
 // parseShard reads "K/N" with 1 <= K <= N.
@@ -400,7 +460,7 @@ func loadScenarios(paths []string) ([]*scenarios.Scenario, error) {
 	}
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("sessiontrace: %s: %w", p, errors.Unwrap(err))
+			return nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 		}
 	}
 	return scenarios.Load(paths...)

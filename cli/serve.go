@@ -67,11 +67,11 @@ func serveCmd(e *env, args []string) int {
 	defer h.Close()
 	ln, err := net.Listen("tcp", net.JoinHostPort(*addr, strconv.Itoa(*port)))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "sessiontrace serve: %v (another port: --port N, or --port 0 for any free one)\n", err)
-		return ExitFailed
+		sayf(e, "serve", "%s", listenError(*addr, *port, err))
+		return ExitUsage
 	}
 	if !isLoopback(*addr) {
-		fmt.Fprintf(e.stderr, "warning: serving on %s: other machines that reach it can read the recordings of %s\n", *addr, dir)
+		sayf(e, "serve", "warning: serving on %s: other machines that reach it can read the recordings of %s", *addr, dir)
 	}
 	url := serveURL(ln.Addr().(*net.TCPAddr), *addr)
 	fmt.Fprintf(e.stdout, "inspector: %s\n", url)
@@ -92,10 +92,35 @@ func serveCmd(e *env, args []string) int {
 		return ExitFailed
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// Requests in flight get a moment to finish (a page being loaded);
+	// then the connections are cut, so that Ctrl-C stops serve within a
+	// second even while a large recording is being sent.
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	_ = srv.Shutdown(sctx)
+	if srv.Shutdown(sctx) != nil {
+		_ = srv.Close()
+	}
 	return ExitOK
+}
+
+// shutdownGrace is how long serve waits for requests in flight when it
+// is stopped.
+const shutdownGrace = 300 * time.Millisecond
+
+// listenError says why the port cannot be listened on and what to do:
+// when it is in use, a port near it that is free now, or --port 0.
+func listenError(addr string, port int, err error) string {
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		return err.Error() + " (another port: --port N, or --port 0 for any free one)"
+	}
+	at := net.JoinHostPort(addr, strconv.Itoa(port))
+	for p := port + 1; p < port+100 && p <= 65535; p++ {
+		if ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(p))); err == nil {
+			ln.Close()
+			return fmt.Sprintf("%s is in use (another serve?): try --port %d, free now, or --port 0 for any free port", at, p)
+		}
+	}
+	return fmt.Sprintf("%s is in use (another serve?): try --port 0 for any free port", at)
 }
 
 func isLoopback(addr string) bool {

@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -284,7 +287,7 @@ func TestServeCommand(t *testing.T) {
 	defer ln.Close()
 	port := strings.TrimPrefix(ln.Addr().String(), "127.0.0.1:")
 	var out, eb bytes.Buffer
-	if code := serveCmd(&env{stdout: &out, stderr: &eb, getenv: os.Getenv, lookupEnv: os.LookupEnv}, []string{"--port", port, dir}); code != ExitFailed || !strings.Contains(eb.String(), "--port 0") {
+	if code := serveCmd(&env{stdout: &out, stderr: &eb, getenv: os.Getenv, lookupEnv: os.LookupEnv}, []string{"--port", port, dir}); code != ExitUsage || !strings.Contains(eb.String(), "--port 0") {
 		t.Errorf("port in use: exit %d, %q", code, eb.String())
 	}
 }
@@ -310,5 +313,52 @@ func TestServeUsageErrors(t *testing.T) {
 	}
 	if code, out, _ := run("--help"); code != ExitOK || !strings.Contains(out, "--port") || !strings.Contains(out, "8300") {
 		t.Errorf("serve --help: %d %q", code, out)
+	}
+}
+
+// A busy port is a usage error (exit 2) that names a free port to use
+// instead.
+func TestServeBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	code, _, stderr := runCLI(t, "serve", "--port", strconv.Itoa(port), t.TempDir())
+	m := regexp.MustCompile(`^sessiontrace serve: 127\.0\.0\.1:(\d+) is in use \(another serve\?\): try --port (\d+), free now, or --port 0 for any free port\n$`).FindStringSubmatch(stderr)
+	if code != ExitUsage || m == nil || m[1] != strconv.Itoa(port) {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if p, _ := strconv.Atoi(m[2]); p <= port {
+		t.Errorf("suggested port %d, want one above %d", p, port)
+	}
+}
+
+// Ctrl-C stops serve within a second, even while a large file is being
+// sent to a client that does not read it.
+func TestServeStopsWithinASecond(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "big.bin"), make([]byte, 64<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lines, _, stop := runServe(t, "--port", "0", dir)
+	got := readUntil(t, lines, "Ctrl-C to stop")
+	addr := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(got[0], "inspector: "), "http://"), "/")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /run/big.bin HTTP/1.1\r\nHost: %s\r\n\r\n", addr)
+	status := make([]byte, 12)
+	if _, err := io.ReadFull(conn, status); err != nil || string(status) != "HTTP/1.1 200" {
+		t.Fatalf("response %q, %v", status, err)
+	}
+	// The handler is now writing 64 MiB that nobody reads.
+	start := time.Now()
+	code := stop()
+	if d := time.Since(start); code != ExitOK || d > time.Second {
+		t.Errorf("serve stopped after %v with exit %d; want 0 within 1s", d.Round(time.Millisecond), code)
 	}
 }

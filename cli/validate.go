@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/sessiontrace/sessiontrace/internal/words"
+	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
@@ -14,34 +16,43 @@ func validateCmd(e *env, args []string) int {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(e.stderr, "sessiontrace validate: no PATH given")
+		sayf(e, "validate", "no PATH given")
 		return ExitUsage
 	}
 	for _, p := range fs.Args() {
 		if _, err := os.Stat(p); err != nil {
-			fmt.Fprintf(e.stderr, "%s: %v\n", p, errors.Unwrap(err))
+			sayf(e, "validate", "%s: %v", p, errors.Unwrap(err))
 			return ExitUsage
 		}
 	}
 	list, err := scenarios.Load(fs.Args()...)
 	if err != nil {
-		var el scenarios.ErrorList
-		if errors.As(err, &el) {
-			for _, x := range el {
-				fmt.Fprintln(e.stderr, x)
-			}
-			fmt.Fprintf(e.stderr, "%d errors\n", len(el))
-		} else {
-			fmt.Fprintln(e.stderr, err)
-		}
+		listErrors(e, "validate", err, true)
 		return ExitUsage
 	}
 	if len(list) == 0 {
-		fmt.Fprintln(e.stderr, "sessiontrace validate: no scenario files (*.yaml, *.yml) found")
+		sayf(e, "validate", "no scenario files (*.yaml, *.yml) found")
 		return ExitUsage
 	}
 	for _, sc := range list {
-		fmt.Fprintf(e.stdout, "ok  %s  (%s, %d steps)\n", sc.File, sc.Name, len(sc.Steps))
+		fmt.Fprintf(e.stdout, "ok  %s  (%s, %s)\n", sc.File, sc.Name, words.Count(len(sc.Steps), "step", "steps"))
 	}
 	return ExitOK
+}
+
+// listErrors says the errors of files (a scenarios or policy ErrorList:
+// file:line:col, one a line) for the command cmd. When the command lists
+// the problems of files (list: validate, policy validate), they are
+// printed as they are, which editors read, and their count after the
+// command's name; otherwise each line starts with the command's name.
+func listErrors(e *env, cmd string, err error, list bool) {
+	var el yamlfile.ErrorList
+	if !list || !errors.As(err, &el) {
+		sayf(e, cmd, "%v", err)
+		return
+	}
+	for _, x := range el {
+		fmt.Fprintln(e.stderr, x)
+	}
+	sayf(e, cmd, "%s", words.Count(len(el), "error", "errors"))
 }

@@ -192,5 +192,6 @@ func clientSideJourney(t *testing.T, r *recording.Recording, base, name string, 
 			}
 		}
 		wantFinding(t, rep, analysis.RuleSessionNotInvalidated, analysis.High, "the probe replayed the pre-logout cookie and was logged in")
+		wantNoFinding(t, rep, analysis.RuleSessionLogoutIncomplete, "logout deletes the cookie in the browser")
 	})
 }

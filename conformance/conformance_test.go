@@ -536,12 +536,14 @@ func wantNoFinding(t *testing.T, rep *analysis.Report, rule, why string) {
 
 // wantServerSideDoneRight asserts the diagnosis of a server-side store
 // done right, each with why the stack deserves it: no fixation (rotated),
-// invalidated on the server at logout (destroyed), not client-side
+// invalidated on the server and deleted in the browser at logout
+// (destroyed), not client-side
 // (opaque), and no reset (resets).
 func wantServerSideDoneRight(t *testing.T, rep *analysis.Report, rotated, destroyed, opaque, noResets string) {
 	t.Helper()
 	wantNoFinding(t, rep, analysis.RuleSessionFixation, rotated)
 	wantNoFinding(t, rep, analysis.RuleSessionNotInvalidated, destroyed)
+	wantNoFinding(t, rep, analysis.RuleSessionLogoutIncomplete, destroyed)
 	wantNoFinding(t, rep, "SESSION-CLIENT-SIDE", opaque)
 	wantNoResets(t, rep, noResets)
 }

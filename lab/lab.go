@@ -22,6 +22,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -235,13 +236,13 @@ func (l *Lab) Addr() string { return l.cfg.Addr }
 
 // URL is the HTTPS base URL of a host, such as "https://correct.test:8443" (no trailing
 // slash). The empty host means the index, lab.test.
-func (l *Lab) URL(host string) string {
-	return "https://" + hostOrIndex(host) + ":" + strconv.Itoa(l.httpsPort)
-}
+func (l *Lab) URL(host string) string { return urlAt("https", host, l.httpsPort) }
 
 // HTTPURL is the plain-HTTP base URL of a host, such as "http://mixed.test:8080".
-func (l *Lab) HTTPURL(host string) string {
-	return "http://" + hostOrIndex(host) + ":" + strconv.Itoa(l.httpPort)
+func (l *Lab) HTTPURL(host string) string { return urlAt("http", host, l.httpPort) }
+
+func urlAt(scheme, host string, port int) string {
+	return scheme + "://" + hostOrIndex(host) + ":" + strconv.Itoa(port)
 }
 
 func hostOrIndex(host string) string {
@@ -253,18 +254,22 @@ func hostOrIndex(host string) string {
 }
 
 // Var resolves a scenario variable below ${lab}: "" is URL(""), "correct" (or
-// "correct.test") is URL("correct.test"), "www.scope" is URL("www.scope.test"),
+// "correct.test", "https.correct") is URL("correct.test"), "www.scope" is URL("www.scope.test"),
 // "http.mixed" is HTTPURL("mixed.test") and "http" is HTTPURL(""). Unknown hosts give false.
-func (l *Lab) Var(key string) (string, bool) {
+func (l *Lab) Var(key string) (string, bool) { return VarAt(key, l.httpsPort, l.httpPort) }
+
+// VarAt is Var for a lab that listens on httpsPort and httpPort: one
+// started by hand (sessiontrace lab), for run --lab-ports.
+func VarAt(key string, httpsPort, httpPort int) (string, bool) {
 	key = strings.ToLower(strings.TrimSpace(key))
 	plain := false
 	switch {
 	case key == "":
-		return l.URL(""), true
+		return urlAt("https", "", httpsPort), true
 	case key == "http":
-		return l.HTTPURL(""), true
+		return urlAt("http", "", httpPort), true
 	case key == "https":
-		return l.URL(""), true
+		return urlAt("https", "", httpsPort), true
 	case strings.HasPrefix(key, "http."):
 		plain = true
 		key = key[len("http."):]
@@ -275,13 +280,13 @@ func (l *Lab) Var(key string) (string, bool) {
 	if !strings.HasSuffix(name, ".test") {
 		name += ".test"
 	}
-	if _, ok := l.sites[name]; !ok {
+	if !slices.ContainsFunc(hostTable, func(d hostDef) bool { return d.name == name }) {
 		return "", false
 	}
 	if plain {
-		return l.HTTPURL(name), true
+		return urlAt("http", name, httpPort), true
 	}
-	return l.URL(name), true
+	return urlAt("https", name, httpsPort), true
 }
 
 // Hosts lists every virtual host, index first.

@@ -106,6 +106,17 @@ func TestURLsAndVar(t *testing.T) {
 			t.Errorf("Var(%q) = %q, %v; want %q, %v", c.key, got, ok, c.want, c.ok)
 		}
 	}
+	// VarAt gives the same for a lab known by its ports only (run
+	// --lab-ports, against a lab started by hand).
+	for _, c := range cases {
+		got, ok := VarAt(c.key, l.HTTPSPort(), l.HTTPPort())
+		if got != c.want || ok != c.ok {
+			t.Errorf("VarAt(%q) = %q, %v; want %q, %v", c.key, got, ok, c.want, c.ok)
+		}
+	}
+	if got, _ := VarAt("http.mixed", 8443, 8080); got != "http://mixed.test:8080" {
+		t.Errorf("VarAt with the default ports: %q", got)
+	}
 	// Every listed host resolves through Var.
 	for _, h := range l.Hosts() {
 		if _, ok := l.Var(strings.TrimSuffix(h.Name, ".test")); !ok {

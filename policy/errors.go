@@ -3,7 +3,7 @@ package policy
 import "github.com/sessiontrace/sessiontrace/internal/yamlfile"
 
 // Pos is a position in a policy file. Line and Col are 1-based; zero means
-// unknown (the YAML library reports only a line for syntax errors).
+// unknown (see yamlfile.Pos).
 type Pos = yamlfile.Pos
 
 // Error is one problem in a policy file.

@@ -25,11 +25,8 @@ func (c *checker) across(k recording.CookieKey, st *recording.Step) crossing {
 		if s.Cookie != k.Name || s.Domain != k.Domain || s.Path != k.Path {
 			continue
 		}
-		for _, id := range s.IDs {
-			if id.FirstStep < st.Index && id.LastStep >= st.Index {
-				kept := id.LastStep > st.Index || id.Ended == analysis.EndEndOfJourney
-				return crossing{held: true, kept: kept, fp: id.Fingerprint}
-			}
+		if id, kept := analysis.HeldAcross(s.IDs, st.Index); id != nil {
+			return crossing{held: true, kept: kept, fp: id.Fingerprint}
 		}
 		return crossing{}
 	}

@@ -173,9 +173,9 @@ func TestParseErrors(t *testing.T) {
 		{"not a mapping", "- version: 1\n", []string{`t.yaml:1:1: expected a mapping, got a sequence`}},
 		{"duplicate key", "version: 1\nversion: 1\n", []string{`t.yaml:2:1: duplicate key "version" (first at line 1)`}},
 		{"syntax error", "version: 1\ncookies:\n  - name: SID\n    secure: true\n  bad\n", []string{
-			`t.yaml:5: invalid YAML: could not find expected ':'`}},
+			`t.yaml:5:3: invalid YAML: could not find expected ':'`}},
 		{"tab indentation", "version: 1\ncookies:\n\t- name: SID\n", []string{
-			`t.yaml:3: invalid YAML: found character that cannot start any token`}},
+			`t.yaml:3:1: invalid YAML: found character that cannot start any token`}},
 		{"two documents", "version: 1\n---\nversion: 1\n", []string{
 			`t.yaml:3:1: a policy file holds one YAML document; remove this one or move it to a file of its own`}},
 		{"unknown anchor", "version: 1\nseverity: *sev\n", []string{

@@ -48,16 +48,21 @@ func decodeStdAs[T any](file string, data []byte, want string) (*T, error) {
 	return &v, nil
 }
 
-// stdError is the old jsonError: encoding/json's errors with line and column.
+// stdError is the old jsonError: encoding/json's errors with line and
+// column (of the offending character, of the start of a mistyped value).
 func stdError(file string, data []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		l, c := recjson.LineCol(data, syn.Offset)
+		l, c := recjson.LineCol(data, (&recjson.SyntaxError{Msg: syn.Error(), Offset: syn.Offset}).At())
 		return &DecodeError{File: file, Line: l, Column: c, Msg: "invalid JSON: " + syn.Error()}
 	case errors.As(err, &typ):
-		l, c := recjson.LineCol(data, typ.Offset)
+		off := typ.Offset // at the start of the value, as jsonError points
+		if v := recjson.ValueStart(data, typ.Offset); v >= 0 {
+			off = v
+		}
+		l, c := recjson.LineCol(data, off)
 		field := typ.Field
 		if field == "" {
 			field = "value"

@@ -102,10 +102,14 @@ func decodeError(file string, data []byte, want string, err error) error {
 func jsonError(file string, data []byte, err error) error {
 	switch e := err.(type) {
 	case *recjson.SyntaxError:
-		l, c := recjson.LineCol(data, e.Offset)
+		l, c := recjson.LineCol(data, e.At())
 		return &DecodeError{File: file, Line: l, Column: c, Msg: "invalid JSON: " + e.Msg}
 	case *recjson.TypeError:
-		l, c := recjson.LineCol(data, e.Offset)
+		at := e.Start // the start of the value, as for a HAR
+		if at < 0 {
+			at = e.Offset
+		}
+		l, c := recjson.LineCol(data, at)
 		field := e.Field
 		if field == "" {
 			field = "value"

@@ -45,11 +45,11 @@ func TestRoundTrip(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"{\n \"schema\": \"sessiontrace.recording/v1\",\n \"steps\": [1,\n", "x.json:4:1: invalid JSON"},
-		{"{\"schema\": \"sessiontrace.recording/v1\",\n\"steps\": \"no\"}", "x.json:2:14: steps: expected []recording.Step"},
+		{"{\"schema\": \"sessiontrace.recording/v1\",\n\"steps\": \"no\"}", "x.json:2:10: steps: expected []recording.Step"},
 		{`{"schema": "sessiontrace.recording/v2"}`, `is not supported by this version`},
 		{`{"schema": "other"}`, `schema "other": expected`},
 		{`{}`, `no "schema" field`},
-		{"{\n\"schema\": \"sessiontrace.recording/v1\", \"status\" }", "x.json:2:50: invalid JSON"},
+		{"{\n\"schema\": \"sessiontrace.recording/v1\", \"status\" }", "x.json:2:49: invalid JSON"},
 	}
 	for _, c := range cases {
 		_, err := Decode("x.json", []byte(c.in))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -94,7 +95,7 @@ func writeJUnit(w io.Writer, in *Input) error {
 			c.Failure = &junitFailure{Message: r.Error, Type: "failed", Text: r.Error}
 			suite.Fails++
 		case len(bad) > 0:
-			c.Failure = &junitFailure{Message: fmt.Sprintf("%d findings at or above %s", len(bad), threshold), Type: "findings", Text: strings.Join(bad, "\n")}
+			c.Failure = &junitFailure{Message: fmt.Sprintf("%s at or above %s", words.Count(len(bad), "finding", "findings"), threshold), Type: "findings", Text: strings.Join(bad, "\n")}
 			suite.Fails++
 		}
 		suite.Cases = append(suite.Cases, c)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -82,9 +83,10 @@ func writeText(w io.Writer, in *Input) error {
 	for _, s := range rep.Sessions {
 		resets += len(s.Resets)
 	}
-	fmt.Fprintf(w, "findings in %d scenarios: %d (%s); %d session resets\n", len(order), len(rep.Findings), strings.Join(parts, ", "), resets)
+	fmt.Fprintf(w, "findings in %s: %d (%s); %s\n", words.Count(len(order), "scenario", "scenarios"), len(rep.Findings), strings.Join(parts, ", "),
+		words.Count(resets, "session reset", "session resets"))
 	if threshold != "" {
-		fmt.Fprintf(w, "%d findings at or above %s\n", rep.CountAtLeast(threshold), threshold)
+		fmt.Fprintf(w, "%s at or above %s\n", words.Count(rep.CountAtLeast(threshold), "finding", "findings"), threshold)
 	}
 	return nil
 }
@@ -111,7 +113,7 @@ func textFinding(w io.Writer, f analysis.Finding, paint func(code, s string) str
 
 // textSession prints one session's summary and its resets.
 func textSession(w io.Writer, s analysis.SessionReport, paint func(code, s string) string) {
-	fmt.Fprintf(w, "  session %s (%s): %d ID(s)", TermText(s.Cookie), TermText(s.Detection), len(s.IDs))
+	fmt.Fprintf(w, "  session %s (%s): %s", TermText(s.Cookie), TermText(s.Detection), words.Count(len(s.IDs), "ID", "IDs"))
 	var ends []string
 	for _, id := range s.IDs {
 		ends = append(ends, string(id.Ended))

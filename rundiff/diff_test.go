@@ -220,7 +220,15 @@ func TestLogoutInvalidation(t *testing.T) {
 		want []string
 		note string
 	}{
-		{site{}, site{stay: true}, []string{"session SID invalidated at logout (step 2): yes -> no REGRESSION"}, ""},
+		{site{}, site{stay: true}, []string{"session SID invalidated at logout (step 2): yes -> no REGRESSION",
+			"finding SESSION-LOGOUT-INCOMPLETE new REGRESSION"}, ""},
+		// The ID survived the logout step and the server replaced it on
+		// the next page: not invalidated at logout either.
+		{site{}, site{stay: true, then: func(b *rectest.Builder) {
+			b.Step("goto", "")
+			b.Get("https://app.test/").SendHeld("SID").Set("SID", b.ID("anon"), rectest.SecureAttrs)
+		}}, []string{"session SID invalidated at logout (step 2): yes -> no REGRESSION",
+			"finding SESSION-LOGOUT-INCOMPLETE new REGRESSION"}, "step 3 ran only in B"},
 		{site{probe: "refused"}, site{probe: "accepted"}, []string{
 			"session SID invalidated at logout (step 2): yes -> browser only REGRESSION",
 			"finding SESSION-NOT-INVALIDATED new REGRESSION"}, ""},

@@ -30,6 +30,8 @@ type site struct {
 	keep, stay bool
 	probe      string // "", "refused" or "accepted"
 	extra      func(b *rectest.Builder)
+	// then adds steps after the logout.
+	then func(b *rectest.Builder)
 	// failAt fails the scenario at that step ("goto", "login" or
 	// "logout"); the steps after it are skipped.
 	failAt string
@@ -83,7 +85,9 @@ func journey(s site) *recording.Recording {
 	case "accepted":
 		b.Probe(true)
 	}
-	failed(2)
+	if !failed(2) && s.then != nil {
+		s.then(b)
+	}
 	return b.Rec()
 }
 

@@ -156,24 +156,12 @@ func compareSession(ra, rb *recording.Recording, sa, sb *analysis.SessionReport,
 	return out
 }
 
-// heldBefore returns the ID the cookie held when step s began.
-func heldBefore(ids []analysis.ID, s int) *analysis.ID {
-	var h *analysis.ID
-	for i := range ids {
-		if ids[i].FirstStep < s && ids[i].LastStep >= s {
-			h = &ids[i]
-		}
-	}
-	return h
-}
-
 // rotation says whether the ID held before step s ended at it.
 func rotation(ids []analysis.ID, s int) string {
-	h := heldBefore(ids, s)
-	switch {
+	switch h, kept := analysis.HeldAcross(ids, s); {
 	case h == nil:
 		return NoIDBefore
-	case h.LastStep == s && h.Ended != analysis.EndEndOfJourney:
+	case !kept:
 		return Yes
 	}
 	return No
@@ -189,11 +177,10 @@ func rotationRank(v string) int {
 // logout says whether the ID held before logout step s ended; probe is
 // the replay probe's verdict when both runs have one.
 func logout(ids []analysis.ID, s int, probe string) string {
-	h := heldBefore(ids, s)
-	switch {
+	switch h, kept := analysis.HeldAcross(ids, s); {
 	case h == nil:
 		return NoIDBefore
-	case h.Ended != analysis.EndLogout && (h.LastStep != s || h.Ended == analysis.EndEndOfJourney):
+	case kept:
 		return No
 	case probe == "accepted":
 		return BrowserOnly

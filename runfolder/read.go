@@ -59,6 +59,9 @@ func Load(paths []string, maxSize int64) ([]Loaded, []string, error) {
 			return nil, nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 		}
 		if info.IsDir() {
+			if err := hasIndex(p, true); err != nil {
+				return nil, nil, err
+			}
 			p = filepath.Join(p, IndexFile)
 		}
 		data, err := readLimited(p, maxSize)
@@ -98,11 +101,39 @@ func LoadRun(p string, maxSize int64) ([]Loaded, []string, error) {
 		return nil, nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 	}
 	if info.IsDir() {
-		if _, err := os.Stat(filepath.Join(p, IndexFile)); err != nil {
-			return nil, nil, fmt.Errorf("%s is not a run folder: it has no index.json (a run folder is what 'sessiontrace run -o DIR' writes)", p)
+		if err := hasIndex(p, false); err != nil {
+			return nil, nil, err
 		}
 	}
 	return Load([]string{p}, maxSize)
+}
+
+// hasIndex says, when the folder dir has no index.json, that it is not a
+// run folder, where it looked, and, when files may be given instead
+// (several: files), the recordings and HAR files it holds.
+func hasIndex(dir string, files bool) error {
+	ix := filepath.Join(dir, IndexFile)
+	if _, err := os.Stat(ix); err == nil {
+		return nil
+	}
+	msg := fmt.Sprintf("%s is not a run folder: it has no %s (looked for %s; a run folder is what 'sessiontrace run -o DIR' writes)", dir, IndexFile, ix)
+	if !files {
+		return errors.New(msg)
+	}
+	var offer []string
+	for _, pat := range []string{"*.json", "*.har", filepath.Join(RecordingsDir, "*.json")} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		for _, f := range m {
+			if !IsReportFile(filepath.Base(f)) {
+				offer = append(offer, filepath.Join(dir, pat))
+				break
+			}
+		}
+	}
+	if len(offer) == 0 {
+		return errors.New(msg + "; it holds no recording or HAR file (*.json, *.har) either")
+	}
+	return errors.New(msg + "; to read the recordings or HAR files in it, give them: " + strings.Join(offer, " "))
 }
 
 // SingleRecording resolves a path to one recording file: a recording (or

@@ -3,8 +3,7 @@ package scenarios
 import "github.com/sessiontrace/sessiontrace/internal/yamlfile"
 
 // Pos is a position in a scenario file. Line and Col are 1-based; zero
-// means unknown (the YAML library reports only a line for syntax errors,
-// and I/O errors have neither).
+// means unknown (see yamlfile.Pos).
 type Pos = yamlfile.Pos
 
 // Error is one problem in a scenario file.

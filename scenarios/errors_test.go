@@ -157,7 +157,12 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:4:11: wait: a wait needs a duration above zero`,
 		}},
 		{"huge duration", head + "  - wait: 99999999999999999999h\n", []string{
-			`t.yaml:4:11: wait: expected a duration like 2s or 500ms, got "99999999999999999999h"`,
+			`t.yaml:4:11: wait: "99999999999999999999h" is too large: at most 24h`,
+		}},
+		{"absurd durations", head + "  - goto: /\n    timeout: 25h\n  - wait: 1000000h\n  - setCookie: { name: a, value: b, maxAge: 9601h }\n  - wait: 24h\n", []string{
+			`t.yaml:5:14: timeout: "25h" is too large: at most 24h`,
+			`t.yaml:6:11: wait: "1000000h" is too large: at most 24h`,
+			`t.yaml:7:45: setCookie.maxAge: "9601h" is too large: at most 9600h`,
 		}},
 
 		// Enums.
@@ -244,7 +249,18 @@ func TestParseErrors(t *testing.T) {
 
 		// YAML itself.
 		{"syntax", "name: n\nsteps: [\n", []string{
-			`t.yaml:2: invalid YAML: did not find expected node content`,
+			`t.yaml:2:1: invalid YAML: did not find expected node content`,
+		}},
+		// A mis-indented step key is reported at its own line, not at
+		// the list's.
+		{"step key indented too little", head + "  - goto: /\n  - click: '#a'\n   as: login\n  - goto: /b\n", []string{
+			`t.yaml:6:4: invalid YAML: did not find expected '-' indicator (is this line indented like the list items above it? a step's keys line up under the first key after its '-')`,
+		}},
+		{"step key at the dash", head + "  - goto: /\n  - click: '#a'\n  as: login\n", []string{
+			`t.yaml:6:3: invalid YAML: did not find expected '-' indicator (is this line indented like the list items above it? a step's keys line up under the first key after its '-')`,
+		}},
+		{"step key indented too much", head + "  - goto: /\n  - click: '#a'\n      as: login\n  - goto: /b\n", []string{
+			`t.yaml:6:7: invalid YAML: did not find expected key (is this line indented like the keys above it?)`,
 		}},
 		{"syntax first line", "\tname: n\n", []string{
 			`t.yaml:1: invalid YAML: found character that cannot start any token`,

@@ -123,7 +123,7 @@ func TestResolveErrors(t *testing.T) {
 			`t.yaml:1:13: vars.pw: environment variable NOPE is not set`,
 		}},
 		{"no lab", "name: n\ntarget: ${lab}\nsteps: [{goto: /}]\n", Resolver{}, []string{
-			`t.yaml:2:9: target: ${lab} needs the built-in lab site, which is not running`,
+			`t.yaml:2:9: target: ${lab} needs the lab's URLs: run with --lab (which starts the lab for the run), or, against a lab started by hand (sessiontrace lab), with --lab-ports HTTPS,HTTP (8443,8080 by default)`,
 		}},
 		{"unknown lab key", head + "  - goto: ${lab.nope}\n", testResolver, []string{
 			`t.yaml:4:11: goto: unknown lab value ${lab.nope}`,
@@ -242,3 +242,20 @@ func TestTemplateEscapeRoundTrip(t *testing.T) {
 
 // escape makes s a template that resolves to s.
 func escape(s string) string { return strings.ReplaceAll(s, "${", "$${") }
+
+// NeedsLab finds the first ${lab...} reference, in vars or strings,
+// before anything runs.
+func TestNeedsLab(t *testing.T) {
+	head := "name: n\ntarget: https://a.test\n"
+	for _, c := range []struct{ src, want string }{
+		{head + "steps:\n  - goto: /\n", ""},
+		{head + "steps:\n  - goto: $${lab.x}\n", ""},
+		{head + "steps:\n  - goto: /\n  - goto: ${lab.http.mixed}/account\n", "t.yaml:5:11: goto: ${lab.http.mixed} needs the lab's URLs"},
+		{"vars: { home: '${lab.correct}/' }\n" + head + "steps:\n  - goto: ${vars.home}\n", "t.yaml:1:15: vars.home: ${lab.correct} needs the lab's URLs"},
+	} {
+		err := mustParse(t, c.src).NeedsLab()
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want)) {
+			t.Errorf("%q: %v, want %q", c.src, err, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -19,6 +20,14 @@ var (
 	sessionVals = []string{"rotated", "kept", "present", "gone"}
 	sameSites   = []string{"Strict", "Lax", "None"}
 	restarts    = []string{"browser"}
+)
+
+// The largest durations a scenario may give: a step's timeout and a wait
+// (a journey is minutes; a day is a typo), and a setCookie's maxAge
+// (browsers cap cookie lifetimes at 400 days).
+const (
+	MaxStepDuration = 24 * time.Hour
+	MaxCookieAge    = 400 * 24 * time.Hour
 )
 
 func kindNames() []string {
@@ -218,7 +227,7 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 		st.As, _ = p.Enum(e.Val, "as", asValues...)
 	}
 	if e, ok := o.ByKey["timeout"]; ok {
-		st.Timeout, _ = p.Duration(e.Val, "timeout")
+		st.Timeout, _ = p.Duration(e.Val, "timeout", MaxStepDuration)
 	}
 	switch len(kindEntries) {
 	case 0:
@@ -277,7 +286,7 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 		p.textForms(st, v, "key", []string{"selector", "key"}, "key")
 	case KindWait:
 		if isScalar {
-			if d, ok := p.Duration(v, kind); ok {
+			if d, ok := p.Duration(v, kind, MaxStepDuration); ok {
 				if d == 0 {
 					p.Errorf(v, kind, "", "a wait needs a duration above zero")
 				}
@@ -393,7 +402,7 @@ func (p *parser) setCookie(st *Step, v *yaml.Node) {
 		c.SameSite, _ = p.Enum(e.Val, "setCookie.sameSite", sameSites...)
 	}
 	if e, ok := o.ByKey["maxAge"]; ok {
-		c.MaxAge, _ = p.Duration(e.Val, "setCookie.maxAge")
+		c.MaxAge, _ = p.Duration(e.Val, "setCookie.maxAge", MaxCookieAge)
 	}
 	p.Require(o, "name")
 	st.Cookie = c

@@ -84,6 +84,45 @@ func (s *Scenario) Resolve(r Resolver) (*Scenario, error) {
 	return c, nil
 }
 
+// NeedsLab reports, at the first ${lab...} reference of s (in a var or
+// a string), that it needs the lab's URLs; nil when s uses none. Such a
+// scenario runs only where they are known: run --lab, or the ports of a
+// lab started by hand. A command checks it before it runs anything.
+func (s *Scenario) NeedsLab() error {
+	find := func(text string) string {
+		segs, pr := parseTemplate(text)
+		if pr != nil {
+			return ""
+		}
+		for _, seg := range segs {
+			if seg.ns == "lab" {
+				return seg.ref()
+			}
+		}
+		return ""
+	}
+	at := func(info fieldInfo, ref string) error {
+		return ErrorList{{Pos: info.pos, Msg: yamlfile.Prefix(info.where, labMissing(ref))}}
+	}
+	for _, name := range sortedKeys(s.Vars) {
+		if r := find(s.Vars[name]); r != "" {
+			return at(s.info(fieldKey{-1, "vars." + name}), r)
+		}
+	}
+	for _, f := range s.texts() {
+		if r := find(*f.s); r != "" {
+			return at(s.info(f.key), r)
+		}
+	}
+	return nil
+}
+
+// labMissing says that the reference ref to the lab has no value here,
+// and how to give it one.
+func labMissing(ref string) string {
+	return ref + " needs the lab's URLs: run with --lab (which starts the lab for the run), or, against a lab started by hand (sessiontrace lab), with --lab-ports HTTPS,HTTP (8443,8080 by default)"
+}
+
 // info locates a field for a message. Scenarios built in Go rather than
 // parsed have no positions; the step's position is the best we have.
 func (s *Scenario) info(k fieldKey) fieldInfo {
@@ -131,7 +170,7 @@ func (r Resolver) expand(segs []segment, vars map[string]string) (string, *probl
 			}
 			if !ok {
 				if s.key == "" || r.Lab == nil {
-					return "", &problem{msg: fmt.Sprintf("%s needs the built-in lab site, which is not running", s.ref())}
+					return "", &problem{msg: labMissing(s.ref())}
 				}
 				return "", &problem{msg: fmt.Sprintf("unknown lab value %s", s.ref())}
 			}

@@ -18,6 +18,8 @@
 import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
+import http from 'node:http';
+import https from 'node:https';
 
 const { values: opt } = parseArgs({
   options: {
@@ -66,6 +68,50 @@ function checkCookie(c, name, want) {
   }
 }
 
+// The probes every journey's scenario declares (session.probe: /account,
+// #welcome), done as sessiontrace does them: the cookies held at one
+// moment replayed later by a plain HTTP client (no browser, keep-alive
+// connections, the lab's .test names on loopback), logged in when the
+// page has the marker. After login: the cookies held before it
+// (fixation); after logout: those held before it, and those held right
+// after login when they changed since (client-side sessions).
+const lookup = (host, o, cb) => (o && o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
+const agents = {
+  'https:': new https.Agent({ lookup, keepAlive: true, rejectUnauthorized: false }),
+  'http:': new http.Agent({ lookup, keepAlive: true }),
+};
+function applies(c, u) {
+  const host = u.hostname, d = c.domain.replace(/^\./, '');
+  const domainOK = c.domain.startsWith('.') ? host === d || host.endsWith('.' + d) : host === d;
+  const pathOK = u.pathname === c.path || u.pathname.startsWith(c.path.endsWith('/') ? c.path : c.path + '/');
+  return domainOK && pathOK && (!c.secure || u.protocol === 'https:');
+}
+function probe(held, url) {
+  const u = new URL(url);
+  const pairs = held.filter((c) => applies(c, u)).map((c) => `${c.name}=${c.value}`);
+  if (pairs.length === 0) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const mod = u.protocol === 'https:' ? https : http;
+    mod.get(u, { agent: agents[u.protocol], headers: { Cookie: pairs.join('; ') } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve(res.statusCode === 200 && /id=["']?welcome\b/.test(body)));
+    }).on('error', reject);
+  });
+}
+const changed = (a, b) => a.some((c) => b.some((d) => d.name === c.name && d.domain === c.domain && d.path === c.path && d.value !== c.value));
+// Each probe's answer is checked against what the lab does (docs/lab.md):
+// only fixation keeps the pre-login ID, only logout-keep keeps the session.
+async function loginProbe(context, pre, base, loggedIn = false) {
+  check(((await probe(pre, `${base}/account`)) === true) === loggedIn, `login probe: logged in should be ${loggedIn}`);
+  return context.cookies();
+}
+async function logoutProbes(held, afterLogin, base, loggedIn = false) {
+  check(((await probe(held, `${base}/account`)) === true) === loggedIn, `logout probe: logged in should be ${loggedIn}`);
+  if (changed(afterLogin, held)) await probe(afterLogin, `${base}/account`);
+}
+
 async function login(page) {
   await page.fill('#user', user);
   await page.fill('#password', password);
@@ -79,14 +125,18 @@ const journeys = {
     await page.goto(`${base}/login`);
     const before = await cookie(context, '__Host-sid');
     checkCookie(before, '__Host-sid', { secure: true, httpOnly: true, sameSite: 'Lax', path: '/', session: true });
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL(path('/account'));
+    const afterLogin = await loginProbe(context, pre, base);
     await expectText(page, '#welcome', { contains: 'Welcome, alice' });
     const after = await cookie(context, '__Host-sid');
     checkCookie(after, '__Host-sid', { secure: true, httpOnly: true, sameSite: 'Lax' });
     check(after.value !== before.value, 'session not rotated at login');
+    const held = await context.cookies();
     await page.click('#logout');
     await page.waitForURL(path('/'));
+    await logoutProbes(held, afterLogin, base);
     check(!(await cookie(context, '__Host-sid')), 'session cookie still there after logout');
   },
 
@@ -94,26 +144,34 @@ const journeys = {
     await page.goto(`${lab('fixation')}/login`);
     const before = await cookie(context, 'PHPSESSID');
     checkCookie(before, 'PHPSESSID', { secure: true, httpOnly: false, sameSite: 'Lax' });
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL(path('/account'));
+    const afterLogin = await loginProbe(context, pre, lab('fixation'), true);
     await expectText(page, '#welcome', { contains: 'Welcome, alice' });
     const after = await cookie(context, 'PHPSESSID');
     check(after && after.value === before.value, 'session not kept at login');
+    const held = await context.cookies();
     await page.click('#logout');
     await page.waitForURL(path('/'));
+    await logoutProbes(held, afterLogin, lab('fixation'));
     check(!(await cookie(context, 'PHPSESSID')), 'session cookie still there after logout');
   },
 
   async 'logout-keep'(page, context) {
     await page.goto(`${lab('logout-keep')}/login`);
     const before = await cookie(context, 'connect.sid');
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL(path('/account'));
+    const afterLogin = await loginProbe(context, pre, lab('logout-keep'));
     await expectText(page, '#welcome', { contains: 'Welcome, alice' });
     const after = await cookie(context, 'connect.sid');
     check(before && after && after.value !== before.value, 'session not rotated at login');
+    const held = await context.cookies();
     await page.click('#logout');
     await page.waitForURL(path('/'));
+    await logoutProbes(held, afterLogin, lab('logout-keep'), true);
     check(!(await cookie(context, 'connect.sid')), 'session cookie still there after logout');
   },
 
@@ -121,8 +179,10 @@ const journeys = {
     const base = lab('mixed');
     await page.goto(`${base}/login`);
     const before = await cookie(context, 'JSESSIONID');
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL(path('/account'));
+    await loginProbe(context, pre, base);
     await expectText(page, '#welcome', { contains: 'Welcome, alice' });
     const after = await cookie(context, 'JSESSIONID');
     check(before && after && after.value !== before.value, 'session not rotated at login');
@@ -138,8 +198,10 @@ const journeys = {
   async scope(page, context) {
     const base = lab('scope');
     await page.goto(`${base}/login`);
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL(path('/account'));
+    await loginProbe(context, pre, base);
     await expectText(page, '#welcome', { contains: 'Welcome, alice' });
     await page.click('#www-link');
     await page.waitForURL(`${lab('www.scope')}/login`);
@@ -155,8 +217,10 @@ const journeys = {
   async urlsession(page, context) {
     await page.goto(`${lab('urlsession')}/login`);
     const before = await cookie(context, 'JSESSIONID');
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL((u) => u.href.includes(';jsessionid='));
+    const afterLogin = await loginProbe(context, pre, lab('urlsession'));
     await expectText(page, '#welcome', { contains: 'Welcome, alice' });
     const after = await cookie(context, 'JSESSIONID');
     check(before && after && after.value !== before.value, 'session not rotated at login');
@@ -164,16 +228,20 @@ const journeys = {
     await page.waitForURL((u) => u.href.includes('?sid='));
     await expectText(page, '#signed-in', { contains: 'alice' });
     await page.goto(`${lab('urlsession')}/account`);
+    const held = await context.cookies();
     await page.click('#logout');
     await page.waitForURL(path('/'));
+    await logoutProbes(held, afterLogin, lab('urlsession'));
     check(!(await cookie(context, 'JSESSIONID')), 'session cookie still there after logout');
   },
 
   async script(page, context) {
     await page.goto(`${lab('script')}/login`);
     const before = await cookie(context, 'sid');
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL(path('/account'));
+    await loginProbe(context, pre, lab('script'));
     const after = await cookie(context, 'sid');
     check(before && after && after.value !== before.value, 'session not rotated at login');
     checkCookie(after, 'sid', { httpOnly: false });
@@ -190,8 +258,10 @@ const journeys = {
     const base = lab('resetcode');
     await page.goto(`${base}/login`);
     const before = await cookie(context, 'ci_session');
+    const pre = await context.cookies();
     await login(page);
     await page.waitForURL(path('/account'));
+    await loginProbe(context, pre, base);
     await expectText(page, '#welcome', { contains: 'Welcome, alice' });
     const after = await cookie(context, 'ci_session');
     check(before && after && after.value !== before.value, 'session not rotated at login');

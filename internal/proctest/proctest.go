@@ -38,13 +38,18 @@ func Chromium() Snapshot {
 	return out
 }
 
-// stat reads a process's name, state and parent from /proc/PID/stat:
-// "pid (comm) state ppid ...", where comm may itself hold spaces or ")".
+// stat reads a process's name, state and parent from /proc/PID/stat.
 func stat(pid int) (comm, state string, ppid int, ok bool) {
 	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
 	if err != nil {
 		return "", "", 0, false
 	}
+	return ParseStat(b)
+}
+
+// ParseStat reads "pid (comm) state ppid ..." (a /proc/PID/stat), where
+// comm may itself hold spaces or ")".
+func ParseStat(b []byte) (comm, state string, ppid int, ok bool) {
 	s := string(b)
 	open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
 	if open < 0 || close < open {

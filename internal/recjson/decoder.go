@@ -42,6 +42,15 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return e.Msg }
 
+// At is the byte offset to show the error at: the offending character
+// (Offset is encoding/json's, just after it), or the end of the input.
+func (e *SyntaxError) At() int64 {
+	if e.Offset > 0 && strings.HasPrefix(e.Msg, "invalid character") {
+		return e.Offset - 1
+	}
+	return e.Offset
+}
+
 // A TypeError is encoding/json's UnmarshalTypeError: a JSON value that
 // does not fit the Go type it is read into. Decoding goes on; the first
 // one is returned at the end.

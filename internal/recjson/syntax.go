@@ -362,6 +362,38 @@ func Fold(k string) string {
 	return string(out)
 }
 
+// ValueStart finds the start of the JSON value that ends at end (the
+// offset encoding/json reports in an UnmarshalTypeError), by scanning back
+// over it; -1 if unsure. Tests hold the decoders' TypeError.Start to it.
+func ValueStart(data []byte, end int64) int64 {
+	if end <= 0 || end > int64(len(data)) {
+		return -1
+	}
+	i := end - 1
+	if data[i] == '"' {
+		for j := i - 1; j >= 0; j-- {
+			if data[j] == '"' {
+				k, n := j-1, 0
+				for k >= 0 && data[k] == '\\' {
+					k--
+					n++
+				}
+				if n%2 == 0 {
+					return j
+				}
+			}
+		}
+		return -1
+	}
+	if data[i] == '}' || data[i] == ']' {
+		return -1
+	}
+	for i > 0 && bytes.IndexByte([]byte(" \t\r\n:,[{"), data[i-1]) < 0 {
+		i--
+	}
+	return i
+}
+
 // LineCol returns the 1-based line and column of byte offset off of data.
 func LineCol(data []byte, off int64) (line, col int) {
 	off = max(0, min(off, int64(len(data))))

@@ -10,8 +10,8 @@ import (
 )
 
 // Pos is a position in a file. Line and Col are 1-based; zero means
-// unknown (the YAML library reports only a line for syntax errors, and
-// I/O errors have neither).
+// unknown (I/O errors have neither; a YAML syntax error that could not be
+// located has no column).
 type Pos struct {
 	File string
 	Line int

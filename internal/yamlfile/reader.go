@@ -134,6 +134,10 @@ func (r *Reader) yamlError(err error, data []byte) {
 			pos.Line = n
 		}
 		msg = m[2]
+		if at, ok := locate(data, pos.Line, msg); ok {
+			pos.Line, pos.Col = at.Line, at.Col
+		}
+		msg += indentHint(msg)
 	} else if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
 		pos = findAlias(data, m[1])
 		pos.File = r.File
@@ -142,6 +146,57 @@ func (r *Reader) yamlError(err error, data []byte) {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
 	r.Add(pos, "invalid YAML: "+msg, "")
+}
+
+// maxLocate and maxLocateBytes bound the re-parses locate makes, and the
+// bytes they read: a huge file keeps the library's line.
+const (
+	maxLocate      = 400
+	maxLocateBytes = 16 << 20
+)
+
+// locate finds the line where the YAML library's error msg really is. The
+// library names the line where the enclosing block began (a mis-indented
+// step is reported at the list's first item, or at "steps:"): the line
+// is the last of the shortest start of the file, from line from on, that
+// fails with the same message. Its column is that of the line's first
+// character after its indentation (a tab there is the character). ok is false when no such line is found within maxLocate
+// parses.
+func locate(data []byte, from int, msg string) (Pos, bool) {
+	lines := strings.SplitAfter(string(data), "\n")
+	start := 0
+	for i := 1; i < from && i < len(lines); i++ {
+		start += len(lines[i-1])
+	}
+	end, budget := start, maxLocateBytes
+	for k := max(from, 1); k <= len(lines) && k-from < maxLocate && budget > 0; k++ {
+		end += len(lines[k-1])
+		budget -= end
+		var n yaml.Node
+		err := decode(yaml.NewDecoder(strings.NewReader(string(data[:end]))), &n)
+		if err == nil {
+			continue
+		}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m == nil || m[2] != msg {
+			continue
+		}
+		line := lines[k-1]
+		col := 1 + len(line) - len(strings.TrimLeft(line, " "))
+		return Pos{Line: k, Col: col}, true
+	}
+	return Pos{}, false
+}
+
+// indentHint says, for the library's words about a block, what they
+// usually mean in a hand-written file.
+func indentHint(msg string) string {
+	switch msg {
+	case "did not find expected '-' indicator":
+		return " (is this line indented like the list items above it? a step's keys line up under the first key after its '-')"
+	case "did not find expected key":
+		return " (is this line indented like the keys above it?)"
+	}
+	return ""
 }
 
 // findAlias returns the position of the first "*name" in data, where the
@@ -446,16 +501,17 @@ func (r *Reader) BoolPtr(n *yaml.Node, where string) *bool {
 	return &b
 }
 
-// Duration reads a Go duration such as "2s". A bare number is refused
-// (is "wait: 2" seconds or milliseconds?), except 0.
-func (r *Reader) Duration(n *yaml.Node, where string) (time.Duration, bool) {
+// Duration reads a Go duration such as "2s" of at most limit (no limit
+// when 0). A bare number is refused (is "wait: 2" seconds or
+// milliseconds?), except 0; one too large says the limit.
+func (r *Reader) Duration(n *yaml.Node, where string, limit time.Duration) (time.Duration, bool) {
 	s := Deref(n)
 	if s == nil || s.Kind != yaml.ScalarNode || s.ShortTag() == "!!null" {
 		r.Errorf(n, where, "", "expected a duration like 2s or 500ms, got %s", Describe(n))
 		return 0, false
 	}
-	d, err := time.ParseDuration(strings.TrimSpace(s.Value))
-	if err != nil {
+	d, err := ParseDuration(s.Value, limit)
+	if err == ErrNotDuration {
 		hint := ""
 		if _, err := strconv.ParseFloat(s.Value, 64); err == nil {
 			hint = s.Value + "s"
@@ -463,8 +519,8 @@ func (r *Reader) Duration(n *yaml.Node, where string) (time.Duration, bool) {
 		r.Errorf(n, where, hint, "expected a duration like 2s or 500ms, got %s", Quote(s.Value))
 		return 0, false
 	}
-	if d < 0 {
-		r.Errorf(n, where, "", "a duration cannot be negative, got %s", Quote(s.Value))
+	if err != nil {
+		r.Errorf(n, where, "", "%v", err)
 		return 0, false
 	}
 	return d, true

@@ -31,7 +31,7 @@ func TestDocument(t *testing.T) {
 		{"a: 1\n---\nb: 2\n", "f.yaml:3:1: extra"},
 		{"\ufeffa: 1\n", ""},
 		{"a: \x01\n", "f.yaml:1:4: control character U+0001 is not allowed"},
-		{"a: b\n  c: d\n", "f.yaml:2: invalid YAML: mapping values are not allowed in this context"},
+		{"a: b\n  c: d\n", "f.yaml:2:3: invalid YAML: mapping values are not allowed in this context"},
 		{"a: [1,\n  *nope]\n", `f.yaml:2:3: invalid YAML: unknown anchor "nope": define it with &nope before using *nope`},
 	}
 	for _, tt := range tests {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
@@ -54,11 +53,11 @@ func stdError(file string, data []byte) string {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		l, c := recjson.LineCol(data, syn.Offset)
+		l, c := recjson.LineCol(data, (&recjson.SyntaxError{Msg: syn.Error(), Offset: syn.Offset}).At())
 		return fmt.Sprintf("%s:%d:%d: invalid JSON: %s", file, l, c, syn.Error())
 	case errors.As(err, &typ):
 		off := typ.Offset
-		if v := valueStart(data, typ.Offset); v >= 0 {
+		if v := recjson.ValueStart(data, typ.Offset); v >= 0 {
 			off = v
 		}
 		msg := "not a HAR file: expected a JSON object with a \"log\" object (HAR 1.2)"
@@ -89,37 +88,6 @@ func jsonKind(t reflect.Type) string {
 		return jsonKind(t.Elem())
 	}
 	return t.String()
-}
-
-// valueStart finds the start of the JSON value that ends at end (the
-// offset encoding/json reports), by scanning back over it; -1 if unsure.
-func valueStart(data []byte, end int64) int64 {
-	if end <= 0 || end > int64(len(data)) {
-		return -1
-	}
-	i := end - 1
-	if data[i] == '"' {
-		for j := i - 1; j >= 0; j-- {
-			if data[j] == '"' {
-				k, n := j-1, 0
-				for k >= 0 && data[k] == '\\' {
-					k--
-					n++
-				}
-				if n%2 == 0 {
-					return j
-				}
-			}
-		}
-		return -1
-	}
-	if data[i] == '}' || data[i] == ']' {
-		return -1
-	}
-	for i > 0 && !strings.ContainsRune(" \t\r\n:,[{", rune(data[i-1])) {
-		i--
-	}
-	return i
 }
 
 // decodeSeeds are HAR-shaped inputs where Unmarshal does something worth

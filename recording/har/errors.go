@@ -14,7 +14,7 @@ import (
 func decodeError(file string, data []byte, err error) error {
 	switch e := err.(type) {
 	case *recjson.SyntaxError:
-		l, c := recjson.LineCol(data, e.Offset)
+		l, c := recjson.LineCol(data, e.At())
 		return &recording.DecodeError{File: file, Line: l, Column: c, Msg: "invalid JSON: " + e.Msg}
 	case *recjson.TypeError:
 		if e.Field == "" {
