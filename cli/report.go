@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/report"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -46,11 +47,11 @@ func reportCmd(e *env, args []string) int {
 		return code
 	}
 	fail := func(format string, args ...any) int {
-		fmt.Fprintf(e.stderr, "sessiontrace report: "+format+"\n", args...)
+		sayf(e, "report", format, args...)
 		return ExitUsage
 	}
 	if fs.NArg() != 1 {
-		return fail("want one RUN (a run folder, a recording or a HAR file); got %d argument(s)", fs.NArg())
+		return fail("want one RUN (a run folder, a recording or a HAR file); got %s", words.Count(fs.NArg(), "argument", "arguments"))
 	}
 	if *maxSize <= 0 {
 		return fail("--max-size %d: want a positive number of MiB", *maxSize)
@@ -79,7 +80,7 @@ func reportCmd(e *env, args []string) int {
 			return fail("--format pdf prints through Chromium: %v", err)
 		}
 	}
-	pol, ok := policyFlag(e, *policyFile)
+	pol, ok := policyFlag(e, "report", *policyFile)
 	if !ok {
 		return ExitUsage
 	}
@@ -88,7 +89,7 @@ func reportCmd(e *env, args []string) int {
 		return fail("%v", err)
 	}
 	for _, w := range warnings {
-		fmt.Fprintln(e.stderr, w)
+		sayf(e, "report", "%s", w)
 	}
 	if !toStdout {
 		if in := overwrites(*out, fs.Arg(0), recs); in != "" {
@@ -109,7 +110,7 @@ func reportCmd(e *env, args []string) int {
 		data, err = harness.PrintPDF(ctx, harness.BrowserOptions{ExecPath: *chrome}, data, size)
 		switch {
 		case errors.Is(err, context.Canceled):
-			fmt.Fprintln(e.stderr, "sessiontrace report: interrupted; nothing written")
+			sayf(e, "report", "interrupted; nothing written")
 			return ExitInterrupted
 		case errors.Is(err, context.DeadlineExceeded):
 			return fail("printing the PDF took longer than --timeout %s", *timeout)
@@ -129,9 +130,8 @@ func reportCmd(e *env, args []string) int {
 	if err := dir.WriteFile(filepath.Base(*out), func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return fail("writing the report: %v", err)
 	}
-	resets := len(rep.Resets())
-	fmt.Fprintf(e.stdout, "report written to %s (%s): %d scenarios, %d findings, %d session resets\n",
-		*out, *format, len(recs), len(rep.Findings), resets)
+	fmt.Fprintf(e.stdout, "report written to %s (%s): %s, %s, %s\n", *out, *format, words.Count(len(recs), "scenario", "scenarios"),
+		words.Count(len(rep.Findings), "finding", "findings"), words.Count(len(rep.Resets()), "session reset", "session resets"))
 	return ExitOK
 }
 
