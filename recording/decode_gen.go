@@ -10,25 +10,28 @@ import (
 
 // unmarshalRecording is json.Unmarshal(data, v) for v of type *Recording, without reflection.
 func unmarshalRecording(data []byte, v *Recording) error {
-	d := new(jsonState)
+	d := new(JSONState)
 	return d.Run(data, func() { d.readRecording(v) })
 }
 
 // unmarshalIndex is json.Unmarshal(data, v) for v of type *Index, without reflection.
 func unmarshalIndex(data []byte, v *Index) error {
-	d := new(jsonState)
+	d := new(JSONState)
 	return d.Run(data, func() { d.readIndex(v) })
 }
 
 // unmarshalSchemaHead is json.Unmarshal(data, v) for v of type *schemaHead, without reflection.
 func unmarshalSchemaHead(data []byte, v *schemaHead) error {
-	d := new(jsonState)
+	d := new(JSONState)
 	return d.Run(data, func() { d.readSchemaHead(v) })
 }
 
-// jsonState is the recjson.Decoder with scratch space for the lists
+// JSONState is the recjson.Decoder with scratch space for the lists
 // of each type, and what recjson.Memo keeps of the values it shares.
-type jsonState struct {
+// It is exported for the generated decoders of the packages whose
+// types hold this package's: their state embeds it, and they read
+// those types with its Read methods, so that a type has one reader.
+type JSONState struct {
 	recjson.Decoder
 	listCookie      []Cookie
 	listCookieEvent []CookieEvent
@@ -47,20 +50,18 @@ type jsonState struct {
 	memoValue       recjson.Memos[Value]
 }
 
-func (d *jsonState) readRecording(v *Recording) {
-	lvl, ok := d.Object("recording.Recording")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readRecording(v *Recording) {
+	var k string
+	for lvl, ok := d.Object("recording.Recording"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "schema":
 			d.String(&v.Schema)
 		case "scenario":
-			d.readScenarioInfo(&v.Scenario)
+			d.ReadScenarioInfo(&v.Scenario)
 		case "browser":
-			d.readBrowserInfo(&v.Browser)
+			d.ReadBrowserInfo(&v.Browser)
 		case "options":
-			d.readOptions(&v.Options)
+			d.ReadOptions(&v.Options)
 		case "start":
 			d.Time(&v.Start)
 		case "end":
@@ -78,11 +79,8 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "pages":
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageFacts, "[]recording.PageFacts", d.readPageFacts)
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readProbeResult(p)
+			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
+				d.ReadProbeResult(p)
 			}
 		case "popups":
 			recjson.Slice(&d.Decoder, &v.Popups, &d.listPopup, "[]recording.Popup", d.readPopup)
@@ -93,23 +91,16 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "warnings":
 			d.Strings(&v.Warnings)
 		default:
-			if k = recjson.Folded(k, namesRecording); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "popups", "downloads", "protocol", "warnings"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesRecording = []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "popups", "downloads", "protocol", "warnings"}
-
-func (d *jsonState) readScenarioInfo(v *ScenarioInfo) {
-	lvl, ok := d.Object("recording.ScenarioInfo")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+// ReadScenarioInfo is the reader of ScenarioInfo, which the generated decoders of other packages call too.
+func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
+	var k string
+	for lvl, ok := d.Object("recording.ScenarioInfo"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "file":
@@ -127,23 +118,16 @@ func (d *jsonState) readScenarioInfo(v *ScenarioInfo) {
 		case "loggedOut":
 			d.String(&v.LoggedOut)
 		default:
-			if k = recjson.Folded(k, namesScenarioInfo); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesScenarioInfo = []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}
-
-func (d *jsonState) readBrowserInfo(v *BrowserInfo) {
-	lvl, ok := d.Object("recording.BrowserInfo")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+// ReadBrowserInfo is the reader of BrowserInfo, which the generated decoders of other packages call too.
+func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
+	var k string
+	for lvl, ok := d.Object("recording.BrowserInfo"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "product":
 			d.String(&v.Product)
 		case "userAgent":
@@ -157,23 +141,16 @@ func (d *jsonState) readBrowserInfo(v *BrowserInfo) {
 		case "hostRules":
 			d.String(&v.HostRules)
 		default:
-			if k = recjson.Folded(k, namesBrowserInfo); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesBrowserInfo = []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"}
-
-func (d *jsonState) readOptions(v *Options) {
-	lvl, ok := d.Object("recording.Options")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+// ReadOptions is the reader of Options, which the generated decoders of other packages call too.
+func (d *JSONState) ReadOptions(v *Options) {
+	var k string
+	for lvl, ok := d.Object("recording.Options"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "revealValues":
 			d.Bool(&v.RevealValues)
 		case "fingerprintKey":
@@ -181,23 +158,15 @@ func (d *jsonState) readOptions(v *Options) {
 		case "insecureCerts":
 			d.Bool(&v.InsecureCerts)
 		default:
-			if k = recjson.Folded(k, namesOptions); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"revealValues", "fingerprintKey", "insecureCerts"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesOptions = []string{"revealValues", "fingerprintKey", "insecureCerts"}
-
-func (d *jsonState) readStep(v *Step) {
-	lvl, ok := d.Object("recording.Step")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readStep(v *Step) {
+	var k string
+	for lvl, ok := d.Object("recording.Step"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "index":
 			d.Int(&v.Index)
 		case "kind":
@@ -223,37 +192,23 @@ func (d *jsonState) readStep(v *Step) {
 		case "screenshot":
 			d.String(&v.Screenshot)
 		case "auth":
-			if d.Null() {
-				v.Auth = nil
-			} else {
-				p := recjson.Ptr(&v.Auth)
-				d.readAuthState(p)
+			if p := recjson.Ptr(&d.Decoder, &v.Auth); p != nil {
+				d.ReadAuthState(p)
 			}
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readProbeResult(p)
+			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
+				d.ReadProbeResult(p)
 			}
 		default:
-			if k = recjson.Folded(k, namesStep); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot", "auth", "probe"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesStep = []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot", "auth", "probe"}
-
-func (d *jsonState) readCookie(v *Cookie) {
-	lvl, ok := d.Object("recording.Cookie")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readCookie(v *Cookie) {
+	var k string
+	for lvl, ok := d.Object("recording.Cookie"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "domain":
@@ -262,15 +217,12 @@ func (d *jsonState) readCookie(v *Cookie) {
 			d.String(&v.Path)
 		case "value":
 			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
+				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
 			} else {
-				d.readValue(&v.Value)
+				d.ReadValue(&v.Value)
 			}
 		case "expires":
-			if d.Null() {
-				v.Expires = nil
-			} else {
-				p := recjson.Ptr(&v.Expires)
+			if p := recjson.Ptr(&d.Decoder, &v.Expires); p != nil {
 				d.Time(p)
 			}
 		case "size":
@@ -292,23 +244,16 @@ func (d *jsonState) readCookie(v *Cookie) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			if k = recjson.Folded(k, namesCookie); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookie = []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"}
-
-func (d *jsonState) readValue(v *Value) {
-	lvl, ok := d.Object("recording.Value")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+// ReadValue is the reader of Value, which the generated decoders of other packages call too.
+func (d *JSONState) ReadValue(v *Value) {
+	var k string
+	for lvl, ok := d.Object("recording.Value"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "fp":
 			d.String(&v.Fingerprint)
 		case "len":
@@ -318,10 +263,7 @@ func (d *jsonState) readValue(v *Value) {
 		case "bits":
 			d.Float(&v.Bits)
 		case "raw":
-			if d.Null() {
-				v.Raw = nil
-			} else {
-				p := recjson.Ptr(&v.Raw)
+			if p := recjson.Ptr(&d.Decoder, &v.Raw); p != nil {
 				d.String(p)
 			}
 		case "secret":
@@ -329,23 +271,16 @@ func (d *jsonState) readValue(v *Value) {
 		case "format":
 			d.String(&v.Format)
 		default:
-			if k = recjson.Folded(k, namesValue); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"fp", "len", "classes", "bits", "raw", "secret", "format"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesValue = []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}
-
-func (d *jsonState) readAuthState(v *AuthState) {
-	lvl, ok := d.Object("recording.AuthState")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+// ReadAuthState is the reader of AuthState, which the generated decoders of other packages call too.
+func (d *JSONState) ReadAuthState(v *AuthState) {
+	var k string
+	for lvl, ok := d.Object("recording.AuthState"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "state":
 			d.String(&v.State)
 		case "evidence":
@@ -353,23 +288,16 @@ func (d *jsonState) readAuthState(v *AuthState) {
 		case "source":
 			d.String(&v.Source)
 		default:
-			if k = recjson.Folded(k, namesAuthState); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"state", "evidence", "source"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesAuthState = []string{"state", "evidence", "source"}
-
-func (d *jsonState) readProbeResult(v *ProbeResult) {
-	lvl, ok := d.Object("recording.ProbeResult")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+// ReadProbeResult is the reader of ProbeResult, which the generated decoders of other packages call too.
+func (d *JSONState) ReadProbeResult(v *ProbeResult) {
+	var k string
+	for lvl, ok := d.Object("recording.ProbeResult"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "kind":
 			d.String(&v.Kind)
 		case "url":
@@ -383,30 +311,19 @@ func (d *jsonState) readProbeResult(v *ProbeResult) {
 		case "error":
 			d.String(&v.Error)
 		case "older":
-			if d.Null() {
-				v.Older = nil
-			} else {
-				p := recjson.Ptr(&v.Older)
+			if p := recjson.Ptr(&d.Decoder, &v.Older); p != nil {
 				d.readOlderProbe(p)
 			}
 		default:
-			if k = recjson.Folded(k, namesProbeResult); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}
-
-func (d *jsonState) readOlderProbe(v *OlderProbe) {
-	lvl, ok := d.Object("recording.OlderProbe")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readOlderProbe(v *OlderProbe) {
+	var k string
+	for lvl, ok := d.Object("recording.OlderProbe"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "step":
 			d.Int(&v.Step)
 		case "url":
@@ -420,23 +337,15 @@ func (d *jsonState) readOlderProbe(v *OlderProbe) {
 		case "error":
 			d.String(&v.Error)
 		default:
-			if k = recjson.Folded(k, namesOlderProbe); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"step", "url", "status", "loggedIn", "cookies", "error"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesOlderProbe = []string{"step", "url", "status", "loggedIn", "cookies", "error"}
-
-func (d *jsonState) readRequest(v *Request) {
-	lvl, ok := d.Object("recording.Request")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readRequest(v *Request) {
+	var k string
+	for lvl, ok := d.Object("recording.Request"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "id":
 			d.String(&v.ID)
 		case "step":
@@ -488,23 +397,15 @@ func (d *jsonState) readRequest(v *Request) {
 		case "responseExtraInfo":
 			d.Bool(&v.ResponseExtraInfo)
 		default:
-			if k = recjson.Folded(k, namesRequest); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesRequest = []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}
-
-func (d *jsonState) readSentCookie(v *SentCookie) {
-	lvl, ok := d.Object("recording.SentCookie")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readSentCookie(v *SentCookie) {
+	var k string
+	for lvl, ok := d.Object("recording.SentCookie"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "domain":
@@ -513,39 +414,31 @@ func (d *jsonState) readSentCookie(v *SentCookie) {
 			d.String(&v.Path)
 		case "value":
 			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
+				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
 			} else {
-				d.readValue(&v.Value)
+				d.ReadValue(&v.Value)
 			}
 		case "reasons":
 			d.Strings(&v.Reasons)
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			if k = recjson.Folded(k, namesSentCookie); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "domain", "path", "value", "reasons", "exemption"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesSentCookie = []string{"name", "domain", "path", "value", "reasons", "exemption"}
-
-func (d *jsonState) readSetCookie(v *SetCookie) {
-	lvl, ok := d.Object("recording.SetCookie")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readSetCookie(v *SetCookie) {
+	var k string
+	for lvl, ok := d.Object("recording.SetCookie"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
 			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
+				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
 			} else {
-				d.readValue(&v.Value)
+				d.ReadValue(&v.Value)
 			}
 		case "attributes":
 			d.String(&v.Attributes)
@@ -554,17 +447,11 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "path":
 			d.String(&v.Path)
 		case "expires":
-			if d.Null() {
-				v.Expires = nil
-			} else {
-				p := recjson.Ptr(&v.Expires)
+			if p := recjson.Ptr(&d.Decoder, &v.Expires); p != nil {
 				d.Time(p)
 			}
 		case "maxAge":
-			if d.Null() {
-				v.MaxAge = nil
-			} else {
-				p := recjson.Ptr(&v.MaxAge)
+			if p := recjson.Ptr(&d.Decoder, &v.MaxAge); p != nil {
 				d.Int(p)
 			}
 		case "secure":
@@ -588,23 +475,15 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			if k = recjson.Folded(k, namesSetCookie); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesSetCookie = []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"}
-
-func (d *jsonState) readCookieEvent(v *CookieEvent) {
-	lvl, ok := d.Object("recording.CookieEvent")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readCookieEvent(v *CookieEvent) {
+	var k string
+	for lvl, ok := d.Object("recording.CookieEvent"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "time":
 			d.Time(&v.Time)
 		case "step":
@@ -620,12 +499,12 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "path":
 			d.String(&v.Path)
 		case "value":
-			if d.Null() {
-				v.Value = nil
-			} else if v.Value == nil {
-				v.Value = recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
-			} else {
-				d.readValue(recjson.Ptr(&v.Value))
+			if v.Value == nil {
+				if !d.Null() {
+					v.Value = recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
+				}
+			} else if p := recjson.Ptr(&d.Decoder, &v.Value); p != nil {
+				d.ReadValue(p)
 			}
 		case "request":
 			d.String(&v.Request)
@@ -638,23 +517,15 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "detail":
 			d.String(&v.Detail)
 		default:
-			if k = recjson.Folded(k, namesCookieEvent); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookieEvent = []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"}
-
-func (d *jsonState) readPageFacts(v *PageFacts) {
-	lvl, ok := d.Object("recording.PageFacts")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readPageFacts(v *PageFacts) {
+	var k string
+	for lvl, ok := d.Object("recording.PageFacts"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "request":
 			d.String(&v.Request)
 		case "step":
@@ -678,23 +549,15 @@ func (d *jsonState) readPageFacts(v *PageFacts) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			if k = recjson.Folded(k, namesPageFacts); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPageFacts = []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"}
-
-func (d *jsonState) readLink(v *Link) {
-	lvl, ok := d.Object("recording.Link")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readLink(v *Link) {
+	var k string
+	for lvl, ok := d.Object("recording.Link"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "href":
 			d.String(&v.Href)
 		case "text":
@@ -702,23 +565,15 @@ func (d *jsonState) readLink(v *Link) {
 		case "selector":
 			d.String(&v.Selector)
 		default:
-			if k = recjson.Folded(k, namesLink); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"href", "text", "selector"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesLink = []string{"href", "text", "selector"}
-
-func (d *jsonState) readForm(v *Form) {
-	lvl, ok := d.Object("recording.Form")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readForm(v *Form) {
+	var k string
+	for lvl, ok := d.Object("recording.Form"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "action":
 			d.String(&v.Action)
 		case "method":
@@ -728,23 +583,15 @@ func (d *jsonState) readForm(v *Form) {
 		case "hasPassword":
 			d.Bool(&v.HasPassword)
 		default:
-			if k = recjson.Folded(k, namesForm); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"action", "method", "selector", "hasPassword"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesForm = []string{"action", "method", "selector", "hasPassword"}
-
-func (d *jsonState) readCookieKey(v *CookieKey) {
-	lvl, ok := d.Object("recording.CookieKey")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readCookieKey(v *CookieKey) {
+	var k string
+	for lvl, ok := d.Object("recording.CookieKey"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "domain":
@@ -754,23 +601,15 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			if k = recjson.Folded(k, namesCookieKey); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "domain", "path", "partition"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookieKey = []string{"name", "domain", "path", "partition"}
-
-func (d *jsonState) readPopup(v *Popup) {
-	lvl, ok := d.Object("recording.Popup")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readPopup(v *Popup) {
+	var k string
+	for lvl, ok := d.Object("recording.Popup"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "time":
 			d.Time(&v.Time)
 		case "step":
@@ -780,23 +619,15 @@ func (d *jsonState) readPopup(v *Popup) {
 		case "closed":
 			d.Bool(&v.Closed)
 		default:
-			if k = recjson.Folded(k, namesPopup); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"time", "step", "url", "closed"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPopup = []string{"time", "step", "url", "closed"}
-
-func (d *jsonState) readDownload(v *Download) {
-	lvl, ok := d.Object("recording.Download")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readDownload(v *Download) {
+	var k string
+	for lvl, ok := d.Object("recording.Download"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "time":
 			d.Time(&v.Time)
 		case "step":
@@ -806,23 +637,15 @@ func (d *jsonState) readDownload(v *Download) {
 		case "filename":
 			d.String(&v.Filename)
 		default:
-			if k = recjson.Folded(k, namesDownload); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"time", "step", "url", "filename"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesDownload = []string{"time", "step", "url", "filename"}
-
-func (d *jsonState) readProtocolStats(v *ProtocolStats) {
-	lvl, ok := d.Object("recording.ProtocolStats")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readProtocolStats(v *ProtocolStats) {
+	var k string
+	for lvl, ok := d.Object("recording.ProtocolStats"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "events":
 			d.Int(&v.Events)
 		case "decodeErrors":
@@ -838,23 +661,15 @@ func (d *jsonState) readProtocolStats(v *ProtocolStats) {
 		case "missingExtraInfo":
 			d.Int(&v.MissingExtraInfo)
 		default:
-			if k = recjson.Folded(k, namesProtocolStats); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"events", "decodeErrors", "decodeIssues", "driverDropped", "driverErrors", "unknownReasons", "missingExtraInfo"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesProtocolStats = []string{"events", "decodeErrors", "decodeIssues", "driverDropped", "driverErrors", "unknownReasons", "missingExtraInfo"}
-
-func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
-	lvl, ok := d.Object("recording.DecodeIssue")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readDecodeIssue(v *DecodeIssue) {
+	var k string
+	for lvl, ok := d.Object("recording.DecodeIssue"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "method":
 			d.String(&v.Method)
 		case "field":
@@ -864,23 +679,15 @@ func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
 		case "count":
 			d.Int(&v.Count)
 		default:
-			if k = recjson.Folded(k, namesDecodeIssue); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"method", "field", "error", "count"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesDecodeIssue = []string{"method", "field", "error", "count"}
-
-func (d *jsonState) readIndex(v *Index) {
-	lvl, ok := d.Object("recording.Index")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readIndex(v *Index) {
+	var k string
+	for lvl, ok := d.Object("recording.Index"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "schema":
 			d.String(&v.Schema)
 		case "tool":
@@ -896,23 +703,15 @@ func (d *jsonState) readIndex(v *Index) {
 		case "totals":
 			d.readTotals(&v.Totals)
 		default:
-			if k = recjson.Folded(k, namesIndex); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"schema", "tool", "start", "end", "status", "scenarios", "totals"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesIndex = []string{"schema", "tool", "start", "end", "status", "scenarios", "totals"}
-
-func (d *jsonState) readIndexEntry(v *IndexEntry) {
-	lvl, ok := d.Object("recording.IndexEntry")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readIndexEntry(v *IndexEntry) {
+	var k string
+	for lvl, ok := d.Object("recording.IndexEntry"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "file":
@@ -942,23 +741,15 @@ func (d *jsonState) readIndexEntry(v *IndexEntry) {
 		case "shard":
 			d.String(&v.Shard)
 		default:
-			if k = recjson.Folded(k, namesIndexEntry); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "file", "recording", "status", "error", "start", "end", "steps", "requests", "events", "tags", "attempts", "flaky", "shard"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesIndexEntry = []string{"name", "file", "recording", "status", "error", "start", "end", "steps", "requests", "events", "tags", "attempts", "flaky", "shard"}
-
-func (d *jsonState) readTotals(v *Totals) {
-	lvl, ok := d.Object("recording.Totals")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readTotals(v *Totals) {
+	var k string
+	for lvl, ok := d.Object("recording.Totals"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "passed":
 			d.Int(&v.Passed)
 		case "failed":
@@ -970,36 +761,22 @@ func (d *jsonState) readTotals(v *Totals) {
 		case "flaky":
 			d.Int(&v.Flaky)
 		default:
-			if k = recjson.Folded(k, namesTotals); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"passed", "failed", "errored", "interrupted", "flaky"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesTotals = []string{"passed", "failed", "errored", "interrupted", "flaky"}
-
-func (d *jsonState) readSchemaHead(v *schemaHead) {
-	lvl, ok := d.Object("recording.schemaHead")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+func (d *JSONState) readSchemaHead(v *schemaHead) {
+	var k string
+	for lvl, ok := d.Object("recording.schemaHead"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "schema":
 			d.String(&v.Schema)
 		default:
-			if k = recjson.Folded(k, namesSchemaHead); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"schema"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
-
-var namesSchemaHead = []string{"schema"}
 
 func zeroValue(v *Value) bool {
 	return v.Fingerprint == "" &&

@@ -1,8 +1,8 @@
 package recjson_test
 
 // The generated decoder and its runtime are held to encoding/json, on
-// types that use every kind of field the generator supports (package
-// probe), on any input.
+// types that use every kind of field the generator supports (the probe
+// types, probe_test.go), on any input.
 
 import (
 	"bytes"
@@ -14,16 +14,15 @@ import (
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
-	"github.com/sessiontrace/sessiontrace/internal/recjson/probe"
 	"github.com/sessiontrace/sessiontrace/internal/recjson/recjsontest"
 )
 
 func check(t *testing.T, data []byte) {
 	t.Helper()
 	for _, diff := range []string{
-		recjsontest.Same(data, probe.Unmarshal),
-		recjsontest.Same(data, probe.UnmarshalList),
-		recjsontest.Same(data, probe.UnmarshalShared),
+		recjsontest.Same(data, unmarshalProbe),
+		recjsontest.Same(data, unmarshalProbeList),
+		recjsontest.Same(data, unmarshalShared),
 		recjsontest.Same(data, recjson.UnmarshalString),
 		recjsontest.Same(data, recjson.UnmarshalBool),
 		recjsontest.Same(data, recjson.UnmarshalInt),

@@ -94,6 +94,8 @@ type Decoder struct {
 
 	kinds []bool // Skip's stack: true for an object
 
+	fold string // the field name the next Key returns (see Unknown)
+
 	// Allocation savers: string lists that repeat (classes, reasons) are
 	// shared; a time literal equal to the previous one is not parsed
 	// again (value objects are shared too: see Memo). Readers never
@@ -226,6 +228,11 @@ func (d *Decoder) Object(typ string) (lvl int, ok bool) {
 // Key reads an object key and its colon. The string may share memory with
 // the input.
 func (d *Decoder) Key() string {
+	if d.fold != "" {
+		k := d.fold
+		d.fold = ""
+		return k
+	}
 	// Keys are plain ASCII: scanned here, without a call to str (calls
 	// are dear in WebAssembly, and a recording has millions of keys).
 	data, i := d.data, d.i
@@ -274,6 +281,28 @@ func (d *Decoder) keySlow() string {
 	return k
 }
 
+// Unknown handles key k, which names none of a struct's fields (names, in
+// the struct's order) exactly. When it names one in another case (see
+// folded), it returns that field's name, which the next Key returns again
+// for the value to be read into the field, as encoding/json matches keys;
+// else it skips the value and returns k. Generated readers call it in the
+// default case of their switch on the key, so an object's loop has no
+// label and no jump.
+func (d *Decoder) Unknown(k string, names []string) string {
+	f := folded(k, names)
+	if f == "" {
+		d.Skip()
+		return k
+	}
+	// Next must not take the value for what follows it: a value never
+	// starts with a comma, which Next would consume.
+	if d.i >= len(d.data) || d.data[d.i] == ',' {
+		d.syntax()
+	}
+	d.fold = f
+	return f
+}
+
 // Next ends the value of key k (as the struct's field names it) of the
 // object at level lvl: it reports whether another key follows. The common
 // case, a comma right after the value, is small enough to be inlined (a
@@ -291,6 +320,9 @@ func (d *Decoder) Next(lvl int, k string) bool {
 //
 //go:noinline
 func (d *Decoder) nextField(lvl int, k string) bool {
+	if d.fold != "" {
+		return true // the value of k is still ahead (see Unknown)
+	}
 	if d.pend > lvl {
 		d.up(lvl, k)
 	}

@@ -371,10 +371,10 @@ func LineCol(data []byte, off int64) (line, col int) {
 	return line, col
 }
 
-// Folded returns the first of names that equals k in another case (see
-// Fold), or "". Generated decoders look a key up here when it names no
-// field exactly, as encoding/json does.
-func Folded(k string, names []string) string {
+// folded returns the first of names that equals k in another case (see
+// Fold), or "": the field a key names when it names none exactly, as
+// encoding/json matches keys.
+func folded(k string, names []string) string {
 	f := Fold(k)
 	for _, n := range names {
 		if Fold(n) == f {

@@ -46,7 +46,7 @@ func unmarshalRejectedList(data []byte, v *[]rejected) error {
 // jsonState is the recjson.Decoder with scratch space for the lists
 // of each type, and what recjson.Memo keeps of the values it shares.
 type jsonState struct {
-	recjson.Decoder
+	recording.JSONState
 	listBlocked        []blocked
 	listCallFrame      []callFrame
 	listCookieIn       []cookieIn
@@ -59,105 +59,67 @@ type jsonState struct {
 }
 
 func (d *jsonState) readFileIn(v *fileIn) {
-	lvl, ok := d.Object("har.fileIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.fileIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "log":
-			if d.Null() {
-				v.Log = nil
-			} else {
-				p := recjson.Ptr(&v.Log)
+			if p := recjson.Ptr(&d.Decoder, &v.Log); p != nil {
 				d.readLogIn(p)
 			}
 		case "schema":
 			d.Unmarshal(&v.Schema)
 		default:
-			if k = recjson.Folded(k, namesFileIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"log", "schema"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesFileIn = []string{"log", "schema"}
-
 func (d *jsonState) readLogIn(v *logIn) {
-	lvl, ok := d.Object("har.logIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.logIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "version":
 			d.String(&v.Version)
 		case "creator":
-			if d.Null() {
-				v.Creator = nil
-			} else {
-				p := recjson.Ptr(&v.Creator)
+			if p := recjson.Ptr(&d.Decoder, &v.Creator); p != nil {
 				d.readNameVersion(p)
 			}
 		case "browser":
-			if d.Null() {
-				v.Browser = nil
-			} else {
-				p := recjson.Ptr(&v.Browser)
+			if p := recjson.Ptr(&d.Decoder, &v.Browser); p != nil {
 				d.readNameVersion(p)
 			}
 		case "pages":
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageIn, "[]har.pageIn", d.readPageIn)
 		case "entries":
-			if d.Null() {
-				v.Entries = nil
-			} else {
-				p := recjson.Ptr(&v.Entries)
+			if p := recjson.Ptr(&d.Decoder, &v.Entries); p != nil {
 				recjson.Slice(&d.Decoder, p, &d.listEntryIn, "[]har.entryIn", d.readEntryIn)
 			}
 		case "_sessiontrace":
 			d.Unmarshal(&v.Meta)
 		default:
-			if k = recjson.Folded(k, namesLogIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"version", "creator", "browser", "pages", "entries", "_sessiontrace"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesLogIn = []string{"version", "creator", "browser", "pages", "entries", "_sessiontrace"}
-
 func (d *jsonState) readNameVersion(v *nameVersion) {
-	lvl, ok := d.Object("har.nameVersion")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.nameVersion"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "version":
 			d.String(&v.Version)
 		default:
-			if k = recjson.Folded(k, namesNameVersion); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "version"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesNameVersion = []string{"name", "version"}
-
 func (d *jsonState) readPageIn(v *pageIn) {
-	lvl, ok := d.Object("har.pageIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.pageIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "startedDateTime":
 			d.String(&v.StartedDateTime)
 		case "id":
@@ -167,23 +129,15 @@ func (d *jsonState) readPageIn(v *pageIn) {
 		case "_step":
 			d.Unmarshal(&v.Step)
 		default:
-			if k = recjson.Folded(k, namesPageIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"startedDateTime", "id", "title", "_step"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPageIn = []string{"startedDateTime", "id", "title", "_step"}
-
 func (d *jsonState) readEntryIn(v *entryIn) {
-	lvl, ok := d.Object("har.entryIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.entryIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "pageref":
 			d.String(&v.Pageref)
 		case "startedDateTime":
@@ -213,23 +167,15 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 		case "_rejectedCookies":
 			d.Unmarshal(&v.RejectedCookies)
 		default:
-			if k = recjson.Folded(k, namesEntryIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesEntryIn = []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"}
-
 func (d *jsonState) readRequestIn(v *requestIn) {
-	lvl, ok := d.Object("har.requestIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.requestIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "method":
 			d.String(&v.Method)
 		case "url":
@@ -241,62 +187,39 @@ func (d *jsonState) readRequestIn(v *requestIn) {
 		case "headers":
 			recjson.Slice(&d.Decoder, &v.Headers, &d.listHeader, "[]har.header", d.readHeader)
 		case "postData":
-			if d.Null() {
-				v.PostData = nil
-			} else {
-				p := recjson.Ptr(&v.PostData)
+			if p := recjson.Ptr(&d.Decoder, &v.PostData); p != nil {
 				d.readPostData(p)
 			}
 		default:
-			if k = recjson.Folded(k, namesRequestIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"method", "url", "httpVersion", "cookies", "headers", "postData"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesRequestIn = []string{"method", "url", "httpVersion", "cookies", "headers", "postData"}
-
 func (d *jsonState) readCookieIn(v *cookieIn) {
-	lvl, ok := d.Object("har.cookieIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.cookieIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
 			d.String(&v.Value)
 		case "path":
-			if d.Null() {
-				v.Path = nil
-			} else {
-				p := recjson.Ptr(&v.Path)
+			if p := recjson.Ptr(&d.Decoder, &v.Path); p != nil {
 				d.String(p)
 			}
 		case "domain":
-			if d.Null() {
-				v.Domain = nil
-			} else {
-				p := recjson.Ptr(&v.Domain)
+			if p := recjson.Ptr(&d.Decoder, &v.Domain); p != nil {
 				d.String(p)
 			}
 		case "expires":
 			d.Unmarshal(&v.Expires)
 		case "httpOnly":
-			if d.Null() {
-				v.HTTPOnly = nil
-			} else {
-				p := recjson.Ptr(&v.HTTPOnly)
+			if p := recjson.Ptr(&d.Decoder, &v.HTTPOnly); p != nil {
 				d.Bool(p)
 			}
 		case "secure":
-			if d.Null() {
-				v.Secure = nil
-			} else {
-				p := recjson.Ptr(&v.Secure)
+			if p := recjson.Ptr(&d.Decoder, &v.Secure); p != nil {
 				d.Bool(p)
 			}
 		case "sameSite":
@@ -306,45 +229,29 @@ func (d *jsonState) readCookieIn(v *cookieIn) {
 		case "_parseError":
 			d.Unmarshal(&v.ParseError)
 		default:
-			if k = recjson.Folded(k, namesCookieIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "value", "path", "domain", "expires", "httpOnly", "secure", "sameSite", "_exemption", "_parseError"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookieIn = []string{"name", "value", "path", "domain", "expires", "httpOnly", "secure", "sameSite", "_exemption", "_parseError"}
-
 func (d *jsonState) readHeader(v *header) {
-	lvl, ok := d.Object("har.header")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.header"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
 			d.String(&v.Value)
 		default:
-			if k = recjson.Folded(k, namesHeader); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "value"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesHeader = []string{"name", "value"}
-
 func (d *jsonState) readPostData(v *postData) {
-	lvl, ok := d.Object("har.postData")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.postData"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "mimeType":
 			d.String(&v.MimeType)
 		case "text":
@@ -352,43 +259,27 @@ func (d *jsonState) readPostData(v *postData) {
 		case "params":
 			recjson.Slice(&d.Decoder, &v.Params, &d.listPostParam, "[]har.postParam", d.readPostParam)
 		default:
-			if k = recjson.Folded(k, namesPostData); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"mimeType", "text", "params"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPostData = []string{"mimeType", "text", "params"}
-
 func (d *jsonState) readPostParam(v *postParam) {
-	lvl, ok := d.Object("har.postParam")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.postParam"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		default:
-			if k = recjson.Folded(k, namesPostParam); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPostParam = []string{"name"}
-
 func (d *jsonState) readResponseIn(v *responseIn) {
-	lvl, ok := d.Object("har.responseIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.responseIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "status":
 			d.Float(&v.Status)
 		case "statusText":
@@ -406,31 +297,23 @@ func (d *jsonState) readResponseIn(v *responseIn) {
 		case "_failureText":
 			d.Unmarshal(&v.FailureText)
 		default:
-			if k = recjson.Folded(k, namesResponseIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"status", "statusText", "httpVersion", "cookies", "headers", "redirectURL", "_error", "_failureText"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesResponseIn = []string{"status", "statusText", "httpVersion", "cookies", "headers", "redirectURL", "_error", "_failureText"}
-
 func (d *jsonState) readMetaObject(v *metaObject) {
-	lvl, ok := d.Object("har.metaObject")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.metaObject"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "schema":
 			d.String(&v.Schema)
 		case "scenario":
-			d.readRecordingScenarioInfo(&v.Scenario)
+			d.ReadScenarioInfo(&v.Scenario)
 		case "browser":
-			d.readRecordingBrowserInfo(&v.Browser)
+			d.ReadBrowserInfo(&v.Browser)
 		case "options":
-			d.readRecordingOptions(&v.Options)
+			d.ReadOptions(&v.Options)
 		case "start":
 			d.Time(&v.Start)
 		case "end":
@@ -440,226 +323,23 @@ func (d *jsonState) readMetaObject(v *metaObject) {
 		case "error":
 			d.String(&v.Error)
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readRecordingProbeResult(p)
+			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
+				d.ReadProbeResult(p)
 			}
 		case "warnings":
 			d.Strings(&v.Warnings)
 		case "values":
-			recjson.Slice(&d.Decoder, &v.Values, &d.listRecordingValue, "[]recording.Value", d.readRecordingValue)
+			recjson.Slice(&d.Decoder, &v.Values, &d.listRecordingValue, "[]recording.Value", d.ReadValue)
 		default:
-			if k = recjson.Folded(k, namesMetaObject); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "probe", "warnings", "values"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
-
-var namesMetaObject = []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "probe", "warnings", "values"}
-
-func (d *jsonState) readRecordingScenarioInfo(v *recording.ScenarioInfo) {
-	lvl, ok := d.Object("recording.ScenarioInfo")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name)
-		case "file":
-			d.String(&v.File)
-		case "target":
-			d.String(&v.Target)
-		case "tags":
-			d.Strings(&v.Tags)
-		case "sessionCookies":
-			d.Strings(&v.SessionCookies)
-		case "nodeHeader":
-			d.String(&v.NodeHeader)
-		case "loggedIn":
-			d.String(&v.LoggedIn)
-		case "loggedOut":
-			d.String(&v.LoggedOut)
-		default:
-			if k = recjson.Folded(k, namesRecordingScenarioInfo); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingScenarioInfo = []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}
-
-func (d *jsonState) readRecordingBrowserInfo(v *recording.BrowserInfo) {
-	lvl, ok := d.Object("recording.BrowserInfo")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "product":
-			d.String(&v.Product)
-		case "userAgent":
-			d.String(&v.UserAgent)
-		case "protocol":
-			d.String(&v.Protocol)
-		case "remote":
-			d.Bool(&v.Remote)
-		case "thirdPartyCookies":
-			d.String(&v.ThirdPartyCookies)
-		case "hostRules":
-			d.String(&v.HostRules)
-		default:
-			if k = recjson.Folded(k, namesRecordingBrowserInfo); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingBrowserInfo = []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"}
-
-func (d *jsonState) readRecordingOptions(v *recording.Options) {
-	lvl, ok := d.Object("recording.Options")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "revealValues":
-			d.Bool(&v.RevealValues)
-		case "fingerprintKey":
-			d.String(&v.FingerprintKey)
-		case "insecureCerts":
-			d.Bool(&v.InsecureCerts)
-		default:
-			if k = recjson.Folded(k, namesRecordingOptions); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingOptions = []string{"revealValues", "fingerprintKey", "insecureCerts"}
-
-func (d *jsonState) readRecordingProbeResult(v *recording.ProbeResult) {
-	lvl, ok := d.Object("recording.ProbeResult")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "kind":
-			d.String(&v.Kind)
-		case "url":
-			d.String(&v.URL)
-		case "status":
-			d.Int(&v.Status)
-		case "loggedIn":
-			d.Bool(&v.LoggedIn)
-		case "cookies":
-			d.Int(&v.Cookies)
-		case "error":
-			d.String(&v.Error)
-		case "older":
-			if d.Null() {
-				v.Older = nil
-			} else {
-				p := recjson.Ptr(&v.Older)
-				d.readRecordingOlderProbe(p)
-			}
-		default:
-			if k = recjson.Folded(k, namesRecordingProbeResult); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}
-
-func (d *jsonState) readRecordingOlderProbe(v *recording.OlderProbe) {
-	lvl, ok := d.Object("recording.OlderProbe")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "step":
-			d.Int(&v.Step)
-		case "url":
-			d.String(&v.URL)
-		case "status":
-			d.Int(&v.Status)
-		case "loggedIn":
-			d.Bool(&v.LoggedIn)
-		case "cookies":
-			d.Int(&v.Cookies)
-		case "error":
-			d.String(&v.Error)
-		default:
-			if k = recjson.Folded(k, namesRecordingOlderProbe); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingOlderProbe = []string{"step", "url", "status", "loggedIn", "cookies", "error"}
-
-func (d *jsonState) readRecordingValue(v *recording.Value) {
-	lvl, ok := d.Object("recording.Value")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "fp":
-			d.String(&v.Fingerprint)
-		case "len":
-			d.Int(&v.Len)
-		case "classes":
-			d.Strings(&v.Classes)
-		case "bits":
-			d.Float(&v.Bits)
-		case "raw":
-			if d.Null() {
-				v.Raw = nil
-			} else {
-				p := recjson.Ptr(&v.Raw)
-				d.String(p)
-			}
-		case "secret":
-			d.Bool(&v.Secret)
-		case "format":
-			d.String(&v.Format)
-		default:
-			if k = recjson.Folded(k, namesRecordingValue); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingValue = []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}
 
 func (d *jsonState) readPageStep(v *pageStep) {
-	lvl, ok := d.Object("har.pageStep")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.pageStep"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "index":
 			d.Int(&v.Index)
 		case "kind":
@@ -683,130 +363,65 @@ func (d *jsonState) readPageStep(v *pageStep) {
 		case "screenshot":
 			d.String(&v.Screenshot)
 		case "auth":
-			if d.Null() {
-				v.Auth = nil
-			} else {
-				p := recjson.Ptr(&v.Auth)
-				d.readRecordingAuthState(p)
+			if p := recjson.Ptr(&d.Decoder, &v.Auth); p != nil {
+				d.ReadAuthState(p)
 			}
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readRecordingProbeResult(p)
+			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
+				d.ReadProbeResult(p)
 			}
 		default:
-			if k = recjson.Folded(k, namesPageStep); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
-
-var namesPageStep = []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"}
-
-func (d *jsonState) readRecordingAuthState(v *recording.AuthState) {
-	lvl, ok := d.Object("recording.AuthState")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "state":
-			d.String(&v.State)
-		case "evidence":
-			d.String(&v.Evidence)
-		case "source":
-			d.String(&v.Source)
-		default:
-			if k = recjson.Folded(k, namesRecordingAuthState); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingAuthState = []string{"state", "evidence", "source"}
 
 func (d *jsonState) readInitiatorIn(v *initiatorIn) {
-	lvl, ok := d.Object("har.initiatorIn")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.initiatorIn"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "type":
 			d.String(&v.Type)
 		case "url":
 			d.String(&v.URL)
 		case "stack":
-			if d.Null() {
-				v.Stack = nil
-			} else {
-				p := recjson.Ptr(&v.Stack)
+			if p := recjson.Ptr(&d.Decoder, &v.Stack); p != nil {
 				d.readCallStack(p)
 			}
 		default:
-			if k = recjson.Folded(k, namesInitiatorIn); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"type", "url", "stack"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesInitiatorIn = []string{"type", "url", "stack"}
-
 func (d *jsonState) readCallStack(v *callStack) {
-	lvl, ok := d.Object("har.callStack")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.callStack"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "callFrames":
 			recjson.Slice(&d.Decoder, &v.CallFrames, &d.listCallFrame, "[]har.callFrame", d.readCallFrame)
 		default:
-			if k = recjson.Folded(k, namesCallStack); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"callFrames"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCallStack = []string{"callFrames"}
-
 func (d *jsonState) readCallFrame(v *callFrame) {
-	lvl, ok := d.Object("har.callFrame")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.callFrame"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "url":
 			d.String(&v.URL)
 		default:
-			if k = recjson.Folded(k, namesCallFrame); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"url"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCallFrame = []string{"url"}
-
 func (d *jsonState) readBlocked(v *blocked) {
-	lvl, ok := d.Object("har.blocked")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.blocked"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
@@ -820,23 +435,15 @@ func (d *jsonState) readBlocked(v *blocked) {
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			if k = recjson.Folded(k, namesBlocked); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "value", "domain", "path", "reasons", "exemption"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
-var namesBlocked = []string{"name", "value", "domain", "path", "reasons", "exemption"}
-
 func (d *jsonState) readRejected(v *rejected) {
-	lvl, ok := d.Object("har.rejected")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
+	var k string
+	for lvl, ok := d.Object("har.rejected"); ok; ok = d.Next(lvl, k) {
+		switch k = d.Key(); k {
 		case "name":
 			d.String(&v.Name)
 		case "index":
@@ -844,13 +451,7 @@ func (d *jsonState) readRejected(v *rejected) {
 		case "reasons":
 			d.Strings(&v.Reasons)
 		default:
-			if k = recjson.Folded(k, namesRejected); k != "" {
-				goto again
-			}
-			d.Skip()
+			k = d.Unknown(k, []string{"name", "index", "reasons"})
 		}
-		ok = d.Next(lvl, k)
 	}
 }
-
-var namesRejected = []string{"name", "index", "reasons"}

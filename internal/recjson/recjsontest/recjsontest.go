@@ -1,6 +1,6 @@
 // Package recjsontest holds the generated JSON decoders to encoding/json
 // in tests: the packages that have generated decoders (recording,
-// recording/har, recjson's probe) share it.
+// recording/har, and recjson's tests on its probe types) share it.
 package recjsontest
 
 import (
