@@ -465,7 +465,7 @@ func (d *Decoder) skipValue() {
 		}
 		switch c := d.data[d.i]; {
 		case c == '"':
-			d.skipStr()
+			d.skipStr(d.i + 1)
 		case c == '{' || c == '[':
 			d.i++
 			d.push()
@@ -527,7 +527,7 @@ func (d *Decoder) skipKey() {
 	if d.i >= len(d.data) || d.data[d.i] != '"' {
 		d.syntax()
 	}
-	d.skipStr()
+	d.skipStr(d.i + 1)
 	d.ws()
 	if d.i >= len(d.data) || d.data[d.i] != ':' {
 		d.syntax()
@@ -537,9 +537,11 @@ func (d *Decoder) skipKey() {
 }
 
 // skipStr moves past the string at d.i, checking its syntax (encoding/json
-// accepts any byte from 0x20 up, invalid UTF-8 included).
-func (d *Decoder) skipStr() {
-	data, i := d.data, d.i+1
+// accepts any byte from 0x20 up, invalid UTF-8 included); from is where
+// its bytes still to check start. It reports whether it has no escapes.
+func (d *Decoder) skipStr(from int) (plain bool) {
+	data, i := d.data, from
+	plain = true
 	for {
 		for i < len(data) && isPlain[data[i]] {
 			i++
@@ -550,8 +552,9 @@ func (d *Decoder) skipStr() {
 		switch c := data[i]; {
 		case c == '"':
 			d.i = i + 1
-			return
+			return plain
 		case c == '\\':
+			plain = false
 			i = d.escape(i)
 		case c < 0x20:
 			d.syntax()
@@ -598,31 +601,12 @@ func (d *Decoder) str() string {
 		}
 		return unsafe.String(&data[start], i-start)
 	}
-	plain := true // no escapes
-	for {
-		for i < len(data) && isPlain[data[i]] {
-			i++
-		}
-		if i >= len(data) {
-			d.syntax()
-		}
-		switch c := data[i]; {
-		case c == '"':
-			s := data[start:i]
-			d.i = i + 1
-			if plain && utf8.Valid(s) {
-				return unsafe.String(&s[0], len(s))
-			}
-			return string(unquote(s))
-		case c == '\\':
-			plain = false
-			i = d.escape(i)
-		case c < 0x20:
-			d.syntax()
-		default:
-			i++
-		}
+	plain := d.skipStr(i)
+	s := data[start : d.i-1]
+	if plain && utf8.Valid(s) {
+		return unsafe.String(&s[0], len(s))
 	}
+	return string(unquote(s))
 }
 
 // String reads a string into *p.
@@ -842,7 +826,7 @@ func (d *Decoder) Time(p *time.Time) {
 		i++
 	}
 	if i >= len(data) || data[i] != '"' {
-		d.skipStr()
+		d.skipStr(i)
 		i = d.i - 1
 	}
 	i++

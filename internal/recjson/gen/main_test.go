@@ -86,3 +86,47 @@ func TestUnsupported(t *testing.T) {
 		}
 	}
 }
+
+// A type of another package is read by that package's reader, which it
+// must export; the state embeds that package's.
+func TestOtherPackage(t *testing.T) {
+	write := func(dir, name, src string) {
+		os.MkdirAll(dir, 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	module := func(exportA string) string {
+		dir := t.TempDir()
+		write(dir, "go.mod", "module example.com/x\n\ngo 1.26\n")
+		write(filepath.Join(dir, "a"), "a.go", "package a\n\n"+directive+"-out decode_gen.go "+exportA+" A\n\ntype A struct{ N int }\n")
+		write(filepath.Join(dir, "c"), "c.go", "package c\n\ntype C struct{ N int }\n")
+		return dir
+	}
+	dir := module("-export A")
+	write(filepath.Join(dir, "b"), "b.go", "package b\n\nimport \"example.com/x/a\"\n\ntype B struct{ A a.A; L []a.A; P *a.A }\n")
+	_, src, err := generate(filepath.Join(dir, "b"), []string{"B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\ta.JSONState\n", "d.ReadA(&v.A)", "d.ReadA)", "d.ReadA(p)"} {
+		if !bytes.Contains(src, []byte(want)) {
+			t.Errorf("the decoder of b lacks %q:\n%s", want, src)
+		}
+	}
+	if bytes.Contains(src, []byte("func (d *jsonState) readA")) {
+		t.Errorf("b has a copy of a's reader:\n%s", src)
+	}
+
+	dir = module("")
+	write(filepath.Join(dir, "b"), "b.go", "package b\n\nimport \"example.com/x/a\"\n\ntype B struct{ A a.A }\n")
+	if _, _, err := generate(filepath.Join(dir, "b"), []string{"B"}); err == nil || !strings.Contains(err.Error(), "-export") {
+		t.Errorf("a reader a does not export: error %v, want one that asks for -export", err)
+	}
+
+	dir = module("-export A")
+	write(filepath.Join(dir, "b"), "b.go", "package b\n\nimport (\n\t\"example.com/x/a\"\n\t\"example.com/x/c\"\n)\n\ntype B struct{ A a.A; C c.C }\n")
+	if _, _, err := generate(filepath.Join(dir, "b"), []string{"B"}); err == nil || !strings.Contains(err.Error(), "two other packages") {
+		t.Errorf("types of two other packages: error %v", err)
+	}
+}
