@@ -10,29 +10,35 @@ import (
 
 // unmarshalRecording is json.Unmarshal(data, v) for v of type *Recording, without reflection.
 func unmarshalRecording(data []byte, v *Recording) error {
-	d := new(JSONState)
+	d := new(jsonState)
 	return d.Run(data, func() { d.readRecording(v) })
 }
 
 // unmarshalIndex is json.Unmarshal(data, v) for v of type *Index, without reflection.
 func unmarshalIndex(data []byte, v *Index) error {
-	d := new(JSONState)
+	d := new(jsonState)
 	return d.Run(data, func() { d.readIndex(v) })
 }
 
 // unmarshalSchemaHead is json.Unmarshal(data, v) for v of type *schemaHead, without reflection.
 func unmarshalSchemaHead(data []byte, v *schemaHead) error {
-	d := new(JSONState)
+	d := new(jsonState)
 	return d.Run(data, func() { d.readSchemaHead(v) })
 }
 
-// JSONState is the recjson.Decoder with scratch space for the lists
-// of each type, and what recjson.Memo keeps of the values it shares.
-// It is exported for the generated decoders of the packages whose
-// types hold this package's: their state embeds it, and they read
-// those types with its Read methods, so that a type has one reader.
+// JSONState is the state of the readers of the types that other
+// packages' types hold (go:generate -export): the recjson.Decoder, with
+// the scratch space those readers use. The generated decoders of those
+// packages embed it in their state and call its Read methods, so that
+// a type has one reader.
 type JSONState struct {
 	recjson.Decoder
+}
+
+// jsonState is the JSONState with scratch space for the lists
+// of each type, and what recjson.Memo keeps of the values it shares.
+type jsonState struct {
+	JSONState
 	listCookie      []Cookie
 	listCookieEvent []CookieEvent
 	listCookieKey   []CookieKey
@@ -50,7 +56,7 @@ type JSONState struct {
 	memoValue       recjson.Memos[Value]
 }
 
-func (d *JSONState) readRecording(v *Recording) {
+func (d *jsonState) readRecording(v *Recording) {
 	var k string
 	for lvl, ok := d.Object("recording.Recording"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -163,7 +169,7 @@ func (d *JSONState) ReadOptions(v *Options) {
 	}
 }
 
-func (d *JSONState) readStep(v *Step) {
+func (d *jsonState) readStep(v *Step) {
 	var k string
 	for lvl, ok := d.Object("recording.Step"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -205,7 +211,7 @@ func (d *JSONState) readStep(v *Step) {
 	}
 }
 
-func (d *JSONState) readCookie(v *Cookie) {
+func (d *jsonState) readCookie(v *Cookie) {
 	var k string
 	for lvl, ok := d.Object("recording.Cookie"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -342,7 +348,7 @@ func (d *JSONState) readOlderProbe(v *OlderProbe) {
 	}
 }
 
-func (d *JSONState) readRequest(v *Request) {
+func (d *jsonState) readRequest(v *Request) {
 	var k string
 	for lvl, ok := d.Object("recording.Request"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -402,7 +408,7 @@ func (d *JSONState) readRequest(v *Request) {
 	}
 }
 
-func (d *JSONState) readSentCookie(v *SentCookie) {
+func (d *jsonState) readSentCookie(v *SentCookie) {
 	var k string
 	for lvl, ok := d.Object("recording.SentCookie"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -428,7 +434,7 @@ func (d *JSONState) readSentCookie(v *SentCookie) {
 	}
 }
 
-func (d *JSONState) readSetCookie(v *SetCookie) {
+func (d *jsonState) readSetCookie(v *SetCookie) {
 	var k string
 	for lvl, ok := d.Object("recording.SetCookie"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -480,7 +486,7 @@ func (d *JSONState) readSetCookie(v *SetCookie) {
 	}
 }
 
-func (d *JSONState) readCookieEvent(v *CookieEvent) {
+func (d *jsonState) readCookieEvent(v *CookieEvent) {
 	var k string
 	for lvl, ok := d.Object("recording.CookieEvent"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -522,7 +528,7 @@ func (d *JSONState) readCookieEvent(v *CookieEvent) {
 	}
 }
 
-func (d *JSONState) readPageFacts(v *PageFacts) {
+func (d *jsonState) readPageFacts(v *PageFacts) {
 	var k string
 	for lvl, ok := d.Object("recording.PageFacts"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -554,7 +560,7 @@ func (d *JSONState) readPageFacts(v *PageFacts) {
 	}
 }
 
-func (d *JSONState) readLink(v *Link) {
+func (d *jsonState) readLink(v *Link) {
 	var k string
 	for lvl, ok := d.Object("recording.Link"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -570,7 +576,7 @@ func (d *JSONState) readLink(v *Link) {
 	}
 }
 
-func (d *JSONState) readForm(v *Form) {
+func (d *jsonState) readForm(v *Form) {
 	var k string
 	for lvl, ok := d.Object("recording.Form"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -588,7 +594,7 @@ func (d *JSONState) readForm(v *Form) {
 	}
 }
 
-func (d *JSONState) readCookieKey(v *CookieKey) {
+func (d *jsonState) readCookieKey(v *CookieKey) {
 	var k string
 	for lvl, ok := d.Object("recording.CookieKey"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -606,7 +612,7 @@ func (d *JSONState) readCookieKey(v *CookieKey) {
 	}
 }
 
-func (d *JSONState) readPopup(v *Popup) {
+func (d *jsonState) readPopup(v *Popup) {
 	var k string
 	for lvl, ok := d.Object("recording.Popup"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -624,7 +630,7 @@ func (d *JSONState) readPopup(v *Popup) {
 	}
 }
 
-func (d *JSONState) readDownload(v *Download) {
+func (d *jsonState) readDownload(v *Download) {
 	var k string
 	for lvl, ok := d.Object("recording.Download"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -642,7 +648,7 @@ func (d *JSONState) readDownload(v *Download) {
 	}
 }
 
-func (d *JSONState) readProtocolStats(v *ProtocolStats) {
+func (d *jsonState) readProtocolStats(v *ProtocolStats) {
 	var k string
 	for lvl, ok := d.Object("recording.ProtocolStats"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -666,7 +672,7 @@ func (d *JSONState) readProtocolStats(v *ProtocolStats) {
 	}
 }
 
-func (d *JSONState) readDecodeIssue(v *DecodeIssue) {
+func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
 	var k string
 	for lvl, ok := d.Object("recording.DecodeIssue"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -684,7 +690,7 @@ func (d *JSONState) readDecodeIssue(v *DecodeIssue) {
 	}
 }
 
-func (d *JSONState) readIndex(v *Index) {
+func (d *jsonState) readIndex(v *Index) {
 	var k string
 	for lvl, ok := d.Object("recording.Index"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -708,7 +714,7 @@ func (d *JSONState) readIndex(v *Index) {
 	}
 }
 
-func (d *JSONState) readIndexEntry(v *IndexEntry) {
+func (d *jsonState) readIndexEntry(v *IndexEntry) {
 	var k string
 	for lvl, ok := d.Object("recording.IndexEntry"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -746,7 +752,7 @@ func (d *JSONState) readIndexEntry(v *IndexEntry) {
 	}
 }
 
-func (d *JSONState) readTotals(v *Totals) {
+func (d *jsonState) readTotals(v *Totals) {
 	var k string
 	for lvl, ok := d.Object("recording.Totals"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {
@@ -766,7 +772,7 @@ func (d *JSONState) readTotals(v *Totals) {
 	}
 }
 
-func (d *JSONState) readSchemaHead(v *schemaHead) {
+func (d *jsonState) readSchemaHead(v *schemaHead) {
 	var k string
 	for lvl, ok := d.Object("recording.schemaHead"); ok; ok = d.Next(lvl, k) {
 		switch k = d.Key(); k {

@@ -43,7 +43,7 @@ func unmarshalRejectedList(data []byte, v *[]rejected) error {
 	return d.Run(data, func() { recjson.Slice(&d.Decoder, v, &d.listRejected, "[]har.rejected", d.readRejected) })
 }
 
-// jsonState is the recjson.Decoder with scratch space for the lists
+// jsonState is the recording.JSONState with scratch space for the lists
 // of each type, and what recjson.Memo keeps of the values it shares.
 type jsonState struct {
 	recording.JSONState

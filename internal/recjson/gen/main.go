@@ -342,18 +342,22 @@ func (l *loader) exports(path string) (map[string]bool, error) {
 // Generation.
 
 type gen struct {
-	l        *loader
-	pkg      *types.Package
-	memo     map[string]bool
-	export   map[string]bool       // types whose readers are exported
-	base     *types.Package        // the other package whose state is embedded
-	decoders map[*types.Named]bool // struct types that get a read method
-	order    []*types.Named
-	lists    map[*types.Named]bool // element types of slices: scratch space
-	memos    map[*types.Named]bool // memo types used: what recjson.Memo keeps
-	imports  map[string]string     // path -> name
-	zero     []*types.Named        // memo types that need a zero test
-	buf      bytes.Buffer
+	l      *loader
+	pkg    *types.Package
+	memo   map[string]bool
+	export map[string]bool       // types whose readers are exported
+	base   *types.Package        // the other package whose state is embedded
+	inner  map[*types.Named]bool // the types read on JSONState (see exported)
+	// innerScratch: "list"+ident and "memo"+ident of the scratch space
+	// the readers on JSONState use
+	innerScratch map[string]bool
+	decoders     map[*types.Named]bool // struct types that get a read method
+	order        []*types.Named
+	lists        map[*types.Named]bool // element types of slices: scratch space
+	memos        map[*types.Named]bool // memo types used: what recjson.Memo keeps
+	imports      map[string]string     // path -> name
+	zero         []*types.Named        // memo types that need a zero test
+	buf          bytes.Buffer
 }
 
 type field struct {
@@ -556,9 +560,53 @@ func (g *gen) read(n *types.Named) string {
 	return "read" + g.ident(n)
 }
 
-// state is the name of the decoders' state type.
-func (g *gen) state() string {
-	if len(g.export) > 0 {
+// exported reports whether the reader of n is on JSONState, the state
+// that other packages' states embed: n is one of the types named by
+// -export, or one that they hold.
+func (g *gen) exported(n *types.Named) bool {
+	if g.inner == nil {
+		g.inner, g.innerScratch = map[*types.Named]bool{}, map[string]bool{}
+		for _, m := range g.order {
+			if g.export[m.Obj().Name()] {
+				g.reach(m)
+			}
+		}
+	}
+	return g.inner[n]
+}
+
+// reach adds struct type n of this package, and those it holds, to the
+// types read on JSONState, with the scratch space that their readers use.
+func (g *gen) reach(n *types.Named) {
+	if g.inner[n] {
+		return
+	}
+	g.inner[n] = true
+	fs, _ := g.fields(n) // checked by need
+	for _, f := range fs {
+		t, scratch := f.t, "memo"
+		for {
+			p, ok := t.Underlying().(*types.Pointer)
+			if !ok {
+				break
+			}
+			t = p.Elem()
+		}
+		if s, ok := t.Underlying().(*types.Slice); ok {
+			t, scratch = s.Elem(), "list"
+		}
+		if m, ok := t.(*types.Named); ok && isStruct(m) {
+			g.innerScratch[scratch+g.ident(m)] = true
+			if m.Obj().Pkg() == g.pkg {
+				g.reach(m)
+			}
+		}
+	}
+}
+
+// state is the state type whose method reads n.
+func (g *gen) state(n *types.Named) string {
+	if g.exported(n) {
 		return "JSONState"
 	}
 	return "jsonState"
@@ -661,7 +709,7 @@ func (g *gen) reader(n *types.Named) error {
 	if g.export[n.Obj().Name()] {
 		g.p("// %s is the reader of %s, which the generated decoders of other packages call too.", g.read(n), n.Obj().Name())
 	}
-	g.p("func (d *%s) %s(v *%s) {", g.state(), g.read(n), g.expr(n))
+	g.p("func (d *%s) %s(v *%s) {", g.state(n), g.read(n), g.expr(n))
 	if len(fs) == 0 {
 		g.p("for lvl, ok := d.Object(%q); ok; ok = d.Next(lvl, \"\") {", typeString(n))
 		g.p("d.Unknown(d.Key(), nil)")
@@ -739,7 +787,7 @@ func (g *gen) file(out string, roots []root) ([]byte, error) {
 		}
 		g.p("// unmarshal%s is json.Unmarshal(data, v) for v of type %s, without reflection.", id, what)
 		g.p("func unmarshal%s(data []byte, v *%s) error {", id, vt)
-		g.p("d := new(%s)", g.state())
+		g.p("d := new(jsonState)")
 		if r.list {
 			g.p("return d.Run(data, func() { recjson.Slice(&d.Decoder, v, &d.list%s, %q, d.%s) })", g.ident(r.t), "[]"+typeString(r.t), g.read(r.t))
 		} else {
@@ -748,29 +796,26 @@ func (g *gen) file(out string, roots []root) ([]byte, error) {
 		g.p("}")
 		g.p("")
 	}
-	// The state: the runtime and scratch space per type.
-	g.p("// %s is the recjson.Decoder with scratch space for the lists", g.state())
-	g.p("// of each type, and what recjson.Memo keeps of the values it shares.")
-	if len(g.export) > 0 {
-		g.p("// It is exported for the generated decoders of the packages whose")
-		g.p("// types hold this package's: their state embeds it, and they read")
-		g.p("// those types with its Read methods, so that a type has one reader.")
-	}
-	g.p("type %s struct {", g.state())
+	// The state: the runtime and scratch space per type. With -export,
+	// what the exported readers use is in JSONState, which jsonState
+	// embeds, and which the states of other packages embed.
+	runtime := "recjson.Decoder"
 	if g.base != nil {
 		g.imports[g.base.Path()] = g.base.Name()
-		g.p("%s.JSONState", g.base.Name())
-	} else {
-		g.p("recjson.Decoder")
+		runtime = g.base.Name() + ".JSONState"
 	}
-	for _, n := range g.sorted(g.lists) {
-		g.p("list%s []%s", g.ident(n), g.expr(n))
+	if len(g.export) > 0 {
+		g.p("// JSONState is the state of the readers of the types that other")
+		g.p("// packages' types hold (go:generate -export): the %s, with", runtime)
+		g.p("// the scratch space those readers use. The generated decoders of those")
+		g.p("// packages embed it in their state and call its Read methods, so that")
+		g.p("// a type has one reader.")
+		g.stateType("JSONState", runtime, true)
+		runtime = "JSONState"
 	}
-	for _, n := range g.sorted(g.memos) {
-		g.p("memo%s recjson.Memos[%s]", g.ident(n), g.expr(n))
-	}
-	g.p("}")
-	g.p("")
+	g.p("// jsonState is the %s with scratch space for the lists", runtime)
+	g.p("// of each type, and what recjson.Memo keeps of the values it shares.")
+	g.stateType("jsonState", runtime, false)
 	for _, n := range g.order {
 		if err := g.reader(n); err != nil {
 			return nil, err
@@ -808,6 +853,26 @@ func (g *gen) file(out string, roots []root) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %v\n%s", out, err, head.Bytes())
 	}
 	return src, nil
+}
+
+// stateType writes a state type: the one it embeds, and the scratch space of
+// the types read on JSONState, or of the others.
+func (g *gen) stateType(name, embed string, exported bool) {
+	g.p("type %s struct {", name)
+	g.p("%s", embed)
+	g.exported(nil) // computes innerScratch
+	for _, n := range g.sorted(g.lists) {
+		if g.innerScratch["list"+g.ident(n)] == exported {
+			g.p("list%s []%s", g.ident(n), g.expr(n))
+		}
+	}
+	for _, n := range g.sorted(g.memos) {
+		if g.innerScratch["memo"+g.ident(n)] == exported {
+			g.p("memo%s recjson.Memos[%s]", g.ident(n), g.expr(n))
+		}
+	}
+	g.p("}")
+	g.p("")
 }
 
 func (g *gen) sorted(set map[*types.Named]bool) []*types.Named {
