@@ -61,6 +61,7 @@ var seeds = []string{
 	`{"tp": null}`, `{"tp": "2026-11-22T01:02:03Z"}`, `{"t": "2026-11-22T01:02:03\u005a"}`, `{"t": "2026-13-22T01:02:03Z"}`, `{"t": "2024-02-29T23:59:59.123456789Z"}`,
 	`{"strs": ["a", "b"], "strs": ["c"]}`, `{"strs": ["a", "b", "c"], "strs": ["d"], "strs": ["e", "f"]}`, `{"strs": [1, "x", null]}`, `{"strs": null}`, `{"strs": []}`,
 	`{"Untag": "u", "untag": "v", "UNTAG": "w"}`, `{"Dash": "d", "-": "e"}`, `{"BadTag": "x", "a\\b": "y"}`, `{"K": "kelvin", "\u212a": "sign", "K2": "x"}`,
+	`{"S":,"b":true}`, `{"S": ,}`, `{"S":,"s"}`, `{"S":}`, `{"S":`, `{"S" :`, `{"I": "x", "INNER": {"A": "y"}}`, `{"Inners": [{"A": 1}, {"A": "x"}]}`, `{"EMPTY": {"a": 1}, "S": "x"}`,
 	`{"STATUS": "x", "ſtatus": "long s", "ſTATUS": "y", "S": "fold", "\u017f": "long"}`, `{"opts": "o", "OPTS": "p"}`, `{"hidden": "h", "empty": {"a": 1}}`,
 	`{"value": ` + shared + `, "valueP": ` + shared + `, "inner": {"value": ` + shared + `, "values": [` + shared + `, ` + shared + `]}}`,
 	`{"value": ` + shared + `, "value": {"len": 3, "classes": ["x"], "raw": "r"}, "valueP": ` + shared + `, "valueP": {"classes": ["y"]}}`,
