@@ -19,19 +19,14 @@ import (
 
 func check(t *testing.T, data []byte) {
 	t.Helper()
-	for _, diff := range []string{
+	recjsontest.Check(t, data,
 		recjsontest.Same(data, unmarshalProbe),
 		recjsontest.Same(data, unmarshalProbeList),
 		recjsontest.Same(data, unmarshalShared),
 		recjsontest.Same(data, recjson.UnmarshalString),
 		recjsontest.Same(data, recjson.UnmarshalBool),
 		recjsontest.Same(data, recjson.UnmarshalInt),
-		recjsontest.Same(data, recjson.UnmarshalFloat),
-	} {
-		if diff != "" {
-			t.Fatalf("input %q:\n%s", data, diff)
-		}
-	}
+		recjsontest.Same(data, recjson.UnmarshalFloat))
 }
 
 // shared is a value object long enough to be shared (recjson.Memo).
@@ -95,9 +90,7 @@ func TestDecodeMatchesUnmarshal(t *testing.T) {
 // (values, errors, offsets), and Locate and Elements to what they were,
 // on any input.
 func FuzzDecode(f *testing.F) {
-	for _, s := range seeds {
-		f.Add([]byte(s))
-	}
+	recjsontest.Seed(f, seeds)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		check(t, data)
 		checkOffsets(t, data)
@@ -107,11 +100,9 @@ func FuzzDecode(f *testing.F) {
 // Head is json.Unmarshal into the struct the CLI probed files with,
 // wherever it answers.
 func FuzzHead(f *testing.F) {
-	for _, s := range []string{`{"schema":"sessiontrace.run/v1"}`, `{"log":{"entries":[]}}`, `{"Log":[]}`, `{"LOG":{}, "log":null}`,
+	recjsontest.Seed(f, []string{`{"schema":"sessiontrace.run/v1"}`, `{"log":{"entries":[]}}`, `{"Log":[]}`, `{"LOG":{}, "log":null}`,
 		`{"schema":"a","SCHEMA":null}`, `{"schema":1}`, `null`, `[]`, `{"schema":"x"} x`, `{"a":{"b":[1,"\u00e9",true]}}`,
-		"{\"\u017fchema\":\"k\"}", `{"schema":"a\"b"}`, `{`, ""} {
-		f.Add([]byte(s))
-	}
+		"{\"\u017fchema\":\"k\"}", `{"schema":"a\"b"}`, `{`, ""})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		schema, logObj, known := recjson.Head(data)
 		if !known {

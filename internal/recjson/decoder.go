@@ -998,25 +998,18 @@ func (d *Decoder) StringMap(p *map[string]string) {
 }
 
 // UnmarshalString is json.Unmarshal(data, p) for a *string.
-func UnmarshalString(data []byte, p *string) error {
-	var d Decoder
-	return d.Run(data, func() { d.String(p) })
-}
+func UnmarshalString(data []byte, p *string) error { return unmarshal(data, p, (*Decoder).String) }
 
 // UnmarshalBool is json.Unmarshal(data, p) for a *bool.
-func UnmarshalBool(data []byte, p *bool) error {
-	var d Decoder
-	return d.Run(data, func() { d.Bool(p) })
-}
+func UnmarshalBool(data []byte, p *bool) error { return unmarshal(data, p, (*Decoder).Bool) }
 
 // UnmarshalFloat is json.Unmarshal(data, p) for a *float64.
-func UnmarshalFloat(data []byte, p *float64) error {
-	var d Decoder
-	return d.Run(data, func() { d.Float(p) })
-}
+func UnmarshalFloat(data []byte, p *float64) error { return unmarshal(data, p, (*Decoder).Float) }
 
 // UnmarshalInt is json.Unmarshal(data, p) for a *int.
-func UnmarshalInt(data []byte, p *int) error {
+func UnmarshalInt(data []byte, p *int) error { return unmarshal(data, p, (*Decoder).Int) }
+
+func unmarshal[T any](data []byte, p *T, read func(*Decoder, *T)) error {
 	var d Decoder
-	return d.Run(data, func() { d.Int(p) })
+	return d.Run(data, func() { read(&d, p) })
 }
