@@ -587,22 +587,16 @@ func (d *Decoder) escape(i int) int {
 // str reads the string at d.i as encoding/json does: escapes decoded,
 // invalid UTF-8 and lone surrogates replaced by U+FFFD. Without escapes
 // or invalid bytes the result shares memory with the input.
-func (d *Decoder) str() string {
-	// The common case first: plain ASCII up to the closing quote.
-	data, i := d.data, d.i+1
-	start := i
-	for i < len(data) && isPlain[data[i]] {
-		i++
-	}
-	if i < len(data) && data[i] == '"' {
-		d.i = i + 1
-		if i == start {
-			return ""
-		}
-		return unsafe.String(&data[start], i-start)
-	}
+func (d *Decoder) str() string { return d.strFrom(d.i+1, d.i+1) }
+
+// strFrom is str for the string whose bytes start at start, of which
+// those before i are known to be plain ASCII (see StringOf).
+func (d *Decoder) strFrom(start, i int) string {
 	plain := d.skipStr(i)
-	s := data[start : d.i-1]
+	s := d.data[start : d.i-1]
+	if len(s) == 0 {
+		return ""
+	}
 	if plain && utf8.Valid(s) {
 		return unsafe.String(&s[0], len(s))
 	}
@@ -638,7 +632,7 @@ func (d *Decoder) StringOf(p *string, typ string) {
 		}
 		return
 	}
-	*p = d.str()
+	*p = d.strFrom(start, i)
 }
 
 // Bool reads true or false into *p.
