@@ -57,9 +57,8 @@ type jsonState struct {
 }
 
 func (d *jsonState) readRecording(v *Recording) {
-	var k string
-	for lvl, ok := d.Object("recording.Recording"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Recording"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		case "scenario":
@@ -85,8 +84,10 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "pages":
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageFacts, "[]recording.PageFacts", d.readPageFacts)
 		case "probe":
-			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
-				d.ReadProbeResult(p)
+			if d.Null() {
+				v.Probe = nil
+			} else {
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		case "popups":
 			recjson.Slice(&d.Decoder, &v.Popups, &d.listPopup, "[]recording.Popup", d.readPopup)
@@ -104,9 +105,8 @@ func (d *jsonState) readRecording(v *Recording) {
 
 // ReadScenarioInfo is the reader of ScenarioInfo, which the generated decoders of other packages call too.
 func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
-	var k string
-	for lvl, ok := d.Object("recording.ScenarioInfo"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.ScenarioInfo"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "file":
@@ -131,9 +131,8 @@ func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
 
 // ReadBrowserInfo is the reader of BrowserInfo, which the generated decoders of other packages call too.
 func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
-	var k string
-	for lvl, ok := d.Object("recording.BrowserInfo"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.BrowserInfo"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "product":
 			d.String(&v.Product)
 		case "userAgent":
@@ -154,9 +153,8 @@ func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
 
 // ReadOptions is the reader of Options, which the generated decoders of other packages call too.
 func (d *JSONState) ReadOptions(v *Options) {
-	var k string
-	for lvl, ok := d.Object("recording.Options"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Options"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "revealValues":
 			d.Bool(&v.RevealValues)
 		case "fingerprintKey":
@@ -170,9 +168,8 @@ func (d *JSONState) ReadOptions(v *Options) {
 }
 
 func (d *jsonState) readStep(v *Step) {
-	var k string
-	for lvl, ok := d.Object("recording.Step"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Step"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "index":
 			d.Int(&v.Index)
 		case "kind":
@@ -198,12 +195,16 @@ func (d *jsonState) readStep(v *Step) {
 		case "screenshot":
 			d.String(&v.Screenshot)
 		case "auth":
-			if p := recjson.Ptr(&d.Decoder, &v.Auth); p != nil {
-				d.ReadAuthState(p)
+			if d.Null() {
+				v.Auth = nil
+			} else {
+				d.ReadAuthState(recjson.Ptr(&v.Auth))
 			}
 		case "probe":
-			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
-				d.ReadProbeResult(p)
+			if d.Null() {
+				v.Probe = nil
+			} else {
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		default:
 			k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot", "auth", "probe"})
@@ -212,9 +213,8 @@ func (d *jsonState) readStep(v *Step) {
 }
 
 func (d *jsonState) readCookie(v *Cookie) {
-	var k string
-	for lvl, ok := d.Object("recording.Cookie"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Cookie"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "domain":
@@ -228,8 +228,10 @@ func (d *jsonState) readCookie(v *Cookie) {
 				d.ReadValue(&v.Value)
 			}
 		case "expires":
-			if p := recjson.Ptr(&d.Decoder, &v.Expires); p != nil {
-				d.Time(p)
+			if d.Null() {
+				v.Expires = nil
+			} else {
+				d.Time(recjson.Ptr(&v.Expires))
 			}
 		case "size":
 			d.Int(&v.Size)
@@ -257,9 +259,8 @@ func (d *jsonState) readCookie(v *Cookie) {
 
 // ReadValue is the reader of Value, which the generated decoders of other packages call too.
 func (d *JSONState) ReadValue(v *Value) {
-	var k string
-	for lvl, ok := d.Object("recording.Value"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Value"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "fp":
 			d.String(&v.Fingerprint)
 		case "len":
@@ -269,8 +270,10 @@ func (d *JSONState) ReadValue(v *Value) {
 		case "bits":
 			d.Float(&v.Bits)
 		case "raw":
-			if p := recjson.Ptr(&d.Decoder, &v.Raw); p != nil {
-				d.String(p)
+			if d.Null() {
+				v.Raw = nil
+			} else {
+				d.String(recjson.Ptr(&v.Raw))
 			}
 		case "secret":
 			d.Bool(&v.Secret)
@@ -284,9 +287,8 @@ func (d *JSONState) ReadValue(v *Value) {
 
 // ReadAuthState is the reader of AuthState, which the generated decoders of other packages call too.
 func (d *JSONState) ReadAuthState(v *AuthState) {
-	var k string
-	for lvl, ok := d.Object("recording.AuthState"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.AuthState"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "state":
 			d.String(&v.State)
 		case "evidence":
@@ -301,9 +303,8 @@ func (d *JSONState) ReadAuthState(v *AuthState) {
 
 // ReadProbeResult is the reader of ProbeResult, which the generated decoders of other packages call too.
 func (d *JSONState) ReadProbeResult(v *ProbeResult) {
-	var k string
-	for lvl, ok := d.Object("recording.ProbeResult"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.ProbeResult"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "kind":
 			d.String(&v.Kind)
 		case "url":
@@ -317,8 +318,10 @@ func (d *JSONState) ReadProbeResult(v *ProbeResult) {
 		case "error":
 			d.String(&v.Error)
 		case "older":
-			if p := recjson.Ptr(&d.Decoder, &v.Older); p != nil {
-				d.readOlderProbe(p)
+			if d.Null() {
+				v.Older = nil
+			} else {
+				d.readOlderProbe(recjson.Ptr(&v.Older))
 			}
 		default:
 			k = d.Unknown(k, []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"})
@@ -327,9 +330,8 @@ func (d *JSONState) ReadProbeResult(v *ProbeResult) {
 }
 
 func (d *JSONState) readOlderProbe(v *OlderProbe) {
-	var k string
-	for lvl, ok := d.Object("recording.OlderProbe"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.OlderProbe"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "step":
 			d.Int(&v.Step)
 		case "url":
@@ -349,9 +351,8 @@ func (d *JSONState) readOlderProbe(v *OlderProbe) {
 }
 
 func (d *jsonState) readRequest(v *Request) {
-	var k string
-	for lvl, ok := d.Object("recording.Request"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Request"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "id":
 			d.String(&v.ID)
 		case "step":
@@ -409,9 +410,8 @@ func (d *jsonState) readRequest(v *Request) {
 }
 
 func (d *jsonState) readSentCookie(v *SentCookie) {
-	var k string
-	for lvl, ok := d.Object("recording.SentCookie"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.SentCookie"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "domain":
@@ -435,9 +435,8 @@ func (d *jsonState) readSentCookie(v *SentCookie) {
 }
 
 func (d *jsonState) readSetCookie(v *SetCookie) {
-	var k string
-	for lvl, ok := d.Object("recording.SetCookie"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.SetCookie"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
@@ -453,12 +452,16 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "path":
 			d.String(&v.Path)
 		case "expires":
-			if p := recjson.Ptr(&d.Decoder, &v.Expires); p != nil {
-				d.Time(p)
+			if d.Null() {
+				v.Expires = nil
+			} else {
+				d.Time(recjson.Ptr(&v.Expires))
 			}
 		case "maxAge":
-			if p := recjson.Ptr(&d.Decoder, &v.MaxAge); p != nil {
-				d.Int(p)
+			if d.Null() {
+				v.MaxAge = nil
+			} else {
+				d.Int(recjson.Ptr(&v.MaxAge))
 			}
 		case "secure":
 			d.Bool(&v.Secure)
@@ -487,9 +490,8 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 }
 
 func (d *jsonState) readCookieEvent(v *CookieEvent) {
-	var k string
-	for lvl, ok := d.Object("recording.CookieEvent"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.CookieEvent"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "time":
 			d.Time(&v.Time)
 		case "step":
@@ -505,12 +507,12 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "path":
 			d.String(&v.Path)
 		case "value":
-			if v.Value == nil {
-				if !d.Null() {
-					v.Value = recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
-				}
-			} else if p := recjson.Ptr(&d.Decoder, &v.Value); p != nil {
-				d.ReadValue(p)
+			if d.Null() {
+				v.Value = nil
+			} else if v.Value == nil {
+				v.Value = recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
+			} else {
+				d.ReadValue(recjson.Ptr(&v.Value))
 			}
 		case "request":
 			d.String(&v.Request)
@@ -529,9 +531,8 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 }
 
 func (d *jsonState) readPageFacts(v *PageFacts) {
-	var k string
-	for lvl, ok := d.Object("recording.PageFacts"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.PageFacts"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "request":
 			d.String(&v.Request)
 		case "step":
@@ -561,9 +562,8 @@ func (d *jsonState) readPageFacts(v *PageFacts) {
 }
 
 func (d *jsonState) readLink(v *Link) {
-	var k string
-	for lvl, ok := d.Object("recording.Link"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Link"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "href":
 			d.String(&v.Href)
 		case "text":
@@ -577,9 +577,8 @@ func (d *jsonState) readLink(v *Link) {
 }
 
 func (d *jsonState) readForm(v *Form) {
-	var k string
-	for lvl, ok := d.Object("recording.Form"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Form"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "action":
 			d.String(&v.Action)
 		case "method":
@@ -595,9 +594,8 @@ func (d *jsonState) readForm(v *Form) {
 }
 
 func (d *jsonState) readCookieKey(v *CookieKey) {
-	var k string
-	for lvl, ok := d.Object("recording.CookieKey"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.CookieKey"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "domain":
@@ -613,9 +611,8 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 }
 
 func (d *jsonState) readPopup(v *Popup) {
-	var k string
-	for lvl, ok := d.Object("recording.Popup"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Popup"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "time":
 			d.Time(&v.Time)
 		case "step":
@@ -631,9 +628,8 @@ func (d *jsonState) readPopup(v *Popup) {
 }
 
 func (d *jsonState) readDownload(v *Download) {
-	var k string
-	for lvl, ok := d.Object("recording.Download"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Download"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "time":
 			d.Time(&v.Time)
 		case "step":
@@ -649,9 +645,8 @@ func (d *jsonState) readDownload(v *Download) {
 }
 
 func (d *jsonState) readProtocolStats(v *ProtocolStats) {
-	var k string
-	for lvl, ok := d.Object("recording.ProtocolStats"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.ProtocolStats"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "events":
 			d.Int(&v.Events)
 		case "decodeErrors":
@@ -673,9 +668,8 @@ func (d *jsonState) readProtocolStats(v *ProtocolStats) {
 }
 
 func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
-	var k string
-	for lvl, ok := d.Object("recording.DecodeIssue"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.DecodeIssue"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "method":
 			d.String(&v.Method)
 		case "field":
@@ -691,9 +685,8 @@ func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
 }
 
 func (d *jsonState) readIndex(v *Index) {
-	var k string
-	for lvl, ok := d.Object("recording.Index"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Index"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		case "tool":
@@ -715,9 +708,8 @@ func (d *jsonState) readIndex(v *Index) {
 }
 
 func (d *jsonState) readIndexEntry(v *IndexEntry) {
-	var k string
-	for lvl, ok := d.Object("recording.IndexEntry"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.IndexEntry"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "file":
@@ -753,9 +745,8 @@ func (d *jsonState) readIndexEntry(v *IndexEntry) {
 }
 
 func (d *jsonState) readTotals(v *Totals) {
-	var k string
-	for lvl, ok := d.Object("recording.Totals"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.Totals"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "passed":
 			d.Int(&v.Passed)
 		case "failed":
@@ -773,9 +764,8 @@ func (d *jsonState) readTotals(v *Totals) {
 }
 
 func (d *jsonState) readSchemaHead(v *schemaHead) {
-	var k string
-	for lvl, ok := d.Object("recording.schemaHead"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recording.schemaHead"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		default:

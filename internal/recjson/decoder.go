@@ -94,7 +94,7 @@ type Decoder struct {
 
 	kinds []bool // Skip's stack: true for an object
 
-	fold string // the field name the next Key returns (see Unknown)
+	fold string // the field name Next returns again (see Unknown)
 
 	// Allocation savers: string lists that repeat (classes, reasons) are
 	// shared; a time literal equal to the previous one is not parsed
@@ -206,9 +206,10 @@ func (d *Decoder) push() {
 }
 
 // Object starts reading a JSON object into a struct of Go type typ. It
-// reports whether a key follows, and the level to give Next. A null leaves
-// the struct alone; another kind of value is a type error, skipped.
-func (d *Decoder) Object(typ string) (lvl int, ok bool) {
+// reports whether a key follows, returns it, and the level to give Next.
+// A null leaves the struct alone; another kind of value is a type error,
+// skipped.
+func (d *Decoder) Object(typ string) (lvl int, k string, ok bool) {
 	d.ws()
 	if d.i < len(d.data) && d.data[d.i] == '{' {
 		d.i++
@@ -217,22 +218,17 @@ func (d *Decoder) Object(typ string) (lvl int, ok bool) {
 		if d.i < len(d.data) && d.data[d.i] == '}' {
 			d.i++
 			d.depth--
-			return 0, false
+			return 0, "", false
 		}
-		return d.depth, true
+		return d.depth, d.key(), true
 	}
 	d.other(typ, "an object")
-	return 0, false
+	return 0, "", false
 }
 
-// Key reads an object key and its colon. The string may share memory with
+// key reads an object key and its colon. The string may share memory with
 // the input.
-func (d *Decoder) Key() string {
-	if d.fold != "" {
-		k := d.fold
-		d.fold = ""
-		return k
-	}
+func (d *Decoder) key() string {
 	// Keys are plain ASCII: scanned here, without a call to str (calls
 	// are dear in WebAssembly, and a recording has millions of keys).
 	data, i := d.data, d.i
@@ -269,7 +265,7 @@ func (d *Decoder) Key() string {
 	return k
 }
 
-// keySlow is Key for a key that is not plain ASCII, at d.i.
+// keySlow is key for a key that is not plain ASCII, at d.i.
 func (d *Decoder) keySlow() string {
 	k := d.str()
 	d.ws()
@@ -283,11 +279,10 @@ func (d *Decoder) keySlow() string {
 
 // Unknown handles key k, which names none of a struct's fields (names, in
 // the struct's order) exactly. When it names one in another case (see
-// folded), it returns that field's name, which the next Key returns again
+// folded), it returns that field's name, which Next then returns again
 // for the value to be read into the field, as encoding/json matches keys;
 // else it skips the value and returns k. Generated readers call it in the
-// default case of their switch on the key, so an object's loop has no
-// label and no jump.
+// default case of their switch on the key.
 func (d *Decoder) Unknown(k string, names []string) string {
 	f := folded(k, names)
 	if f == "" {
@@ -304,29 +299,33 @@ func (d *Decoder) Unknown(k string, names []string) string {
 }
 
 // Next ends the value of key k (as the struct's field names it) of the
-// object at level lvl: it reports whether another key follows. The common
-// case, a comma right after the value, is small enough to be inlined (a
-// recording has millions of keys, and calls are dear in WebAssembly).
-func (d *Decoder) Next(lvl int, k string) bool {
+// object at level lvl: it reports whether another key follows, and
+// returns it. Its common case, a comma right after the value, is first.
+func (d *Decoder) Next(lvl int, k string) (string, bool) {
 	if d.pend <= lvl && d.i < len(d.data) && d.data[d.i] == ',' {
 		d.i++
-		return true
+		return d.key(), true
 	}
 	return d.nextField(lvl, k)
 }
 
 // nextField is Next when a type error happened inside the value (k then
-// joins its field path), or whitespace or the end of the object follows.
+// joins its field path), or whitespace or the end of the object follows,
+// or the value is still ahead (see Unknown).
 //
 //go:noinline
-func (d *Decoder) nextField(lvl int, k string) bool {
+func (d *Decoder) nextField(lvl int, k string) (string, bool) {
 	if d.fold != "" {
-		return true // the value of k is still ahead (see Unknown)
+		k, d.fold = d.fold, ""
+		return k, true
 	}
 	if d.pend > lvl {
 		d.up(lvl, k)
 	}
-	return d.nextSlow('}')
+	if d.nextSlow('}') {
+		return d.key(), true
+	}
+	return "", false
 }
 
 // nextSlow is what follows a value in an object or array when whitespace
@@ -977,7 +976,7 @@ func (d *Decoder) StringMap(p *map[string]string) {
 		return
 	}
 	for {
-		k := d.Key()
+		k := d.key()
 		var s string // a null or a type error stores ""
 		d.String(&s)
 		m[k] = s

@@ -120,15 +120,11 @@ func (d *Decoder) capFor(start, n int, size uintptr) int {
 	return est
 }
 
-// Ptr reads a pointer's null, or returns what *p points to, to decode
-// into. A null clears *p and returns nil; otherwise Ptr returns a new value
-// when *p is nil, else a copy of the value (which may be shared, see
-// Memo), as encoding/json decodes into the value a pointer already holds.
-func Ptr[T any](d *Decoder, p **T) *T {
-	if d.Null() {
-		*p = nil
-		return nil
-	}
+// Ptr returns what *p points to, to decode into: a new value when *p is
+// nil, else a copy of the value (which may be shared, see Memo), as
+// encoding/json decodes into the value a pointer already holds. (Small
+// enough to be inlined: the caller reads the null that clears *p.)
+func Ptr[T any](p **T) *T {
 	if *p == nil {
 		*p = new(T)
 	} else {

@@ -38,9 +38,8 @@ type jsonState struct {
 }
 
 func (d *jsonState) readProbe(v *Probe) {
-	var k string
-	for lvl, ok := d.Object("recjson_test.Probe"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recjson_test.Probe"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "s":
 			d.String(&v.S)
 		case "k":
@@ -54,66 +53,93 @@ func (d *jsonState) readProbe(v *Probe) {
 		case "t":
 			d.Time(&v.T)
 		case "tp":
-			if p := recjson.Ptr(&d.Decoder, &v.TP); p != nil {
-				d.Time(p)
+			if d.Null() {
+				v.TP = nil
+			} else {
+				d.Time(recjson.Ptr(&v.TP))
 			}
 		case "sp":
-			if p := recjson.Ptr(&d.Decoder, &v.SP); p != nil {
-				d.String(p)
+			if d.Null() {
+				v.SP = nil
+			} else {
+				d.String(recjson.Ptr(&v.SP))
 			}
 		case "ip":
-			if p := recjson.Ptr(&d.Decoder, &v.IP); p != nil {
-				d.Int(p)
+			if d.Null() {
+				v.IP = nil
+			} else {
+				d.Int(recjson.Ptr(&v.IP))
 			}
 		case "bp":
-			if p := recjson.Ptr(&d.Decoder, &v.BP); p != nil {
-				d.Bool(p)
+			if d.Null() {
+				v.BP = nil
+			} else {
+				d.Bool(recjson.Ptr(&v.BP))
 			}
 		case "fp":
-			if p := recjson.Ptr(&d.Decoder, &v.FP); p != nil {
-				d.Float(p)
+			if d.Null() {
+				v.FP = nil
+			} else {
+				d.Float(recjson.Ptr(&v.FP))
 			}
 		case "kp":
-			if p := recjson.Ptr(&d.Decoder, &v.KP); p != nil {
-				d.StringOf((*string)(p), "recjson_test.Kind")
+			if d.Null() {
+				v.KP = nil
+			} else {
+				d.StringOf((*string)(recjson.Ptr(&v.KP)), "recjson_test.Kind")
 			}
 		case "pp":
-			if p := recjson.Ptr(&d.Decoder, &v.PP); p != nil {
-				if p := recjson.Ptr(&d.Decoder, p); p != nil {
-					d.String(p)
+			if d.Null() {
+				v.PP = nil
+			} else {
+				p := recjson.Ptr(&v.PP)
+				if d.Null() {
+					*p = nil
+				} else {
+					d.String(recjson.Ptr(p))
 				}
 			}
 		case "strs":
 			d.Strings(&v.Strs)
 		case "strsP":
-			if p := recjson.Ptr(&d.Decoder, &v.StrsP); p != nil {
-				d.Strings(p)
+			if d.Null() {
+				v.StrsP = nil
+			} else {
+				d.Strings(recjson.Ptr(&v.StrsP))
 			}
 		case "m":
 			d.StringMap(&v.M)
 		case "MP":
-			if p := recjson.Ptr(&d.Decoder, &v.MP); p != nil {
-				d.StringMap(p)
+			if d.Null() {
+				v.MP = nil
+			} else {
+				d.StringMap(recjson.Ptr(&v.MP))
 			}
 		case "note":
 			d.Unmarshal(&v.Note)
 		case "noteP":
-			if p := recjson.Ptr(&d.Decoder, &v.NoteP); p != nil {
-				d.Unmarshal(p)
+			if d.Null() {
+				v.NoteP = nil
+			} else {
+				d.Unmarshal(recjson.Ptr(&v.NoteP))
 			}
 		case "raw":
 			d.Unmarshal(&v.Raw)
 		case "inner":
 			d.readInner(&v.Inner)
 		case "innerP":
-			if p := recjson.Ptr(&d.Decoder, &v.InnerP); p != nil {
-				d.readInner(p)
+			if d.Null() {
+				v.InnerP = nil
+			} else {
+				d.readInner(recjson.Ptr(&v.InnerP))
 			}
 		case "inners":
 			recjson.Slice(&d.Decoder, &v.Inners, &d.listInner, "[]recjson_test.Inner", d.readInner)
 		case "InnersP":
-			if p := recjson.Ptr(&d.Decoder, &v.InnersP); p != nil {
-				recjson.Slice(&d.Decoder, p, &d.listInner, "[]recjson_test.Inner", d.readInner)
+			if d.Null() {
+				v.InnersP = nil
+			} else {
+				recjson.Slice(&d.Decoder, recjson.Ptr(&v.InnersP), &d.listInner, "[]recjson_test.Inner", d.readInner)
 			}
 		case "empty":
 			d.readEmpty(&v.Empty)
@@ -124,12 +150,12 @@ func (d *jsonState) readProbe(v *Probe) {
 				d.readShared(&v.Value)
 			}
 		case "valueP":
-			if v.ValueP == nil {
-				if !d.Null() {
-					v.ValueP = recjson.Memo(&d.Decoder, &d.memoShared, d.readShared)
-				}
-			} else if p := recjson.Ptr(&d.Decoder, &v.ValueP); p != nil {
-				d.readShared(p)
+			if d.Null() {
+				v.ValueP = nil
+			} else if v.ValueP == nil {
+				v.ValueP = recjson.Memo(&d.Decoder, &d.memoShared, d.readShared)
+			} else {
+				d.readShared(recjson.Ptr(&v.ValueP))
 			}
 		case "Untag":
 			d.String(&v.Untag)
@@ -150,9 +176,8 @@ func (d *jsonState) readProbe(v *Probe) {
 }
 
 func (d *jsonState) readInner(v *Inner) {
-	var k string
-	for lvl, ok := d.Object("recjson_test.Inner"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recjson_test.Inner"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "a":
 			d.Int(&v.A)
 		case "b":
@@ -176,9 +201,8 @@ func (d *jsonState) readInner(v *Inner) {
 }
 
 func (d *jsonState) readShared(v *Shared) {
-	var k string
-	for lvl, ok := d.Object("recjson_test.Shared"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("recjson_test.Shared"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "fp":
 			d.String(&v.FP)
 		case "len":
@@ -188,8 +212,10 @@ func (d *jsonState) readShared(v *Shared) {
 		case "bits":
 			d.Float(&v.Bits)
 		case "raw":
-			if p := recjson.Ptr(&d.Decoder, &v.Raw); p != nil {
-				d.String(p)
+			if d.Null() {
+				v.Raw = nil
+			} else {
+				d.String(recjson.Ptr(&v.Raw))
 			}
 		case "secret":
 			d.Bool(&v.Secret)
@@ -202,8 +228,8 @@ func (d *jsonState) readShared(v *Shared) {
 }
 
 func (d *jsonState) readEmpty(v *Empty) {
-	for lvl, ok := d.Object("recjson_test.Empty"); ok; ok = d.Next(lvl, "") {
-		d.Unknown(d.Key(), nil)
+	for lvl, k, ok := d.Object("recjson_test.Empty"); ok; k, ok = d.Next(lvl, k) {
+		k = d.Unknown(k, nil)
 	}
 }
 

@@ -59,12 +59,13 @@ type jsonState struct {
 }
 
 func (d *jsonState) readFileIn(v *fileIn) {
-	var k string
-	for lvl, ok := d.Object("har.fileIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.fileIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "log":
-			if p := recjson.Ptr(&d.Decoder, &v.Log); p != nil {
-				d.readLogIn(p)
+			if d.Null() {
+				v.Log = nil
+			} else {
+				d.readLogIn(recjson.Ptr(&v.Log))
 			}
 		case "schema":
 			d.Unmarshal(&v.Schema)
@@ -75,24 +76,29 @@ func (d *jsonState) readFileIn(v *fileIn) {
 }
 
 func (d *jsonState) readLogIn(v *logIn) {
-	var k string
-	for lvl, ok := d.Object("har.logIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.logIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "version":
 			d.String(&v.Version)
 		case "creator":
-			if p := recjson.Ptr(&d.Decoder, &v.Creator); p != nil {
-				d.readNameVersion(p)
+			if d.Null() {
+				v.Creator = nil
+			} else {
+				d.readNameVersion(recjson.Ptr(&v.Creator))
 			}
 		case "browser":
-			if p := recjson.Ptr(&d.Decoder, &v.Browser); p != nil {
-				d.readNameVersion(p)
+			if d.Null() {
+				v.Browser = nil
+			} else {
+				d.readNameVersion(recjson.Ptr(&v.Browser))
 			}
 		case "pages":
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageIn, "[]har.pageIn", d.readPageIn)
 		case "entries":
-			if p := recjson.Ptr(&d.Decoder, &v.Entries); p != nil {
-				recjson.Slice(&d.Decoder, p, &d.listEntryIn, "[]har.entryIn", d.readEntryIn)
+			if d.Null() {
+				v.Entries = nil
+			} else {
+				recjson.Slice(&d.Decoder, recjson.Ptr(&v.Entries), &d.listEntryIn, "[]har.entryIn", d.readEntryIn)
 			}
 		case "_sessiontrace":
 			d.Unmarshal(&v.Meta)
@@ -103,9 +109,8 @@ func (d *jsonState) readLogIn(v *logIn) {
 }
 
 func (d *jsonState) readNameVersion(v *nameVersion) {
-	var k string
-	for lvl, ok := d.Object("har.nameVersion"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.nameVersion"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "version":
@@ -117,9 +122,8 @@ func (d *jsonState) readNameVersion(v *nameVersion) {
 }
 
 func (d *jsonState) readPageIn(v *pageIn) {
-	var k string
-	for lvl, ok := d.Object("har.pageIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.pageIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "startedDateTime":
 			d.String(&v.StartedDateTime)
 		case "id":
@@ -135,9 +139,8 @@ func (d *jsonState) readPageIn(v *pageIn) {
 }
 
 func (d *jsonState) readEntryIn(v *entryIn) {
-	var k string
-	for lvl, ok := d.Object("har.entryIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.entryIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "pageref":
 			d.String(&v.Pageref)
 		case "startedDateTime":
@@ -173,9 +176,8 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 }
 
 func (d *jsonState) readRequestIn(v *requestIn) {
-	var k string
-	for lvl, ok := d.Object("har.requestIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.requestIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "method":
 			d.String(&v.Method)
 		case "url":
@@ -187,8 +189,10 @@ func (d *jsonState) readRequestIn(v *requestIn) {
 		case "headers":
 			recjson.Slice(&d.Decoder, &v.Headers, &d.listHeader, "[]har.header", d.readHeader)
 		case "postData":
-			if p := recjson.Ptr(&d.Decoder, &v.PostData); p != nil {
-				d.readPostData(p)
+			if d.Null() {
+				v.PostData = nil
+			} else {
+				d.readPostData(recjson.Ptr(&v.PostData))
 			}
 		default:
 			k = d.Unknown(k, []string{"method", "url", "httpVersion", "cookies", "headers", "postData"})
@@ -197,30 +201,37 @@ func (d *jsonState) readRequestIn(v *requestIn) {
 }
 
 func (d *jsonState) readCookieIn(v *cookieIn) {
-	var k string
-	for lvl, ok := d.Object("har.cookieIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.cookieIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
 			d.String(&v.Value)
 		case "path":
-			if p := recjson.Ptr(&d.Decoder, &v.Path); p != nil {
-				d.String(p)
+			if d.Null() {
+				v.Path = nil
+			} else {
+				d.String(recjson.Ptr(&v.Path))
 			}
 		case "domain":
-			if p := recjson.Ptr(&d.Decoder, &v.Domain); p != nil {
-				d.String(p)
+			if d.Null() {
+				v.Domain = nil
+			} else {
+				d.String(recjson.Ptr(&v.Domain))
 			}
 		case "expires":
 			d.Unmarshal(&v.Expires)
 		case "httpOnly":
-			if p := recjson.Ptr(&d.Decoder, &v.HTTPOnly); p != nil {
-				d.Bool(p)
+			if d.Null() {
+				v.HTTPOnly = nil
+			} else {
+				d.Bool(recjson.Ptr(&v.HTTPOnly))
 			}
 		case "secure":
-			if p := recjson.Ptr(&d.Decoder, &v.Secure); p != nil {
-				d.Bool(p)
+			if d.Null() {
+				v.Secure = nil
+			} else {
+				d.Bool(recjson.Ptr(&v.Secure))
 			}
 		case "sameSite":
 			d.Unmarshal(&v.SameSite)
@@ -235,9 +246,8 @@ func (d *jsonState) readCookieIn(v *cookieIn) {
 }
 
 func (d *jsonState) readHeader(v *header) {
-	var k string
-	for lvl, ok := d.Object("har.header"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.header"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
@@ -249,9 +259,8 @@ func (d *jsonState) readHeader(v *header) {
 }
 
 func (d *jsonState) readPostData(v *postData) {
-	var k string
-	for lvl, ok := d.Object("har.postData"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.postData"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "mimeType":
 			d.String(&v.MimeType)
 		case "text":
@@ -265,9 +274,8 @@ func (d *jsonState) readPostData(v *postData) {
 }
 
 func (d *jsonState) readPostParam(v *postParam) {
-	var k string
-	for lvl, ok := d.Object("har.postParam"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.postParam"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		default:
@@ -277,9 +285,8 @@ func (d *jsonState) readPostParam(v *postParam) {
 }
 
 func (d *jsonState) readResponseIn(v *responseIn) {
-	var k string
-	for lvl, ok := d.Object("har.responseIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.responseIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "status":
 			d.Float(&v.Status)
 		case "statusText":
@@ -303,9 +310,8 @@ func (d *jsonState) readResponseIn(v *responseIn) {
 }
 
 func (d *jsonState) readMetaObject(v *metaObject) {
-	var k string
-	for lvl, ok := d.Object("har.metaObject"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.metaObject"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		case "scenario":
@@ -323,8 +329,10 @@ func (d *jsonState) readMetaObject(v *metaObject) {
 		case "error":
 			d.String(&v.Error)
 		case "probe":
-			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
-				d.ReadProbeResult(p)
+			if d.Null() {
+				v.Probe = nil
+			} else {
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		case "warnings":
 			d.Strings(&v.Warnings)
@@ -337,9 +345,8 @@ func (d *jsonState) readMetaObject(v *metaObject) {
 }
 
 func (d *jsonState) readPageStep(v *pageStep) {
-	var k string
-	for lvl, ok := d.Object("har.pageStep"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.pageStep"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "index":
 			d.Int(&v.Index)
 		case "kind":
@@ -363,12 +370,16 @@ func (d *jsonState) readPageStep(v *pageStep) {
 		case "screenshot":
 			d.String(&v.Screenshot)
 		case "auth":
-			if p := recjson.Ptr(&d.Decoder, &v.Auth); p != nil {
-				d.ReadAuthState(p)
+			if d.Null() {
+				v.Auth = nil
+			} else {
+				d.ReadAuthState(recjson.Ptr(&v.Auth))
 			}
 		case "probe":
-			if p := recjson.Ptr(&d.Decoder, &v.Probe); p != nil {
-				d.ReadProbeResult(p)
+			if d.Null() {
+				v.Probe = nil
+			} else {
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		default:
 			k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"})
@@ -377,16 +388,17 @@ func (d *jsonState) readPageStep(v *pageStep) {
 }
 
 func (d *jsonState) readInitiatorIn(v *initiatorIn) {
-	var k string
-	for lvl, ok := d.Object("har.initiatorIn"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.initiatorIn"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "type":
 			d.String(&v.Type)
 		case "url":
 			d.String(&v.URL)
 		case "stack":
-			if p := recjson.Ptr(&d.Decoder, &v.Stack); p != nil {
-				d.readCallStack(p)
+			if d.Null() {
+				v.Stack = nil
+			} else {
+				d.readCallStack(recjson.Ptr(&v.Stack))
 			}
 		default:
 			k = d.Unknown(k, []string{"type", "url", "stack"})
@@ -395,9 +407,8 @@ func (d *jsonState) readInitiatorIn(v *initiatorIn) {
 }
 
 func (d *jsonState) readCallStack(v *callStack) {
-	var k string
-	for lvl, ok := d.Object("har.callStack"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.callStack"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "callFrames":
 			recjson.Slice(&d.Decoder, &v.CallFrames, &d.listCallFrame, "[]har.callFrame", d.readCallFrame)
 		default:
@@ -407,9 +418,8 @@ func (d *jsonState) readCallStack(v *callStack) {
 }
 
 func (d *jsonState) readCallFrame(v *callFrame) {
-	var k string
-	for lvl, ok := d.Object("har.callFrame"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.callFrame"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "url":
 			d.String(&v.URL)
 		default:
@@ -419,9 +429,8 @@ func (d *jsonState) readCallFrame(v *callFrame) {
 }
 
 func (d *jsonState) readBlocked(v *blocked) {
-	var k string
-	for lvl, ok := d.Object("har.blocked"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.blocked"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
@@ -441,9 +450,8 @@ func (d *jsonState) readBlocked(v *blocked) {
 }
 
 func (d *jsonState) readRejected(v *rejected) {
-	var k string
-	for lvl, ok := d.Object("har.rejected"); ok; ok = d.Next(lvl, k) {
-		switch k = d.Key(); k {
+	for lvl, k, ok := d.Object("har.rejected"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "index":

@@ -651,18 +651,23 @@ func (g *gen) value(addr string, t types.Type) {
 	case *types.Pointer:
 		// null clears the pointer; else the value is decoded into what
 		// it points to (a copy: see recjson.Ptr), or into a new one.
+		g.p("if d.Null() {")
+		g.p("%s = nil", lv)
 		if n, ok := u.Elem().(*types.Named); ok && g.memos[n] {
-			g.p("if %s == nil {", lv)
-			g.p("if !d.Null() {")
+			g.p("} else if %s == nil {", lv)
 			g.p("%s = recjson.Memo(&d.Decoder, &d.memo%s, d.%s)", lv, g.ident(n), g.read(n))
-			g.p("}")
-			g.p("} else if p := recjson.Ptr(&d.Decoder, %s); p != nil {", addr)
-			g.p("d.%s(p)", g.read(n))
+			g.p("} else {")
+			g.p("d.%s(recjson.Ptr(%s))", g.read(n), addr)
 			g.p("}")
 			return
 		}
-		g.p("if p := recjson.Ptr(&d.Decoder, %s); p != nil {", addr)
-		g.value("p", u.Elem())
+		g.p("} else {")
+		if _, ptr := u.Elem().Underlying().(*types.Pointer); ptr {
+			g.p("p := recjson.Ptr(%s)", addr)
+			g.value("p", u.Elem())
+		} else {
+			g.value("recjson.Ptr("+addr+")", u.Elem())
+		}
 		g.p("}")
 	case *types.Slice:
 		if b, ok := u.Elem().(*types.Basic); ok && b.Kind() == types.String {
@@ -710,28 +715,21 @@ func (g *gen) reader(n *types.Named) error {
 		g.p("// %s is the reader of %s, which the generated decoders of other packages call too.", g.read(n), n.Obj().Name())
 	}
 	g.p("func (d *%s) %s(v *%s) {", g.state(n), g.read(n), g.expr(n))
+	g.p("for lvl, k, ok := d.Object(%q); ok; k, ok = d.Next(lvl, k) {", typeString(n))
 	if len(fs) == 0 {
-		g.p("for lvl, ok := d.Object(%q); ok; ok = d.Next(lvl, \"\") {", typeString(n))
-		g.p("d.Unknown(d.Key(), nil)")
+		g.p("k = d.Unknown(k, nil)")
+	} else {
+		var names []string
+		g.p("switch k {")
+		for _, f := range fs {
+			g.p("case %q:", f.name)
+			g.value("&v."+f.goName, f.t)
+			names = append(names, strconv.Quote(f.name))
+		}
+		g.p("default:")
+		g.p("k = d.Unknown(k, []string{%s})", strings.Join(names, ", "))
 		g.p("}")
-		g.p("}")
-		g.p("")
-		return nil
 	}
-	var names []string
-	for _, f := range fs {
-		names = append(names, strconv.Quote(f.name))
-	}
-	g.p("var k string")
-	g.p("for lvl, ok := d.Object(%q); ok; ok = d.Next(lvl, k) {", typeString(n))
-	g.p("switch k = d.Key(); k {")
-	for _, f := range fs {
-		g.p("case %q:", f.name)
-		g.value("&v."+f.goName, f.t)
-	}
-	g.p("default:")
-	g.p("k = d.Unknown(k, []string{%s})", strings.Join(names, ", "))
-	g.p("}")
 	g.p("}")
 	g.p("}")
 	g.p("")
