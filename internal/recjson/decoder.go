@@ -659,41 +659,36 @@ func (d *Decoder) number() []byte {
 	if i < len(data) && data[i] == '-' {
 		i++
 	}
-	switch {
-	case i < len(data) && data[i] == '0':
+	if i < len(data) && data[i] == '0' {
 		i++
-	case i < len(data) && '1' <= data[i] && data[i] <= '9':
-		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
-			i++
-		}
-	default:
-		d.syntax()
+	} else {
+		i = d.digits(i)
 	}
 	if i < len(data) && data[i] == '.' {
-		i++
-		n := i
-		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
-			i++
-		}
-		if i == n {
-			d.syntax()
-		}
+		i = d.digits(i + 1)
 	}
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
 		i++
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
-		n := i
-		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
-			i++
-		}
-		if i == n {
-			d.syntax()
-		}
+		i = d.digits(i)
 	}
 	d.i = i
 	return data[start:i]
+}
+
+// digits returns the index after the digits at i, of which there must be
+// one at least.
+func (d *Decoder) digits(i int) int {
+	data, start := d.data, i
+	for i < len(data) && '0' <= data[i] && data[i] <= '9' {
+		i++
+	}
+	if i == start {
+		d.syntax()
+	}
+	return i
 }
 
 // atNumber reports whether a number comes next, after whitespace.
