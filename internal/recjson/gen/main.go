@@ -14,14 +14,13 @@
 // -memo names struct types whose values repeat byte for byte (cookie
 // values): their fields share the value read before (recjson.Memo).
 //
-// A type has one reader, in its package's generated file. -export names
-// the struct types that the types of other packages hold: the state of
-// the decoders is then exported (JSONState), with a method ReadT for each
-// such type T. A package whose types hold another package's embeds that
-// package's JSONState in its own state and calls its ReadT methods (its
-// types may hold those of one other package), rather than writing a copy
-// of their readers; the generator checks that the other package exports
-// them.
+// A type has one reader, in the generated file of its package. -export
+// names the struct types that other packages' types hold: their readers
+// are then exported, as methods ReadT of JSONState, the part of the state
+// that they use. The decoder of a package whose types hold those embeds
+// that JSONState in its own state and calls ReadT rather than having a
+// copy of the reader (its types may hold those of one other package);
+// the generator checks that the other package exports them.
 //
 // A decoder written to a _test.go file is for the types of the package's
 // external test package (test support: the types the tests decode).
@@ -170,6 +169,7 @@ func generate(dir string, args []string) (string, []byte, error) {
 			return "", nil, err
 		}
 	}
+	g.placeExported()
 	src, err := g.file(o.out, roots)
 	return o.out, src, err
 }
@@ -313,7 +313,7 @@ func (l *loader) check(path, dir string, names []string) (*types.Package, error)
 // -export list of its go:generate line.
 func (l *loader) exports(path string) (map[string]bool, error) {
 	if !l.inModule(path) {
-		return nil, nil
+		return nil, fmt.Errorf("package %s has no generated decoders", path)
 	}
 	dir := l.dirOf(path)
 	bp, err := build.Default.ImportDir(dir, 0)
@@ -345,11 +345,11 @@ type gen struct {
 	l      *loader
 	pkg    *types.Package
 	memo   map[string]bool
-	export map[string]bool       // types whose readers are exported
-	base   *types.Package        // the other package whose state is embedded
-	inner  map[*types.Named]bool // the types read on JSONState (see exported)
-	// innerScratch: "list"+ident and "memo"+ident of the scratch space
-	// the readers on JSONState use
+	export map[string]bool // types whose readers are exported
+	base   *types.Package  // the other package whose state is embedded
+	// inner and innerScratch are what is on JSONState (placeExported):
+	// readers, and "list"+ident and "memo"+ident of scratch space.
+	inner        map[*types.Named]bool
 	innerScratch map[string]bool
 	decoders     map[*types.Named]bool // struct types that get a read method
 	order        []*types.Named
@@ -560,23 +560,18 @@ func (g *gen) read(n *types.Named) string {
 	return "read" + g.ident(n)
 }
 
-// exported reports whether the reader of n is on JSONState, the state
-// that other packages' states embed: n is one of the types named by
-// -export, or one that they hold.
-func (g *gen) exported(n *types.Named) bool {
-	if g.inner == nil {
-		g.inner, g.innerScratch = map[*types.Named]bool{}, map[string]bool{}
-		for _, m := range g.order {
-			if g.export[m.Obj().Name()] {
-				g.reach(m)
-			}
+// placeExported finds what is on JSONState, the part of the state that
+// other packages' states embed: the readers of the types named by -export
+// and of those they hold (inner), and the scratch space those use.
+func (g *gen) placeExported() {
+	g.inner, g.innerScratch = map[*types.Named]bool{}, map[string]bool{}
+	for _, n := range g.order {
+		if g.export[n.Obj().Name()] {
+			g.reach(n)
 		}
 	}
-	return g.inner[n]
 }
 
-// reach adds struct type n of this package, and those it holds, to the
-// types read on JSONState, with the scratch space that their readers use.
 func (g *gen) reach(n *types.Named) {
 	if g.inner[n] {
 		return
@@ -597,7 +592,7 @@ func (g *gen) reach(n *types.Named) {
 		}
 		if m, ok := t.(*types.Named); ok && isStruct(m) {
 			g.innerScratch[scratch+g.ident(m)] = true
-			if m.Obj().Pkg() == g.pkg {
+			if g.decoders[m] {
 				g.reach(m)
 			}
 		}
@@ -606,7 +601,7 @@ func (g *gen) reach(n *types.Named) {
 
 // state is the state type whose method reads n.
 func (g *gen) state(n *types.Named) string {
-	if g.exported(n) {
+	if g.inner[n] {
 		return "JSONState"
 	}
 	return "jsonState"
@@ -855,17 +850,16 @@ func (g *gen) file(out string, roots []root) ([]byte, error) {
 
 // stateType writes a state type: the one it embeds, and the scratch space of
 // the types read on JSONState, or of the others.
-func (g *gen) stateType(name, embed string, exported bool) {
+func (g *gen) stateType(name, embed string, inner bool) {
 	g.p("type %s struct {", name)
 	g.p("%s", embed)
-	g.exported(nil) // computes innerScratch
 	for _, n := range g.sorted(g.lists) {
-		if g.innerScratch["list"+g.ident(n)] == exported {
+		if g.innerScratch["list"+g.ident(n)] == inner {
 			g.p("list%s []%s", g.ident(n), g.expr(n))
 		}
 	}
 	for _, n := range g.sorted(g.memos) {
-		if g.innerScratch["memo"+g.ident(n)] == exported {
+		if g.innerScratch["memo"+g.ident(n)] == inner {
 			g.p("memo%s recjson.Memos[%s]", g.ident(n), g.expr(n))
 		}
 	}

@@ -104,8 +104,12 @@ func TestOtherPackage(t *testing.T) {
 		return dir
 	}
 	dir := module("-export A")
+	_, src, err := generate(filepath.Join(dir, "a"), []string{"-export", "A", "A"})
+	if err != nil || !bytes.Contains(src, []byte("\nfunc (d *JSONState) ReadA(v *A) {")) {
+		t.Errorf("the decoder of a does not export ReadA (%v):\n%s", err, src)
+	}
 	write(filepath.Join(dir, "b"), "b.go", "package b\n\nimport \"example.com/x/a\"\n\ntype B struct{ A a.A; L []a.A; P *a.A }\n")
-	_, src, err := generate(filepath.Join(dir, "b"), []string{"B"})
+	_, src, err = generate(filepath.Join(dir, "b"), []string{"B"})
 	if err != nil {
 		t.Fatal(err)
 	}
