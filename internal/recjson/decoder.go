@@ -17,7 +17,7 @@
 // the CLI because it reads a large recording much faster
 // (docs/benchmarks.md has the figures).
 //
-// It also answers what a JSON document is (Head, IsIndex) without
+// It also answers what a JSON document is (Head) without
 // decoding it, and writes reports (AppendReport).
 package recjson
 
