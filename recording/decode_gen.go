@@ -57,7 +57,9 @@ type jsonState struct {
 }
 
 func (d *jsonState) readRecording(v *Recording) {
-	for lvl, k, ok := d.Object("recording.Recording"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Recording"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
@@ -98,14 +100,19 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "warnings":
 			d.Strings(&v.Warnings)
 		default:
-			k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "popups", "downloads", "protocol", "warnings"})
+			if k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "popups", "downloads", "protocol", "warnings"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadScenarioInfo is the reader of ScenarioInfo, which the generated decoders of other packages call too.
 func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
-	for lvl, k, ok := d.Object("recording.ScenarioInfo"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.ScenarioInfo"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -124,14 +131,19 @@ func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
 		case "loggedOut":
 			d.String(&v.LoggedOut)
 		default:
-			k = d.Unknown(k, []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"})
+			if k = d.Unknown(k, []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadBrowserInfo is the reader of BrowserInfo, which the generated decoders of other packages call too.
 func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
-	for lvl, k, ok := d.Object("recording.BrowserInfo"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.BrowserInfo"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "product":
 			d.String(&v.Product)
@@ -146,14 +158,19 @@ func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
 		case "hostRules":
 			d.String(&v.HostRules)
 		default:
-			k = d.Unknown(k, []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"})
+			if k = d.Unknown(k, []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadOptions is the reader of Options, which the generated decoders of other packages call too.
 func (d *JSONState) ReadOptions(v *Options) {
-	for lvl, k, ok := d.Object("recording.Options"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Options"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "revealValues":
 			d.Bool(&v.RevealValues)
@@ -162,13 +179,18 @@ func (d *JSONState) ReadOptions(v *Options) {
 		case "insecureCerts":
 			d.Bool(&v.InsecureCerts)
 		default:
-			k = d.Unknown(k, []string{"revealValues", "fingerprintKey", "insecureCerts"})
+			if k = d.Unknown(k, []string{"revealValues", "fingerprintKey", "insecureCerts"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readStep(v *Step) {
-	for lvl, k, ok := d.Object("recording.Step"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Step"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "index":
 			d.Int(&v.Index)
@@ -207,13 +229,18 @@ func (d *jsonState) readStep(v *Step) {
 				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		default:
-			k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot", "auth", "probe"})
+			if k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "jar", "screenshot", "auth", "probe"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookie(v *Cookie) {
-	for lvl, k, ok := d.Object("recording.Cookie"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Cookie"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -252,14 +279,19 @@ func (d *jsonState) readCookie(v *Cookie) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			k = d.Unknown(k, []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"})
+			if k = d.Unknown(k, []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadValue is the reader of Value, which the generated decoders of other packages call too.
 func (d *JSONState) ReadValue(v *Value) {
-	for lvl, k, ok := d.Object("recording.Value"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Value"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "fp":
 			d.String(&v.Fingerprint)
@@ -280,14 +312,19 @@ func (d *JSONState) ReadValue(v *Value) {
 		case "format":
 			d.String(&v.Format)
 		default:
-			k = d.Unknown(k, []string{"fp", "len", "classes", "bits", "raw", "secret", "format"})
+			if k = d.Unknown(k, []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadAuthState is the reader of AuthState, which the generated decoders of other packages call too.
 func (d *JSONState) ReadAuthState(v *AuthState) {
-	for lvl, k, ok := d.Object("recording.AuthState"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.AuthState"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "state":
 			d.String(&v.State)
@@ -296,14 +333,19 @@ func (d *JSONState) ReadAuthState(v *AuthState) {
 		case "source":
 			d.String(&v.Source)
 		default:
-			k = d.Unknown(k, []string{"state", "evidence", "source"})
+			if k = d.Unknown(k, []string{"state", "evidence", "source"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadProbeResult is the reader of ProbeResult, which the generated decoders of other packages call too.
 func (d *JSONState) ReadProbeResult(v *ProbeResult) {
-	for lvl, k, ok := d.Object("recording.ProbeResult"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.ProbeResult"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "kind":
 			d.String(&v.Kind)
@@ -324,13 +366,18 @@ func (d *JSONState) ReadProbeResult(v *ProbeResult) {
 				d.readOlderProbe(recjson.Ptr(&v.Older))
 			}
 		default:
-			k = d.Unknown(k, []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"})
+			if k = d.Unknown(k, []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *JSONState) readOlderProbe(v *OlderProbe) {
-	for lvl, k, ok := d.Object("recording.OlderProbe"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.OlderProbe"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "step":
 			d.Int(&v.Step)
@@ -345,13 +392,18 @@ func (d *JSONState) readOlderProbe(v *OlderProbe) {
 		case "error":
 			d.String(&v.Error)
 		default:
-			k = d.Unknown(k, []string{"step", "url", "status", "loggedIn", "cookies", "error"})
+			if k = d.Unknown(k, []string{"step", "url", "status", "loggedIn", "cookies", "error"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readRequest(v *Request) {
-	for lvl, k, ok := d.Object("recording.Request"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Request"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "id":
 			d.String(&v.ID)
@@ -404,13 +456,18 @@ func (d *jsonState) readRequest(v *Request) {
 		case "responseExtraInfo":
 			d.Bool(&v.ResponseExtraInfo)
 		default:
-			k = d.Unknown(k, []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"})
+			if k = d.Unknown(k, []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSentCookie(v *SentCookie) {
-	for lvl, k, ok := d.Object("recording.SentCookie"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.SentCookie"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -429,13 +486,18 @@ func (d *jsonState) readSentCookie(v *SentCookie) {
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			k = d.Unknown(k, []string{"name", "domain", "path", "value", "reasons", "exemption"})
+			if k = d.Unknown(k, []string{"name", "domain", "path", "value", "reasons", "exemption"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSetCookie(v *SetCookie) {
-	for lvl, k, ok := d.Object("recording.SetCookie"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.SetCookie"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -484,13 +546,18 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			k = d.Unknown(k, []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"})
+			if k = d.Unknown(k, []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookieEvent(v *CookieEvent) {
-	for lvl, k, ok := d.Object("recording.CookieEvent"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.CookieEvent"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "time":
 			d.Time(&v.Time)
@@ -525,13 +592,18 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "detail":
 			d.String(&v.Detail)
 		default:
-			k = d.Unknown(k, []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"})
+			if k = d.Unknown(k, []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPageFacts(v *PageFacts) {
-	for lvl, k, ok := d.Object("recording.PageFacts"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.PageFacts"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "request":
 			d.String(&v.Request)
@@ -556,13 +628,18 @@ func (d *jsonState) readPageFacts(v *PageFacts) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			k = d.Unknown(k, []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"})
+			if k = d.Unknown(k, []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readLink(v *Link) {
-	for lvl, k, ok := d.Object("recording.Link"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Link"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "href":
 			d.String(&v.Href)
@@ -571,13 +648,18 @@ func (d *jsonState) readLink(v *Link) {
 		case "selector":
 			d.String(&v.Selector)
 		default:
-			k = d.Unknown(k, []string{"href", "text", "selector"})
+			if k = d.Unknown(k, []string{"href", "text", "selector"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readForm(v *Form) {
-	for lvl, k, ok := d.Object("recording.Form"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Form"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "action":
 			d.String(&v.Action)
@@ -588,13 +670,18 @@ func (d *jsonState) readForm(v *Form) {
 		case "hasPassword":
 			d.Bool(&v.HasPassword)
 		default:
-			k = d.Unknown(k, []string{"action", "method", "selector", "hasPassword"})
+			if k = d.Unknown(k, []string{"action", "method", "selector", "hasPassword"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookieKey(v *CookieKey) {
-	for lvl, k, ok := d.Object("recording.CookieKey"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.CookieKey"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -605,13 +692,18 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			k = d.Unknown(k, []string{"name", "domain", "path", "partition"})
+			if k = d.Unknown(k, []string{"name", "domain", "path", "partition"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPopup(v *Popup) {
-	for lvl, k, ok := d.Object("recording.Popup"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Popup"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "time":
 			d.Time(&v.Time)
@@ -622,13 +714,18 @@ func (d *jsonState) readPopup(v *Popup) {
 		case "closed":
 			d.Bool(&v.Closed)
 		default:
-			k = d.Unknown(k, []string{"time", "step", "url", "closed"})
+			if k = d.Unknown(k, []string{"time", "step", "url", "closed"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readDownload(v *Download) {
-	for lvl, k, ok := d.Object("recording.Download"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Download"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "time":
 			d.Time(&v.Time)
@@ -639,13 +736,18 @@ func (d *jsonState) readDownload(v *Download) {
 		case "filename":
 			d.String(&v.Filename)
 		default:
-			k = d.Unknown(k, []string{"time", "step", "url", "filename"})
+			if k = d.Unknown(k, []string{"time", "step", "url", "filename"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readProtocolStats(v *ProtocolStats) {
-	for lvl, k, ok := d.Object("recording.ProtocolStats"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.ProtocolStats"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "events":
 			d.Int(&v.Events)
@@ -662,13 +764,18 @@ func (d *jsonState) readProtocolStats(v *ProtocolStats) {
 		case "missingExtraInfo":
 			d.Int(&v.MissingExtraInfo)
 		default:
-			k = d.Unknown(k, []string{"events", "decodeErrors", "decodeIssues", "driverDropped", "driverErrors", "unknownReasons", "missingExtraInfo"})
+			if k = d.Unknown(k, []string{"events", "decodeErrors", "decodeIssues", "driverDropped", "driverErrors", "unknownReasons", "missingExtraInfo"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
-	for lvl, k, ok := d.Object("recording.DecodeIssue"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.DecodeIssue"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "method":
 			d.String(&v.Method)
@@ -679,13 +786,18 @@ func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
 		case "count":
 			d.Int(&v.Count)
 		default:
-			k = d.Unknown(k, []string{"method", "field", "error", "count"})
+			if k = d.Unknown(k, []string{"method", "field", "error", "count"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readIndex(v *Index) {
-	for lvl, k, ok := d.Object("recording.Index"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Index"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
@@ -702,13 +814,18 @@ func (d *jsonState) readIndex(v *Index) {
 		case "totals":
 			d.readTotals(&v.Totals)
 		default:
-			k = d.Unknown(k, []string{"schema", "tool", "start", "end", "status", "scenarios", "totals"})
+			if k = d.Unknown(k, []string{"schema", "tool", "start", "end", "status", "scenarios", "totals"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readIndexEntry(v *IndexEntry) {
-	for lvl, k, ok := d.Object("recording.IndexEntry"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.IndexEntry"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -739,13 +856,18 @@ func (d *jsonState) readIndexEntry(v *IndexEntry) {
 		case "shard":
 			d.String(&v.Shard)
 		default:
-			k = d.Unknown(k, []string{"name", "file", "recording", "status", "error", "start", "end", "steps", "requests", "events", "tags", "attempts", "flaky", "shard"})
+			if k = d.Unknown(k, []string{"name", "file", "recording", "status", "error", "start", "end", "steps", "requests", "events", "tags", "attempts", "flaky", "shard"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readTotals(v *Totals) {
-	for lvl, k, ok := d.Object("recording.Totals"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.Totals"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "passed":
 			d.Int(&v.Passed)
@@ -758,19 +880,27 @@ func (d *jsonState) readTotals(v *Totals) {
 		case "flaky":
 			d.Int(&v.Flaky)
 		default:
-			k = d.Unknown(k, []string{"passed", "failed", "errored", "interrupted", "flaky"})
+			if k = d.Unknown(k, []string{"passed", "failed", "errored", "interrupted", "flaky"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSchemaHead(v *schemaHead) {
-	for lvl, k, ok := d.Object("recording.schemaHead"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("recording.schemaHead"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		default:
-			k = d.Unknown(k, []string{"schema"})
+			if k = d.Unknown(k, []string{"schema"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 

@@ -94,8 +94,6 @@ type Decoder struct {
 
 	kinds []bool // Skip's stack: true for an object
 
-	fold string // the field name Next returns again (see Unknown)
-
 	// Allocation savers: string lists that repeat (classes, reasons) are
 	// shared; a time literal equal to the previous one is not parsed
 	// again (value objects are shared too: see Memo). Readers never
@@ -206,10 +204,9 @@ func (d *Decoder) push() {
 }
 
 // Object starts reading a JSON object into a struct of Go type typ. It
-// reports whether a key follows, returns it, and the level to give Next.
-// A null leaves the struct alone; another kind of value is a type error,
-// skipped.
-func (d *Decoder) Object(typ string) (lvl int, k string, ok bool) {
+// reports whether a key follows, and the level to give Next. A null leaves
+// the struct alone; another kind of value is a type error, skipped.
+func (d *Decoder) Object(typ string) (lvl int, ok bool) {
 	d.ws()
 	if d.i < len(d.data) && d.data[d.i] == '{' {
 		d.i++
@@ -218,17 +215,17 @@ func (d *Decoder) Object(typ string) (lvl int, k string, ok bool) {
 		if d.i < len(d.data) && d.data[d.i] == '}' {
 			d.i++
 			d.depth--
-			return 0, "", false
+			return 0, false
 		}
-		return d.depth, d.key(), true
+		return d.depth, true
 	}
 	d.other(typ, "an object")
-	return 0, "", false
+	return 0, false
 }
 
-// key reads an object key and its colon. The string may share memory with
+// Key reads an object key and its colon. The string may share memory with
 // the input.
-func (d *Decoder) key() string {
+func (d *Decoder) Key() string {
 	// Keys are plain ASCII: scanned here, without a call to str (calls
 	// are dear in WebAssembly, and a recording has millions of keys).
 	data, i := d.data, d.i
@@ -265,7 +262,7 @@ func (d *Decoder) key() string {
 	return k
 }
 
-// keySlow is key for a key that is not plain ASCII, at d.i.
+// keySlow is Key for a key that is not plain ASCII, at d.i.
 func (d *Decoder) keySlow() string {
 	k := d.str()
 	d.ws()
@@ -278,54 +275,39 @@ func (d *Decoder) keySlow() string {
 }
 
 // Unknown handles key k, which names none of a struct's fields (names, in
-// the struct's order) exactly. When it names one in another case (see
-// folded), it returns that field's name, which Next then returns again
-// for the value to be read into the field, as encoding/json matches keys;
-// else it skips the value and returns k. Generated readers call it in the
-// default case of their switch on the key.
+// the struct's order) exactly: it returns the field that k names in
+// another case (see folded), as encoding/json matches keys, for the
+// reader to read the value into; else it skips the value and returns "".
+// Generated readers call it in the default case of their switch on the
+// key.
 func (d *Decoder) Unknown(k string, names []string) string {
-	f := folded(k, names)
-	if f == "" {
-		d.Skip()
-		return k
+	if f := folded(k, names); f != "" {
+		return f
 	}
-	// Next must not take the value for what follows it: a value never
-	// starts with a comma, which Next would consume.
-	if d.i >= len(d.data) || d.data[d.i] == ',' {
-		d.syntax()
-	}
-	d.fold = f
-	return f
+	d.Skip()
+	return ""
 }
 
 // Next ends the value of key k (as the struct's field names it) of the
-// object at level lvl: it reports whether another key follows, and
-// returns it. Its common case, a comma right after the value, is first.
-func (d *Decoder) Next(lvl int, k string) (string, bool) {
+// object at level lvl: it reports whether another key follows. Its common
+// case, a comma right after the value, comes first.
+func (d *Decoder) Next(lvl int, k string) bool {
 	if d.pend <= lvl && d.i < len(d.data) && d.data[d.i] == ',' {
 		d.i++
-		return d.key(), true
+		return true
 	}
 	return d.nextField(lvl, k)
 }
 
 // nextField is Next when a type error happened inside the value (k then
-// joins its field path), or whitespace or the end of the object follows,
-// or the value is still ahead (see Unknown).
+// joins its field path), or whitespace or the end of the object follows.
 //
 //go:noinline
-func (d *Decoder) nextField(lvl int, k string) (string, bool) {
-	if d.fold != "" {
-		k, d.fold = d.fold, ""
-		return k, true
-	}
+func (d *Decoder) nextField(lvl int, k string) bool {
 	if d.pend > lvl {
 		d.up(lvl, k)
 	}
-	if d.nextSlow('}') {
-		return d.key(), true
-	}
-	return "", false
+	return d.nextSlow('}')
 }
 
 // nextSlow is what follows a value in an object or array when whitespace
@@ -971,7 +953,7 @@ func (d *Decoder) StringMap(p *map[string]string) {
 		return
 	}
 	for {
-		k := d.key()
+		k := d.Key()
 		var s string // a null or a type error stores ""
 		d.String(&s)
 		m[k] = s

@@ -15,7 +15,17 @@ const headType = `struct { Log json.RawMessage "json:\"log\""; Schema string "js
 func Head(data []byte) (schema string, logIsObject, known bool) {
 	var d Decoder
 	err := d.Run(data, func() {
-		for lvl, k, ok := d.Object(headType); ok; k, ok = d.Next(lvl, k) {
+		lvl, ok := d.Object(headType)
+		for ok {
+			k := d.Key()
+			if k != "schema" && k != "log" {
+				switch Fold(k) {
+				case "SCHEMA":
+					k = "schema"
+				case "LOG":
+					k = "log"
+				}
+			}
 			switch k {
 			case "schema":
 				d.String(&schema)
@@ -23,8 +33,9 @@ func Head(data []byte) (schema string, logIsObject, known bool) {
 				logIsObject = d.at('{')
 				d.Skip()
 			default:
-				k = d.Unknown(k, []string{"log", "schema"})
+				d.Skip()
 			}
+			ok = d.Next(lvl, k)
 		}
 	})
 	if err != nil {

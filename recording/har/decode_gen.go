@@ -59,7 +59,9 @@ type jsonState struct {
 }
 
 func (d *jsonState) readFileIn(v *fileIn) {
-	for lvl, k, ok := d.Object("har.fileIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.fileIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "log":
 			if d.Null() {
@@ -70,13 +72,18 @@ func (d *jsonState) readFileIn(v *fileIn) {
 		case "schema":
 			d.Unmarshal(&v.Schema)
 		default:
-			k = d.Unknown(k, []string{"log", "schema"})
+			if k = d.Unknown(k, []string{"log", "schema"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readLogIn(v *logIn) {
-	for lvl, k, ok := d.Object("har.logIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.logIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "version":
 			d.String(&v.Version)
@@ -103,26 +110,36 @@ func (d *jsonState) readLogIn(v *logIn) {
 		case "_sessiontrace":
 			d.Unmarshal(&v.Meta)
 		default:
-			k = d.Unknown(k, []string{"version", "creator", "browser", "pages", "entries", "_sessiontrace"})
+			if k = d.Unknown(k, []string{"version", "creator", "browser", "pages", "entries", "_sessiontrace"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readNameVersion(v *nameVersion) {
-	for lvl, k, ok := d.Object("har.nameVersion"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.nameVersion"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "version":
 			d.String(&v.Version)
 		default:
-			k = d.Unknown(k, []string{"name", "version"})
+			if k = d.Unknown(k, []string{"name", "version"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPageIn(v *pageIn) {
-	for lvl, k, ok := d.Object("har.pageIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.pageIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "startedDateTime":
 			d.String(&v.StartedDateTime)
@@ -133,13 +150,18 @@ func (d *jsonState) readPageIn(v *pageIn) {
 		case "_step":
 			d.Unmarshal(&v.Step)
 		default:
-			k = d.Unknown(k, []string{"startedDateTime", "id", "title", "_step"})
+			if k = d.Unknown(k, []string{"startedDateTime", "id", "title", "_step"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readEntryIn(v *entryIn) {
-	for lvl, k, ok := d.Object("har.entryIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.entryIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "pageref":
 			d.String(&v.Pageref)
@@ -170,13 +192,18 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 		case "_rejectedCookies":
 			d.Unmarshal(&v.RejectedCookies)
 		default:
-			k = d.Unknown(k, []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"})
+			if k = d.Unknown(k, []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readRequestIn(v *requestIn) {
-	for lvl, k, ok := d.Object("har.requestIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.requestIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "method":
 			d.String(&v.Method)
@@ -195,13 +222,18 @@ func (d *jsonState) readRequestIn(v *requestIn) {
 				d.readPostData(recjson.Ptr(&v.PostData))
 			}
 		default:
-			k = d.Unknown(k, []string{"method", "url", "httpVersion", "cookies", "headers", "postData"})
+			if k = d.Unknown(k, []string{"method", "url", "httpVersion", "cookies", "headers", "postData"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookieIn(v *cookieIn) {
-	for lvl, k, ok := d.Object("har.cookieIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.cookieIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -240,26 +272,36 @@ func (d *jsonState) readCookieIn(v *cookieIn) {
 		case "_parseError":
 			d.Unmarshal(&v.ParseError)
 		default:
-			k = d.Unknown(k, []string{"name", "value", "path", "domain", "expires", "httpOnly", "secure", "sameSite", "_exemption", "_parseError"})
+			if k = d.Unknown(k, []string{"name", "value", "path", "domain", "expires", "httpOnly", "secure", "sameSite", "_exemption", "_parseError"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readHeader(v *header) {
-	for lvl, k, ok := d.Object("har.header"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.header"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
 			d.String(&v.Value)
 		default:
-			k = d.Unknown(k, []string{"name", "value"})
+			if k = d.Unknown(k, []string{"name", "value"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPostData(v *postData) {
-	for lvl, k, ok := d.Object("har.postData"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.postData"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "mimeType":
 			d.String(&v.MimeType)
@@ -268,24 +310,34 @@ func (d *jsonState) readPostData(v *postData) {
 		case "params":
 			recjson.Slice(&d.Decoder, &v.Params, &d.listPostParam, "[]har.postParam", d.readPostParam)
 		default:
-			k = d.Unknown(k, []string{"mimeType", "text", "params"})
+			if k = d.Unknown(k, []string{"mimeType", "text", "params"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPostParam(v *postParam) {
-	for lvl, k, ok := d.Object("har.postParam"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.postParam"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		default:
-			k = d.Unknown(k, []string{"name"})
+			if k = d.Unknown(k, []string{"name"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readResponseIn(v *responseIn) {
-	for lvl, k, ok := d.Object("har.responseIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.responseIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "status":
 			d.Float(&v.Status)
@@ -304,13 +356,18 @@ func (d *jsonState) readResponseIn(v *responseIn) {
 		case "_failureText":
 			d.Unmarshal(&v.FailureText)
 		default:
-			k = d.Unknown(k, []string{"status", "statusText", "httpVersion", "cookies", "headers", "redirectURL", "_error", "_failureText"})
+			if k = d.Unknown(k, []string{"status", "statusText", "httpVersion", "cookies", "headers", "redirectURL", "_error", "_failureText"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readMetaObject(v *metaObject) {
-	for lvl, k, ok := d.Object("har.metaObject"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.metaObject"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
@@ -339,13 +396,18 @@ func (d *jsonState) readMetaObject(v *metaObject) {
 		case "values":
 			recjson.Slice(&d.Decoder, &v.Values, &d.listRecordingValue, "[]recording.Value", d.ReadValue)
 		default:
-			k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "probe", "warnings", "values"})
+			if k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "probe", "warnings", "values"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPageStep(v *pageStep) {
-	for lvl, k, ok := d.Object("har.pageStep"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.pageStep"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "index":
 			d.Int(&v.Index)
@@ -382,13 +444,18 @@ func (d *jsonState) readPageStep(v *pageStep) {
 				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		default:
-			k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"})
+			if k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readInitiatorIn(v *initiatorIn) {
-	for lvl, k, ok := d.Object("har.initiatorIn"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.initiatorIn"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "type":
 			d.String(&v.Type)
@@ -401,35 +468,50 @@ func (d *jsonState) readInitiatorIn(v *initiatorIn) {
 				d.readCallStack(recjson.Ptr(&v.Stack))
 			}
 		default:
-			k = d.Unknown(k, []string{"type", "url", "stack"})
+			if k = d.Unknown(k, []string{"type", "url", "stack"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCallStack(v *callStack) {
-	for lvl, k, ok := d.Object("har.callStack"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.callStack"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "callFrames":
 			recjson.Slice(&d.Decoder, &v.CallFrames, &d.listCallFrame, "[]har.callFrame", d.readCallFrame)
 		default:
-			k = d.Unknown(k, []string{"callFrames"})
+			if k = d.Unknown(k, []string{"callFrames"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCallFrame(v *callFrame) {
-	for lvl, k, ok := d.Object("har.callFrame"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.callFrame"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "url":
 			d.String(&v.URL)
 		default:
-			k = d.Unknown(k, []string{"url"})
+			if k = d.Unknown(k, []string{"url"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readBlocked(v *blocked) {
-	for lvl, k, ok := d.Object("har.blocked"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.blocked"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -444,13 +526,18 @@ func (d *jsonState) readBlocked(v *blocked) {
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			k = d.Unknown(k, []string{"name", "value", "domain", "path", "reasons", "exemption"})
+			if k = d.Unknown(k, []string{"name", "value", "domain", "path", "reasons", "exemption"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readRejected(v *rejected) {
-	for lvl, k, ok := d.Object("har.rejected"); ok; k, ok = d.Next(lvl, k) {
+	for lvl, ok := d.Object("har.rejected"); ok; {
+		k := d.Key()
+	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -459,7 +546,10 @@ func (d *jsonState) readRejected(v *rejected) {
 		case "reasons":
 			d.Strings(&v.Reasons)
 		default:
-			k = d.Unknown(k, []string{"name", "index", "reasons"})
+			if k = d.Unknown(k, []string{"name", "index", "reasons"}); k != "" {
+				goto again
+			}
 		}
+		ok = d.Next(lvl, k)
 	}
 }

@@ -710,11 +710,17 @@ func (g *gen) reader(n *types.Named) error {
 		g.p("// %s is the reader of %s, which the generated decoders of other packages call too.", g.read(n), n.Obj().Name())
 	}
 	g.p("func (d *%s) %s(v *%s) {", g.state(n), g.read(n), g.expr(n))
-	g.p("for lvl, k, ok := d.Object(%q); ok; k, ok = d.Next(lvl, k) {", typeString(n))
+	g.p("for lvl, ok := d.Object(%q); ok; {", typeString(n))
 	if len(fs) == 0 {
-		g.p("k = d.Unknown(k, nil)")
+		g.p("d.Key()")
+		g.p("d.Skip()")
+		g.p("ok = d.Next(lvl, \"\")")
 	} else {
+		// A key matched in another case goes again through the switch
+		// (a jump, not a flag that every key would test).
 		var names []string
+		g.p("k := d.Key()")
+		g.p("again:")
 		g.p("switch k {")
 		for _, f := range fs {
 			g.p("case %q:", f.name)
@@ -722,8 +728,11 @@ func (g *gen) reader(n *types.Named) error {
 			names = append(names, strconv.Quote(f.name))
 		}
 		g.p("default:")
-		g.p("k = d.Unknown(k, []string{%s})", strings.Join(names, ", "))
+		g.p("if k = d.Unknown(k, []string{%s}); k != \"\" {", strings.Join(names, ", "))
+		g.p("goto again")
 		g.p("}")
+		g.p("}")
+		g.p("ok = d.Next(lvl, k)")
 	}
 	g.p("}")
 	g.p("}")
