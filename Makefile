@@ -7,7 +7,7 @@ BIN      := bin/sessiontrace
 REPORT   ?= sessiontrace-report
 
 
-.PHONY: all build demo test conformance conformance-stacks lint vet wasm wasm-core chromium xvfb node-tools bench fuzz fuzz-short clean
+.PHONY: all build demo test conformance conformance-stacks lint vet wasm wasm-core chromium poppler xvfb node-tools bench fuzz fuzz-short clean
 
 all: build
 
@@ -16,6 +16,11 @@ build:
 
 chromium:
 	@scripts/ensure-chromium.sh >/dev/null
+
+# poppler: pdftotext and pdftoppm (Debian's poppler-utils), with which the
+# tests of `sessiontrace report --format pdf` read and render the PDF.
+poppler:
+	@scripts/ensure-poppler.sh
 
 # xvfb: a virtual display for the tests of sessiontrace record's default
 # mode (a Chromium window); Debian's xvfb, installed when missing.
@@ -35,7 +40,7 @@ demo: chromium build
 	$(BIN) serve $(REPORT)
 
 ## test: the whole test suite (Go tests incl. real-Chromium end-to-end, vet, lint, wasm build)
-test: chromium xvfb node-tools lint wasm-core
+test: chromium poppler xvfb node-tools lint wasm-core
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz-short
 

@@ -121,28 +121,10 @@ func causesSection(w mdWriter) {
 	}
 }
 
-// reportSection describes the JSON report's fields.
+// reportSection points to the JSON report's own page.
 func reportSection(w mdWriter) {
 	w("\n## The report (`audit --format json`)\n\n")
-	w("`sessiontrace audit --format json` prints the report (Go: `analysis.Report`); `run` writes the same as\n")
-	w("`findings.json`. New fields may appear; none is removed or changes meaning without a new major version.\n\n")
-	w("- `findings[]`: `rule`, `severity`, `scenario`, `step`, `message`; optional `cookie`, `domain`, `path`, `url`,\n")
-	w("  `request`, `evidence`, `remediation`, `count`, `file`.\n")
-	w("- `sessions[]`, one per session cookie identity of each scenario: `scenario`, `cookie`, optional `domain`, `path`,\n")
-	w("  `partition`; `detection` (why the cookie is taken for a session ID); optional `clientSide` (why the session is\n")
-	w("  taken to live in the cookie itself: SESSION-CLIENT-SIDE); `ids[]`; `resets[]`; optional `continuity[]`.\n")
-	w("- `ids[]`, one per value the cookie held: `fingerprint`, `len`, `bits`, `firstStep`, `lastStep`, `ended` (`rotated`:\n")
-	w("  replaced at a login or privilege step; `logout`; `deleted`; `expired`; `replaced`: by a new ID outside a login\n")
-	w("  step; `reissued`: by a new value while the user kept the session; `cleared`; `restart`; `end-of-journey`: still\n")
-	w("  held), optional `note` (what an unusual end rests on: a rotation only inferred from a signed value, a login\n")
-	w("  probe's verdict), `endedRequest`, `issuedRequest`, `issuedBy` (`http`, `script`, `harness`, `jar`), `node`,\n")
-	w("  `sent[]` (the requests that carried it), `withheld[]` (`request`, `reasons[]`).\n")
-	w("- `resets[]`: `step` (where the session broke), `cause` (a reset cause above), `detail`, `basis` (`observed` or\n")
-	w("  `inferred`), `summary` (the plain sentence); optional `observedStep` (the step whose page showed the user logged\n")
-	w("  out), `request`, `url`, `fingerprint` (the ID lost), `evidence` (an object of strings).\n")
-	w("- `continuity[]`: `step`, `request`, `url`, `reason` (`withheld`, `expired`, `deleted`, `cleared`, `rejected`),\n")
-	w("  `detail`; optional `reasons[]` (the browser's, for `withheld`).\n")
-	w("- `auth[]`, one per scenario: `scenario`, `steps[]` with `step`, `state` (`in`, `out`, `unknown`), `evidence`,\n")
-	w("  optional `source` (see the recording's `steps[].auth`) and `checked` (false: carried over from an earlier step,\n")
-	w("  which sent no request).\n")
+	w("`sessiontrace audit --format json` prints the findings and resets above as JSON (Go: `analysis.Report`), with\n")
+	w("`\"schema\": \"sessiontrace.audit/v1\"`; `run` writes the same as `findings.json`. Every field, and an example:\n")
+	w("[audit-json.md](audit-json.md).\n")
 }

@@ -14,7 +14,7 @@ import (
 const auditShort = `Analyses run folders (their index.json), recordings and HAR files (from Chrome,
 Firefox, Playwright) and prints the findings
 and the session summary: which cookies are session IDs, what happened to each ID,
-why every unexpected reset happened. Formats: text (default), json, junit, sarif.`
+why every unexpected reset happened. Formats: text (default), json, junit, sarif, html.`
 
 func auditCmd(e *env, args []string) int {
 	fs := newFlags(e, "audit", "[flags] PATH...", auditShort)

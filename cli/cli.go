@@ -51,6 +51,7 @@ func commands() []command {
 		{"run", "[flags] [PATH...]", "run scenario files or folders in Chromium; write a run folder", runCmd},
 		{"record", "[flags] [URL]", "record a journey you click through by hand: its recording and the scenario that replays it", recordCmd},
 		{"audit", "[flags] PATH...", "analyse run folders, recordings and HAR files; print findings and resets", auditCmd},
+		{"report", "[flags] RUN", "write a report to share: one self-contained HTML file, or a PDF", reportCmd},
 		{"serve", "[flags] [DIR]", "serve the inspector and a run folder on 127.0.0.1", serveCmd},
 		{"merge", "-o DIR DIR...", "merge the run folders of several shards into one run", mergeCmd},
 		{"diff", "[flags] RUN_A RUN_B", "what changed between two runs of a suite; exit 1 on a regression", diffCmd},

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/lab"
+	"github.com/sessiontrace/sessiontrace/report"
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
@@ -70,7 +71,8 @@ func TestNoSecretsInAnyOutput(t *testing.T) {
 	for _, r := range recs {
 		cli(ExitOK, "export", "--har", "-o", filepath.Join(dir, "har", filepath.Base(r)+".har"), r)
 	}
-	for _, f := range []string{"text", "json", "junit", "sarif"} {
+	for _, format := range report.Formats {
+		f := format.Name()
 		code, stdout, stderr := runCLI(t, "audit", "--format", f, run)
 		if code != ExitOK {
 			t.Fatalf("audit --format %s: exit %d\n%s", f, code, stderr)

@@ -26,10 +26,19 @@ func unmarshalSchemaHead(data []byte, v *schemaHead) error {
 	return d.Run(data, func() { d.readSchemaHead(v) })
 }
 
-// jsonState is the recjson.Decoder with scratch space for the lists
+// JSONState is the state of the readers of the types that other
+// packages' types hold (go:generate -export): the recjson.Decoder, with
+// the scratch space those readers use. The generated decoders of those
+// packages embed it in their state and call its Read methods, so that
+// a type has one reader.
+type JSONState struct {
+	recjson.Decoder
+}
+
+// jsonState is the JSONState with scratch space for the lists
 // of each type, and what recjson.Memo keeps of the values it shares.
 type jsonState struct {
-	recjson.Decoder
+	JSONState
 	listCookie      []Cookie
 	listCookieEvent []CookieEvent
 	listCookieKey   []CookieKey
@@ -48,19 +57,18 @@ type jsonState struct {
 }
 
 func (d *jsonState) readRecording(v *Recording) {
-	lvl, ok := d.Object("recording.Recording")
-	for ok {
+	for lvl, ok := d.Object("recording.Recording"); ok; {
 		k := d.Key()
 	again:
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		case "scenario":
-			d.readScenarioInfo(&v.Scenario)
+			d.ReadScenarioInfo(&v.Scenario)
 		case "browser":
-			d.readBrowserInfo(&v.Browser)
+			d.ReadBrowserInfo(&v.Browser)
 		case "options":
-			d.readOptions(&v.Options)
+			d.ReadOptions(&v.Options)
 		case "start":
 			d.Time(&v.Start)
 		case "end":
@@ -81,8 +89,7 @@ func (d *jsonState) readRecording(v *Recording) {
 			if d.Null() {
 				v.Probe = nil
 			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readProbeResult(p)
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		case "popups":
 			recjson.Slice(&d.Decoder, &v.Popups, &d.listPopup, "[]recording.Popup", d.readPopup)
@@ -93,20 +100,17 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "warnings":
 			d.Strings(&v.Warnings)
 		default:
-			if k = recjson.Folded(k, namesRecording); k != "" {
+			if k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "popups", "downloads", "protocol", "warnings"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesRecording = []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "popups", "downloads", "protocol", "warnings"}
-
-func (d *jsonState) readScenarioInfo(v *ScenarioInfo) {
-	lvl, ok := d.Object("recording.ScenarioInfo")
-	for ok {
+// ReadScenarioInfo is the reader of ScenarioInfo, which the generated decoders of other packages call too.
+func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
+	for lvl, ok := d.Object("recording.ScenarioInfo"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -127,20 +131,17 @@ func (d *jsonState) readScenarioInfo(v *ScenarioInfo) {
 		case "loggedOut":
 			d.String(&v.LoggedOut)
 		default:
-			if k = recjson.Folded(k, namesScenarioInfo); k != "" {
+			if k = d.Unknown(k, []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesScenarioInfo = []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}
-
-func (d *jsonState) readBrowserInfo(v *BrowserInfo) {
-	lvl, ok := d.Object("recording.BrowserInfo")
-	for ok {
+// ReadBrowserInfo is the reader of BrowserInfo, which the generated decoders of other packages call too.
+func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
+	for lvl, ok := d.Object("recording.BrowserInfo"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -157,20 +158,17 @@ func (d *jsonState) readBrowserInfo(v *BrowserInfo) {
 		case "hostRules":
 			d.String(&v.HostRules)
 		default:
-			if k = recjson.Folded(k, namesBrowserInfo); k != "" {
+			if k = d.Unknown(k, []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesBrowserInfo = []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"}
-
-func (d *jsonState) readOptions(v *Options) {
-	lvl, ok := d.Object("recording.Options")
-	for ok {
+// ReadOptions is the reader of Options, which the generated decoders of other packages call too.
+func (d *JSONState) ReadOptions(v *Options) {
+	for lvl, ok := d.Object("recording.Options"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -181,20 +179,16 @@ func (d *jsonState) readOptions(v *Options) {
 		case "insecureCerts":
 			d.Bool(&v.InsecureCerts)
 		default:
-			if k = recjson.Folded(k, namesOptions); k != "" {
+			if k = d.Unknown(k, []string{"revealValues", "fingerprintKey", "insecureCerts"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesOptions = []string{"revealValues", "fingerprintKey", "insecureCerts"}
-
 func (d *jsonState) readStep(v *Step) {
-	lvl, ok := d.Object("recording.Step")
-	for ok {
+	for lvl, ok := d.Object("recording.Step"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -232,31 +226,25 @@ func (d *jsonState) readStep(v *Step) {
 			if d.Null() {
 				v.Auth = nil
 			} else {
-				p := recjson.Ptr(&v.Auth)
-				d.readAuthState(p)
+				d.ReadAuthState(recjson.Ptr(&v.Auth))
 			}
 		case "probe":
 			if d.Null() {
 				v.Probe = nil
 			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readProbeResult(p)
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		default:
-			if k = recjson.Folded(k, namesStep); k != "" {
+			if k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "line", "column", "start", "end", "status", "error", "url", "jar", "screenshot", "snapshot", "auth", "probe"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesStep = []string{"index", "kind", "name", "as", "detail", "line", "column", "start", "end", "status", "error", "url", "jar", "screenshot", "snapshot", "auth", "probe"}
-
 func (d *jsonState) readCookie(v *Cookie) {
-	lvl, ok := d.Object("recording.Cookie")
-	for ok {
+	for lvl, ok := d.Object("recording.Cookie"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -268,16 +256,15 @@ func (d *jsonState) readCookie(v *Cookie) {
 			d.String(&v.Path)
 		case "value":
 			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
+				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
 			} else {
-				d.readValue(&v.Value)
+				d.ReadValue(&v.Value)
 			}
 		case "expires":
 			if d.Null() {
 				v.Expires = nil
 			} else {
-				p := recjson.Ptr(&v.Expires)
-				d.Time(p)
+				d.Time(recjson.Ptr(&v.Expires))
 			}
 		case "size":
 			d.Int(&v.Size)
@@ -298,20 +285,17 @@ func (d *jsonState) readCookie(v *Cookie) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			if k = recjson.Folded(k, namesCookie); k != "" {
+			if k = d.Unknown(k, []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookie = []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"}
-
-func (d *jsonState) readValue(v *Value) {
-	lvl, ok := d.Object("recording.Value")
-	for ok {
+// ReadValue is the reader of Value, which the generated decoders of other packages call too.
+func (d *JSONState) ReadValue(v *Value) {
+	for lvl, ok := d.Object("recording.Value"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -327,28 +311,24 @@ func (d *jsonState) readValue(v *Value) {
 			if d.Null() {
 				v.Raw = nil
 			} else {
-				p := recjson.Ptr(&v.Raw)
-				d.String(p)
+				d.String(recjson.Ptr(&v.Raw))
 			}
 		case "secret":
 			d.Bool(&v.Secret)
 		case "format":
 			d.StringOf((*string)(&v.Format), "recording.Format")
 		default:
-			if k = recjson.Folded(k, namesValue); k != "" {
+			if k = d.Unknown(k, []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesValue = []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}
-
-func (d *jsonState) readAuthState(v *AuthState) {
-	lvl, ok := d.Object("recording.AuthState")
-	for ok {
+// ReadAuthState is the reader of AuthState, which the generated decoders of other packages call too.
+func (d *JSONState) ReadAuthState(v *AuthState) {
+	for lvl, ok := d.Object("recording.AuthState"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -359,20 +339,17 @@ func (d *jsonState) readAuthState(v *AuthState) {
 		case "source":
 			d.StringOf((*string)(&v.Source), "recording.AuthSource")
 		default:
-			if k = recjson.Folded(k, namesAuthState); k != "" {
+			if k = d.Unknown(k, []string{"state", "evidence", "source"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesAuthState = []string{"state", "evidence", "source"}
-
-func (d *jsonState) readProbeResult(v *ProbeResult) {
-	lvl, ok := d.Object("recording.ProbeResult")
-	for ok {
+// ReadProbeResult is the reader of ProbeResult, which the generated decoders of other packages call too.
+func (d *JSONState) ReadProbeResult(v *ProbeResult) {
+	for lvl, ok := d.Object("recording.ProbeResult"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -392,24 +369,19 @@ func (d *jsonState) readProbeResult(v *ProbeResult) {
 			if d.Null() {
 				v.Older = nil
 			} else {
-				p := recjson.Ptr(&v.Older)
-				d.readOlderProbe(p)
+				d.readOlderProbe(recjson.Ptr(&v.Older))
 			}
 		default:
-			if k = recjson.Folded(k, namesProbeResult); k != "" {
+			if k = d.Unknown(k, []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}
-
-func (d *jsonState) readOlderProbe(v *OlderProbe) {
-	lvl, ok := d.Object("recording.OlderProbe")
-	for ok {
+func (d *JSONState) readOlderProbe(v *OlderProbe) {
+	for lvl, ok := d.Object("recording.OlderProbe"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -426,20 +398,16 @@ func (d *jsonState) readOlderProbe(v *OlderProbe) {
 		case "error":
 			d.String(&v.Error)
 		default:
-			if k = recjson.Folded(k, namesOlderProbe); k != "" {
+			if k = d.Unknown(k, []string{"step", "url", "status", "loggedIn", "cookies", "error"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesOlderProbe = []string{"step", "url", "status", "loggedIn", "cookies", "error"}
-
 func (d *jsonState) readRequest(v *Request) {
-	lvl, ok := d.Object("recording.Request")
-	for ok {
+	for lvl, ok := d.Object("recording.Request"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -494,20 +462,16 @@ func (d *jsonState) readRequest(v *Request) {
 		case "responseExtraInfo":
 			d.Bool(&v.ResponseExtraInfo)
 		default:
-			if k = recjson.Folded(k, namesRequest); k != "" {
+			if k = d.Unknown(k, []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesRequest = []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}
-
 func (d *jsonState) readSentCookie(v *SentCookie) {
-	lvl, ok := d.Object("recording.SentCookie")
-	for ok {
+	for lvl, ok := d.Object("recording.SentCookie"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -519,29 +483,25 @@ func (d *jsonState) readSentCookie(v *SentCookie) {
 			d.String(&v.Path)
 		case "value":
 			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
+				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
 			} else {
-				d.readValue(&v.Value)
+				d.ReadValue(&v.Value)
 			}
 		case "reasons":
 			d.Strings(&v.Reasons)
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			if k = recjson.Folded(k, namesSentCookie); k != "" {
+			if k = d.Unknown(k, []string{"name", "domain", "path", "value", "reasons", "exemption"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesSentCookie = []string{"name", "domain", "path", "value", "reasons", "exemption"}
-
 func (d *jsonState) readSetCookie(v *SetCookie) {
-	lvl, ok := d.Object("recording.SetCookie")
-	for ok {
+	for lvl, ok := d.Object("recording.SetCookie"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -549,9 +509,9 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 			d.String(&v.Name)
 		case "value":
 			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
+				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
 			} else {
-				d.readValue(&v.Value)
+				d.ReadValue(&v.Value)
 			}
 		case "attributes":
 			d.String(&v.Attributes)
@@ -563,15 +523,13 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 			if d.Null() {
 				v.Expires = nil
 			} else {
-				p := recjson.Ptr(&v.Expires)
-				d.Time(p)
+				d.Time(recjson.Ptr(&v.Expires))
 			}
 		case "maxAge":
 			if d.Null() {
 				v.MaxAge = nil
 			} else {
-				p := recjson.Ptr(&v.MaxAge)
-				d.Int(p)
+				d.Int(recjson.Ptr(&v.MaxAge))
 			}
 		case "secure":
 			d.Bool(&v.Secure)
@@ -594,20 +552,16 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			if k = recjson.Folded(k, namesSetCookie); k != "" {
+			if k = d.Unknown(k, []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesSetCookie = []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"}
-
 func (d *jsonState) readCookieEvent(v *CookieEvent) {
-	lvl, ok := d.Object("recording.CookieEvent")
-	for ok {
+	for lvl, ok := d.Object("recording.CookieEvent"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -629,9 +583,9 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 			if d.Null() {
 				v.Value = nil
 			} else if v.Value == nil {
-				v.Value = recjson.Memo(&d.Decoder, &d.memoValue, d.readValue)
+				v.Value = recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
 			} else {
-				d.readValue(recjson.Ptr(&v.Value))
+				d.ReadValue(recjson.Ptr(&v.Value))
 			}
 		case "request":
 			d.String(&v.Request)
@@ -644,20 +598,16 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "detail":
 			d.String(&v.Detail)
 		default:
-			if k = recjson.Folded(k, namesCookieEvent); k != "" {
+			if k = d.Unknown(k, []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookieEvent = []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"}
-
 func (d *jsonState) readPageFacts(v *PageFacts) {
-	lvl, ok := d.Object("recording.PageFacts")
-	for ok {
+	for lvl, ok := d.Object("recording.PageFacts"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -684,20 +634,16 @@ func (d *jsonState) readPageFacts(v *PageFacts) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			if k = recjson.Folded(k, namesPageFacts); k != "" {
+			if k = d.Unknown(k, []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPageFacts = []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"}
-
 func (d *jsonState) readLink(v *Link) {
-	lvl, ok := d.Object("recording.Link")
-	for ok {
+	for lvl, ok := d.Object("recording.Link"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -708,20 +654,16 @@ func (d *jsonState) readLink(v *Link) {
 		case "selector":
 			d.String(&v.Selector)
 		default:
-			if k = recjson.Folded(k, namesLink); k != "" {
+			if k = d.Unknown(k, []string{"href", "text", "selector"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesLink = []string{"href", "text", "selector"}
-
 func (d *jsonState) readForm(v *Form) {
-	lvl, ok := d.Object("recording.Form")
-	for ok {
+	for lvl, ok := d.Object("recording.Form"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -734,20 +676,16 @@ func (d *jsonState) readForm(v *Form) {
 		case "hasPassword":
 			d.Bool(&v.HasPassword)
 		default:
-			if k = recjson.Folded(k, namesForm); k != "" {
+			if k = d.Unknown(k, []string{"action", "method", "selector", "hasPassword"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesForm = []string{"action", "method", "selector", "hasPassword"}
-
 func (d *jsonState) readCookieKey(v *CookieKey) {
-	lvl, ok := d.Object("recording.CookieKey")
-	for ok {
+	for lvl, ok := d.Object("recording.CookieKey"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -760,20 +698,16 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			if k = recjson.Folded(k, namesCookieKey); k != "" {
+			if k = d.Unknown(k, []string{"name", "domain", "path", "partition"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookieKey = []string{"name", "domain", "path", "partition"}
-
 func (d *jsonState) readPopup(v *Popup) {
-	lvl, ok := d.Object("recording.Popup")
-	for ok {
+	for lvl, ok := d.Object("recording.Popup"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -786,20 +720,16 @@ func (d *jsonState) readPopup(v *Popup) {
 		case "closed":
 			d.Bool(&v.Closed)
 		default:
-			if k = recjson.Folded(k, namesPopup); k != "" {
+			if k = d.Unknown(k, []string{"time", "step", "url", "closed"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPopup = []string{"time", "step", "url", "closed"}
-
 func (d *jsonState) readDownload(v *Download) {
-	lvl, ok := d.Object("recording.Download")
-	for ok {
+	for lvl, ok := d.Object("recording.Download"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -812,20 +742,16 @@ func (d *jsonState) readDownload(v *Download) {
 		case "filename":
 			d.String(&v.Filename)
 		default:
-			if k = recjson.Folded(k, namesDownload); k != "" {
+			if k = d.Unknown(k, []string{"time", "step", "url", "filename"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesDownload = []string{"time", "step", "url", "filename"}
-
 func (d *jsonState) readProtocolStats(v *ProtocolStats) {
-	lvl, ok := d.Object("recording.ProtocolStats")
-	for ok {
+	for lvl, ok := d.Object("recording.ProtocolStats"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -844,20 +770,16 @@ func (d *jsonState) readProtocolStats(v *ProtocolStats) {
 		case "missingExtraInfo":
 			d.Int(&v.MissingExtraInfo)
 		default:
-			if k = recjson.Folded(k, namesProtocolStats); k != "" {
+			if k = d.Unknown(k, []string{"events", "decodeErrors", "decodeIssues", "driverDropped", "driverErrors", "unknownReasons", "missingExtraInfo"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesProtocolStats = []string{"events", "decodeErrors", "decodeIssues", "driverDropped", "driverErrors", "unknownReasons", "missingExtraInfo"}
-
 func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
-	lvl, ok := d.Object("recording.DecodeIssue")
-	for ok {
+	for lvl, ok := d.Object("recording.DecodeIssue"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -870,20 +792,16 @@ func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
 		case "count":
 			d.Int(&v.Count)
 		default:
-			if k = recjson.Folded(k, namesDecodeIssue); k != "" {
+			if k = d.Unknown(k, []string{"method", "field", "error", "count"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesDecodeIssue = []string{"method", "field", "error", "count"}
-
 func (d *jsonState) readIndex(v *Index) {
-	lvl, ok := d.Object("recording.Index")
-	for ok {
+	for lvl, ok := d.Object("recording.Index"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -902,20 +820,16 @@ func (d *jsonState) readIndex(v *Index) {
 		case "totals":
 			d.readTotals(&v.Totals)
 		default:
-			if k = recjson.Folded(k, namesIndex); k != "" {
+			if k = d.Unknown(k, []string{"schema", "tool", "start", "end", "status", "scenarios", "totals"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesIndex = []string{"schema", "tool", "start", "end", "status", "scenarios", "totals"}
-
 func (d *jsonState) readIndexEntry(v *IndexEntry) {
-	lvl, ok := d.Object("recording.IndexEntry")
-	for ok {
+	for lvl, ok := d.Object("recording.IndexEntry"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -948,20 +862,16 @@ func (d *jsonState) readIndexEntry(v *IndexEntry) {
 		case "shard":
 			d.String(&v.Shard)
 		default:
-			if k = recjson.Folded(k, namesIndexEntry); k != "" {
+			if k = d.Unknown(k, []string{"name", "file", "recording", "status", "error", "start", "end", "steps", "requests", "events", "tags", "attempts", "flaky", "shard"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesIndexEntry = []string{"name", "file", "recording", "status", "error", "start", "end", "steps", "requests", "events", "tags", "attempts", "flaky", "shard"}
-
 func (d *jsonState) readTotals(v *Totals) {
-	lvl, ok := d.Object("recording.Totals")
-	for ok {
+	for lvl, ok := d.Object("recording.Totals"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -976,36 +886,29 @@ func (d *jsonState) readTotals(v *Totals) {
 		case "flaky":
 			d.Int(&v.Flaky)
 		default:
-			if k = recjson.Folded(k, namesTotals); k != "" {
+			if k = d.Unknown(k, []string{"passed", "failed", "errored", "interrupted", "flaky"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesTotals = []string{"passed", "failed", "errored", "interrupted", "flaky"}
-
 func (d *jsonState) readSchemaHead(v *schemaHead) {
-	lvl, ok := d.Object("recording.schemaHead")
-	for ok {
+	for lvl, ok := d.Object("recording.schemaHead"); ok; {
 		k := d.Key()
 	again:
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		default:
-			if k = recjson.Folded(k, namesSchemaHead); k != "" {
+			if k = d.Unknown(k, []string{"schema"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
-
-var namesSchemaHead = []string{"schema"}
 
 func zeroValue(v *Value) bool {
 	return v.Fingerprint == "" &&

@@ -1,6 +1,6 @@
 // Package report writes the analysis of recordings in the formats that
 // `sessiontrace audit --format` (and run, merge) offer: text, json,
-// junit and sarif, one file each. A new format is a type with the Format
+// junit, sarif and html (also `sessiontrace report`), one file each. A new format is a type with the Format
 // methods and a line in Formats; the flag's help and its error message
 // list it from there.
 package report
@@ -47,7 +47,7 @@ func (f *format) Name() string                       { return f.name }
 func (f *format) Write(w io.Writer, in *Input) error { return f.write(w, in) }
 
 // Formats are the formats, in the order help lists them.
-var Formats = []Format{Text, JSON, JUnit, SARIF}
+var Formats = []Format{Text, JSON, JUnit, SARIF, HTML}
 
 // Lookup returns the format called name.
 func Lookup(name string) (Format, bool) {
@@ -59,8 +59,8 @@ func Lookup(name string) (Format, bool) {
 	return nil, false
 }
 
-// Names lists the formats' names for a sentence: "text, json, junit or
-// sarif".
+// Names lists the formats' names for a sentence: "text, json, junit,
+// sarif or html".
 func Names() string {
 	names := make([]string, len(Formats))
 	for i, f := range Formats {

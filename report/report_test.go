@@ -10,7 +10,7 @@ import (
 // Every format is found by its name, listed in help, and writes a report
 // of nothing (the commands' tests hold their output byte for byte).
 func TestFormats(t *testing.T) {
-	if got := Names(); got != "text, json, junit or sarif" {
+	if got := Names(); got != "text, json, junit, sarif or html" {
 		t.Errorf("Names() = %q", got)
 	}
 	if _, ok := Lookup("xml"); ok {

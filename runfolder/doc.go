@@ -8,7 +8,7 @@
 //	  index.json              the run index (sessiontrace.run/v1), written at the end
 //	  recordings/<name>.json  one recording per scenario (and per earlier attempt)
 //	  screenshots/<file>      images taken by screenshot steps
-//	  findings.json           the audit report (as audit --format json writes it)
+//	  findings.json           the audit report (sessiontrace.audit/v1, as audit --format json writes it)
 //	  summary.json            the outcome for scripts (sessiontrace.summary/v1)
 //	  junit.xml               the JUnit report (written by merge)
 //	  index.html, ...         the inspector (package web's files)

@@ -50,7 +50,22 @@ func (d Dir) WriteIndex(ix *recording.Index) error {
 
 // WriteFindings writes the audit report, findings.json.
 func (d Dir) WriteFindings(rep *analysis.Report) error {
-	return d.WriteFile(FindingsFile, func(w io.Writer) error { return EncodeJSON(w, rep) })
+	return d.WriteFile(FindingsFile, func(w io.Writer) error { return EncodeFindings(w, rep) })
+}
+
+// FindingsSchema is the schema id of the audit report: findings.json and
+// the output of audit --format json (docs/audit-json.md).
+const FindingsSchema = "sessiontrace.audit/v1"
+
+// EncodeFindings writes rep as findings.json holds it: its schema id
+// first, then the report's fields. The id is added here, not in
+// analysis.Report, so that the analysis (and the inspector, which encodes
+// its own copy) keeps one type whatever the file says about itself.
+func EncodeFindings(w io.Writer, rep *analysis.Report) error {
+	return EncodeJSON(w, struct {
+		Schema string `json:"schema"`
+		*analysis.Report
+	}{FindingsSchema, rep})
 }
 
 // WriteSummary writes the run's outcome, summary.json.

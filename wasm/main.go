@@ -97,9 +97,9 @@ func main() {
 	listen(doc, "dragleave", false, a.onDragLeave)
 	listen(doc, "drop", false, a.onDrop)
 	listen(win, "hashchange", false, func(js.Value) { a.fromHash(); a.render() })
-	// stReport() returns the shown run's report as `audit --format json`
-	// would print it (compact), for tools and tests that compare the page
-	// with the CLI. On demand: encoding a big report took part of the
+	// stReport() returns the shown run's analysis.Report as `audit --format
+	// json` encodes it (compact, without the file's "schema" line), for
+	// tools and tests that compare the page with the CLI. On demand: encoding a big report took part of the
 	// first render.
 	win.Set("stReport", js.FuncOf(func(js.Value, []js.Value) any {
 		if a.run == nil || a.run.report == nil {

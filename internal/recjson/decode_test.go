@@ -1,8 +1,8 @@
 package recjson_test
 
 // The generated decoder and its runtime are held to encoding/json, on
-// types that use every kind of field the generator supports (package
-// probe), on any input.
+// types that use every kind of field the generator supports (the probe
+// types, probe_test.go), on any input.
 
 import (
 	"bytes"
@@ -14,25 +14,19 @@ import (
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
-	"github.com/sessiontrace/sessiontrace/internal/recjson/probe"
 	"github.com/sessiontrace/sessiontrace/internal/recjson/recjsontest"
 )
 
 func check(t *testing.T, data []byte) {
 	t.Helper()
-	for _, diff := range []string{
-		recjsontest.Same(data, probe.Unmarshal),
-		recjsontest.Same(data, probe.UnmarshalList),
-		recjsontest.Same(data, probe.UnmarshalShared),
+	recjsontest.Check(t, data,
+		recjsontest.Same(data, unmarshalProbe),
+		recjsontest.Same(data, unmarshalProbeList),
+		recjsontest.Same(data, unmarshalShared),
 		recjsontest.Same(data, recjson.UnmarshalString),
 		recjsontest.Same(data, recjson.UnmarshalBool),
 		recjsontest.Same(data, recjson.UnmarshalInt),
-		recjsontest.Same(data, recjson.UnmarshalFloat),
-	} {
-		if diff != "" {
-			t.Fatalf("input %q:\n%s", data, diff)
-		}
-	}
+		recjsontest.Same(data, recjson.UnmarshalFloat))
 }
 
 // shared is a value object long enough to be shared (recjson.Memo).
@@ -62,6 +56,7 @@ var seeds = []string{
 	`{"tp": null}`, `{"tp": "2026-11-22T01:02:03Z"}`, `{"t": "2026-11-22T01:02:03\u005a"}`, `{"t": "2026-13-22T01:02:03Z"}`, `{"t": "2024-02-29T23:59:59.123456789Z"}`,
 	`{"strs": ["a", "b"], "strs": ["c"]}`, `{"strs": ["a", "b", "c"], "strs": ["d"], "strs": ["e", "f"]}`, `{"strs": [1, "x", null]}`, `{"strs": null}`, `{"strs": []}`,
 	`{"Untag": "u", "untag": "v", "UNTAG": "w"}`, `{"Dash": "d", "-": "e"}`, `{"BadTag": "x", "a\\b": "y"}`, `{"K": "kelvin", "\u212a": "sign", "K2": "x"}`,
+	`{"S":,"b":true}`, `{"S": ,}`, `{"S":,"s"}`, `{"S":}`, `{"S":`, `{"S" :`, `{"I": "x", "INNER": {"A": "y"}}`, `{"Inners": [{"A": 1}, {"A": "x"}]}`, `{"EMPTY": {"a": 1}, "S": "x"}`,
 	`{"STATUS": "x", "ſtatus": "long s", "ſTATUS": "y", "S": "fold", "\u017f": "long"}`, `{"opts": "o", "OPTS": "p"}`, `{"hidden": "h", "empty": {"a": 1}}`,
 	`{"value": ` + shared + `, "valueP": ` + shared + `, "inner": {"value": ` + shared + `, "values": [` + shared + `, ` + shared + `]}}`,
 	`{"value": ` + shared + `, "value": {"len": 3, "classes": ["x"], "raw": "r"}, "valueP": ` + shared + `, "valueP": {"classes": ["y"]}}`,
@@ -95,9 +90,7 @@ func TestDecodeMatchesUnmarshal(t *testing.T) {
 // (values, errors, offsets), and Locate and Elements to what they were,
 // on any input.
 func FuzzDecode(f *testing.F) {
-	for _, s := range seeds {
-		f.Add([]byte(s))
-	}
+	recjsontest.Seed(f, seeds)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		check(t, data)
 		checkOffsets(t, data)
@@ -107,11 +100,9 @@ func FuzzDecode(f *testing.F) {
 // Head is json.Unmarshal into the struct the CLI probed files with,
 // wherever it answers.
 func FuzzHead(f *testing.F) {
-	for _, s := range []string{`{"schema":"sessiontrace.run/v1"}`, `{"log":{"entries":[]}}`, `{"Log":[]}`, `{"LOG":{}, "log":null}`,
+	recjsontest.Seed(f, []string{`{"schema":"sessiontrace.run/v1"}`, `{"log":{"entries":[]}}`, `{"Log":[]}`, `{"LOG":{}, "log":null}`,
 		`{"schema":"a","SCHEMA":null}`, `{"schema":1}`, `null`, `[]`, `{"schema":"x"} x`, `{"a":{"b":[1,"\u00e9",true]}}`,
-		"{\"\u017fchema\":\"k\"}", `{"schema":"a\"b"}`, `{`, ""} {
-		f.Add([]byte(s))
-	}
+		"{\"\u017fchema\":\"k\"}", `{"schema":"a\"b"}`, `{`, ""})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		schema, logObj, known := recjson.Head(data)
 		if !known {

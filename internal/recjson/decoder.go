@@ -17,7 +17,7 @@
 // the CLI because it reads a large recording much faster
 // (docs/benchmarks.md has the figures).
 //
-// It also answers what a JSON document is (Head, IsIndex) without
+// It also answers what a JSON document is (Head) without
 // decoding it, and writes reports (AppendReport).
 package recjson
 
@@ -283,10 +283,23 @@ func (d *Decoder) keySlow() string {
 	return k
 }
 
+// Unknown handles key k, which names none of a struct's fields (names, in
+// the struct's order) exactly: it returns the field that k names in
+// another case (see folded), as encoding/json matches keys, for the
+// reader to read the value into; else it skips the value and returns "".
+// Generated readers call it in the default case of their switch on the
+// key.
+func (d *Decoder) Unknown(k string, names []string) string {
+	if f := folded(k, names); f != "" {
+		return f
+	}
+	d.Skip()
+	return ""
+}
+
 // Next ends the value of key k (as the struct's field names it) of the
-// object at level lvl: it reports whether another key follows. The common
-// case, a comma right after the value, is small enough to be inlined (a
-// recording has millions of keys, and calls are dear in WebAssembly).
+// object at level lvl: it reports whether another key follows. Its common
+// case, a comma right after the value, comes first.
 func (d *Decoder) Next(lvl int, k string) bool {
 	if d.pend <= lvl && d.i < len(d.data) && d.data[d.i] == ',' {
 		d.i++
@@ -442,7 +455,7 @@ func (d *Decoder) skipValue() {
 		}
 		switch c := d.data[d.i]; {
 		case c == '"':
-			d.skipStr()
+			d.skipStr(d.i + 1)
 		case c == '{' || c == '[':
 			d.i++
 			d.push()
@@ -504,7 +517,7 @@ func (d *Decoder) skipKey() {
 	if d.i >= len(d.data) || d.data[d.i] != '"' {
 		d.syntax()
 	}
-	d.skipStr()
+	d.skipStr(d.i + 1)
 	d.ws()
 	if d.i >= len(d.data) || d.data[d.i] != ':' {
 		d.syntax()
@@ -514,9 +527,11 @@ func (d *Decoder) skipKey() {
 }
 
 // skipStr moves past the string at d.i, checking its syntax (encoding/json
-// accepts any byte from 0x20 up, invalid UTF-8 included).
-func (d *Decoder) skipStr() {
-	data, i := d.data, d.i+1
+// accepts any byte from 0x20 up, invalid UTF-8 included); from is where
+// its bytes still to check start. It reports whether it has no escapes.
+func (d *Decoder) skipStr(from int) (plain bool) {
+	data, i := d.data, from
+	plain = true
 	for {
 		for i < len(data) && isPlain[data[i]] {
 			i++
@@ -527,8 +542,9 @@ func (d *Decoder) skipStr() {
 		switch c := data[i]; {
 		case c == '"':
 			d.i = i + 1
-			return
+			return plain
 		case c == '\\':
+			plain = false
 			i = d.escape(i)
 		case c < 0x20:
 			d.syntax()
@@ -561,45 +577,20 @@ func (d *Decoder) escape(i int) int {
 // str reads the string at d.i as encoding/json does: escapes decoded,
 // invalid UTF-8 and lone surrogates replaced by U+FFFD. Without escapes
 // or invalid bytes the result shares memory with the input.
-func (d *Decoder) str() string {
-	// The common case first: plain ASCII up to the closing quote.
-	data, i := d.data, d.i+1
-	start := i
-	for i < len(data) && isPlain[data[i]] {
-		i++
+func (d *Decoder) str() string { return d.strFrom(d.i+1, d.i+1) }
+
+// strFrom is str for the string whose bytes start at start, of which
+// those before i are known to be plain ASCII (see StringOf).
+func (d *Decoder) strFrom(start, i int) string {
+	plain := d.skipStr(i)
+	s := d.data[start : d.i-1]
+	if len(s) == 0 {
+		return ""
 	}
-	if i < len(data) && data[i] == '"' {
-		d.i = i + 1
-		if i == start {
-			return ""
-		}
-		return unsafe.String(&data[start], i-start)
+	if plain && utf8.Valid(s) {
+		return unsafe.String(&s[0], len(s))
 	}
-	plain := true // no escapes
-	for {
-		for i < len(data) && isPlain[data[i]] {
-			i++
-		}
-		if i >= len(data) {
-			d.syntax()
-		}
-		switch c := data[i]; {
-		case c == '"':
-			s := data[start:i]
-			d.i = i + 1
-			if plain && utf8.Valid(s) {
-				return unsafe.String(&s[0], len(s))
-			}
-			return string(unquote(s))
-		case c == '\\':
-			plain = false
-			i = d.escape(i)
-		case c < 0x20:
-			d.syntax()
-		default:
-			i++
-		}
-	}
+	return string(unquote(s))
 }
 
 // String reads a string into *p.
@@ -631,7 +622,7 @@ func (d *Decoder) StringOf(p *string, typ string) {
 		}
 		return
 	}
-	*p = d.str()
+	*p = d.strFrom(start, i)
 }
 
 // Bool reads true or false into *p.
@@ -659,41 +650,36 @@ func (d *Decoder) number() []byte {
 	if i < len(data) && data[i] == '-' {
 		i++
 	}
-	switch {
-	case i < len(data) && data[i] == '0':
+	if i < len(data) && data[i] == '0' {
 		i++
-	case i < len(data) && '1' <= data[i] && data[i] <= '9':
-		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
-			i++
-		}
-	default:
-		d.syntax()
+	} else {
+		i = d.digits(i)
 	}
 	if i < len(data) && data[i] == '.' {
-		i++
-		n := i
-		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
-			i++
-		}
-		if i == n {
-			d.syntax()
-		}
+		i = d.digits(i + 1)
 	}
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
 		i++
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
-		n := i
-		for i < len(data) && '0' <= data[i] && data[i] <= '9' {
-			i++
-		}
-		if i == n {
-			d.syntax()
-		}
+		i = d.digits(i)
 	}
 	d.i = i
 	return data[start:i]
+}
+
+// digits returns the index after the digits at i, of which there must be
+// one at least.
+func (d *Decoder) digits(i int) int {
+	data, start := d.data, i
+	for i < len(data) && '0' <= data[i] && data[i] <= '9' {
+		i++
+	}
+	if i == start {
+		d.syntax()
+	}
+	return i
 }
 
 // atNumber reports whether a number comes next, after whitespace.
@@ -819,7 +805,7 @@ func (d *Decoder) Time(p *time.Time) {
 		i++
 	}
 	if i >= len(data) || data[i] != '"' {
-		d.skipStr()
+		d.skipStr(i)
 		i = d.i - 1
 	}
 	i++
@@ -991,25 +977,18 @@ func (d *Decoder) StringMap(p *map[string]string) {
 }
 
 // UnmarshalString is json.Unmarshal(data, p) for a *string.
-func UnmarshalString(data []byte, p *string) error {
-	var d Decoder
-	return d.Run(data, func() { d.String(p) })
-}
+func UnmarshalString(data []byte, p *string) error { return unmarshal(data, p, (*Decoder).String) }
 
 // UnmarshalBool is json.Unmarshal(data, p) for a *bool.
-func UnmarshalBool(data []byte, p *bool) error {
-	var d Decoder
-	return d.Run(data, func() { d.Bool(p) })
-}
+func UnmarshalBool(data []byte, p *bool) error { return unmarshal(data, p, (*Decoder).Bool) }
 
 // UnmarshalFloat is json.Unmarshal(data, p) for a *float64.
-func UnmarshalFloat(data []byte, p *float64) error {
-	var d Decoder
-	return d.Run(data, func() { d.Float(p) })
-}
+func UnmarshalFloat(data []byte, p *float64) error { return unmarshal(data, p, (*Decoder).Float) }
 
 // UnmarshalInt is json.Unmarshal(data, p) for a *int.
-func UnmarshalInt(data []byte, p *int) error {
+func UnmarshalInt(data []byte, p *int) error { return unmarshal(data, p, (*Decoder).Int) }
+
+func unmarshal[T any](data []byte, p *T, read func(*Decoder, *T)) error {
 	var d Decoder
-	return d.Run(data, func() { d.Int(p) })
+	return d.Run(data, func() { read(&d, p) })
 }

@@ -122,7 +122,8 @@ func (d *Decoder) capFor(start, n int, size uintptr) int {
 
 // Ptr returns what *p points to, to decode into: a new value when *p is
 // nil, else a copy of the value (which may be shared, see Memo), as
-// encoding/json decodes into the value a pointer already holds.
+// encoding/json decodes into the value a pointer already holds. (Small
+// enough to be inlined: the caller reads the null that clears *p.)
 func Ptr[T any](p **T) *T {
 	if *p == nil {
 		*p = new(T)

@@ -70,9 +70,9 @@ func (c *checker) value() error {
 	}
 	switch b := c.data[c.i]; {
 	case b == '{':
-		return c.object()
+		return c.container('}')
 	case b == '[':
-		return c.array()
+		return c.container(']')
 	case b == '"':
 		return c.str()
 	case b == '-' || '0' <= b && b <= '9':
@@ -87,35 +87,26 @@ func (c *checker) value() error {
 	return c.bad("looking for beginning of value")
 }
 
-func (c *checker) object() error {
+// container checks the object or the array at c.i, which closer ends:
+// the two differ only in the key before each object value.
+func (c *checker) container(closer byte) error {
 	if c.depth++; c.depth > maxDepth {
 		return c.bad("exceeded max depth")
 	}
 	c.i++
 	c.space()
-	if c.i < len(c.data) && c.data[c.i] == '}' {
+	if c.i < len(c.data) && c.data[c.i] == closer {
 		c.i++
 		c.depth--
 		return nil
 	}
+	obj := closer == '}'
 	for {
-		if c.i >= len(c.data) {
-			return c.eof()
+		if obj {
+			if err := c.key(); err != nil {
+				return err
+			}
 		}
-		if c.data[c.i] != '"' {
-			return c.bad("looking for beginning of object key string")
-		}
-		if err := c.str(); err != nil {
-			return err
-		}
-		c.space()
-		if c.i >= len(c.data) {
-			return c.eof()
-		}
-		if c.data[c.i] != ':' {
-			return c.bad("after object key")
-		}
-		c.i++
 		if err := c.value(); err != nil {
 			return err
 		}
@@ -128,45 +119,38 @@ func (c *checker) object() error {
 			c.i++
 			c.space()
 			continue
-		case '}':
+		case closer:
 			c.i++
 			c.depth--
 			return nil
 		}
-		return c.bad("after object key:value pair")
-	}
-}
-
-func (c *checker) array() error {
-	if c.depth++; c.depth > maxDepth {
-		return c.bad("exceeded max depth")
-	}
-	c.i++
-	c.space()
-	if c.i < len(c.data) && c.data[c.i] == ']' {
-		c.i++
-		c.depth--
-		return nil
-	}
-	for {
-		if err := c.value(); err != nil {
-			return err
-		}
-		c.space()
-		if c.i >= len(c.data) {
-			return c.eof()
-		}
-		switch c.data[c.i] {
-		case ',':
-			c.i++
-			continue
-		case ']':
-			c.i++
-			c.depth--
-			return nil
+		if obj {
+			return c.bad("after object key:value pair")
 		}
 		return c.bad("after array element")
 	}
+}
+
+// key checks an object key and its colon, at c.i.
+func (c *checker) key() error {
+	if c.i >= len(c.data) {
+		return c.eof()
+	}
+	if c.data[c.i] != '"' {
+		return c.bad("looking for beginning of object key string")
+	}
+	if err := c.str(); err != nil {
+		return err
+	}
+	c.space()
+	if c.i >= len(c.data) {
+		return c.eof()
+	}
+	if c.data[c.i] != ':' {
+		return c.bad("after object key")
+	}
+	c.i++
+	return nil
 }
 
 func (c *checker) str() error {
@@ -403,10 +387,10 @@ func LineCol(data []byte, off int64) (line, col int) {
 	return line, col
 }
 
-// Folded returns the first of names that equals k in another case (see
-// Fold), or "". Generated decoders look a key up here when it names no
-// field exactly, as encoding/json does.
-func Folded(k string, names []string) string {
+// folded returns the first of names that equals k in another case (see
+// Fold), or "": the field a key names when it names none exactly, as
+// encoding/json matches keys.
+func folded(k string, names []string) string {
 	f := Fold(k)
 	for _, n := range names {
 		if Fold(n) == f {

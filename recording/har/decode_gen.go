@@ -43,10 +43,10 @@ func unmarshalRejectedList(data []byte, v *[]rejected) error {
 	return d.Run(data, func() { recjson.Slice(&d.Decoder, v, &d.listRejected, "[]har.rejected", d.readRejected) })
 }
 
-// jsonState is the recjson.Decoder with scratch space for the lists
+// jsonState is the recording.JSONState with scratch space for the lists
 // of each type, and what recjson.Memo keeps of the values it shares.
 type jsonState struct {
-	recjson.Decoder
+	recording.JSONState
 	listBlocked        []blocked
 	listCallFrame      []callFrame
 	listCookieIn       []cookieIn
@@ -59,8 +59,7 @@ type jsonState struct {
 }
 
 func (d *jsonState) readFileIn(v *fileIn) {
-	lvl, ok := d.Object("har.fileIn")
-	for ok {
+	for lvl, ok := d.Object("har.fileIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -68,26 +67,21 @@ func (d *jsonState) readFileIn(v *fileIn) {
 			if d.Null() {
 				v.Log = nil
 			} else {
-				p := recjson.Ptr(&v.Log)
-				d.readLogIn(p)
+				d.readLogIn(recjson.Ptr(&v.Log))
 			}
 		case "schema":
 			d.Unmarshal(&v.Schema)
 		default:
-			if k = recjson.Folded(k, namesFileIn); k != "" {
+			if k = d.Unknown(k, []string{"log", "schema"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesFileIn = []string{"log", "schema"}
-
 func (d *jsonState) readLogIn(v *logIn) {
-	lvl, ok := d.Object("har.logIn")
-	for ok {
+	for lvl, ok := d.Object("har.logIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -97,15 +91,13 @@ func (d *jsonState) readLogIn(v *logIn) {
 			if d.Null() {
 				v.Creator = nil
 			} else {
-				p := recjson.Ptr(&v.Creator)
-				d.readNameVersion(p)
+				d.readNameVersion(recjson.Ptr(&v.Creator))
 			}
 		case "browser":
 			if d.Null() {
 				v.Browser = nil
 			} else {
-				p := recjson.Ptr(&v.Browser)
-				d.readNameVersion(p)
+				d.readNameVersion(recjson.Ptr(&v.Browser))
 			}
 		case "pages":
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageIn, "[]har.pageIn", d.readPageIn)
@@ -113,26 +105,21 @@ func (d *jsonState) readLogIn(v *logIn) {
 			if d.Null() {
 				v.Entries = nil
 			} else {
-				p := recjson.Ptr(&v.Entries)
-				recjson.Slice(&d.Decoder, p, &d.listEntryIn, "[]har.entryIn", d.readEntryIn)
+				recjson.Slice(&d.Decoder, recjson.Ptr(&v.Entries), &d.listEntryIn, "[]har.entryIn", d.readEntryIn)
 			}
 		case "_sessiontrace":
 			d.Unmarshal(&v.Meta)
 		default:
-			if k = recjson.Folded(k, namesLogIn); k != "" {
+			if k = d.Unknown(k, []string{"version", "creator", "browser", "pages", "entries", "_sessiontrace"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesLogIn = []string{"version", "creator", "browser", "pages", "entries", "_sessiontrace"}
-
 func (d *jsonState) readNameVersion(v *nameVersion) {
-	lvl, ok := d.Object("har.nameVersion")
-	for ok {
+	for lvl, ok := d.Object("har.nameVersion"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -141,20 +128,16 @@ func (d *jsonState) readNameVersion(v *nameVersion) {
 		case "version":
 			d.String(&v.Version)
 		default:
-			if k = recjson.Folded(k, namesNameVersion); k != "" {
+			if k = d.Unknown(k, []string{"name", "version"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesNameVersion = []string{"name", "version"}
-
 func (d *jsonState) readPageIn(v *pageIn) {
-	lvl, ok := d.Object("har.pageIn")
-	for ok {
+	for lvl, ok := d.Object("har.pageIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -167,20 +150,16 @@ func (d *jsonState) readPageIn(v *pageIn) {
 		case "_step":
 			d.Unmarshal(&v.Step)
 		default:
-			if k = recjson.Folded(k, namesPageIn); k != "" {
+			if k = d.Unknown(k, []string{"startedDateTime", "id", "title", "_step"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPageIn = []string{"startedDateTime", "id", "title", "_step"}
-
 func (d *jsonState) readEntryIn(v *entryIn) {
-	lvl, ok := d.Object("har.entryIn")
-	for ok {
+	for lvl, ok := d.Object("har.entryIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -213,20 +192,16 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 		case "_rejectedCookies":
 			d.Unmarshal(&v.RejectedCookies)
 		default:
-			if k = recjson.Folded(k, namesEntryIn); k != "" {
+			if k = d.Unknown(k, []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesEntryIn = []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"}
-
 func (d *jsonState) readRequestIn(v *requestIn) {
-	lvl, ok := d.Object("har.requestIn")
-	for ok {
+	for lvl, ok := d.Object("har.requestIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -244,24 +219,19 @@ func (d *jsonState) readRequestIn(v *requestIn) {
 			if d.Null() {
 				v.PostData = nil
 			} else {
-				p := recjson.Ptr(&v.PostData)
-				d.readPostData(p)
+				d.readPostData(recjson.Ptr(&v.PostData))
 			}
 		default:
-			if k = recjson.Folded(k, namesRequestIn); k != "" {
+			if k = d.Unknown(k, []string{"method", "url", "httpVersion", "cookies", "headers", "postData"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesRequestIn = []string{"method", "url", "httpVersion", "cookies", "headers", "postData"}
-
 func (d *jsonState) readCookieIn(v *cookieIn) {
-	lvl, ok := d.Object("har.cookieIn")
-	for ok {
+	for lvl, ok := d.Object("har.cookieIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -273,15 +243,13 @@ func (d *jsonState) readCookieIn(v *cookieIn) {
 			if d.Null() {
 				v.Path = nil
 			} else {
-				p := recjson.Ptr(&v.Path)
-				d.String(p)
+				d.String(recjson.Ptr(&v.Path))
 			}
 		case "domain":
 			if d.Null() {
 				v.Domain = nil
 			} else {
-				p := recjson.Ptr(&v.Domain)
-				d.String(p)
+				d.String(recjson.Ptr(&v.Domain))
 			}
 		case "expires":
 			d.Unmarshal(&v.Expires)
@@ -289,15 +257,13 @@ func (d *jsonState) readCookieIn(v *cookieIn) {
 			if d.Null() {
 				v.HTTPOnly = nil
 			} else {
-				p := recjson.Ptr(&v.HTTPOnly)
-				d.Bool(p)
+				d.Bool(recjson.Ptr(&v.HTTPOnly))
 			}
 		case "secure":
 			if d.Null() {
 				v.Secure = nil
 			} else {
-				p := recjson.Ptr(&v.Secure)
-				d.Bool(p)
+				d.Bool(recjson.Ptr(&v.Secure))
 			}
 		case "sameSite":
 			d.Unmarshal(&v.SameSite)
@@ -306,20 +272,16 @@ func (d *jsonState) readCookieIn(v *cookieIn) {
 		case "_parseError":
 			d.Unmarshal(&v.ParseError)
 		default:
-			if k = recjson.Folded(k, namesCookieIn); k != "" {
+			if k = d.Unknown(k, []string{"name", "value", "path", "domain", "expires", "httpOnly", "secure", "sameSite", "_exemption", "_parseError"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCookieIn = []string{"name", "value", "path", "domain", "expires", "httpOnly", "secure", "sameSite", "_exemption", "_parseError"}
-
 func (d *jsonState) readHeader(v *header) {
-	lvl, ok := d.Object("har.header")
-	for ok {
+	for lvl, ok := d.Object("har.header"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -328,20 +290,16 @@ func (d *jsonState) readHeader(v *header) {
 		case "value":
 			d.String(&v.Value)
 		default:
-			if k = recjson.Folded(k, namesHeader); k != "" {
+			if k = d.Unknown(k, []string{"name", "value"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesHeader = []string{"name", "value"}
-
 func (d *jsonState) readPostData(v *postData) {
-	lvl, ok := d.Object("har.postData")
-	for ok {
+	for lvl, ok := d.Object("har.postData"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -352,40 +310,32 @@ func (d *jsonState) readPostData(v *postData) {
 		case "params":
 			recjson.Slice(&d.Decoder, &v.Params, &d.listPostParam, "[]har.postParam", d.readPostParam)
 		default:
-			if k = recjson.Folded(k, namesPostData); k != "" {
+			if k = d.Unknown(k, []string{"mimeType", "text", "params"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPostData = []string{"mimeType", "text", "params"}
-
 func (d *jsonState) readPostParam(v *postParam) {
-	lvl, ok := d.Object("har.postParam")
-	for ok {
+	for lvl, ok := d.Object("har.postParam"); ok; {
 		k := d.Key()
 	again:
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		default:
-			if k = recjson.Folded(k, namesPostParam); k != "" {
+			if k = d.Unknown(k, []string{"name"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesPostParam = []string{"name"}
-
 func (d *jsonState) readResponseIn(v *responseIn) {
-	lvl, ok := d.Object("har.responseIn")
-	for ok {
+	for lvl, ok := d.Object("har.responseIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -406,31 +356,27 @@ func (d *jsonState) readResponseIn(v *responseIn) {
 		case "_failureText":
 			d.Unmarshal(&v.FailureText)
 		default:
-			if k = recjson.Folded(k, namesResponseIn); k != "" {
+			if k = d.Unknown(k, []string{"status", "statusText", "httpVersion", "cookies", "headers", "redirectURL", "_error", "_failureText"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesResponseIn = []string{"status", "statusText", "httpVersion", "cookies", "headers", "redirectURL", "_error", "_failureText"}
-
 func (d *jsonState) readMetaObject(v *metaObject) {
-	lvl, ok := d.Object("har.metaObject")
-	for ok {
+	for lvl, ok := d.Object("har.metaObject"); ok; {
 		k := d.Key()
 	again:
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		case "scenario":
-			d.readRecordingScenarioInfo(&v.Scenario)
+			d.ReadScenarioInfo(&v.Scenario)
 		case "browser":
-			d.readRecordingBrowserInfo(&v.Browser)
+			d.ReadBrowserInfo(&v.Browser)
 		case "options":
-			d.readRecordingOptions(&v.Options)
+			d.ReadOptions(&v.Options)
 		case "start":
 			d.Time(&v.Start)
 		case "end":
@@ -443,220 +389,23 @@ func (d *jsonState) readMetaObject(v *metaObject) {
 			if d.Null() {
 				v.Probe = nil
 			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readRecordingProbeResult(p)
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		case "warnings":
 			d.Strings(&v.Warnings)
 		case "values":
-			recjson.Slice(&d.Decoder, &v.Values, &d.listRecordingValue, "[]recording.Value", d.readRecordingValue)
+			recjson.Slice(&d.Decoder, &v.Values, &d.listRecordingValue, "[]recording.Value", d.ReadValue)
 		default:
-			if k = recjson.Folded(k, namesMetaObject); k != "" {
+			if k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "probe", "warnings", "values"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
-
-var namesMetaObject = []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "probe", "warnings", "values"}
-
-func (d *jsonState) readRecordingScenarioInfo(v *recording.ScenarioInfo) {
-	lvl, ok := d.Object("recording.ScenarioInfo")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name)
-		case "file":
-			d.String(&v.File)
-		case "target":
-			d.String(&v.Target)
-		case "tags":
-			d.Strings(&v.Tags)
-		case "sessionCookies":
-			d.Strings(&v.SessionCookies)
-		case "nodeHeader":
-			d.String(&v.NodeHeader)
-		case "loggedIn":
-			d.String(&v.LoggedIn)
-		case "loggedOut":
-			d.String(&v.LoggedOut)
-		default:
-			if k = recjson.Folded(k, namesRecordingScenarioInfo); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingScenarioInfo = []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}
-
-func (d *jsonState) readRecordingBrowserInfo(v *recording.BrowserInfo) {
-	lvl, ok := d.Object("recording.BrowserInfo")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "product":
-			d.String(&v.Product)
-		case "userAgent":
-			d.String(&v.UserAgent)
-		case "protocol":
-			d.String(&v.Protocol)
-		case "remote":
-			d.Bool(&v.Remote)
-		case "thirdPartyCookies":
-			d.String(&v.ThirdPartyCookies)
-		case "hostRules":
-			d.String(&v.HostRules)
-		default:
-			if k = recjson.Folded(k, namesRecordingBrowserInfo); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingBrowserInfo = []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"}
-
-func (d *jsonState) readRecordingOptions(v *recording.Options) {
-	lvl, ok := d.Object("recording.Options")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "revealValues":
-			d.Bool(&v.RevealValues)
-		case "fingerprintKey":
-			d.String(&v.FingerprintKey)
-		case "insecureCerts":
-			d.Bool(&v.InsecureCerts)
-		default:
-			if k = recjson.Folded(k, namesRecordingOptions); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingOptions = []string{"revealValues", "fingerprintKey", "insecureCerts"}
-
-func (d *jsonState) readRecordingProbeResult(v *recording.ProbeResult) {
-	lvl, ok := d.Object("recording.ProbeResult")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "kind":
-			d.StringOf((*string)(&v.Kind), "recording.Boundary")
-		case "url":
-			d.String(&v.URL)
-		case "status":
-			d.Int(&v.Status)
-		case "loggedIn":
-			d.Bool(&v.LoggedIn)
-		case "cookies":
-			d.Int(&v.Cookies)
-		case "error":
-			d.String(&v.Error)
-		case "older":
-			if d.Null() {
-				v.Older = nil
-			} else {
-				p := recjson.Ptr(&v.Older)
-				d.readRecordingOlderProbe(p)
-			}
-		default:
-			if k = recjson.Folded(k, namesRecordingProbeResult); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingProbeResult = []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}
-
-func (d *jsonState) readRecordingOlderProbe(v *recording.OlderProbe) {
-	lvl, ok := d.Object("recording.OlderProbe")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "step":
-			d.Int(&v.Step)
-		case "url":
-			d.String(&v.URL)
-		case "status":
-			d.Int(&v.Status)
-		case "loggedIn":
-			d.Bool(&v.LoggedIn)
-		case "cookies":
-			d.Int(&v.Cookies)
-		case "error":
-			d.String(&v.Error)
-		default:
-			if k = recjson.Folded(k, namesRecordingOlderProbe); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingOlderProbe = []string{"step", "url", "status", "loggedIn", "cookies", "error"}
-
-func (d *jsonState) readRecordingValue(v *recording.Value) {
-	lvl, ok := d.Object("recording.Value")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "fp":
-			d.String(&v.Fingerprint)
-		case "len":
-			d.Int(&v.Len)
-		case "classes":
-			d.Strings(&v.Classes)
-		case "bits":
-			d.Float(&v.Bits)
-		case "raw":
-			if d.Null() {
-				v.Raw = nil
-			} else {
-				p := recjson.Ptr(&v.Raw)
-				d.String(p)
-			}
-		case "secret":
-			d.Bool(&v.Secret)
-		case "format":
-			d.StringOf((*string)(&v.Format), "recording.Format")
-		default:
-			if k = recjson.Folded(k, namesRecordingValue); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingValue = []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}
 
 func (d *jsonState) readPageStep(v *pageStep) {
-	lvl, ok := d.Object("har.pageStep")
-	for ok {
+	for lvl, ok := d.Object("har.pageStep"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -686,55 +435,25 @@ func (d *jsonState) readPageStep(v *pageStep) {
 			if d.Null() {
 				v.Auth = nil
 			} else {
-				p := recjson.Ptr(&v.Auth)
-				d.readRecordingAuthState(p)
+				d.ReadAuthState(recjson.Ptr(&v.Auth))
 			}
 		case "probe":
 			if d.Null() {
 				v.Probe = nil
 			} else {
-				p := recjson.Ptr(&v.Probe)
-				d.readRecordingProbeResult(p)
+				d.ReadProbeResult(recjson.Ptr(&v.Probe))
 			}
 		default:
-			if k = recjson.Folded(k, namesPageStep); k != "" {
+			if k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
-
-var namesPageStep = []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"}
-
-func (d *jsonState) readRecordingAuthState(v *recording.AuthState) {
-	lvl, ok := d.Object("recording.AuthState")
-	for ok {
-		k := d.Key()
-	again:
-		switch k {
-		case "state":
-			d.StringOf((*string)(&v.State), "recording.LoginState")
-		case "evidence":
-			d.String(&v.Evidence)
-		case "source":
-			d.StringOf((*string)(&v.Source), "recording.AuthSource")
-		default:
-			if k = recjson.Folded(k, namesRecordingAuthState); k != "" {
-				goto again
-			}
-			d.Skip()
-		}
-		ok = d.Next(lvl, k)
-	}
-}
-
-var namesRecordingAuthState = []string{"state", "evidence", "source"}
 
 func (d *jsonState) readInitiatorIn(v *initiatorIn) {
-	lvl, ok := d.Object("har.initiatorIn")
-	for ok {
+	for lvl, ok := d.Object("har.initiatorIn"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -746,64 +465,51 @@ func (d *jsonState) readInitiatorIn(v *initiatorIn) {
 			if d.Null() {
 				v.Stack = nil
 			} else {
-				p := recjson.Ptr(&v.Stack)
-				d.readCallStack(p)
+				d.readCallStack(recjson.Ptr(&v.Stack))
 			}
 		default:
-			if k = recjson.Folded(k, namesInitiatorIn); k != "" {
+			if k = d.Unknown(k, []string{"type", "url", "stack"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesInitiatorIn = []string{"type", "url", "stack"}
-
 func (d *jsonState) readCallStack(v *callStack) {
-	lvl, ok := d.Object("har.callStack")
-	for ok {
+	for lvl, ok := d.Object("har.callStack"); ok; {
 		k := d.Key()
 	again:
 		switch k {
 		case "callFrames":
 			recjson.Slice(&d.Decoder, &v.CallFrames, &d.listCallFrame, "[]har.callFrame", d.readCallFrame)
 		default:
-			if k = recjson.Folded(k, namesCallStack); k != "" {
+			if k = d.Unknown(k, []string{"callFrames"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCallStack = []string{"callFrames"}
-
 func (d *jsonState) readCallFrame(v *callFrame) {
-	lvl, ok := d.Object("har.callFrame")
-	for ok {
+	for lvl, ok := d.Object("har.callFrame"); ok; {
 		k := d.Key()
 	again:
 		switch k {
 		case "url":
 			d.String(&v.URL)
 		default:
-			if k = recjson.Folded(k, namesCallFrame); k != "" {
+			if k = d.Unknown(k, []string{"url"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesCallFrame = []string{"url"}
-
 func (d *jsonState) readBlocked(v *blocked) {
-	lvl, ok := d.Object("har.blocked")
-	for ok {
+	for lvl, ok := d.Object("har.blocked"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -820,20 +526,16 @@ func (d *jsonState) readBlocked(v *blocked) {
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			if k = recjson.Folded(k, namesBlocked); k != "" {
+			if k = d.Unknown(k, []string{"name", "value", "domain", "path", "reasons", "exemption"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
 
-var namesBlocked = []string{"name", "value", "domain", "path", "reasons", "exemption"}
-
 func (d *jsonState) readRejected(v *rejected) {
-	lvl, ok := d.Object("har.rejected")
-	for ok {
+	for lvl, ok := d.Object("har.rejected"); ok; {
 		k := d.Key()
 	again:
 		switch k {
@@ -844,13 +546,10 @@ func (d *jsonState) readRejected(v *rejected) {
 		case "reasons":
 			d.Strings(&v.Reasons)
 		default:
-			if k = recjson.Folded(k, namesRejected); k != "" {
+			if k = d.Unknown(k, []string{"name", "index", "reasons"}); k != "" {
 				goto again
 			}
-			d.Skip()
 		}
 		ok = d.Next(lvl, k)
 	}
 }
-
-var namesRejected = []string{"name", "index", "reasons"}

@@ -14,6 +14,17 @@
 // -memo names struct types whose values repeat byte for byte (cookie
 // values): their fields share the value read before (recjson.Memo).
 //
+// A type has one reader, in the generated file of its package. -export
+// names the struct types that other packages' types hold: their readers
+// are then exported, as methods ReadT of JSONState, the part of the state
+// that they use. The decoder of a package whose types hold those embeds
+// that JSONState in its own state and calls ReadT rather than having a
+// copy of the reader (its types may hold those of one other package);
+// the generator checks that the other package exports them.
+//
+// A decoder written to a _test.go file is for the types of the package's
+// external test package (test support: the types the tests decode).
+//
 // It supports what the formats use: strings (named too), bool, int,
 // float64, time.Time, types with an UnmarshalJSON method, pointers,
 // slices of strings and of structs, map[string]string, and structs of
@@ -44,6 +55,11 @@ import (
 
 const runtimePath = "github.com/sessiontrace/sessiontrace/internal/recjson"
 
+// directive starts the go:generate line of a package that has generated
+// decoders: the generator reads another package's to learn what it
+// exports, and a test finds every generated file by it.
+const directive = "//go:generate go run " + runtimePath + "/gen "
+
 func main() {
 	dir, err := os.Getwd()
 	if err != nil {
@@ -63,45 +79,75 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// generate returns the name and the content of the file that the
-// arguments ask for, for the package in dir.
-func generate(dir string, args []string) (string, []byte, error) {
+// options are the arguments of a go:generate line.
+type options struct {
+	out          string
+	memo, export map[string]bool
+	roots        []string
+}
+
+func parseArgs(args []string) (*options, error) {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	out := fs.String("out", "decode_gen.go", "the file to write")
 	memo := fs.String("memo", "", "comma-separated struct types whose values are shared when their bytes repeat")
+	export := fs.String("export", "", "comma-separated struct types that other packages' types hold: their readers are exported")
 	if err := fs.Parse(args); err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if fs.NArg() == 0 {
-		return "", nil, fmt.Errorf("no root types")
+		return nil, fmt.Errorf("no root types")
+	}
+	set := func(list string) map[string]bool {
+		m := map[string]bool{}
+		for _, name := range strings.Split(list, ",") {
+			if name != "" {
+				m[name] = true
+			}
+		}
+		return m
+	}
+	return &options{out: *out, memo: set(*memo), export: set(*export), roots: fs.Args()}, nil
+}
+
+// generate returns the name and the content of the file that the
+// arguments ask for, for the package in dir.
+func generate(dir string, args []string) (string, []byte, error) {
+	o, err := parseArgs(args)
+	if err != nil {
+		return "", nil, err
 	}
 	l, err := newLoader(dir)
 	if err != nil {
 		return "", nil, err
 	}
-	pkg, err := l.load(dir)
+	load := l.load
+	if strings.HasSuffix(o.out, "_test.go") {
+		load = l.loadTest
+	}
+	pkg, err := load(dir)
 	if err != nil {
 		return "", nil, err
 	}
-	g := &gen{pkg: pkg, memo: map[string]bool{}, decoders: map[*types.Named]bool{}, lists: map[*types.Named]bool{},
+	g := &gen{l: l, pkg: pkg, memo: o.memo, export: o.export, decoders: map[*types.Named]bool{}, lists: map[*types.Named]bool{},
 		memos: map[*types.Named]bool{}, imports: map[string]string{runtimePath: "recjson"}}
-	for _, m := range strings.Split(*memo, ",") {
-		if m != "" {
-			g.memo[m] = true
-		}
-	}
-	var roots []root
-	for _, name := range fs.Args() {
-		list := strings.HasPrefix(name, "[]")
-		obj := pkg.Scope().Lookup(strings.TrimPrefix(name, "[]"))
+	lookup := func(name string) (*types.Named, error) {
+		obj := pkg.Scope().Lookup(name)
 		if obj == nil {
-			return "", nil, fmt.Errorf("%s: no type %s", pkg.Path(), name)
+			return nil, fmt.Errorf("%s: no type %s", pkg.Path(), name)
 		}
 		n, ok := obj.Type().(*types.Named)
 		if !ok {
-			return "", nil, fmt.Errorf("%s is not a named type", name)
+			return nil, fmt.Errorf("%s is not a named type", name)
 		}
-		roots = append(roots, root{n, list})
+		return n, nil
+	}
+	var roots []root
+	for _, name := range o.roots {
+		n, err := lookup(strings.TrimPrefix(name, "[]"))
+		if err != nil {
+			return "", nil, err
+		}
+		roots = append(roots, root{n, strings.HasPrefix(name, "[]")})
 	}
 	for _, r := range roots {
 		if err := g.need(r.t, nil); err != nil {
@@ -111,8 +157,30 @@ func generate(dir string, args []string) (string, []byte, error) {
 			g.lists[r.t] = true
 		}
 	}
-	src, err := g.file(*out, roots)
-	return *out, src, err
+	for _, name := range sortedKeys(o.export) {
+		n, err := lookup(name)
+		if err != nil {
+			return "", nil, err
+		}
+		if !isStruct(n) || !n.Obj().Exported() {
+			return "", nil, fmt.Errorf("-export %s: not an exported struct type", name)
+		}
+		if err := g.need(n, nil); err != nil {
+			return "", nil, err
+		}
+	}
+	g.placeExported()
+	src, err := g.file(o.out, roots)
+	return o.out, src, err
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 type root struct {
@@ -164,8 +232,8 @@ func (l *loader) Import(path string) (*types.Package, error) {
 	if p, ok := l.pkgs[path]; ok {
 		return p, nil
 	}
-	if path == l.modPath || strings.HasPrefix(path, l.modPath+"/") {
-		return l.load(filepath.Join(l.modRoot, filepath.FromSlash(strings.TrimPrefix(path, l.modPath))))
+	if l.inModule(path) {
+		return l.load(l.dirOf(path))
 	}
 	p, err := l.std.Import(path)
 	if err == nil {
@@ -174,14 +242,19 @@ func (l *loader) Import(path string) (*types.Package, error) {
 	return p, err
 }
 
+func (l *loader) inModule(path string) bool {
+	return path == l.modPath || strings.HasPrefix(path, l.modPath+"/")
+}
+
+// dirOf is the directory of package path, of the module.
+func (l *loader) dirOf(path string) string {
+	return filepath.Join(l.modRoot, filepath.FromSlash(strings.TrimPrefix(path, l.modPath)))
+}
+
 func (l *loader) load(dir string) (*types.Package, error) {
-	rel, err := filepath.Rel(l.modRoot, dir)
+	path, err := l.path(dir)
 	if err != nil {
 		return nil, err
-	}
-	path := l.modPath
-	if rel != "." {
-		path += "/" + filepath.ToSlash(rel)
 	}
 	if p, ok := l.pkgs[path]; ok {
 		return p, nil
@@ -190,9 +263,38 @@ func (l *loader) load(dir string) (*types.Package, error) {
 	if err != nil {
 		return nil, err
 	}
+	return l.check(path, dir, bp.GoFiles)
+}
+
+// loadTest loads the external test package of the package in dir.
+func (l *loader) loadTest(dir string) (*types.Package, error) {
+	path, err := l.path(dir)
+	if err != nil {
+		return nil, err
+	}
+	bp, err := build.Default.ImportDir(dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	return l.check(path+"_test", dir, bp.XTestGoFiles)
+}
+
+// path returns the import path of the package in dir.
+func (l *loader) path(dir string) (string, error) {
+	rel, err := filepath.Rel(l.modRoot, dir)
+	if err != nil {
+		return "", err
+	}
+	if rel == "." {
+		return l.modPath, nil
+	}
+	return l.modPath + "/" + filepath.ToSlash(rel), nil
+}
+
+func (l *loader) check(path, dir string, names []string) (*types.Package, error) {
 	var files []*ast.File
-	for _, name := range bp.GoFiles {
-		if strings.HasSuffix(name, "_gen.go") {
+	for _, name := range names {
+		if strings.HasSuffix(name, "_gen.go") || strings.HasSuffix(name, "_gen_test.go") {
 			continue
 		}
 		f, err := parser.ParseFile(l.fset, filepath.Join(dir, name), nil, 0)
@@ -207,19 +309,55 @@ func (l *loader) load(dir string) (*types.Package, error) {
 	return p, nil
 }
 
+// exports returns the types whose readers package path exports: the
+// -export list of its go:generate line.
+func (l *loader) exports(path string) (map[string]bool, error) {
+	if !l.inModule(path) {
+		return nil, fmt.Errorf("package %s has no generated decoders", path)
+	}
+	dir := l.dirOf(path)
+	bp, err := build.Default.ImportDir(dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range bp.GoFiles {
+		src, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(src), "\n") {
+			if args, ok := strings.CutPrefix(line, directive); ok {
+				o, err := parseArgs(strings.Fields(args))
+				if err != nil {
+					return nil, fmt.Errorf("%s: %v", filepath.Join(dir, name), err)
+				}
+				return o.export, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
 // ---------------------------------------------------------------------------
 // Generation.
 
 type gen struct {
-	pkg      *types.Package
-	memo     map[string]bool
-	decoders map[*types.Named]bool // struct types that get a read method
-	order    []*types.Named
-	lists    map[*types.Named]bool // element types of slices: scratch space
-	memos    map[*types.Named]bool // memo types used: what recjson.Memo keeps
-	imports  map[string]string     // path -> name
-	zero     []*types.Named        // memo types that need a zero test
-	buf      bytes.Buffer
+	l      *loader
+	pkg    *types.Package
+	memo   map[string]bool
+	export map[string]bool // types whose readers are exported
+	base   *types.Package  // the other package whose state is embedded
+	// inner and innerScratch are what is on JSONState (placeExported):
+	// readers, and "list"+ident and "memo"+ident of scratch space.
+	inner        map[*types.Named]bool
+	innerScratch map[string]bool
+	decoders     map[*types.Named]bool // struct types that get a read method
+	order        []*types.Named
+	lists        map[*types.Named]bool // element types of slices: scratch space
+	memos        map[*types.Named]bool // memo types used: what recjson.Memo keeps
+	imports      map[string]string     // path -> name
+	zero         []*types.Named        // memo types that need a zero test
+	buf          bytes.Buffer
 }
 
 type field struct {
@@ -333,6 +471,9 @@ func (g *gen) need(t types.Type, path []*types.Named) error {
 		if !ok {
 			return fmt.Errorf("%s: anonymous structs are not supported (name the type)", t)
 		}
+		if n.Obj().Pkg() != g.pkg {
+			return g.other(n)
+		}
 		for _, p := range path {
 			if p == n {
 				return fmt.Errorf("%s: recursive types are not supported", n)
@@ -358,6 +499,24 @@ func (g *gen) need(t types.Type, path []*types.Named) error {
 		return nil
 	}
 	return fmt.Errorf("%s: not supported", t)
+}
+
+// other checks that the package of struct type n, another package,
+// exports its reader: the generated code calls that one.
+func (g *gen) other(n *types.Named) error {
+	p := n.Obj().Pkg()
+	if g.base != nil && g.base != p {
+		return fmt.Errorf("%s: the types hold those of two other packages (%s, %s): the state can embed one", n, g.base.Path(), p.Path())
+	}
+	exp, err := g.l.exports(p.Path())
+	if err != nil {
+		return err
+	}
+	if !exp[n.Obj().Name()] {
+		return fmt.Errorf("%s: add %s to -export in the go:generate line of package %s, which owns its reader", n, n.Obj().Name(), p.Path())
+	}
+	g.base = p
+	return nil
 }
 
 func isStruct(n *types.Named) bool {
@@ -390,6 +549,62 @@ func (g *gen) ident(n *types.Named) string {
 		return strings.ToUpper(p[:1]) + p[1:] + name
 	}
 	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// read is the method that reads struct type n: exported when other
+// packages call it, including this package's call of another's.
+func (g *gen) read(n *types.Named) string {
+	if n.Obj().Pkg() != g.pkg || g.export[n.Obj().Name()] {
+		return "Read" + n.Obj().Name()
+	}
+	return "read" + g.ident(n)
+}
+
+// placeExported finds what is on JSONState, the part of the state that
+// other packages' states embed: the readers of the types named by -export
+// and of those they hold (inner), and the scratch space those use.
+func (g *gen) placeExported() {
+	g.inner, g.innerScratch = map[*types.Named]bool{}, map[string]bool{}
+	for _, n := range g.order {
+		if g.export[n.Obj().Name()] {
+			g.reach(n)
+		}
+	}
+}
+
+func (g *gen) reach(n *types.Named) {
+	if g.inner[n] {
+		return
+	}
+	g.inner[n] = true
+	fs, _ := g.fields(n) // checked by need
+	for _, f := range fs {
+		t, scratch := f.t, "memo"
+		for {
+			p, ok := t.Underlying().(*types.Pointer)
+			if !ok {
+				break
+			}
+			t = p.Elem()
+		}
+		if s, ok := t.Underlying().(*types.Slice); ok {
+			t, scratch = s.Elem(), "list"
+		}
+		if m, ok := t.(*types.Named); ok && isStruct(m) {
+			g.innerScratch[scratch+g.ident(m)] = true
+			if g.decoders[m] {
+				g.reach(m)
+			}
+		}
+	}
+}
+
+// state is the state type whose method reads n.
+func (g *gen) state(n *types.Named) string {
+	if g.inner[n] {
+		return "JSONState"
+	}
+	return "jsonState"
 }
 
 func (g *gen) p(format string, args ...any) {
@@ -435,15 +650,19 @@ func (g *gen) value(addr string, t types.Type) {
 		g.p("%s = nil", lv)
 		if n, ok := u.Elem().(*types.Named); ok && g.memos[n] {
 			g.p("} else if %s == nil {", lv)
-			g.p("%s = recjson.Memo(&d.Decoder, &d.memo%s, d.read%s)", lv, g.ident(n), g.ident(n))
+			g.p("%s = recjson.Memo(&d.Decoder, &d.memo%s, d.%s)", lv, g.ident(n), g.read(n))
 			g.p("} else {")
-			g.p("d.read%s(recjson.Ptr(%s))", g.ident(n), addr)
+			g.p("d.%s(recjson.Ptr(%s))", g.read(n), addr)
 			g.p("}")
 			return
 		}
 		g.p("} else {")
-		g.p("p := recjson.Ptr(%s)", addr)
-		g.value("p", u.Elem())
+		if _, ptr := u.Elem().Underlying().(*types.Pointer); ptr {
+			g.p("p := recjson.Ptr(%s)", addr)
+			g.value("p", u.Elem())
+		} else {
+			g.value("recjson.Ptr("+addr+")", u.Elem())
+		}
 		g.p("}")
 	case *types.Slice:
 		if b, ok := u.Elem().(*types.Basic); ok && b.Kind() == types.String {
@@ -451,21 +670,21 @@ func (g *gen) value(addr string, t types.Type) {
 			return
 		}
 		n := u.Elem().(*types.Named)
-		g.p("recjson.Slice(&d.Decoder, %s, &d.list%s, %q, d.read%s)", addr, g.ident(n), typeString(t), g.ident(n))
+		g.p("recjson.Slice(&d.Decoder, %s, &d.list%s, %q, d.%s)", addr, g.ident(n), typeString(t), g.read(n))
 	case *types.Map:
 		g.p("d.StringMap(%s)", addr)
 	case *types.Struct:
 		n := t.(*types.Named)
 		if g.memos[n] {
 			g.p("if zero%s(%s) {", g.ident(n), addr)
-			g.p("%s = *recjson.Memo(&d.Decoder, &d.memo%s, d.read%s)", lv, g.ident(n), g.ident(n))
+			g.p("%s = *recjson.Memo(&d.Decoder, &d.memo%s, d.%s)", lv, g.ident(n), g.read(n))
 			g.p("} else {")
-			g.p("d.read%s(%s)", g.ident(n), addr)
+			g.p("d.%s(%s)", g.read(n), addr)
 			g.p("}")
 			g.needZero(n)
 			return
 		}
-		g.p("d.read%s(%s)", g.ident(n), addr)
+		g.p("d.%s(%s)", g.read(n), addr)
 	}
 }
 
@@ -478,47 +697,45 @@ func (g *gen) needZero(n *types.Named) {
 	g.zero = append(g.zero, n)
 }
 
-// reader writes the read method of struct type n.
+// reader writes the read method of struct type n: a loop over the keys
+// of the object, a switch on the key to the field's value (a string
+// switch: a binary search, compiled), and recjson's Unknown for the keys
+// that match no field exactly.
 func (g *gen) reader(n *types.Named) error {
 	fs, err := g.fields(n)
 	if err != nil {
 		return err
 	}
-	id := g.ident(n)
-	g.p("func (d *jsonState) read%s(v *%s) {", id, g.expr(n))
-	g.p("lvl, ok := d.Object(%q)", typeString(n))
-	g.p("for ok {")
-	g.p("k := d.Key()")
-	if len(fs) > 0 {
+	if g.export[n.Obj().Name()] {
+		g.p("// %s is the reader of %s, which the generated decoders of other packages call too.", g.read(n), n.Obj().Name())
+	}
+	g.p("func (d *%s) %s(v *%s) {", g.state(n), g.read(n), g.expr(n))
+	g.p("for lvl, ok := d.Object(%q); ok; {", typeString(n))
+	if len(fs) == 0 {
+		g.p("d.Key()")
+		g.p("d.Skip()")
+		g.p("ok = d.Next(lvl, \"\")")
+	} else {
+		// A key matched in another case goes again through the switch
+		// (a jump, not a flag that every key would test).
+		var names []string
+		g.p("k := d.Key()")
 		g.p("again:")
 		g.p("switch k {")
 		for _, f := range fs {
 			g.p("case %q:", f.name)
 			g.value("&v."+f.goName, f.t)
+			names = append(names, strconv.Quote(f.name))
 		}
 		g.p("default:")
-		g.p("if k = recjson.Folded(k, names%s); k != \"\" {", id)
+		g.p("if k = d.Unknown(k, []string{%s}); k != \"\" {", strings.Join(names, ", "))
 		g.p("goto again")
 		g.p("}")
-		g.p("d.Skip()")
 		g.p("}")
-	} else {
-		g.p("d.Skip()")
+		g.p("ok = d.Next(lvl, k)")
 	}
-	g.p("ok = d.Next(lvl, k)")
 	g.p("}")
 	g.p("}")
-	g.p("")
-	if len(fs) == 0 {
-		return nil
-	}
-	// A key that names no field exactly names the first field whose name
-	// it equals in another case.
-	var names []string
-	for _, f := range fs {
-		names = append(names, strconv.Quote(f.name))
-	}
-	g.p("var names%s = []string{%s}", id, strings.Join(names, ", "))
 	g.p("")
 	return nil
 }
@@ -574,26 +791,33 @@ func (g *gen) file(out string, roots []root) ([]byte, error) {
 		g.p("func unmarshal%s(data []byte, v *%s) error {", id, vt)
 		g.p("d := new(jsonState)")
 		if r.list {
-			g.p("return d.Run(data, func() { recjson.Slice(&d.Decoder, v, &d.list%s, %q, d.read%s) })", g.ident(r.t), "[]"+typeString(r.t), g.ident(r.t))
+			g.p("return d.Run(data, func() { recjson.Slice(&d.Decoder, v, &d.list%s, %q, d.%s) })", g.ident(r.t), "[]"+typeString(r.t), g.read(r.t))
 		} else {
-			g.p("return d.Run(data, func() { d.read%s(v) })", id)
+			g.p("return d.Run(data, func() { d.%s(v) })", g.read(r.t))
 		}
 		g.p("}")
 		g.p("")
 	}
-	// The state: the runtime and scratch space per type.
-	g.p("// jsonState is the recjson.Decoder with scratch space for the lists")
+	// The state: the runtime and scratch space per type. With -export,
+	// what the exported readers use is in JSONState, which jsonState
+	// embeds, and which the states of other packages embed.
+	runtime := "recjson.Decoder"
+	if g.base != nil {
+		g.imports[g.base.Path()] = g.base.Name()
+		runtime = g.base.Name() + ".JSONState"
+	}
+	if len(g.export) > 0 {
+		g.p("// JSONState is the state of the readers of the types that other")
+		g.p("// packages' types hold (go:generate -export): the %s, with", runtime)
+		g.p("// the scratch space those readers use. The generated decoders of those")
+		g.p("// packages embed it in their state and call its Read methods, so that")
+		g.p("// a type has one reader.")
+		g.stateType("JSONState", runtime, true)
+		runtime = "JSONState"
+	}
+	g.p("// jsonState is the %s with scratch space for the lists", runtime)
 	g.p("// of each type, and what recjson.Memo keeps of the values it shares.")
-	g.p("type jsonState struct {")
-	g.p("recjson.Decoder")
-	for _, n := range g.sorted(g.lists) {
-		g.p("list%s []%s", g.ident(n), g.expr(n))
-	}
-	for _, n := range g.sorted(g.memos) {
-		g.p("memo%s recjson.Memos[%s]", g.ident(n), g.expr(n))
-	}
-	g.p("}")
-	g.p("")
+	g.stateType("jsonState", runtime, false)
 	for _, n := range g.order {
 		if err := g.reader(n); err != nil {
 			return nil, err
@@ -631,6 +855,25 @@ func (g *gen) file(out string, roots []root) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %v\n%s", out, err, head.Bytes())
 	}
 	return src, nil
+}
+
+// stateType writes a state type: the one it embeds, and the scratch space of
+// the types read on JSONState, or of the others.
+func (g *gen) stateType(name, embed string, inner bool) {
+	g.p("type %s struct {", name)
+	g.p("%s", embed)
+	for _, n := range g.sorted(g.lists) {
+		if g.innerScratch["list"+g.ident(n)] == inner {
+			g.p("list%s []%s", g.ident(n), g.expr(n))
+		}
+	}
+	for _, n := range g.sorted(g.memos) {
+		if g.innerScratch["memo"+g.ident(n)] == inner {
+			g.p("memo%s recjson.Memos[%s]", g.ident(n), g.expr(n))
+		}
+	}
+	g.p("}")
+	g.p("")
 }
 
 func (g *gen) sorted(set map[*types.Named]bool) []*types.Named {

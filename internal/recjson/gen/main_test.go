@@ -17,7 +17,6 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const directive = "//go:generate go run github.com/sessiontrace/sessiontrace/internal/recjson/gen "
 	n := 0
 	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -26,7 +25,7 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
 			return filepath.SkipDir
 		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
 			return nil
 		}
 		f, err := os.Open(path)
@@ -59,7 +58,7 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n < 3 {
-		t.Fatalf("found %d go:generate directives of the generator, want those of recording, recording/har and probe", n)
+		t.Fatalf("found %d go:generate directives of the generator, want those of recording, recording/har and recjson's probe types", n)
 	}
 }
 
@@ -85,5 +84,53 @@ func TestUnsupported(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", src, err, want)
 		}
+	}
+}
+
+// A type of another package is read by that package's reader, which it
+// must export; the state embeds that package's.
+func TestOtherPackage(t *testing.T) {
+	write := func(dir, name, src string) {
+		os.MkdirAll(dir, 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	module := func(exportA string) string {
+		dir := t.TempDir()
+		write(dir, "go.mod", "module example.com/x\n\ngo 1.26\n")
+		write(filepath.Join(dir, "a"), "a.go", "package a\n\n"+directive+"-out decode_gen.go "+exportA+" A\n\ntype A struct{ N int }\n")
+		write(filepath.Join(dir, "c"), "c.go", "package c\n\ntype C struct{ N int }\n")
+		return dir
+	}
+	dir := module("-export A")
+	_, src, err := generate(filepath.Join(dir, "a"), []string{"-export", "A", "A"})
+	if err != nil || !bytes.Contains(src, []byte("\nfunc (d *JSONState) ReadA(v *A) {")) {
+		t.Errorf("the decoder of a does not export ReadA (%v):\n%s", err, src)
+	}
+	write(filepath.Join(dir, "b"), "b.go", "package b\n\nimport \"example.com/x/a\"\n\ntype B struct{ A a.A; L []a.A; P *a.A }\n")
+	_, src, err = generate(filepath.Join(dir, "b"), []string{"B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\ta.JSONState\n", "d.ReadA(&v.A)", "d.ReadA)", "d.ReadA(recjson.Ptr(&v.P))"} {
+		if !bytes.Contains(src, []byte(want)) {
+			t.Errorf("the decoder of b lacks %q:\n%s", want, src)
+		}
+	}
+	if bytes.Contains(src, []byte("func (d *jsonState) readA")) {
+		t.Errorf("b has a copy of a's reader:\n%s", src)
+	}
+
+	dir = module("")
+	write(filepath.Join(dir, "b"), "b.go", "package b\n\nimport \"example.com/x/a\"\n\ntype B struct{ A a.A }\n")
+	if _, _, err := generate(filepath.Join(dir, "b"), []string{"B"}); err == nil || !strings.Contains(err.Error(), "-export") {
+		t.Errorf("a reader a does not export: error %v, want one that asks for -export", err)
+	}
+
+	dir = module("-export A")
+	write(filepath.Join(dir, "b"), "b.go", "package b\n\nimport (\n\t\"example.com/x/a\"\n\t\"example.com/x/c\"\n)\n\ntype B struct{ A a.A; C c.C }\n")
+	if _, _, err := generate(filepath.Join(dir, "b"), []string{"B"}); err == nil || !strings.Contains(err.Error(), "two other packages") {
+		t.Errorf("types of two other packages: error %v", err)
 	}
 }

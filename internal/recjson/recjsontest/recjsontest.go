@@ -1,6 +1,6 @@
 // Package recjsontest holds the generated JSON decoders to encoding/json
 // in tests: the packages that have generated decoders (recording,
-// recording/har, recjson's probe) share it.
+// recording/har, and recjson's tests on its probe types) share it.
 package recjsontest
 
 import (
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"testing"
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
@@ -57,6 +58,24 @@ func Same[T any](data []byte, gen func([]byte, *T) error) string {
 		return fmt.Sprintf("%T: values differ:\n encoding/json %#v\n generated     %#v", want, want, got)
 	}
 	return ""
+}
+
+// Check fails the test on data at the first difference that diffs, the
+// answers of Same on data, report.
+func Check(t testing.TB, data []byte, diffs ...string) {
+	t.Helper()
+	for _, diff := range diffs {
+		if diff != "" {
+			t.Fatalf("input %q:\n%s", data, diff)
+		}
+	}
+}
+
+// Seed adds inputs to a fuzz target's corpus.
+func Seed(f *testing.F, inputs []string) {
+	for _, s := range inputs {
+		f.Add([]byte(s))
+	}
 }
 
 // Fill sets every exported field reachable from v, so that a field a

@@ -1,7 +1,10 @@
-// Package probe has types that use every kind of field the generator of
-// package recjson supports, with their generated decoder: the tests of
-// package recjson hold it to encoding/json on them.
-package probe
+package recjson_test
+
+// The probe types use every kind of field the generator supports; their
+// decoder (probe_gen_test.go) is generated like those of recording, and
+// the tests hold it to encoding/json on them. They are test types: the
+// generator writes a decoder to a _test.go file for the types of the
+// external test package.
 
 //lint:file-ignore SA5008 the odd tags are on purpose: read as encoding/json reads them
 
@@ -11,16 +14,7 @@ import (
 	"time"
 )
 
-//go:generate go run github.com/sessiontrace/sessiontrace/internal/recjson/gen -out decode_gen.go -memo Shared Probe []Probe Shared
-
-// Unmarshal is the generated json.Unmarshal(data, v).
-func Unmarshal(data []byte, v *Probe) error { return unmarshalProbe(data, v) }
-
-// UnmarshalList is the generated json.Unmarshal(data, v).
-func UnmarshalList(data []byte, v *[]Probe) error { return unmarshalProbeList(data, v) }
-
-// UnmarshalShared is the generated json.Unmarshal(data, v).
-func UnmarshalShared(data []byte, v *Shared) error { return unmarshalShared(data, v) }
+//go:generate go run github.com/sessiontrace/sessiontrace/internal/recjson/gen -out probe_gen_test.go -memo Shared Probe []Probe Shared
 
 // Kind is a named string.
 type Kind string
