@@ -53,7 +53,7 @@ func (a *app) renderDetail() {
 		}
 		a.requestDetail(u, m, &m.rec.Requests[p])
 	case a.view == vFindings && a.finding >= 0:
-		a.findingCard(u, a.finding, true)
+		a.findingCard(u, a.finding, true, "")
 		if rd := analysis.RuleByID(a.run.report.Findings[a.finding].Rule); rd != nil {
 			u.el("h3", "", "Why it matters").el("p", "", rd.Why)
 			u.el("h3", "", "When the rule fires").el("p", "", rd.Criterion)

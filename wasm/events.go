@@ -55,6 +55,10 @@ func (a *app) onClick(ev js.Value) {
 	case "cmp-clear":
 		a.cmpA, a.cmpB = -1, -1
 		a.render()
+	case "load-findings":
+		if a.run != nil {
+			a.loadFindings(a.run)
+		}
 	}
 }
 
@@ -165,6 +169,12 @@ func (a *app) onInput(ev js.Value) {
 	case "find-q":
 		a.findQ = val
 		a.findingsList()
+	case "ov-q":
+		a.scQ = val
+		if box := byID("ov-scroll"); box.Truthy() {
+			box.Set("scrollTop", 0)
+		}
+		a.overviewWindow(true)
 	}
 }
 
@@ -314,7 +324,7 @@ func (a *app) stepScenario(d int) {
 }
 
 func (a *app) focusSearch() {
-	id := map[string]string{vRequests: "req-q", vSessions: "sess-q", vFindings: "find-q"}[a.view]
+	id := map[string]string{vRequests: "req-q", vSessions: "sess-q", vFindings: "find-q", vOverview: "ov-q"}[a.view]
 	if id == "" {
 		a.pendingFocus = "req-q"
 		a.switchView(vRequests)
@@ -331,9 +341,14 @@ func (a *app) move(d int) {
 	m := a.curModel()
 	switch a.view {
 	case vOverview:
-		n := len(a.run.scens)
-		a.sc = (a.sc + d + n) % n
+		// Through the scenarios the search passes.
+		rows := a.scenarioRows()
+		if len(rows) == 0 {
+			return
+		}
+		a.sc = rows[stepIn(rows, a.sc, d)]
 		a.resetScenarioSelection()
+		a.followRow = true
 	case vSessions, vTimeline:
 		if m == nil || len(m.idents) == 0 {
 			return
@@ -392,11 +407,6 @@ func (a *app) move(d int) {
 		a.change = next
 	}
 	a.replace()
-	if a.view == vFindings {
-		if el := doc.Call("querySelector", ".finding.sel"); el.Truthy() {
-			el.Call("scrollIntoView", map[string]any{"block": "nearest"})
-		}
-	}
 }
 
 // stepIn returns the position in rows of the row d away from row at,
@@ -432,6 +442,8 @@ func (a *app) scrollIntoViewRow(i int) {
 		box, h = byID("sess-scroll"), cellH
 	case vTimeline:
 		box, h = byID("tl-scroll"), laneH
+	case vOverview:
+		box, h = byID("ov-scroll"), ovRowH
 	default:
 		return
 	}
@@ -460,6 +472,10 @@ func (a *app) onScroll(ev js.Value) {
 		a.sessionsWindow(false)
 	case "tl-scroll":
 		a.timelineWindow()
+	case "ov-scroll":
+		a.overviewWindow(false)
+	case "find-list":
+		a.findingsList()
 	}
 }
 
