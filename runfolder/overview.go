@@ -1,10 +1,12 @@
 package runfolder
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // What the inspector reads of a run folder to draw its overview without
@@ -145,4 +147,21 @@ func overviewError(name string, data []byte, err error) error {
 	}
 	l, c := recjson.LineCol(data, off)
 	return &decodeErr{name + ":" + strconv.Itoa(l) + ":" + strconv.Itoa(c) + ": " + err.Error()}
+}
+
+// CookieNames are the names of the cookies a recording saw: in the jar
+// after a step, or in an event (sent, withheld, set, rejected, ...), each
+// once, sorted.
+func CookieNames(r *recording.Recording) []string {
+	var names []string
+	for i := range r.Steps {
+		for j := range r.Steps[i].Jar {
+			names = append(names, r.Steps[i].Jar[j].Name)
+		}
+	}
+	for i := range r.Events {
+		names = append(names, r.Events[i].Name)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }

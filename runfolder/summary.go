@@ -100,27 +100,11 @@ func perScenario(ix *recording.Index, rep *analysis.Report, recs []*recording.Re
 		slices.Sort(rows[i].Rules)
 		rows[i].Rules = slices.Compact(rows[i].Rules)
 		if i < len(recs) && recs[i] != nil {
-			rows[i].Cookies = cookieNames(recs[i])
+			rows[i].Cookies = CookieNames(recs[i])
 			rows[i].Warnings = recs[i].Warnings
 		}
 	}
 	return rows
-}
-
-// cookieNames are the names of the cookies a recording saw: in the jar
-// after a step, or in an event (sent, withheld, set, rejected, ...).
-func cookieNames(r *recording.Recording) []string {
-	var names []string
-	for i := range r.Steps {
-		for j := range r.Steps[i].Jar {
-			names = append(names, r.Steps[i].Jar[j].Name)
-		}
-	}
-	for i := range r.Events {
-		names = append(names, r.Events[i].Name)
-	}
-	slices.Sort(names)
-	return slices.Compact(names)
 }
 
 // shardOf reads the shard a run folder was made for from its summary.

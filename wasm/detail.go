@@ -16,8 +16,12 @@ func (a *app) noRecording() *ui {
 	u := &ui{}
 	s := a.cur()
 	msg := "This scenario has no recording."
-	if s != nil && s.err != "" {
+	switch {
+	case s != nil && s.err != "":
 		msg = s.err
+	case s != nil && a.run.lazy && s.rec == nil:
+		u.el("p", "empty", "Reading "+s.path+" …")
+		return u
 	}
 	u.el("p", "empty error", msg)
 	return u

@@ -4,6 +4,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 	"syscall/js"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
@@ -246,11 +247,13 @@ func (a *app) loadScen(r *run, i int, show bool) {
 		s.m = nil
 		a.evict(r)
 	}
-	if !show {
-		return
-	}
+	// The scenario shown (opened while it was being prefetched, too) is
+	// drawn again now that it is there.
 	if a.run == r && a.sc == i {
 		a.render()
+	}
+	if !show {
+		return
 	}
 	a.afterPaint(func() {
 		mark("st-opened-" + itoa(i))
@@ -344,5 +347,20 @@ func (a *app) loadAll(r *run) {
 			}
 			a.loadScen(r, i, false)
 		}
+	}
+}
+
+// findingsPending says, in a paragraph of class cls, that what (e.g. "The
+// run's findings are") waits for findings.json of lazy run r: being read,
+// too big to read unasked (with a button to read it), or unreadable.
+func findingsPending(u *ui, r *run, what, cls string) {
+	switch r.findings {
+	case fDeferred:
+		u.open("p").cls(cls).text(what + " in findings.json (" + itoa(int(r.findingsSize/(1<<20))) + " MB), not read yet to keep the page light. ")
+		u.button("", "load-findings", "Read findings.json", "Read the run's findings and the resets' sentences").close()
+	case fFailed:
+		u.el("p", strings.TrimSpace(cls+" error"), r.findingsErr)
+	default:
+		u.el("p", strings.TrimSpace(cls+" muted"), "Reading findings.json …")
 	}
 }

@@ -47,15 +47,7 @@ func (a *app) renderFindings(view js.Value) {
 	if r.lazy && r.findings != fLoaded {
 		u := &ui{}
 		u.open("section").cls("findings")
-		switch r.findings {
-		case fDeferred:
-			u.open("p").cls("empty").text("The run's findings are in findings.json (" + itoa(int(r.findingsSize/(1<<20))) + " MB), not read yet to keep the page light. ")
-			u.button("", "load-findings", "Read findings.json", "Read the run's findings").close()
-		case fFailed:
-			u.el("p", "empty error", r.findingsErr)
-		default:
-			u.el("p", "empty", "Reading findings.json …")
-		}
+		findingsPending(u, r, "The run's findings are", "empty")
 		u.close()
 		mount(view, u)
 		return
@@ -91,6 +83,8 @@ const (
 	findSevH  = 40.0
 	findRuleH = 32.0
 	findCardH = 132.0 // a card of 124 px and the gap under it
+	// findAll: a list of up to this many rows is drawn whole.
+	findAll = 150
 )
 
 // A findRow is a row of the findings list: a severity's heading (fi -1,
@@ -178,7 +172,11 @@ func (a *app) findingsList() {
 			hi = mid
 		}
 	}
-	for k := max(0, lo-3); k < len(rows)-1 && rows[k].top < top+h+2*findCardH; k++ {
+	from, bottom := max(0, lo-3), top+h+2*findCardH
+	if len(rows) <= findAll {
+		from, bottom = 0, end+1 // a short list is drawn whole
+	}
+	for k := from; k < len(rows)-1 && rows[k].top < bottom; k++ {
 		fr := rows[k]
 		pos := strconv.FormatFloat(fr.top, 'f', 0, 64) + "px"
 		switch {

@@ -368,15 +368,7 @@ func (a *app) resetSentences(u *ui) {
 		}
 		u.open("div").cls("card why").attr("id", "ov-why")
 		u.el("h2", "", "Why the session was lost")
-		switch r.findings {
-		case fDeferred:
-			u.open("p").text(plural(total, "session reset", "session resets") + ": their sentences are in findings.json (" + itoa(int(r.findingsSize/(1<<20))) + " MB), not read yet to keep the page light. ")
-			u.button("small", "load-findings", "Read findings.json", "Read the run's findings and the resets' sentences").close()
-		case fFailed:
-			u.el("p", "error", r.findingsErr)
-		default:
-			u.el("p", "muted", "Reading findings.json …")
-		}
+		findingsPending(u, r, plural(total, "session reset", "session resets")+": their sentences are", "")
 		u.close()
 		return
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -28,22 +29,15 @@ import (
 // only when its scenario is opened. The folders are made by synth.RunFolder
 // from the lab's recordings.
 
-// labSources are the lab suite's recordings, the sources of big runs.
-func labSources(t testing.TB) []*recording.Recording {
-	t.Helper()
-	files, _ := filepath.Glob("../analysis/testdata/lab/*.json")
-	loaded, _, err := runfolder.Load(files, runfolder.DefaultMaxSize)
-	if err != nil || len(loaded) == 0 {
-		t.Fatalf("lab recordings: %v", err)
-	}
-	return runfolder.Recordings(loaded)
-}
-
 // bigRun writes a run folder of n scenarios and returns it with its index.
 func bigRun(t testing.TB, n int) (string, *recording.Index) {
 	t.Helper()
 	dir := t.TempDir()
-	ix, err := synth.RunFolder(dir, labSources(t), n)
+	src, err := synth.Sources("../analysis/testdata/lab")
+	if err != nil || len(src) == 0 {
+		t.Fatalf("lab recordings: %v", err)
+	}
+	ix, err := synth.RunFolder(dir, src, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +341,10 @@ func TestInspectorScaleOverview(t *testing.T) {
 		}
 		// The last finding of the list, after a scroll to the end.
 		p.do(t, chromedp.Evaluate[chromedp.Void](`document.getElementById("find-list").scrollTop = 1e9`))
-		waitFor(t, p, `document.querySelector("#find-body .finding:last-child") !== null && document.querySelector("#find-body .finding:last-child").getBoundingClientRect().bottom <= document.getElementById("find-list").getBoundingClientRect().bottom + 1`)
+		// Drawn for the new place: the last card drawn ends the list (a
+		// card is 8 px shorter than its row).
+		waitFor(t, p, `(() => { const c = document.querySelector("#find-body .finding:last-child");
+			return c !== null && c.getBoundingClientRect().bottom >= document.getElementById("find-body").getBoundingClientRect().bottom - 9; })()`)
 		last := eval[int](t, p, `+document.querySelector("#find-body .finding:last-child").dataset.finding`)
 		// Findings are listed by severity, then rule: the last is of the
 		// lowest severity there is.
@@ -444,5 +441,113 @@ func TestInspectorScale20k(t *testing.T) {
 	}
 	if got := srv.fetched(); len(got) != 0 {
 		t.Errorf("%d recordings fetched", len(got))
+	}
+}
+
+// A run folder's index.json, summary.json and findings.json carry what the
+// site and the scenario files chose: hostile scenario names, tags, cookie
+// names, errors and warnings render as inert text in the overview, its
+// search, the findings and the scenario opened from there.
+func TestInspectorScaleXSS(t *testing.T) {
+	const img = `<img src=x onerror="window.__xss=(window.__xss||0)+1">`
+	r := hostile(t)
+	r.Scenario.Tags = []string{img, "tag-" + img}
+	clean := labRecording(t, "correct")
+	recs := []*recording.Recording{r, clean}
+	for _, mode := range xssModes {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			d := runfolder.Dir(dir)
+			ix := &recording.Index{Schema: recording.IndexSchema, Tool: img, Status: recording.StatusFailed}
+			if err := d.Create(); err != nil {
+				t.Fatal(err)
+			}
+			for i, rec := range recs {
+				name := fmt.Sprintf("recordings/r%d.json", i)
+				if err := d.WriteRecording(name, rec); err != nil {
+					t.Fatal(err)
+				}
+				ix.Scenarios = append(ix.Scenarios, recording.IndexEntry{Name: rec.Scenario.Name, File: rec.Scenario.File, Recording: name,
+					Status: rec.Status, Error: rec.Error, Start: rec.Start, End: rec.End, Steps: len(rec.Steps), Requests: len(rec.Requests),
+					Events: len(rec.Events), Tags: rec.Scenario.Tags})
+				ix.Totals.Add(rec.Status)
+			}
+			rep := analysis.AnalyzeAll(recs)
+			if err := errors.Join(d.WriteIndex(ix), d.WriteFindings(rep), d.WriteSummary(runfolder.NewSummary(ix, rep, recs, 1, ""))); err != nil {
+				t.Fatal(err)
+			}
+			base, _ := hostileServer(t, mode, dir)
+			p := newPage(t, 1280, 800)
+			p.watchCSP(t)
+			p.open(t, base)
+			waitFor(t, p, `document.body.dataset.stFindings === "loaded"`)
+			visible := func(where string) {
+				t.Helper()
+				if !eval[bool](t, p, `document.body.innerText.includes('<img src=x onerror="window.__xss')`) {
+					t.Errorf("%s: the payload is not shown as text", where)
+				}
+			}
+			inert(t, p, "overview")
+			visible("overview")
+			if n := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); n == 0 {
+				t.Errorf("no reset sentence in the overview")
+			}
+			// The search finds the hostile scenario by its cookie names and tags.
+			for _, q := range []string{"cookie:<img", "tag:tag-<img", "name:<img"} {
+				p.setField(t, "ov-q", q, "input")
+				waitFor(t, p, `document.getElementById("ov-count").textContent === "1 of 2 scenarios"`)
+				if sc := eval[string](t, p, `document.querySelector("#ov-body tr.row").dataset.sc`); sc != "0" {
+					t.Errorf("%s finds scenario %s", q, sc)
+				}
+				inert(t, p, "search "+q)
+				visible("search " + q)
+			}
+			p.setField(t, "ov-q", "cookie:__Host-sid", "input")
+			waitFor(t, p, `document.getElementById("ov-count").textContent === "1 of 2 scenarios"`)
+			if sc := eval[string](t, p, `document.querySelector("#ov-body tr.row").dataset.sc`); sc != "1" {
+				t.Errorf("cookie:__Host-sid finds scenario %s", sc)
+			}
+			p.setField(t, "ov-q", "", "input")
+			p.goHash(t, "v=findings", ".finding")
+			inert(t, p, "findings")
+			visible("findings")
+			// The scenario, opened from the overview's link: its recording read now.
+			p.goHash(t, "v=overview", `#ov-body tr.row[data-sc="0"] td.name a`)
+			p.click(t, `#ov-body tr.row[data-sc="0"] td.name a`)
+			waitFor(t, p, `document.querySelector(".rowhead") !== null`)
+			inert(t, p, "sessions")
+			visible("sessions")
+			p.goHash(t, "v=timeline&s=0", "#tl-svg .mk")
+			inert(t, p, "timeline")
+		})
+	}
+}
+
+// The requests view of a journey of 20,000 requests draws a bounded number
+// of rows, and scrolling draws the later ones.
+func TestInspectorScaleRequests(t *testing.T) {
+	dir := t.TempDir()
+	data, err := recording.Encode(synth.Recording(20_000, 40_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := staticRun(t, dir, false)
+	p := newPage(t, 1280, 900)
+	p.open(t, base+"?open=big.json")
+	p.goHash(t, "v=requests", "#req-body .req-row")
+	if txt := eval[string](t, p, `document.getElementById("req-count").textContent`); txt != "20000 of 20000 requests" {
+		t.Fatalf("req-count %q", txt)
+	}
+	rows := func() int { return eval[int](t, p, `document.querySelectorAll("#req-body .req-row").length`) }
+	if n := rows(); n < 10 || n > 60 {
+		t.Errorf("%d request rows drawn of 20,000", n)
+	}
+	p.do(t, chromedp.Evaluate[chromedp.Void](`document.getElementById("req-scroll").scrollTop = 1e9`))
+	waitFor(t, p, `[...document.querySelectorAll("#req-body .req-row")].some(r => r.firstElementChild.textContent === "20000")`)
+	if n := rows(); n > 60 {
+		t.Errorf("%d request rows drawn after scrolling", n)
 	}
 }

@@ -5,6 +5,7 @@ package synth
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -109,4 +110,15 @@ func plain(s string) bool {
 		}
 	}
 	return true
+}
+
+// Sources reads the recordings (*.json) of a folder, e.g. the lab suite's
+// in analysis/testdata/lab, as RunFolder's sources.
+func Sources(dir string) ([]*recording.Recording, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	loaded, _, err := runfolder.Load(files, runfolder.DefaultMaxSize)
+	return runfolder.Recordings(loaded), err
 }

@@ -13,22 +13,14 @@ import (
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
-// labRecordings are the lab suite's recordings (analysis/testdata/lab).
-func labRecordings(t testing.TB) []*recording.Recording {
-	t.Helper()
-	files, _ := filepath.Glob("../../analysis/testdata/lab/*.json")
-	loaded, _, err := runfolder.Load(files, runfolder.DefaultMaxSize)
-	if err != nil || len(loaded) == 0 {
-		t.Fatalf("lab recordings: %v", err)
-	}
-	return runfolder.Recordings(loaded)
-}
-
 // Every copy reads back as the recording it stands for (the text made by
 // replacing markers is what encoding it gives), and the index, findings
 // and summary describe them.
 func TestRunFolder(t *testing.T) {
-	src := labRecordings(t)
+	src, err := Sources("../../analysis/testdata/lab")
+	if err != nil || len(src) == 0 {
+		t.Fatalf("lab recordings: %v", err)
+	}
 	dir := t.TempDir()
 	n := 2*len(src) + 3
 	ix, err := RunFolder(dir, src, n)
