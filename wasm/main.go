@@ -77,7 +77,7 @@ type app struct {
 	findRun      *run
 	findRows     []findRow
 	followRow    bool // the overview brings the selected scenario into view
-	tick         int // counts scenario openings (least recently used)
+	tick         int  // counts scenario openings (least recently used)
 }
 
 // selMax is the most scenarios the header's menu lists.

@@ -16,20 +16,20 @@ import (
 )
 
 // BenchmarkInspectorScale opens big run folders (synth.RunFolder: copies
-// of the lab's recordings) in the inspector, served by a static server,
-// and reports (docs/benchmarks.md):
-//
-//   - 2000: the overview complete (findings.json read and drawn) from the
-//     first fetch of index.json, against the baseline JSON.parse of the
-//     same index.json, findings.json and summary.json in a page of the same
-//     browser (the median of three), as a ratio per iteration; the
-//     recordings fetched before it (must be 0); opening one scenario
-//     (fetch, decode, analysis, session table drawn).
-//   - 20000: the overview from navigation (page, WebAssembly, index.json,
-//     summary.json; findings.json, 139 MB, waits for a click) and the
-//     page's memory then (JS heap used + WebAssembly memory).
+// of the lab's recordings) in the inspector, served by a static server:
 //
 //	go test -run '^$' -bench InspectorScale -benchtime 3x ./web/
+//
+// For 2,000 scenarios it times the overview complete (findings.json read
+// and drawn) from the first fetch of index.json against the baseline
+// JSON.parse of the same index.json, findings.json and summary.json in a
+// page of the same browser (the median of three), and counts the
+// recordings fetched before it (must be 0). For 20,000 it times the
+// overview from navigation (page, WebAssembly, index.json, summary.json;
+// findings.json, 139 MB, waits for a click) and takes the page's memory
+// then (JS heap used + WebAssembly memory). Both time the opening of one
+// scenario (fetch, decode, analysis, session table drawn). The figures go
+// to docs/benchmarks.md.
 func BenchmarkInspectorScale(b *testing.B) {
 	for _, n := range []int{2000, 20_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
