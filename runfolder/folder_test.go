@@ -247,7 +247,7 @@ func TestImportsForThePage(t *testing.T) {
 	}
 	for _, p := range pkg.Imports {
 		switch p {
-		case "bytes", "strconv", "strings", "unicode/utf8",
+		case "bytes", "slices", "strconv", "strings", "unicode/utf8",
 			"github.com/sessiontrace/sessiontrace/recording", "github.com/sessiontrace/sessiontrace/recording/har",
 			"github.com/sessiontrace/sessiontrace/internal/recjson", "github.com/sessiontrace/sessiontrace/analysis":
 		default:

@@ -15,7 +15,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
-// BenchmarkInspectorScale opens big run folders (synth.RunFolder: copies
+// BenchmarkInspectorScale opens big run folders (runs.RunFolder: copies
 // of the lab's recordings) in the inspector, served by a static server:
 //
 //	go test -run '^$' -bench InspectorScale -benchtime 3x ./web/

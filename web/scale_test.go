@@ -20,24 +20,25 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
+	"github.com/sessiontrace/sessiontrace/internal/synth/runs"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 // Suites of thousands: a run folder with its reports opens overview first,
 // from index.json, summary.json and findings.json, and reads a recording
-// only when its scenario is opened. The folders are made by synth.RunFolder
+// only when its scenario is opened. The folders are made by runs.RunFolder
 // from the lab's recordings.
 
 // bigRun writes a run folder of n scenarios and returns it with its index.
 func bigRun(t testing.TB, n int) (string, *recording.Index) {
 	t.Helper()
 	dir := t.TempDir()
-	src, err := synth.Sources("../analysis/testdata/lab")
+	src, err := runs.Sources("../analysis/testdata/lab")
 	if err != nil || len(src) == 0 {
 		t.Fatalf("lab recordings: %v", err)
 	}
-	ix, err := synth.RunFolder(dir, src, n)
+	ix, err := runs.RunFolder(dir, src, n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 //go:build !js
 
-package synth
+package runs
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 // replacing markers is what encoding it gives), and the index, findings
 // and summary describe them.
 func TestRunFolder(t *testing.T) {
-	src, err := Sources("../../analysis/testdata/lab")
+	src, err := Sources("../../../analysis/testdata/lab")
 	if err != nil || len(src) == 0 {
 		t.Fatalf("lab recordings: %v", err)
 	}

@@ -1,6 +1,11 @@
 //go:build !js
 
-package synth
+// Package runs writes big run folders for the inspector's tests and
+// benchmarks: copies of real recordings (package synth makes big
+// recordings) with the index, findings and summary that run writes. It is
+// apart from synth because it analyses the copies, and the analysis's own
+// benchmarks use synth.
+package runs
 
 import (
 	"bytes"
