@@ -263,7 +263,8 @@ func (a *app) loadScen(r *run, i int, show bool) {
 }
 
 // prefetch reads the next scenarios after i in the list shown (the
-// overview's filtered order) while the page is idle, one per idle time.
+// overview's filtered order) while the page is idle, one per idle time;
+// body data-st-prefetch says "done" when they are read.
 func (a *app) prefetch(r *run, i int) {
 	rows := a.scenarioRows()
 	at := -1
@@ -279,16 +280,24 @@ func (a *app) prefetch(r *run, i int) {
 			next = append(next, rows[k])
 		}
 	}
-	if len(next) == 0 {
+	a.prefetchNext(r, next)
+}
+
+// prefetchNext reads the scenarios of list, one per idle time.
+func (a *app) prefetchNext(r *run, list []int) {
+	body := doc.Get("body").Get("dataset")
+	if len(list) == 0 {
+		body.Set("stPrefetch", "done")
 		return
 	}
+	body.Set("stPrefetch", "reading")
 	var fn js.Func
 	fn = js.FuncOf(func(js.Value, []js.Value) any {
 		fn.Release()
 		go func() {
-			a.loadScen(r, next[0], false)
+			a.loadScen(r, list[0], false)
 			gcResume()
-			a.prefetch(r, next[0])
+			a.prefetchNext(r, list[1:])
 		}()
 		return nil
 	})

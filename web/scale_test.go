@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -75,22 +74,6 @@ func (c *countingServer) fetched() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.recs)
-}
-
-// waitFetched waits until at least n recordings were asked for.
-func (c *countingServer) waitFetched(t testing.TB, n int) []string {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		got := c.fetched()
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d recordings fetched, waiting for %d: %v", len(got), n, got)
-		}
-		time.Sleep(20 * time.Millisecond) // polling the condition, not a pause
-	}
 }
 
 // readReport reads findings.json of a run folder as encoding/json does.
@@ -307,7 +290,8 @@ func TestInspectorScaleOverview(t *testing.T) {
 			t.Fatalf("opening scenario %d fetched %v first, want %s", k, got, e.Recording)
 		}
 		// Then, when the page is idle, the next three of the list, and no other.
-		got = srv.waitFetched(t, 4)
+		waitFor(t, p, `document.body.dataset.stPrefetch === "done"`)
+		got = srv.fetched()
 		want := []string{e.Recording, ix.Scenarios[k+1].Recording, ix.Scenarios[k+2].Recording, ix.Scenarios[k+3].Recording}
 		if !slices.Equal(got, want) {
 			t.Errorf("fetched %v, want %v", got, want)
