@@ -28,14 +28,24 @@ type ScenarioStat struct {
 	Findings SeverityCounts `json:"findings"`
 	// Rules are the rule ids of its findings, each once, sorted.
 	Rules []string `json:"rules,omitempty"`
-	// Resets is the cause of each of its session resets, in the
-	// analysis's order: a cause repeats for each reset it caused.
-	Resets []string `json:"resets,omitempty"`
+	// Resets are its session resets, in the analysis's order: what the
+	// overview says of each.
+	Resets []ResetStat `json:"resets,omitempty"`
 	// Cookies are the names of the cookies its recording saw (in a jar or
 	// an event), each once, sorted.
 	Cookies []string `json:"cookies,omitempty"`
 	// Warnings are the recording's warnings.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// A ResetStat is a session reset as the overview tells it: its cause, its
+// basis, the step where the session broke and the sentence that says it
+// (analysis.Reset's fields of those names).
+type ResetStat struct {
+	Cause   string `json:"cause"`
+	Basis   string `json:"basis"`
+	Step    int    `json:"step"`
+	Summary string `json:"summary"`
 }
 
 // SeverityCounts counts findings by severity.

@@ -25,6 +25,7 @@ type jsonState struct {
 	recjson.Decoder
 	listAnalysisFinding []analysis.Finding
 	listAnalysisReset   []analysis.Reset
+	listResetStat       []ResetStat
 	listScenarioStat    []ScenarioStat
 	listSessionResets   []SessionResets
 }
@@ -64,7 +65,7 @@ func (d *jsonState) readScenarioStat(v *ScenarioStat) {
 		case "rules":
 			d.Strings(&v.Rules)
 		case "resets":
-			d.Strings(&v.Resets)
+			recjson.Slice(&d.Decoder, &v.Resets, &d.listResetStat, "[]runfolder.ResetStat", d.readResetStat)
 		case "cookies":
 			d.Strings(&v.Cookies)
 		case "warnings":
@@ -108,6 +109,32 @@ func (d *jsonState) readSeverityCounts(v *SeverityCounts) {
 }
 
 var namesSeverityCounts = []string{"critical", "high", "medium", "low", "info"}
+
+func (d *jsonState) readResetStat(v *ResetStat) {
+	lvl, ok := d.Object("runfolder.ResetStat")
+	for ok {
+		k := d.Key()
+	again:
+		switch k {
+		case "cause":
+			d.String(&v.Cause)
+		case "basis":
+			d.String(&v.Basis)
+		case "step":
+			d.Int(&v.Step)
+		case "summary":
+			d.String(&v.Summary)
+		default:
+			if k = recjson.Folded(k, namesResetStat); k != "" {
+				goto again
+			}
+			d.Skip()
+		}
+		ok = d.Next(lvl, k)
+	}
+}
+
+var namesResetStat = []string{"cause", "basis", "step", "summary"}
 
 func (d *jsonState) readReportOverview(v *ReportOverview) {
 	lvl, ok := d.Object("runfolder.ReportOverview")

@@ -26,7 +26,8 @@ func TestOverviewFiles(t *testing.T) {
 	}
 	row := s.PerScenario[0]
 	var sev SeverityCounts
-	var rules, causes []string
+	var rules []string
+	var resets []ResetStat
 	for _, f := range rep.Findings {
 		if f.Scenario == "Mixed" {
 			sev.Add(f.Severity, 1)
@@ -39,12 +40,12 @@ func TestOverviewFiles(t *testing.T) {
 	for _, ss := range rep.Sessions {
 		if ss.Scenario == "Mixed" {
 			for _, r := range ss.Resets {
-				causes = append(causes, r.Cause)
+				resets = append(resets, ResetStat{r.Cause, r.Basis, r.Step, r.Summary})
 			}
 		}
 	}
-	if row.Findings != sev || !slices.Equal(row.Rules, rules) || !slices.Equal(row.Resets, causes) || len(causes) == 0 || len(rules) == 0 {
-		t.Errorf("Mixed's row %+v, want findings %+v, rules %v, resets %v", row, sev, rules, causes)
+	if row.Findings != sev || !slices.Equal(row.Rules, rules) || !slices.Equal(row.Resets, resets) || len(resets) == 0 || len(rules) == 0 {
+		t.Errorf("Mixed's row %+v, want findings %+v, rules %v, resets %v", row, sev, rules, resets)
 	}
 	if !slices.Contains(row.Cookies, "JSESSIONID") || !slices.IsSorted(row.Cookies) || len(slices.Compact(slices.Clone(row.Cookies))) != len(row.Cookies) {
 		t.Errorf("Mixed's cookies: %v", row.Cookies)

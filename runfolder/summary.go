@@ -92,7 +92,7 @@ func perScenario(ix *recording.Index, rep *analysis.Report, recs []*recording.Re
 	for _, ss := range rep.Sessions {
 		if i, ok := byName[ss.Scenario]; ok {
 			for _, r := range ss.Resets {
-				rows[i].Resets = append(rows[i].Resets, r.Cause)
+				rows[i].Resets = append(rows[i].Resets, ResetStat{Cause: r.Cause, Basis: r.Basis, Step: r.Step, Summary: r.Summary})
 			}
 		}
 	}

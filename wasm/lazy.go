@@ -42,15 +42,15 @@ const (
 )
 
 // lazyRun makes r, an index read from URL u, a lazy run when the run
-// folder has a summary.json whose perScenario rows match the index; else
-// it returns false and the recordings are read as before.
-func (a *app) lazyRun(r *run, u string) bool {
-	setStatus("Reading summary.json …")
-	data, err := fetchBytes(resolve(runfolder.SummaryFile, u))
-	if err != nil {
+// folder has a summary.json (on its way in summary) whose perScenario rows
+// match the index; else it returns false and the recordings are read as
+// before.
+func (a *app) lazyRun(r *run, u string, summary chan fetched) bool {
+	f := <-summary
+	if f.err != nil {
 		return false
 	}
-	sum, err := runfolder.DecodeSummaryOverview(runfolder.SummaryFile, data)
+	sum, err := runfolder.DecodeSummaryOverview(runfolder.SummaryFile, f.data)
 	if err != nil || len(sum.PerScenario) != len(r.scens) {
 		return false
 	}

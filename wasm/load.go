@@ -134,6 +134,16 @@ func (a *app) fetchRun(ref string, probe, eager bool) (r *run, handled bool) {
 		setStatus("Loading " + ref + " …")
 	}
 	mark("st-fetch-start")
+	// A run folder's summary.json is asked for with its index.json (the
+	// overview needs both), not one round trip after it.
+	var summary chan fetched
+	if !eager && strings.HasSuffix(js.Global().Get("URL").New(u).Get("pathname").String(), "/"+runfolder.IndexFile) {
+		summary = make(chan fetched, 1)
+		go func() {
+			b, err := fetchBytes(resolve(runfolder.SummaryFile, u))
+			summary <- fetched{data: b, err: err}
+		}()
+	}
 	data, err := fetchBytes(u)
 	if err != nil {
 		if probe {
@@ -156,7 +166,7 @@ func (a *app) fetchRun(ref string, probe, eager bool) (r *run, handled bool) {
 			e := &ix.Scenarios[i]
 			r.scens = append(r.scens, &scen{entry: e, path: e.Recording})
 		}
-		if !eager && a.lazyRun(r, u) {
+		if summary != nil && a.lazyRun(r, u, summary) {
 			mark("st-decoded")
 			return r, true
 		}

@@ -77,19 +77,17 @@ func (r *run) keysOf(s *scen) *searchKeys {
 	case s.rec != nil:
 		k.tags = lower(s.rec.Scenario.Tags)
 	}
+	for _, rs := range resetLines(s) {
+		k.causes = append(k.causes, strings.ToLower(rs.Cause))
+	}
 	if s.stat != nil {
-		k.cookies, k.rules, k.causes = lower(s.stat.Cookies), lower(s.stat.Rules), lower(s.stat.Resets)
+		k.cookies, k.rules = lower(s.stat.Cookies), lower(s.stat.Rules)
 	} else {
 		if s.rec != nil {
 			k.cookies = lower(runfolder.CookieNames(s.rec))
 		}
 		for _, fi := range s.findings {
 			k.rules = append(k.rules, strings.ToLower(r.report.Findings[fi].Rule))
-		}
-		for _, sr := range s.sessions {
-			for _, rs := range sr.Resets {
-				k.causes = append(k.causes, strings.ToLower(rs.Cause))
-			}
 		}
 	}
 	s.keys = k

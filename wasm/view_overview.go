@@ -10,6 +10,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 func statusOf(s *scen) recording.Status {
@@ -151,8 +152,8 @@ func (a *app) resetsCard(u *ui) {
 	causes := map[string]int{}
 	total := 0
 	for _, s := range a.run.scens {
-		for _, c := range a.resetCauses(s) {
-			causes[c]++
+		for _, rs := range resetLines(s) {
+			causes[rs.Cause]++
 			total++
 		}
 	}
@@ -303,7 +304,7 @@ func (a *app) scenarioRow(u *ui, k, i int, s *scen) {
 		}
 		u.el("td", c, itoa(sev[j]))
 	}
-	u.el("td", "num c-resets", itoa(len(a.resetCauses(s))))
+	u.el("td", "num c-resets", itoa(len(resetLines(s))))
 	u.close()
 }
 
@@ -325,15 +326,17 @@ func (a *app) sevCounts(s *scen) []int {
 	return out
 }
 
-// resetCauses is the cause of each reset of a scenario.
-func (a *app) resetCauses(s *scen) []string {
+// resetLines are a scenario's resets as the overview tells them: from
+// summary.json in a lazy run (no findings.json needed), else from the
+// analysis.
+func resetLines(s *scen) []runfolder.ResetStat {
 	if s.stat != nil {
 		return s.stat.Resets
 	}
-	var out []string
+	var out []runfolder.ResetStat
 	for _, sr := range s.sessions {
 		for _, r := range sr.Resets {
-			out = append(out, r.Cause)
+			out = append(out, runfolder.ResetStat{Cause: r.Cause, Basis: r.Basis, Step: r.Step, Summary: r.Summary})
 		}
 	}
 	return out
@@ -354,33 +357,16 @@ type whyText struct {
 
 // resetSentences lists each reset of the run in one plain sentence (its
 // Summary), with its basis and a link to it on the timeline, then all of
-// them as plain text to paste into a bug report. A lazy run has them once
-// findings.json is read.
+// them as plain text to paste into a bug report.
 func (a *app) resetSentences(u *ui) {
 	r := a.run
-	if r.lazy && r.findings != fLoaded {
-		total := 0
-		for _, s := range r.scens {
-			total += len(a.resetCauses(s))
-		}
-		if total == 0 {
-			return
-		}
-		u.open("div").cls("card why").attr("id", "ov-why")
-		u.el("h2", "", "Why the session was lost")
-		findingsPending(u, r, plural(total, "session reset", "session resets")+": their sentences are", "")
-		u.close()
-		return
-	}
 	if r.why == nil {
 		var text []byte
 		n := 0
 		for _, s := range r.scens {
-			for _, sr := range s.sessions {
-				for j := range sr.Resets {
-					text = append(text, s.name()+": "+sr.Resets[j].Summary+" ("+sr.Resets[j].Basis+")\n"...)
-					n++
-				}
+			for _, rs := range resetLines(s) {
+				text = append(text, s.name()+": "+rs.Summary+" ("+rs.Basis+")\n"...)
+				n++
 			}
 		}
 		r.why = &whyText{n: n, text: string(text)}
@@ -394,33 +380,29 @@ func (a *app) resetSentences(u *ui) {
 	u.open("ul").cls("why-list")
 	shown := 0
 	for si, s := range r.scens {
-		k := 0 // the reset's index in the scenario's model (buildModel's order)
-		for _, sr := range s.sessions {
-			for j := range sr.Resets {
-				if shown == 100 {
-					break
-				}
-				rs := &sr.Resets[j]
-				b := *a
-				b.view, b.sc, b.step, b.req, b.finding, b.reset, b.event = vTimeline, si, rs.Step, "", -1, k, -1
-				b.cookie = "" // (a cookie would build the scenario's model now)
-				if s.rec != nil {
-					for p := range s.rec.Steps {
-						if s.rec.Steps[p].Index == rs.Step {
-							b.step = p
-							break
-						}
+		// k: the reset's index in the scenario's model (buildModel's order)
+		for k, rs := range resetLines(s) {
+			if shown == 100 {
+				break
+			}
+			b := *a
+			b.view, b.sc, b.step, b.req, b.finding, b.reset, b.event = vTimeline, si, rs.Step, "", -1, k, -1
+			b.cookie = "" // (a cookie would build the scenario's model now)
+			if s.rec != nil {
+				for p := range s.rec.Steps {
+					if s.rec.Steps[p].Index == rs.Step {
+						b.step = p
+						break
 					}
 				}
-				u.open("li").attr("data-sc", itoa(si)).attr("data-basis", rs.Basis).attr("data-cause", rs.Cause)
-				u.el("span", "basis b-"+rs.Basis, rs.Basis)
-				u.el("span", "scn", s.name()+": ")
-				u.el("span", "sum", rs.Summary).text(" ")
-				u.link("go-reset", b.hash(), "timeline, step "+itoa(rs.Step))
-				u.close()
-				shown++
-				k++
 			}
+			u.open("li").attr("data-sc", itoa(si)).attr("data-basis", rs.Basis).attr("data-cause", rs.Cause)
+			u.el("span", "basis b-"+rs.Basis, rs.Basis)
+			u.el("span", "scn", s.name()+": ")
+			u.el("span", "sum", rs.Summary).text(" ")
+			u.link("go-reset", b.hash(), "timeline, step "+itoa(rs.Step))
+			u.close()
+			shown++
 		}
 	}
 	u.close()
