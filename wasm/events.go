@@ -44,8 +44,8 @@ func (a *app) onClick(ev js.Value) {
 	case "copy":
 		a.copyFinding(atoi(arg, -1))
 	case "copy-why":
-		if el := byID("ov-why-text"); el.Truthy() {
-			copyText(el.Get("value").String(), byID("why-status"))
+		if a.run != nil && a.run.why != nil {
+			copyText(a.run.why.text, byID("why-status"))
 		}
 	case "zoom":
 		a.zoom(arg, -1)
@@ -595,4 +595,16 @@ func callbackValue(call func(ok, bad js.Func)) (js.Value, error) {
 		return nil
 	}))
 	return await(p)
+}
+
+// onToggle fills the overview's plain text of the resets when its details
+// are opened (a long one is left out as the overview is drawn).
+func (a *app) onToggle(ev js.Value) {
+	t := ev.Get("target")
+	if !t.Truthy() || t.Get("id").String() != "ov-why-details" || !t.Get("open").Bool() || a.run == nil || a.run.why == nil {
+		return
+	}
+	if el := byID("ov-why-text"); el.Truthy() && el.Get("value").String() == "" {
+		el.Set("value", a.run.why.text)
+	}
 }

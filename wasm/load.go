@@ -156,6 +156,7 @@ func (a *app) fetchRun(ref string, probe, eager bool) (r *run, handled bool) {
 	r = &run{source: ref}
 	kind := runfolder.Sniff(ref, data)
 	if kind == runfolder.KindIndex {
+		gcPause() // (as decode does: until the run is on screen)
 		ix, err := runfolder.DecodeIndex(ref, data)
 		if err != nil {
 			a.fail(err.Error())

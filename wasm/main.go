@@ -104,6 +104,7 @@ func main() {
 	listen(doc, "change", false, a.onChange)
 	listen(doc, "keydown", false, a.onKey)
 	listen(doc, "scroll", true, a.onScroll)
+	listen(doc, "toggle", true, a.onToggle) // (toggle does not bubble: capture)
 	listen(doc, "wheel", false, a.onWheel)
 	listen(doc, "pointerdown", false, a.onPointerDown)
 	listen(doc, "pointermove", false, a.onPointerMove)

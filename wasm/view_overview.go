@@ -349,6 +349,10 @@ func plural(n int, one, many string) string {
 	return itoa(n) + " " + many
 }
 
+// whyInline is the most reset sentences put in the overview's plain text
+// as it is drawn.
+const whyInline = 300
+
 // A whyText is the plain text of a run's reset sentences, made once.
 type whyText struct {
 	n    int
@@ -409,12 +413,18 @@ func (a *app) resetSentences(u *ui) {
 	if n > 100 {
 		u.el("p", "muted", itoa(n-100)+" more in the text below")
 	}
-	u.open("details").el("summary", "", "As plain text, for a bug report")
+	u.open("details").attr("id", "ov-why-details").el("summary", "", "As plain text, for a bug report")
 	u.open("p").cls("links")
 	u.button("small", "copy-why", "Copy", "Copy these sentences, one per line, as plain text")
 	u.open("span").cls("muted small").attr("id", "why-status").close()
 	u.close()
-	u.open("textarea").attr("id", "ov-why-text").attr("readonly", "").attr("rows", itoa(min(n, 6)+1)).attr("aria-label", "The resets as plain text").text(r.why.text).close()
+	// Thousands of lines in a textarea cost the browser more than the rest
+	// of the overview: a long text is put in when the details are opened.
+	text := r.why.text
+	if n > whyInline {
+		text = ""
+	}
+	u.open("textarea").attr("id", "ov-why-text").attr("readonly", "").attr("rows", itoa(min(n, 6)+1)).attr("aria-label", "The resets as plain text").text(text).close()
 	u.close()
 	u.close()
 }

@@ -168,6 +168,9 @@ func TestInspectorScaleOverview(t *testing.T) {
 		for _, s := range rep.Sessions {
 			resets += len(s.Resets)
 		}
+		// A long plain text is there once its details are opened.
+		p.click(t, "#ov-why summary")
+		waitFor(t, p, `document.getElementById("ov-why-text").value !== ""`)
 		if lines := strings.Count(eval[string](t, p, `document.getElementById("ov-why-text").value`), "\n"); lines != resets || resets < 100 {
 			t.Errorf("%d reset sentences, findings.json has %d resets", lines, resets)
 		}
