@@ -174,6 +174,7 @@ func (a *app) onInput(ev js.Value) {
 		if box := byID("ov-scroll"); box.Truthy() {
 			box.Set("scrollTop", 0)
 		}
+		a.ovTop = 0
 		a.overviewWindow(true)
 	}
 }

@@ -76,8 +76,10 @@ type app struct {
 	findKey      string // the findings list below was made for this
 	findRun      *run
 	findRows     []findRow
-	followRow    bool // the overview brings the selected scenario into view
-	tick         int  // counts scenario openings (least recently used)
+	followRow    bool    // the overview brings the selected scenario into view
+	ovTop        float64 // where the overview's list is scrolled to
+	ovRun        *run    // (of this run)
+	tick         int     // counts scenario openings (least recently used)
 }
 
 // selMax is the most scenarios the header's menu lists.

@@ -25,10 +25,12 @@ func statusOf(s *scen) recording.Status {
 
 func (a *app) renderOverview(view js.Value) {
 	// The list keeps its place when the overview is drawn again (a
-	// selection, findings.json read).
-	top := 0.0
-	if box := byID("ov-scroll"); box.Truthy() {
-		top = box.Get("scrollTop").Float()
+	// selection, findings.json read): a.ovTop, kept by the scroll events,
+	// as reading the old list's place would make the browser lay the page
+	// out once more.
+	top := a.ovTop
+	if a.ovRun != a.run {
+		top, a.ovTop, a.ovRun = 0, 0, a.run
 	}
 	u := &ui{}
 	u.open("section").cls("overview")
@@ -41,7 +43,9 @@ func (a *app) renderOverview(view js.Value) {
 	a.scenarioTable(u)
 	u.close()
 	mount(view, u)
-	byID("ov-scroll").Set("scrollTop", top)
+	if top > 0 {
+		byID("ov-scroll").Set("scrollTop", top)
+	}
 	a.overviewWindow(true)
 	if a.followRow {
 		a.followRow = false
@@ -230,8 +234,13 @@ func (a *app) overviewWindow(reset bool) {
 	}
 	r0, r1 := 0, n
 	if n > ovAll {
-		top := box.Get("scrollTop").Float()
-		h := box.Get("clientHeight").Float()
+		// Drawn with the page (reset): the place kept and the window's
+		// height, which need no layout; on a scroll, the list's own.
+		top, h := a.ovTop, js.Global().Get("innerHeight").Float()
+		if !reset {
+			top, h = box.Get("scrollTop").Float(), box.Get("clientHeight").Float()
+			a.ovTop = top
+		}
 		if h == 0 {
 			h = 700
 		}
