@@ -52,6 +52,11 @@ func (a *app) renderFindings(view js.Value) {
 		mount(view, u)
 		return
 	}
+	// The list keeps its place when drawn again (a finding selected).
+	top := 0.0
+	if box := byID("find-list"); box.Truthy() {
+		top = box.Get("scrollTop").Float()
+	}
 	u := &ui{}
 	u.open("section").cls("findings")
 	u.open("div").cls("toolbar")
@@ -72,6 +77,9 @@ func (a *app) renderFindings(view js.Value) {
 	u.close()
 	u.close()
 	mount(view, u)
+	if top > 0 {
+		byID("find-list").Set("scrollTop", top)
+	}
 	a.findingsList()
 	a.scrollToFinding()
 }
