@@ -79,6 +79,8 @@ type app struct {
 	followRow    bool    // the overview brings the selected scenario into view
 	ovTop        float64 // where the overview's list is scrolled to
 	ovRun        *run    // (of this run)
+	ovDrawn      string  // the overview's rows in place (overviewWindow)
+	findDrawn    string  // the findings' rows in place (findingsList)
 	tick         int     // counts scenario openings (least recently used)
 }
 

@@ -77,6 +77,7 @@ func (a *app) renderFindings(view js.Value) {
 	u.close()
 	u.close()
 	mount(view, u)
+	a.findDrawn = ""
 	if top > 0 {
 		byID("find-list").Set("scrollTop", top)
 	}
@@ -184,7 +185,18 @@ func (a *app) findingsList() {
 	if len(rows) <= findAll {
 		from, bottom = 0, end+1 // a short list is drawn whole
 	}
-	for k := from; k < len(rows)-1 && rows[k].top < bottom; k++ {
+	to := from
+	for to < len(rows)-1 && rows[to].top < bottom {
+		to++
+	}
+	// The rows in place stay when they are the same: elements replaced
+	// under the pointer between a press and a release lose the click.
+	drawn := a.findKey + "\x00" + itoa(from) + "\x00" + itoa(to) + "\x00" + itoa(a.finding)
+	if drawn == a.findDrawn {
+		return
+	}
+	a.findDrawn = drawn
+	for k := from; k < to; k++ {
 		fr := rows[k]
 		pos := strconv.FormatFloat(fr.top, 'f', 0, 64) + "px"
 		switch {

@@ -247,6 +247,12 @@ func (a *app) overviewWindow(reset bool) {
 		r0 = clampInt(int(top/ovRowH)-4, 0, n)
 		r1 = clampInt(int((top+h)/ovRowH)+4, 0, n)
 	}
+	// The rows in place stay when they are the same (see findingsList).
+	drawn := itoa(r0) + "\x00" + itoa(r1) + "\x00" + itoa(a.sc)
+	if !reset && drawn == a.ovDrawn {
+		return
+	}
+	a.ovDrawn = drawn
 	u := &ui{}
 	if n == 0 {
 		u.open("tr").cls("none").el("td", "empty", "No scenario matches the search.").close()
