@@ -87,6 +87,7 @@ bench: chromium
 	$(GO) test -run '^$$' -bench RecordingOverhead -benchtime 30x -count 1 ./harness/ | tee bench.out
 	$(GO) test -run '^$$' -bench AuditVsJQ -benchtime 10x -count 1 ./cli/ | tee -a bench.out
 	$(GO) test -run '^$$' -bench InspectorRender -benchtime 7x -count 1 ./web/ | tee -a bench.out
+	$(GO) test -run '^$$' -bench InspectorScale -benchtime 5x -count 1 -timeout 30m ./web/ | tee -a bench.out
 	@scripts/ensure-npm.sh
 	npm ci --prefix bench/playwright --no-audit --no-fund --loglevel=error
 	$(GO) test -run '^$$' -bench '^BenchmarkVsPlaywright$$' -benchtime 8x -count 1 -timeout 60m ./bench/ | tee -a bench.out

@@ -87,7 +87,7 @@ func mergeCmd(e *env, args []string) int {
 		err = dir.WriteFile(runfolder.JUnitFile, func(w io.Writer) error { return report.JUnit.Write(w, in) })
 	}
 	if err == nil {
-		err = dir.WriteSummary(runfolder.NewSummary(ix, rep, code, ""))
+		err = dir.WriteSummary(runfolder.NewSummary(ix, rep, runfolder.Recordings(recs), code, ""))
 	}
 	if err == nil {
 		// As run does: a merged CI artifact opens from any static server.

@@ -334,7 +334,7 @@ func (f *runFlags) report(ctx context.Context, e *env, s *suite, ix *recording.I
 		}
 		code = ExitFailed
 	}
-	if err := runfolder.Dir(f.out).WriteSummary(runfolder.NewSummary(ix, rep, code, f.shard)); err != nil {
+	if err := runfolder.Dir(f.out).WriteSummary(runfolder.NewSummary(ix, rep, runfolder.Recordings(recs), code, f.shard)); err != nil {
 		fmt.Fprintln(e.stderr, "sessiontrace run:", err)
 		if code == ExitOK {
 			code = ExitFailed

@@ -75,7 +75,7 @@ func TestRunFolderRoundTrip(t *testing.T) {
 	if err := d.WriteFindings(rep); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.WriteSummary(NewSummary(ix, rep, 1, "2/3")); err != nil {
+	if err := d.WriteSummary(NewSummary(ix, rep, []*recording.Recording{a, b}, 1, "2/3")); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.WriteInspector(); err != nil {
@@ -115,7 +115,7 @@ func TestRunFolderRoundTrip(t *testing.T) {
 	}
 	sum, _ := os.ReadFile(d.Path(SummaryFile))
 	var buf bytes.Buffer
-	EncodeJSON(&buf, NewSummary(ix, rep, 1, "2/3"))
+	EncodeJSON(&buf, NewSummary(ix, rep, []*recording.Recording{a, b}, 1, "2/3"))
 	if !bytes.Equal(sum, buf.Bytes()) || !strings.Contains(buf.String(), `"shard": "2/3"`) || Dir(dir).shardOf() != "2/3" {
 		t.Errorf("summary.json:\n%s", sum)
 	}
@@ -236,7 +236,8 @@ func TestNames(t *testing.T) {
 
 // The inspector links the package: for GOOS=js it reads files it is
 // given, with no file system, no encoding/json and not the inspector's
-// own files (package web).
+// own files (package web). It names analysis's types (the overview's
+// findings), which the page links anyway.
 func TestImportsForThePage(t *testing.T) {
 	ctx := build.Default
 	ctx.GOOS, ctx.GOARCH = "js", "wasm"
@@ -246,9 +247,9 @@ func TestImportsForThePage(t *testing.T) {
 	}
 	for _, p := range pkg.Imports {
 		switch p {
-		case "bytes", "strconv", "strings", "unicode/utf8",
+		case "bytes", "slices", "strconv", "strings", "unicode/utf8",
 			"github.com/sessiontrace/sessiontrace/recording", "github.com/sessiontrace/sessiontrace/recording/har",
-			"github.com/sessiontrace/sessiontrace/internal/recjson":
+			"github.com/sessiontrace/sessiontrace/internal/recjson", "github.com/sessiontrace/sessiontrace/analysis":
 		default:
 			t.Errorf("for GOOS=js the package imports %s", p)
 		}

@@ -139,6 +139,7 @@ func (a *app) compareFiles(files []fileIn) {
 	if a.cmp != nil {
 		ra = a.cmp.runs[0]
 	}
+	a.loadAll(ra) // a lazy run's recordings: the diff compares them all
 	a.cmp = a.compareRuns(ra, rb)
 	a.showRun(ra)
 	a.showB, a.view, a.change, a.sc = false, vDiff, -1, 0

@@ -16,8 +16,12 @@ func (a *app) noRecording() *ui {
 	u := &ui{}
 	s := a.cur()
 	msg := "This scenario has no recording."
-	if s != nil && s.err != "" {
+	switch {
+	case s != nil && s.err != "":
 		msg = s.err
+	case s != nil && a.run.lazy && s.rec == nil:
+		u.el("p", "empty", "Reading "+s.path+" …")
+		return u
 	}
 	u.el("p", "empty error", msg)
 	return u
@@ -53,7 +57,7 @@ func (a *app) renderDetail() {
 		}
 		a.requestDetail(u, m, &m.rec.Requests[p])
 	case a.view == vFindings && a.finding >= 0:
-		a.findingCard(u, a.finding, true)
+		a.findingCard(u, a.finding, true, "")
 		if rd := analysis.RuleByID(a.run.report.Findings[a.finding].Rule); rd != nil {
 			u.el("h3", "", "Why it matters").el("p", "", rd.Why)
 			u.el("h3", "", "When the rule fires").el("p", "", rd.Criterion)

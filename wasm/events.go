@@ -44,8 +44,8 @@ func (a *app) onClick(ev js.Value) {
 	case "copy":
 		a.copyFinding(atoi(arg, -1))
 	case "copy-why":
-		if el := byID("ov-why-text"); el.Truthy() {
-			copyText(el.Get("value").String(), byID("why-status"))
+		if a.run != nil && a.run.why != nil {
+			copyText(a.run.why.text, byID("why-status"))
 		}
 	case "zoom":
 		a.zoom(arg, -1)
@@ -55,6 +55,10 @@ func (a *app) onClick(ev js.Value) {
 	case "cmp-clear":
 		a.cmpA, a.cmpB = -1, -1
 		a.render()
+	case "load-findings":
+		if a.run != nil {
+			a.loadFindings(a.run)
+		}
 	}
 }
 
@@ -165,6 +169,13 @@ func (a *app) onInput(ev js.Value) {
 	case "find-q":
 		a.findQ = val
 		a.findingsList()
+	case "ov-q":
+		a.scQ = val
+		if box := byID("ov-scroll"); box.Truthy() {
+			box.Set("scrollTop", 0)
+		}
+		a.ovTop = 0
+		a.overviewWindow(true)
 	}
 }
 
@@ -314,7 +325,7 @@ func (a *app) stepScenario(d int) {
 }
 
 func (a *app) focusSearch() {
-	id := map[string]string{vRequests: "req-q", vSessions: "sess-q", vFindings: "find-q"}[a.view]
+	id := map[string]string{vRequests: "req-q", vSessions: "sess-q", vFindings: "find-q", vOverview: "ov-q"}[a.view]
 	if id == "" {
 		a.pendingFocus = "req-q"
 		a.switchView(vRequests)
@@ -331,9 +342,14 @@ func (a *app) move(d int) {
 	m := a.curModel()
 	switch a.view {
 	case vOverview:
-		n := len(a.run.scens)
-		a.sc = (a.sc + d + n) % n
+		// Through the scenarios the search passes.
+		rows := a.scenarioRows()
+		if len(rows) == 0 {
+			return
+		}
+		a.sc = rows[stepIn(rows, a.sc, d)]
 		a.resetScenarioSelection()
+		a.followRow = true
 	case vSessions, vTimeline:
 		if m == nil || len(m.idents) == 0 {
 			return
@@ -392,11 +408,6 @@ func (a *app) move(d int) {
 		a.change = next
 	}
 	a.replace()
-	if a.view == vFindings {
-		if el := doc.Call("querySelector", ".finding.sel"); el.Truthy() {
-			el.Call("scrollIntoView", map[string]any{"block": "nearest"})
-		}
-	}
 }
 
 // stepIn returns the position in rows of the row d away from row at,
@@ -432,6 +443,8 @@ func (a *app) scrollIntoViewRow(i int) {
 		box, h = byID("sess-scroll"), cellH
 	case vTimeline:
 		box, h = byID("tl-scroll"), laneH
+	case vOverview:
+		box, h = byID("ov-scroll"), ovRowH
 	default:
 		return
 	}
@@ -460,6 +473,10 @@ func (a *app) onScroll(ev js.Value) {
 		a.sessionsWindow(false)
 	case "tl-scroll":
 		a.timelineWindow()
+	case "ov-scroll":
+		a.overviewWindow(false)
+	case "find-list":
+		a.findingsList()
 	}
 }
 
@@ -579,4 +596,16 @@ func callbackValue(call func(ok, bad js.Func)) (js.Value, error) {
 		return nil
 	}))
 	return await(p)
+}
+
+// onToggle fills the overview's plain text of the resets when its details
+// are opened (a long one is left out as the overview is drawn).
+func (a *app) onToggle(ev js.Value) {
+	t := ev.Get("target")
+	if !t.Truthy() || t.Get("id").String() != "ov-why-details" || !t.Get("open").Bool() || a.run == nil || a.run.why == nil {
+		return
+	}
+	if el := byID("ov-why-text"); el.Truthy() && el.Get("value").String() == "" {
+		el.Set("value", a.run.why.text)
+	}
 }

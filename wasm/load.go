@@ -82,10 +82,7 @@ func fetchBytes(u string) ([]byte, error) {
 		return nil, err
 	}
 	if !resp.Get("ok").Bool() {
-		if resp.Get("status").Int() == 404 {
-			return nil, errNotFound
-		}
-		return nil, errors.New("HTTP " + resp.Get("status").Call("toString").String() + " " + resp.Get("statusText").String())
+		return nil, httpError(resp)
 	}
 	if n := resp.Get("headers").Call("get", "Content-Length"); n.Truthy() {
 		if size, err := strconv.ParseFloat(n.String(), 64); err == nil {
@@ -104,6 +101,14 @@ func fetchBytes(u string) ([]byte, error) {
 	return bytesOf(buf), nil
 }
 
+// httpError is the error of a response that is not ok.
+func httpError(resp js.Value) error {
+	if resp.Get("status").Int() == 404 {
+		return errNotFound
+	}
+	return errors.New("HTTP " + resp.Get("status").Call("toString").String() + " " + resp.Get("statusText").String())
+}
+
 // resolve resolves ref against base (both URLs of the page's origin).
 func resolve(ref, base string) string {
 	return js.Global().Get("URL").New(ref, base).Get("href").String()
@@ -118,7 +123,7 @@ func mark(name string) {
 // fetchRun reads an index (and its recordings) or a recording by URL. It
 // returns nil when it could not, after saying why; with probe, a file that
 // cannot be read is not an error, and handled is false.
-func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
+func (a *app) fetchRun(ref string, probe, eager bool) (r *run, handled bool) {
 	loc := js.Global().Get("location")
 	u := resolve(ref, loc.Get("href").String())
 	if js.Global().Get("URL").New(u).Get("origin").String() != loc.Get("origin").String() {
@@ -129,6 +134,16 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 		setStatus("Loading " + ref + " …")
 	}
 	mark("st-fetch-start")
+	// A run folder's summary.json is asked for with its index.json (the
+	// overview needs both), not one round trip after it.
+	var summary chan fetched
+	if !eager && strings.HasSuffix(js.Global().Get("URL").New(u).Get("pathname").String(), "/"+runfolder.IndexFile) {
+		summary = make(chan fetched, 1)
+		go func() {
+			b, err := fetchBytes(resolve(runfolder.SummaryFile, u))
+			summary <- fetched{data: b, err: err}
+		}()
+	}
 	data, err := fetchBytes(u)
 	if err != nil {
 		if probe {
@@ -141,6 +156,7 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 	r = &run{source: ref}
 	kind := runfolder.Sniff(ref, data)
 	if kind == runfolder.KindIndex {
+		gcPause() // (as decode does: until the run is on screen)
 		ix, err := runfolder.DecodeIndex(ref, data)
 		if err != nil {
 			a.fail(err.Error())
@@ -150,6 +166,10 @@ func (a *app) fetchRun(ref string, probe bool) (r *run, handled bool) {
 		for i := range ix.Scenarios {
 			e := &ix.Scenarios[i]
 			r.scens = append(r.scens, &scen{entry: e, path: e.Recording})
+		}
+		if summary != nil && a.lazyRun(r, u, summary) {
+			mark("st-decoded")
+			return r, true
 		}
 		// Fetch all, then decode in order.
 		type got struct {
@@ -421,8 +441,10 @@ func maybeRecording(f fileIn) bool {
 // setRun shows run r, compared with run b when b is not nil (r is then
 // the baseline, A). It analyses r (analysis.AnalyzeAll, as `audit` does).
 func (a *app) setRun(r, b *run) {
-	setStatus("Analysing " + itoa(len(r.scens)) + " recording(s) …")
-	nextFrame()
+	if !r.lazy {
+		setStatus("Analysing " + itoa(len(r.scens)) + " recording(s) …")
+		nextFrame()
+	}
 	analyse(r)
 	mark("st-analysed")
 	a.cmp = nil
@@ -440,16 +462,28 @@ func (a *app) setRun(r, b *run) {
 		mark("st-rendered")
 		a.setState("ready")
 		gcResume()
+		if r.lazy {
+			go a.afterOverview(r)
+		}
 	})
 }
 
 // analyse runs analysis.AnalyzeAll on r's recordings, once, and gives each
-// scenario its findings and sessions.
+// scenario its findings and sessions. A lazy run's report is findings.json
+// instead (lazy.go).
 func analyse(r *run) {
 	if r.report != nil {
 		return
 	}
 	r.report = analysis.AnalyzeAll(r.recordings())
+	r.distribute(true)
+}
+
+// distribute gives each scenario its findings and sessions of r.report,
+// matched by name (and, with auth, its logged-in lane: one per recording,
+// in the order of r.recordings()). A scenario whose recording was read
+// and analysed keeps its own sessions.
+func (r *run) distribute(auth bool) {
 	byName := map[string]int{}
 	for i := len(r.scens) - 1; i >= 0; i-- {
 		byName[r.scens[i].name()] = i
@@ -468,11 +502,13 @@ func analyse(r *run) {
 	}
 	for i := range r.report.Sessions {
 		sr := &r.report.Sessions[i]
-		if si, ok := byName[sr.Scenario]; ok {
+		if si, ok := byName[sr.Scenario]; ok && (auth || r.scens[si].rec == nil) {
 			r.scens[si].sessions = append(r.scens[si].sessions, sr)
 		}
 	}
-	// One logged-in lane per recording, in the order of r.recordings().
+	if !auth {
+		return
+	}
 	k := 0
 	for _, s := range r.scens {
 		if s.rec != nil && k < len(r.report.Auth) {
@@ -480,6 +516,23 @@ func analyse(r *run) {
 			k++
 		}
 	}
+}
+
+// sessionsOf are findings.json's sessions of scenario i of a lazy run.
+func (r *run) sessionsOf(i int) []*analysis.SessionReport {
+	name := r.scens[i].name()
+	for j := 0; j < i; j++ {
+		if r.scens[j].name() == name {
+			return nil // the first scenario of that name has them
+		}
+	}
+	var out []*analysis.SessionReport
+	for k := range r.report.Sessions {
+		if r.report.Sessions[k].Scenario == name {
+			out = append(out, &r.report.Sessions[k])
+		}
+	}
+	return out
 }
 
 // showRun makes r the run the views show (analysing it if need be).

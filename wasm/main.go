@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/internal/recjson"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -66,7 +67,25 @@ type app struct {
 	mdText       string // last finding copied as Markdown
 	pendingFocus string
 	selRun       *run // the run whose scenarios the scenario menu lists
+	selFrom      int  // the scenarios it lists, [selFrom, selTo)
+	selTo        int
+	scQ          string // the overview's search
+	scRows       []int  // the scenarios it passes
+	scRowsKey    string
+	scRowsRun    *run
+	findKey      string // the findings list below was made for this
+	findRun      *run
+	findRows     []findRow
+	followRow    bool    // the overview brings the selected scenario into view
+	ovTop        float64 // where the overview's list is scrolled to
+	ovRun        *run    // (of this run)
+	ovDrawn      string  // the overview's rows in place (overviewWindow)
+	findDrawn    string  // the findings' rows in place (findingsList)
+	tick         int     // counts scenario openings (least recently used)
 }
+
+// selMax is the most scenarios the header's menu lists.
+const selMax = 200
 
 var a = &app{view: vOverview, step: -1, finding: -1, reset: -1, event: -1, change: -1, cmpA: -1, cmpB: -1, findAll: true, tl: map[int]*tlState{}}
 
@@ -89,6 +108,7 @@ func main() {
 	listen(doc, "change", false, a.onChange)
 	listen(doc, "keydown", false, a.onKey)
 	listen(doc, "scroll", true, a.onScroll)
+	listen(doc, "toggle", true, a.onToggle) // (toggle does not bubble: capture)
 	listen(doc, "wheel", false, a.onWheel)
 	listen(doc, "pointerdown", false, a.onPointerDown)
 	listen(doc, "pointermove", false, a.onPointerMove)
@@ -105,7 +125,25 @@ func main() {
 		if a.run == nil || a.run.report == nil {
 			return ""
 		}
+		if a.run.lazy {
+			// The report the page shows is findings.json ("" until read);
+			// stScenarioReport is the page's own analysis of a scenario.
+			return string(a.run.findingsRaw)
+		}
 		b, err := recjson.AppendReport(nil, a.run.report)
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}))
+	// stScenarioReport() is the page's analysis of the current scenario
+	// alone (what opening it in a lazy run computes), as stReport.
+	win.Set("stScenarioReport", js.FuncOf(func(js.Value, []js.Value) any {
+		s := a.cur()
+		if s == nil || s.rec == nil {
+			return ""
+		}
+		b, err := recjson.AppendReport(nil, analysis.Analyze(s.rec))
 		if err != nil {
 			return ""
 		}
@@ -140,13 +178,13 @@ func (a *app) start() {
 	open, compare := q.Call("get", "open"), q.Call("get", "compare")
 	var r *run
 	if open.Truthy() {
-		if r, _ = a.fetchRun(open.String(), false); r == nil {
+		if r, _ = a.fetchRun(open.String(), false, compare.Truthy()); r == nil {
 			return
 		}
 	} else {
 		for _, u := range []string{runfolder.IndexFile, "run/" + runfolder.IndexFile} {
 			var handled bool
-			if r, handled = a.fetchRun(u, true); handled {
+			if r, handled = a.fetchRun(u, true, false); handled {
 				break
 			}
 		}
@@ -162,7 +200,7 @@ func (a *app) start() {
 	}
 	var b *run
 	if compare.Truthy() {
-		if b, _ = a.fetchRun(compare.String(), false); b == nil {
+		if b, _ = a.fetchRun(compare.String(), false, true); b == nil {
 			return
 		}
 		if !strings.Contains(js.Global().Get("location").Get("hash").String(), "v=") {
@@ -394,9 +432,11 @@ func (a *app) render() {
 func (a *app) withModel(view js.Value, render func(js.Value, *model)) {
 	m := a.curModel()
 	if m == nil {
+		a.need(a.sc)
 		mount(view, a.noRecording())
 		return
 	}
+	a.need(a.sc) // (marks it as used)
 	render(view, m)
 }
 
@@ -413,6 +453,10 @@ func (a *app) renderWindow() {
 		a.timelineWindow()
 	case vRequests:
 		a.requestsWindow(false)
+	case vOverview:
+		a.overviewWindow(false)
+	case vFindings:
+		a.findingsList()
 	}
 }
 
@@ -432,11 +476,18 @@ func (a *app) renderHeader() {
 		return
 	}
 	sel.Set("hidden", false)
-	if sel.Get("options").Length() != len(a.run.scens) || a.selRun != a.run {
-		a.selRun = a.run
+	// A long run lists the scenarios around the current one: thousands of
+	// options would cost more than the overview's whole list.
+	from, to := 0, len(a.run.scens)
+	if to > selMax {
+		from = clampInt(a.sc-selMax/2, 0, to-selMax)
+		to = from + selMax
+	}
+	if a.selRun != a.run || a.selFrom != from || a.selTo != to {
+		a.selRun, a.selFrom, a.selTo = a.run, from, to
 		u := &ui{}
-		for i, s := range a.run.scens {
-			u.open("option").attr("value", itoa(i)).text(s.name()).close()
+		for i := from; i < to; i++ {
+			u.open("option").attr("value", itoa(i)).text(a.run.scens[i].name()).close()
 		}
 		mount(sel, u)
 	}

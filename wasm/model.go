@@ -10,6 +10,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 // A scen is one loaded scenario run: its recording and what the analysis
@@ -23,6 +24,13 @@ type scen struct {
 	sessions []*analysis.SessionReport
 	auth     *analysis.AuthReport // the logged-in state after each step
 	m        *model               // built on first use
+
+	// A lazy run's scenario: its row of summary.json, whether its
+	// recording is being read, and when it was last opened (a tick).
+	stat    *runfolder.ScenarioStat
+	loading bool
+	used    int
+	keys    *searchKeys // what the overview's search looks in, made on first use
 }
 
 func (s *scen) name() string {
@@ -43,6 +51,18 @@ type run struct {
 	report *analysis.Report
 	// findingScen maps a finding (index) to its scenario (index, or -1).
 	findingScen []int
+
+	// A lazy run (see lazy.go) reads recordings when they are opened: base
+	// is the index's URL; report holds findings.json once read.
+	lazy         bool
+	base         string
+	pinned       bool // every recording read and kept (a diff needs them)
+	findings     string
+	findingsSize float64
+	findingsErr  string
+	findingsRaw  []byte
+	findingsData chan fetched
+	why          *whyText // the overview's reset sentences, made once
 }
 
 // recordings are the recordings of the run that could be read.

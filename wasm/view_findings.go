@@ -3,6 +3,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -42,6 +43,20 @@ func (a *app) findingOrder() []int {
 }
 
 func (a *app) renderFindings(view js.Value) {
+	r := a.run
+	if r.lazy && r.findings != fLoaded {
+		u := &ui{}
+		u.open("section").cls("findings")
+		findingsPending(u, r, "The run's findings are", "empty")
+		u.close()
+		mount(view, u)
+		return
+	}
+	// The list keeps its place when drawn again (a finding selected).
+	top := 0.0
+	if box := byID("find-list"); box.Truthy() {
+		top = box.Get("scrollTop").Float()
+	}
 	u := &ui{}
 	u.open("section").cls("findings")
 	u.open("div").cls("toolbar")
@@ -57,87 +72,175 @@ func (a *app) renderFindings(view js.Value) {
 	u.button("", "export:findings", "Export CSV", "The findings as CSV")
 	u.open("span").cls("count").attr("id", "find-count").close()
 	u.close()
-	u.open("div").attr("id", "find-list").cls("find-list").close()
+	u.open("div").attr("id", "find-list").cls("find-list").attr("tabindex", "0")
+	u.open("div").attr("id", "find-body").cls("find-body").close()
+	u.close()
 	u.close()
 	mount(view, u)
-	a.findingsList()
-	if el := doc.Call("querySelector", ".finding.sel"); el.Truthy() {
-		el.Call("scrollIntoView", map[string]any{"block": "nearest"})
+	a.findDrawn = ""
+	if top > 0 {
+		byID("find-list").Set("scrollTop", top)
 	}
+	a.findingsList()
+	a.scrollToFinding()
 }
 
-// findingsList renders the findings, grouped by severity and rule.
+// The findings list is virtualised: rows of fixed heights by kind (a
+// severity's heading, a rule's heading, a finding), of which only those
+// in view are drawn. Sizes in CSS pixels (style.css agrees).
+const (
+	findSevH  = 40.0
+	findRuleH = 32.0
+	findCardH = 132.0 // a card of 124 px and the gap under it
+	// findAll: a list of up to this many rows is drawn whole.
+	findAll = 150
+)
+
+// A findRow is a row of the findings list: a severity's heading (fi -1,
+// rule ""), a rule's heading (fi -1) or a finding.
+type findRow struct {
+	sev  analysis.Severity
+	rule string
+	fi   int
+	n    int     // a heading's count of findings
+	top  float64 // its place in the list
+}
+
+// findingRows lays the findings shown out as rows, once per filter.
+func (a *app) findingRows() []findRow {
+	key := a.findQ + "\x00" + strconv.FormatBool(a.findAll) + "\x00" + itoa(a.sc)
+	if a.findKey == key && a.findRun == a.run {
+		return a.findRows
+	}
+	r := a.run
+	var rows []findRow
+	top := 0.0
+	add := func(fr findRow, h float64) {
+		fr.top = top
+		rows = append(rows, fr)
+		top += h
+	}
+	var sevAt, ruleAt int
+	for _, fi := range a.findingOrder() {
+		f := &r.report.Findings[fi]
+		if len(rows) == 0 || f.Severity != rows[sevAt].sev {
+			sevAt = len(rows)
+			add(findRow{sev: f.Severity, fi: -1}, findSevH)
+			ruleAt = -1
+		}
+		if ruleAt < 0 || rows[ruleAt].rule != f.Rule {
+			ruleAt = len(rows)
+			add(findRow{sev: f.Severity, rule: f.Rule, fi: -1}, findRuleH)
+		}
+		rows[sevAt].n++
+		rows[ruleAt].n++
+		add(findRow{sev: f.Severity, rule: f.Rule, fi: fi}, findCardH)
+	}
+	rows = append(rows, findRow{fi: -1, top: top}) // the end
+	a.findRows, a.findKey, a.findRun = rows, key, a.run
+	return rows
+}
+
+// findingsList draws the rows of the findings list in view.
 func (a *app) findingsList() {
-	list := byID("find-list")
-	if !list.Truthy() {
+	box, body := byID("find-list"), byID("find-body")
+	if !box.Truthy() || !body.Truthy() {
 		return
 	}
 	r := a.run
-	order := a.findingOrder()
-	setText(byID("find-count"), plural(len(order), "finding", "findings"))
+	rows := a.findingRows()
+	shown := 0
+	for _, fr := range rows {
+		if fr.fi >= 0 {
+			shown++
+		}
+	}
+	setText(byID("find-count"), plural(shown, "finding", "findings"))
+	end := rows[len(rows)-1].top
+	body.Get("style").Call("setProperty", "height", strconv.FormatFloat(end, 'f', 0, 64)+"px")
 	u := &ui{}
-	if len(order) == 0 {
+	if shown == 0 {
 		if len(r.report.Findings) == 0 {
 			u.el("p", "empty", "No findings: every check of the rule catalogue passed.")
 		} else {
 			u.el("p", "empty", "No finding matches the filter.")
 		}
 	}
-	var sev analysis.Severity
-	rule := ""
-	for _, fi := range order {
-		f := &r.report.Findings[fi]
-		if f.Severity != sev {
-			if sev != "" {
-				u.close().close().close() // the rule group, the list, the severity section
-			}
-			sev, rule = f.Severity, ""
-			n := 0
-			for _, fj := range order {
-				if r.report.Findings[fj].Severity == sev {
-					n++
-				}
-			}
-			u.open("section").cls("sev-group").attr("data-severity", string(sev))
-			u.open("h2").el("span", "sev sev-"+string(sev), string(sev)).text(" " + plural(n, "finding", "findings")).close()
-			u.open("div")
-		}
-		if f.Rule != rule {
-			if rule != "" {
-				u.close()
-			}
-			rule = f.Rule
-			u.open("div").cls("rule-group").attr("data-rule", rule)
-			rd := analysis.RuleByID(rule)
-			u.open("h3").el("code", "", rule)
-			if rd != nil {
-				u.text(" " + rd.Title)
-			}
-			u.close()
-			if rd != nil {
-				u.open("details").cls("rule-doc")
-				u.el("summary", "", "What this rule checks and why")
-				u.el("p", "", rd.Criterion)
-				u.el("p", "", rd.Why)
-				if rd.SeverityNote != "" {
-					u.el("p", "muted", "Severity: "+rd.SeverityNote)
-				}
-				if len(rd.References) > 0 {
-					u.el("p", "muted small", "References: "+strings.Join(rd.References, "; "))
-				}
-				u.close()
-			}
-		}
-		a.findingCard(u, fi, false)
+	top := box.Get("scrollTop").Float()
+	h := box.Get("clientHeight").Float()
+	if h == 0 {
+		h = 700
 	}
-	if sev != "" {
-		u.close().close().close()
+	// The first row in view, less a few, by binary search on the tops.
+	lo, hi := 0, len(rows)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if rows[mid+1].top <= top {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
 	}
-	mount(list, u)
+	from, bottom := max(0, lo-3), top+h+2*findCardH
+	if len(rows) <= findAll {
+		from, bottom = 0, end+1 // a short list is drawn whole
+	}
+	to := from
+	for to < len(rows)-1 && rows[to].top < bottom {
+		to++
+	}
+	// The rows in place stay when they are the same: elements replaced
+	// under the pointer between a press and a release lose the click.
+	drawn := a.findKey + "\x00" + itoa(from) + "\x00" + itoa(to) + "\x00" + itoa(a.finding)
+	if drawn == a.findDrawn {
+		return
+	}
+	a.findDrawn = drawn
+	for k := from; k < to; k++ {
+		fr := rows[k]
+		pos := strconv.FormatFloat(fr.top, 'f', 0, 64) + "px"
+		switch {
+		case fr.fi >= 0:
+			a.findingCard(u, fr.fi, false, pos)
+		case fr.rule == "":
+			u.open("h2").cls("sev-head").attr("data-severity", string(fr.sev)).style("top", pos)
+			u.el("span", "sev sev-"+string(fr.sev), string(fr.sev)).text(" " + plural(fr.n, "finding", "findings")).close()
+		default:
+			u.open("h3").cls("rule-head").attr("data-rule", fr.rule).style("top", pos).el("code", "", fr.rule)
+			if rd := analysis.RuleByID(fr.rule); rd != nil {
+				u.attr("title", rd.Criterion).text(" " + rd.Title)
+			}
+			u.text(" · " + plural(fr.n, "finding", "findings")).close()
+		}
+	}
+	mount(body, u)
 }
 
-// findingCard writes one finding.
-func (a *app) findingCard(u *ui, fi int, full bool) {
+// scrollToFinding brings the selected finding into the list's view.
+func (a *app) scrollToFinding() {
+	box := byID("find-list")
+	if a.finding < 0 || !box.Truthy() {
+		return
+	}
+	for _, fr := range a.findingRows() {
+		if fr.fi != a.finding {
+			continue
+		}
+		st := box.Get("scrollTop").Float()
+		vh := box.Get("clientHeight").Float()
+		if fr.top < st {
+			box.Set("scrollTop", fr.top)
+		} else if fr.top+findCardH > st+vh {
+			box.Set("scrollTop", fr.top+findCardH-vh)
+		}
+		a.findingsList()
+		return
+	}
+}
+
+// findingCard writes one finding; pos places it in the findings list ("":
+// in the detail pane).
+func (a *app) findingCard(u *ui, fi int, full bool, pos string) {
 	r := a.run
 	f := &r.report.Findings[fi]
 	si := r.findingScen[fi]
@@ -146,6 +249,9 @@ func (a *app) findingCard(u *ui, fi int, full bool) {
 		cls += " sel"
 	}
 	u.open("article").cls(cls).attrInt("data-finding", fi).attr("data-rule", f.Rule).attr("data-act", "sel:finding:"+itoa(fi))
+	if pos != "" {
+		u.style("top", pos)
+	}
 	u.open("div").cls("where")
 	if full {
 		u.el("span", "sev sev-"+string(f.Severity), string(f.Severity)).text(" ").el("code", "", f.Rule).text(" · ")
@@ -169,19 +275,23 @@ func (a *app) findingCard(u *ui, fi int, full bool) {
 		u.el("p", "url small", f.URL)
 	}
 	u.open("div").cls("links")
-	if si >= 0 && r.scens[si].rec != nil {
-		s := r.scens[si]
-		if s.m == nil {
-			s.m = buildModel(s)
-		}
-		m := s.m
-		ckey := ""
+	if si >= 0 {
+		// The links need no model: a step's position is its index unless a
+		// model built already says otherwise, and a cookie's lane is found
+		// by name, domain and path (as a deep link names it).
+		pos, ckey := f.Step, ""
 		if f.Cookie != "" {
-			if id := m.lookupNoAdd(f.Cookie, f.Domain, f.Path); id != nil {
+			ckey = identKey(f.Cookie, f.Domain, f.Path, "")
+		}
+		if m := r.scens[si].m; m != nil {
+			if p := m.stepOf(f.Step); p >= 0 {
+				pos = p
+			}
+			ckey = ""
+			if id := m.lookupNoAdd(f.Cookie, f.Domain, f.Path); f.Cookie != "" && id != nil {
 				ckey = id.key
 			}
 		}
-		pos := m.stepOf(f.Step)
 		u.link("go-step", a.hashFor(vSessions, si, pos, ckey, "", fi), "Step "+itoa(f.Step)+" in the session table")
 		if f.Request != "" {
 			u.link("go-request", a.hashFor(vRequests, si, pos, ckey, f.Request, fi), "Request")

@@ -4,11 +4,13 @@ package main
 
 import (
 	"sort"
+	"strconv"
 	"syscall/js"
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 func statusOf(s *scen) recording.Status {
@@ -22,6 +24,14 @@ func statusOf(s *scen) recording.Status {
 }
 
 func (a *app) renderOverview(view js.Value) {
+	// The list keeps its place when the overview is drawn again (a
+	// selection, findings.json read): a.ovTop, kept by the scroll events,
+	// as reading the old list's place would make the browser lay the page
+	// out once more.
+	top := a.ovTop
+	if a.ovRun != a.run {
+		top, a.ovTop, a.ovRun = 0, 0, a.run
+	}
 	u := &ui{}
 	u.open("section").cls("overview")
 	a.overviewRun(u)
@@ -33,6 +43,19 @@ func (a *app) renderOverview(view js.Value) {
 	a.scenarioTable(u)
 	u.close()
 	mount(view, u)
+	if top > 0 {
+		byID("ov-scroll").Set("scrollTop", top)
+	}
+	a.overviewWindow(true)
+	if a.followRow {
+		a.followRow = false
+		for i, sc := range a.scenarioRows() {
+			if sc == a.sc {
+				a.scrollIntoViewRow(i)
+			}
+		}
+		a.overviewWindow(false)
+	}
 }
 
 // overviewRun writes the run's head: which run, its totals and times.
@@ -104,8 +127,16 @@ func (a *app) severityCard(u *ui) {
 	u.open("div").cls("card").attr("id", "ov-severity")
 	u.el("h2", "", "Findings by severity")
 	counts := map[analysis.Severity]int{}
-	for _, f := range a.run.report.Findings {
-		counts[f.Severity]++
+	if a.run.lazy {
+		for _, s := range a.run.scens {
+			for _, sev := range analysis.Severities {
+				counts[sev] += s.stat.Findings.Of(sev)
+			}
+		}
+	} else {
+		for _, f := range a.run.report.Findings {
+			counts[f.Severity]++
+		}
 	}
 	u.open("ul").cls("sev-list")
 	for _, sev := range analysis.Severities {
@@ -124,8 +155,8 @@ func (a *app) resetsCard(u *ui) {
 	u.el("h2", "", "Session resets by cause")
 	causes := map[analysis.CauseID]int{}
 	total := 0
-	for _, s := range a.run.report.Sessions {
-		for _, rs := range s.Resets {
+	for _, s := range a.run.scens {
+		for _, rs := range resetLines(s) {
 			causes[rs.Cause]++
 			total++
 		}
@@ -157,50 +188,111 @@ func (a *app) resetsCard(u *ui) {
 	u.close()
 }
 
-// scenarioTable lists the scenarios of the run with their counts.
+// Sizes of the overview's list, in CSS pixels (style.css agrees).
+const (
+	ovRowH = 34.0
+	// ovAll: a list of up to this many scenarios is drawn whole.
+	ovAll = 120
+)
+
+// scenarioTable writes the overview's list of scenarios: a search box and
+// a table whose rows are drawn by overviewWindow, only those in view.
 func (a *app) scenarioTable(u *ui) {
-	u.open("div").cls("table-wrap")
+	u.open("div").cls("toolbar ov-tools")
+	u.open("input").attr("id", "ov-q").attr("type", "search").attr("placeholder", "Search scenarios: name, tag:, status:, cookie:, rule:, cause:  (/)").
+		attr("aria-label", "Search scenarios by name, tag, status, cookie name, rule id or reset cause").attr("value", a.scQ).close()
+	u.open("span").cls("count").attr("id", "ov-count").close()
+	u.close()
+	u.open("div").cls("table-wrap").attr("id", "ov-scroll").attr("tabindex", "0")
 	u.open("table").cls("scenarios").attr("id", "ov-scenarios")
 	u.open("thead").open("tr")
 	for _, h := range []string{"Scenario", "Status", "Duration", "Steps", "Requests", "Cookie events", "critical", "high", "medium", "low", "info", "Resets"} {
 		u.el("th", "", h)
 	}
 	u.close().close()
-	u.open("tbody")
-	for i, s := range a.run.scens {
-		a.scenarioRow(u, i, s)
-	}
-	u.close()
+	u.open("tbody").attr("id", "ov-body").close()
 	u.close()
 	u.close()
 }
 
-// scenarioRow is one scenario's row of the overview.
-func (a *app) scenarioRow(u *ui, i int, s *scen) {
-	sev := map[analysis.Severity]int{}
-	for _, fi := range s.findings {
-		sev[a.run.report.Findings[fi].Severity]++
+// overviewWindow draws the rows of the list in view; with reset, the
+// search changed (or the list was built).
+func (a *app) overviewWindow(reset bool) {
+	box, body := byID("ov-scroll"), byID("ov-body")
+	if a.run == nil || !box.Truthy() {
+		return
 	}
-	resets := 0
-	for _, sr := range s.sessions {
-		resets += len(sr.Resets)
+	rows := a.scenarioRows()
+	n := len(rows)
+	if reset {
+		body.Get("style").Call("setProperty", "height", strconv.FormatFloat(float64(max(n, 1))*ovRowH, 'f', 0, 64)+"px")
+		txt := plural(len(a.run.scens), "scenario", "scenarios")
+		if a.scQ != "" {
+			txt = itoa(n) + " of " + txt
+		}
+		setText(byID("ov-count"), txt)
 	}
+	r0, r1 := 0, n
+	if n > ovAll {
+		// Drawn with the page (reset): the place kept and the window's
+		// height, which need no layout; on a scroll, the list's own.
+		top, h := a.ovTop, js.Global().Get("innerHeight").Float()
+		if !reset {
+			top, h = box.Get("scrollTop").Float(), box.Get("clientHeight").Float()
+			a.ovTop = top
+		}
+		if h == 0 {
+			h = 700
+		}
+		r0 = clampInt(int(top/ovRowH)-4, 0, n)
+		r1 = clampInt(int((top+h)/ovRowH)+4, 0, n)
+	}
+	// The rows in place stay when they are the same (see findingsList).
+	drawn := itoa(r0) + "\x00" + itoa(r1) + "\x00" + itoa(a.sc)
+	if !reset && drawn == a.ovDrawn {
+		return
+	}
+	a.ovDrawn = drawn
+	u := &ui{}
+	if n == 0 {
+		u.open("tr").cls("none").el("td", "empty", "No scenario matches the search.").close()
+	}
+	for k := r0; k < r1; k++ {
+		a.scenarioRow(u, k, rows[k], a.run.scens[rows[k]])
+	}
+	mount(body, u)
+}
+
+// scenarioRow is one scenario's row of the overview, at position k of
+// the list.
+func (a *app) scenarioRow(u *ui, k, i int, s *scen) {
+	sev := a.sevCounts(s)
 	cls := "row"
 	if i == a.sc {
 		cls += " sel"
 	}
-	u.open("tr").cls(cls).attrInt("data-sc", i).attr("data-act", "sel:sc:"+itoa(i))
-	u.open("td").cls("name")
+	u.open("tr").cls(cls).attrInt("data-sc", i).attr("data-act", "sel:sc:"+itoa(i)).style("top", strconv.FormatFloat(float64(k)*ovRowH, 'f', 0, 64)+"px")
+	u.open("td").cls("name").attr("title", s.name())
 	u.link("", a.hashFor(vSessions, i, -1, "", "", -1), s.name())
-	if s.err != "" {
-		u.el("div", "error small", s.err)
-	} else if s.rec != nil && s.rec.Error != "" {
-		u.el("div", "muted small", s.rec.Error)
+	errText := s.err
+	if errText == "" && s.rec != nil {
+		errText = s.rec.Error
+	} else if errText == "" && s.entry != nil {
+		errText = s.entry.Error
 	}
-	if s.rec != nil && len(s.rec.Warnings) > 0 {
-		for _, w := range s.rec.Warnings {
-			u.el("div", "warn small", "warning: "+w)
-		}
+	if s.err != "" {
+		u.text(" ").open("span").cls("error small").attr("title", s.err).text(s.err).close()
+	} else if errText != "" {
+		u.text(" ").open("span").cls("muted small").attr("title", errText).text(errText).close()
+	}
+	warnings := []string(nil)
+	if s.rec != nil {
+		warnings = s.rec.Warnings
+	} else if s.stat != nil {
+		warnings = s.stat.Warnings
+	}
+	for _, w := range warnings {
+		u.text(" ").open("span").cls("warn small").attr("title", w).text("warning: " + w).close()
 	}
 	u.close()
 	st := statusOf(s)
@@ -211,21 +303,58 @@ func (a *app) scenarioRow(u *ui, i int, s *scen) {
 		d = dur(s.rec.Start, s.rec.End)
 		steps, reqs, evs = len(s.rec.Steps), len(s.rec.Requests), len(s.rec.Events)
 	} else if s.entry != nil {
+		if s.stat != nil {
+			d = dur(s.entry.Start, s.entry.End)
+		}
 		steps, reqs, evs = s.entry.Steps, s.entry.Requests, s.entry.Events
 	}
 	u.el("td", "num", d)
 	u.el("td", "num c-steps", itoa(steps))
 	u.el("td", "num c-requests", itoa(reqs))
 	u.el("td", "num c-events", itoa(evs))
-	for _, sv := range analysis.Severities {
+	for j, sv := range analysis.Severities {
 		c := "num c-" + string(sv)
-		if sev[sv] > 0 {
+		if sev[j] > 0 {
 			c += " has sev-" + string(sv)
 		}
-		u.el("td", c, itoa(sev[sv]))
+		u.el("td", c, itoa(sev[j]))
 	}
-	u.el("td", "num c-resets", itoa(resets))
+	u.el("td", "num c-resets", itoa(len(resetLines(s))))
 	u.close()
+}
+
+// sevCounts counts a scenario's findings by severity (analysis.Severities
+// order): from summary.json in a lazy run, else from the analysis.
+func (a *app) sevCounts(s *scen) []int {
+	out := make([]int, len(analysis.Severities))
+	for j, sev := range analysis.Severities {
+		if s.stat != nil {
+			out[j] = s.stat.Findings.Of(sev)
+			continue
+		}
+		for _, fi := range s.findings {
+			if a.run.report.Findings[fi].Severity == sev {
+				out[j]++
+			}
+		}
+	}
+	return out
+}
+
+// resetLines are a scenario's resets as the overview tells them: from
+// summary.json in a lazy run (no findings.json needed), else from the
+// analysis.
+func resetLines(s *scen) []runfolder.ResetStat {
+	if s.stat != nil {
+		return s.stat.Resets
+	}
+	var out []runfolder.ResetStat
+	for _, sr := range s.sessions {
+		for _, r := range sr.Resets {
+			out = append(out, runfolder.ResetStat{Cause: r.Cause, Basis: r.Basis, Step: r.Step, Summary: r.Summary})
+		}
+	}
+	return out
 }
 
 func plural(n int, one, many string) string {
@@ -235,60 +364,82 @@ func plural(n int, one, many string) string {
 	return itoa(n) + " " + many
 }
 
+// whyInline is the most reset sentences put in the overview's plain text
+// as it is drawn.
+const whyInline = 300
+
+// A whyText is the plain text of a run's reset sentences, made once.
+type whyText struct {
+	n    int
+	text string
+}
+
 // resetSentences lists each reset of the run in one plain sentence (its
 // Summary), with its basis and a link to it on the timeline, then all of
 // them as plain text to paste into a bug report.
 func (a *app) resetSentences(u *ui) {
-	var text []byte
-	n := 0
-	for si, s := range a.run.scens {
-		k := 0 // the reset's index in the scenario's model (buildModel's order)
-		for _, sr := range s.sessions {
-			for j := range sr.Resets {
-				r := &sr.Resets[j]
-				if n == 0 {
-					u.open("div").cls("card why").attr("id", "ov-why")
-					u.el("h2", "", "Why the session was lost")
-					u.open("ul").cls("why-list")
-				}
-				if n < 100 {
-					b := *a
-					b.view, b.sc, b.step, b.req, b.finding, b.reset, b.event = vTimeline, si, -1, "", -1, k, -1
-					b.cookie = "" // (a cookie would build the scenario's model now)
-					if s.rec != nil {
-						for p := range s.rec.Steps {
-							if s.rec.Steps[p].Index == r.Step {
-								b.step = p
-								break
-							}
-						}
-					}
-					u.open("li").attr("data-sc", itoa(si)).attr("data-basis", string(r.Basis)).attr("data-cause", string(r.Cause))
-					u.el("span", "basis b-"+string(r.Basis), string(r.Basis))
-					u.el("span", "scn", s.name()+": ")
-					u.el("span", "sum", r.Summary).text(" ")
-					u.link("go-reset", b.hash(), "timeline, step "+itoa(r.Step))
-					u.close()
-				}
-				text = append(text, s.name()+": "+r.Summary+" ("+string(r.Basis)+")\n"...)
+	r := a.run
+	if r.why == nil {
+		var text []byte
+		n := 0
+		for _, s := range r.scens {
+			for _, rs := range resetLines(s) {
+				text = append(text, s.name()+": "+rs.Summary+" ("+string(rs.Basis)+")\n"...)
 				n++
-				k++
 			}
 		}
+		r.why = &whyText{n: n, text: string(text)}
 	}
+	n := r.why.n
 	if n == 0 {
 		return
+	}
+	u.open("div").cls("card why").attr("id", "ov-why")
+	u.el("h2", "", "Why the session was lost")
+	u.open("ul").cls("why-list")
+	shown := 0
+	for si, s := range r.scens {
+		// k: the reset's index in the scenario's model (buildModel's order)
+		for k, rs := range resetLines(s) {
+			if shown == 100 {
+				break
+			}
+			b := *a
+			b.view, b.sc, b.step, b.req, b.finding, b.reset, b.event = vTimeline, si, rs.Step, "", -1, k, -1
+			b.cookie = "" // (a cookie would build the scenario's model now)
+			if s.rec != nil {
+				for p := range s.rec.Steps {
+					if s.rec.Steps[p].Index == rs.Step {
+						b.step = p
+						break
+					}
+				}
+			}
+			u.open("li").attr("data-sc", itoa(si)).attr("data-basis", string(rs.Basis)).attr("data-cause", string(rs.Cause))
+			u.el("span", "basis b-"+string(rs.Basis), string(rs.Basis))
+			u.el("span", "scn", s.name()+": ")
+			u.el("span", "sum", rs.Summary).text(" ")
+			u.link("go-reset", b.hash(), "timeline, step "+itoa(rs.Step))
+			u.close()
+			shown++
+		}
 	}
 	u.close()
 	if n > 100 {
 		u.el("p", "muted", itoa(n-100)+" more in the text below")
 	}
-	u.open("details").el("summary", "", "As plain text, for a bug report")
+	u.open("details").attr("id", "ov-why-details").el("summary", "", "As plain text, for a bug report")
 	u.open("p").cls("links")
 	u.button("small", "copy-why", "Copy", "Copy these sentences, one per line, as plain text")
 	u.open("span").cls("muted small").attr("id", "why-status").close()
 	u.close()
-	u.open("textarea").attr("id", "ov-why-text").attr("readonly", "").attr("rows", itoa(min(n, 6)+1)).attr("aria-label", "The resets as plain text").text(string(text)).close()
+	// Thousands of lines in a textarea cost the browser more than the rest
+	// of the overview: a long text is put in when the details are opened.
+	text := r.why.text
+	if n > whyInline {
+		text = ""
+	}
+	u.open("textarea").attr("id", "ov-why-text").attr("readonly", "").attr("rows", itoa(min(n, 6)+1)).attr("aria-label", "The resets as plain text").text(text).close()
 	u.close()
 	u.close()
 }

@@ -74,5 +74,10 @@
       })
     : fetch(src).then(function (r) { return r.arrayBuffer(); })
         .then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
-  load.then(function (r) { return go.run(r.instance); }).catch(fail);
+  load.then(function (r) {
+    // The size of the page's WebAssembly memory, for benchmarks: it only
+    // grows, so it is the most the Go side ever held.
+    window.stWasmMemory = function () { return r.instance.exports.mem.buffer.byteLength; };
+    return go.run(r.instance);
+  }).catch(fail);
 })();

@@ -589,14 +589,7 @@ func BenchmarkInspectorRender(b *testing.B) {
 	for name, ms := range views {
 		b.ReportMetric(ms, "ms/view-"+name)
 	}
-	med := func(f func(timing) float64) float64 {
-		v := make([]float64, len(runs))
-		for i, r := range runs {
-			v[i] = f(r)
-		}
-		slices.Sort(v)
-		return v[len(v)/2]
-	}
+	med := func(f func(timing) float64) float64 { return median(runs, f) }
 	render := med(func(r timing) float64 { return r.Rendered - r.Fetched })
 	parse := med(func(r timing) float64 { return r.Parse })
 	b.ReportMetric(parse, "ms/JSON.parse")
@@ -615,6 +608,11 @@ func BenchmarkInspectorRender(b *testing.B) {
 			r.Rendered-r.Fetched, r.Decoded-r.Fetched, r.Analysed-r.Decoded, r.Rendered-r.Analysed, (r.Rendered-r.Fetched)/r.Parse)
 	}
 	b.ReportMetric(worst, "ratio-worst")
+	// The target holds in every iteration, not only the median; a missed
+	// one is said, not failed (make bench runs more benchmarks after it).
+	if worst > 3 {
+		b.Logf("TARGET MISSED: an iteration took %.2fx JSON.parse (target: at most 3x in every iteration)", worst)
+	}
 }
 
 func gzipLen(data []byte) int {
@@ -1097,12 +1095,24 @@ func TestInspectorServesALabRun(t *testing.T) {
 	if err := json.Unmarshal(fdata, &want); err != nil {
 		t.Fatal(err)
 	}
+	// The run folder has its reports: the page shows findings.json, and
+	// analyses a scenario's recording when it is opened; that analysis is
+	// findings.json's part for the scenario.
+	waitFor(t, p, `document.body.dataset.stFindings === "loaded"`)
 	if err := json.Unmarshal([]byte(eval[string](t, p, `stReport()`)), &got); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(want, got) {
 		t.Errorf("the page's findings and resets differ from findings.json (%d/%d findings, %d/%d sessions)",
 			len(got.Findings), len(want.Findings), len(got.Sessions), len(want.Sessions))
+	}
+	for i, l := range loaded {
+		p.goHash(t, fmt.Sprintf("v=sessions&s=%d", i), ".rowhead")
+		var page analysis.Report
+		if err := json.Unmarshal([]byte(eval[string](t, p, `stScenarioReport()`)), &page); err != nil {
+			t.Fatal(err)
+		}
+		checkScenarioReport(t, &want, &page, l.Recording.Scenario.Name)
 	}
 	// The restart scenario's reset, with its cause, on the timeline.
 	p.goHash(t, fmt.Sprintf("v=timeline&s=%d", scenario("restart.json")), "#tl-svg .lane")

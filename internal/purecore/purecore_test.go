@@ -24,7 +24,7 @@ var core = []struct {
 	{"recording", []string{"internal/recjson"}, false},
 	{"analysis", []string{"recording", "internal/recjson"}, false},
 	{"rundiff", []string{"analysis", "recording", "internal/recjson"}, false},
-	{"runfolder", []string{"recording", "recording/har", "internal/recjson"}, false},
+	{"runfolder", []string{"analysis", "recording", "recording/har", "internal/recjson"}, false},
 	{"scenarios", []string{"internal/yamlfile", "go.yaml.in/yaml/v3"}, true},
 	{"policy", []string{"analysis", "recording", "internal/recjson", "internal/yamlfile", "go.yaml.in/yaml/v3"}, true},
 }

@@ -94,8 +94,8 @@ func parseArgs(args []string) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if fs.NArg() == 0 {
-		return nil, fmt.Errorf("no root types")
+	if fs.NArg() == 0 && *export == "" {
+		return nil, fmt.Errorf("no root types (and nothing to -export)")
 	}
 	set := func(list string) map[string]bool {
 		m := map[string]bool{}
