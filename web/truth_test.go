@@ -314,6 +314,16 @@ const layoutChecks = `(() => {
 // each; no request answered with an error (favicon, index probe).
 func TestInspectorLayout(t *testing.T) {
 	dir, recs := labtest.RunFolder(t)
+	// The reports that run writes beside the recordings.
+	rep := analysis.AnalyzeAll(recs)
+	ixData, _ := os.ReadFile(filepath.Join(dir, runfolder.IndexFile))
+	ix, err := runfolder.DecodeIndex("index.json", ixData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runfolder.Dir(dir).WriteFindings(rep) != nil || runfolder.Dir(dir).WriteSummary(runfolder.NewSummary(ix, rep, recs, 1, "")) != nil {
+		t.Fatal("cannot write the reports")
+	}
 	srv := &statusRecorder{}
 	base := srv.serve(t, dir)
 	for _, w := range []int{1280, 1920} {
@@ -378,6 +388,9 @@ func TestInspectorPrint(t *testing.T) {
 	if ov := eval[string](t, p, `getComputedStyle(document.getElementById("ov-scroll")).overflowY`); ov != "visible" {
 		t.Errorf("the list prints in a scroll box (overflow %s)", ov)
 	}
+	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		t.Fatal(err)
+	}
 	p.do(t, chromedp.Evaluate[chromedp.Void](`dispatchEvent(new Event("afterprint"))`))
 	waitFor(t, p, `document.querySelectorAll("#ov-scenarios tbody tr").length < `+strconv.Itoa(len(ix.Scenarios)))
 }
@@ -400,7 +413,7 @@ func TestInspectorKeyboardAndLabels(t *testing.T) {
 		p.do(t, chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur(); window.__reached = new Set();
 			document.addEventListener("focusin", e => window.__reached.add(e.target), {capture: true});`))
 		controls := eval[int](t, p, `(window.__controls = [...document.querySelectorAll("button, a[href], input, select, textarea, [tabindex='0']")]
-			.filter(e => !e.disabled && (e.getClientRects().length > 0 || (e.type === "file" && e.parentElement.getClientRects().length > 0)))).length`)
+			.filter(e => !e.disabled && !e.closest("details:not([open]) > :not(summary)") && (e.getClientRects().length > 0 || (e.type === "file" && e.parentElement.getClientRects().length > 0)))).length`)
 		for i := 0; i < controls+20; i++ {
 			p.do(t, chromedp.KeyEvent("\t"))
 			if eval[bool](t, p, `window.__controls.every(e => window.__reached.has(e))`) {
