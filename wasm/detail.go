@@ -107,12 +107,15 @@ func (a *app) stepDetail(u *ui, m *model, p int) {
 	kv("Name", st.Name)
 	kv("Detail", st.Detail)
 	kv("Status", string(st.Status))
-	kv("Error", st.Error)
+	if st.Line > 0 && m.rec.Scenario.File != "" {
+		kv("In the scenario", m.rec.Scenario.File+":"+itoa(st.Line)+":"+itoa(st.Column))
+	}
 	kv("Page after", st.URL)
 	kv("Started", rel(nanos(st.Start), m.t0))
 	kv("Took", dur(st.Start, st.End))
 	kv("Cookies in the jar", itoa(len(st.Jar)))
 	u.close()
+	a.failureEvidence(u, m, st)
 	if m.auth != nil && m.auth[p] != nil {
 		e := m.auth[p]
 		u.open("p").cls("auth-state a-"+string(e.State)).attr("id", "auth-detail")

@@ -440,7 +440,11 @@ func (a *app) scrollIntoViewRow(i int) {
 	case vRequests:
 		box, h = byID("req-scroll"), reqRowH
 	case vSessions:
-		box, h = byID("sess-scroll"), cellH
+		m := a.curModel()
+		if m == nil {
+			return
+		}
+		box, h = byID("sess-scroll"), m.grid().rowH
 	case vTimeline:
 		box, h = byID("tl-scroll"), laneH
 	case vOverview:

@@ -165,12 +165,19 @@ func (a *app) fetchRun(ref string, probe, eager bool) (r *run, handled bool) {
 		r.index = ix
 		for i := range ix.Scenarios {
 			e := &ix.Scenarios[i]
-			r.scens = append(r.scens, &scen{entry: e, path: e.Recording})
+			r.scens = append(r.scens, &scen{entry: e, path: e.Recording, folder: runFolder(u, true)})
 		}
 		if summary != nil && a.lazyRun(r, u, summary) {
 			mark("st-decoded")
 			return r, true
 		}
+		// The policy's results are in findings.json only.
+		reports := make(chan []byte, 1)
+		go func() {
+			b, _ := fetchBytes(resolve(runfolder.FindingsFile, u))
+			reports <- b
+		}()
+		defer func() { r.policy = policyFindings(<-reports) }()
 		// Fetch all, then decode in order.
 		type got struct {
 			data []byte
@@ -204,7 +211,7 @@ func (a *app) fetchRun(ref string, probe, eager bool) (r *run, handled bool) {
 			a.fail(err.Error())
 			return nil, true
 		}
-		r.scens = []*scen{{rec: rec, path: ref}}
+		r.scens = []*scen{{rec: rec, path: ref, folder: runFolder(u, false)}}
 	}
 	mark("st-decoded")
 	return r, true
@@ -253,6 +260,9 @@ func decode(file string, data []byte, k runfolder.Kind) (*recording.Recording, e
 	rec, rep, err := runfolder.DecodeRecording(file, data, k, harRedactor)
 	if err == nil && rep != nil && rep.Sanitized && rep.Message != "" {
 		rec.Warnings = append([]string{rep.Message}, rec.Warnings...)
+	}
+	if err == nil && k == runfolder.KindHAR {
+		imported[rec] = true
 	}
 	return rec, err
 }
@@ -365,6 +375,9 @@ func (a *app) runFromFiles(files []fileIn) *run {
 	}
 	r := &run{source: "local files (" + itoa(len(files)) + ")"}
 	if index != nil {
+		if f := byPath[path.Join(path.Dir(index.path), runfolder.FindingsFile)]; f != nil {
+			r.policy = policyFindings(f.data)
+		}
 		ix, err := runfolder.DecodeIndex(index.path, index.data)
 		if err != nil {
 			a.fail(err.Error())
@@ -476,6 +489,7 @@ func analyse(r *run) {
 		return
 	}
 	r.report = analysis.AnalyzeAll(r.recordings())
+	addPolicy(r)
 	r.distribute(true)
 }
 

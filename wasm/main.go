@@ -89,6 +89,9 @@ const selMax = 200
 
 var a = &app{view: vOverview, step: -1, finding: -1, reset: -1, event: -1, change: -1, cmpA: -1, cmpB: -1, findAll: true, tl: map[int]*tlState{}}
 
+// printing is true while the page is printed: the lists are drawn whole.
+var printing bool
+
 // keep holds the js.Funcs the page uses for its whole life.
 var keep []js.Func
 
@@ -117,6 +120,10 @@ func main() {
 	listen(doc, "dragleave", false, a.onDragLeave)
 	listen(doc, "drop", false, a.onDrop)
 	listen(win, "hashchange", false, func(js.Value) { a.fromHash(); a.render() })
+	// Printing draws the virtualised lists whole (style.css's print rules
+	// drop the pickers and the scroll boxes).
+	listen(win, "beforeprint", false, func(js.Value) { printing = true; a.renderWindow() })
+	listen(win, "afterprint", false, func(js.Value) { printing = false; a.renderWindow() })
 	// stReport() returns the shown run's analysis.Report as `audit --format
 	// json` encodes it (compact, without the file's "schema" line), for
 	// tools and tests that compare the page with the CLI. On demand: encoding a big report took part of the
@@ -182,12 +189,17 @@ func (a *app) start() {
 			return
 		}
 	} else {
-		for _, u := range []string{runfolder.IndexFile, "run/" + runfolder.IndexFile} {
-			var handled bool
-			if r, handled = a.fetchRun(u, true, false); handled {
-				break
-			}
+		// Where the run is: beside the page (a run folder with the
+		// inspector written into it), or where `serve` says (its meta
+		// st-run: run/). One request, no probe that fails.
+		where := ""
+		if m := doc.Call("querySelector", `meta[name="st-run"]`); m.Truthy() {
+			where = m.Call("getAttribute", "content").String()
 		}
+		if where != "" && where != "run/" {
+			where = ""
+		}
+		r, _ = a.fetchRun(where+runfolder.IndexFile, true, false)
 		if r == nil {
 			if byID("status").Get("classList").Call("contains", "error").Bool() {
 				return
@@ -500,7 +512,7 @@ func landing() *ui {
 	u.el("h1", "", "Open a sessiontrace run")
 	u.el("p", "", "Drop a run folder, an index.json with its recordings, a recording (.json) or a HAR file (.har, from Chrome, Firefox or Playwright) anywhere on this page, or use Open files… / Open folder… above.")
 	u.el("p", "", "A link can open a file next to this page: add ?open=recordings/name.json (or ?open=index.json) to the address; add &compare=other/index.json to see what changed from that run to another.")
-	u.el("p", "privacy-big", "Nothing is uploaded: the files are read and analysed in this page, in your browser. The analysis is the same Go code as `sessiontrace audit`.")
+	u.open("p").cls("privacy-big").text("Nothing is uploaded: the files are read and analysed in this page, in your browser. The analysis is the same Go code as ").el("code", "", "sessiontrace audit").text(".").close()
 	u.close()
 	return u
 }

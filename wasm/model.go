@@ -19,6 +19,7 @@ type scen struct {
 	rec      *recording.Recording
 	entry    *recording.IndexEntry // nil when opened without an index
 	path     string                // where it was read from
+	folder   string                // the URL of its run folder ("" for files opened by hand)
 	err      string                // why it could not be read
 	findings []int                 // indexes into run.report.Findings
 	sessions []*analysis.SessionReport
@@ -63,6 +64,10 @@ type run struct {
 	findingsRaw  []byte
 	findingsData chan fetched
 	why          *whyText // the overview's reset sentences, made once
+	// policy holds the POLICY-VIOLATION findings of the run folder's
+	// findings.json: the page does not read the policy file, so a run it
+	// analyses itself shows the policy results the run wrote.
+	policy []analysis.Finding
 }
 
 // recordings are the recordings of the run that could be read.
@@ -130,6 +135,7 @@ type model struct {
 	reqEvs  map[string][]int32
 	// The span of each step position: from its start to the next step's.
 	spanStart, spanEnd []int64
+	gs                 *gridSize // the session table's geometry, made on first use
 }
 
 func nanos(t time.Time) int64 {

@@ -62,7 +62,7 @@ func (a *app) diffHead(u *ui) {
 		u.attr("checked", "")
 	}
 	u.close().text(" only regressions").close()
-	u.button("", "export:diff", "Export text", "The diff as `sessiontrace diff` prints it")
+	u.button("", "export:diff", "Export text", "The diff as sessiontrace diff prints it")
 	u.open("label").cls("button").attr("for", "pick-cmp").attr("title", "Compare run A with other recordings or run files (B)").text("Compare with other files…").close()
 	u.close()
 	// The summary's own element holds exactly the CLI's last line.
@@ -97,7 +97,7 @@ func (a *app) diffHead(u *ui) {
 func diffPrompt(u *ui) {
 	u.open("div").cls("landing")
 	u.el("h1", "", "Compare with another run")
-	u.el("p", "", "See what changed from this run (A, the baseline) to another run of the same suite (B): cookies added or gone and their attributes, session behaviour (rotation at login, invalidation at logout, resets by cause), findings new or fixed, and each scenario's status. It is the comparison of `sessiontrace diff A B`, made in this page.")
+	u.open("p").text("See what changed from this run (A, the baseline) to another run of the same suite (B): cookies added or gone and their attributes, session behaviour (rotation at login, invalidation at logout, resets by cause), findings new or fixed, and each scenario's status. It is the comparison of ").el("code", "", "sessiontrace diff A B").text(", made in this page.").close()
 	u.open("p").cls("open")
 	u.open("label").cls("button").attr("for", "pick-cmp").text("Compare with files…").close()
 	u.open("label").cls("button").attr("for", "pick-cmp-dir").text("Compare with a folder…").close()

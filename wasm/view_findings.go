@@ -182,7 +182,7 @@ func (a *app) findingsList() {
 		}
 	}
 	from, bottom := max(0, lo-3), top+h+2*findCardH
-	if len(rows) <= findAll {
+	if len(rows) <= findAll || printing {
 		from, bottom = 0, end+1 // a short list is drawn whole
 	}
 	to := from
@@ -191,7 +191,7 @@ func (a *app) findingsList() {
 	}
 	// The rows in place stay when they are the same: elements replaced
 	// under the pointer between a press and a release lose the click.
-	drawn := a.findKey + "\x00" + itoa(from) + "\x00" + itoa(to) + "\x00" + itoa(a.finding)
+	drawn := a.findKey + "\x00" + strconv.FormatBool(printing) + itoa(from) + "\x00" + itoa(to) + "\x00" + itoa(a.finding)
 	if drawn == a.findDrawn {
 		return
 	}

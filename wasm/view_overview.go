@@ -15,6 +15,8 @@ import (
 
 func statusOf(s *scen) recording.Status {
 	switch {
+	case s.rec != nil && imported[s.rec]:
+		return statusImported
 	case s.rec != nil:
 		return s.rec.Status
 	case s.entry != nil:
@@ -81,9 +83,14 @@ func (a *app) overviewRun(u *ui) {
 	}
 	u.open("p").attr("id", "ov-totals").cls("totals")
 	t := recording.Totals{}
+	nImported := 0
 	var start, end time.Time
 	for _, s := range r.scens {
-		t.Add(statusOf(s))
+		if st := statusOf(s); st == statusImported {
+			nImported++
+		} else {
+			t.Add(st)
+		}
 		if s.rec != nil {
 			if start.IsZero() || s.rec.Start.Before(start) && !s.rec.Start.IsZero() {
 				start = s.rec.Start
@@ -109,6 +116,10 @@ func (a *app) overviewRun(u *ui) {
 			cls = "st-" + c.what
 		}
 		u.el("span", cls, itoa(c.n)+" "+c.what)
+	}
+	if nImported > 0 {
+		// A HAR did not run: nothing passed or failed.
+		u.text(", ").el("span", "st-imported", itoa(nImported)+" imported")
 	}
 	u.close()
 	u.open("p").cls("meta")
@@ -154,15 +165,24 @@ func (a *app) resetsCard(u *ui) {
 	u.open("div").cls("card").attr("id", "ov-resets")
 	u.el("h2", "", "Session resets by cause")
 	causes := map[analysis.CauseID]int{}
-	total := 0
+	total, unread := 0, 0
 	for _, s := range a.run.scens {
+		if s.err != "" {
+			unread++
+		}
 		for _, rs := range resetLines(s) {
 			causes[rs.Cause]++
 			total++
 		}
 	}
-	if total == 0 {
+	if unread > 0 {
+		// Nothing is known of what could not be read: no "no reset".
+		u.el("p", "error", plural(unread, "recording", "recordings")+" could not be read: their resets are unknown.")
+	}
+	if total == 0 && unread == 0 {
 		u.el("p", "muted", "No session reset: every session ID lasted as the journey expected.")
+	} else if total == 0 {
+		u.el("p", "muted", "No session reset in the "+plural(len(a.run.scens)-unread, "recording", "recordings")+" read.")
 	} else {
 		keys := make([]analysis.CauseID, 0, len(causes))
 		for k := range causes {
@@ -233,7 +253,7 @@ func (a *app) overviewWindow(reset bool) {
 		setText(byID("ov-count"), txt)
 	}
 	r0, r1 := 0, n
-	if n > ovAll {
+	if n > ovAll && !printing {
 		// Drawn with the page (reset): the place kept and the window's
 		// height, which need no layout; on a scroll, the list's own.
 		top, h := a.ovTop, js.Global().Get("innerHeight").Float()
@@ -296,6 +316,17 @@ func (a *app) scenarioRow(u *ui, k, i int, s *scen) {
 	}
 	u.close()
 	st := statusOf(s)
+	if s.err != "" {
+		// A recording that could not be read: its status is an error of
+		// the page, and its counts are unknown, not zero.
+		u.open("td").el("span", "status st-errored", "unreadable").close()
+		u.el("td", "num", "—")
+		for _, c := range []string{"c-steps", "c-requests", "c-events", "c-critical", "c-high", "c-medium", "c-low", "c-info", "c-resets"} {
+			u.el("td", "num unknown "+c, "—")
+		}
+		u.close()
+		return
+	}
 	u.open("td").el("span", "status st-"+string(st), string(st)).close()
 	d := "—"
 	var steps, reqs, evs int

@@ -193,6 +193,9 @@ func (a *app) requestsWindow(reset bool) {
 	}
 	r0 := clampInt(int(top/reqRowH)-3, 0, len(rows))
 	r1 := clampInt(int((top+h)/reqRowH)+3, 0, len(rows))
+	if printing {
+		r0, r1 = 0, len(rows)
+	}
 	u := &ui{}
 	if len(rows) == 0 {
 		u.el("div", "empty", "No request matches the filter.")

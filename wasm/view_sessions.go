@@ -13,13 +13,64 @@ import (
 
 // The session table is a CSS grid in a scroll box; only the cells in view
 // are in the DOM (rows and columns are both virtualised). The header row
-// and the name column stick with position: sticky.
+// and the name column stick with position: sticky. Its columns and rows
+// are sized to the table's content (gridSize).
+const headH = 62.0
+
+// A gridSize is the session table's geometry: the name column, the step
+// columns and the rows, wide and high enough for what the table holds
+// (the longest cookie name, value and attributes, one line per badge).
+type gridSize struct{ nameW, cellW, rowH float64 }
+
+// Estimated widths of a character, in CSS pixels, of the table's fonts
+// (style.css: .rowhead .cn, .cd, .cell .fp, .flags, .badges, .colhead).
 const (
-	nameW = 240.0
-	cellW = 150.0
-	headH = 62.0
-	cellH = 46.0
+	chName  = 8.2
+	chSmall = 6.6
+	chMono  = 7.6
+	chFlag  = 6.4
+	chBadge = 6.6
 )
+
+func (m *model) grid() *gridSize {
+	if m.gs != nil {
+		return m.gs
+	}
+	nameW, cellW, lines := 160.0, 110.0, 0
+	runes := func(s string) float64 { return float64(len([]rune(s))) }
+	for _, id := range m.idents {
+		nameW = max(nameW, runes(id.name)*chName+24, runes(id.domain+id.path)*chSmall+24)
+		if id.session != nil {
+			nameW = max(nameW, runes("client-side session · "+id.session.Detection)*chSmall+24)
+		}
+		for p := range m.rec.Steps {
+			if c := id.jar[p]; c != nil {
+				cellW = max(cellW, runes(shown(c.Value, false))*chMono+34, runes(shortFlags(c))*chFlag+16)
+			}
+			n := 0
+			if id.session != nil {
+				for _, i := range m.resetsAt(id, p) {
+					cellW = max(cellW, runes("⚠ "+string(m.resets[i].reset.Cause))*chBadge+24)
+					n++
+				}
+			}
+			counts := m.eventCounts(id, p)
+			for _, k := range []recording.EventKind{recording.EventWithheld, recording.EventRejected} {
+				if counts[k] > 0 {
+					n++
+				}
+			}
+			lines = max(lines, n)
+		}
+	}
+	for p := range m.rec.Steps {
+		cellW = max(cellW, runes(stepLabel(&m.rec.Steps[p]))*chSmall+16)
+	}
+	// A row: the value and the attributes, then a line per badge; its
+	// header: the name, the domain and path, the session ID's reason.
+	m.gs = &gridSize{nameW: math.Min(nameW, 380), cellW: math.Min(math.Ceil(cellW), 260), rowH: max(62, 40+14*float64(lines))}
+	return m.gs
+}
 
 func stepLabel(st *recording.Step) string {
 	s := string(st.Kind)
@@ -96,6 +147,8 @@ func (a *app) renderSessions(view js.Value, m *model) {
 		}
 	}
 	if a.step >= 0 {
+		g := m.grid()
+		nameW, cellW := g.nameW, g.cellW
 		box := byID("sess-scroll")
 		x := float64(a.step) * cellW
 		sl := box.Get("scrollLeft").Float()
@@ -131,13 +184,15 @@ func (a *app) sessionsWindow(reset bool) {
 	}
 	rows := a.sessionRows(m)
 	nSteps := len(m.rec.Steps)
+	g := m.grid()
+	nameW, cellW, cellH := g.nameW, g.cellW, g.rowH
 	// The logged-in row sits under the header, and stays there.
 	authRow, first := 0.0, 2 // the grid row of the first cookie
 	if m.auth != nil {
 		authRow, first = cellH, 3
 	}
 	if reset {
-		sizeGrid(grid, nSteps, len(rows), authRow)
+		sizeGrid(grid, g, nSteps, len(rows), authRow)
 	}
 	sl, stp := box.Get("scrollLeft").Float(), box.Get("scrollTop").Float()
 	w, h := box.Get("clientWidth").Float(), box.Get("clientHeight").Float()
@@ -148,6 +203,9 @@ func (a *app) sessionsWindow(reset bool) {
 	c1 := clampInt(int((sl+w-nameW)/cellW)+2, 0, nSteps)
 	r0 := clampInt(int(stp/cellH)-2, 0, len(rows))
 	r1 := clampInt(int((stp+h-headH-authRow)/cellH)+3, 0, len(rows))
+	if printing {
+		c0, c1, r0, r1 = 0, nSteps, 0, len(rows)
+	}
 	cur := a.curIdent()
 
 	u := &ui{}
@@ -180,7 +238,8 @@ func (a *app) sessionsWindow(reset bool) {
 // sizeGrid lays out the grid of nSteps columns and nRows cookie rows
 // (under the header and, when authRow > 0, the logged-in row) at its
 // whole size, so that the scroll range covers the cells not drawn.
-func sizeGrid(grid js.Value, nSteps, nRows int, authRow float64) {
+func sizeGrid(grid js.Value, g *gridSize, nSteps, nRows int, authRow float64) {
+	nameW, cellW, cellH := g.nameW, g.cellW, g.rowH
 	st := grid.Get("style")
 	st.Call("setProperty", "grid-template-columns", strconv.FormatFloat(nameW, 'f', 0, 64)+"px repeat("+itoa(max(nSteps, 1))+", "+strconv.FormatFloat(cellW, 'f', 0, 64)+"px)")
 	tpl := strconv.FormatFloat(headH, 'f', 0, 64) + "px "

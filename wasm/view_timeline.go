@@ -63,7 +63,7 @@ func (a *app) renderTimeline(view js.Value, m *model) {
 	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause. On top, whether the user was logged in after each step (pale: not checked, carried over; ⚠ where a page showed the user logged out), and which node served each request. Click a mark for details.")
 	u.open("div").attr("id", "tl-scroll").cls("tl-scroll").attr("tabindex", "0")
 	u.open("div").attr("id", "tl-inner").cls("tl-inner")
-	u.svg("svg").attr("id", "tl-svg").cls("tl-svg").close()
+	u.svg("svg").attr("id", "tl-svg").cls("tl-svg").attr("role", "group").attr("aria-label", "Timeline: one lane per cookie, its events and session resets, on the journey's time axis").close()
 	u.close()
 	u.close()
 	u.close()
@@ -230,7 +230,7 @@ func (a *app) tlLanes(u *ui, f *tlFrame) {
 		if id == cur {
 			cls += " sel"
 		}
-		u.svg("g").cls(cls).attrInt("data-row", id.row).attr("data-cookie", id.name)
+		u.svg("g").cls(cls).attrInt("data-row", id.row).attr("data-cookie", id.name).attr("role", "group").attr("aria-label", "Cookie lane "+id.label())
 		u.svg("rect").cls("lane-bg").attr("x", "0").attrF("y", y).attrF("width", W).attrF("height", laneH).attr("data-act", "sel:lane:"+itoa(id.row)).close()
 		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", mid+4).attr("data-act", "sel:lane:"+itoa(id.row)).text(trunc(id.name, 26))
 		u.svg("title").text(id.label()).close()
@@ -287,14 +287,26 @@ func (a *app) tlResets(u *ui, f *tlFrame) {
 		}
 		u.svg("g").cls(cls).attr("data-act", "sel:reset:"+itoa(i)).attr("data-cause", string(rr.reset.Cause))
 		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", y-2).attrF("y2", y+laneH+2).close()
-		label := "⚠ " + string(rr.reset.Cause)
-		if end, ok := tagEnd[rr.id]; ok && x+3 < end {
-			label = "⚠" // no room for the cause next to the previous one
+		// The tag: the cause when it ends before the lane's next reset,
+		// else only ⚠, or none when the previous tag leaves no room (the
+		// line and its hover text stay).
+		next := math.Inf(1)
+		for _, o := range m.resets {
+			if o.id == rr.id && o.at > rr.at && o.at <= st.v1 {
+				next = math.Min(next, f.x(o.at))
+			}
 		}
-		w := float64(len([]rune(label)))*6.6 + 8
-		u.svg("rect").cls("reset-tag").attrF("x", x+3).attrF("y", y+2).attrF("width", w).attr("height", "14").attr("rx", "3").close()
-		u.svg("text").attrF("x", x+7).attrF("y", y+13).text(label).close()
-		tagEnd[rr.id] = math.Max(tagEnd[rr.id], x+3+w+2)
+		label := "⚠ " + string(rr.reset.Cause)
+		w := tagW(label)
+		if x+3+w+2 > next {
+			label, w = "⚠", tagW("⚠")
+		}
+		if end, ok := tagEnd[rr.id]; !ok || x+3 >= end {
+			u.svg("rect").cls("reset-tag").attrF("x", x+3).attrF("y", y+2).attrF("width", w).attr("height", "14").attr("rx", "3").close()
+			u.svg("text").attrF("x", x+7).attrF("y", y+13).text(label).close()
+			tagEnd[rr.id] = x + 3 + w + 2
+		}
+		u.attr("role", "img").attr("aria-label", "Session reset of "+rr.id.name+": "+string(rr.reset.Cause)+". "+rr.reset.Summary)
 		u.svg("title").text("Session reset: " + string(rr.reset.Cause) + "\n" + rr.reset.Detail).close()
 		u.close()
 	}
@@ -307,7 +319,7 @@ func (a *app) tlMarks(u *ui, f *tlFrame) {
 	for ri := f.first; ri < f.last; ri++ {
 		id := f.m.idents[f.rows[ri]]
 		mid := f.laneY(ri) + markDY
-		u.svg("g").cls("lane-marks").attrInt("data-row", id.row).attr("data-cookie", id.name)
+		u.svg("g").cls("lane-marks").attrInt("data-row", id.row).attr("data-cookie", id.name).attr("role", "group").attr("aria-label", "Events of "+id.label())
 		a.laneMarks(u, f.m, id, f.st, f.x, mid, f.W)
 		u.close()
 	}
@@ -339,12 +351,8 @@ func (a *app) tlAxis(u *ui, f *tlFrame) {
 		}
 		vis = append(vis, p)
 	}
-	every := 1
-	if len(vis) > 0 {
-		every = int(math.Ceil(float64(len(vis)) * 46 / f.plotW))
-		every = max(every, 1)
-	}
-	for k, p := range vis {
+	labels := a.stepLabels(m, vis, xOf)
+	for _, p := range vis {
 		s := &m.rec.Steps[p]
 		x := xOf(nanos(s.Start))
 		cls := "step"
@@ -356,13 +364,10 @@ func (a *app) tlAxis(u *ui, f *tlFrame) {
 		}
 		u.svg("g").cls(cls).attr("data-act", "sel:step:"+itoa(p)).attrInt("data-step", p)
 		u.svg("line").attrF("x1", x).attrF("x2", x).attr("y1", "16").attrF("y2", H).close()
-		if k%every == 0 || s.As != "" || p == a.step {
-			label := itoa(s.Index)
-			if s.As != "" {
-				label += " " + string(s.As)
-			}
-			u.svg("text").attrF("x", x+3).attr("y", "30").text(label).close()
+		if label, ok := labels[p]; ok {
+			u.svg("text").cls("step-label").attrF("x", x+3).attr("y", "30").text(label).close()
 		}
+		u.attr("role", "img").attr("aria-label", stepTitle(s))
 		u.svg("title").text(stepTitle(s)).close()
 		u.close()
 	}
@@ -377,6 +382,52 @@ func (a *app) tlAxis(u *ui, f *tlFrame) {
 	}
 	u.close()
 }
+
+// stepLabels are the labels of the steps vis (positions, in time order)
+// that fit on the axis without overlapping: the selected step's and the
+// privilege boundaries' first, then the others where there is room.
+func (a *app) stepLabels(m *model, vis []int, xOf func(int64) float64) map[int]string {
+	type span struct{ x0, x1 float64 }
+	var taken []span
+	out := map[int]string{}
+	place := func(p int) {
+		s := &m.rec.Steps[p]
+		label := itoa(s.Index)
+		if s.As != "" {
+			label += " " + string(s.As)
+		}
+		x0 := xOf(nanos(s.Start)) + 3
+		sp := span{x0 - 3, x0 + float64(len([]rune(label)))*stepCharW + 4}
+		for _, t := range taken {
+			if sp.x0 < t.x1 && t.x0 < sp.x1 {
+				return
+			}
+		}
+		taken = append(taken, sp)
+		out[p] = label
+	}
+	for _, p := range vis {
+		if p == a.step {
+			place(p)
+		}
+	}
+	for _, p := range vis {
+		if m.rec.Steps[p].As != "" {
+			place(p)
+		}
+	}
+	for _, p := range vis {
+		place(p)
+	}
+	return out
+}
+
+// tagW is the width of a reset's tag that says label (11 px bold text).
+func tagW(label string) float64 { return float64(len([]rune(label))+1)*7.2 + 8 } // (⚠ is wider)
+
+// stepCharW is the most a character of a step label takes (11.5 px text,
+// style.css's .tl-svg text; bold for privilege boundaries).
+const stepCharW = 7.4
 
 // lanesY is where the cookie lanes start: under the axis, the
 // logged-in lane and the node lane.
@@ -395,7 +446,7 @@ func lanesY(m *model) float64 {
 // pale when carried over from an earlier step) and, where an observed
 // reset says the page showed the user logged out, a mark.
 func (a *app) authLane(u *ui, m *model, st *tlState, xOf func(int64) float64, y, W float64) {
-	u.svg("g").cls("auth-lane")
+	u.svg("g").cls("auth-lane").attr("role", "group").attr("aria-label", "Logged in after each step")
 	u.svg("text").cls("lane-label").attr("x", "8").attrF("y", y+16).text("logged in").close()
 	for p, e := range m.auth {
 		if e == nil || m.spanEnd[p] < st.v0 || m.spanStart[p] > st.v1 {
@@ -414,6 +465,7 @@ func (a *app) authLane(u *ui, m *model, st *tlState, xOf func(int64) float64, y,
 		if x1-x0 > 84 {
 			u.svg("text").attrF("x", x0+16).attrF("y", y+16).text(authWord(e.State)).close()
 		}
+		u.attr("role", "img").attr("aria-label", m.authTitle(p))
 		u.svg("title").text(m.authTitle(p)).close()
 		u.close()
 	}
@@ -428,6 +480,7 @@ func (a *app) authLane(u *ui, m *model, st *tlState, xOf func(int64) float64, y,
 		u.svg("g").cls("auth-reset").attr("data-act", "sel:reset:"+itoa(i)).attrInt("data-step", rr.obs).attr("data-cause", string(rr.reset.Cause))
 		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", y).attrF("y2", y+authH).close()
 		u.svg("text").attrF("x", x+2).attrF("y", y+16).text("⚠").close()
+		u.attr("role", "img").attr("aria-label", "Logged out here: "+rr.reset.Summary)
 		u.svg("title").text(rr.reset.Summary).close()
 		u.close()
 	}
@@ -536,6 +589,7 @@ func (a *app) drawMark(u *ui, m *model, g *markGroup, mid float64) {
 			title += "\n" + itoa(n) + "× " + r
 		}
 	}
+	u.attr("role", "img").attr("aria-label", title)
 	u.svg("title").text(title).close()
 	u.close()
 }
@@ -561,7 +615,9 @@ func (a *app) nodeMarks(u *ui, m *model, st *tlState, xOf func(int64) float64, m
 			u.svg("text").attrF("x", x+4).attrF("y", mid+4).text(q.Node).close()
 			labelEnd = x + 4 + float64(len([]rune(q.Node)))*6.8 + 4
 		}
-		u.svg("title").text(q.Node + " (" + q.NodeHeader + "): " + q.Method + " " + q.URL).close()
+		title := q.Node + " (" + q.NodeHeader + "): " + q.Method + " " + q.URL
+		u.attr("role", "img").attr("aria-label", "Served by "+title)
+		u.svg("title").text(title).close()
 		u.close()
 		lastX, lastNode = x, q.Node
 	}

@@ -7,7 +7,17 @@
   // Tags and attributes that could run or load something are refused even
   // though the Go side never asks for them: recordings are untrusted.
   var BAD_TAG = /^(script|iframe|frame|frameset|object|embed|applet|base|meta|link|style|template|foreignobject|animate|animatemotion|animatetransform|set|use|image|form)$/i;
-  var BAD_ATTR = /^(on|style$|src|srcset|srcdoc|action|formaction|background|poster|xlink:|xmlns)/i;
+  var BAD_ATTR = /^(on|style$|srcset|srcdoc|action|formaction|background|poster|xlink:|xmlns)/i;
+
+  // ownFile says whether v is a URL of a file of this site (a failure's
+  // screenshot or HTML snapshot in the run folder): http(s), same origin,
+  // no "..": the only links besides in-page "#" ones, and the only src.
+  function ownFile(v) {
+    if (/\.\.|\\/.test(v)) return false;
+    var u;
+    try { u = new URL(v, location.href); } catch (e) { return false; }
+    return (u.protocol === "http:" || u.protocol === "https:") && u.origin === location.origin && u.href === v;
+  }
 
   // stBuild(parent, ops, append) builds DOM nodes from an op list. Records
   // are separated by \x1e; the first character is the op:
@@ -15,7 +25,8 @@
   //   >     close the element         "text append a text node
   //   =name\x1fvalue  setAttribute    :prop\x1fvalue  style.setProperty
   // Text is only ever a text node and attributes only ever setAttribute:
-  // no string is parsed as HTML. Without append, parent is emptied first.
+  // no string is parsed as HTML. Links are in-page "#" links or files of
+  // this site (ownFile), as are images. Without append, parent is emptied first.
   window.stBuild = function (parent, ops, append) {
     if (!append) parent.replaceChildren();
     var stack = [parent], el = parent;
@@ -42,7 +53,9 @@
           j = arg.indexOf("\x1f");
           k = arg.slice(0, j);
           v = arg.slice(j + 1);
-          if (BAD_ATTR.test(k) || (k.toLowerCase() === "href" && v.charAt(0) !== "#")) throw new Error("stBuild: refused attribute " + k);
+          var lk = k.toLowerCase();
+          if (BAD_ATTR.test(k) || (lk === "href" && v.charAt(0) !== "#" && !(el.tagName === "A" && ownFile(v))) ||
+              (lk.indexOf("src") === 0 && !(lk === "src" && el.tagName === "IMG" && ownFile(v)))) throw new Error("stBuild: refused attribute " + k);
           el.setAttribute(k, v);
           break;
         case ":":

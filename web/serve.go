@@ -68,6 +68,11 @@ func NewHandler(dir string, loopback bool) (*Handler, error) {
 			root.Close()
 			return nil, fmt.Errorf("the inspector is missing %s: %w", name, err)
 		}
+		if name == "index.html" {
+			// The page looks for the run here, not beside itself first
+			// (which would ask for /index.json: a 404 on every load).
+			data = bytes.Replace(data, []byte(`<meta name="st-run" content="">`), []byte(`<meta name="st-run" content="run/">`), 1)
+		}
 		sum := sha256.Sum256(data)
 		h.assets[name] = &asset{name: name, ctype: contentType(name), etag: `"` + hex.EncodeToString(sum[:8]) + `"`, data: data}
 	}
