@@ -704,6 +704,9 @@ func TestRecordHeadedUnderXvfb(t *testing.T) {
 	r.waitStatus("the first page", func(s recordStatus) bool { return s.Ready && s.Steps >= 1 && s.Settled })
 	headed := false
 	for pid := range proctest.Chromium() {
+		if !proctest.Descends(pid, os.Getpid()) {
+			continue // another package's test browser, run alongside
+		}
 		cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 		args := strings.Split(string(cmd), "\x00")
 		if slices.Contains(args, "--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost") && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--type=") }) {

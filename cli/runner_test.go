@@ -311,7 +311,9 @@ func TestBrowserKilledMidScenario(t *testing.T) {
 		for time.Now().Before(deadline) {
 			if data, err := os.ReadFile(rec); err == nil && strings.Contains(string(data), `"kind": "goto"`) {
 				for pid := range proctest.Chromium() {
-					if _, old := before[pid]; !old && isBrowserMain(pid) {
+					// Only this test's browser: go test runs other packages'
+					// browsers alongside.
+					if _, old := before[pid]; !old && isBrowserMain(pid) && proctest.Descends(pid, os.Getpid()) {
 						syscall.Kill(pid, syscall.SIGKILL)
 						killed <- pid
 						return

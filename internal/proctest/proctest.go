@@ -82,15 +82,24 @@ func Leftovers(before Snapshot) []int {
 			out = append(out, pid)
 			continue
 		}
-		for p := ppid; p > 1; p = parentOf(p) {
-			if p == self {
-				out = append(out, pid)
-				break
-			}
+		if Descends(pid, self) {
+			out = append(out, pid)
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Descends reports whether pid is a descendant of ancestor: tests that
+// look for the browser a command started must not take another test's,
+// which go test may run at the same time in another package.
+func Descends(pid, ancestor int) bool {
+	for p := parentOf(pid); p > 1; p = parentOf(p) {
+		if p == ancestor {
+			return true
+		}
+	}
+	return false
 }
 
 // WaitGone waits until no process of Leftovers(before) is left, up to
