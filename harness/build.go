@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -129,7 +130,7 @@ func (b *builder) build(rec *recording.Recording) {
 	}
 	b.addWindows(rec)
 	if n := len(b.cut); n > 0 {
-		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("%s longer than %d bytes: cut there in this recording (marked \"...[URL cut: N bytes]\")", plural(n, "URL"), maxURLBytes))
+		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("%s longer than %d bytes: cut there in this recording (marked \"...[URL cut: N bytes]\")", words.Count(n, "URL", "URLs"), maxURLBytes))
 	}
 	rec.Protocol.UnknownReasons = nil
 	for r := range b.unknown {

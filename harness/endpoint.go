@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -199,12 +200,24 @@ func (e Endpoint) dialError(err error) error {
 			host += " (no port given)"
 		}
 		return fmt.Errorf("nothing answers at %s: is the browser (or pool) running and listening on that port?", host)
-	case strings.Contains(msg, "401") || strings.Contains(msg, "403"):
+	case handshakeStatus(msg, 401, 403):
 		return fmt.Errorf("%w (%s)", ErrRefused, e.redact(msg))
-	case strings.Contains(msg, "429") || strings.Contains(msg, "503"):
+	case handshakeStatus(msg, 429, 503):
 		return fmt.Errorf("%w (%s)", ErrBusy, e.redact(msg))
 	}
 	return errors.New(e.redact(msg))
+}
+
+// handshakeStatus reports whether a dial error is the WebSocket handshake
+// answered with one of codes (`unexpected status "401 Unauthorized"`): a
+// bare "401" could be part of the endpoint's port.
+func handshakeStatus(msg string, codes ...int) bool {
+	for _, c := range codes {
+		if strings.Contains(msg, `status "`+strconv.Itoa(c)+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // withLaunchArgs returns ws with the browser flags added in browserless's

@@ -140,7 +140,12 @@ func TestAttachRetriesABusyPool(t *testing.T) {
 }
 
 func TestDialErrorHidesTheToken(t *testing.T) {
-	e, _ := ParseEndpoint("ws://127.0.0.1:9?token=s3cr3t%2Fx")
+	// A port with 401 in it is not a refusal.
+	e, _ := ParseEndpoint("ws://127.0.0.1:14010?token=s3cr3t")
+	if err := e.dialError(errors.New(`could not dial "ws://127.0.0.1:14010?token=s3cr3t": i/o timeout`)); errors.Is(err, ErrRefused) || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("a timeout on port 14010: %v", err)
+	}
+	e, _ = ParseEndpoint("ws://127.0.0.1:9?token=s3cr3t%2Fx")
 	err := e.dialError(errors.New(`could not dial "ws://127.0.0.1:9?token=s3cr3t%2Fx": websocket handshake failed: unexpected status "401 Unauthorized"`))
 	if !errors.Is(err, ErrRefused) || strings.Contains(err.Error(), "s3cr3t") {
 		t.Fatalf("dial error %v: want ErrRefused without the token", err)

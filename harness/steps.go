@@ -32,7 +32,10 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 			err = fmt.Errorf("reading the cookie jar: %w", jerr)
 		}
 	}
-	err = r.explainPage(i, sr.rec.Start, asSiteError(err, r.col.failedDocument()))
+	if err != nil {
+		err = asSiteError(err, r.col.failedDocument())
+	}
+	err = r.explainPage(i, sr.rec.Start, err)
 	sr.rec.End = time.Now()
 	sr.rec.Status = recording.StatusPassed
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 )
 
 // A siteError is a step that could not reach or load the site: a network
@@ -143,7 +144,7 @@ func (e *timeoutError) Error() string {
 	case strings.HasPrefix(e.found, "hidden:"):
 		n, why, _ := strings.Cut(strings.TrimPrefix(e.found, "hidden:"), ":")
 		count, _ := strconv.Atoi(n)
-		return fmt.Sprintf("%s matched %s but is hidden (%s) after %s", e.selector, plural(count, "element"), why, e.after)
+		return fmt.Sprintf("%s matched %s but is hidden (%s) after %s", e.selector, words.Count(count, "element", "elements"), why, e.after)
 	case strings.HasPrefix(e.found, "invalid:"):
 		return fmt.Sprintf("%s is not a valid CSS selector: %s", e.selector, strings.TrimPrefix(e.found, "invalid:"))
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -170,21 +171,13 @@ func (b *builder) addWindows(rec *recording.Recording) {
 			Filename: b.red.Scrub(d.v.filename)})
 	}
 	if n := len(rec.Popups); n > 0 {
-		msg := plural(n, "popup window") + " opened (see popups); their requests are not recorded, but they share the jar"
+		msg := words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are not recorded, but they share the jar"
 		if n > maxPopups {
 			msg += "; the harness closed those after the first " + strconv.Itoa(maxPopups)
 		}
 		rec.Warnings = appendOnce(rec.Warnings, msg)
 	}
 	if n := len(rec.Downloads); n > 0 {
-		rec.Warnings = appendOnce(rec.Warnings, plural(n, "download")+" started (see downloads); the harness denied them: no file was written")
+		rec.Warnings = appendOnce(rec.Warnings, words.Count(n, "download", "downloads")+" started (see downloads); the harness denied them: no file was written")
 	}
-}
-
-// plural says "1 download" or "3 downloads".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
 }

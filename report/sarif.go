@@ -153,15 +153,12 @@ func writeSARIF(w io.Writer, in *Input) error {
 		if f == nil {
 			continue
 		}
-		id := ruleScenarioErrored
+		id, level := ruleScenarioErrored, "warning"
 		if f.status == recording.StatusFailed {
-			id = ruleScenarioFailed
+			id, level = ruleScenarioFailed, "error"
 		}
-		res := sarifResult{RuleID: id, RuleIndex: index[id], Level: map[string]string{ruleScenarioFailed: "error"}[id],
+		res := sarifResult{RuleID: id, RuleIndex: index[id], Level: level,
 			Message: sarifText{f.msg}, Properties: map[string]any{"scenario": l.Recording.Scenario.Name, "status": string(f.status)}}
-		if res.Level == "" {
-			res.Level = "warning"
-		}
 		step := -1
 		if f.step != nil {
 			step = f.step.Index
