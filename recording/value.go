@@ -83,9 +83,10 @@ func (r *Redactor) AddSecret(s string) {
 	}
 }
 
-// minKnownLen is the shortest cookie value Scrub removes from text: shorter
+// MinScrubbedLen is the shortest cookie value Scrub removes from text (and
+// report takes back out of revealed runs): shorter
 // values ("1", "dark") are too common to scrub without mangling URLs.
-const minKnownLen = 8
+const MinScrubbedLen = 8
 
 // Value fingerprints raw and notes it as a known value to scrub from text.
 func (r *Redactor) Value(raw string) Value {
@@ -99,7 +100,7 @@ func (r *Redactor) Value(raw string) Value {
 		s := raw
 		v.Raw = &s
 	}
-	if len(raw) >= minKnownLen && !r.reveal {
+	if len(raw) >= MinScrubbedLen && !r.reveal {
 		r.known[raw] = true
 	}
 	return v
@@ -124,7 +125,7 @@ func (r *Redactor) isSecret(raw string) bool {
 func (r *Redactor) Note(raw string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(raw) >= minKnownLen && !r.reveal {
+	if len(raw) >= MinScrubbedLen && !r.reveal {
 		r.known[raw] = true
 	}
 }

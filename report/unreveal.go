@@ -8,10 +8,6 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-// minRevealed is the shortest value an unrevealer takes out, as the
-// recorder's Redactor.Scrub.
-const minRevealed = 8
-
 // An unrevealer takes the raw cookie values that recordings hold (runs
 // with --reveal-values) back out of text, each replaced by the
 // placeholder the recorder writes when values are not revealed
@@ -29,7 +25,7 @@ type unrevealer struct {
 func newUnrevealer(rs ...*recording.Recording) *unrevealer {
 	with := map[string]string{}
 	add := func(v *recording.Value) {
-		if v == nil || v.Raw == nil || len(*v.Raw) < minRevealed {
+		if v == nil || v.Raw == nil || len(*v.Raw) < recording.MinScrubbedLen {
 			return
 		}
 		p := recording.ValuePlaceholder(v.Short())
