@@ -94,7 +94,7 @@ func CheckOut(out string, force bool) error {
 // that no recording, screenshot or report of the earlier run survives
 // next to the new index: the files the layout names (index.json, the
 // reports, the inspector's files), the recordings (recordings/*.json) and
-// the screenshots the earlier recordings name. Nothing else is removed:
+// the screenshots and failure snapshots the earlier recordings name. Nothing else is removed:
 // it returns the other entries of out, left as they were (sorted; a
 // folder ends in /).
 func Prepare(out string, force bool) (kept []string, err error) {
@@ -168,8 +168,8 @@ func (d Dir) clearEarlierRun() error {
 	return nil
 }
 
-// screenshotsOf returns the screenshots the recording rel names that are
-// inside the run folder.
+// screenshotsOf returns the screenshots (and failure snapshots) the
+// recording rel names that are inside the run folder.
 func (d Dir) screenshotsOf(rel string) []string {
 	data, err := os.ReadFile(d.Path(rel))
 	if err != nil {
@@ -181,11 +181,14 @@ func (d Dir) screenshotsOf(rel string) []string {
 	}
 	var out []string
 	for _, st := range r.Steps {
-		p := filepath.Clean(filepath.FromSlash(st.Screenshot))
-		if st.Screenshot == "" || filepath.IsAbs(p) || p == "." || strings.HasPrefix(p, "..") {
-			continue
+		// A failing step's page is a screenshot and an HTML snapshot.
+		for _, name := range []string{st.Screenshot, st.Snapshot} {
+			p := filepath.Clean(filepath.FromSlash(name))
+			if name == "" || filepath.IsAbs(p) || p == "." || strings.HasPrefix(p, "..") {
+				continue
+			}
+			out = append(out, filepath.ToSlash(p))
 		}
-		out = append(out, filepath.ToSlash(p))
 	}
 	return out
 }

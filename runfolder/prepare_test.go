@@ -30,7 +30,10 @@ func TestPrepareReplacesAnEarlierRun(t *testing.T) {
 	a, b := labRecording(t, "correct", "a"), labRecording(t, "fixation", "b")
 	a.Steps[0].Screenshot = "screenshots/a.png"
 	b.Steps[0].Screenshot = "shots/deep/b.png"
+	a.Steps[1].Screenshot, a.Steps[1].Snapshot = "failures/a-step-01.png", "failures/a-step-01.html"
 	_, paths := writeRun(t, dir, a, b)
+	touch(t, filepath.Join(dir, "failures", "a-step-01.png"))
+	touch(t, filepath.Join(dir, "failures", "a-step-01.html"))
 	touch(t, filepath.Join(dir, "screenshots", "a.png"))
 	touch(t, filepath.Join(dir, "shots", "deep", "b.png"))
 	touch(t, filepath.Join(dir, "shots", "mine.png")) // not named by a recording
@@ -48,7 +51,7 @@ func TestPrepareReplacesAnEarlierRun(t *testing.T) {
 		t.Errorf("kept %q, want %q", kept, want)
 	}
 	for _, gone := range append(paths, IndexFile, FindingsFile, SummaryFile, JUnitFile, "index.html", "inspector.wasm",
-		"screenshots", "shots/deep") {
+		"screenshots", "shots/deep", "failures") {
 		if exists(filepath.Join(dir, gone)) {
 			t.Errorf("%s survived", gone)
 		}
