@@ -199,8 +199,11 @@ func (f *runFlags) suite(e *env, paths []string) (s *suite, ok bool) {
 		}
 	}
 	perWorker := harness.PerWorkerAuto
-	if f.perWorkerSet {
-		perWorker = map[bool]harness.PerWorker{true: harness.PerWorkerYes, false: harness.PerWorkerNo}[f.perWorker]
+	switch {
+	case f.perWorkerSet && f.perWorker:
+		perWorker = harness.PerWorkerYes
+	case f.perWorkerSet:
+		perWorker = harness.PerWorkerNo
 	}
 	key, err := f.fingerprintKey(e)
 	if err != nil {
