@@ -1,21 +1,11 @@
 package analysis
 
-import (
-	"net/url"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // slowInfo is infoOf by url.Parse alone, as the analysis read URLs
 // before simpleURL (with the host spelled by recording.CanonicalHost, as
 // since), and without parseURL's memo.
-func slowInfo(u string) urlInfo {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil {
-		p = nil
-	}
-	return parsedInfo(u, p)
-}
+func slowInfo(u string) urlInfo { return parsedInfo(u, parseURLOnce(u)) }
 
 func checkInfo(t *testing.T, u string) {
 	t.Helper()
