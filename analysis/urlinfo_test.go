@@ -1,27 +1,11 @@
 package analysis
 
-import (
-	"net/url"
-	"strings"
-	"testing"
-
-	"github.com/sessiontrace/sessiontrace/recording"
-)
+import "testing"
 
 // slowInfo is infoOf by url.Parse alone, as the analysis read URLs
 // before simpleURL (with the host spelled by recording.CanonicalHost, as
-// since).
-func slowInfo(u string) urlInfo {
-	var in urlInfo
-	if p, err := url.Parse(strings.TrimSpace(u)); err == nil {
-		in.scheme = strings.ToLower(p.Scheme)
-		in.hostname, in.path = p.Hostname(), p.EscapedPath()
-		in.host = recording.CanonicalHost(in.hostname)
-	} else if i := strings.Index(u, "://"); i > 0 {
-		in.scheme = strings.ToLower(u[:i])
-	}
-	return in
-}
+// since), and without parseURL's memo.
+func slowInfo(u string) urlInfo { return parsedInfo(u, parseURLOnce(u)) }
 
 func checkInfo(t *testing.T, u string) {
 	t.Helper()

@@ -21,14 +21,21 @@ func parseURL(u string) *url.URL {
 	if p, ok := urlMemo.m[u]; ok {
 		return p
 	}
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil {
-		p = nil
-	}
+	p := parseURLOnce(u)
 	if len(urlMemo.m) >= 4096 {
 		clear(urlMemo.m)
 	}
 	urlMemo.m[u] = p
+	return p
+}
+
+// parseURLOnce is parseURL without the memo: url.Parse of u without its
+// surrounding white space, or nil.
+func parseURLOnce(u string) *url.URL {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil {
+		return nil
+	}
 	return p
 }
 

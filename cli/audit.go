@@ -21,7 +21,7 @@ func auditCmd(e *env, args []string) int {
 	format := fs.String("format", "text", "output format: "+report.Names())
 	failOn := fs.String("fail-on", "", "exit 1 when a finding is at or above this severity (critical, high, medium, low, info)")
 	out := fs.StringP("output", "o", "", "write the report to this file instead of standard output")
-	maxSize := fs.Int64("max-size", runfolder.DefaultMaxSize>>20, "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
+	maxSize := maxSizeFlag(fs)
 	policyFile := fs.String("policy", "", "also check the recordings against this cookie policy file (docs/policy.md); violations are POLICY-VIOLATION findings")
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
@@ -43,7 +43,7 @@ func auditCmd(e *env, args []string) int {
 	if !ok {
 		return ExitUsage
 	}
-	recs, ok := loadSaying(e, "audit", fs.Args(), *maxSize<<20)
+	recs, ok := loadSaying(e, "audit", fs.Args(), *maxSize)
 	if !ok {
 		return ExitUsage
 	}

@@ -191,4 +191,14 @@ func TestAuditRefusesOversizedInput(t *testing.T) {
 	if code, _, stderr := runCLI(t, "audit", "--max-size", "8", big); code != ExitOK {
 		t.Fatalf("under the limit: exit %d %s", code, stderr)
 	}
+	// A limit that would refuse every file is a usage error, in every
+	// command that takes one (maxSizeFlag).
+	for _, cmd := range [][]string{{"audit"}, {"policy", "init", "-o", "-"}, {"diff", big}, {"report"}} {
+		for _, n := range []string{"0", "-1", "x", "9000000000000000"} {
+			args := append(append([]string{}, cmd...), "--max-size", n, big)
+			if code, _, stderr := runCLI(t, args...); code != ExitUsage || !strings.Contains(stderr, `for "--max-size" flag: want `) {
+				t.Errorf("%q: exit %d %q", args, code, stderr)
+			}
+		}
+	}
 }

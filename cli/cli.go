@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sessiontrace/sessiontrace/internal/yamlfile"
+	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
 // Version is the program version, set at build time with
@@ -252,4 +254,31 @@ func (d *durationValue) Type() string { return "duration" }
 func durationVar(fs *pflag.FlagSet, p *time.Duration, name string, value time.Duration, usage string) {
 	*p = value
 	fs.Var((*durationValue)(p), name, usage)
+}
+
+// sizeValue is a size flag given in MiB and held in bytes. Zero or less
+// would refuse every input file, so it is refused when parsed.
+type sizeValue int64
+
+func (s *sizeValue) Set(v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return errors.New("want a positive number of MiB")
+	}
+	if n > math.MaxInt64>>20 {
+		return fmt.Errorf("want at most %d MiB", int64(math.MaxInt64>>20))
+	}
+	*s = sizeValue(n << 20)
+	return nil
+}
+
+func (s *sizeValue) String() string { return strconv.FormatInt(int64(*s)>>20, 10) }
+func (s *sizeValue) Type() string   { return "MiB" }
+
+// maxSizeFlag defines --max-size, the largest input file (in bytes) of
+// the commands that read runs through runfolder.Load.
+func maxSizeFlag(fs *pflag.FlagSet) *int64 {
+	size := int64(runfolder.DefaultMaxSize)
+	fs.Var((*sizeValue)(&size), "max-size", "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
+	return &size
 }

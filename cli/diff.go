@@ -33,7 +33,7 @@ func diffCmd(e *env, args []string) int {
 	format := fs.String("format", "text", "output format: text or json")
 	out := fs.StringP("output", "o", "", "write the diff to this file instead of standard output")
 	failOn := fs.String("fail-on", "regression", "exit 1 on: regression (a change for the worse), any (any change) or never")
-	maxSize := fs.Int64("max-size", runfolder.DefaultMaxSize>>20, "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
+	maxSize := maxSizeFlag(fs)
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -54,12 +54,9 @@ func diffCmd(e *env, args []string) int {
 	default:
 		return usageErr("--fail-on %q: use regression, any or never", *failOn)
 	}
-	if *maxSize <= 0 {
-		return usageErr("--max-size %d: want a positive number of MiB", *maxSize)
-	}
 	var runs [2][]*recording.Recording
 	for i, p := range fs.Args() {
-		recs, warnings, err := runfolder.LoadRun(p, *maxSize<<20)
+		recs, warnings, err := runfolder.LoadRun(p, *maxSize)
 		if err != nil {
 			return usageErr("%v", err)
 		}

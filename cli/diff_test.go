@@ -205,7 +205,7 @@ func TestDiffUsageErrors(t *testing.T) {
 		{[]string{run, run, run}, "got 3"},
 		{[]string{"--format", "sarif", run, run}, `--format "sarif": use text or json`},
 		{[]string{"--fail-on", "high", run, run}, `--fail-on "high": use regression, any or never`},
-		{[]string{"--max-size", "0", run, run}, "--max-size 0"},
+		{[]string{"--max-size", "0", run, run}, `invalid argument "0" for "--max-size" flag: want a positive number of MiB`},
 		{[]string{run, notRun}, notRun + " is not a run folder: it has no index.json"},
 		{[]string{run, filepath.Join(dir, "missing")}, "missing: no such file or directory"},
 		{[]string{broken, run}, "broken.json:3:11: steps: expected []recording.Step, got JSON number"},

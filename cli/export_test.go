@@ -150,6 +150,7 @@ func TestExportUsageErrors(t *testing.T) {
 		{[]string{"--har"}, "expected one RECORDING"},
 		{[]string{"--har", good, good}, "got 2"},
 		{[]string{"--har", filepath.Join(dir, "missing.json")}, "missing.json: no such file or directory"},
+		{[]string{"--har", dir}, "is not a run folder: it has no index.json"},
 		{[]string{"--har", "../recording/har/testdata/har/chrome-correct.har"}, "is already a HAR"},
 		{[]string{"--har", notRec}, "x.json: no \"schema\" field"},
 		{[]string{"--har", "-o", filepath.Join(dir, "no", "such", "dir.har"), good}, "no such file or directory"},

@@ -55,7 +55,7 @@ func policyInitCmd(e *env, args []string) int {
 	fs := newFlags(e, "policy init", "[flags] RUN...", policyInitShort)
 	out := fs.StringP("output", "o", policy.FileName, "file to write (- for standard output)")
 	force := fs.Bool("force", false, "overwrite the file if it exists")
-	maxSize := fs.Int64("max-size", runfolder.DefaultMaxSize>>20, "refuse input files larger than this many MiB")
+	maxSize := maxSizeFlag(fs)
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -63,7 +63,7 @@ func policyInitCmd(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "sessiontrace policy init: no RUN given (a run folder, a recording or a HAR file)")
 		return ExitUsage
 	}
-	recs, ok := loadSaying(e, "policy init", fs.Args(), *maxSize<<20)
+	recs, ok := loadSaying(e, "policy init", fs.Args(), *maxSize)
 	if !ok {
 		return ExitUsage
 	}

@@ -42,7 +42,7 @@ func reportCmd(e *env, args []string) int {
 	paper := fs.String("paper", "a4", "PDF paper size: a4 or letter")
 	chrome := fs.String("chrome", "", "Chromium binary for --format pdf (default $CHROME_PATH, then chromium on PATH)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up printing the PDF after this long")
-	maxSize := fs.Int64("max-size", runfolder.DefaultMaxSize>>20, "refuse input files larger than this many MiB (decoding needs a few times the file size in memory)")
+	maxSize := maxSizeFlag(fs)
 	if code, stop := parseFlags(fs, e, args); stop {
 		return code
 	}
@@ -52,9 +52,6 @@ func reportCmd(e *env, args []string) int {
 	}
 	if fs.NArg() != 1 {
 		return fail("want one RUN (a run folder, a recording or a HAR file); got %s", words.Count(fs.NArg(), "argument", "arguments"))
-	}
-	if *maxSize <= 0 {
-		return fail("--max-size %d: want a positive number of MiB", *maxSize)
 	}
 	if *format == "" {
 		*format = "html"
@@ -84,7 +81,7 @@ func reportCmd(e *env, args []string) int {
 	if !ok {
 		return ExitUsage
 	}
-	recs, warnings, err := runfolder.LoadRun(fs.Arg(0), *maxSize<<20)
+	recs, warnings, err := runfolder.LoadRun(fs.Arg(0), *maxSize)
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -280,7 +280,7 @@ func TestReportUsage(t *testing.T) {
 		{[]string{"--format", "docx", rec}, `--format "docx": use html or pdf`},
 		{[]string{"--paper", "a3", rec}, `--paper "a3": use a4 or letter`},
 		{[]string{noRun}, "is not a run folder: it has no index.json"},
-		{[]string{"--max-size", "0", rec}, "--max-size 0: want a positive number of MiB"},
+		{[]string{"--max-size", "0", rec}, `"--max-size" flag: want a positive number of MiB`},
 		{[]string{"-o", rec, rec}, "-o " + rec + " would overwrite " + rec},
 		{[]string{"--chrome", noChrome, "--format", "pdf", "-o", "x", rec}, "--format pdf prints through Chromium: chrome " + noChrome},
 		{[]string{"--chrome", noChrome, "-o", filepath.Join(noRun, "r.PDF"), rec}, "prints through Chromium"},

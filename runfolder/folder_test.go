@@ -161,6 +161,9 @@ func TestLoadRunAndSingleRecording(t *testing.T) {
 	if _, _, err := LoadRun(root, DefaultMaxSize); err == nil || !strings.Contains(err.Error(), "is not a run folder: it has no index.json") {
 		t.Errorf("LoadRun of a folder without index.json: %v", err)
 	}
+	if _, err := SingleRecording(root); err == nil || !strings.Contains(err.Error(), "is not a run folder: it has no index.json") {
+		t.Errorf("SingleRecording of a folder without index.json: %v", err)
+	}
 	if _, _, err := Load([]string{two}, 1000); err == nil || !strings.Contains(err.Error(), "over the size limit") {
 		t.Errorf("Load over the size limit: %v", err)
 	}

@@ -40,6 +40,19 @@ const DefaultMaxSize = 1 << 30
 // apart. Files larger than maxSize bytes are refused. The warnings are
 // for the user (a HAR exported without its cookies).
 func Load(paths []string, maxSize int64) ([]Loaded, []string, error) {
+	return load(paths, maxSize, true)
+}
+
+// LoadRun reads one run, as Load: a run folder, an index.json, a
+// recording or a HAR file. A folder must be a run folder: reading the
+// recordings of any folder would hide a missing index.json.
+func LoadRun(p string, maxSize int64) ([]Loaded, []string, error) {
+	return load([]string{p}, maxSize, false)
+}
+
+// load is Load; offerFiles is hasIndex's files: whether a folder without
+// index.json is answered with the files in it the user may give instead.
+func load(paths []string, maxSize int64, offerFiles bool) ([]Loaded, []string, error) {
 	var out []Loaded
 	var warnings []string
 	add := func(p string, data []byte, k Kind) error {
@@ -54,15 +67,9 @@ func Load(paths []string, maxSize int64) ([]Loaded, []string, error) {
 		return nil
 	}
 	for _, p := range paths {
-		info, err := os.Stat(p)
+		p, err := runPath(p, offerFiles)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
-		}
-		if info.IsDir() {
-			if err := hasIndex(p, true); err != nil {
-				return nil, nil, err
-			}
-			p = filepath.Join(p, IndexFile)
+			return nil, nil, err
 		}
 		data, err := readLimited(p, maxSize)
 		if err != nil {
@@ -92,20 +99,21 @@ func Load(paths []string, maxSize int64) ([]Loaded, []string, error) {
 	return out, warnings, nil
 }
 
-// LoadRun reads one run, as Load: a run folder, an index.json, a
-// recording or a HAR file. A folder must be a run folder: reading the
-// recordings of any folder would hide a missing index.json.
-func LoadRun(p string, maxSize int64) ([]Loaded, []string, error) {
+// runPath is the file a path given by the user stands for: a folder is
+// a run folder, read through its index.json (hasIndex says why not, with
+// files as there); anything else is itself.
+func runPath(p string, files bool) (string, error) {
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", p, errors.Unwrap(err))
+		return "", fmt.Errorf("%s: %w", p, errors.Unwrap(err))
 	}
-	if info.IsDir() {
-		if err := hasIndex(p, false); err != nil {
-			return nil, nil, err
-		}
+	if !info.IsDir() {
+		return p, nil
 	}
-	return Load([]string{p}, maxSize)
+	if err := hasIndex(p, files); err != nil {
+		return "", err
+	}
+	return filepath.Join(p, IndexFile), nil
 }
 
 // hasIndex says, when the folder dir has no index.json, that it is not a
@@ -140,12 +148,9 @@ func hasIndex(dir string, files bool) error {
 // any other file) as it is; a run folder or its index.json to the
 // recording of its scenario, when the run has exactly one.
 func SingleRecording(p string) (string, error) {
-	info, err := os.Stat(p)
+	p, err := runPath(p, false)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", p, errors.Unwrap(err))
-	}
-	if info.IsDir() {
-		p = filepath.Join(p, IndexFile)
+		return "", err
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
