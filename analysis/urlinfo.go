@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -22,8 +23,14 @@ func infoOf(u string) urlInfo {
 	if in, ok := simpleURL(u); ok {
 		return in
 	}
+	return parsedInfo(u, parseURL(u))
+}
+
+// parsedInfo is what url.Parse says of u, p (nil when it failed): the
+// slow path, to which urlinfo_test.go holds simpleURL.
+func parsedInfo(u string, p *url.URL) urlInfo {
 	var in urlInfo
-	if p := parseURL(u); p != nil {
+	if p != nil {
 		in.scheme = strings.ToLower(p.Scheme)
 		in.hostname, in.path = p.Hostname(), p.EscapedPath()
 		in.host = recording.CanonicalHost(in.hostname)

@@ -4,23 +4,16 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // slowInfo is infoOf by url.Parse alone, as the analysis read URLs
-// before simpleURL (with the host spelled by recording.CanonicalHost, as
-// since).
+// before simpleURL.
 func slowInfo(u string) urlInfo {
-	var in urlInfo
-	if p, err := url.Parse(strings.TrimSpace(u)); err == nil {
-		in.scheme = strings.ToLower(p.Scheme)
-		in.hostname, in.path = p.Hostname(), p.EscapedPath()
-		in.host = recording.CanonicalHost(in.hostname)
-	} else if i := strings.Index(u, "://"); i > 0 {
-		in.scheme = strings.ToLower(u[:i])
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil {
+		p = nil
 	}
-	return in
+	return parsedInfo(u, p)
 }
 
 func checkInfo(t *testing.T, u string) {
