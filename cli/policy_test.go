@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
@@ -289,7 +290,7 @@ func TestPolicyBaselineCatchesTheRegressedHost(t *testing.T) {
 	if code != ExitFailed {
 		t.Fatalf("run B: exit %d, want 1\n%s%s", code, stdout, stderr)
 	}
-	if ix := readIndex(t, runB); ix.Totals.Passed != 1 {
+	if ix := rectest.ReadIndex(t, runB); ix.Totals.Passed != 1 {
 		t.Fatalf("run B's scenario did not pass: %+v", ix.Scenarios)
 	}
 	data, err := os.ReadFile(filepath.Join(runB, "findings.json"))

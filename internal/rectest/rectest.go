@@ -67,6 +67,23 @@ func Lab(t testing.TB) map[string]*recording.Recording {
 	return out
 }
 
+// ReadIndex reads the index.json of the run folder dir, as a run wrote it
+// (runfolder.IndexFile: rectest does not import runfolder, whose own
+// dependencies' tests import rectest).
+func ReadIndex(t testing.TB, dir string) *recording.Index {
+	t.Helper()
+	p := filepath.Join(dir, "index.json")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := recording.DecodeIndex(p, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
 // A Builder builds one recording. Its methods append in time order: each
 // call moves the clock a little.
 type Builder struct {
