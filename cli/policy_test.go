@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/sariftest"
 	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
@@ -369,25 +370,8 @@ func TestPolicyMergeAndSARIF(t *testing.T) {
 	}
 
 	_, sarif, _ := runCLI(t, "audit", "--policy", pol, "--format", "sarif", run)
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct{ Rules []struct{ ID string } }
-			}
-			Results []struct {
-				RuleID    string
-				RuleIndex int
-			}
-		}
-	}
-	if err := json.Unmarshal([]byte(sarif), &log); err != nil {
-		t.Fatal(err)
-	}
 	seen := 0
-	for _, r := range log.Runs[0].Results {
-		if got := log.Runs[0].Tool.Driver.Rules[r.RuleIndex].ID; got != r.RuleID {
-			t.Errorf("result of %s points at rule %d, %s", r.RuleID, r.RuleIndex, got)
-		}
+	for _, r := range sariftest.Results(t, []byte(sarif)) {
 		if r.RuleID == policy.RuleID {
 			seen++
 		}
