@@ -1,24 +1,11 @@
 package analysis
 
-import (
-	"net/url"
-	"strings"
-	"testing"
-)
-
-// slowInfo is infoOf by url.Parse alone, as the analysis read URLs
-// before simpleURL.
-func slowInfo(u string) urlInfo {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil {
-		p = nil
-	}
-	return parsedInfo(u, p)
-}
+import "testing"
 
 func checkInfo(t *testing.T, u string) {
 	t.Helper()
-	if got, want := infoOf(u), slowInfo(u); got != want {
+	// The slow path alone: what infoOf read before simpleURL.
+	if got, want := infoOf(u), parsedInfo(u, parseURL(u)); got != want {
 		t.Errorf("infoOf(%q) = %+v, url.Parse gives %+v", u, got, want)
 	}
 }
