@@ -319,11 +319,7 @@ type hostileRun struct {
 func (h *hostileRun) run(t *testing.T, name string, checkpoint func(*recording.Recording)) (*recording.Recording, time.Duration) {
 	t.Helper()
 	file := filepath.Join("testdata", "hostile", name+".yaml")
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := scenarios.Parse(file, data)
+	sc, err := scenarios.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
