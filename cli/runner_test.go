@@ -22,6 +22,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/web"
 )
@@ -338,10 +339,7 @@ func isBrowserMain(pid int) bool {
 // the index is written, the exit code is 130, no browser is left.
 func TestSIGTERMStopsCleanly(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sessiontrace")
-	if out, err := exec.Command("go", "build", "-o", bin, "./sessiontrace").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := repotest.Binary(t)
 	files := []string{
 		writeScenario(t, dir, "a-hang.yaml", "name: hangs\ntarget: ${lab.faults}\nsteps:\n  - goto: /\n  - goto: /hang\n    timeout: 60s\n"),
 		writeScenario(t, dir, "b-later.yaml", "name: never started\ntarget: ${lab.correct}\nsteps:\n  - goto: /login\n"),

@@ -26,6 +26,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/labtest"
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -420,8 +421,7 @@ func toolPath(t testing.TB) string {
 	t.Helper()
 	tool.once.Do(func() {
 		if tool.dir, tool.err = os.MkdirTemp("", "st-cli-"); tool.err == nil {
-			tool.bin = filepath.Join(tool.dir, "sessiontrace")
-			tool.out, tool.err = exec.Command("go", "build", "-o", tool.bin, "../cli/sessiontrace").CombinedOutput()
+			tool.bin, tool.out, tool.err = repotest.Build(tool.dir)
 		}
 	})
 	if tool.err != nil {

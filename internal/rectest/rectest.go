@@ -20,12 +20,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -47,8 +47,7 @@ func ID(seed string) string {
 // its copies.
 func Lab(t testing.TB) map[string]*recording.Recording {
 	t.Helper()
-	_, here, _, _ := runtime.Caller(0)
-	files, err := filepath.Glob(filepath.Join(filepath.Dir(here), "..", "..", "analysis", "testdata", "lab", "*.json"))
+	files, err := filepath.Glob(filepath.Join(repotest.Root(), "analysis", "testdata", "lab", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no lab recordings: %v", err)
 	}
