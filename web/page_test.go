@@ -343,6 +343,15 @@ func inert(t testing.TB, p *tab, where string) {
 	}
 }
 
+// shownAsText fails when the hostile payload (see hostile) is not on the
+// page as text: a view that dropped it would pass inert.
+func shownAsText(t testing.TB, p *tab, where string) {
+	t.Helper()
+	if !eval[bool](t, p, `document.body.innerText.includes('<img src=x onerror="window.__xss')`) {
+		t.Errorf("%s: the payload is not shown as text", where)
+	}
+}
+
 // hostileServer serves dir in mode, one of xssModes, and returns the
 // page's URL and the path prefix of dir's files under it.
 func hostileServer(t testing.TB, mode, dir string) (base, run string) {
