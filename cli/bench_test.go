@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
@@ -23,10 +24,7 @@ func BenchmarkAuditVsJQ(b *testing.B) {
 		b.Fatal("jq is needed as the baseline (apt-get install jq; make bench installs it)")
 	}
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "sessiontrace")
-	if out, err := exec.Command("go", "build", "-o", bin, "./sessiontrace").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := repotest.Binary(b)
 	data, err := recording.Encode(synth.Recording(10_000, 100_000))
 	if err != nil {
 		b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -112,14 +113,7 @@ func TestRunExitCodes(t *testing.T) {
 	if !strings.Contains(stdout, "PASS  Lab: correct session handling") || !strings.Contains(stdout, "FAIL  wrong expectation") {
 		t.Errorf("progress lines missing:\n%s", stdout)
 	}
-	data, err := os.ReadFile(filepath.Join(out, "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := recording.DecodeIndex("index.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := rectest.ReadIndex(t, out)
 	if ix.Totals.Passed != 1 || ix.Totals.Failed != 1 {
 		t.Fatalf("totals %+v", ix.Totals)
 	}

@@ -17,14 +17,6 @@ import (
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
-func runExport(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{stdout: &out, stderr: &errb, getenv: os.Getenv, lookupEnv: os.LookupEnv}
-	code = exportCmd(e, args)
-	return code, out.String(), errb.String()
-}
-
 // validateHAR checks files against the HAR 1.2 JSON Schema (har-schema)
 // with tools/validate.
 func validateHAR(t *testing.T, paths ...string) {
@@ -48,7 +40,7 @@ func allLabRecordings(t *testing.T) []string {
 
 func TestExportHARFile(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "correct.har")
-	code, stdout, stderr := runExport(t, "--har", "-o", out, labRecordings(t, "correct")[0])
+	code, stdout, stderr := runCLI(t, "export", "--har", "-o", out, labRecordings(t, "correct")[0])
 	if code != ExitOK || stdout != "" || !strings.Contains(stderr, "wrote "+out+": 5 entries") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
@@ -124,14 +116,14 @@ func TestExportHARStdoutAndRunFolders(t *testing.T) {
 	ix := &recording.Index{Tool: "test", Scenarios: []recording.IndexEntry{{Name: "f", Recording: "recordings/fixation.json", Status: recording.StatusPassed}}}
 	b, _ := recording.EncodeIndex(ix)
 	os.WriteFile(filepath.Join(dir, "one", "index.json"), b, 0o644)
-	code, stdout, stderr := runExport(t, "--har", filepath.Join(dir, "one"))
+	code, stdout, stderr := runCLI(t, "export", "--har", filepath.Join(dir, "one"))
 	if code != ExitOK || !strings.HasPrefix(stdout, "{\n \"log\": {\n  \"version\": \"1.2\"") || stderr != "" {
 		t.Fatalf("exit %d, stderr %q, stdout %.80q", code, stderr, stdout)
 	}
 	ix.Scenarios = append(ix.Scenarios, recording.IndexEntry{Name: "g", Recording: "recordings/other.json"})
 	b, _ = recording.EncodeIndex(ix)
 	os.WriteFile(filepath.Join(dir, "one", "index.json"), b, 0o644)
-	code, _, stderr = runExport(t, "--har", filepath.Join(dir, "one", "index.json"))
+	code, _, stderr = runCLI(t, "export", "--har", filepath.Join(dir, "one", "index.json"))
 	if code != ExitUsage || !strings.Contains(stderr, "lists 2 scenarios: export one recording at a time") || !strings.Contains(stderr, "fixation.json") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -157,12 +149,12 @@ func TestExportUsageErrors(t *testing.T) {
 		{[]string{"--har", "--bogus", good}, "unknown flag: --bogus"},
 	}
 	for _, c := range cases {
-		code, _, stderr := runExport(t, c.args...)
+		code, _, stderr := runCLI(t, append([]string{"export"}, c.args...)...)
 		if code != ExitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("export %q: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
 		}
 	}
-	if code, stdout, _ := runExport(t, "--help"); code != ExitOK || !strings.Contains(stdout, "Usage: sessiontrace export --har") {
+	if code, stdout, _ := runCLI(t, "export", "--help"); code != ExitOK || !strings.Contains(stdout, "Usage: sessiontrace export --har") {
 		t.Errorf("--help: %d %q", code, stdout)
 	}
 }
@@ -173,7 +165,7 @@ func TestExportHARRevealedWarns(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "r.json")
 	b, _ := recording.Encode(rec)
 	os.WriteFile(p, b, 0o644)
-	if code, _, stderr := runExport(t, "--har", "-o", p+".har", p); code != ExitOK || !strings.Contains(stderr, "treat it like a password") {
+	if code, _, stderr := runCLI(t, "export", "--har", "-o", p+".har", p); code != ExitOK || !strings.Contains(stderr, "treat it like a password") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
@@ -239,7 +231,7 @@ func TestHARRoundTrip(t *testing.T) {
 	var hars []string
 	for _, f := range allLabRecordings(t) {
 		out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(f), ".json")+".har")
-		if code, _, stderr := runExport(t, "--har", "-o", out, f); code != ExitOK {
+		if code, _, stderr := runCLI(t, "export", "--har", "-o", out, f); code != ExitOK {
 			t.Fatalf("export %s: %d %s", f, code, stderr)
 		}
 		hars = append(hars, out)

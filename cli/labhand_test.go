@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
@@ -50,7 +51,7 @@ func TestRunAgainstALabStartedByHand(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("%q: exit %d\n%s%s", args, code, stdout, stderr)
 	}
-	ix := readIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	if len(ix.Scenarios) != 1 || ix.Scenarios[0].Status != recording.StatusPassed {
 		t.Fatalf("index %+v", ix.Scenarios)
 	}

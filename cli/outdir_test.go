@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 )
 
 // refusedBrowser is a DevTools endpoint nothing listens on: every
@@ -68,8 +70,8 @@ func TestRunReplacesAnEarlierRunFolder(t *testing.T) {
 	if got := recordingFiles(t, out); !slices.Equal(got, []string{"a.json"}) {
 		t.Errorf("after the second run the folder holds %q, want only a.json", got)
 	}
-	if len(readIndex(t, out).Scenarios) != 1 {
-		t.Errorf("index lists %d scenarios", len(readIndex(t, out).Scenarios))
+	if len(rectest.ReadIndex(t, out).Scenarios) != 1 {
+		t.Errorf("index lists %d scenarios", len(rectest.ReadIndex(t, out).Scenarios))
 	}
 	if _, err := os.Stat(filepath.Join(out, "notes.txt")); err != nil || !strings.Contains(stderr, "notes.txt") {
 		t.Errorf("notes.txt: %v; stderr %q", err, stderr)
@@ -99,7 +101,7 @@ func TestRunRefusesAForeignFolder(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "chapter1.tex")); err != nil {
 		t.Fatal(err)
 	}
-	if len(readIndex(t, out).Scenarios) != 1 {
+	if len(rectest.ReadIndex(t, out).Scenarios) != 1 {
 		t.Fatal("no run written with --force")
 	}
 }

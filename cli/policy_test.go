@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/sariftest"
 	"github.com/sessiontrace/sessiontrace/policy"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
@@ -289,7 +291,7 @@ func TestPolicyBaselineCatchesTheRegressedHost(t *testing.T) {
 	if code != ExitFailed {
 		t.Fatalf("run B: exit %d, want 1\n%s%s", code, stdout, stderr)
 	}
-	if ix := readIndex(t, runB); ix.Totals.Passed != 1 {
+	if ix := rectest.ReadIndex(t, runB); ix.Totals.Passed != 1 {
 		t.Fatalf("run B's scenario did not pass: %+v", ix.Scenarios)
 	}
 	data, err := os.ReadFile(filepath.Join(runB, "findings.json"))
@@ -368,25 +370,8 @@ func TestPolicyMergeAndSARIF(t *testing.T) {
 	}
 
 	_, sarif, _ := runCLI(t, "audit", "--policy", pol, "--format", "sarif", run)
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct{ Rules []struct{ ID string } }
-			}
-			Results []struct {
-				RuleID    string
-				RuleIndex int
-			}
-		}
-	}
-	if err := json.Unmarshal([]byte(sarif), &log); err != nil {
-		t.Fatal(err)
-	}
 	seen := 0
-	for _, r := range log.Runs[0].Results {
-		if got := log.Runs[0].Tool.Driver.Rules[r.RuleIndex].ID; got != r.RuleID {
-			t.Errorf("result of %s points at rule %d, %s", r.RuleID, r.RuleIndex, got)
-		}
+	for _, r := range sariftest.Results(t, []byte(sarif)) {
 		if r.RuleID == policy.RuleID {
 			seen++
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -138,7 +139,7 @@ func TestBrowserPoolSurvivesADeadMember(t *testing.T) {
 	default:
 		t.Fatalf("the members never ran scenarios at once (seen %v)\n%s%s", seen, stdout, stderr)
 	}
-	ix := readIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	if code != ExitOK || ix.Totals.Passed != scenarios || ix.Totals.Flaky < 1 {
 		t.Fatalf("exit %d, totals %+v: want all %d passed, the killed member's scenario flaky\n%s%s", code, ix.Totals, scenarios, stdout, stderr)
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/internal/xvfbtest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -208,7 +209,7 @@ func diagnosis(t *testing.T, rec *recording.Recording) []string {
 
 func onlyRecording(t *testing.T, dir string) *recording.Recording {
 	t.Helper()
-	ix := readIndex(t, dir)
+	ix := rectest.ReadIndex(t, dir)
 	if len(ix.Scenarios) != 1 {
 		t.Fatalf("%s: %d scenarios, want 1", dir, len(ix.Scenarios))
 	}

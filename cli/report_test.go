@@ -35,14 +35,7 @@ func reportRun(t *testing.T) (string, []string) {
 	t.Helper()
 	dir, _ := labtest.RunFolder(t)
 	run := runfolder.Dir(dir)
-	data, err := os.ReadFile(run.Path(runfolder.IndexFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := recording.DecodeIndex(runfolder.IndexFile, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := rectest.ReadIndex(t, dir)
 	for _, r := range []*recording.Recording{rectest.Hostile(t), rectest.Revealed()} {
 		rel := runfolder.RecordingsDir + "/" + strings.ToLower(strings.Fields(r.Scenario.Name)[0]) + ".json"
 		if err := run.WriteRecording(rel, r); err != nil {

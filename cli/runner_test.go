@@ -21,25 +21,14 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/web"
 )
 
 // These tests exercise the suite runner end to end in real Chromium:
 // shards and merge, retries, remote browsers, and faults.
-
-func readIndex(t *testing.T, dir string) *recording.Index {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := recording.DecodeIndex("index.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ix
-}
 
 func readRec(t *testing.T, dir, rel string) *recording.Recording {
 	t.Helper()
@@ -55,7 +44,7 @@ func readRec(t *testing.T, dir, rel string) *recording.Recording {
 func outcome(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
-	for _, e := range readIndex(t, dir).Scenarios {
+	for _, e := range rectest.ReadIndex(t, dir).Scenarios {
 		out = append(out, "scenario "+e.Name+" "+string(e.Status))
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "findings.json"))
@@ -111,7 +100,7 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		if code != ExitOK && code != ExitFailed {
 			t.Fatalf("shard %d: exit %d\n%s%s", k, code, out, errs)
 		}
-		for _, e := range readIndex(t, d).Scenarios {
+		for _, e := range rectest.ReadIndex(t, d).Scenarios {
 			if seen[e.Name] {
 				t.Fatalf("scenario %s in two shards", e.Name)
 			}
@@ -123,7 +112,7 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
 	}
 	keys := map[string]bool{}
-	for _, e := range readIndex(t, merged).Scenarios {
+	for _, e := range rectest.ReadIndex(t, merged).Scenarios {
 		keys[readRec(t, merged, e.Recording).Options.FingerprintKey] = true
 	}
 	if len(keys) != 1 {
@@ -143,7 +132,7 @@ func TestShardsMergeToTheUnshardedRun(t *testing.T) {
 	if !slices.Equal(a, b) {
 		t.Fatalf("merged shards differ from the unsharded run:\nunsharded: %q\nmerged:    %q", a, b)
 	}
-	if len(readIndex(t, merged).Scenarios) != len(shardSuite) {
+	if len(rectest.ReadIndex(t, merged).Scenarios) != len(shardSuite) {
 		t.Fatal("merged index lacks scenarios")
 	}
 	for _, f := range []string{"junit.xml", "summary.json"} {
@@ -219,7 +208,7 @@ func TestRetriesReportFlaky(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	ix := readIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	e := ix.Scenarios[0]
 	if !e.Flaky || e.Status != recording.StatusPassed || len(e.Attempts) != 1 || ix.Totals.Flaky != 1 {
 		t.Fatalf("entry %+v totals %+v", e, ix.Totals)
@@ -266,7 +255,7 @@ func TestFaultsAreRecorded(t *testing.T) {
 		"never answers":      "timed out after 2s",
 		"dropped connection": "ERR_",
 	}
-	ix := readIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	if len(ix.Scenarios) != len(files) {
 		t.Fatalf("%d recordings for %d scenarios", len(ix.Scenarios), len(files))
 	}
@@ -331,7 +320,7 @@ func TestBrowserKilledMidScenario(t *testing.T) {
 	if code != ExitFailed {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	ix := readIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	a, b := ix.Scenarios[0], ix.Scenarios[1]
 	if a.Status != recording.StatusErrored || b.Status != recording.StatusPassed {
 		t.Fatalf("statuses %s (%s), %s (%s)", a.Status, a.Error, b.Status, b.Error)
@@ -350,10 +339,7 @@ func isBrowserMain(pid int) bool {
 // the index is written, the exit code is 130, no browser is left.
 func TestSIGTERMStopsCleanly(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sessiontrace")
-	if out, err := exec.Command("go", "build", "-o", bin, "./sessiontrace").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := repotest.Binary(t)
 	files := []string{
 		writeScenario(t, dir, "a-hang.yaml", "name: hangs\ntarget: ${lab.faults}\nsteps:\n  - goto: /\n  - goto: /hang\n    timeout: 60s\n"),
 		writeScenario(t, dir, "b-later.yaml", "name: never started\ntarget: ${lab.correct}\nsteps:\n  - goto: /login\n"),
@@ -393,7 +379,7 @@ func TestSIGTERMStopsCleanly(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != ExitInterrupted {
 		t.Fatalf("exit: %v, want 130\n%s", err, strings.Join(lines, "\n"))
 	}
-	ix := readIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	if ix.Status != recording.StatusInterrupted || len(ix.Scenarios) != 2 {
 		t.Fatalf("index: %+v", ix)
 	}
@@ -430,7 +416,7 @@ func TestRemoteBrowser(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, errs)
 	}
-	r := readRec(t, out, readIndex(t, out).Scenarios[0].Recording)
+	r := readRec(t, out, rectest.ReadIndex(t, out).Scenarios[0].Recording)
 	if !r.Browser.Remote || r.Browser.ThirdPartyCookies != "unknown" || len(r.Requests) == 0 || len(r.Requests[0].SetCookies) != 1 {
 		t.Fatalf("remote recording: browser %+v, requests %d", r.Browser, len(r.Requests))
 	}

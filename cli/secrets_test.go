@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/internal/labtest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/report"
-	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
 // secretInFailingStep types a secret and then fails on the next step that
@@ -59,7 +59,7 @@ func TestNoSecretsInAnyOutput(t *testing.T) {
 	if len(values) < 15 {
 		t.Fatalf("the lab issued only %d session values", len(values))
 	}
-	secrets := append(labSecrets(t, labs[0]), "Zebra-7741-secret-pin")
+	secrets := append(labtest.Secrets(t, labs[0]), "Zebra-7741-secret-pin")
 
 	recs, err := filepath.Glob(filepath.Join(run, "recordings", "*.json"))
 	if err != nil || len(recs) < 16 {
@@ -140,30 +140,9 @@ func TestNoSecretsInAnyOutput(t *testing.T) {
 	if !found {
 		t.Error("--reveal-values: no issued session value in the recording (the search would find nothing anyway)")
 	}
-	for _, s := range labSecrets(t, labs[1]) {
+	for _, s := range labtest.Secrets(t, labs[1]) {
 		if strings.Contains(string(data), s) {
 			t.Errorf("--reveal-values stored the secret %q", s)
 		}
 	}
-}
-
-// labSecrets returns every secret: true value of the bundled lab suite.
-func labSecrets(t *testing.T, l *lab.Lab) []string {
-	t.Helper()
-	list, err := scenarios.Load("../scenarios/lab")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, sc := range list {
-		r, err := sc.Resolve(scenarios.Resolver{Lab: l.Var, Env: os.LookupEnv})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r.Secrets()...)
-	}
-	if len(out) == 0 {
-		t.Fatal("the lab suite has no secret values")
-	}
-	return out
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -29,10 +31,7 @@ import (
 // must match a local run scenario by scenario, finding by finding, and
 // leave neither the token in the run folder nor a browser behind.
 func TestBrowserlessPool(t *testing.T) {
-	dir, err := filepath.Abs("browserless")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := stackDir(t, "browserless")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules/@browserless.io/browserless/package.json")); err != nil {
 		t.Fatalf("browserless is not installed in conformance/browserless: %s (npm ci there)", install)
 	}
@@ -40,10 +39,7 @@ func TestBrowserlessPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "sessiontrace")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cli/sessiontrace").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := repotest.Binary(t)
 	tok := make([]byte, 16)
 	rand.Read(tok)
 	token := hex.EncodeToString(tok)
@@ -64,7 +60,7 @@ func TestBrowserlessPool(t *testing.T) {
 	// A wrong token is refused with a plain error, and not repeated.
 	out := filepath.Join(t.TempDir(), "refused")
 	msg, _ := exec.Command(bin, "run", "--lab", "-q", "-o", out, "--browser-url", strings.Replace(url, token, "wrong"+token[5:], 1), "../scenarios/lab/correct.yaml").CombinedOutput()
-	ix := readRunIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	if ix.Scenarios[0].Status != recording.StatusErrored || !strings.Contains(ix.Scenarios[0].Error, "refused the credentials") {
 		t.Errorf("a wrong token: %s %q, want errored: the endpoint refused the credentials\n%s", ix.Scenarios[0].Status, ix.Scenarios[0].Error, msg)
 	}
@@ -90,7 +86,7 @@ func runLab(t *testing.T, bin string, flags ...string) []string {
 	if err != nil {
 		t.Fatalf("sessiontrace %s: %v\n%s", strings.Join(args, " "), err, msg)
 	}
-	ix := readRunIndex(t, out)
+	ix := rectest.ReadIndex(t, out)
 	if ix.Totals.Passed != len(ix.Scenarios) || len(ix.Scenarios) < 15 {
 		t.Fatalf("%v: totals %+v of %d scenarios, want all passed\n%s", flags, ix.Totals, len(ix.Scenarios), msg)
 	}
@@ -130,19 +126,6 @@ func causes(rs []analysis.Reset) string {
 		out = append(out, fmt.Sprintf("%s@%d", r.Cause, r.Step))
 	}
 	return strings.Join(out, " ")
-}
-
-func readRunIndex(t *testing.T, dir string) *recording.Index {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := runfolder.DecodeIndex("index.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ix
 }
 
 // waitVersion waits until the pool answers /json/version (it starts its

@@ -34,10 +34,7 @@ func python(t *testing.T) string {
 // browser: the pre-logout cookie still logs in.
 func TestFlask(t *testing.T) {
 	py := python(t)
-	dir, err := filepath.Abs("flask")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := stackDir(t, "flask")
 	r, base := runHTTP(t, "flask.yaml", "flask.test", serveHTTP(t, "Flask app", dir, py, filepath.Join(dir, "app.py")))
 	clientSideJourney(t, r, base, "session", recording.FormatItsdangerous)
 }

@@ -284,16 +284,24 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// stackDir returns the absolute path of the stack folder name (node, php,
+// flask, browserless): its app runs there, with the folder's files.
+func stackDir(t *testing.T, name string) string {
+	t.Helper()
+	dir, err := filepath.Abs(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // nodeModules fails the test when the npm packages are not installed.
 func nodeModules(t *testing.T, pkgs ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Fatalf("node is missing: %s (Debian: apt-get install nodejs npm)", install)
 	}
-	dir, err := filepath.Abs("node")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := stackDir(t, "node")
 	for _, p := range pkgs {
 		if _, err := os.Stat(filepath.Join(dir, "node_modules", p, "package.json")); err != nil {
 			t.Fatalf("npm package %s is not installed in conformance/node: %s (npm ci in conformance/node)", p, install)

@@ -26,10 +26,7 @@ func startPHP(t *testing.T, env ...string) int {
 	if out, err := exec.Command(php, "--version").Output(); err == nil {
 		t.Logf("%s", strings.SplitN(string(out), "\n", 2)[0])
 	}
-	dir, err := filepath.Abs("php")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := stackDir(t, "php")
 	var last error
 	for range 3 {
 		p := freePort(t)

@@ -45,13 +45,7 @@ func BenchmarkRecordingOverhead(b *testing.B) {
 	if _, err := harness.FindChrome(""); err != nil {
 		b.Fatal(err)
 	}
-	l := startLab(b)
-	defer l.Close()
-	br, err := harness.StartBrowser(context.Background(), labBrowser(l))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer br.Close()
+	l, br := startLabBrowser(b)
 	for _, v := range benchVariants {
 		b.Run(v.name, func(b *testing.B) {
 			sc, err := scenarios.Parse("bench.yaml", []byte(strings.Replace(benchJourney, "SESSION", v.session, 1)))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/labtest"
 	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -60,6 +61,20 @@ func startLab(t testing.TB) *lab.Lab {
 
 func labBrowser(l *lab.Lab) harness.BrowserOptions {
 	return harness.BrowserOptions{HostRules: "MAP *.test 127.0.0.1, EXCLUDE localhost", TrustSPKI: []string{l.SPKIHash()}}
+}
+
+// startLabBrowser starts the lab and a browser that reaches it; both close
+// when the test or benchmark ends, the browser first.
+func startLabBrowser(tb testing.TB) (*lab.Lab, *harness.Browser) {
+	tb.Helper()
+	l := startLab(tb)
+	tb.Cleanup(func() { l.Close() })
+	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(b.Close)
+	return l, b
 }
 
 // labSuite runs every scenario of scenarios/lab once and returns the
@@ -500,10 +515,9 @@ func TestNoRawValuesInRunFolder(t *testing.T) {
 	if len(labValues) == 0 {
 		t.Fatal("the lab reported no issued session values")
 	}
-	secrets := labSecrets(t)
-	if len(secrets) == 0 {
-		t.Fatal("the lab suite has no secret values to look for")
-	}
+	l := startLab(t)
+	secrets := labtest.Secrets(t, l)
+	l.Close()
 	err := filepath.Walk(suiteDir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
 			return err
@@ -603,26 +617,6 @@ func TestDialogsAreAccepted(t *testing.T) {
 	}
 }
 
-// labSecrets returns the resolved values of the lab suite's secret: true
-// fields.
-func labSecrets(t *testing.T) []string {
-	list, err := scenarios.Load("../scenarios/lab")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := startLab(t)
-	defer l.Close()
-	var out []string
-	for _, sc := range list {
-		r, err := sc.Resolve(scenarios.Resolver{Lab: l.Var, Env: os.LookupEnv})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r.Secrets()...)
-	}
-	return out
-}
-
 // A scenario interrupted mid-step still writes its recording, marked
 // interrupted, and leaves no browser behind.
 func TestInterruptLeavesRecordingAndNoBrowser(t *testing.T) {
@@ -673,13 +667,7 @@ func TestInterruptLeavesRecordingAndNoBrowser(t *testing.T) {
 // timeout, with a clear reason; the recording holds the hanging request.
 func TestStepTimeoutOnHangingPage(t *testing.T) {
 	needChrome(t)
-	l := startLab(t)
-	defer l.Close()
-	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	l, b := startLabBrowser(t)
 	sc, err := scenarios.Parse("hang.yaml", []byte("name: hang\ntarget: ${lab.faults}\nsteps:\n  - goto: /hang\n    timeout: 1s\n  - goto: /\n"))
 	if err != nil {
 		t.Fatal(err)

@@ -31,18 +31,7 @@ import (
 func TestHostile(t *testing.T) {
 	needChrome(t)
 	before := proctest.Chromium()
-	l := startLab(t)
-	defer l.Close()
-	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
-	if err != nil {
-		t.Fatal(err)
-	}
-	open := true
-	defer func() {
-		if open {
-			b.Close()
-		}
-	}()
+	l, b := startLabBrowser(t)
 	h := &hostileRun{l: l, b: b}
 
 	t.Run("spin", func(t *testing.T) {
@@ -311,8 +300,7 @@ func TestHostile(t *testing.T) {
 		h.after(t)
 	})
 
-	b.Close()
-	open = false
+	b.Close() // now, not at cleanup, for WaitGone below (cleanup's Close is then a no-op)
 	if err := proctest.WaitGone(before, 15*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -331,11 +319,7 @@ type hostileRun struct {
 func (h *hostileRun) run(t *testing.T, name string, checkpoint func(*recording.Recording)) (*recording.Recording, time.Duration) {
 	t.Helper()
 	file := filepath.Join("testdata", "hostile", name+".yaml")
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := scenarios.Parse(file, data)
+	sc, err := scenarios.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

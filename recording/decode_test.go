@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -76,15 +74,10 @@ func stdError(file string, data []byte, err error) error {
 // checkTypes compares the generated decoders with json.Unmarshal.
 func checkTypes(t *testing.T, data []byte) {
 	t.Helper()
-	for _, diff := range []string{
+	recjsontest.Check(t, data,
 		recjsontest.Same(data, unmarshalRecording),
 		recjsontest.Same(data, unmarshalIndex),
-		recjsontest.Same(data, unmarshalSchemaHead),
-	} {
-		if diff != "" {
-			t.Fatalf("input %q:\n%s", data, diff)
-		}
-	}
+		recjsontest.Same(data, unmarshalSchemaHead))
 }
 
 // checkDecode compares Decode and DecodeIndex with what they were.
@@ -167,20 +160,12 @@ func TestDecodeMatchesUnmarshal(t *testing.T) {
 // The real files: the lab's recordings, a synthetic one, and the format
 // with every field set.
 func TestDecodeMatchesUnmarshalOnFiles(t *testing.T) {
-	files, _ := filepath.Glob("../analysis/testdata/lab/*.json")
-	if len(files) == 0 {
-		t.Fatal("no lab recordings")
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, data := range recjsontest.Files(t, "../analysis/testdata/lab/*.json") {
 		checkTypes(t, data)
 		checkDecode(t, data)
 		// Cut anywhere, a recording is an error in the same place.
-		for _, n := range []int{1, len(data) / 3, len(data) / 2, len(data) - 2} {
-			checkDecode(t, data[:n])
+		for _, cut := range recjsontest.Cuts(data) {
+			checkDecode(t, cut)
 		}
 	}
 }

@@ -6,16 +6,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 )
 
 // The README and docs/ cite files of the repository only, and each one
 // they cite exists: a reader of a checkout (or of the repository's web
 // page) can follow every link.
 func TestDocsCiteOnlyTheRepository(t *testing.T) {
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repotest.Root()
 	docs, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
 	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
 	n := 0

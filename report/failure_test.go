@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/internal/sariftest"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
 
@@ -73,32 +73,8 @@ func TestJUnitLocatesTheFailure(t *testing.T) {
 func TestSARIFLocatesStepsInTheScenario(t *testing.T) {
 	var b bytes.Buffer
 	SARIF.Write(&b, failedRun(t))
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct{ Rules []struct{ ID string } }
-			}
-			Results []struct {
-				RuleID    string
-				RuleIndex int
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string }
-						Region           struct{ StartLine, StartColumn int }
-					}
-				}
-			}
-		}
-	}
-	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
-		t.Fatal(err)
-	}
-	run := log.Runs[0]
 	got := map[string]bool{}
-	for _, res := range run.Results {
-		if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
-			t.Errorf("%s: ruleIndex %d names %s", res.RuleID, res.RuleIndex, run.Tool.Driver.Rules[res.RuleIndex].ID)
-		}
+	for _, res := range sariftest.Results(t, b.Bytes()) {
 		loc := res.Locations[0].PhysicalLocation
 		if loc.ArtifactLocation.URI != "scenarios/login.yaml" || loc.Region.StartLine != 14 || loc.Region.StartColumn != 5 {
 			t.Errorf("%s at %+v, want scenarios/login.yaml:14:5", res.RuleID, loc)

@@ -921,14 +921,8 @@ func TestInspectorXSS(t *testing.T) {
 			p := newPage(t, 1280, 800)
 			p.watchCSP(t)
 			p.open(t, base)
-			visible := func(where string) {
-				t.Helper()
-				if !eval[bool](t, p, `document.body.innerText.includes('<img src=x onerror="window.__xss')`) {
-					t.Errorf("%s: the payload is not shown as text", where)
-				}
-			}
 			inert(t, p, "overview")
-			visible("overview")
+			shownAsText(t, p, "overview")
 			if n := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); n == 0 {
 				t.Errorf("no reset sentence in the overview")
 			}
@@ -939,7 +933,7 @@ func TestInspectorXSS(t *testing.T) {
 				p.goHash(t, "v=requests&r="+r.Requests[i].ID, "#detail h2")
 				inert(t, p, "request "+strconv.Itoa(i))
 			}
-			visible("requests")
+			shownAsText(t, p, "requests")
 			// Each detail pane, opened by a click in its view (hash: the view,
 			// or "" to stay), and the findings' Markdown.
 			for _, s := range []struct{ where, hash, ready, click, opened string }{
@@ -956,7 +950,7 @@ func TestInspectorXSS(t *testing.T) {
 				p.click(t, s.click)
 				waitFor(t, p, s.opened)
 				inert(t, p, s.where)
-				visible(s.where)
+				shownAsText(t, p, s.where)
 			}
 			p.click(t, `button[data-act="export:findings"]`)
 			if csv := eval[string](t, p, `window.stLastDownload.data`); strings.Contains(csv, "\n=") {

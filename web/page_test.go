@@ -26,6 +26,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/harness"
 	"github.com/sessiontrace/sessiontrace/internal/labtest"
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 )
@@ -342,6 +343,15 @@ func inert(t testing.TB, p *tab, where string) {
 	}
 }
 
+// shownAsText fails when the hostile payload (see hostile) is not on the
+// page as text: a view that dropped it would pass inert.
+func shownAsText(t testing.TB, p *tab, where string) {
+	t.Helper()
+	if !eval[bool](t, p, `document.body.innerText.includes('<img src=x onerror="window.__xss')`) {
+		t.Errorf("%s: the payload is not shown as text", where)
+	}
+}
+
 // hostileServer serves dir in mode, one of xssModes, and returns the
 // page's URL and the path prefix of dir's files under it.
 func hostileServer(t testing.TB, mode, dir string) (base, run string) {
@@ -420,8 +430,7 @@ func toolPath(t testing.TB) string {
 	t.Helper()
 	tool.once.Do(func() {
 		if tool.dir, tool.err = os.MkdirTemp("", "st-cli-"); tool.err == nil {
-			tool.bin = filepath.Join(tool.dir, "sessiontrace")
-			tool.out, tool.err = exec.Command("go", "build", "-o", tool.bin, "../cli/sessiontrace").CombinedOutput()
+			tool.bin, tool.out, tool.err = repotest.Build(tool.dir)
 		}
 	})
 	if tool.err != nil {

@@ -476,14 +476,8 @@ func TestInspectorScaleXSS(t *testing.T) {
 			p.watchCSP(t)
 			p.open(t, base)
 			waitFor(t, p, `document.body.dataset.stFindings === "loaded"`)
-			visible := func(where string) {
-				t.Helper()
-				if !eval[bool](t, p, `document.body.innerText.includes('<img src=x onerror="window.__xss')`) {
-					t.Errorf("%s: the payload is not shown as text", where)
-				}
-			}
 			inert(t, p, "overview")
-			visible("overview")
+			shownAsText(t, p, "overview")
 			if n := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); n == 0 {
 				t.Errorf("no reset sentence in the overview")
 			}
@@ -495,7 +489,7 @@ func TestInspectorScaleXSS(t *testing.T) {
 					t.Errorf("%s finds scenario %s", q, sc)
 				}
 				inert(t, p, "search "+q)
-				visible("search " + q)
+				shownAsText(t, p, "search "+q)
 			}
 			p.setField(t, "ov-q", "cookie:__Host-sid", "input")
 			waitFor(t, p, `document.getElementById("ov-count").textContent === "1 of 2 scenarios"`)
@@ -505,13 +499,13 @@ func TestInspectorScaleXSS(t *testing.T) {
 			p.setField(t, "ov-q", "", "input")
 			p.goHash(t, "v=findings", ".finding")
 			inert(t, p, "findings")
-			visible("findings")
+			shownAsText(t, p, "findings")
 			// The scenario, opened from the overview's link: its recording read now.
 			p.goHash(t, "v=overview", `#ov-body tr.row[data-sc="0"] td.name a`)
 			p.click(t, `#ov-body tr.row[data-sc="0"] td.name a`)
 			waitFor(t, p, `document.querySelector(".rowhead") !== null`)
 			inert(t, p, "sessions")
-			visible("sessions")
+			shownAsText(t, p, "sessions")
 			p.goHash(t, "v=timeline&s=0", "#tl-svg .mk")
 			inert(t, p, "timeline")
 		})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/internal/labtest"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
 	"github.com/sessiontrace/sessiontrace/web"
@@ -97,11 +98,7 @@ func TestInspectorPolicyFindings(t *testing.T) {
 	p.open(t, base)
 	check("analysed in the page")
 	// Overview first: with the summary.json that run writes.
-	ixData, _ := os.ReadFile(filepath.Join(dir, runfolder.IndexFile))
-	ix, err := runfolder.DecodeIndex("index.json", ixData)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := rectest.ReadIndex(t, dir)
 	if err := runfolder.Dir(dir).WriteSummary(runfolder.NewSummary(ix, rep, recs, 1, "")); err != nil {
 		t.Fatal(err)
 	}
@@ -316,11 +313,7 @@ func TestInspectorLayout(t *testing.T) {
 	dir, recs := labtest.RunFolder(t)
 	// The reports that run writes beside the recordings.
 	rep := analysis.AnalyzeAll(recs)
-	ixData, _ := os.ReadFile(filepath.Join(dir, runfolder.IndexFile))
-	ix, err := runfolder.DecodeIndex("index.json", ixData)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := rectest.ReadIndex(t, dir)
 	if runfolder.Dir(dir).WriteFindings(rep) != nil || runfolder.Dir(dir).WriteSummary(runfolder.NewSummary(ix, rep, recs, 1, "")) != nil {
 		t.Fatal("cannot write the reports")
 	}

@@ -118,7 +118,25 @@ async function login(page) {
   await page.click('#login-button');
 }
 
-// One function per scenario file; each step of the YAML is one line here.
+// The first steps that most scenarios share, as those scenario files
+// write them: open the login page, log in, the login probe, the welcome
+// text, and a new value of the session cookie name. Returns that cookie
+// after the login, and the jar the login probe saw then.
+async function loginRotates(page, context, base, name) {
+  await page.goto(`${base}/login`);
+  const before = await cookie(context, name);
+  const pre = await context.cookies();
+  await login(page);
+  await page.waitForURL(path('/account'));
+  const afterLogin = await loginProbe(context, pre, base);
+  await expectText(page, '#welcome', { contains: 'Welcome, alice' });
+  const after = await cookie(context, name);
+  check(before && after && after.value !== before.value, 'session not rotated at login');
+  return { after, afterLogin };
+}
+
+// One function per scenario file; each step of the YAML is one line here
+// (or in loginRotates, for the first steps that most share).
 const journeys = {
   async correct(page, context) {
     const base = lab('correct');
@@ -159,15 +177,7 @@ const journeys = {
   },
 
   async 'logout-keep'(page, context) {
-    await page.goto(`${lab('logout-keep')}/login`);
-    const before = await cookie(context, 'connect.sid');
-    const pre = await context.cookies();
-    await login(page);
-    await page.waitForURL(path('/account'));
-    const afterLogin = await loginProbe(context, pre, lab('logout-keep'));
-    await expectText(page, '#welcome', { contains: 'Welcome, alice' });
-    const after = await cookie(context, 'connect.sid');
-    check(before && after && after.value !== before.value, 'session not rotated at login');
+    const { afterLogin } = await loginRotates(page, context, lab('logout-keep'), 'connect.sid');
     const held = await context.cookies();
     await page.click('#logout');
     await page.waitForURL(path('/'));
@@ -177,15 +187,7 @@ const journeys = {
 
   async mixed(page, context) {
     const base = lab('mixed');
-    await page.goto(`${base}/login`);
-    const before = await cookie(context, 'JSESSIONID');
-    const pre = await context.cookies();
-    await login(page);
-    await page.waitForURL(path('/account'));
-    await loginProbe(context, pre, base);
-    await expectText(page, '#welcome', { contains: 'Welcome, alice' });
-    const after = await cookie(context, 'JSESSIONID');
-    check(before && after && after.value !== before.value, 'session not rotated at login');
+    const { after } = await loginRotates(page, context, base, 'JSESSIONID');
     checkCookie(after, 'JSESSIONID', { secure: true, httpOnly: true });
     await page.click('#plain-link');
     await page.waitForURL(`${labHTTP('mixed')}/login`);
@@ -256,15 +258,7 @@ const journeys = {
 
   async resetcode(page, context) {
     const base = lab('resetcode');
-    await page.goto(`${base}/login`);
-    const before = await cookie(context, 'ci_session');
-    const pre = await context.cookies();
-    await login(page);
-    await page.waitForURL(path('/account'));
-    await loginProbe(context, pre, base);
-    await expectText(page, '#welcome', { contains: 'Welcome, alice' });
-    const after = await cookie(context, 'ci_session');
-    check(before && after && after.value !== before.value, 'session not rotated at login');
+    await loginRotates(page, context, base, 'ci_session');
     await page.click('#trigger-error');
     await expectText(page, '#error-message', { contains: 'session was reset' });
     check(!(await cookie(context, 'ci_session')), 'session cookie still there after the error page');

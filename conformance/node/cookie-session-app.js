@@ -11,18 +11,14 @@
 const http = require('http');
 const express = require('express');
 const cookieSession = require('cookie-session');
+const { loginPage, visitsPage } = require('./pages');
 
 const app = express();
 app.use(express.urlencoded({ extended: false }));
 app.use(cookieSession({ name: 'session', keys: ['conformance-key-1'], httpOnly: true, sameSite: 'lax' }));
 
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 app.get('/login', (req, res) => {
-  res.type('html').send(`<!doctype html><title>Sign in</title>
-<form id="login-form" method="post" action="/login">
-<input id="user" name="user"> <input id="password" name="password" type="password">
-<button type="submit">Sign in</button></form>`);
+  res.type('html').send(loginPage);
 });
 
 app.post('/login', (req, res) => {
@@ -34,9 +30,7 @@ app.get('/account', (req, res) => {
   if (!req.session.user) return res.redirect('/login');
   // A write on every visit: every response re-signs the cookie with a new value.
   req.session.visits = (req.session.visits || 0) + 1;
-  res.type('html').send(`<!doctype html><title>Account</title>
-<p id="welcome">Welcome, ${esc(req.session.user)} (visit ${req.session.visits})</p>
-<form id="logout-form" method="post" action="/logout"><button id="logout" type="submit">Sign out</button></form>`);
+  res.type('html').send(visitsPage(req.session.user, req.session.visits));
 });
 
 app.post('/logout', (req, res) => {

@@ -14,6 +14,7 @@ const http = require('http');
 const https = require('https');
 const express = require('express');
 const session = require('express-session');
+const { esc, loginPage } = require('./pages');
 
 const [certFile, keyFile] = process.argv.slice(2);
 if (!certFile || !keyFile) {
@@ -32,13 +33,8 @@ app.use(session({
   cookie: { secure: true, httpOnly: true, sameSite: 'lax' },
 }));
 
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 app.get('/login', (req, res) => {
-  res.type('html').send(`<!doctype html><title>Sign in</title>
-<form id="login-form" method="post" action="/login">
-<input id="user" name="user"> <input id="password" name="password" type="password">
-<button type="submit">Sign in</button></form>`);
+  res.type('html').send(loginPage);
 });
 
 app.post('/login', (req, res, next) => {

@@ -13,12 +13,11 @@
 const http = require('http');
 const Koa = require('koa');
 const session = require('koa-session').default;
+const { loginPage, visitsPage } = require('./pages');
 
 const app = new Koa();
 app.keys = ['conformance-key-1'];
 app.use(session({ sameSite: 'lax' }, app));
-
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // form reads an urlencoded body (the login form is the only one).
 const form = (ctx) => new Promise((resolve, reject) => {
@@ -32,10 +31,7 @@ const form = (ctx) => new Promise((resolve, reject) => {
 app.use(async (ctx) => {
   if (ctx.path === '/login' && ctx.method === 'GET') {
     ctx.type = 'html';
-    ctx.body = `<!doctype html><title>Sign in</title>
-<form id="login-form" method="post" action="/login">
-<input id="user" name="user"> <input id="password" name="password" type="password">
-<button type="submit">Sign in</button></form>`;
+    ctx.body = loginPage;
   } else if (ctx.path === '/login' && ctx.method === 'POST') {
     ctx.session.user = (await form(ctx)).get('user') || 'anonymous';
     ctx.status = 303;
@@ -45,9 +41,7 @@ app.use(async (ctx) => {
     // A write on every visit: every response re-signs the cookie with a new value.
     ctx.session.visits = (ctx.session.visits || 0) + 1;
     ctx.type = 'html';
-    ctx.body = `<!doctype html><title>Account</title>
-<p id="welcome">Welcome, ${esc(ctx.session.user)} (visit ${ctx.session.visits})</p>
-<form id="logout-form" method="post" action="/logout"><button id="logout" type="submit">Sign out</button></form>`;
+    ctx.body = visitsPage(ctx.session.user, ctx.session.visits);
   } else if (ctx.path === '/logout' && ctx.method === 'POST') {
     ctx.session = null;
     ctx.status = 303;

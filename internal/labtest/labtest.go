@@ -1,6 +1,7 @@
 // Package labtest makes the lab's run folders that the tests of more than
-// one package open (cli's, and the inspector's in web), and serves them as
-// `sessiontrace serve` does. Its paths are relative to a package folder
+// one package open (cli's, and the inspector's in web), serves them as
+// `sessiontrace serve` does, and lists the lab suite's secrets that no
+// output may hold (cli's tests and harness's). Its paths are relative to a package folder
 // one level below the module root, where go test runs a package's tests.
 package labtest
 
@@ -11,8 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/runfolder"
+	"github.com/sessiontrace/sessiontrace/scenarios"
 	"github.com/sessiontrace/sessiontrace/web"
 )
 
@@ -61,6 +64,29 @@ func Serve(t testing.TB, dir string) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); h.Close() })
 	return srv.URL + "/"
+}
+
+// Secrets returns every secret: true value of the bundled lab suite
+// (scenarios/lab) as resolved against l. A suite without one fails the
+// test: the callers look for these values in what a run wrote.
+func Secrets(t testing.TB, l *lab.Lab) []string {
+	t.Helper()
+	list, err := scenarios.Load("../scenarios/lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, sc := range list {
+		r, err := sc.Resolve(scenarios.Resolver{Lab: l.Var, Env: os.LookupEnv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r.Secrets()...)
+	}
+	if len(out) == 0 {
+		t.Fatal("the lab suite has no secret values")
+	}
+	return out
 }
 
 // A Command runs `sessiontrace ARGS...` and returns its exit code and

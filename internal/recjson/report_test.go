@@ -5,8 +5,6 @@ package recjson_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -17,27 +15,10 @@ import (
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
-func labFiles(t testing.TB) map[string][]byte {
-	t.Helper()
-	files, _ := filepath.Glob("../../analysis/testdata/lab/*.json")
-	if len(files) == 0 {
-		t.Fatal("no lab recordings in analysis/testdata/lab")
-	}
-	out := map[string][]byte{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[filepath.Base(f)] = b
-	}
-	return out
-}
-
 // The report the page shows is byte for byte what encoding/json writes.
 func TestAppendReport(t *testing.T) {
 	var recs []*recording.Recording
-	for name, data := range labFiles(t) {
+	for name, data := range recjsontest.Files(t, "../../analysis/testdata/lab/*.json") {
 		r, err := recording.Decode(name, data)
 		if err != nil {
 			t.Fatal(err)

@@ -20,12 +20,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -47,8 +47,7 @@ func ID(seed string) string {
 // its copies.
 func Lab(t testing.TB) map[string]*recording.Recording {
 	t.Helper()
-	_, here, _, _ := runtime.Caller(0)
-	files, err := filepath.Glob(filepath.Join(filepath.Dir(here), "..", "..", "analysis", "testdata", "lab", "*.json"))
+	files, err := filepath.Glob(filepath.Join(repotest.Root(), "analysis", "testdata", "lab", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no lab recordings: %v", err)
 	}
@@ -65,6 +64,23 @@ func Lab(t testing.TB) map[string]*recording.Recording {
 		out[strings.TrimSuffix(filepath.Base(f), ".json")] = r
 	}
 	return out
+}
+
+// ReadIndex reads the index.json of the run folder dir, as a run wrote it
+// (runfolder.IndexFile: rectest does not import runfolder, whose own
+// dependencies' tests import rectest).
+func ReadIndex(t testing.TB, dir string) *recording.Index {
+	t.Helper()
+	p := filepath.Join(dir, "index.json")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := recording.DecodeIndex(p, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }
 
 // A Builder builds one recording. Its methods append in time order: each

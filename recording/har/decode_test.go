@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -20,18 +18,13 @@ import (
 
 func checkInput(t *testing.T, data []byte) {
 	t.Helper()
-	for _, diff := range []string{
+	recjsontest.Check(t, data,
 		recjsontest.Same(data, unmarshalFileIn),
 		recjsontest.Same(data, unmarshalMetaObject),
 		recjsontest.Same(data, unmarshalPageStep),
 		recjsontest.Same(data, unmarshalInitiatorIn),
 		recjsontest.Same(data, unmarshalBlockedList),
-		recjsontest.Same(data, unmarshalRejectedList),
-	} {
-		if diff != "" {
-			t.Fatalf("input %q:\n%s", data, diff)
-		}
-	}
+		recjsontest.Same(data, unmarshalRejectedList))
 	// A HAR that does not decode: the same error, at the same place.
 	var hf fileIn
 	if json.Unmarshal(data, &hf) != nil {
@@ -112,18 +105,10 @@ func TestDecodeMatchesUnmarshal(t *testing.T) {
 	for _, s := range decodeSeeds {
 		checkInput(t, []byte(s))
 	}
-	files, _ := filepath.Glob("testdata/har/*.har")
-	if len(files) == 0 {
-		t.Fatal("no HAR fixtures")
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, data := range recjsontest.Files(t, "testdata/har/*.har") {
 		checkInput(t, data)
-		for _, n := range []int{1, len(data) / 3, len(data) / 2, len(data) - 2} {
-			checkInput(t, data[:n])
+		for _, cut := range recjsontest.Cuts(data) {
+			checkInput(t, cut)
 		}
 	}
 	if b, err := Export(sampleForHAR(true)); err != nil {

@@ -7,18 +7,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sessiontrace/sessiontrace/internal/repotest"
 )
 
 // Every decoder the generator wrote is what it writes now: a test fails
 // when a type changed and go generate was not run (as
 // TestCommittedBuildIsCurrent does for the inspector's WebAssembly).
 func TestGeneratedCodeIsCurrent(t *testing.T) {
-	root, err := filepath.Abs("../../..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repotest.Root()
 	n := 0
-	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"testing"
@@ -69,6 +71,33 @@ func Check(t testing.TB, data []byte, diffs ...string) {
 			t.Fatalf("input %q:\n%s", data, diff)
 		}
 	}
+}
+
+// Files reads the files that match pattern (filepath.Glob), by base name:
+// the real files a decoder is held to. A pattern that matches nothing
+// fails the test, which would otherwise check nothing.
+func Files(t testing.TB, pattern string) map[string][]byte {
+	t.Helper()
+	paths, err := filepath.Glob(pattern)
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no file matches %s (%v)", pattern, err)
+	}
+	out := make(map[string][]byte, len(paths))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(p)] = data
+	}
+	return out
+}
+
+// Cuts returns data (at least two bytes) cut short at a few places: a
+// file cut anywhere must fail the same way in a generated decoder as in
+// encoding/json.
+func Cuts(data []byte) [][]byte {
+	return [][]byte{data[:1], data[:len(data)/3], data[:len(data)/2], data[:len(data)-2]}
 }
 
 // Seed adds inputs to a fuzz target's corpus.
