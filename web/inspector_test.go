@@ -940,7 +940,7 @@ func TestInspectorXSS(t *testing.T) {
 				{"logged-in lane", "v=timeline", "#tl-svg .auth", `#tl-svg .auth[data-step="5"] rect`, `document.getElementById("auth-evidence") !== null`},
 				{"reset", "", "", "#tl-svg .auth-reset text", `document.getElementById("reset-summary") !== null`},
 				{"logged-in row", "v=sessions", ".cell.acell", `.cell.acell[data-step="3"]`, `document.getElementById("auth-evidence") !== null`},
-				{"sessions", "v=sessions&step=5", ".cell", `.cell[data-step="5"]`, `document.getElementById("detail").hidden === false`},
+				{"sessions", "v=sessions&step=5", `.colhead.sel[data-step="5"]`, `.cell[data-step="5"]`, `document.getElementById("detail").hidden === false`},
 				{"timeline", "v=timeline", "#tl-svg .mk", "#tl-svg .mk.m-withheld", `document.getElementById("event-reasons") !== null`},
 				{"findings", "v=findings", ".finding", ".finding button.copy", `document.getElementById("md-text") !== null`},
 			} {
