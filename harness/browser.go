@@ -113,6 +113,11 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-domain-reliability", true),
+		// chromedp's list, and no spare renderer: Chromium starts one ahead
+		// for the next navigation, but a scenario's browser context is new
+		// and short-lived, so most spares were started only to be killed
+		// with it (about one process a journey).
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,SpareRendererForSitePerProcess"),
 		chromedp.WindowSize(1280, 800),
 	)
 	for _, f := range opts.flags() {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -301,24 +302,32 @@ func (r *runner) checkpoint() {
 // openTab opens a new page in a new browser context and starts recording
 // it. restore holds cookies to put into the new context's jar first.
 func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
-	tab, cancel := chromedp.NewContext(r.b.ctx, chromedp.WithNewBrowserContext())
+	// Detached only when it ends: closeTab disposes of the whole browser
+	// context instead (see there).
+	tab, cancel := chromedp.NewContext(r.b.ctx, chromedp.WithNewBrowserContext(), chromedp.WithDetachOnCancel())
 	// The tab must end when the scenario does, though it hangs off the
 	// browser's context.
 	stop := context.AfterFunc(ctx, cancel)
 	r.tab, r.tabCancel = tab, func() { stop(); cancel() }
 	// The first action binds the page's life to its context, so it runs on
 	// the tab context itself, not on a shorter-lived one.
-	if err := chromedp.Do(tab); err != nil {
+	err := chromedp.Do(tab)
+	c := chromedp.FromContext(tab)
+	r.bctxID = string(c.BrowserContextID) // (closeTab disposes of it, even after a failed start)
+	if err != nil {
 		return err
 	}
-	c := chromedp.FromContext(tab)
-	r.bctxID = string(c.BrowserContextID)
 	if r.opts.Bare {
 		return nil
 	}
 	if err := r.col.attach(tab); err != nil {
 		return err
 	}
+	// The page's set-up calls go out together and are waited for
+	// together: one round trip to a browser that is busy with other
+	// scenarios' tabs instead of five in a row. (The browser takes a
+	// session's commands in the order they arrive; none of these needs
+	// another's answer, and all are done before the first step.)
 	t := c.Target
 	setup := []struct {
 		method string
@@ -331,19 +340,29 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 		{"Runtime.addBinding", map[string]any{"name": r.col.binding}},
 		{"Page.addScriptToEvaluateOnNewDocument", map[string]any{"source": instrumentation(r.col.binding)}},
 	}
-	for _, s := range setup {
-		if err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error { return t.Call(c, s.method, s.params, nil) }); err != nil {
-			return fmt.Errorf("%s: %w", s.method, err)
-		}
+	errs := make([]error, len(setup)+1)
+	var wg sync.WaitGroup
+	for i, s := range setup {
+		wg.Go(func() {
+			if err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error { return t.Call(c, s.method, s.params, nil) }); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", s.method, err)
+			}
+		})
 	}
 	// A download would write a file and turn a navigation into nothing:
 	// deny them all, and have the browser report each one (see
 	// watchWindows). A browser that refuses is noted, not fatal.
-	err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
-		return chromedp.FromContext(tab).Browser.Call(c, "Browser.setDownloadBehavior",
-			map[string]any{"behavior": "deny", "browserContextId": r.bctxID, "eventsEnabled": true}, nil)
+	wg.Go(func() {
+		errs[len(setup)] = r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
+			return chromedp.FromContext(tab).Browser.Call(c, "Browser.setDownloadBehavior",
+				map[string]any{"behavior": "deny", "browserContextId": r.bctxID, "eventsEnabled": true}, nil)
+		})
 	})
-	if err != nil {
+	wg.Wait()
+	if err := errors.Join(errs[:len(setup)]...); err != nil {
+		return err
+	}
+	if err := errs[len(setup)]; err != nil {
 		r.rec.Warnings = appendOnce(r.rec.Warnings, "downloads could not be denied in this browser: "+err.Error())
 	}
 	if len(restore) > 0 {
@@ -358,11 +377,28 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 	return nil
 }
 
+// closeTab ends the scenario's browser state: disposing of its browser
+// context closes the tab, any popup it opened, and their renderers, in one
+// call. (chromedp's own close is three calls and a poll of the browser's
+// target list, which a browser busy with other scenarios answers slowly.)
 func (r *runner) closeTab() {
-	if r.tabCancel != nil {
-		r.tabCancel()
-		r.tabCancel = nil
+	if r.tabCancel == nil {
+		return
 	}
+	var br *chromedp.Browser
+	if c := chromedp.FromContext(r.tab); c != nil {
+		br = c.Browser
+	}
+	r.tabCancel()
+	r.tabCancel = nil
+	if br == nil || r.bctxID == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), jarTimeout)
+	defer cancel()
+	stop := context.AfterFunc(r.b.ctx, cancel) // a browser that is going away takes its contexts along
+	defer stop()
+	_ = br.Call(ctx, "Target.disposeBrowserContext", map[string]any{"browserContextId": r.bctxID}, nil)
 }
 
 // withTimeout runs f with a context bounded by d and by the tab's life. It
