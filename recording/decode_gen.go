@@ -216,7 +216,7 @@ func (d *jsonState) readCookie(v *Cookie) {
 		case "path":
 			d.String(&v.Path)
 		case "value":
-			recjson.MemoValue(&d.Decoder, &v.Value, &d.memoValue, d.ReadValue, zeroValue)
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
 		case "expires":
 			recjson.Pointer(&d.Decoder, &v.Expires, d.Time)
 		case "size":
@@ -397,7 +397,7 @@ func (d *jsonState) readSentCookie(v *SentCookie) {
 		case "path":
 			d.String(&v.Path)
 		case "value":
-			recjson.MemoValue(&d.Decoder, &v.Value, &d.memoValue, d.ReadValue, zeroValue)
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
 		case "reasons":
 			d.Strings(&v.Reasons)
 		case "exemption":
@@ -414,7 +414,7 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "name":
 			d.String(&v.Name)
 		case "value":
-			recjson.MemoValue(&d.Decoder, &v.Value, &d.memoValue, d.ReadValue, zeroValue)
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
 		case "attributes":
 			d.String(&v.Attributes)
 		case "domain":

@@ -158,10 +158,11 @@ func MemoPointer[T any](d *Decoder, p **T, m *Memos[T], read func(*T)) {
 }
 
 // MemoValue reads a value of a memo type into *p: a value that nothing
-// was decoded into yet (zero reports it) becomes the shared one; else the
-// value is decoded into, as encoding/json does with a duplicate key.
-func MemoValue[T any](d *Decoder, p *T, m *Memos[T], read func(*T), zero func(*T) bool) {
-	if zero(p) {
+// was decoded into yet (zero: *p is the zero value, which the caller
+// tests inline) becomes the shared one; else the value is decoded into,
+// as encoding/json does with a duplicate key.
+func MemoValue[T any](d *Decoder, p *T, zero bool, m *Memos[T], read func(*T)) {
+	if zero {
 		*p = *Memo(d, m, read)
 		return
 	}

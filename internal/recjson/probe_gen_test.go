@@ -108,7 +108,7 @@ func (d *jsonState) readProbe(v *Probe) {
 		case "empty":
 			d.readEmpty(&v.Empty)
 		case "value":
-			recjson.MemoValue(&d.Decoder, &v.Value, &d.memoShared, d.readShared, zeroShared)
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroShared(&v.Value), &d.memoShared, d.readShared)
 		case "valueP":
 			recjson.MemoPointer(&d.Decoder, &v.ValueP, &d.memoShared, d.readShared)
 		case "Untag":
@@ -141,7 +141,7 @@ func (d *jsonState) readInner(v *Inner) {
 		case "tags":
 			d.Strings(&v.Tags)
 		case "value":
-			recjson.MemoValue(&d.Decoder, &v.Value, &d.memoShared, d.readShared, zeroShared)
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroShared(&v.Value), &d.memoShared, d.readShared)
 		case "values":
 			recjson.Slice(&d.Decoder, &v.Values, &d.listShared, "[]recjson_test.Shared", d.readShared)
 		default:

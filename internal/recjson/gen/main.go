@@ -653,7 +653,7 @@ func (g *gen) method(t types.Type) string {
 // variable addr points to (an expression of type *t).
 func (g *gen) value(addr string, t types.Type) {
 	if n, ok := t.(*types.Named); ok && g.memos[n] {
-		g.p("recjson.MemoValue(&d.Decoder, %s, &d.memo%s, d.%s, zero%s)", addr, g.ident(n), g.read(n), g.ident(n))
+		g.p("recjson.MemoValue(&d.Decoder, %s, zero%s(%s), &d.memo%s, d.%s)", addr, g.ident(n), addr, g.ident(n), g.read(n))
 		g.needZero(n)
 		return
 	}
