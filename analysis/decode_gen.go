@@ -15,17 +15,9 @@ type JSONState struct {
 	recjson.Decoder
 }
 
-// jsonState is the JSONState with scratch space for the lists
-// of each type, and what recjson.Memo keeps of the values it shares.
-type jsonState struct {
-	JSONState
-}
-
 // ReadFinding is the reader of Finding, which the generated decoders of other packages call too.
 func (d *JSONState) ReadFinding(v *Finding) {
-	for lvl, ok := d.Object("analysis.Finding"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("analysis.Finding"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "rule":
 			d.String(&v.Rule)
@@ -56,19 +48,14 @@ func (d *JSONState) ReadFinding(v *Finding) {
 		case "file":
 			d.String(&v.File)
 		default:
-			if k = d.Unknown(k, []string{"rule", "severity", "scenario", "step", "cookie", "domain", "path", "url", "request", "message", "evidence", "remediation", "count", "file"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "rule,severity,scenario,step,cookie,domain,path,url,request,message,evidence,remediation,count,file")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadReset is the reader of Reset, which the generated decoders of other packages call too.
 func (d *JSONState) ReadReset(v *Reset) {
-	for lvl, ok := d.Object("analysis.Reset"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("analysis.Reset"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "step":
 			d.Int(&v.Step)
@@ -87,18 +74,11 @@ func (d *JSONState) ReadReset(v *Reset) {
 		case "basis":
 			d.StringOf((*string)(&v.Basis), "analysis.Basis")
 		case "observedStep":
-			if d.Null() {
-				v.ObservedStep = nil
-			} else {
-				d.Int(recjson.Ptr(&v.ObservedStep))
-			}
+			recjson.Pointer(&d.Decoder, &v.ObservedStep, d.Int)
 		case "summary":
 			d.String(&v.Summary)
 		default:
-			if k = d.Unknown(k, []string{"step", "request", "cause", "detail", "fingerprint", "url", "evidence", "basis", "observedStep", "summary"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "step,request,cause,detail,fingerprint,url,evidence,basis,observedStep,summary")
 		}
-		ok = d.Next(lvl, k)
 	}
 }

@@ -57,9 +57,7 @@ type jsonState struct {
 }
 
 func (d *jsonState) readRecording(v *Recording) {
-	for lvl, ok := d.Object("recording.Recording"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Recording"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
@@ -86,11 +84,7 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "pages":
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageFacts, "[]recording.PageFacts", d.readPageFacts)
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				d.ReadProbeResult(recjson.Ptr(&v.Probe))
-			}
+			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
 		case "popups":
 			recjson.Slice(&d.Decoder, &v.Popups, &d.listPopup, "[]recording.Popup", d.readPopup)
 		case "downloads":
@@ -100,19 +94,14 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "warnings":
 			d.Strings(&v.Warnings)
 		default:
-			if k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "steps", "requests", "events", "pages", "probe", "popups", "downloads", "protocol", "warnings"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,steps,requests,events,pages,probe,popups,downloads,protocol,warnings")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadScenarioInfo is the reader of ScenarioInfo, which the generated decoders of other packages call too.
 func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
-	for lvl, ok := d.Object("recording.ScenarioInfo"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.ScenarioInfo"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -131,19 +120,14 @@ func (d *JSONState) ReadScenarioInfo(v *ScenarioInfo) {
 		case "loggedOut":
 			d.String(&v.LoggedOut)
 		default:
-			if k = d.Unknown(k, []string{"name", "file", "target", "tags", "sessionCookies", "nodeHeader", "loggedIn", "loggedOut"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,file,target,tags,sessionCookies,nodeHeader,loggedIn,loggedOut")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadBrowserInfo is the reader of BrowserInfo, which the generated decoders of other packages call too.
 func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
-	for lvl, ok := d.Object("recording.BrowserInfo"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.BrowserInfo"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "product":
 			d.String(&v.Product)
@@ -158,19 +142,14 @@ func (d *JSONState) ReadBrowserInfo(v *BrowserInfo) {
 		case "hostRules":
 			d.String(&v.HostRules)
 		default:
-			if k = d.Unknown(k, []string{"product", "userAgent", "protocol", "remote", "thirdPartyCookies", "hostRules"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "product,userAgent,protocol,remote,thirdPartyCookies,hostRules")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadOptions is the reader of Options, which the generated decoders of other packages call too.
 func (d *JSONState) ReadOptions(v *Options) {
-	for lvl, ok := d.Object("recording.Options"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Options"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "revealValues":
 			d.Bool(&v.RevealValues)
@@ -179,18 +158,13 @@ func (d *JSONState) ReadOptions(v *Options) {
 		case "insecureCerts":
 			d.Bool(&v.InsecureCerts)
 		default:
-			if k = d.Unknown(k, []string{"revealValues", "fingerprintKey", "insecureCerts"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "revealValues,fingerprintKey,insecureCerts")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readStep(v *Step) {
-	for lvl, ok := d.Object("recording.Step"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Step"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "index":
 			d.Int(&v.Index)
@@ -223,30 +197,17 @@ func (d *jsonState) readStep(v *Step) {
 		case "snapshot":
 			d.String(&v.Snapshot)
 		case "auth":
-			if d.Null() {
-				v.Auth = nil
-			} else {
-				d.ReadAuthState(recjson.Ptr(&v.Auth))
-			}
+			recjson.Pointer(&d.Decoder, &v.Auth, d.ReadAuthState)
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				d.ReadProbeResult(recjson.Ptr(&v.Probe))
-			}
+			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
 		default:
-			if k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "line", "column", "start", "end", "status", "error", "url", "jar", "screenshot", "snapshot", "auth", "probe"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "index,kind,name,as,detail,line,column,start,end,status,error,url,jar,screenshot,snapshot,auth,probe")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookie(v *Cookie) {
-	for lvl, ok := d.Object("recording.Cookie"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Cookie"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -255,17 +216,9 @@ func (d *jsonState) readCookie(v *Cookie) {
 		case "path":
 			d.String(&v.Path)
 		case "value":
-			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
-			} else {
-				d.ReadValue(&v.Value)
-			}
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
 		case "expires":
-			if d.Null() {
-				v.Expires = nil
-			} else {
-				d.Time(recjson.Ptr(&v.Expires))
-			}
+			recjson.Pointer(&d.Decoder, &v.Expires, d.Time)
 		case "size":
 			d.Int(&v.Size)
 		case "httpOnly":
@@ -285,19 +238,14 @@ func (d *jsonState) readCookie(v *Cookie) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			if k = d.Unknown(k, []string{"name", "domain", "path", "value", "expires", "size", "httpOnly", "secure", "sameSite", "session", "priority", "sourceScheme", "sourcePort", "partition"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,domain,path,value,expires,size,httpOnly,secure,sameSite,session,priority,sourceScheme,sourcePort,partition")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadValue is the reader of Value, which the generated decoders of other packages call too.
 func (d *JSONState) ReadValue(v *Value) {
-	for lvl, ok := d.Object("recording.Value"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Value"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "fp":
 			d.String(&v.Fingerprint)
@@ -308,29 +256,20 @@ func (d *JSONState) ReadValue(v *Value) {
 		case "bits":
 			d.Float(&v.Bits)
 		case "raw":
-			if d.Null() {
-				v.Raw = nil
-			} else {
-				d.String(recjson.Ptr(&v.Raw))
-			}
+			recjson.Pointer(&d.Decoder, &v.Raw, d.String)
 		case "secret":
 			d.Bool(&v.Secret)
 		case "format":
 			d.StringOf((*string)(&v.Format), "recording.Format")
 		default:
-			if k = d.Unknown(k, []string{"fp", "len", "classes", "bits", "raw", "secret", "format"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "fp,len,classes,bits,raw,secret,format")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadAuthState is the reader of AuthState, which the generated decoders of other packages call too.
 func (d *JSONState) ReadAuthState(v *AuthState) {
-	for lvl, ok := d.Object("recording.AuthState"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.AuthState"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "state":
 			d.StringOf((*string)(&v.State), "recording.LoginState")
@@ -339,19 +278,14 @@ func (d *JSONState) ReadAuthState(v *AuthState) {
 		case "source":
 			d.StringOf((*string)(&v.Source), "recording.AuthSource")
 		default:
-			if k = d.Unknown(k, []string{"state", "evidence", "source"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "state,evidence,source")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 // ReadProbeResult is the reader of ProbeResult, which the generated decoders of other packages call too.
 func (d *JSONState) ReadProbeResult(v *ProbeResult) {
-	for lvl, ok := d.Object("recording.ProbeResult"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.ProbeResult"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "kind":
 			d.StringOf((*string)(&v.Kind), "recording.Boundary")
@@ -366,24 +300,15 @@ func (d *JSONState) ReadProbeResult(v *ProbeResult) {
 		case "error":
 			d.String(&v.Error)
 		case "older":
-			if d.Null() {
-				v.Older = nil
-			} else {
-				d.readOlderProbe(recjson.Ptr(&v.Older))
-			}
+			recjson.Pointer(&d.Decoder, &v.Older, d.readOlderProbe)
 		default:
-			if k = d.Unknown(k, []string{"kind", "url", "status", "loggedIn", "cookies", "error", "older"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "kind,url,status,loggedIn,cookies,error,older")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *JSONState) readOlderProbe(v *OlderProbe) {
-	for lvl, ok := d.Object("recording.OlderProbe"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.OlderProbe"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "step":
 			d.Int(&v.Step)
@@ -398,18 +323,13 @@ func (d *JSONState) readOlderProbe(v *OlderProbe) {
 		case "error":
 			d.String(&v.Error)
 		default:
-			if k = d.Unknown(k, []string{"step", "url", "status", "loggedIn", "cookies", "error"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "step,url,status,loggedIn,cookies,error")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readRequest(v *Request) {
-	for lvl, ok := d.Object("recording.Request"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Request"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "id":
 			d.String(&v.ID)
@@ -462,18 +382,13 @@ func (d *jsonState) readRequest(v *Request) {
 		case "responseExtraInfo":
 			d.Bool(&v.ResponseExtraInfo)
 		default:
-			if k = d.Unknown(k, []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "id,step,method,url,resourceType,start,end,status,statusText,protocol,initiator,initiatorUrl,referrer,redirectedFrom,redirectChain,location,node,nodeHeader,headers,cookiesSent,cookiesWithheld,setCookies,failed,requestExtraInfo,responseExtraInfo")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSentCookie(v *SentCookie) {
-	for lvl, ok := d.Object("recording.SentCookie"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.SentCookie"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -482,37 +397,24 @@ func (d *jsonState) readSentCookie(v *SentCookie) {
 		case "path":
 			d.String(&v.Path)
 		case "value":
-			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
-			} else {
-				d.ReadValue(&v.Value)
-			}
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
 		case "reasons":
 			d.Strings(&v.Reasons)
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			if k = d.Unknown(k, []string{"name", "domain", "path", "value", "reasons", "exemption"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,domain,path,value,reasons,exemption")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSetCookie(v *SetCookie) {
-	for lvl, ok := d.Object("recording.SetCookie"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.SetCookie"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
-			if zeroValue(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
-			} else {
-				d.ReadValue(&v.Value)
-			}
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
 		case "attributes":
 			d.String(&v.Attributes)
 		case "domain":
@@ -520,17 +422,9 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "path":
 			d.String(&v.Path)
 		case "expires":
-			if d.Null() {
-				v.Expires = nil
-			} else {
-				d.Time(recjson.Ptr(&v.Expires))
-			}
+			recjson.Pointer(&d.Decoder, &v.Expires, d.Time)
 		case "maxAge":
-			if d.Null() {
-				v.MaxAge = nil
-			} else {
-				d.Int(recjson.Ptr(&v.MaxAge))
-			}
+			recjson.Pointer(&d.Decoder, &v.MaxAge, d.Int)
 		case "secure":
 			d.Bool(&v.Secure)
 		case "httpOnly":
@@ -552,18 +446,13 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			if k = d.Unknown(k, []string{"name", "value", "attributes", "domain", "path", "expires", "maxAge", "secure", "httpOnly", "sameSite", "partitioned", "unparsed", "parseError", "deletion", "rejected", "reasons", "size"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,value,attributes,domain,path,expires,maxAge,secure,httpOnly,sameSite,partitioned,unparsed,parseError,deletion,rejected,reasons,size")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookieEvent(v *CookieEvent) {
-	for lvl, ok := d.Object("recording.CookieEvent"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.CookieEvent"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "time":
 			d.Time(&v.Time)
@@ -580,13 +469,7 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "path":
 			d.String(&v.Path)
 		case "value":
-			if d.Null() {
-				v.Value = nil
-			} else if v.Value == nil {
-				v.Value = recjson.Memo(&d.Decoder, &d.memoValue, d.ReadValue)
-			} else {
-				d.ReadValue(recjson.Ptr(&v.Value))
-			}
+			recjson.MemoPointer(&d.Decoder, &v.Value, &d.memoValue, d.ReadValue)
 		case "request":
 			d.String(&v.Request)
 		case "url":
@@ -598,18 +481,13 @@ func (d *jsonState) readCookieEvent(v *CookieEvent) {
 		case "detail":
 			d.String(&v.Detail)
 		default:
-			if k = d.Unknown(k, []string{"time", "step", "kind", "source", "name", "domain", "path", "value", "request", "url", "reasons", "location", "detail"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "time,step,kind,source,name,domain,path,value,request,url,reasons,location,detail")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPageFacts(v *PageFacts) {
-	for lvl, ok := d.Object("recording.PageFacts"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.PageFacts"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "request":
 			d.String(&v.Request)
@@ -634,18 +512,13 @@ func (d *jsonState) readPageFacts(v *PageFacts) {
 		case "size":
 			d.Int(&v.Size)
 		default:
-			if k = d.Unknown(k, []string{"request", "step", "url", "title", "links", "forms", "metaRefresh", "cookieValuesInPage", "truncated", "truncation", "size"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "request,step,url,title,links,forms,metaRefresh,cookieValuesInPage,truncated,truncation,size")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readLink(v *Link) {
-	for lvl, ok := d.Object("recording.Link"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Link"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "href":
 			d.String(&v.Href)
@@ -654,18 +527,13 @@ func (d *jsonState) readLink(v *Link) {
 		case "selector":
 			d.String(&v.Selector)
 		default:
-			if k = d.Unknown(k, []string{"href", "text", "selector"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "href,text,selector")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readForm(v *Form) {
-	for lvl, ok := d.Object("recording.Form"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Form"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "action":
 			d.String(&v.Action)
@@ -676,18 +544,13 @@ func (d *jsonState) readForm(v *Form) {
 		case "hasPassword":
 			d.Bool(&v.HasPassword)
 		default:
-			if k = d.Unknown(k, []string{"action", "method", "selector", "hasPassword"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "action,method,selector,hasPassword")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookieKey(v *CookieKey) {
-	for lvl, ok := d.Object("recording.CookieKey"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.CookieKey"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -698,18 +561,13 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 		case "partition":
 			d.String(&v.Partition)
 		default:
-			if k = d.Unknown(k, []string{"name", "domain", "path", "partition"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,domain,path,partition")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPopup(v *Popup) {
-	for lvl, ok := d.Object("recording.Popup"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Popup"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "time":
 			d.Time(&v.Time)
@@ -720,18 +578,13 @@ func (d *jsonState) readPopup(v *Popup) {
 		case "closed":
 			d.Bool(&v.Closed)
 		default:
-			if k = d.Unknown(k, []string{"time", "step", "url", "closed"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "time,step,url,closed")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readDownload(v *Download) {
-	for lvl, ok := d.Object("recording.Download"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Download"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "time":
 			d.Time(&v.Time)
@@ -742,18 +595,13 @@ func (d *jsonState) readDownload(v *Download) {
 		case "filename":
 			d.String(&v.Filename)
 		default:
-			if k = d.Unknown(k, []string{"time", "step", "url", "filename"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "time,step,url,filename")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readProtocolStats(v *ProtocolStats) {
-	for lvl, ok := d.Object("recording.ProtocolStats"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.ProtocolStats"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "events":
 			d.Int(&v.Events)
@@ -770,18 +618,13 @@ func (d *jsonState) readProtocolStats(v *ProtocolStats) {
 		case "missingExtraInfo":
 			d.Int(&v.MissingExtraInfo)
 		default:
-			if k = d.Unknown(k, []string{"events", "decodeErrors", "decodeIssues", "driverDropped", "driverErrors", "unknownReasons", "missingExtraInfo"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "events,decodeErrors,decodeIssues,driverDropped,driverErrors,unknownReasons,missingExtraInfo")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
-	for lvl, ok := d.Object("recording.DecodeIssue"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.DecodeIssue"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "method":
 			d.String(&v.Method)
@@ -792,18 +635,13 @@ func (d *jsonState) readDecodeIssue(v *DecodeIssue) {
 		case "count":
 			d.Int(&v.Count)
 		default:
-			if k = d.Unknown(k, []string{"method", "field", "error", "count"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "method,field,error,count")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readIndex(v *Index) {
-	for lvl, ok := d.Object("recording.Index"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Index"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
@@ -820,18 +658,13 @@ func (d *jsonState) readIndex(v *Index) {
 		case "totals":
 			d.readTotals(&v.Totals)
 		default:
-			if k = d.Unknown(k, []string{"schema", "tool", "start", "end", "status", "scenarios", "totals"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "schema,tool,start,end,status,scenarios,totals")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readIndexEntry(v *IndexEntry) {
-	for lvl, ok := d.Object("recording.IndexEntry"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.IndexEntry"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -862,18 +695,13 @@ func (d *jsonState) readIndexEntry(v *IndexEntry) {
 		case "shard":
 			d.String(&v.Shard)
 		default:
-			if k = d.Unknown(k, []string{"name", "file", "recording", "status", "error", "start", "end", "steps", "requests", "events", "tags", "attempts", "flaky", "shard"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,file,recording,status,error,start,end,steps,requests,events,tags,attempts,flaky,shard")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readTotals(v *Totals) {
-	for lvl, ok := d.Object("recording.Totals"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.Totals"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "passed":
 			d.Int(&v.Passed)
@@ -886,27 +714,19 @@ func (d *jsonState) readTotals(v *Totals) {
 		case "flaky":
 			d.Int(&v.Flaky)
 		default:
-			if k = d.Unknown(k, []string{"passed", "failed", "errored", "interrupted", "flaky"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "passed,failed,errored,interrupted,flaky")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSchemaHead(v *schemaHead) {
-	for lvl, ok := d.Object("recording.schemaHead"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recording.schemaHead"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		default:
-			if k = d.Unknown(k, []string{"schema"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "schema")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 

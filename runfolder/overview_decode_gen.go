@@ -31,27 +31,20 @@ type jsonState struct {
 }
 
 func (d *jsonState) readSummaryOverview(v *SummaryOverview) {
-	for lvl, ok := d.Object("runfolder.SummaryOverview"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("runfolder.SummaryOverview"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
 		case "perScenario":
 			recjson.Slice(&d.Decoder, &v.PerScenario, &d.listScenarioStat, "[]runfolder.ScenarioStat", d.readScenarioStat)
 		default:
-			if k = d.Unknown(k, []string{"schema", "perScenario"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "schema,perScenario")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readScenarioStat(v *ScenarioStat) {
-	for lvl, ok := d.Object("runfolder.ScenarioStat"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("runfolder.ScenarioStat"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "recording":
 			d.String(&v.Recording)
@@ -66,18 +59,13 @@ func (d *jsonState) readScenarioStat(v *ScenarioStat) {
 		case "warnings":
 			d.Strings(&v.Warnings)
 		default:
-			if k = d.Unknown(k, []string{"recording", "findings", "rules", "resets", "cookies", "warnings"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "recording,findings,rules,resets,cookies,warnings")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSeverityCounts(v *SeverityCounts) {
-	for lvl, ok := d.Object("runfolder.SeverityCounts"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("runfolder.SeverityCounts"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "critical":
 			d.Int(&v.Critical)
@@ -90,18 +78,13 @@ func (d *jsonState) readSeverityCounts(v *SeverityCounts) {
 		case "info":
 			d.Int(&v.Info)
 		default:
-			if k = d.Unknown(k, []string{"critical", "high", "medium", "low", "info"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "critical,high,medium,low,info")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readResetStat(v *ResetStat) {
-	for lvl, ok := d.Object("runfolder.ResetStat"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("runfolder.ResetStat"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "cause":
 			d.StringOf((*string)(&v.Cause), "analysis.CauseID")
@@ -112,36 +95,26 @@ func (d *jsonState) readResetStat(v *ResetStat) {
 		case "summary":
 			d.String(&v.Summary)
 		default:
-			if k = d.Unknown(k, []string{"cause", "basis", "step", "summary"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "cause,basis,step,summary")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readReportOverview(v *ReportOverview) {
-	for lvl, ok := d.Object("runfolder.ReportOverview"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("runfolder.ReportOverview"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "findings":
 			recjson.Slice(&d.Decoder, &v.Findings, &d.listAnalysisFinding, "[]analysis.Finding", d.ReadFinding)
 		case "sessions":
 			recjson.Slice(&d.Decoder, &v.Sessions, &d.listSessionResets, "[]runfolder.SessionResets", d.readSessionResets)
 		default:
-			if k = d.Unknown(k, []string{"findings", "sessions"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "findings,sessions")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readSessionResets(v *SessionResets) {
-	for lvl, ok := d.Object("runfolder.SessionResets"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("runfolder.SessionResets"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "scenario":
 			d.String(&v.Scenario)
@@ -156,10 +129,7 @@ func (d *jsonState) readSessionResets(v *SessionResets) {
 		case "resets":
 			recjson.Slice(&d.Decoder, &v.Resets, &d.listAnalysisReset, "[]analysis.Reset", d.ReadReset)
 		default:
-			if k = d.Unknown(k, []string{"scenario", "cookie", "domain", "path", "partition", "resets"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "scenario,cookie,domain,path,partition,resets")
 		}
-		ok = d.Next(lvl, k)
 	}
 }

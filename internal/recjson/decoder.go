@@ -23,6 +23,7 @@ package recjson
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +103,8 @@ type Decoder struct {
 	pend int        // the level up to which err.Field is still being built (see Next)
 
 	kinds []bool // Skip's stack: true for an object
+
+	fold string // the field name Next returns again (see Unknown)
 
 	// Allocation savers: string lists that repeat (classes, reasons) are
 	// shared; a time literal equal to the previous one is not parsed
@@ -213,9 +216,23 @@ func (d *Decoder) push() {
 }
 
 // Object starts reading a JSON object into a struct of Go type typ. It
-// reports whether a key follows, and the level to give Next. A null leaves
-// the struct alone; another kind of value is a type error, skipped.
-func (d *Decoder) Object(typ string) (lvl int, ok bool) {
+// reports whether a key follows, and returns it and the level to give
+// Next. A null leaves the struct alone; another kind of value is a type
+// error, skipped. A generated reader's loop over the keys is
+//
+//	for lvl, k, ok := d.Object(typ); ok; k, ok = d.Next(lvl, k) {
+//		switch k {
+//		case "name":
+//			... // the field's value
+//		default:
+//			k = d.Unknown(k, names)
+//		}
+//	}
+//
+// What is the same for every struct (the commas, the keys, the end, keys
+// in another case, the field path of a type error) is here, once; the
+// switch, compiled for each struct, is the reader's.
+func (d *Decoder) Object(typ string) (lvl int, k string, ok bool) {
 	d.ws()
 	if d.i < len(d.data) && d.data[d.i] == '{' {
 		d.i++
@@ -224,17 +241,17 @@ func (d *Decoder) Object(typ string) (lvl int, ok bool) {
 		if d.i < len(d.data) && d.data[d.i] == '}' {
 			d.i++
 			d.depth--
-			return 0, false
+			return 0, "", false
 		}
-		return d.depth, true
+		return d.depth, d.key(), true
 	}
 	d.other(typ, "an object")
-	return 0, false
+	return 0, "", false
 }
 
-// Key reads an object key and its colon. The string may share memory with
+// key reads an object key and its colon. The string may share memory with
 // the input.
-func (d *Decoder) Key() string {
+func (d *Decoder) key() string {
 	// Keys are plain ASCII: scanned here, without a call to str (calls
 	// are dear in WebAssembly, and a recording has millions of keys).
 	data, i := d.data, d.i
@@ -271,7 +288,7 @@ func (d *Decoder) Key() string {
 	return k
 }
 
-// keySlow is Key for a key that is not plain ASCII, at d.i.
+// keySlow is key for a key that is not plain ASCII, at d.i.
 func (d *Decoder) keySlow() string {
 	k := d.str()
 	d.ws()
@@ -283,40 +300,58 @@ func (d *Decoder) keySlow() string {
 	return k
 }
 
-// Unknown handles key k, which names none of a struct's fields (names, in
-// the struct's order) exactly: it returns the field that k names in
-// another case (see folded), as encoding/json matches keys, for the
-// reader to read the value into; else it skips the value and returns "".
-// Generated readers call it in the default case of their switch on the
-// key.
-func (d *Decoder) Unknown(k string, names []string) string {
-	if f := folded(k, names); f != "" {
-		return f
+// Unknown handles key k, which names none of a struct's fields exactly.
+// When it names one in another case (see folded), as encoding/json
+// matches keys, it returns that field's name, which Next then returns
+// again for the value to be read into the field; else it skips the value
+// and returns "". Generated readers call it in the default case of their
+// switch on the key. names are the JSON names of the struct's fields, in
+// its order, joined by commas (which no JSON name of a field holds): one
+// constant, where a slice literal was code in every reader.
+func (d *Decoder) Unknown(k, names string) string {
+	f := folded(k, names)
+	if f == "" {
+		d.Skip()
+		return ""
 	}
-	d.Skip()
-	return ""
+	// Next must not take the value for what follows it: a value never
+	// starts with a comma, which Next would consume.
+	if d.i < len(d.data) && d.data[d.i] == ',' {
+		d.syntax()
+	}
+	d.fold = f
+	return f
 }
 
 // Next ends the value of key k (as the struct's field names it) of the
-// object at level lvl: it reports whether another key follows. Its common
-// case, a comma right after the value, comes first.
-func (d *Decoder) Next(lvl int, k string) bool {
+// object at level lvl: it reports whether another key follows, and
+// returns it. Its common case, a comma right after the value, comes
+// first.
+func (d *Decoder) Next(lvl int, k string) (string, bool) {
 	if d.pend <= lvl && d.i < len(d.data) && d.data[d.i] == ',' {
 		d.i++
-		return true
+		return d.key(), true
 	}
 	return d.nextField(lvl, k)
 }
 
 // nextField is Next when a type error happened inside the value (k then
-// joins its field path), or whitespace or the end of the object follows.
+// joins its field path), or whitespace or the end of the object follows,
+// or the value is still ahead (see Unknown).
 //
 //go:noinline
-func (d *Decoder) nextField(lvl int, k string) bool {
+func (d *Decoder) nextField(lvl int, k string) (string, bool) {
+	if d.fold != "" {
+		k, d.fold = d.fold, ""
+		return k, true
+	}
 	if d.pend > lvl {
 		d.up(lvl, k)
 	}
-	return d.nextSlow('}')
+	if d.nextSlow('}') {
+		return d.key(), true
+	}
+	return "", false
 }
 
 // nextSlow is what follows a value in an object or array when whitespace
@@ -682,25 +717,34 @@ func (d *Decoder) digits(i int) int {
 	return i
 }
 
-// atNumber reports whether a number comes next, after whitespace.
-func (d *Decoder) atNumber() bool {
+// numberFor reads the number that comes next, for Go type typ: its
+// literal and where it starts. ok is false where another kind of value
+// comes (see other).
+func (d *Decoder) numberFor(typ string) (lit []byte, start int, ok bool) {
 	d.ws()
-	if d.i >= len(d.data) {
-		return false
+	if d.i < len(d.data) {
+		if c := d.data[d.i]; c == '-' || '0' <= c && c <= '9' {
+			start = d.i
+			return d.number(), start, true
+		}
 	}
-	c := d.data[d.i]
-	return c == '-' || '0' <= c && c <= '9'
+	d.other(typ, "a number")
+	return nil, 0, false
+}
+
+// badNumber is the type error of a number lit, from start, that Go type
+// typ cannot hold.
+func (d *Decoder) badNumber(lit []byte, typ string, start int) {
+	d.typeError("number "+string(lit), typ, "a number", start, d.i)
 }
 
 // Int reads an integer into *p: a number with a fraction, an exponent or
 // out of range is a type error, as in encoding/json.
 func (d *Decoder) Int(p *int) {
-	if !d.atNumber() {
-		d.other("int", "a number")
+	lit, start, ok := d.numberFor("int")
+	if !ok {
 		return
 	}
-	start := d.i
-	lit := d.number()
 	digits := lit
 	if lit[0] == '-' {
 		digits = lit[1:]
@@ -709,7 +753,7 @@ func (d *Decoder) Int(p *int) {
 		n := 0
 		for _, c := range digits {
 			if c < '0' || c > '9' {
-				d.typeError("number "+string(lit), "int", "a number", start, d.i)
+				d.badNumber(lit, "int", start)
 				return
 			}
 			n = n*10 + int(c-'0')
@@ -722,7 +766,7 @@ func (d *Decoder) Int(p *int) {
 	}
 	n, err := strconv.ParseInt(string(lit), 10, 64)
 	if err != nil || int64(int(n)) != n {
-		d.typeError("number "+string(lit), "int", "a number", start, d.i)
+		d.badNumber(lit, "int", start)
 		return
 	}
 	*p = int(n)
@@ -730,19 +774,17 @@ func (d *Decoder) Int(p *int) {
 
 // Float reads a number into *p.
 func (d *Decoder) Float(p *float64) {
-	if !d.atNumber() {
-		d.other("float64", "a number")
+	lit, start, ok := d.numberFor("float64")
+	if !ok {
 		return
 	}
-	start := d.i
-	lit := d.number()
 	if f, ok := exactFloat(lit); ok {
 		*p = f
 		return
 	}
 	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
-		d.typeError("number "+string(lit), "float64", "a number", start, d.i)
+		d.badNumber(lit, "float64", start)
 		return
 	}
 	*p = f
@@ -798,7 +840,7 @@ func (d *Decoder) Time(p *time.Time) {
 		d.Unmarshal(p) // null leaves it alone; anything else is an error
 		return
 	}
-	// Times are plain ASCII: scanned here (see Key).
+	// Times are plain ASCII: scanned here (see key).
 	start := i
 	i++
 	for i < len(data) && isPlain[data[i]] {
@@ -949,30 +991,19 @@ func (d *Decoder) StringMap(p *map[string]string) {
 		d.other("map[string]string", "an object")
 		return
 	}
-	d.i++
-	d.push()
 	if *p == nil {
 		*p = map[string]string{}
 	}
 	m := *p
-	d.ws()
-	if d.i < len(d.data) && d.data[d.i] == '}' {
-		d.i++
-		d.depth--
-		return
-	}
-	for {
-		k := d.Key()
+	// A map's keys are no struct's fields: at a level no type error is
+	// deeper than, they join no field path (nor do they in encoding/json).
+	const noPath = math.MaxInt
+	_, k, ok := d.Object("")
+	for ok {
 		var s string // a null or a type error stores ""
 		d.String(&s)
 		m[k] = s
-		if d.i < len(d.data) && d.data[d.i] == ',' {
-			d.i++
-			continue
-		}
-		if !d.nextSlow('}') {
-			return
-		}
+		k, ok = d.Next(noPath, k)
 	}
 }
 

@@ -134,6 +134,41 @@ func Ptr[T any](p **T) *T {
 	return *p
 }
 
+// Pointer reads the next value into *p, a pointer, with read: null
+// clears it; else read decodes into Ptr(p).
+func Pointer[T any](d *Decoder, p **T, read func(*T)) {
+	if d.Null() {
+		*p = nil
+		return
+	}
+	read(Ptr(p))
+}
+
+// MemoPointer is Pointer for a pointer to a value of a memo type (see
+// Memo): a nil pointer gets the shared value.
+func MemoPointer[T any](d *Decoder, p **T, m *Memos[T], read func(*T)) {
+	switch {
+	case d.Null():
+		*p = nil
+	case *p == nil:
+		*p = Memo(d, m, read)
+	default:
+		read(Ptr(p))
+	}
+}
+
+// MemoValue reads a value of a memo type into *p: a value that nothing
+// was decoded into yet (zero: *p is the zero value, which the caller
+// tests inline) becomes the shared one; else the value is decoded into,
+// as encoding/json does with a duplicate key.
+func MemoValue[T any](d *Decoder, p *T, zero bool, m *Memos[T], read func(*T)) {
+	if zero {
+		*p = *Memo(d, m, read)
+		return
+	}
+	read(p)
+}
+
 // Memos is what Memo keeps for one type: the values recently read, by a
 // hash of their first bytes, and the slab new values come from.
 type Memos[T any] struct {

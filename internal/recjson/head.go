@@ -15,17 +15,7 @@ const headType = `struct { Log json.RawMessage "json:\"log\""; Schema string "js
 func Head(data []byte) (schema string, logIsObject, known bool) {
 	var d Decoder
 	err := d.Run(data, func() {
-		lvl, ok := d.Object(headType)
-		for ok {
-			k := d.Key()
-			if k != "schema" && k != "log" {
-				switch Fold(k) {
-				case "SCHEMA":
-					k = "schema"
-				case "LOG":
-					k = "log"
-				}
-			}
+		for lvl, k, ok := d.Object(headType); ok; k, ok = d.Next(lvl, k) {
 			switch k {
 			case "schema":
 				d.String(&schema)
@@ -33,9 +23,8 @@ func Head(data []byte) (schema string, logIsObject, known bool) {
 				logIsObject = d.at('{')
 				d.Skip()
 			default:
-				d.Skip()
+				k = d.Unknown(k, "log,schema")
 			}
-			ok = d.Next(lvl, k)
 		}
 	})
 	if err != nil {

@@ -38,9 +38,7 @@ type jsonState struct {
 }
 
 func (d *jsonState) readProbe(v *Probe) {
-	for lvl, ok := d.Object("recjson_test.Probe"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recjson_test.Probe"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "s":
 			d.String(&v.S)
@@ -55,35 +53,15 @@ func (d *jsonState) readProbe(v *Probe) {
 		case "t":
 			d.Time(&v.T)
 		case "tp":
-			if d.Null() {
-				v.TP = nil
-			} else {
-				d.Time(recjson.Ptr(&v.TP))
-			}
+			recjson.Pointer(&d.Decoder, &v.TP, d.Time)
 		case "sp":
-			if d.Null() {
-				v.SP = nil
-			} else {
-				d.String(recjson.Ptr(&v.SP))
-			}
+			recjson.Pointer(&d.Decoder, &v.SP, d.String)
 		case "ip":
-			if d.Null() {
-				v.IP = nil
-			} else {
-				d.Int(recjson.Ptr(&v.IP))
-			}
+			recjson.Pointer(&d.Decoder, &v.IP, d.Int)
 		case "bp":
-			if d.Null() {
-				v.BP = nil
-			} else {
-				d.Bool(recjson.Ptr(&v.BP))
-			}
+			recjson.Pointer(&d.Decoder, &v.BP, d.Bool)
 		case "fp":
-			if d.Null() {
-				v.FP = nil
-			} else {
-				d.Float(recjson.Ptr(&v.FP))
-			}
+			recjson.Pointer(&d.Decoder, &v.FP, d.Float)
 		case "kp":
 			if d.Null() {
 				v.KP = nil
@@ -95,28 +73,16 @@ func (d *jsonState) readProbe(v *Probe) {
 				v.PP = nil
 			} else {
 				p := recjson.Ptr(&v.PP)
-				if d.Null() {
-					*p = nil
-				} else {
-					d.String(recjson.Ptr(p))
-				}
+				recjson.Pointer(&d.Decoder, p, d.String)
 			}
 		case "strs":
 			d.Strings(&v.Strs)
 		case "strsP":
-			if d.Null() {
-				v.StrsP = nil
-			} else {
-				d.Strings(recjson.Ptr(&v.StrsP))
-			}
+			recjson.Pointer(&d.Decoder, &v.StrsP, d.Strings)
 		case "m":
 			d.StringMap(&v.M)
 		case "MP":
-			if d.Null() {
-				v.MP = nil
-			} else {
-				d.StringMap(recjson.Ptr(&v.MP))
-			}
+			recjson.Pointer(&d.Decoder, &v.MP, d.StringMap)
 		case "note":
 			d.Unmarshal(&v.Note)
 		case "noteP":
@@ -130,11 +96,7 @@ func (d *jsonState) readProbe(v *Probe) {
 		case "inner":
 			d.readInner(&v.Inner)
 		case "innerP":
-			if d.Null() {
-				v.InnerP = nil
-			} else {
-				d.readInner(recjson.Ptr(&v.InnerP))
-			}
+			recjson.Pointer(&d.Decoder, &v.InnerP, d.readInner)
 		case "inners":
 			recjson.Slice(&d.Decoder, &v.Inners, &d.listInner, "[]recjson_test.Inner", d.readInner)
 		case "InnersP":
@@ -146,19 +108,9 @@ func (d *jsonState) readProbe(v *Probe) {
 		case "empty":
 			d.readEmpty(&v.Empty)
 		case "value":
-			if zeroShared(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoShared, d.readShared)
-			} else {
-				d.readShared(&v.Value)
-			}
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroShared(&v.Value), &d.memoShared, d.readShared)
 		case "valueP":
-			if d.Null() {
-				v.ValueP = nil
-			} else if v.ValueP == nil {
-				v.ValueP = recjson.Memo(&d.Decoder, &d.memoShared, d.readShared)
-			} else {
-				d.readShared(recjson.Ptr(&v.ValueP))
-			}
+			recjson.MemoPointer(&d.Decoder, &v.ValueP, &d.memoShared, d.readShared)
 		case "Untag":
 			d.String(&v.Untag)
 		case "-":
@@ -172,18 +124,13 @@ func (d *jsonState) readProbe(v *Probe) {
 		case "opts":
 			d.String(&v.Opts)
 		default:
-			if k = d.Unknown(k, []string{"s", "k", "b", "i", "f", "t", "tp", "sp", "ip", "bp", "fp", "kp", "pp", "strs", "strsP", "m", "MP", "note", "noteP", "raw", "inner", "innerP", "inners", "InnersP", "empty", "value", "valueP", "Untag", "-", "BadTag", "ſtatus", "k2", "opts"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "s,k,b,i,f,t,tp,sp,ip,bp,fp,kp,pp,strs,strsP,m,MP,note,noteP,raw,inner,innerP,inners,InnersP,empty,value,valueP,Untag,-,BadTag,ſtatus,k2,opts")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readInner(v *Inner) {
-	for lvl, ok := d.Object("recjson_test.Inner"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recjson_test.Inner"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "a":
 			d.Int(&v.A)
@@ -194,26 +141,17 @@ func (d *jsonState) readInner(v *Inner) {
 		case "tags":
 			d.Strings(&v.Tags)
 		case "value":
-			if zeroShared(&v.Value) {
-				v.Value = *recjson.Memo(&d.Decoder, &d.memoShared, d.readShared)
-			} else {
-				d.readShared(&v.Value)
-			}
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroShared(&v.Value), &d.memoShared, d.readShared)
 		case "values":
 			recjson.Slice(&d.Decoder, &v.Values, &d.listShared, "[]recjson_test.Shared", d.readShared)
 		default:
-			if k = d.Unknown(k, []string{"a", "b", "m", "tags", "value", "values"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "a,b,m,tags,value,values")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readShared(v *Shared) {
-	for lvl, ok := d.Object("recjson_test.Shared"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("recjson_test.Shared"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "fp":
 			d.String(&v.FP)
@@ -224,29 +162,20 @@ func (d *jsonState) readShared(v *Shared) {
 		case "bits":
 			d.Float(&v.Bits)
 		case "raw":
-			if d.Null() {
-				v.Raw = nil
-			} else {
-				d.String(recjson.Ptr(&v.Raw))
-			}
+			recjson.Pointer(&d.Decoder, &v.Raw, d.String)
 		case "secret":
 			d.Bool(&v.Secret)
 		case "At":
 			d.Time(&v.At)
 		default:
-			if k = d.Unknown(k, []string{"fp", "len", "classes", "bits", "raw", "secret", "At"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "fp,len,classes,bits,raw,secret,At")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readEmpty(v *Empty) {
-	for lvl, ok := d.Object("recjson_test.Empty"); ok; {
-		d.Key()
-		d.Skip()
-		ok = d.Next(lvl, "")
+	for lvl, k, ok := d.Object("recjson_test.Empty"); ok; k, ok = d.Next(lvl, k) {
+		k = d.Unknown(k, "")
 	}
 }
 

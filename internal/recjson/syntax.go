@@ -3,6 +3,7 @@ package recjson
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -387,12 +388,14 @@ func LineCol(data []byte, off int64) (line, col int) {
 	return line, col
 }
 
-// folded returns the first of names that equals k in another case (see
-// Fold), or "": the field a key names when it names none exactly, as
-// encoding/json matches keys.
-func folded(k string, names []string) string {
+// folded returns the first of names (joined by commas) that equals k in
+// another case (see Fold), or "": the field a key names when it names
+// none exactly, as encoding/json matches keys.
+func folded(k, names string) string {
 	f := Fold(k)
-	for _, n := range names {
+	for names != "" {
+		var n string
+		n, names, _ = strings.Cut(names, ",")
 		if Fold(n) == f {
 			return n
 		}

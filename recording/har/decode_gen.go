@@ -59,46 +59,27 @@ type jsonState struct {
 }
 
 func (d *jsonState) readFileIn(v *fileIn) {
-	for lvl, ok := d.Object("har.fileIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.fileIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "log":
-			if d.Null() {
-				v.Log = nil
-			} else {
-				d.readLogIn(recjson.Ptr(&v.Log))
-			}
+			recjson.Pointer(&d.Decoder, &v.Log, d.readLogIn)
 		case "schema":
 			d.Unmarshal(&v.Schema)
 		default:
-			if k = d.Unknown(k, []string{"log", "schema"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "log,schema")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readLogIn(v *logIn) {
-	for lvl, ok := d.Object("har.logIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.logIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "version":
 			d.String(&v.Version)
 		case "creator":
-			if d.Null() {
-				v.Creator = nil
-			} else {
-				d.readNameVersion(recjson.Ptr(&v.Creator))
-			}
+			recjson.Pointer(&d.Decoder, &v.Creator, d.readNameVersion)
 		case "browser":
-			if d.Null() {
-				v.Browser = nil
-			} else {
-				d.readNameVersion(recjson.Ptr(&v.Browser))
-			}
+			recjson.Pointer(&d.Decoder, &v.Browser, d.readNameVersion)
 		case "pages":
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageIn, "[]har.pageIn", d.readPageIn)
 		case "entries":
@@ -110,36 +91,26 @@ func (d *jsonState) readLogIn(v *logIn) {
 		case "_sessiontrace":
 			d.Unmarshal(&v.Meta)
 		default:
-			if k = d.Unknown(k, []string{"version", "creator", "browser", "pages", "entries", "_sessiontrace"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "version,creator,browser,pages,entries,_sessiontrace")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readNameVersion(v *nameVersion) {
-	for lvl, ok := d.Object("har.nameVersion"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.nameVersion"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "version":
 			d.String(&v.Version)
 		default:
-			if k = d.Unknown(k, []string{"name", "version"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,version")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPageIn(v *pageIn) {
-	for lvl, ok := d.Object("har.pageIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.pageIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "startedDateTime":
 			d.String(&v.StartedDateTime)
@@ -150,18 +121,13 @@ func (d *jsonState) readPageIn(v *pageIn) {
 		case "_step":
 			d.Unmarshal(&v.Step)
 		default:
-			if k = d.Unknown(k, []string{"startedDateTime", "id", "title", "_step"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "startedDateTime,id,title,_step")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readEntryIn(v *entryIn) {
-	for lvl, ok := d.Object("har.entryIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.entryIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "pageref":
 			d.String(&v.Pageref)
@@ -192,18 +158,13 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 		case "_rejectedCookies":
 			d.Unmarshal(&v.RejectedCookies)
 		default:
-			if k = d.Unknown(k, []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "pageref,startedDateTime,time,request,response,_resourceType,_initiator,_step,_requestId,_redirectedFrom,_requestExtraInfo,_responseExtraInfo,_blockedReasons,_rejectedCookies")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readRequestIn(v *requestIn) {
-	for lvl, ok := d.Object("har.requestIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.requestIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "method":
 			d.String(&v.Method)
@@ -216,55 +177,30 @@ func (d *jsonState) readRequestIn(v *requestIn) {
 		case "headers":
 			recjson.Slice(&d.Decoder, &v.Headers, &d.listHeader, "[]har.header", d.readHeader)
 		case "postData":
-			if d.Null() {
-				v.PostData = nil
-			} else {
-				d.readPostData(recjson.Ptr(&v.PostData))
-			}
+			recjson.Pointer(&d.Decoder, &v.PostData, d.readPostData)
 		default:
-			if k = d.Unknown(k, []string{"method", "url", "httpVersion", "cookies", "headers", "postData"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "method,url,httpVersion,cookies,headers,postData")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCookieIn(v *cookieIn) {
-	for lvl, ok := d.Object("har.cookieIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.cookieIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
 			d.String(&v.Value)
 		case "path":
-			if d.Null() {
-				v.Path = nil
-			} else {
-				d.String(recjson.Ptr(&v.Path))
-			}
+			recjson.Pointer(&d.Decoder, &v.Path, d.String)
 		case "domain":
-			if d.Null() {
-				v.Domain = nil
-			} else {
-				d.String(recjson.Ptr(&v.Domain))
-			}
+			recjson.Pointer(&d.Decoder, &v.Domain, d.String)
 		case "expires":
 			d.Unmarshal(&v.Expires)
 		case "httpOnly":
-			if d.Null() {
-				v.HTTPOnly = nil
-			} else {
-				d.Bool(recjson.Ptr(&v.HTTPOnly))
-			}
+			recjson.Pointer(&d.Decoder, &v.HTTPOnly, d.Bool)
 		case "secure":
-			if d.Null() {
-				v.Secure = nil
-			} else {
-				d.Bool(recjson.Ptr(&v.Secure))
-			}
+			recjson.Pointer(&d.Decoder, &v.Secure, d.Bool)
 		case "sameSite":
 			d.Unmarshal(&v.SameSite)
 		case "_exemption":
@@ -272,36 +208,26 @@ func (d *jsonState) readCookieIn(v *cookieIn) {
 		case "_parseError":
 			d.Unmarshal(&v.ParseError)
 		default:
-			if k = d.Unknown(k, []string{"name", "value", "path", "domain", "expires", "httpOnly", "secure", "sameSite", "_exemption", "_parseError"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,value,path,domain,expires,httpOnly,secure,sameSite,_exemption,_parseError")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readHeader(v *header) {
-	for lvl, ok := d.Object("har.header"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.header"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		case "value":
 			d.String(&v.Value)
 		default:
-			if k = d.Unknown(k, []string{"name", "value"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,value")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPostData(v *postData) {
-	for lvl, ok := d.Object("har.postData"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.postData"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "mimeType":
 			d.String(&v.MimeType)
@@ -310,34 +236,24 @@ func (d *jsonState) readPostData(v *postData) {
 		case "params":
 			recjson.Slice(&d.Decoder, &v.Params, &d.listPostParam, "[]har.postParam", d.readPostParam)
 		default:
-			if k = d.Unknown(k, []string{"mimeType", "text", "params"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "mimeType,text,params")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPostParam(v *postParam) {
-	for lvl, ok := d.Object("har.postParam"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.postParam"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
 		default:
-			if k = d.Unknown(k, []string{"name"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readResponseIn(v *responseIn) {
-	for lvl, ok := d.Object("har.responseIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.responseIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "status":
 			d.Float(&v.Status)
@@ -356,18 +272,13 @@ func (d *jsonState) readResponseIn(v *responseIn) {
 		case "_failureText":
 			d.Unmarshal(&v.FailureText)
 		default:
-			if k = d.Unknown(k, []string{"status", "statusText", "httpVersion", "cookies", "headers", "redirectURL", "_error", "_failureText"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "status,statusText,httpVersion,cookies,headers,redirectURL,_error,_failureText")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readMetaObject(v *metaObject) {
-	for lvl, ok := d.Object("har.metaObject"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.metaObject"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "schema":
 			d.String(&v.Schema)
@@ -386,28 +297,19 @@ func (d *jsonState) readMetaObject(v *metaObject) {
 		case "error":
 			d.String(&v.Error)
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				d.ReadProbeResult(recjson.Ptr(&v.Probe))
-			}
+			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
 		case "warnings":
 			d.Strings(&v.Warnings)
 		case "values":
 			recjson.Slice(&d.Decoder, &v.Values, &d.listRecordingValue, "[]recording.Value", d.ReadValue)
 		default:
-			if k = d.Unknown(k, []string{"schema", "scenario", "browser", "options", "start", "end", "status", "error", "probe", "warnings", "values"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,probe,warnings,values")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readPageStep(v *pageStep) {
-	for lvl, ok := d.Object("har.pageStep"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.pageStep"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "index":
 			d.Int(&v.Index)
@@ -432,86 +334,54 @@ func (d *jsonState) readPageStep(v *pageStep) {
 		case "screenshot":
 			d.String(&v.Screenshot)
 		case "auth":
-			if d.Null() {
-				v.Auth = nil
-			} else {
-				d.ReadAuthState(recjson.Ptr(&v.Auth))
-			}
+			recjson.Pointer(&d.Decoder, &v.Auth, d.ReadAuthState)
 		case "probe":
-			if d.Null() {
-				v.Probe = nil
-			} else {
-				d.ReadProbeResult(recjson.Ptr(&v.Probe))
-			}
+			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
 		default:
-			if k = d.Unknown(k, []string{"index", "kind", "name", "as", "detail", "start", "end", "status", "error", "url", "screenshot", "auth", "probe"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "index,kind,name,as,detail,start,end,status,error,url,screenshot,auth,probe")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readInitiatorIn(v *initiatorIn) {
-	for lvl, ok := d.Object("har.initiatorIn"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.initiatorIn"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "type":
 			d.String(&v.Type)
 		case "url":
 			d.String(&v.URL)
 		case "stack":
-			if d.Null() {
-				v.Stack = nil
-			} else {
-				d.readCallStack(recjson.Ptr(&v.Stack))
-			}
+			recjson.Pointer(&d.Decoder, &v.Stack, d.readCallStack)
 		default:
-			if k = d.Unknown(k, []string{"type", "url", "stack"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "type,url,stack")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCallStack(v *callStack) {
-	for lvl, ok := d.Object("har.callStack"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.callStack"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "callFrames":
 			recjson.Slice(&d.Decoder, &v.CallFrames, &d.listCallFrame, "[]har.callFrame", d.readCallFrame)
 		default:
-			if k = d.Unknown(k, []string{"callFrames"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "callFrames")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readCallFrame(v *callFrame) {
-	for lvl, ok := d.Object("har.callFrame"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.callFrame"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "url":
 			d.String(&v.URL)
 		default:
-			if k = d.Unknown(k, []string{"url"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "url")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readBlocked(v *blocked) {
-	for lvl, ok := d.Object("har.blocked"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.blocked"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -526,18 +396,13 @@ func (d *jsonState) readBlocked(v *blocked) {
 		case "exemption":
 			d.String(&v.Exemption)
 		default:
-			if k = d.Unknown(k, []string{"name", "value", "domain", "path", "reasons", "exemption"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,value,domain,path,reasons,exemption")
 		}
-		ok = d.Next(lvl, k)
 	}
 }
 
 func (d *jsonState) readRejected(v *rejected) {
-	for lvl, ok := d.Object("har.rejected"); ok; {
-		k := d.Key()
-	again:
+	for lvl, k, ok := d.Object("har.rejected"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
 			d.String(&v.Name)
@@ -546,10 +411,7 @@ func (d *jsonState) readRejected(v *rejected) {
 		case "reasons":
 			d.Strings(&v.Reasons)
 		default:
-			if k = d.Unknown(k, []string{"name", "index", "reasons"}); k != "" {
-				goto again
-			}
+			k = d.Unknown(k, "name,index,reasons")
 		}
-		ok = d.Next(lvl, k)
 	}
 }

@@ -612,79 +612,91 @@ func (g *gen) p(format string, args ...any) {
 	g.buf.WriteByte('\n')
 }
 
+// method is the method value that reads a value of type t into a *t
+// (d.Int, d.readStep), or "" where it takes more than a call of one.
+func (g *gen) method(t types.Type) string {
+	switch {
+	case isTime(t):
+		return "d.Time"
+	case hasMethod(t, "UnmarshalJSON"):
+		return "" // d.Unmarshal takes an interface
+	}
+	if n, ok := t.(*types.Named); ok && isStruct(n) {
+		return "d." + g.read(n)
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		if _, named := t.(*types.Named); named {
+			return "" // a named string: d.StringOf, with the name
+		}
+		switch u.Kind() {
+		case types.String:
+			return "d.String"
+		case types.Bool:
+			return "d.Bool"
+		case types.Int:
+			return "d.Int"
+		case types.Float64:
+			return "d.Float"
+		}
+	case *types.Slice:
+		if b, ok := u.Elem().(*types.Basic); ok && b.Kind() == types.String {
+			return "d.Strings"
+		}
+	case *types.Map:
+		return "d.StringMap"
+	}
+	return ""
+}
+
 // value writes the statements that read the next JSON value into the
 // variable addr points to (an expression of type *t).
 func (g *gen) value(addr string, t types.Type) {
-	lv := "*" + addr // the variable, as an operand
-	if strings.HasPrefix(addr, "&") {
-		lv = addr[1:]
-	}
-	switch {
-	case isTime(t):
-		g.p("d.Time(%s)", addr)
+	if n, ok := t.(*types.Named); ok && g.memos[n] {
+		g.p("recjson.MemoValue(&d.Decoder, %s, zero%s(%s), &d.memo%s, d.%s)", addr, g.ident(n), addr, g.ident(n), g.read(n))
+		g.needZero(n)
 		return
-	case hasMethod(t, "UnmarshalJSON"):
+	}
+	if m := g.method(t); m != "" {
+		g.p("%s(%s)", m, addr)
+		return
+	}
+	if hasMethod(t, "UnmarshalJSON") {
 		g.p("d.Unmarshal(%s)", addr)
 		return
 	}
 	switch u := t.Underlying().(type) {
-	case *types.Basic:
-		switch u.Kind() {
-		case types.String:
-			if _, named := t.(*types.Named); named {
-				g.p("d.StringOf((*string)(%s), %q)", addr, typeString(t))
-			} else {
-				g.p("d.String(%s)", addr)
-			}
-		case types.Bool:
-			g.p("d.Bool(%s)", addr)
-		case types.Int:
-			g.p("d.Int(%s)", addr)
-		case types.Float64:
-			g.p("d.Float(%s)", addr)
-		}
+	case *types.Basic: // a named string
+		g.p("d.StringOf((*string)(%s), %q)", addr, typeString(t))
 	case *types.Pointer:
-		// null clears the pointer; else the value is decoded into what
-		// it points to (a copy: see recjson.Ptr), or into a new one.
-		g.p("if d.Null() {")
-		g.p("%s = nil", lv)
-		if n, ok := u.Elem().(*types.Named); ok && g.memos[n] {
-			g.p("} else if %s == nil {", lv)
-			g.p("%s = recjson.Memo(&d.Decoder, &d.memo%s, d.%s)", lv, g.ident(n), g.read(n))
+		n, _ := u.Elem().(*types.Named)
+		m := g.method(u.Elem())
+		switch {
+		case n != nil && g.memos[n]:
+			g.p("recjson.MemoPointer(&d.Decoder, %s, &d.memo%s, %s)", addr, g.ident(n), m)
+		case m != "":
+			g.p("recjson.Pointer(&d.Decoder, %s, %s)", addr, m)
+		default:
+			// What recjson.Pointer does, for a value that a call of one
+			// method does not read.
+			lv := "*" + addr // the pointer, as an operand
+			if strings.HasPrefix(addr, "&") {
+				lv = addr[1:]
+			}
+			g.p("if d.Null() {")
+			g.p("%s = nil", lv)
 			g.p("} else {")
-			g.p("d.%s(recjson.Ptr(%s))", g.read(n), addr)
+			if _, ptr := u.Elem().Underlying().(*types.Pointer); ptr {
+				g.p("p := recjson.Ptr(%s)", addr)
+				g.value("p", u.Elem())
+			} else {
+				g.value("recjson.Ptr("+addr+")", u.Elem())
+			}
 			g.p("}")
-			return
 		}
-		g.p("} else {")
-		if _, ptr := u.Elem().Underlying().(*types.Pointer); ptr {
-			g.p("p := recjson.Ptr(%s)", addr)
-			g.value("p", u.Elem())
-		} else {
-			g.value("recjson.Ptr("+addr+")", u.Elem())
-		}
-		g.p("}")
-	case *types.Slice:
-		if b, ok := u.Elem().(*types.Basic); ok && b.Kind() == types.String {
-			g.p("d.Strings(%s)", addr)
-			return
-		}
+	case *types.Slice: // of structs
 		n := u.Elem().(*types.Named)
 		g.p("recjson.Slice(&d.Decoder, %s, &d.list%s, %q, d.%s)", addr, g.ident(n), typeString(t), g.read(n))
-	case *types.Map:
-		g.p("d.StringMap(%s)", addr)
-	case *types.Struct:
-		n := t.(*types.Named)
-		if g.memos[n] {
-			g.p("if zero%s(%s) {", g.ident(n), addr)
-			g.p("%s = *recjson.Memo(&d.Decoder, &d.memo%s, d.%s)", lv, g.ident(n), g.read(n))
-			g.p("} else {")
-			g.p("d.%s(%s)", g.read(n), addr)
-			g.p("}")
-			g.needZero(n)
-			return
-		}
-		g.p("d.%s(%s)", g.read(n), addr)
 	}
 }
 
@@ -697,10 +709,10 @@ func (g *gen) needZero(n *types.Named) {
 	g.zero = append(g.zero, n)
 }
 
-// reader writes the read method of struct type n: a loop over the keys
-// of the object, a switch on the key to the field's value (a string
-// switch: a binary search, compiled), and recjson's Unknown for the keys
-// that match no field exactly.
+// reader writes the read method of struct type n: recjson's loop over the
+// keys of the object (see its Object), a switch on the key to the field's
+// value (a string switch: a binary search, compiled), and recjson's
+// Unknown for the keys that match no field exactly.
 func (g *gen) reader(n *types.Named) error {
 	fs, err := g.fields(n)
 	if err != nil {
@@ -710,29 +722,20 @@ func (g *gen) reader(n *types.Named) error {
 		g.p("// %s is the reader of %s, which the generated decoders of other packages call too.", g.read(n), n.Obj().Name())
 	}
 	g.p("func (d *%s) %s(v *%s) {", g.state(n), g.read(n), g.expr(n))
-	g.p("for lvl, ok := d.Object(%q); ok; {", typeString(n))
+	g.p("for lvl, k, ok := d.Object(%q); ok; k, ok = d.Next(lvl, k) {", typeString(n))
 	if len(fs) == 0 {
-		g.p("d.Key()")
-		g.p("d.Skip()")
-		g.p("ok = d.Next(lvl, \"\")")
+		g.p("k = d.Unknown(k, \"\")")
 	} else {
-		// A key matched in another case goes again through the switch
-		// (a jump, not a flag that every key would test).
 		var names []string
-		g.p("k := d.Key()")
-		g.p("again:")
 		g.p("switch k {")
 		for _, f := range fs {
 			g.p("case %q:", f.name)
 			g.value("&v."+f.goName, f.t)
-			names = append(names, strconv.Quote(f.name))
+			names = append(names, f.name)
 		}
 		g.p("default:")
-		g.p("if k = d.Unknown(k, []string{%s}); k != \"\" {", strings.Join(names, ", "))
-		g.p("goto again")
+		g.p("k = d.Unknown(k, %q)", strings.Join(names, ","))
 		g.p("}")
-		g.p("}")
-		g.p("ok = d.Next(lvl, k)")
 	}
 	g.p("}")
 	g.p("}")
@@ -781,20 +784,15 @@ func (g *gen) zeroFunc(n *types.Named) error {
 
 func (g *gen) file(out string, roots []root) ([]byte, error) {
 	for _, r := range roots {
-		id := g.ident(r.t)
-		what, vt := "*"+g.expr(r.t), g.expr(r.t)
+		id, what, read := g.ident(r.t), "*"+g.expr(r.t), "d."+g.read(r.t)+"(v)"
 		if r.list {
-			id += "List"
-			what, vt = "*[]"+g.expr(r.t), "[]"+g.expr(r.t)
+			id, what = id+"List", "*[]"+g.expr(r.t)
+			read = fmt.Sprintf("recjson.Slice(&d.Decoder, v, &d.list%s, %q, d.%s)", g.ident(r.t), "[]"+typeString(r.t), g.read(r.t))
 		}
 		g.p("// unmarshal%s is json.Unmarshal(data, v) for v of type %s, without reflection.", id, what)
-		g.p("func unmarshal%s(data []byte, v *%s) error {", id, vt)
+		g.p("func unmarshal%s(data []byte, v %s) error {", id, what)
 		g.p("d := new(jsonState)")
-		if r.list {
-			g.p("return d.Run(data, func() { recjson.Slice(&d.Decoder, v, &d.list%s, %q, d.%s) })", g.ident(r.t), "[]"+typeString(r.t), g.read(r.t))
-		} else {
-			g.p("return d.Run(data, func() { d.%s(v) })", g.read(r.t))
-		}
+		g.p("return d.Run(data, func() { %s })", read)
 		g.p("}")
 		g.p("")
 	}
@@ -815,9 +813,11 @@ func (g *gen) file(out string, roots []root) ([]byte, error) {
 		g.stateType("JSONState", runtime, true)
 		runtime = "JSONState"
 	}
-	g.p("// jsonState is the %s with scratch space for the lists", runtime)
-	g.p("// of each type, and what recjson.Memo keeps of the values it shares.")
-	g.stateType("jsonState", runtime, false)
+	if len(roots) > 0 { // else no reader is on it
+		g.p("// jsonState is the %s with scratch space for the lists", runtime)
+		g.p("// of each type, and what recjson.Memo keeps of the values it shares.")
+		g.stateType("jsonState", runtime, false)
+	}
 	for _, n := range g.order {
 		if err := g.reader(n); err != nil {
 			return nil, err

@@ -112,7 +112,7 @@ func TestOtherPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"\ta.JSONState\n", "d.ReadA(&v.A)", "d.ReadA)", "d.ReadA(recjson.Ptr(&v.P))"} {
+	for _, want := range []string{"\ta.JSONState\n", "d.ReadA(&v.A)", "d.ReadA)", "recjson.Pointer(&d.Decoder, &v.P, d.ReadA)"} {
 		if !bytes.Contains(src, []byte(want)) {
 			t.Errorf("the decoder of b lacks %q:\n%s", want, src)
 		}
