@@ -76,7 +76,7 @@ type cookieLine struct {
 	hasSS, ssNone, ssValid bool
 	life                   time.Duration // the lifetime asked for, when hasLife
 	hasLife                bool
-	unclaimed              []string // refusal reasons no rule claims (Rule.refusal): COOKIE-REJECTED's
+	unclaimed              []string // refusal reasons no rule claims (Rule.refusals): COOKIE-REJECTED's
 	text                   string   // the evidence of most findings, made when first needed
 
 	r *Rule // the rule of the check being run
@@ -100,7 +100,9 @@ func (l *cookieLine) set(q *recording.Request, in *urlInfo, i int) {
 		l.kind, l.Kind = "session cookie", "The session cookie"
 	}
 	l.secureOrigin = secureContext(*in)
-	l.stored = !sc.Deletion && !sc.Rejected
+	// Chromium refuses a Partitioned line without Secure and says nothing
+	// (COOKIE-PARTITIONED-INSECURE): its attributes store nothing either.
+	l.stored = !sc.Deletion && !sc.Rejected && !(sc.Partitioned && !sc.Secure)
 	l.ss, l.hasSS = recording.AttrValue(sc.Attributes, "samesite")
 	if !l.hasSS && sc.SameSite != "" {
 		l.ss, l.hasSS = sc.SameSite, true
@@ -123,7 +125,7 @@ func (l *cookieLine) set(q *recording.Request, in *urlInfo, i int) {
 // empty one: that is the refusal of every rule that claims none).
 func claimed(r string) bool {
 	for _, c := range lineChecks {
-		if c.refusal == r && r != "" {
+		if r != "" && slices.Contains(c.refusals, r) {
 			return true
 		}
 	}
@@ -149,10 +151,18 @@ func (l *cookieLine) run(r *Rule) {
 	l.slot, l.msg, l.evidence = -1, "", ""
 }
 
-// refused reports whether the browser refused the line for the reason
-// that the rule of the check claims (Rule.refusal).
+// refused reports whether the browser refused the line for a reason
+// that the rule of the check claims (Rule.refusals).
 func (l *cookieLine) refused() bool {
-	return l.sc.Rejected && l.r.refusal != "" && slices.Contains(l.sc.Reasons, l.r.refusal)
+	if !l.sc.Rejected {
+		return false
+	}
+	for _, r := range l.r.refusals {
+		if slices.Contains(l.sc.Reasons, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // fire reports the line for the rule of the check, with the session or
@@ -338,7 +348,7 @@ func checkOverwriteSecure(l *cookieLine) {
 }
 
 // checkRejected: COOKIE-REJECTED, a refusal for reasons no other rule
-// claims (Rule.refusal), or for none given.
+// claims (Rule.refusals), or for none given.
 func checkRejected(l *cookieLine) {
 	if !l.sc.Rejected || len(l.sc.Reasons) > 0 && len(l.unclaimed) == 0 || !l.fire(Medium, Low) {
 		return

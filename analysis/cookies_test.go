@@ -44,20 +44,22 @@ func TestEmptyRefusalReasonIsRejected(t *testing.T) {
 	}
 }
 
-// Every rule of the catalogue names the check that reports it, but for
-// the two reported elsewhere; a refusal reason is claimed by one rule.
+// Every rule of the catalogue names the checks that report it (a line
+// check, a recording check, or both for one rule seen in two kinds of
+// evidence), but for the two reported elsewhere; a refusal reason is
+// claimed by one rule.
 func TestEveryRuleHasACheck(t *testing.T) {
 	elsewhere := map[string]bool{RuleSessionReset: true, RulePolicyViolation: true}
 	reasons := map[string]string{}
 	for _, r := range Rules {
-		if n := btoi(r.check != nil) + btoi(r.lineCheck != nil); n != btoi(!elsewhere[r.ID]) {
+		if n := btoi(r.check != nil) + btoi(r.lineCheck != nil); (n == 0) != elsewhere[r.ID] {
 			t.Errorf("%s has %d checks", r.ID, n)
 		}
-		if r.refusal != "" {
-			if r.lineCheck == nil || reasons[r.refusal] != "" {
-				t.Errorf("%s: refusal %s claimed by %q too, or without a line check", r.ID, r.refusal, reasons[r.refusal])
+		for _, reason := range r.refusals {
+			if r.lineCheck == nil || reasons[reason] != "" {
+				t.Errorf("%s: refusal %s claimed by %q too, or without a line check", r.ID, reason, reasons[reason])
 			}
-			reasons[r.refusal] = r.ID
+			reasons[reason] = r.ID
 		}
 	}
 }

@@ -18,13 +18,13 @@ type Rule struct {
 	// What reports the rule, named here so that a rule and its check are
 	// found together: lineCheck runs on every Set-Cookie line
 	// (cookieRules), then check once per recording (analyzer.run), each
-	// kind in the catalogue's order. refusal is the browser's reason for
+	// kind in the catalogue's order. refusals are the browser's reasons for
 	// refusing a line that the rule reports (its line check sees
 	// cookieLine.refused); COOKIE-REJECTED reports the reasons no rule
 	// claims.
 	check     func(*analyzer)
 	lineCheck func(*cookieLine)
-	refusal   string
+	refusals  []string
 }
 
 // Rule ids.
@@ -43,6 +43,8 @@ const (
 	RuleCookieSizeExceeded      = "COOKIE-SIZE-EXCEEDED"
 	RuleCookieDuplicateSet      = "COOKIE-DUPLICATE-SET"
 	RuleCookieOverwriteSecure   = "COOKIE-OVERWRITE-SECURE"
+	RuleCookiePartitionedInsec  = "COOKIE-PARTITIONED-INSECURE"
+	RuleCookieThirdParty        = "COOKIE-THIRD-PARTY-UNPARTITIONED"
 	RuleCookieRejected          = "COOKIE-REJECTED"
 	RuleSessIDInURL             = "SESSID-IN-URL"
 	RuleSessIDInPage            = "SESSID-IN-PAGE"
@@ -117,7 +119,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSameSiteNoneInsec, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
-		lineCheck: checkSameSiteNoneInsecure, refusal: "SameSiteNoneInsecure",
+		lineCheck: checkSameSiteNoneInsecure, refusals: []string{"SameSiteNoneInsecure"},
 		Title:       "SameSite=None without Secure",
 		Criterion:   "A Set-Cookie line (not a deletion) with SameSite=None and no Secure attribute, or one the browser refused with SameSiteNoneInsecure.",
 		Why:         "Chromium refuses such cookies: the cookie is never stored, so whatever depends on it breaks (for a session cookie, the session never starts).",
@@ -138,7 +140,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookiePrefixViolation, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
-		lineCheck: checkPrefixViolation, refusal: "InvalidPrefix",
+		lineCheck: checkPrefixViolation, refusals: []string{"InvalidPrefix"},
 		Title: "Cookie breaks the rules of its name prefix",
 		Criterion: "A Set-Cookie line (not a deletion) named __Secure-… (any case) without Secure or from an insecure origin; named __Host-… without Secure, " +
 			"with a Domain attribute, with a Path other than /, or from an insecure origin; or any line the browser refused with InvalidPrefix.",
@@ -177,7 +179,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieSizeExceeded, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
-		lineCheck: checkSizeExceeded, refusal: "NameValuePairExceedsMaxSize",
+		lineCheck: checkSizeExceeded, refusals: []string{"NameValuePairExceedsMaxSize"},
 		Title:       "Cookie larger than 4096 bytes",
 		Criterion:   "A Set-Cookie line whose name and value together exceed 4096 bytes, or one the browser refused with NameValuePairExceedsMaxSize.",
 		Why:         "Browsers refuse the cookie: it is never stored.",
@@ -196,7 +198,7 @@ var Rules = []Rule{
 	},
 	{
 		ID: RuleCookieOverwriteSecure, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
-		lineCheck: checkOverwriteSecure, refusal: "OverwriteSecure",
+		lineCheck: checkOverwriteSecure, refusals: []string{"OverwriteSecure"},
 		Title:     "Insecure Set-Cookie tried to overwrite a Secure cookie",
 		Criterion: "The browser refused a Set-Cookie line with OverwriteSecure: a cookie without Secure, set over http, would have replaced a Secure cookie of the same name.",
 		Why: "The http side of the site issues cookies that its https side owns; for a session cookie it means plain-http pages start sessions of their " +
@@ -205,12 +207,35 @@ var Rules = []Rule{
 		References:  []string{"RFC 6265bis §5 storage model (a non-secure origin cannot overwrite a Secure cookie)", "OWASP WSTG-SESS-02"},
 	},
 	{
+		ID: RuleCookiePartitionedInsec, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
+		lineCheck: checkPartitionedInsecure,
+		Title:     "Partitioned without Secure",
+		Criterion: "A Set-Cookie line (not a deletion) with the Partitioned attribute and no Secure attribute.",
+		Why: "Chromium refuses a partitioned (CHIPS) cookie without Secure, and its DevTools events give no reason for it (measured with Chromium 156): " +
+			"the cookie is never stored, so the embedded service that needs it (a widget's session, an identity provider's frame) does not work.",
+		Remediation: "Add Secure (partitioned cookies are for https embeds), with SameSite=None and ideally the __Host- prefix and Path=/.",
+		References:  []string{"CHIPS (Cookies Having Independent Partitioned State): Partitioned requires Secure", "RFC 6265bis §4.1.2.5 (The Secure Attribute)"},
+	},
+	{
+		ID: RuleCookieThirdParty, Severity: Medium, SeverityNote: "medium for a session cookie, info for any other cookie",
+		lineCheck: checkThirdPartyUnpartitioned, refusals: thirdPartyReasons,
+		check: (*analyzer).thirdPartyWithheld,
+		Title: "Cookie blocked in a third-party context, not Partitioned",
+		Criterion: "The browser refused a Set-Cookie line without Partitioned, or withheld a cookie from a request, as a third-party cookie: " +
+			"UserPreferences (its third-party cookie settings, blocked by default in the Chromium sessiontrace drives), ThirdPartyPhaseout or ExcludeThirdPartyPhaseout.",
+		Why: "Browsers block unpartitioned cookies in cross-site contexts (an iframe from another site, a request from another site's page): a session kept by such a cookie " +
+			"(an embedded login, an identity provider's silent renewal in a hidden frame) is lost there, though the same site works when opened on its own.",
+		Remediation: "For an embed that needs state per top-level site, set the cookie with Partitioned; Secure; SameSite=None (CHIPS). For state shared across sites, " +
+			"ask for it with the Storage Access API, or keep the flow top-level (a redirect or a popup instead of a hidden iframe).",
+		References: []string{"CHIPS (Cookies Having Independent Partitioned State)", "The Storage Access API", "RFC 6265bis §4.1.2.7 (The SameSite Attribute)"},
+	},
+	{
 		ID: RuleCookieRejected, Severity: Medium, SeverityNote: "medium for a session cookie, low for any other cookie",
 		lineCheck: checkRejected,
 		Title:     "Set-Cookie refused by the browser",
 		Criterion: "The browser refused a Set-Cookie line for a reason that no more specific rule reports (refusals for SameSiteNoneInsecure, InvalidPrefix, " +
-			"NameValuePairExceedsMaxSize and OverwriteSecure are reported by COOKIE-SAMESITE-NONE-INSECURE, COOKIE-PREFIX-VIOLATION, COOKIE-SIZE-EXCEEDED " +
-			"and COOKIE-OVERWRITE-SECURE), e.g. InvalidDomain or DisallowedCharacter. The evidence gives the browser's reasons.",
+			"NameValuePairExceedsMaxSize, OverwriteSecure and the third-party reasons are reported by COOKIE-SAMESITE-NONE-INSECURE, COOKIE-PREFIX-VIOLATION, COOKIE-SIZE-EXCEEDED, " +
+			"COOKIE-OVERWRITE-SECURE and COOKIE-THIRD-PARTY-UNPARTITIONED), e.g. InvalidDomain or DisallowedCharacter. The evidence gives the browser's reasons.",
 		Why:         "The cookie never reaches the jar, so what depends on it silently does not work.",
 		Remediation: "Fix what the browser's reason names (recording.Reasons explains each one).",
 		References:  []string{"RFC 6265bis §5 (User Agent Requirements)", "OWASP WSTG-SESS-02"},

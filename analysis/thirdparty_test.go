@@ -1,0 +1,60 @@
+package analysis
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
+)
+
+// Session cookies the browser refuses or withholds as third-party
+// cookies are reported by COOKIE-THIRD-PARTY-UNPARTITIONED (medium), not
+// COOKIE-REJECTED; another cookie only as info; a partitioned cookie and
+// a cookie withheld for another reason never.
+func TestThirdPartyUnpartitioned(t *testing.T) {
+	b := rectest.New("embedded login", "idp_sid", "sso")
+	b.Step("goto", "")
+	b.Get("https://app.test/")
+	b.Get("https://idp.test/frame").
+		Set("idp_sid", rectest.ID("a"), "Path=/; Secure; HttpOnly; SameSite=None", "UserPreferences").
+		Set("chips", rectest.ID("b"), "Path=/; Secure; SameSite=None; Partitioned").
+		Set("pref", "dark", "Path=/; Secure; SameSite=None", "ThirdPartyPhaseout")
+	b.Get("https://idp.test/renew").Withhold("sso", rectest.ID("c"), "UserPreferences").Withhold("other", "x", "SameSiteLax")
+	rep := analyze(t, b.Rec())
+	fs := findings(rep, RuleCookieThirdParty)
+	got := map[string]Severity{}
+	for _, f := range fs {
+		got[f.Cookie] = f.Severity
+		if !strings.Contains(f.Message, "third-party") || !strings.Contains(f.Message, "Phaseout") && !strings.Contains(f.Message, "UserPreferences") {
+			t.Errorf("%s: %q does not give the browser's reason", f.Cookie, f.Message)
+		}
+	}
+	if len(fs) != 3 || got["idp_sid"] != Medium || got["sso"] != Medium || got["pref"] != Info {
+		t.Fatalf("COOKIE-THIRD-PARTY-UNPARTITIONED: %+v, want idp_sid (refused) and sso (withheld) medium, pref info, not chips", fs)
+	}
+	if rj := findings(rep, RuleCookieRejected); len(rj) != 0 {
+		t.Errorf("COOKIE-REJECTED also reports the third-party refusals: %+v", rj)
+	}
+}
+
+// Partitioned without Secure: the rule fires, and the line's other
+// attributes are not judged (Chromium stores nothing of it).
+func TestPartitionedInsecure(t *testing.T) {
+	b := rectest.New("chips", "sid")
+	b.Step("goto", "")
+	b.Get("https://app.test/").
+		Set("sid", rectest.ID("a"), "Path=/; HttpOnly; SameSite=None; Partitioned").
+		Set("ok", "1", "Path=/; Secure; SameSite=None; Partitioned")
+	rep := analyze(t, b.Rec())
+	fs := findings(rep, RuleCookiePartitionedInsec)
+	if len(fs) != 1 || fs[0].Cookie != "sid" || fs[0].Severity != Medium {
+		t.Fatalf("COOKIE-PARTITIONED-INSECURE: %+v, want sid, medium", fs)
+	}
+	for _, r := range []string{RuleCookieSecureMissing, RuleCookieSameSiteNone} {
+		for _, f := range findings(rep, r) {
+			if f.Cookie == "sid" {
+				t.Errorf("%s judges a line the browser does not store: %+v", r, f)
+			}
+		}
+	}
+}
