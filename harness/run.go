@@ -78,7 +78,10 @@ type runner struct {
 	tab       context.Context
 	tabCancel context.CancelFunc
 	bctxID    string
-	dropped0  int
+	// tabSession is the tab's DevTools session, while the tap records
+	// the tab's other targets.
+	tabSession string
+	dropped0   int
 	// lastCheckpoint is when the recording so far was last written.
 	lastCheckpoint time.Time
 	pages          []pageFacts
@@ -336,6 +339,7 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 			return fmt.Errorf("%s: %w", s.method, err)
 		}
 	}
+	r.recordTargets(ctx, t)
 	// A download would write a file and turn a navigation into nothing:
 	// deny them all, and have the browser report each one (see
 	// watchWindows). A browser that refuses is noted, not fatal.
@@ -358,7 +362,42 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 	return nil
 }
 
+// recordTargets has the tap record the tab's other targets: its frames
+// and workers (attached to the tab's session, which chromedp already asked
+// to auto-attach, without waiting: asked again, now waiting), and the
+// popups and service workers of its browser context (attached to the
+// browser's session). Without the tap, the recording says what it lacks.
+func (r *runner) recordTargets(ctx context.Context, t *chromedp.Target) {
+	tp := r.b.tap
+	if tp == nil || r.b.tapErr != nil {
+		r.rec.Warnings = appendOnce(r.rec.Warnings, "the requests of popups and service workers are not recorded with this browser (no target auto-attach: "+errText(r.b.tapErr)+")")
+	}
+	if tp == nil {
+		return
+	}
+	r.col.popupsRecorded = r.b.tapErr == nil
+	tp.own(r.col, r.bctxID, string(t.TargetID), string(t.SessionID), []tapCmd{{method: "Audits.enable", optional: true}})
+	r.tabSession = string(t.SessionID)
+	err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
+		return t.Call(c, "Target.setAutoAttach", map[string]any{"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true}, nil)
+	})
+	if err != nil {
+		r.rec.Warnings = appendOnce(r.rec.Warnings, "the requests of cross-site frames and workers are not recorded (Target.setAutoAttach: "+err.Error()+")")
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "no tap"
+	}
+	return err.Error()
+}
+
 func (r *runner) closeTab() {
+	if r.b.tap != nil && r.tabSession != "" {
+		r.b.tap.disown(r.bctxID, r.tabSession)
+		r.tabSession = ""
+	}
 	if r.tabCancel != nil {
 		r.tabCancel()
 		r.tabCancel = nil

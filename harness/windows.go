@@ -99,8 +99,8 @@ func (c *collector) notePopup(id, url string) *popup {
 }
 
 // hasPopups reports whether the page opened a window. Popups share the
-// jar, and their requests are not recorded, so their cookie changes show
-// only in the jar.
+// jar; without the tap their requests are not recorded, so their cookie
+// changes show only in the jar.
 func (c *collector) hasPopups() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -172,6 +172,9 @@ func (b *builder) addWindows(rec *recording.Recording) {
 	}
 	if n := len(rec.Popups); n > 0 {
 		msg := words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are not recorded, but they share the jar"
+		if c.popupsRecorded {
+			msg = words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are recorded with target \"popup N\""
+		}
 		if n > maxPopups {
 			msg += "; the harness closed those after the first " + strconv.Itoa(maxPopups)
 		}

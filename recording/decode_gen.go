@@ -415,6 +415,8 @@ func (d *jsonState) readRequest(v *Request) {
 			d.String(&v.ID)
 		case "step":
 			d.Int(&v.Step)
+		case "target":
+			d.String(&v.Target)
 		case "method":
 			d.String(&v.Method)
 		case "url":
@@ -462,7 +464,7 @@ func (d *jsonState) readRequest(v *Request) {
 		case "responseExtraInfo":
 			d.Bool(&v.ResponseExtraInfo)
 		default:
-			if k = d.Unknown(k, []string{"id", "step", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}); k != "" {
+			if k = d.Unknown(k, []string{"id", "step", "target", "method", "url", "resourceType", "start", "end", "status", "statusText", "protocol", "initiator", "initiatorUrl", "referrer", "redirectedFrom", "redirectChain", "location", "node", "nodeHeader", "headers", "cookiesSent", "cookiesWithheld", "setCookies", "failed", "requestExtraInfo", "responseExtraInfo"}); k != "" {
 				goto again
 			}
 		}
