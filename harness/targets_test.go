@@ -1,12 +1,15 @@
 package harness_test
 
 import (
+	"bufio"
 	"context"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
@@ -35,6 +38,51 @@ func TestTargetsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
+	checkTargets(t, l, b)
+}
+
+// TestTargetsRecordedRemote: the same through --browser-url, with a
+// browser this test starts (a remote browser gets the tap too).
+func TestTargetsRecordedRemote(t *testing.T) {
+	needChrome(t)
+	l := startLab(t)
+	defer l.Close()
+	path, _ := harness.FindChrome("")
+	cmd := exec.Command(path, "--headless", "--no-sandbox", "--remote-debugging-port=0", "--user-data-dir="+t.TempDir(),
+		"--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost", "--ignore-certificate-errors-spki-list="+l.SPKIHash(), "about:blank")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	ws := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "DevTools listening on "); ok {
+				ws <- u
+			}
+		}
+	}()
+	var u string
+	select {
+	case u = <-ws:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the browser printed no DevTools address in 20s")
+	}
+	b, err := harness.StartBrowser(context.Background(), harness.BrowserOptions{RemoteURL: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	checkTargets(t, l, b)
+}
+
+func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
+	t.Helper()
 	sc, err := scenarios.Parse("targets.yaml", []byte(targetsScenario))
 	if err != nil {
 		t.Fatal(err)
@@ -82,16 +130,50 @@ func TestTargetsRecorded(t *testing.T) {
 		}
 		return out
 	}
-	if q := byURL("frame https://widget.test", "/frame"); q != nil {
-		t.Logf("frame document: set %v", setNames(q))
+	// Each request: its target, the cookies it sent, the cookies its
+	// response set (name:reasons), and the events that name it.
+	checks := []struct{ target, url, sent, set string }{
+		{"frame https://widget.test", "widget.test", "", "widget_p: widget_3p:UserPreferences"},
+		{"frame https://widget.test", "/widget.js", "widget_p", "widget_js_p:"},
+		{"popup 1", "/targets/popup", "targets_session", "report_seen:"},
+		{"worker", "/targets/api?from=worker", "targets_session report_seen", "worker_seen:"},
 	}
-	if q := byURL("frame https://widget.test", "/widget.js"); q != nil {
-		t.Logf("widget script: sent %v set %v", sentNames(q), setNames(q))
+	for _, ch := range checks {
+		q := byURL(ch.target, ch.url)
+		if q == nil {
+			continue
+		}
+		if got := strings.Join(sentNames(q), " "); got != ch.sent {
+			t.Errorf("%s %s: sent %q, want %q", ch.target, ch.url, got, ch.sent)
+		}
+		if got := strings.Join(setNames(q), " "); got != ch.set {
+			t.Errorf("%s %s: set %q, want %q", ch.target, ch.url, got, ch.set)
+		}
+		if !q.RequestExtraInfo || !q.ResponseExtraInfo {
+			t.Errorf("%s %s: ExtraInfo %v/%v", ch.target, ch.url, q.RequestExtraInfo, q.ResponseExtraInfo)
+		}
+		var evs []string
+		for _, e := range r.Events {
+			if e.Request == q.ID {
+				evs = append(evs, string(e.Kind)+" "+e.Name)
+			}
+		}
+		if len(evs) != len(q.CookiesSent)+len(q.SetCookies) {
+			t.Errorf("%s %s: events %q for %d sent and %d set cookies", ch.target, ch.url, evs, len(q.CookiesSent), len(q.SetCookies))
+		}
 	}
-	if q := byURL("popup 1", "/targets/popup"); q != nil {
-		t.Logf("popup: sent %v set %v", sentNames(q), setNames(q))
+	ids := map[string]bool{}
+	for _, q := range r.Requests {
+		if ids[q.ID] {
+			t.Errorf("request id %s twice", q.ID)
+		}
+		ids[q.ID] = true
+		if q.Target == "" && strings.Contains(q.URL, "widget.test") {
+			t.Errorf("a request of the frame without its target: %s", q.URL)
+		}
 	}
-	if q := byURL("worker", "/targets/api"); q != nil {
-		t.Logf("worker: sent %v set %v", sentNames(q), setNames(q))
+	wantWarning(t, r, `1 popup window opened (see popups); their requests are recorded (target "popup N"`)
+	if r.Protocol.MissingExtraInfo != 0 || r.Protocol.DecodeErrors != 0 {
+		t.Errorf("protocol: %+v", r.Protocol)
 	}
 }

@@ -173,7 +173,7 @@ func (b *builder) addWindows(rec *recording.Recording) {
 	if n := len(rec.Popups); n > 0 {
 		msg := words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are not recorded, but they share the jar"
 		if c.popupsRecorded {
-			msg = words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are recorded with target \"popup N\""
+			msg = words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are recorded (target \"popup N\", N counting popups from 1)"
 		}
 		if n > maxPopups {
 			msg += "; the harness closed those after the first " + strconv.Itoa(maxPopups)
