@@ -151,7 +151,7 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.tap = newTap(conn)
+		b.tap = newTap(conn, b.driverError)
 		return b.tap, nil
 	}))
 	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, flags...)
@@ -306,7 +306,7 @@ func (a *tapAllocator) Allocate(ctx context.Context, opts ...chromedp.BrowserOpt
 	if err != nil {
 		return nil, fmt.Errorf("could not dial %q: %w", a.ws, err)
 	}
-	a.b.tap = newTap(conn)
+	a.b.tap = newTap(conn, a.b.driverError)
 	return chromedp.NewBrowserTransport(wctx, a.b.tap, opts...)
 }
 

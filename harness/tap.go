@@ -38,6 +38,9 @@ const childSetupTimeout = 10 * time.Second
 type tap struct {
 	chromedp.Transport
 	next atomic.Int64
+	// errf reports an event the tap could not decode, like chromedp's
+	// own error log (see Browser.driverError): nothing is lost silently.
+	errf func(string, ...any)
 
 	mu      sync.Mutex
 	replies map[int64]chan *cdproto.Message
@@ -82,8 +85,8 @@ type tapCmd struct {
 	optional bool
 }
 
-func newTap(tr chromedp.Transport) *tap {
-	t := &tap{Transport: tr, replies: map[int64]chan *cdproto.Message{},
+func newTap(tr chromedp.Transport, errf func(string, ...any)) *tap {
+	t := &tap{Transport: tr, errf: errf, replies: map[int64]chan *cdproto.Message{},
 		byContext: map[string]*tabOwner{}, bySession: map[string]*tabOwner{},
 		children: map[string]*child{}, ignored: map[string]bool{}, closed: make(chan struct{})}
 	t.next.Store(tapIDBase)
@@ -207,7 +210,9 @@ func (t *tap) take(m *cdproto.Message) bool {
 		var p struct {
 			SessionID string `json:"sessionId"`
 		}
-		_ = json.Unmarshal(m.Params, &p)
+		if err := json.Unmarshal(m.Params, &p); err != nil {
+			t.errf("could not unmarshal event: tap: Target.detachedFromTarget: %v", err)
+		}
 		t.mu.Lock()
 		gone, wasIgnored := t.children[p.SessionID], t.ignored[p.SessionID]
 		delete(t.children, p.SessionID)
@@ -247,7 +252,9 @@ type attachInfo struct {
 func (t *tap) attached(session string, parent *child, raw []byte) bool {
 	var a attachInfo
 	if err := json.Unmarshal(raw, &a); err != nil || a.SessionID == "" {
-		// Not ours to judge: chromedp may know what to do with it.
+		// A target that may wait for ever, and whose requests are not
+		// recorded: counted with chromedp's undecodable events.
+		t.errf("could not unmarshal event: tap: Target.attachedToTarget: %v", err)
 		return parent != nil
 	}
 	ti := a.TargetInfo
@@ -289,12 +296,19 @@ func (t *tap) attached(session string, parent *child, raw []byte) bool {
 	return session == "" || parent != nil
 }
 
-// release lets a target run without the tap: resumed, then detached.
+// release lets a target run without the tap: resumed, and, when the
+// browser's session attached it (a page of another context, say),
+// detached. A target a page's session attached again (a service worker
+// is attached to the browser, to the tab and to each popup) stays
+// attached, with nothing turned on: detached, the page's auto-attach
+// would attach it once more.
 func (t *tap) release(parent, session string) {
 	ctx, cancel := context.WithTimeout(context.Background(), childSetupTimeout)
 	defer cancel()
 	_ = t.call(ctx, session, "Runtime.runIfWaitingForDebugger", nil, nil)
-	_ = t.call(ctx, parent, "Target.detachFromTarget", map[string]any{"sessionId": session}, nil)
+	if parent == "" {
+		_ = t.call(ctx, parent, "Target.detachFromTarget", map[string]any{"sessionId": session}, nil)
+	}
 }
 
 // setUp turns on, in the new target, what the tab's recording listens to,

@@ -23,12 +23,15 @@ steps:
   - wait: { selector: "#popup-done" }
   - click: "#start-worker"
   - wait: { selector: "#worker-done" }
+  - click: "#register-sw"
+  - wait: { selector: "#sw-done, #sw-failed" }
   - goto: /
 `
 
 // TestTargetsRecorded: the requests of a cross-site frame (its own
-// process), of a popup and of a dedicated worker are recorded, each with
-// its target, with their cookies sent, set and blocked.
+// process), of a popup, of a dedicated worker and of a service worker are
+// recorded, each once, with its target, and with their cookies sent, set
+// and blocked.
 func TestTargetsRecorded(t *testing.T) {
 	needChrome(t)
 	l := startLab(t)
@@ -133,10 +136,11 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 	// Each request: its target, the cookies it sent, the cookies its
 	// response set (name:reasons), and the events that name it.
 	checks := []struct{ target, url, sent, set string }{
-		{"frame https://widget.test", "widget.test", "", "widget_p: widget_3p:UserPreferences"},
+		{"frame https://widget.test", "/frame", "", "widget_p: widget_3p:UserPreferences"},
 		{"frame https://widget.test", "/widget.js", "widget_p", "widget_js_p:"},
 		{"popup 1", "/targets/popup", "targets_session", "report_seen:"},
 		{"worker", "/targets/api?from=worker", "targets_session report_seen", "worker_seen:"},
+		{"service worker", "/targets/api?from=service-worker", "targets_session report_seen worker_seen", "sw_seen:"},
 	}
 	for _, ch := range checks {
 		q := byURL(ch.target, ch.url)
@@ -151,6 +155,15 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 		}
 		if !q.RequestExtraInfo || !q.ResponseExtraInfo {
 			t.Errorf("%s %s: ExtraInfo %v/%v", ch.target, ch.url, q.RequestExtraInfo, q.ResponseExtraInfo)
+		}
+		n := 0
+		for _, o := range r.Requests {
+			if strings.Contains(o.URL, ch.url) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d requests, want 1 (a target attached twice must be recorded once)", ch.url, n)
 		}
 		var evs []string
 		for _, e := range r.Events {

@@ -7,7 +7,8 @@ import (
 
 // targets.test runs the common application with pages whose requests come
 // from other targets than the tab: a cross-site frame (widget.test, in its
-// own process), a popup, a dedicated worker. Each of them sets a cookie
+// own process), a popup, a dedicated worker, a service worker. Each of
+// them sets a cookie
 // and sends the cookies it holds, so that a recorder that only listens to
 // the tab sees the jar change with no request to show for it.
 
@@ -19,13 +20,15 @@ func (l *Lab) setupTargets(s *site) {
 	s.routes["/targets"] = func(c *ctx) { l.targetsPage(c) }
 	s.routes["/targets/popup"] = func(c *ctx) { targetsPopup(c) }
 	s.routes["/targets/worker.js"] = func(c *ctx) { targetsWorker(c) }
+	s.routes["/targets/sw.js"] = func(c *ctx) { targetsServiceWorker(c) }
 	s.routes["/targets/api"] = func(c *ctx) { targetsAPI(c) }
 }
 
 // targetsPage frames widget.test and marks, once each has done its part,
 // the widget (#widget-done), the popup opened by #open-popup
-// (#popup-done) and the worker started by #start-worker (#worker-done), so
-// that a scenario can wait for them.
+// (#popup-done), the worker started by #start-worker (#worker-done) and
+// the service worker registered by #register-sw (#sw-done), so that a
+// scenario can wait for them.
 func (l *Lab) targetsPage(c *ctx) {
 	c.ensure()
 	widget := l.URL("widget.test")
@@ -35,7 +38,8 @@ func (l *Lab) targetsPage(c *ctx) {
 	c.page(http.StatusOK, "Dashboard - targets.test", `<h1>Dashboard</h1>`+
 		`<iframe id="widget" title="widget" width="400" height="80" src="`+esc(widget)+`/frame"></iframe>`+
 		`<p><button id="open-popup" type="button">Open the report</button> `+
-		`<button id="start-worker" type="button">Refresh in the background</button></p><p id="targets-status"></p>`+
+		`<button id="start-worker" type="button">Refresh in the background</button> `+
+		`<button id="register-sw" type="button">Work offline</button></p><p id="targets-status"></p>`+
 		`<script>
 function done(id, text) {
   if (document.getElementById(id)) return;
@@ -56,6 +60,14 @@ document.getElementById("open-popup").addEventListener("click", function () {
     clearInterval(t);
     done("popup-done", "The report loaded.");
   }, 20);
+});
+document.getElementById("register-sw").addEventListener("click", function () {
+  navigator.serviceWorker.addEventListener("message", function (e) {
+    done("sw-done", "The service worker fetched: " + e.data);
+  });
+  navigator.serviceWorker.register("/targets/sw.js", {scope: "/targets/"}).catch(function (e) {
+    done("sw-failed", "No service worker: " + e);
+  });
 });
 document.getElementById("start-worker").addEventListener("click", function () {
   var w = new Worker("/targets/worker.js");
@@ -79,11 +91,37 @@ func targetsWorker(c *ctx) {
 `))
 }
 
-// targetsAPI answers the worker and sets a cookie; it reads the session
-// (the cookie the worker sent).
+// targetsServiceWorker fetches /targets/api with the user's cookies when
+// it installs, and tells the pages it activated with the answer.
+func targetsServiceWorker(c *ctx) {
+	c.w.Header().Set("Content-Type", "text/javascript")
+	_, _ = c.w.Write([]byte(`var answer = "";
+self.addEventListener("install", function (e) {
+  self.skipWaiting();
+  e.waitUntil(fetch("/targets/api?from=service-worker", {credentials: "include"})
+    .then(function (r) { return r.text(); })
+    .then(function (t) { answer = t; }, function (e) { answer = "failed: " + e; }));
+});
+self.addEventListener("activate", function (e) {
+  e.waitUntil(self.clients.claim().then(function () {
+    return self.clients.matchAll({includeUncontrolled: true});
+  }).then(function (list) {
+    list.forEach(function (client) { client.postMessage(answer); });
+  }));
+});
+`))
+}
+
+// targetsAPI answers the workers and sets a cookie named after the one
+// that asked (worker_seen, sw_seen); it reads the session (the cookie the
+// worker sent).
 func targetsAPI(c *ctx) {
 	c.load()
-	c.raw = append(c.raw, "worker_seen=1; Path=/; SameSite=Lax"+secureAttr(c))
+	name := "worker_seen"
+	if c.r.URL.Query().Get("from") == "service-worker" {
+		name = "sw_seen"
+	}
+	c.raw = append(c.raw, name+"=1; Path=/; SameSite=Lax"+secureAttr(c))
 	c.flushCookies()
 	c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	state := "anonymous"
