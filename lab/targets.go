@@ -8,13 +8,13 @@ import (
 // targets.test runs the common application with pages whose requests come
 // from other targets than the tab: a cross-site frame (widget.test, in its
 // own process), a popup, a dedicated worker, a service worker. Each of
-// them sets a cookie
-// and sends the cookies it holds, so that a recorder that only listens to
-// the tab sees the jar change with no request to show for it.
+// them sets a cookie and sends the cookies it holds, so that a recorder
+// that only listens to the tab sees the jar change with no request to
+// show for it.
 
 func (l *Lab) setupTargets(s *site) {
 	link := func(c *ctx) string {
-		return `<p><a id="targets-link" href="/targets">Dashboard (a widget, a popup, a worker)</a></p>`
+		return `<p><a id="targets-link" href="/targets">Dashboard (a widget, a popup, workers)</a></p>`
 	}
 	s.homeExtra, s.accountExtra = link, link
 	s.routes["/targets"] = func(c *ctx) { l.targetsPage(c) }
