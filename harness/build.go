@@ -637,7 +637,7 @@ func (b *builder) addJarDiffs() {
 			} else {
 				ev.Kind, ev.Detail = recording.EventSet, "appeared in the jar with no Set-Cookie or script write seen"
 			}
-			if b.popupBefore(at) {
+			if b.popupBefore(at) && !b.c.popupsRecorded {
 				ev.Detail += " (a popup of the page was open: its requests are not recorded)"
 			}
 			b.events = append(b.events, ev)

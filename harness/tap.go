@@ -264,6 +264,11 @@ func (t *tap) attached(session string, parent *child, raw []byte) bool {
 	switch {
 	case parent != nil:
 		owner, ptg = parent.owner, parent.tg
+		if ti.Type == "service_worker" || ti.Type == "shared_worker" {
+			// The context's, whichever page it was attached under
+			// first: the same label from run to run.
+			ptg = nil
+		}
 	case t.bySession[session] != nil:
 		owner = t.bySession[session]
 	case session == "":
@@ -323,7 +328,10 @@ func (t *tap) setUp(c *child) {
 		cmds = append(cmds, tapCmd{method: "Page.enable", optional: true})
 	}
 	if c.tg.kind == "page" || c.tg.kind == "iframe" {
+		// Runtime too: without it the browser reports no binding call
+		// (the instrumentation's script cookie writes).
 		cmds = append(cmds,
+			tapCmd{method: "Runtime.enable", optional: true},
 			tapCmd{method: "Runtime.addBinding", params: map[string]any{"name": c.owner.col.binding}, optional: true},
 			tapCmd{method: "Page.addScriptToEvaluateOnNewDocument", params: map[string]any{"source": instrumentation(c.owner.col.binding)}, optional: true})
 	}

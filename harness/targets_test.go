@@ -139,8 +139,8 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 		{"frame https://widget.test", "/frame", "", "widget_p: widget_3p:UserPreferences"},
 		{"frame https://widget.test", "/widget.js", "widget_p", "widget_js_p:"},
 		{"popup 1", "/targets/popup", "targets_session", "report_seen:"},
-		{"worker", "/targets/api?from=worker", "targets_session report_seen", "worker_seen:"},
-		{"service worker", "/targets/api?from=service-worker", "targets_session report_seen worker_seen", "sw_seen:"},
+		{"worker", "/targets/api?from=worker", "targets_session report_seen report_view", "worker_seen:"},
+		{"service worker", "/targets/api?from=service-worker", "targets_session report_seen report_view worker_seen", "sw_seen:"},
 	}
 	for _, ch := range checks {
 		q := byURL(ch.target, ch.url)
@@ -184,6 +184,11 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 		if q.Target == "" && strings.Contains(q.URL, "widget.test") {
 			t.Errorf("a request of the frame without its target: %s", q.URL)
 		}
+	}
+	// The popup's script write, reported by the instrumentation in the
+	// popup.
+	if evs := hostileEvents(r, recording.EventSet, "report_view", recording.SourceScript); len(evs) != 1 {
+		t.Errorf("the popup's document.cookie write: %+v", events(r, recording.EventSet, "report_view"))
 	}
 	wantWarning(t, r, `1 popup window opened (see popups); their requests are recorded (target "popup N"`)
 	if r.Protocol.MissingExtraInfo != 0 || r.Protocol.DecodeErrors != 0 {

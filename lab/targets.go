@@ -78,7 +78,8 @@ document.getElementById("start-worker").addEventListener("click", function () {
 
 func targetsPopup(c *ctx) {
 	c.raw = append(c.raw, "report_seen=1; Path=/; SameSite=Lax"+secureAttr(c))
-	c.page(http.StatusOK, "Report - targets.test", `<h1>Report</h1><p id="report">Opened by the dashboard.</p>`)
+	c.page(http.StatusOK, "Report - targets.test", `<h1>Report</h1><p id="report">Opened by the dashboard.</p>`+
+		`<script>document.cookie = "report_view=table; Path=/; SameSite=Lax; Secure";</script>`)
 }
 
 // targetsWorker fetches /targets/api with the user's cookies, from a
