@@ -53,6 +53,9 @@ type tap struct {
 	// keeps from chromedp, which never knew them.
 	children map[string]*child
 	ignored  map[string]bool
+	// explicit are the targets chromedp asked to attach (its tabs): the
+	// browser reports those attaches like its own auto-attaches.
+	explicit map[string]bool
 	// closed ends the waits for replies when the connection closes.
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -88,7 +91,8 @@ type tapCmd struct {
 func newTap(tr chromedp.Transport, errf func(string, ...any)) *tap {
 	t := &tap{Transport: tr, errf: errf, replies: map[int64]chan *cdproto.Message{},
 		byContext: map[string]*tabOwner{}, bySession: map[string]*tabOwner{},
-		children: map[string]*child{}, ignored: map[string]bool{}, closed: make(chan struct{})}
+		children: map[string]*child{}, ignored: map[string]bool{}, explicit: map[string]bool{},
+		closed: make(chan struct{})}
 	t.next.Store(tapIDBase)
 	return t
 }
@@ -105,6 +109,21 @@ func (t *tap) Read(ctx context.Context, msg *cdproto.Message) error {
 			return nil
 		}
 	}
+}
+
+// Write notes the targets chromedp attaches itself, then writes.
+func (t *tap) Write(ctx context.Context, m *cdproto.Message) error {
+	if m.Method == "Target.attachToTarget" && m.SessionID == "" {
+		var p struct {
+			TargetID string `json:"targetId"`
+		}
+		if json.Unmarshal(m.Params, &p) == nil {
+			t.mu.Lock()
+			t.explicit[p.TargetID] = true
+			t.mu.Unlock()
+		}
+	}
+	return t.Transport.Write(ctx, m)
 }
 
 // call sends a command on session ("" for the browser) and waits for the
@@ -273,13 +292,15 @@ func (t *tap) attached(session string, parent *child, raw []byte) bool {
 		owner = t.bySession[session]
 	case session == "":
 		// The browser's auto-attach: every new page and worker of the
-		// browser. chromedp's own attach to a tab reports the same
-		// event, never waiting: those are chromedp's.
-		if !a.WaitingForDebugger {
+		// browser (waiting), and those that ran before it was asked
+		// (not waiting: let go at once). chromedp's own attach to a
+		// tab reports the same event, never waiting: chromedp's.
+		if !a.WaitingForDebugger && t.explicit[ti.TargetID] {
+			delete(t.explicit, ti.TargetID)
 			t.mu.Unlock()
 			return false
 		}
-		if o := t.byContext[ti.BrowserContextID]; o != nil && ti.TargetID != o.tabID {
+		if o := t.byContext[ti.BrowserContextID]; o != nil && ti.TargetID != o.tabID && a.WaitingForDebugger {
 			owner = o
 		}
 	default:
