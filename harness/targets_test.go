@@ -3,12 +3,15 @@ package harness_test
 import (
 	"bufio"
 	"context"
+	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/proctest"
 	"github.com/sessiontrace/sessiontrace/lab"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/scenarios"
@@ -51,16 +54,31 @@ func TestTargetsRecordedRemote(t *testing.T) {
 	l := startLab(t)
 	defer l.Close()
 	path, _ := harness.FindChrome("")
-	cmd := exec.Command(path, "--headless", "--no-sandbox", "--remote-debugging-port=0", "--user-data-dir="+t.TempDir(),
+	before := proctest.Chromium()
+	dir, err := os.MkdirTemp("", "st-remote-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(path, "--headless", "--no-sandbox", "--remote-debugging-port=0", "--user-data-dir="+dir,
 		"--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost", "--ignore-certificate-errors-spki-list="+l.SPKIHash(), "about:blank")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its own process group, so that its helpers end with it (they
+	// write in the profile while they live).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	defer func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		if err := proctest.WaitGone(before, 10*time.Second); err != nil {
+			t.Error(err)
+		}
+		os.RemoveAll(dir)
+	}()
 	ws := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
