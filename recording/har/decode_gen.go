@@ -183,6 +183,8 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 			d.Unmarshal(&v.RequestID)
 		case "_redirectedFrom":
 			d.Unmarshal(&v.RedirectedFrom)
+		case "_target":
+			d.Unmarshal(&v.Target)
 		case "_requestExtraInfo":
 			d.Unmarshal(&v.RequestExtra)
 		case "_responseExtraInfo":
@@ -192,7 +194,7 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 		case "_rejectedCookies":
 			d.Unmarshal(&v.RejectedCookies)
 		default:
-			if k = d.Unknown(k, []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"}); k != "" {
+			if k = d.Unknown(k, []string{"pageref", "startedDateTime", "time", "request", "response", "_resourceType", "_initiator", "_step", "_requestId", "_redirectedFrom", "_target", "_requestExtraInfo", "_responseExtraInfo", "_blockedReasons", "_rejectedCookies"}); k != "" {
 				goto again
 			}
 		}
