@@ -81,7 +81,9 @@ type runner struct {
 	// tabSession is the tab's DevTools session, while the tap records
 	// the tab's other targets.
 	tabSession string
-	dropped0   int
+	// windows are the popups steps acted in, by target id (see window).
+	windows  map[string]context.Context
+	dropped0 int
 	// lastCheckpoint is when the recording so far was last written.
 	lastCheckpoint time.Time
 	pages          []pageFacts
@@ -394,6 +396,7 @@ func errText(err error) string {
 }
 
 func (r *runner) closeTab() {
+	r.windows = nil // children of the tab's context: they end with it
 	if r.b.tap != nil && r.tabSession != "" {
 		r.b.tap.disown(r.bctxID, r.tabSession)
 		r.tabSession = ""

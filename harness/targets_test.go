@@ -24,6 +24,11 @@ steps:
   - wait: { selector: "#widget-done" }
   - click: "#open-popup"
   - wait: { selector: "#popup-done" }
+  - click: "#export-link"
+    in: popup
+  - expect:
+      text: { selector: "#exported", contains: "exported" }
+    in: popup 1
   - click: "#start-worker"
   - wait: { selector: "#worker-done" }
   - click: "#register-sw"
@@ -130,7 +135,7 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 	byURL := func(target, suffix string) *recording.Request {
 		t.Helper()
 		for i, q := range r.Requests {
-			if q.Target == target && strings.Contains(q.URL, suffix) {
+			if q.Target == target && strings.HasSuffix(q.URL, suffix) {
 				return &r.Requests[i]
 			}
 		}
@@ -157,8 +162,9 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 		{"frame https://widget.test", "/frame", "", "widget_p: widget_3p:UserPreferences"},
 		{"frame https://widget.test", "/widget.js", "widget_p", "widget_js_p:"},
 		{"popup 1", "/targets/popup", "targets_session", "report_seen:"},
-		{"worker", "/targets/api?from=worker", "targets_session report_seen report_view", "worker_seen:"},
-		{"service worker", "/targets/api?from=service-worker", "targets_session report_seen report_view worker_seen", "sw_seen:"},
+		{"popup 1", "/targets/popup/export", "targets_session report_seen report_view", "export_seen:"},
+		{"worker", "/targets/api?from=worker", "targets_session report_seen report_view export_seen", "worker_seen:"},
+		{"service worker", "/targets/api?from=service-worker", "targets_session report_seen report_view export_seen worker_seen", "sw_seen:"},
 	}
 	for _, ch := range checks {
 		q := byURL(ch.target, ch.url)
@@ -176,7 +182,7 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 		}
 		n := 0
 		for _, o := range r.Requests {
-			if strings.Contains(o.URL, ch.url) {
+			if strings.HasSuffix(o.URL, ch.url) {
 				n++
 			}
 		}
@@ -203,6 +209,14 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 			t.Errorf("a request of the frame without its target: %s", q.URL)
 		}
 	}
+	// The steps that acted in the popup say so.
+	found := false
+	for _, st := range r.Steps {
+		found = found || (st.Detail == "click #export-link in popup" && st.Status == recording.StatusPassed)
+	}
+	if !found {
+		t.Errorf("no passed step \"click #export-link in popup\": %+v", r.Steps)
+	}
 	// The popup's script write, reported by the instrumentation in the
 	// popup.
 	if evs := hostileEvents(r, recording.EventSet, "report_view", recording.SourceScript); len(evs) != 1 {
@@ -211,5 +225,35 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 	wantWarning(t, r, `1 popup window opened (see popups); their requests are recorded (target "popup N"`)
 	if r.Protocol.MissingExtraInfo != 0 || r.Protocol.DecodeErrors != 0 {
 		t.Errorf("protocol: %+v", r.Protocol)
+	}
+}
+
+// TestStepInMissingPopup: a step in a popup the journey did not open fails
+// with a message that says how many it opened.
+func TestStepInMissingPopup(t *testing.T) {
+	needChrome(t)
+	l := startLab(t)
+	defer l.Close()
+	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sc, err := scenarios.Parse("missing.yaml", []byte(`name: "A popup that is not there"
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - click: "#open-popup"
+  - wait: { selector: "#popup-done" }
+  - click: "#export-link"
+    in: popup 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.Run(context.Background(), sc, harness.Options{Resolver: scenarios.Resolver{Lab: l.Var},
+		StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Dir: t.TempDir()})
+	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, "step 3 (click #export-link in popup 2): in popup 2: the journey has opened 1 popup") {
+		t.Errorf("status %s: %s", r.Status, r.Error)
 	}
 }

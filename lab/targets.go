@@ -19,6 +19,7 @@ func (l *Lab) setupTargets(s *site) {
 	s.homeExtra, s.accountExtra = link, link
 	s.routes["/targets"] = func(c *ctx) { l.targetsPage(c) }
 	s.routes["/targets/popup"] = func(c *ctx) { targetsPopup(c) }
+	s.routes["/targets/popup/export"] = func(c *ctx) { targetsExport(c) }
 	s.routes["/targets/worker.js"] = func(c *ctx) { targetsWorker(c) }
 	s.routes["/targets/sw.js"] = func(c *ctx) { targetsServiceWorker(c) }
 	s.routes["/targets/api"] = func(c *ctx) { targetsAPI(c) }
@@ -79,7 +80,15 @@ document.getElementById("start-worker").addEventListener("click", function () {
 func targetsPopup(c *ctx) {
 	c.raw = append(c.raw, "report_seen=1; Path=/; SameSite=Lax"+secureAttr(c))
 	c.page(http.StatusOK, "Report - targets.test", `<h1>Report</h1><p id="report">Opened by the dashboard.</p>`+
+		`<p><a id="export-link" href="/targets/popup/export">Export</a></p>`+
 		`<script>document.cookie = "report_view=table; Path=/; SameSite=Lax; Secure";</script>`)
+}
+
+// targetsExport is the popup's next page, for a step that acts in the
+// popup; it sets export_seen.
+func targetsExport(c *ctx) {
+	c.raw = append(c.raw, "export_seen=1; Path=/; SameSite=Lax"+secureAttr(c))
+	c.page(http.StatusOK, "Export - targets.test", `<h1>Export</h1><p id="exported">The report was exported.</p>`)
 }
 
 // targetsWorker fetches /targets/api with the user's cookies, from a
