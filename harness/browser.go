@@ -62,6 +62,11 @@ type Browser struct {
 	// connection alone; endpoint is the redacted --browser-url.
 	perConn  bool
 	endpoint string
+	// tap is the connection's, which records the targets of a scenario
+	// other than its tab; tapErr says why it cannot, when the browser
+	// refused the auto-attach it needs.
+	tap    *tap
+	tapErr error
 
 	mu           sync.Mutex
 	driverErrors []string // chromedp's "could not unmarshal event" reports
@@ -140,8 +145,21 @@ func StartBrowser(ctx context.Context, opts BrowserOptions) (*Browser, error) {
 	if len(tmpDir)+len("/org.chromium.Chromium.XXXXXX/SingletonSocket") < 104 {
 		flags = append(flags, chromedp.Env("TMPDIR="+tmpDir))
 	}
-	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, flags...)
 	b := &Browser{opts: opts}
+	// A websocket (on a port of 127.0.0.1 only) instead of chromedp's
+	// default pipe, because chromedp's pipe cannot be wrapped: the tap
+	// must sit in the connection (see tap.go).
+	flags = append(flags, chromedp.WithDialer(func(ctx context.Context, ws string) (chromedp.Transport, error) {
+		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		conn, err := remote.DialContext(dctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		b.tap = newTap(conn, b.driverError)
+		return b.tap, nil
+	}))
+	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, flags...)
 	if err := b.connect(allocCtx, func() { allocCancel(); os.RemoveAll(tmpDir) }); err != nil {
 		return nil, fmt.Errorf("starting the browser: %w", err)
 	}
@@ -218,8 +236,8 @@ func attachOnce(ctx context.Context, ep Endpoint, opts BrowserOptions) (*Browser
 		}
 		t.ws = withLaunchArgs(t.ws, args)
 	}
-	allocCtx, allocCancel := remote.NewAllocator(ctx, t.ws, remote.NoModifyURL)
 	b := &Browser{opts: opts, perConn: t.perConn, endpoint: ep.String()}
+	allocCtx, allocCancel := chromedp.NewAllocatorContext(ctx, &tapAllocator{ws: t.ws, b: b})
 	if err := b.connect(allocCtx, allocCancel); err != nil {
 		return nil, ep.dialError(err)
 	}
@@ -249,8 +267,56 @@ func (b *Browser) connect(allocCtx context.Context, release func()) error {
 		_ = json.Unmarshal(raw, &v)
 	}
 	b.product, b.userAgent, b.protocol = v.Product, v.UserAgent, v.ProtocolVersion
+	b.autoAttach(bctx)
 	return nil
 }
+
+// autoAttach has the browser attach every new page and worker to the tap
+// before it runs: a popup's first request is made before anything could
+// attach to it afterwards. The tap resumes at once the targets no
+// scenario records (chromedp's own tabs among them).
+func (b *Browser) autoAttach(ctx context.Context) {
+	if b.tap == nil {
+		b.tapErr = errors.New("the connection has no tap")
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	b.tapErr = b.tap.call(cctx, "", "Target.setAutoAttach", map[string]any{
+		"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
+		"filter": []map[string]any{{"type": "page"}, {"type": "service_worker"}, {"type": "shared_worker"}},
+	}, nil)
+}
+
+// A tapAllocator connects to a remote browser like chromedp's remote
+// allocator, with the tap in the connection.
+type tapAllocator struct {
+	ws string
+	b  *Browser
+	wg sync.WaitGroup
+}
+
+func (a *tapAllocator) Allocate(ctx context.Context, opts ...chromedp.BrowserOption) (*chromedp.Browser, error) {
+	// The connection has a context of its own, so that the tabs can be
+	// closed before it is (as remote.Allocator does).
+	wctx, cancel := context.WithCancel(context.Background())
+	a.wg.Go(func() {
+		<-ctx.Done()
+		chromedp.Cancel(ctx)
+		cancel()
+	})
+	dctx, dcancel := context.WithTimeout(wctx, 10*time.Second)
+	defer dcancel()
+	conn, err := remote.DialContext(dctx, a.ws)
+	if err != nil {
+		return nil, fmt.Errorf("could not dial %q: %w", a.ws, err)
+	}
+	a.b.tap = newTap(conn, a.b.driverError)
+	return chromedp.NewBrowserTransport(wctx, a.b.tap, opts...)
+}
+
+func (a *tapAllocator) Wait()          { a.wg.Wait() }
+func (a *tapAllocator) Attaches() bool { return true }
 
 // driverError receives chromedp's error log. Events it could not decode
 // are counted: the recorder decodes them itself, but the count shows the

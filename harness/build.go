@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,6 +130,9 @@ func (b *builder) build(rec *recording.Recording) {
 		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("step %d: the page crashed (its renderer process died)", b.stepFor(at)))
 	}
 	b.addWindows(rec)
+	for _, te := range c.targetErrs {
+		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("%s: its recording could not be set up (%s); some of its requests may be missing", b.targetLabel(te.tg), b.red.Scrub(te.err)))
+	}
 	if n := len(b.cut); n > 0 {
 		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("%s longer than %d bytes: cut there in this recording (marked \"...[URL cut: N bytes]\")", words.Count(n, "URL", "URLs"), maxURLBytes))
 	}
@@ -178,6 +182,91 @@ func (b *builder) checkReasons(rs []string) {
 	}
 }
 
+// targetOf is the target a hop belongs to: the one whose session
+// reported it, or, for the navigation of a frame in its own process, which
+// the tab's session reports (before the frame's target exists), the frame
+// (an out-of-process frame's target id is its frame id).
+func (b *builder) targetOf(h *hop) *targetRec {
+	if h.tg != nil || h.req.FrameID == "" {
+		return h.tg
+	}
+	for _, tg := range b.c.targets {
+		if tg.kind == "iframe" && tg.id == h.req.FrameID {
+			return tg
+		}
+	}
+	return nil
+}
+
+// extraID is the id under which a hop's ExtraInfo events are filed. The
+// browser reports those of a worker's request on the session of the page
+// that started the worker, under the worker's request id: for a target's
+// request without ExtraInfo of its own, the ExtraInfo of the same id on an
+// enclosing session, when no request of that session claims them.
+func (b *builder) extraID(h *hop) string {
+	c, id := b.c, h.req.ID
+	has := func(k string) bool { return len(c.reqExtra[k]) > 0 || len(c.respExtra[k]) > 0 }
+	if h.tg == nil || has(id) {
+		return id
+	}
+	raw := strings.TrimPrefix(id, h.tg.prefix)
+	for p := h.tg.parent; ; p = p.parent {
+		k := raw
+		if p != nil {
+			k = p.prefix + raw
+		}
+		if len(c.hops[k]) == 0 && has(k) {
+			return k
+		}
+		if p == nil {
+			return id
+		}
+	}
+}
+
+// targetLabel is the short, stable name of a target in the recording (see
+// docs/recording.md): its kind, the popup's number, the frame's site,
+// after its parent's label when it is not the tab's own.
+func (b *builder) targetLabel(tg *targetRec) string {
+	if tg == nil {
+		return ""
+	}
+	var own string
+	switch tg.kind {
+	case "page":
+		own = "popup"
+		for i, p := range b.c.popups {
+			if p.id == tg.id {
+				own = "popup " + strconv.Itoa(i+1)
+			}
+		}
+	case "iframe":
+		own = "frame"
+		u := tg.doc
+		for _, h := range b.c.order {
+			if u == "" && h.tg == nil && h.req.FrameID == tg.id && h.req.Type == "Document" {
+				u = h.req.URL
+			}
+		}
+		if u == "" {
+			u = tg.url
+		}
+		// Scheme and host without the port: the same frame gets the
+		// same label from run to run (the lab's ports change).
+		if pu, err := url.Parse(u); err == nil && pu.Scheme != "" && pu.Hostname() != "" {
+			own += " " + pu.Scheme + "://" + pu.Hostname()
+		}
+	case "worker":
+		own = "worker"
+	default:
+		own = strings.ReplaceAll(tg.kind, "_", " ")
+	}
+	if tg.parent != nil {
+		return b.targetLabel(tg.parent) + " > " + own
+	}
+	return own
+}
+
 func hopID(h *hop) string {
 	if h.n == 0 {
 		return h.req.ID
@@ -189,7 +278,7 @@ func (b *builder) addRequest(h *hop) {
 	c := b.c
 	start := c.wallTime(h.req.Timestamp, h.arrival)
 	r := recording.Request{
-		ID: hopID(h), Step: b.stepFor(start), Method: h.req.Method, URL: b.url(h.req.URL),
+		ID: hopID(h), Step: b.stepFor(start), Target: b.targetLabel(b.targetOf(h)), Method: h.req.Method, URL: b.url(h.req.URL),
 		ResourceType: h.req.Type, Start: start, Initiator: h.req.InitiatorType,
 		InitiatorURL: b.url(h.req.Initiator), Referrer: b.url(h.req.Referrer),
 	}
@@ -220,11 +309,12 @@ func (b *builder) addRequest(h *hop) {
 	}
 	respTime := c.wallTime(respTS, start)
 	var rx *evResponseExtra
-	if xs := c.respExtra[h.req.ID]; h.n < len(xs) {
+	xid := b.extraID(h)
+	if xs := c.respExtra[xid]; h.n < len(xs) {
 		rx = &xs[h.n]
 	}
 	b.addResponse(&r, resp, rx)
-	if xs := c.reqExtra[h.req.ID]; h.n < len(xs) {
+	if xs := c.reqExtra[xid]; h.n < len(xs) {
 		r.RequestExtraInfo = true
 		b.addSent(&r, xs[h.n].Cookies, start)
 	}
@@ -547,7 +637,7 @@ func (b *builder) addJarDiffs() {
 			} else {
 				ev.Kind, ev.Detail = recording.EventSet, "appeared in the jar with no Set-Cookie or script write seen"
 			}
-			if b.popupBefore(at) {
+			if b.popupBefore(at) && !b.c.popupsRecorded {
 				ev.Detail += " (a popup of the page was open: its requests are not recorded)"
 			}
 			b.events = append(b.events, ev)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,8 +42,12 @@ type collector struct {
 	dialogs    []timed[string] // JavaScript dialogs the harness accepted (the first maxDialogs)
 	dialogsAll int             // every dialog, noted or not
 	popups     []*popup        // windows the page opened, in order
-	downloads  []timed[download]
-	crashes    []time.Time // when the page's renderer died
+	// popupsRecorded says that the popups' requests are recorded.
+	popupsRecorded bool
+	downloads      []timed[download]
+	crashes        []time.Time  // when the page's renderer died
+	targets        []*targetRec // the scenario's other targets (see tap.go)
+	targetErrs     []targetErr
 	// downloaded is closed and replaced at each download, to wake a step
 	// that waits for one.
 	downloaded chan struct{}
@@ -68,7 +73,8 @@ type hop struct {
 	arrival time.Time
 	resp    *response
 	respTS  float64
-	hasXtra bool // the browser said ExtraInfo would come for the response
+	hasXtra bool       // the browser said ExtraInfo would come for the response
+	tg      *targetRec // the target that made it; nil for the tab
 }
 
 // scriptWrite is a cookie write by page script, reported by the
@@ -114,7 +120,9 @@ func (c *collector) newDocuments() []docRef {
 	defer c.mu.Unlock()
 	var out []docRef
 	for id, l := range c.loading {
-		if l.Failed || c.scanned[id] {
+		// A document of another target is read through its own session,
+		// which the recorder does not keep: it is left out.
+		if l.Failed || c.scanned[id] || c.foreign(id) {
 			continue
 		}
 		resp, ok := c.responses[id]
@@ -126,6 +134,12 @@ func (c *collector) newDocuments() []docRef {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out
+}
+
+// foreign reports whether a request is another target's than the tab's.
+func (c *collector) foreign(id string) bool {
+	hs := c.hops[id]
+	return len(hs) > 0 && hs[0].tg != nil
 }
 
 // attach subscribes to the recorded methods of the context's target. The
@@ -175,14 +189,7 @@ func (c *collector) handleDialogs(ctx context.Context, t *chromedp.Target) {
 	go func() {
 		defer c.wg.Done()
 		for raw := range ch {
-			o := parseObj(raw, &c.log, "Page.javascriptDialogOpening", "")
-			kind, msg := o.str("type"), o.str("message")
-			c.mu.Lock()
-			// A page can open dialogs without end: note the first ones.
-			if c.dialogsAll++; len(c.dialogs) < maxDialogs {
-				c.dialogs = append(c.dialogs, timed[string]{time.Now(), kind + ": " + clipText(msg)})
-			}
-			c.mu.Unlock()
+			c.noteDialog(raw)
 			go func() {
 				// Answer outside the event loop: the reply waits for it.
 				_ = t.Call(ctx, "Page.handleJavaScriptDialog", map[string]any{"accept": true}, nil)
@@ -191,18 +198,45 @@ func (c *collector) handleDialogs(ctx context.Context, t *chromedp.Target) {
 	}()
 }
 
+// noteDialog notes a JavaScript dialog the harness accepts.
+func (c *collector) noteDialog(raw []byte) {
+	o := parseObj(raw, &c.log, "Page.javascriptDialogOpening", "")
+	kind, msg := o.str("type"), o.str("message")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// A page can open dialogs without end: note the first ones.
+	if c.dialogsAll++; len(c.dialogs) < maxDialogs {
+		c.dialogs = append(c.dialogs, timed[string]{time.Now(), kind + ": " + clipText(msg)})
+	}
+}
+
 // wait blocks until every subscription has delivered its last event.
 func (c *collector) wait() { c.wg.Wait() }
 
-// handle decodes one raw event and stores it.
+// handle decodes one raw event of the tab and stores it.
 func (c *collector) handle(method string, raw []byte, at time.Time) {
+	c.handleFrom(nil, method, raw, at)
+}
+
+// handleFrom decodes one raw event of target tg (nil for the tab) and
+// stores it. A target's request ids get its prefix, so that requests of
+// different targets never join.
+func (c *collector) handleFrom(tg *targetRec, method string, raw []byte, at time.Time) {
 	o := parseObj(raw, &c.log, method, "")
+	pre := ""
+	if tg != nil {
+		pre = tg.prefix
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.events++
 	switch method {
 	case mRequestWillBeSent:
 		e := readRequest(o)
+		e.ID = pre + e.ID
+		if tg != nil && tg.doc == "" && e.Type == "Document" {
+			tg.doc = e.URL
+		}
 		// One offset for the whole run: the wall clock can step, the
 		// protocol's monotonic clock cannot, and event order must hold.
 		if e.WallTime > 0 && e.Timestamp > 0 && c.clockDelta == 0 {
@@ -213,29 +247,37 @@ func (c *collector) handle(method string, raw []byte, at time.Time) {
 			prev := hs[len(hs)-1]
 			prev.resp, prev.respTS, prev.hasXtra = e.Redirect, e.Timestamp, e.RedirectHasExtraInfo
 		}
-		h := &hop{req: e, n: len(hs), arrival: at}
+		h := &hop{req: e, n: len(hs), arrival: at, tg: tg}
 		c.hops[e.ID] = append(hs, h)
 		c.order = append(c.order, h)
 	case mRequestWillBeSentExtraInfo:
 		e := readRequestExtra(o)
+		e.ID = pre + e.ID
 		c.reqExtra[e.ID] = append(c.reqExtra[e.ID], e)
 	case mResponseReceived:
 		e := readResponseEv(o)
+		e.ID = pre + e.ID
 		c.responses[e.ID] = e
 	case mResponseReceivedExtraInfo:
 		e := readResponseExtra(o)
+		e.ID = pre + e.ID
 		c.respExtra[e.ID] = append(c.respExtra[e.ID], e)
 	case mLoadingFinished:
 		e := readLoading(o, false)
+		e.ID = pre + e.ID
 		if prev, ok := c.loading[e.ID]; ok && prev.Failed {
 			return // the browser's error page, loaded under the failed request's id
 		}
 		c.loading[e.ID] = e
 	case mLoadingFailed:
 		e := readLoading(o, true)
+		e.ID = pre + e.ID
 		c.loading[e.ID] = e
 	case mIssueAdded:
 		if is, ok := readIssue(o); ok {
+			if is.RequestID != "" {
+				is.RequestID = pre + is.RequestID
+			}
 			c.issues = append(c.issues, timed[evCookieIssue]{at, is})
 		}
 	case mBindingCalled:
@@ -269,4 +311,68 @@ func fromSeconds(s float64) time.Time {
 // events are only expected for those).
 func isHTTP(u string) bool {
 	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
+}
+
+// A targetRec is a target of the scenario other than its tab, recorded
+// through the tap: a popup, a frame in its own process, a worker.
+type targetRec struct {
+	id     string // the browser's target id
+	kind   string // the protocol's type: page, iframe, worker, shared_worker, service_worker
+	url    string // as attached (often empty for a frame)
+	doc    string // the URL of its first document request
+	parent *targetRec
+	// prefix keeps its request ids apart from the tab's and the other
+	// targets': each process numbers its requests on its own.
+	prefix string
+	gone   bool
+}
+
+// addTarget notes a target the tap attached (under parent, nil for the
+// tab).
+func (c *collector) addTarget(parent *targetRec, id, kind, url string) *targetRec {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tg := &targetRec{id: id, kind: kind, url: url, parent: parent, prefix: "t" + strconv.Itoa(len(c.targets)+1) + ":"}
+	c.targets = append(c.targets, tg)
+	c.activity.Add(1)
+	return tg
+}
+
+func (c *collector) targetGone(tg *targetRec) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tg.gone = true
+}
+
+// targetTrouble notes a target whose recording could not be set up: its
+// requests may be missing, and the recording says so.
+func (c *collector) targetTrouble(tg *targetRec, method string, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.targetErrs = append(c.targetErrs, targetErr{tg, method + ": " + err.Error()})
+}
+
+type targetErr struct {
+	tg  *targetRec
+	err string
+}
+
+// handleChild takes an event of a target the tap attached.
+func (c *collector) handleChild(t *tap, ch *child, method string, raw []byte, at time.Time) {
+	switch method {
+	case mRequestWillBeSent, mRequestWillBeSentExtraInfo, mResponseReceived, mResponseReceivedExtraInfo,
+		mLoadingFinished, mLoadingFailed, mIssueAdded, mBindingCalled:
+		c.activity.Add(1)
+		c.handleFrom(ch.tg, method, raw, at)
+	case "Page.javascriptDialogOpening":
+		if c.manualDialogs {
+			return
+		}
+		c.noteDialog(raw)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), childSetupTimeout)
+			defer cancel()
+			_ = t.call(ctx, ch.session, "Page.handleJavaScriptDialog", map[string]any{"accept": true}, nil)
+		}()
+	}
 }

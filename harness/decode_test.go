@@ -243,3 +243,58 @@ func FuzzHandleEvent(f *testing.F) {
 		buildFrom(c)
 	})
 }
+
+// Two targets number their requests on their own: the same id from the
+// tab and from a worker are two requests, each joined with its own
+// ExtraInfo. A worker's ExtraInfo that the browser reports on the tab's
+// session (under the worker's id, which no request of the tab has) joins
+// the worker's request; a decode failure in a target's event is counted
+// like the tab's.
+func TestTargetsKeepTheirRequestsApart(t *testing.T) {
+	c := newCollector("b")
+	worker := c.addTarget(nil, "W", "worker", "https://a.test/w.js")
+	frame := c.addTarget(nil, "F2", "iframe", "")
+	popup := c.addTarget(nil, "P", "page", "")
+	c.notePopup("P", "https://a.test/report")
+	at := time.Unix(1_800_000_000, 0)
+	send := func(tg *targetRec, id, url, cookie string) {
+		c.handleFrom(tg, mRequestWillBeSent, []byte(`{"requestId":"`+id+`","request":{"url":"`+url+`","method":"GET"},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`), at)
+		if cookie != "" {
+			c.handleFrom(tg, mRequestWillBeSentExtraInfo, []byte(`{"requestId":"`+id+`","associatedCookies":[{"blockedReasons":[],"cookie":{"name":"`+cookie+`","value":"v","domain":"a.test","path":"/"}}],"headers":{}}`), at)
+		}
+	}
+	send(nil, "9.1", "https://a.test/tab", "tab_c")
+	send(worker, "9.1", "https://a.test/worker", "worker_c")
+	send(worker, "9.2", "https://a.test/worker2", "")
+	// The worker's second request: its ExtraInfo on the tab's session.
+	c.handleFrom(nil, mRequestWillBeSentExtraInfo, []byte(`{"requestId":"9.2","associatedCookies":[{"blockedReasons":[],"cookie":{"name":"w2","value":"v","domain":"a.test","path":"/"}}],"headers":{}}`), at)
+	send(popup, "9.1", "https://a.test/report", "pop_c")
+	// The frame's document, reported on the tab's session under the
+	// frame's id, then a request of its own.
+	c.handleFrom(nil, mRequestWillBeSent, []byte(`{"requestId":"D","request":{"url":"https://w.test:8443/frame","method":"GET"},"timestamp":1,"wallTime":1800000001,"type":"Document","frameId":"F2"}`), at)
+	send(frame, "9.1", "https://w.test/x.js", "")
+	c.handleFrom(worker, mResponseReceived, []byte(`{"requestId":1}`), at)
+	rec := buildFrom(c)
+	got := map[string]string{}
+	for _, q := range rec.Requests {
+		var sent []string
+		for _, s := range q.CookiesSent {
+			sent = append(sent, s.Name)
+		}
+		got[q.URL] = q.ID + " [" + q.Target + "] " + strings.Join(sent, ",")
+	}
+	want := map[string]string{
+		"https://a.test/tab":        "9.1 [] tab_c",
+		"https://a.test/worker":     "t1:9.1 [worker] worker_c",
+		"https://a.test/worker2":    "t1:9.2 [worker] w2",
+		"https://a.test/report":     "t3:9.1 [popup 1] pop_c",
+		"https://w.test:8443/frame": "D [frame https://w.test] ",
+		"https://w.test/x.js":       "t2:9.1 [frame https://w.test] ",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("requests:\n got %q\nwant %q", got, want)
+	}
+	if rec.Protocol.DecodeErrors != 1 {
+		t.Errorf("decode errors %d, want 1 (the worker's requestId of the wrong type)", rec.Protocol.DecodeErrors)
+	}
+}

@@ -103,9 +103,18 @@ func TestHostile(t *testing.T) {
 		if r.Popups[0].Step != 0 || r.Popups[1].Step != 2 || r.Popups[2].Step != 4 {
 			t.Errorf("popup steps: %+v", r.Popups)
 		}
-		set := hostileEvents(r, recording.EventSet, "popup_load", recording.SourceJar)
-		if len(set) != 1 || !strings.Contains(set[0].Detail, "a popup of the page was open") {
-			t.Errorf("the popup's cookie is not explained: %+v", set)
+		// The popups' own requests are recorded, with their cookies.
+		for i, name := range []string{"popup_load", "popup_click"} {
+			set := hostileEvents(r, recording.EventSet, name, recording.SourceHTTP)
+			if len(set) != 1 {
+				t.Errorf("%s: set events %+v, want the popup's response", name, set)
+				continue
+			}
+			for _, q := range r.Requests {
+				if q.ID == set[0].Request && q.Target != "popup "+strconv.Itoa(i+1) {
+					t.Errorf("%s: set by %s of target %q, want popup %d", name, q.URL, q.Target, i+1)
+				}
+			}
 		}
 		wantWarning(t, r, "3 popup windows opened")
 	})

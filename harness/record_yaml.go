@@ -102,6 +102,9 @@ func (rc *recorder) writeStep(b *bytes.Buffer, m *recMeta) {
 	if st.As != "" {
 		fmt.Fprintf(b, "    as: %s\n", st.As)
 	}
+	if st.In != "" {
+		fmt.Fprintf(b, "    in: %s\n", st.In)
+	}
 }
 
 // sessionNames lists the cookies of the recorded jars whose names look

@@ -79,7 +79,12 @@ type runner struct {
 	tab       context.Context
 	tabCancel context.CancelFunc
 	bctxID    string
-	dropped0  int
+	// tabSession is the tab's DevTools session, while the tap records
+	// the tab's other targets.
+	tabSession string
+	// windows are the popups steps acted in, by target id (see window).
+	windows  map[string]context.Context
+	dropped0 int
 	// lastCheckpoint is when the recording so far was last written.
 	lastCheckpoint time.Time
 	pages          []pageFacts
@@ -358,6 +363,7 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 				map[string]any{"behavior": "deny", "browserContextId": r.bctxID, "eventsEnabled": true}, nil)
 		})
 	})
+	r.recordTargets(ctx, t) // (its own round trip, while those are out)
 	wg.Wait()
 	if err := errors.Join(errs[:len(setup)]...); err != nil {
 		return err
@@ -377,11 +383,47 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 	return nil
 }
 
+// recordTargets has the tap record the tab's other targets: its frames
+// and workers (attached to the tab's session, which chromedp already asked
+// to auto-attach, without waiting: asked again, now waiting), and the
+// popups and service workers of its browser context (attached to the
+// browser's session). Without the tap, the recording says what it lacks.
+func (r *runner) recordTargets(ctx context.Context, t *chromedp.Target) {
+	tp := r.b.tap
+	if tp == nil || r.b.tapErr != nil {
+		r.rec.Warnings = appendOnce(r.rec.Warnings, "the requests of popups and service workers are not recorded with this browser (no target auto-attach: "+errText(r.b.tapErr)+")")
+	}
+	if tp == nil {
+		return
+	}
+	r.col.popupsRecorded = r.b.tapErr == nil
+	tp.own(r.col, r.bctxID, string(t.TargetID), string(t.SessionID), []tapCmd{{method: "Audits.enable", optional: true}})
+	r.tabSession = string(t.SessionID)
+	err := r.withTimeout(ctx, jarTimeout, func(c context.Context) error {
+		return t.Call(c, "Target.setAutoAttach", map[string]any{"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true}, nil)
+	})
+	if err != nil {
+		r.rec.Warnings = appendOnce(r.rec.Warnings, "the requests of cross-site frames and workers are not recorded (Target.setAutoAttach: "+err.Error()+")")
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "no tap"
+	}
+	return err.Error()
+}
+
 // closeTab ends the scenario's browser state: disposing of its browser
 // context closes the tab, any popup it opened, and their renderers, in one
 // call. (chromedp's own close is three calls and a poll of the browser's
 // target list, which a browser busy with other scenarios answers slowly.)
 func (r *runner) closeTab() {
+	r.windows = nil // children of the tab's context: they end with it
+	if r.b.tap != nil && r.tabSession != "" {
+		r.b.tap.disown(r.bctxID, r.tabSession)
+		r.tabSession = ""
+	}
 	if r.tabCancel == nil {
 		return
 	}

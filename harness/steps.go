@@ -60,11 +60,22 @@ func stepTimeout(st scenarios.Step, def time.Duration) time.Duration {
 	return def
 }
 
-// act carries out the step by the action of its kind.
+// act carries out the step by the action of its kind, in the window the
+// step names (the tab, or a popup: see inWindow).
 func (r *runner) act(ctx context.Context, s *stepCall) error {
 	a := actions[s.st.Kind]
 	if a == nil {
 		return fmt.Errorf("unknown step kind %q", s.st.Kind)
+	}
+	if s.st.In != "" {
+		w, err := r.window(ctx, s.st.In)
+		if err != nil {
+			return err
+		}
+		// The actions act on r.tab: for this step, the popup.
+		tab := r.tab
+		r.tab = w
+		defer func() { r.tab = tab }()
 	}
 	err := a(r, ctx, s)
 	if err != nil && r.becameDownload(err, s.sr.rec.Start) {

@@ -3,10 +3,12 @@ package harness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	cdptarget "github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
@@ -98,9 +100,60 @@ func (c *collector) notePopup(id, url string) *popup {
 	return nil
 }
 
+// window returns the context of the popup a step's in names ("popup": the
+// last one opened; "popup N": the Nth), attached on first use. chromedp
+// attaches a session of its own, as for the tab; the tap records the
+// popup anyway. The context ends with the tab's, and closes the popup.
+func (r *runner) window(ctx context.Context, in string) (context.Context, error) {
+	c := r.col
+	c.mu.Lock()
+	n := len(c.popups)
+	var p *popup
+	switch {
+	case in == "popup" && n > 0:
+		p = c.popups[n-1]
+	case strings.HasPrefix(in, "popup "):
+		if i, err := strconv.Atoi(strings.TrimPrefix(in, "popup ")); err == nil && i >= 1 && i <= n {
+			p = c.popups[i-1]
+		}
+	}
+	c.mu.Unlock()
+	if p == nil {
+		return nil, fmt.Errorf("in %s: the journey has opened %s", in, words.Count(n, "popup", "popups"))
+	}
+	if p.closed {
+		return nil, fmt.Errorf("in %s: the harness closed that popup (more than %d)", in, maxPopups)
+	}
+	if w, ok := r.windows[p.id]; ok {
+		return w, nil
+	}
+	w, cancel := chromedp.NewContext(r.tab, chromedp.WithTargetID(cdptarget.ID(p.id)))
+	// The first action binds the popup's session to w (see openTab), so
+	// it runs on w, and the wait for it is bounded here.
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(w) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-time.After(jarTimeout):
+		err = fmt.Errorf("no answer in %s", jarTimeout)
+	}
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("in %s: attaching to the popup: %w", in, err)
+	}
+	if r.windows == nil {
+		r.windows = map[string]context.Context{}
+	}
+	r.windows[p.id] = w
+	return w, nil
+}
+
 // hasPopups reports whether the page opened a window. Popups share the
-// jar, and their requests are not recorded, so their cookie changes show
-// only in the jar.
+// jar; without the tap their requests are not recorded, so their cookie
+// changes show only in the jar.
 func (c *collector) hasPopups() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -172,6 +225,9 @@ func (b *builder) addWindows(rec *recording.Recording) {
 	}
 	if n := len(rec.Popups); n > 0 {
 		msg := words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are not recorded, but they share the jar"
+		if c.popupsRecorded {
+			msg = words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are recorded (target \"popup N\", N counting popups from 1)"
+		}
 		if n > maxPopups {
 			msg += "; the harness closed those after the first " + strconv.Itoa(maxPopups)
 		}

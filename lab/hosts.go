@@ -43,6 +43,8 @@ var hostTable = []hostDef{
 	{"rotating.test", "A new session ID on every response, on purpose: the record moves to the new ID and the old one dies; the user stays logged in.", "scenarios/lab/rotating.yaml", "SESSIONID"},
 	{"stamped.test", "gorilla/sessions with securecookie: the ID travels encrypted in a value re-written on every response, but the login keeps the pre-login session (fixation the values hide).", "scenarios/lab/stamped.yaml", "gsession"},
 	{"bound.test", "Spring Session's SESSION cookie is kept at login, but the login also sets an auth cookie bound to the session: the pre-login cookie alone is not logged in.", "scenarios/lab/bound.yaml", "SESSION"},
+	{"targets.test", "Other targets: a cross-site frame (widget.test), a popup, a dedicated worker and a service worker, each making requests that set and send cookies.", "scenarios/lab/targets.yaml", "targets_session"},
+	{"widget.test", "A third-party widget framed by targets.test: Partitioned cookies set by its document and its script, and an unpartitioned SameSite=None one that blocked third-party cookies refuse.", "scenarios/lab/targets.yaml", ""},
 	{"hostile.test", "Hostile pages: a huge page, a cookie flood past the per-domain limit, control characters in cookies, a very long URL, endless scripts and navigations, dialogs, popups, a download.", "", "_hostile_session"},
 }
 
@@ -180,6 +182,10 @@ func (l *Lab) buildSites() {
 			s.cookie.codec = codecSpring
 			s.rotate = false
 			s.bindAuth = "auth"
+		case "targets.test":
+			l.setupTargets(s)
+		case "widget.test":
+			l.setupWidget(s)
 		case "hostile.test":
 			l.setupHostile(s)
 		}

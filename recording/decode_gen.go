@@ -335,6 +335,8 @@ func (d *jsonState) readRequest(v *Request) {
 			d.String(&v.ID)
 		case "step":
 			d.Int(&v.Step)
+		case "target":
+			d.String(&v.Target)
 		case "method":
 			d.String(&v.Method)
 		case "url":
@@ -382,7 +384,7 @@ func (d *jsonState) readRequest(v *Request) {
 		case "responseExtraInfo":
 			d.Bool(&v.ResponseExtraInfo)
 		default:
-			k = d.Unknown(k, "id,step,method,url,resourceType,start,end,status,statusText,protocol,initiator,initiatorUrl,referrer,redirectedFrom,redirectChain,location,node,nodeHeader,headers,cookiesSent,cookiesWithheld,setCookies,failed,requestExtraInfo,responseExtraInfo")
+			k = d.Unknown(k, "id,step,target,method,url,resourceType,start,end,status,statusText,protocol,initiator,initiatorUrl,referrer,redirectedFrom,redirectChain,location,node,nodeHeader,headers,cookiesSent,cookiesWithheld,setCookies,failed,requestExtraInfo,responseExtraInfo")
 		}
 	}
 }

@@ -242,10 +242,16 @@ func (k CookieKey) String() string {
 // is a Request of its own.
 type Request struct {
 	// ID is unique in the recording: the browser's request id, with a
-	// suffix for each redirect hop after the first.
+	// suffix for each redirect hop after the first, and for a request of
+	// another target than the tab a prefix naming that target ("t2:").
 	ID string `json:"id"`
 	// Step is the index of the step during which the request started.
-	Step         int       `json:"step"`
+	Step int `json:"step"`
+	// Target says which target of the journey made the request when it
+	// was not the scenario's tab: "popup 1", "frame https://idp.test",
+	// "worker", "service worker", nested ones joined by " > " (see
+	// docs/recording.md). Empty for the tab.
+	Target       string    `json:"target,omitempty"`
 	Method       string    `json:"method"`
 	URL          string    `json:"url"`
 	ResourceType string    `json:"resourceType,omitempty"`

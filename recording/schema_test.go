@@ -578,7 +578,7 @@ func fullRecording() *Recording {
 				Probe: &ProbeResult{Kind: "login", URL: "https://shop.test:8443/account", Status: 303, Cookies: 1}},
 		},
 		Requests: []Request{{
-			ID: "1000.1", Step: 1, Method: "POST", URL: "https://shop.test:8443/login", ResourceType: "Document",
+			ID: "1000.1", Step: 1, Target: "popup 1", Method: "POST", URL: "https://shop.test:8443/login", ResourceType: "Document",
 			Start: at(350), End: at(400), Status: 303, StatusText: "See Other", Protocol: "h2", Initiator: "parser",
 			InitiatorURL: "https://shop.test:8443/login", Referrer: "https://shop.test:8443/login",
 			RedirectedFrom: "1000", RedirectChain: []string{"https://shop.test:8443/start"}, Location: "/account",

@@ -34,6 +34,12 @@ func TestParseErrors(t *testing.T) {
 		{"loggedOut with a bad selector", "name: n\ntarget: https://a.test\nsession:\n  loggedOut: { selector: 'a[' }\nsteps: [goto: /]\n", []string{
 			`t.yaml:4:26: session.loggedOut.selector: unclosed '[' in selector "a["`,
 		}},
+		{"in: a window that is no popup", head + "  - click: '#a'\n    in: window 2\n", []string{
+			`t.yaml:5:9: in: want tab, popup (the last window the journey opened) or popup N (the Nth, from 1), got "window 2"`,
+		}},
+		{"in: on a step of the browser context", head + "  - clearCookies: true\n    in: popup\n", []string{
+			`t.yaml:5:9: in: clearCookies acts on the browser context, not on a window: it takes no in`,
+		}},
 		{"unknown nested key", head + "  - fill: { slector: '#a', value: x }\n", []string{
 			`t.yaml:4:13: fill: unknown key "slector" (did you mean "selector"?)`,
 		}},

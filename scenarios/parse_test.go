@@ -35,6 +35,9 @@ func TestParseSteps(t *testing.T) {
 		{"submit with common keys", "submit: \"#login-form\"\n    as: login\n    name: log in\n    timeout: 10s",
 			Step{Kind: KindSubmit, Selector: "#login-form", As: "login", Name: "log in", Timeout: 10 * time.Second}},
 		{"as logout", "click: '#logout'\n    as: logout", Step{Kind: KindClick, Selector: "#logout", As: "logout"}},
+		{"in a popup", "click: '#export'\n    in: popup", Step{Kind: KindClick, Selector: "#export", In: "popup"}},
+		{"in the second popup", "wait: { selector: '#done' }\n    in: popup 2", Step{Kind: KindWait, Selector: "#done", In: "popup 2"}},
+		{"in the tab", "click: '#a'\n    in: tab", Step{Kind: KindClick, Selector: "#a"}},
 		{"as privilege", "goto: /admin\n    as: privilege", Step{Kind: KindGoto, URL: "/admin", As: "privilege"}},
 		{"wait duration", "wait: 2s", Step{Kind: KindWait, Duration: 2 * time.Second}},
 		{"wait ms", "wait: 500ms", Step{Kind: KindWait, Duration: 500 * time.Millisecond}},
@@ -205,6 +208,8 @@ func TestStepString(t *testing.T) {
   - press: { selector: "#q", key: Enter }
   - wait: 1s
   - expect: { session: kept }
+  - click: "#export"
+    in: popup 1
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +218,7 @@ func TestStepString(t *testing.T) {
 	for _, st := range sc.Steps {
 		got = append(got, st.String())
 	}
-	want := []string{"fill #pw", "open (goto /a)", "press Enter #q", "wait 1s", "expect"}
+	want := []string{"fill #pw", "open (goto /a)", "press Enter #q", "wait 1s", "expect", "click #export in popup 1"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -89,7 +89,11 @@ type Step struct {
 	Name    string        // optional label
 	As      string        // "", "login", "logout" or "privilege": a privilege boundary
 	Timeout time.Duration // 0: the runner's default
-	Pos     Pos
+	// In is the window the step acts in: "" for the scenario's tab,
+	// "popup" for the last popup the journey opened, "popup N" for the
+	// Nth.
+	In  string
+	Pos Pos
 
 	URL       string        // goto (a path or absolute URL); wait (URL to wait for)
 	Selector  string        // click, fill, select, check, submit, press, wait, screenshot
@@ -140,6 +144,9 @@ func (s Step) String() string {
 	out := string(s.Kind)
 	if arg != "" {
 		out += " " + arg
+	}
+	if s.In != "" {
+		out += " in " + s.In
 	}
 	if s.Name != "" {
 		out = s.Name + " (" + out + ")"

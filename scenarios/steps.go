@@ -14,7 +14,7 @@ import (
 
 var (
 	topKeys     = []string{"name", "target", "tags", "session", "vars", "steps"}
-	commonKeys  = []string{"name", "as", "timeout"}
+	commonKeys  = []string{"name", "as", "timeout", "in"}
 	stepKeys    = append(kindNames(), commonKeys...)
 	asValues    = []string{"login", "logout", "privilege"}
 	sessionVals = []string{"rotated", "kept", "present", "gone"}
@@ -37,6 +37,9 @@ func kindNames() []string {
 	}
 	return out
 }
+
+// inValue is what a step's in accepts.
+var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3})$`)
 
 // varName is what ${vars.NAME} accepts.
 var varName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -229,6 +232,25 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 	if e, ok := o.ByKey["timeout"]; ok {
 		st.Timeout, _ = p.Duration(e.Val, "timeout", MaxStepDuration)
 	}
+	var inNode *yaml.Node
+	if e, ok := o.ByKey["in"]; ok {
+		inNode = e.Val
+		if v, ok := p.Str(e.Val, "in"); ok {
+			if !inValue.MatchString(v) {
+				p.Errorf(e.Val, "in", "", "want tab, popup (the last window the journey opened) or popup N (the Nth, from 1), got %q", v)
+			} else if v != "tab" {
+				st.In = v
+			}
+		}
+	}
+	defer func() {
+		switch st.Kind {
+		case KindRestart, KindSetCookie, KindClearCookies:
+			if st.In != "" {
+				p.Errorf(inNode, "in", "", "%s acts on the browser context, not on a window: it takes no in", st.Kind)
+			}
+		}
+	}()
 	switch len(kindEntries) {
 	case 0:
 		if !o.Mistyped(kindNames()...) {

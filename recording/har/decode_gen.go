@@ -149,6 +149,8 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 			d.Unmarshal(&v.RequestID)
 		case "_redirectedFrom":
 			d.Unmarshal(&v.RedirectedFrom)
+		case "_target":
+			d.Unmarshal(&v.Target)
 		case "_requestExtraInfo":
 			d.Unmarshal(&v.RequestExtra)
 		case "_responseExtraInfo":
@@ -158,7 +160,7 @@ func (d *jsonState) readEntryIn(v *entryIn) {
 		case "_rejectedCookies":
 			d.Unmarshal(&v.RejectedCookies)
 		default:
-			k = d.Unknown(k, "pageref,startedDateTime,time,request,response,_resourceType,_initiator,_step,_requestId,_redirectedFrom,_requestExtraInfo,_responseExtraInfo,_blockedReasons,_rejectedCookies")
+			k = d.Unknown(k, "pageref,startedDateTime,time,request,response,_resourceType,_initiator,_step,_requestId,_redirectedFrom,_target,_requestExtraInfo,_responseExtraInfo,_blockedReasons,_rejectedCookies")
 		}
 	}
 }

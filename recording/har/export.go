@@ -83,6 +83,7 @@ type entryOut struct {
 	RequestID       string        `json:"_requestId"`
 	Step            int           `json:"_step"`
 	RedirectedFrom  string        `json:"_redirectedFrom,omitempty"`
+	Target          string        `json:"_target,omitempty"`
 	SessionID       *sessionID    `json:"_sessionId,omitempty"`
 	BlockedReasons  []blocked     `json:"_blockedReasons,omitempty"`
 	RejectedCookies []rejected    `json:"_rejectedCookies,omitempty"`
@@ -242,6 +243,7 @@ func (ex *exporter) entry(q *recording.Request) entryOut {
 		RequestID:       q.ID,
 		Step:            q.Step,
 		RedirectedFrom:  q.RedirectedFrom,
+		Target:          q.Target,
 		RequestExtra:    q.RequestExtraInfo,
 		ResponseExtra:   q.ResponseExtraInfo,
 	}

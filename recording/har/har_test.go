@@ -456,7 +456,7 @@ func sampleForHAR(reveal bool) *recording.Recording {
 				RequestExtraInfo: true, ResponseExtraInfo: true},
 			{ID: "B.1", Step: 1, Method: "GET", URL: "https://shop.test/home", Start: at(31), End: at(40), Status: 200, RedirectedFrom: "B",
 				RedirectChain: []string{"https://shop.test/login"}, CookiesSent: []recording.SentCookie{{Name: "SESSION", Value: sid2}}, RequestExtraInfo: true},
-			{ID: "C", Step: 1, Method: "GET", URL: "https://shop.test/broken", Start: at(50), Failed: "net::ERR_EMPTY_RESPONSE"},
+			{ID: "C", Step: 1, Target: "popup 1", Method: "GET", URL: "https://shop.test/broken", Start: at(50), Failed: "net::ERR_EMPTY_RESPONSE"},
 		},
 		Events:   []recording.CookieEvent{{Time: at(9), Kind: recording.EventSet, Source: recording.SourceHTTP, Name: "SESSION"}},
 		Probe:    &recording.ProbeResult{URL: "https://shop.test/account", Status: 302},

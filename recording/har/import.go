@@ -335,6 +335,10 @@ func (im *importer) request(he *hEntry) recording.Request {
 	}
 	typ, iu := initiator(e.Initiator)
 	q.Initiator, q.InitiatorURL = typ, im.scrub(iu)
+	if im.meta != nil {
+		// Which target made it: sessiontrace's own, as its HARs say.
+		q.Target = im.scrub(lenientString(e.Target))
+	}
 	if he.parent != nil {
 		q.RedirectedFrom = he.parent.id
 		var chain []string

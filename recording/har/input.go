@@ -58,6 +58,7 @@ type entryIn struct {
 	Step            rawJSON    `json:"_step"`
 	RequestID       rawJSON    `json:"_requestId"`
 	RedirectedFrom  rawJSON    `json:"_redirectedFrom"`
+	Target          rawJSON    `json:"_target"`
 	RequestExtra    rawJSON    `json:"_requestExtraInfo"`
 	ResponseExtra   rawJSON    `json:"_responseExtraInfo"`
 	BlockedReasons  rawJSON    `json:"_blockedReasons"`

@@ -1,0 +1,259 @@
+package harness_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sessiontrace/sessiontrace/harness"
+	"github.com/sessiontrace/sessiontrace/internal/proctest"
+	"github.com/sessiontrace/sessiontrace/lab"
+	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/scenarios"
+)
+
+const targetsScenario = `name: "Targets: a cross-site frame, a popup, a worker"
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - wait: { selector: "#widget-done" }
+  - click: "#open-popup"
+  - wait: { selector: "#popup-done" }
+  - click: "#export-link"
+    in: popup
+  - expect:
+      text: { selector: "#exported", contains: "exported" }
+    in: popup 1
+  - click: "#start-worker"
+  - wait: { selector: "#worker-done" }
+  - click: "#register-sw"
+  - wait: { selector: "#sw-done, #sw-failed" }
+  - goto: /
+`
+
+// TestTargetsRecorded: the requests of a cross-site frame (its own
+// process), of a popup, of a dedicated worker and of a service worker are
+// recorded, each once, with its target, and with their cookies sent, set
+// and blocked.
+func TestTargetsRecorded(t *testing.T) {
+	needChrome(t)
+	l := startLab(t)
+	defer l.Close()
+	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	checkTargets(t, l, b)
+}
+
+// TestTargetsRecordedRemote: the same through --browser-url, with a
+// browser this test starts (a remote browser gets the tap too).
+func TestTargetsRecordedRemote(t *testing.T) {
+	needChrome(t)
+	l := startLab(t)
+	defer l.Close()
+	path, _ := harness.FindChrome("")
+	before := proctest.Chromium()
+	dir, err := os.MkdirTemp("", "st-remote-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(path, "--headless", "--no-sandbox", "--remote-debugging-port=0", "--user-data-dir="+dir,
+		"--host-resolver-rules=MAP *.test 127.0.0.1, EXCLUDE localhost", "--ignore-certificate-errors-spki-list="+l.SPKIHash(), "about:blank")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Its own process group, so that its helpers end with it (they
+	// write in the profile while they live).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		if err := proctest.WaitGone(before, 10*time.Second); err != nil {
+			t.Error(err)
+		}
+		os.RemoveAll(dir)
+	}()
+	ws := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "DevTools listening on "); ok {
+				ws <- u
+			}
+		}
+	}()
+	var u string
+	select {
+	case u = <-ws:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the browser printed no DevTools address in 20s")
+	}
+	b, err := harness.StartBrowser(context.Background(), harness.BrowserOptions{RemoteURL: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	checkTargets(t, l, b)
+}
+
+func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
+	t.Helper()
+	sc, err := scenarios.Parse("targets.yaml", []byte(targetsScenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := b.Run(context.Background(), sc, harness.Options{Resolver: scenarios.Resolver{Lab: l.Var},
+		StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Dir: t.TempDir()})
+	data, err := recording.Encode(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := recording.Decode("targets.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range r.Requests {
+		t.Logf("%-28s %-8s %s %d sent=%d withheld=%d set=%d", q.Target, q.ID, q.URL, q.Status, len(q.CookiesSent), len(q.CookiesWithheld), len(q.SetCookies))
+	}
+	for _, w := range r.Warnings {
+		t.Logf("warning: %s", w)
+	}
+	if r.Status != recording.StatusPassed {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	byURL := func(target, suffix string) *recording.Request {
+		t.Helper()
+		for i, q := range r.Requests {
+			if q.Target == target && strings.HasSuffix(q.URL, suffix) {
+				return &r.Requests[i]
+			}
+		}
+		t.Errorf("no request to %s from target %q", suffix, target)
+		return nil
+	}
+	setNames := func(q *recording.Request) []string {
+		var out []string
+		for _, s := range q.SetCookies {
+			out = append(out, s.Name+":"+strings.Join(s.Reasons, ","))
+		}
+		return out
+	}
+	sentNames := func(q *recording.Request) []string {
+		var out []string
+		for _, s := range q.CookiesSent {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	// Each request: its target, the cookies it sent, the cookies its
+	// response set (name:reasons), and the events that name it.
+	checks := []struct{ target, url, sent, set string }{
+		{"frame https://widget.test", "/frame", "", "widget_p: widget_3p:UserPreferences"},
+		{"frame https://widget.test", "/widget.js", "widget_p", "widget_js_p:"},
+		{"popup 1", "/targets/popup", "targets_session", "report_seen:"},
+		{"popup 1", "/targets/popup/export", "targets_session report_seen report_view", "export_seen:"},
+		{"worker", "/targets/api?from=worker", "targets_session report_seen report_view export_seen", "worker_seen:"},
+		{"service worker", "/targets/api?from=service-worker", "targets_session report_seen report_view export_seen worker_seen", "sw_seen:"},
+	}
+	for _, ch := range checks {
+		q := byURL(ch.target, ch.url)
+		if q == nil {
+			continue
+		}
+		if got := strings.Join(sentNames(q), " "); got != ch.sent {
+			t.Errorf("%s %s: sent %q, want %q", ch.target, ch.url, got, ch.sent)
+		}
+		if got := strings.Join(setNames(q), " "); got != ch.set {
+			t.Errorf("%s %s: set %q, want %q", ch.target, ch.url, got, ch.set)
+		}
+		if !q.RequestExtraInfo || !q.ResponseExtraInfo {
+			t.Errorf("%s %s: ExtraInfo %v/%v", ch.target, ch.url, q.RequestExtraInfo, q.ResponseExtraInfo)
+		}
+		n := 0
+		for _, o := range r.Requests {
+			if strings.HasSuffix(o.URL, ch.url) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d requests, want 1 (a target attached twice must be recorded once)", ch.url, n)
+		}
+		var evs []string
+		for _, e := range r.Events {
+			if e.Request == q.ID {
+				evs = append(evs, string(e.Kind)+" "+e.Name)
+			}
+		}
+		if len(evs) != len(q.CookiesSent)+len(q.SetCookies) {
+			t.Errorf("%s %s: events %q for %d sent and %d set cookies", ch.target, ch.url, evs, len(q.CookiesSent), len(q.SetCookies))
+		}
+	}
+	ids := map[string]bool{}
+	for _, q := range r.Requests {
+		if ids[q.ID] {
+			t.Errorf("request id %s twice", q.ID)
+		}
+		ids[q.ID] = true
+		if q.Target == "" && strings.Contains(q.URL, "widget.test") {
+			t.Errorf("a request of the frame without its target: %s", q.URL)
+		}
+	}
+	// The steps that acted in the popup say so.
+	found := false
+	for _, st := range r.Steps {
+		found = found || (st.Detail == "click #export-link in popup" && st.Status == recording.StatusPassed)
+	}
+	if !found {
+		t.Errorf("no passed step \"click #export-link in popup\": %+v", r.Steps)
+	}
+	// The popup's script write, reported by the instrumentation in the
+	// popup.
+	if evs := hostileEvents(r, recording.EventSet, "report_view", recording.SourceScript); len(evs) != 1 {
+		t.Errorf("the popup's document.cookie write: %+v", events(r, recording.EventSet, "report_view"))
+	}
+	wantWarning(t, r, `1 popup window opened (see popups); their requests are recorded (target "popup N"`)
+	if r.Protocol.MissingExtraInfo != 0 || r.Protocol.DecodeErrors != 0 {
+		t.Errorf("protocol: %+v", r.Protocol)
+	}
+}
+
+// TestStepInMissingPopup: a step in a popup the journey did not open fails
+// with a message that says how many it opened.
+func TestStepInMissingPopup(t *testing.T) {
+	needChrome(t)
+	l := startLab(t)
+	defer l.Close()
+	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sc, err := scenarios.Parse("missing.yaml", []byte(`name: "A popup that is not there"
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - click: "#open-popup"
+  - wait: { selector: "#popup-done" }
+  - click: "#export-link"
+    in: popup 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.Run(context.Background(), sc, harness.Options{Resolver: scenarios.Resolver{Lab: l.Var},
+		StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Dir: t.TempDir()})
+	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, "step 3 (click #export-link in popup 2): in popup 2: the journey has opened 1 popup") {
+		t.Errorf("status %s: %s", r.Status, r.Error)
+	}
+}
