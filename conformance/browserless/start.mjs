@@ -32,6 +32,10 @@ const exe = require('playwright-core').chromium.executablePath();
 fs.mkdirSync(path.dirname(exe), { recursive: true });
 if (!fs.existsSync(exe)) fs.symlinkSync(chromium, exe);
 
+// A worker keeps its connection (its browser) for all its scenarios:
+// browserless's default session limit of 30 s cut the connection under
+// a loaded machine's suite. (TIMEOUT is browserless's own setting.)
+process.env.TIMEOUT ??= '600000';
 const bl = await import('@browserless.io/browserless');
 const server = new bl.Browserless();
 server.disableRoutes(...[bl.BrowserlessChromeRoutes, bl.BrowserlessEdgeRoutes,
