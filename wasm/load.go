@@ -476,7 +476,6 @@ func (a *app) setRun(r, b *run) {
 	byID("status").Get("classList").Call("remove", "error")
 	a.showSource()
 	a.render()
-
 	a.afterPaint(func() {
 		mark("st-rendered")
 		a.setState("ready")

@@ -395,6 +395,10 @@ func plural(n int, one, many string) string {
 	return itoa(n) + " " + many
 }
 
+// whyShown is the most reset sentences listed in the overview (a box
+// that shows about six at a time); the rest are in the plain text below.
+const whyShown = 25
+
 // whyInline is the most reset sentences put in the overview's plain text
 // as it is drawn.
 const whyInline = 300
@@ -432,7 +436,7 @@ func (a *app) resetSentences(u *ui) {
 	for si, s := range r.scens {
 		// k: the reset's index in the scenario's model (buildModel's order)
 		for k, rs := range resetLines(s) {
-			if shown == 100 {
+			if shown == whyShown {
 				break
 			}
 			b := *a
@@ -456,8 +460,8 @@ func (a *app) resetSentences(u *ui) {
 		}
 	}
 	u.close()
-	if n > 100 {
-		u.el("p", "muted", itoa(n-100)+" more in the text below")
+	if n > whyShown {
+		u.el("p", "muted", itoa(n-whyShown)+" more in the text below")
 	}
 	u.open("details").attr("id", "ov-why-details").el("summary", "", "As plain text, for a bug report")
 	u.open("p").cls("links")

@@ -174,8 +174,8 @@ func TestInspectorScaleOverview(t *testing.T) {
 		if lines := strings.Count(eval[string](t, p, `document.getElementById("ov-why-text").value`), "\n"); lines != resets || resets < 100 {
 			t.Errorf("%d reset sentences, findings.json has %d resets", lines, resets)
 		}
-		if li := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); li != 100 {
-			t.Errorf("%d sentences listed, want the first 100", li)
+		if li := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); li != 25 {
+			t.Errorf("%d sentences listed, want the first 25", li)
 		}
 		type row struct {
 			Sc                             int
@@ -427,8 +427,8 @@ func TestInspectorScale20k(t *testing.T) {
 	}
 	// The resets' sentences come from summary.json; the findings view
 	// says that findings.json waits for a click.
-	if li := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); li != 100 {
-		t.Errorf("%d reset sentences listed without findings.json, want 100", li)
+	if li := eval[int](t, p, `document.querySelectorAll("#ov-why li").length`); li != 25 {
+		t.Errorf("%d reset sentences listed without findings.json, want 25", li)
 	}
 	p.goHash(t, "v=findings", `button[data-act="load-findings"]`)
 	if txt := eval[string](t, p, `document.getElementById("view").textContent`); !strings.Contains(txt, "not read yet") {
