@@ -215,6 +215,9 @@ func (a *app) onChange(ev js.Value) {
 	case "req-step":
 		a.reqF.step = atoi(t.Get("value").String(), -1)
 		a.requestsWindow(true)
+	case "req-target":
+		a.reqF.target = t.Get("value").String()
+		a.requestsWindow(true)
 	case "req-withheld":
 		a.reqF.withheld = t.Get("checked").Bool()
 		a.requestsWindow(true)

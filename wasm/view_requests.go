@@ -3,6 +3,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -17,6 +18,7 @@ type reqFilter struct {
 	cookie   string // a cookie name
 	step     int    // a step index, -1 for any
 	withheld bool   // only requests a cookie was withheld from
+	target   string // a target (requests[].target), "tab" for the tab's own
 	q        string // free text
 }
 
@@ -24,7 +26,7 @@ func init() { a.reqF.step = -1 }
 
 func reqText(q *recording.Request) string {
 	var b strings.Builder
-	b.WriteString(q.ID + " " + q.Method + " " + q.URL + " " + itoa(q.Status) + " " + q.StatusText + " " + q.Node + " " + q.ResourceType + " " + q.Failed)
+	b.WriteString(q.ID + " " + q.Method + " " + q.URL + " " + itoa(q.Status) + " " + q.StatusText + " " + q.Node + " " + q.ResourceType + " " + q.Failed + " " + targetOf(q))
 	for _, c := range q.CookiesSent {
 		b.WriteString(" " + c.Name)
 	}
@@ -56,6 +58,15 @@ func hasCookie(q *recording.Request, name string) bool {
 	return false
 }
 
+// targetOf names the target that made a request: the tab, or the popup,
+// frame or worker the recording says (requests[].target).
+func targetOf(q *recording.Request) string {
+	if q.Target == "" {
+		return "tab"
+	}
+	return q.Target
+}
+
 // requestRows lists the requests (indexes) that pass the filter.
 func (a *app) requestRows() []int {
 	m := a.curModel()
@@ -63,7 +74,7 @@ func (a *app) requestRows() []int {
 		return nil
 	}
 	f := a.reqF
-	key := itoa(a.sc) + "\x00" + f.cookie + "\x00" + itoa(f.step) + "\x00" + strconv.FormatBool(f.withheld) + "\x00" + f.q
+	key := itoa(a.sc) + "\x00" + f.cookie + "\x00" + itoa(f.step) + "\x00" + strconv.FormatBool(f.withheld) + "\x00" + f.target + "\x00" + f.q
 	if key == a.reqRowsKey {
 		return a.reqRows
 	}
@@ -78,6 +89,9 @@ func (a *app) requestRows() []int {
 			continue
 		}
 		if f.cookie != "" && !hasCookie(r, f.cookie) {
+			continue
+		}
+		if f.target != "" && targetOf(r) != f.target {
 			continue
 		}
 		if q != "" && !strings.Contains(reqText(r), q) {
@@ -134,6 +148,26 @@ func (a *app) renderRequests(view js.Value, m *model) {
 		u.text(itoa(st.Index) + " " + stepLabel(st)).close()
 	}
 	u.close().close()
+	// Which target made the request: only when something but the tab did.
+	var targets []string
+	for i := range m.rec.Requests {
+		if t := targetOf(&m.rec.Requests[i]); !slices.Contains(targets, t) {
+			targets = append(targets, t)
+		}
+	}
+	if len(targets) > 1 {
+		u.open("label").text("Target ")
+		u.open("select").attr("id", "req-target").attr("aria-label", "Only requests of this target (the tab, a popup, a frame, a worker)")
+		u.open("option").attr("value", "").text("any").close()
+		for _, t := range targets {
+			u.open("option").attr("value", t)
+			if t == a.reqF.target {
+				u.attr("selected", "")
+			}
+			u.text(t).close()
+		}
+		u.close().close()
+	}
 	u.open("label").cls("check")
 	u.open("input").attr("id", "req-withheld").attr("type", "checkbox")
 	if a.reqF.withheld {
@@ -216,7 +250,11 @@ func (a *app) requestsWindow(reset bool) {
 		u.el("span", "num", itoa(rows[i]+1))
 		u.el("span", "num", itoa(q.Step))
 		u.el("span", "method", q.Method)
-		u.open("span").cls("url").attr("title", q.URL).text(q.URL).close()
+		u.open("span").cls("url").attr("title", q.URL)
+		if q.Target != "" {
+			u.el("span", "target", q.Target).text(" ")
+		}
+		u.text(q.URL).close()
 		st := itoa(q.Status)
 		if q.Failed != "" {
 			st = "failed"
@@ -311,6 +349,7 @@ func (a *app) requestFacts(u *ui, m *model, q *recording.Request) {
 		kv("Node", q.Node+" (header "+q.NodeHeader+")")
 	}
 	kv("Type", q.ResourceType)
+	kv("Target", targetOf(q))
 	kv("Protocol", q.Protocol)
 	kv("Initiator", strings.TrimSpace(q.Initiator+" "+q.InitiatorURL))
 	kv("Referrer", q.Referrer)

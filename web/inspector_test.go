@@ -22,6 +22,7 @@ import (
 	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/cli"
 	"github.com/sessiontrace/sessiontrace/internal/labtest"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
 	"github.com/sessiontrace/sessiontrace/internal/synth"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/recording/har"
@@ -1165,5 +1166,44 @@ func analysedAsAudit(t testing.TB, p *tab, what string, recs ...*recording.Recor
 		json.Unmarshal([]byte(got), &g)
 		t.Errorf("%s: the page's findings and resets differ from analysis.AnalyzeAll (%d vs %d findings, equal decoded: %v)",
 			what, len(g.Findings), len(rep.Findings), reflect.DeepEqual(&g, rep))
+	}
+}
+
+// A recording with requests from other targets than the tab (a popup, a
+// cross-site frame): the requests view tags each such request with its
+// target, filters by target, and the detail names it.
+func TestInspectorRequestTargets(t *testing.T) {
+	r := rectest.Lab(t)["correct"]
+	if r == nil || len(r.Requests) < 3 {
+		t.Fatal("no lab recording correct.json with 3 requests")
+	}
+	r.Requests[1].Target = "popup 1"
+	r.Requests[2].Target = "frame https://widget.test"
+	dir := t.TempDir()
+	data, err := recording.Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "targets.json"), data, 0o644)
+	base := staticRun(t, dir, false)
+	p := newPage(t, 1280, 800)
+	p.open(t, base+"?open=targets.json")
+	p.goHash(t, "v=requests", `#req-body .req-row`)
+	opts := eval[[]string](t, p, `[...document.querySelectorAll("#req-target option")].map(o => o.value)`)
+	if want := []string{"", "tab", "popup 1", "frame https://widget.test"}; !slices.Equal(opts, want) {
+		t.Fatalf("target filter options %q, want %q", opts, want)
+	}
+	if tags := eval[[]string](t, p, `[...document.querySelectorAll("#req-body .req-row .target")].map(e => e.textContent)`); !slices.Contains(tags, "popup 1") {
+		t.Errorf("no row tagged popup 1: %q", tags)
+	}
+	p.setField(t, "req-target", "popup 1", "change")
+	waitFor(t, p, `document.querySelectorAll("#req-body .req-row").length === 1`)
+	if id := eval[string](t, p, `document.querySelector("#req-body .req-row").dataset.req`); id != r.Requests[1].ID {
+		t.Errorf("the popup's filter shows %s, want %s", id, r.Requests[1].ID)
+	}
+	p.click(t, "#req-body .req-row")
+	waitFor(t, p, `document.querySelector("#detail dl.kv") !== null`)
+	if !eval[bool](t, p, `[...document.querySelectorAll("#detail dt")].some(dt => dt.textContent === "Target" && dt.nextElementSibling.textContent === "popup 1")`) {
+		t.Errorf("the request's detail does not name its target")
 	}
 }
