@@ -784,15 +784,7 @@ func TestInspectorResetWithoutCookieChange(t *testing.T) {
 	if reset == nil || reset.Step != 5 || reset.Evidence["newCookie"] != "none" || reset.Basis != analysis.BasisObserved || reset.ObservedStep == nil {
 		t.Fatalf("the analysis does not find the withheld ID's reset: %+v", reset)
 	}
-	dir := t.TempDir()
-	data, err := recording.Encode(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "nonew.json"), data, 0o644)
-	base := staticRun(t, dir, false)
-	p := newPage(t, 1280, 800)
-	p.open(t, base+"?open=nonew.json")
+	p := openRecording(t, r, "nonew.json")
 	// The session table: no change at step 5, but a reset mark.
 	p.goHash(t, "v=sessions", `.cell[data-cookie="JSESSIONID"]`)
 	cell := `.cell[data-cookie="JSESSIONID"][data-step="5"]`
@@ -1179,15 +1171,7 @@ func TestInspectorRequestTargets(t *testing.T) {
 	}
 	r.Requests[1].Target = "popup 1"
 	r.Requests[2].Target = "frame https://widget.test"
-	dir := t.TempDir()
-	data, err := recording.Encode(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "targets.json"), data, 0o644)
-	base := staticRun(t, dir, false)
-	p := newPage(t, 1280, 800)
-	p.open(t, base+"?open=targets.json")
+	p := openRecording(t, r, "targets.json")
 	p.goHash(t, "v=requests", `#req-body .req-row`)
 	opts := eval[[]string](t, p, `[...document.querySelectorAll("#req-target option")].map(o => o.value)`)
 	if want := []string{"", "tab", "popup 1", "frame https://widget.test"}; !slices.Equal(opts, want) {
@@ -1206,4 +1190,22 @@ func TestInspectorRequestTargets(t *testing.T) {
 	if !eval[bool](t, p, `[...document.querySelectorAll("#detail dt")].some(dt => dt.textContent === "Target" && dt.nextElementSibling.textContent === "popup 1")`) {
 		t.Errorf("the request's detail does not name its target")
 	}
+}
+
+// openRecording writes r as name in a static run folder and opens it in
+// a new 1280×800 page with ?open=.
+func openRecording(t *testing.T, r *recording.Recording, name string) *tab {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := recording.Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := staticRun(t, dir, false)
+	p := newPage(t, 1280, 800)
+	p.open(t, base+"?open="+name)
+	return p
 }
