@@ -354,6 +354,7 @@ func TestRejectsSetsBadCookies(t *testing.T) {
 		"foreign=1; Path=/; Domain=other.test",
 		"__Host-broken=1; Path=/; Domain=rejects.test; Secure",
 		"good=1; Path=/; HttpOnly; SameSite=Lax; Secure",
+		"part_insecure=1; Path=/; HttpOnly; SameSite=Lax; Partitioned\n",
 	} {
 		mustContain(t, "/rejects Set-Cookie", all+"\n", want)
 	}

@@ -357,12 +357,14 @@ func (l *Lab) setupRejects(s *site) {
 			"__Host-broken=1; Path=/; Domain=rejects.test; Secure",
 			"big="+strings.Repeat("x", 4100)+"; Path=/"+sec,
 			"good=1; Path=/; HttpOnly; SameSite=Lax"+sec,
+			"part_insecure=1; Path=/; HttpOnly; SameSite=Lax; Partitioned",
 		)
-		c.page(http.StatusOK, "Rejected cookies - rejects.test", `<h1>Rejected cookies</h1><p>This response sets five cookies; the browser should store only <code>good</code>:</p><ul id="rejects">`+
+		c.page(http.StatusOK, "Rejected cookies - rejects.test", `<h1>Rejected cookies</h1><p>This response sets six cookies; the browser should store only <code>good</code>:</p><ul id="rejects">`+
 			`<li><code>none_insecure</code>: SameSite=None without Secure</li>`+
 			`<li><code>foreign</code>: Domain=other.test, not this site</li>`+
 			`<li><code>__Host-broken</code>: a __Host- cookie with a Domain attribute</li>`+
 			`<li><code>big</code>: name and value over 4096 bytes</li>`+
+			`<li><code>part_insecure</code>: Partitioned without Secure (Chromium drops it without a reason)</li>`+
 			`<li><code>good</code>: a valid cookie</li></ul><p><a id="quirks-link" href="/quirks">Cookies with quirks</a></p>`)
 	}
 	s.routes["/quirks"] = func(c *ctx) {
