@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/chromedp/cdproto/runtime"
@@ -17,14 +18,40 @@ import (
 
 // doFill fills like a paste: clear, focus, then insert the whole text at
 // once (input events fire as for typing; one round trip, not one per key).
+// The field is waited for, cleared and focused by one script in the page
+// (chromedp's WaitVisible, an evaluate and Focus took some ten round trips
+// to a browser that other scenarios keep busy), then the text is inserted.
 func (r *runner) doFill(c context.Context, s *stepCall) error {
-	css := chromedp.CSS(s.st.Selector)
-	return chromedp.Do(c, chromedp.WaitVisible(css),
-		chromedp.Evaluate[chromedp.Void](jsQuery(s.st.Selector)+`.value = ""`),
-		chromedp.Focus(css),
-		chromedp.Func(func(c context.Context, t *chromedp.Target) error {
-			return t.Call(c, "Input.insertText", map[string]any{"text": s.st.Value}, nil)
-		}))
+	ok, err := chromedp.Run(c, chromedp.Evaluate[bool](whenVisibleJS(s.st.Selector, untilOf(c), `el.value = ""; el.focus();`), chromedp.EvalAwaitPromise))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("waiting for %s to be visible: %w", s.st.Selector, context.DeadlineExceeded)
+	}
+	return chromedp.Do(c, chromedp.Func(func(c context.Context, t *chromedp.Target) error {
+		return t.Call(c, "Input.insertText", map[string]any{"text": s.st.Value}, nil)
+	}))
+}
+
+// whenVisibleJS is a script that waits (polling) until the first element
+// matching sel is visible as chromedp's WaitVisible has it (a layout box:
+// offsetWidth, offsetHeight or client rects), then runs do with it as el
+// and yields true; false once the page's clock passes until (ms since the
+// epoch; 0: never), so that a step that timed out leaves no loop behind.
+func whenVisibleJS(sel string, until int64, do string) string {
+	return `(async () => { for (;;) { const el = ` + jsQuery(sel) + `;
+  if (el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length)) { ` + do + ` return true; }
+  if (` + strconv.FormatInt(until, 10) + ` && Date.now() > ` + strconv.FormatInt(until, 10) + `) return false;
+  await new Promise(r => setTimeout(r, 10)); } })()`
+}
+
+// untilOf is the deadline of c in ms since the epoch, or 0.
+func untilOf(c context.Context) int64 {
+	if d, ok := c.Deadline(); ok {
+		return d.UnixMilli()
+	}
+	return 0
 }
 
 func (r *runner) doSelect(c context.Context, s *stepCall) error {

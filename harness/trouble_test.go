@@ -58,6 +58,8 @@ func TestTroubleIsExplained(t *testing.T) {
 			[]string{"hang.yaml:5:5: step 1 (wait #welcome): #welcome: no element matched after 1s"}, 5},
 		{"hidden", "http://site.test:" + port(page), "  - goto: /\n  - wait: { selector: \"#gone\" }\n    timeout: 1s\n", recording.StatusFailed,
 			[]string{"#gone matched 1 element but is hidden (display: none) after 1s"}, 5},
+		{"hidden field", "http://site.test:" + port(page), "  - goto: /\n  - fill: { selector: \"#gone\", value: x }\n    timeout: 1s\n", recording.StatusFailed,
+			[]string{"hang.yaml:5:5: step 1 (fill #gone", "#gone matched 1 element but is hidden (display: none) after 1s"}, 5},
 		{"hidden by parent", "http://site.test:" + port(page), "  - goto: /\n  - click: .v\n    timeout: 1s\n", recording.StatusFailed,
 			[]string{".v matched 2 elements but is hidden (inside an element with display: none) after 1s"}, 5},
 	} {
