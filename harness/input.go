@@ -22,36 +22,41 @@ import (
 // (chromedp's WaitVisible, an evaluate and Focus took some ten round trips
 // to a browser that other scenarios keep busy), then the text is inserted.
 func (r *runner) doFill(c context.Context, s *stepCall) error {
-	ok, err := chromedp.Run(c, chromedp.Evaluate[bool](whenVisibleJS(s.st.Selector, untilOf(c), `el.value = ""; el.focus();`), chromedp.EvalAwaitPromise))
-	if err != nil {
+	if _, err := whenVisible(c, s.st.Selector, `(el.value = "", el.focus(), "ok")`); err != nil {
 		return err
-	}
-	if !ok {
-		return fmt.Errorf("waiting for %s to be visible: %w", s.st.Selector, context.DeadlineExceeded)
 	}
 	return chromedp.Do(c, chromedp.Func(func(c context.Context, t *chromedp.Target) error {
 		return t.Call(c, "Input.insertText", map[string]any{"text": s.st.Value}, nil)
 	}))
 }
 
-// whenVisibleJS is a script that waits (polling) until the first element
+// whenVisible waits (polling in the page) until the first element
 // matching sel is visible as chromedp's WaitVisible has it (a layout box:
-// offsetWidth, offsetHeight or client rects), then runs do with it as el
-// and yields true; false once the page's clock passes until (ms since the
-// epoch; 0: never), so that a step that timed out leaves no loop behind.
-func whenVisibleJS(sel string, until int64, do string) string {
-	return `(async () => { for (;;) { const el = ` + jsQuery(sel) + `;
-  if (el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length)) { ` + do + ` return true; }
-  if (` + strconv.FormatInt(until, 10) + ` && Date.now() > ` + strconv.FormatInt(until, 10) + `) return false;
-  await new Promise(r => setTimeout(r, 10)); } })()`
+// offsetWidth, offsetHeight or client rects), then returns the value of
+// the JavaScript expression expr (a string other than "timeout") with the
+// element as el. The page stops polling at c's deadline too, so that a
+// step that timed out leaves no loop behind; a timeout is
+// context.DeadlineExceeded.
+func whenVisible(c context.Context, sel, expr string) (string, error) {
+	var until int64 // ms since the epoch; 0: never
+	if d, ok := c.Deadline(); ok {
+		until = d.UnixMilli()
+	}
+	js := whenVisibleJS(sel, until, expr)
+	v, err := chromedp.Run(c, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err == nil && v == "timeout" {
+		err = fmt.Errorf("waiting for %s to be visible: %w", sel, context.DeadlineExceeded)
+	}
+	return v, err
 }
 
-// untilOf is the deadline of c in ms since the epoch, or 0.
-func untilOf(c context.Context) int64 {
-	if d, ok := c.Deadline(); ok {
-		return d.UnixMilli()
-	}
-	return 0
+// whenVisibleJS is whenVisible's script.
+func whenVisibleJS(sel string, until int64, expr string) string {
+	u := strconv.FormatInt(until, 10)
+	return `(async () => { for (;;) { const el = ` + jsQuery(sel) + `;
+  if (el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length)) return ` + expr + `;
+  if (` + u + ` && Date.now() > ` + u + `) return "timeout";
+  await new Promise(r => setTimeout(r, 10)); } })()`
 }
 
 func (r *runner) doSelect(c context.Context, s *stepCall) error {

@@ -34,14 +34,13 @@ func (r *runner) doGoto(ctx context.Context, s *stepCall) error {
 // to load a document: a click that does not would wait for nothing.
 func (r *runner) doClick(c context.Context, s *stepCall) error {
 	css := chromedp.CSS(s.st.Selector)
-	if err := chromedp.Do(c, chromedp.WaitVisible(css)); err != nil {
-		return err
-	}
-	nav, err := chromedp.Run(c, chromedp.Evaluate[bool](navigatesJS(s.st.Selector)))
+	// Waited for and asked whether it loads a document in one script
+	// (see whenVisible); the click itself is chromedp's, a real mouse click.
+	v, err := whenVisible(c, s.st.Selector, navigatesExpr)
 	if err != nil {
 		return err
 	}
-	if nav {
+	if v == "nav" {
 		_, err := chromedp.RunResponse(c, chromedp.Click(css))
 		return err
 	}
@@ -83,11 +82,9 @@ const navigatesFn = `function (el) { if (!el) return false;
   return !!(b && b.form && (b.type === "submit" || b.type === "image") && !b.form.target);
 }`
 
-// navigatesJS tells whether a click on the element sel names is expected
-// to load a new document (see navigatesFn).
-func navigatesJS(sel string) string {
-	return "(" + navigatesFn + ")(" + jsQuery(sel) + ")"
-}
+// navigatesExpr is "nav" when a click on el is expected to load a new
+// document (see navigatesFn), else "ok".
+const navigatesExpr = `((` + navigatesFn + `)(el) ? "nav" : "ok")`
 
 func submitJS(sel string) string {
 	return `(() => { const el = ` + jsQuery(sel) + `; if (!el) return "missing";
