@@ -42,13 +42,7 @@ steps:
 // and blocked.
 func TestTargetsRecorded(t *testing.T) {
 	needChrome(t)
-	l := startLab(t)
-	defer l.Close()
-	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	l, b := startLabBrowser(t)
 	checkTargets(t, l, b)
 }
 
@@ -232,13 +226,7 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 // with a message that says how many it opened.
 func TestStepInMissingPopup(t *testing.T) {
 	needChrome(t)
-	l := startLab(t)
-	defer l.Close()
-	b, err := harness.StartBrowser(context.Background(), labBrowser(l))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	l, b := startLabBrowser(t)
 	sc, err := scenarios.Parse("missing.yaml", []byte(`name: "A popup that is not there"
 target: ${lab.targets}
 steps:
