@@ -3,6 +3,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -78,6 +79,38 @@ type fetched struct {
 	size float64
 	err  error
 }
+
+// fetchUpTo reads a URL unless its Content-Length says it is over limit
+// bytes: then it returns nil data and the size.
+func fetchUpTo(u string, limit float64) ([]byte, float64, error) {
+	resp, err := await(js.Global().Call("fetch", u))
+	if err != nil {
+		return nil, 0, err
+	}
+	if !resp.Get("ok").Bool() {
+		return nil, 0, httpError(resp)
+	}
+	if n := resp.Get("headers").Call("get", "Content-Length"); n.Truthy() {
+		if size, err := strconv.ParseFloat(n.String(), 64); err == nil && size > limit {
+			if b := resp.Get("body"); b.Truthy() {
+				b.Call("cancel")
+			}
+			return nil, size, nil
+		}
+	}
+	buf, err := await(resp.Call("arrayBuffer"))
+	if err != nil {
+		return nil, 0, err
+	}
+	if msg := tooBig(u, buf.Get("byteLength").Float()); msg != "" {
+		return nil, 0, errString(msg)
+	}
+	return bytesOf(buf), buf.Get("byteLength").Float(), nil
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
 
 // afterOverview reads findings.json once the overview is on screen (or
 // notes that it waits for a click), then draws what it adds.

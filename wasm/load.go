@@ -75,39 +75,38 @@ func bytesOf(buf js.Value) []byte {
 
 var errNotFound = errors.New("not found")
 
-// fetchBytes reads a URL of the page's own origin, up to the page's
-// size limit.
+// fetchBytes reads a URL of the page's own origin.
 func fetchBytes(u string) ([]byte, error) {
-	b, size, err := fetchUpTo(u, float64(maxFileMiB)*(1<<20))
-	if err == nil && b == nil {
-		err = errors.New(tooBig(u, size))
+	resp, err := await(js.Global().Call("fetch", u))
+	if err != nil {
+		return nil, err
 	}
-	return b, err
+	if !resp.Get("ok").Bool() {
+		return nil, httpError(resp)
+	}
+	if n := resp.Get("headers").Call("get", "Content-Length"); n.Truthy() {
+		if size, err := strconv.ParseFloat(n.String(), 64); err == nil {
+			if msg := tooBig(u, size); msg != "" {
+				return nil, errors.New(msg)
+			}
+		}
+	}
+	buf, err := await(resp.Call("arrayBuffer"))
+	if err != nil {
+		return nil, err
+	}
+	if msg := tooBig(u, buf.Get("byteLength").Float()); msg != "" {
+		return nil, errors.New(msg)
+	}
+	return bytesOf(buf), nil
 }
 
-// fetchUpTo reads a URL unless its Content-Length says it is over limit
-// bytes: then it returns nil data and the size. (boot.js's stFetch asks
-// for the body as soon as the response comes.)
-func fetchUpTo(u string, limit float64) ([]byte, float64, error) {
-	res, err := await(js.Global().Call("stFetch", u, limit))
-	if err != nil {
-		return nil, 0, err
+// httpError is the error of a response that is not ok.
+func httpError(resp js.Value) error {
+	if resp.Get("status").Int() == 404 {
+		return errNotFound
 	}
-	if st := res.Get("status"); st.Truthy() {
-		if st.Int() == 404 {
-			return nil, 0, errNotFound
-		}
-		return nil, 0, errors.New("HTTP " + st.Call("toString").String() + " " + res.Get("statusText").String())
-	}
-	buf := res.Get("buf")
-	if !buf.Truthy() {
-		return nil, res.Get("size").Float(), nil
-	}
-	size := buf.Get("byteLength").Float()
-	if msg := tooBig(u, size); msg != "" {
-		return nil, 0, errors.New(msg)
-	}
-	return bytesOf(buf), size, nil
+	return errors.New("HTTP " + resp.Get("status").Call("toString").String() + " " + resp.Get("statusText").String())
 }
 
 // resolve resolves ref against base (both URLs of the page's origin).

@@ -73,23 +73,6 @@
     if (s) s.textContent = "The inspector could not start: " + err;
     document.body.dataset.stState = "error";
   }
-  // stFetch(url, limit) reads a file of this site in one promise chain:
-  // the body is asked for as soon as the response comes, whatever the Go
-  // side is busy with (decoding the first of two files). It resolves to
-  // {buf} with the bytes, {size} when Content-Length is over limit (the
-  // body is not read), or {status, statusText} when the response is not ok.
-  window.stFetch = function (url, limit) {
-    return fetch(url).then(function (r) {
-      if (!r.ok) return { status: r.status, statusText: r.statusText };
-      var n = r.headers.get("Content-Length");
-      if (n !== null && +n > limit) {
-        if (r.body) r.body.cancel();
-        return { size: +n };
-      }
-      return r.arrayBuffer().then(function (b) { return { buf: b }; });
-    });
-  };
-
   if (typeof Go === "undefined" || typeof WebAssembly === "undefined") {
     fail("this browser lacks WebAssembly");
     return;
