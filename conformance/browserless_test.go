@@ -114,10 +114,29 @@ func runLab(t *testing.T, bin string, flags ...string) []string {
 	var got []string
 	for _, l := range loaded {
 		rep := analysis.Analyze(l.Recording)
-		got = append(got, fmt.Sprintf("%s: %s; resets: %s", l.Recording.Scenario.Name, strings.Join(rules(rep), ", "), causes(resets(rep))))
+		got = append(got, fmt.Sprintf("%s: %s; resets: %s", l.Recording.Scenario.Name, strings.Join(findingsAt(rep), ", "), causes(resets(rep))))
 	}
 	slices.Sort(got)
 	return got
+}
+
+// findingsAt lists a run's findings for comparing two runs of one suite:
+// those of severity low and above with their step (docs/lab.md's table),
+// info ones by rule and cookie only. A cookie a worker or a service
+// worker sets lands in the step during which its request started, which
+// depends on when the worker ran (targets.yaml: step 11 in one run, 12
+// in the next), through a pool or not.
+func findingsAt(rep *analysis.Report) []string {
+	var out []string
+	for _, f := range rep.Findings {
+		if f.Severity == analysis.Info {
+			out = append(out, fmt.Sprintf("%s(info, %s)", f.Rule, f.Cookie))
+		} else {
+			out = append(out, fmt.Sprintf("%s(%s, step %d)", f.Rule, f.Severity, f.Step))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func causes(rs []analysis.Reset) string {
