@@ -414,7 +414,7 @@ func causeOfReasons(reasons []string) CauseID {
 	case has(func(r string) bool { return r == "SecureOnly" }):
 		return CauseSecureOverHTTP
 	case has(func(r string) bool {
-		return strings.Contains(r, "SameSite") || strings.Contains(r, "ThirdParty") || r == "UserPreferences"
+		return strings.Contains(r, "SameSite") || thirdPartyReason(r)
 	}):
 		return CauseSameSite
 	}

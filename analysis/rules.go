@@ -222,7 +222,8 @@ var Rules = []Rule{
 		check: (*analyzer).thirdPartyWithheld,
 		Title: "Cookie blocked in a third-party context, not Partitioned",
 		Criterion: "The browser refused a Set-Cookie line without Partitioned, or withheld a cookie from a request, as a third-party cookie: " +
-			"UserPreferences (its third-party cookie settings, blocked by default in the Chromium sessiontrace drives), ThirdPartyPhaseout or ExcludeThirdPartyPhaseout.",
+			"UserPreferences (its third-party cookie settings, blocked by default in the Chromium sessiontrace drives), ThirdPartyPhaseout, ExcludeThirdPartyPhaseout, " +
+			"or (for a withheld cookie) another reason the browser spells with ThirdParty.",
 		Why: "Browsers block unpartitioned cookies in cross-site contexts (an iframe from another site, a request from another site's page): a session kept by such a cookie " +
 			"(an embedded login, an identity provider's silent renewal in a hidden frame) is lost there, though the same site works when opened on its own.",
 		Remediation: "For an embed that needs state per top-level site, set the cookie with Partitioned; Secure; SameSite=None (CHIPS). For state shared across sites, " +

@@ -14,11 +14,19 @@ import (
 // default here) or the third-party cookie phase-out.
 var thirdPartyReasons = []string{"UserPreferences", "ThirdPartyPhaseout", "ExcludeThirdPartyPhaseout"}
 
+// thirdPartyReason reports whether the browser reason r blocks a cookie
+// because the context is third-party: those above, and the ones a later
+// Chromium spells with ThirdParty in them (the rule claims the refusals
+// it knows; a withheld cookie is reported for any).
+func thirdPartyReason(r string) bool {
+	return slices.Contains(thirdPartyReasons, r) || strings.Contains(r, "ThirdParty")
+}
+
 // thirdParty returns the reasons of rs that block a third-party cookie.
 func thirdParty(rs []string) []string {
 	var out []string
 	for _, r := range rs {
-		if slices.Contains(thirdPartyReasons, r) {
+		if thirdPartyReason(r) {
 			out = append(out, r)
 		}
 	}

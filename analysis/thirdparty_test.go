@@ -58,3 +58,17 @@ func TestPartitionedInsecure(t *testing.T) {
 		}
 	}
 }
+
+// A third-party reason a later Chromium spells is one too (kept as the
+// browser spelled it), for the rule and for the reset cause alike.
+func TestThirdPartyReasonsToCome(t *testing.T) {
+	if !thirdPartyReason("ThirdPartyBlockedInFirstPartySet") || thirdPartyReason("SameSiteLax") || thirdPartyReason("SecureOnly") {
+		t.Error("thirdPartyReason does not tell third-party reasons apart")
+	}
+	b := rectest.New("new reason", "sso")
+	b.Step("goto", "")
+	b.Get("https://idp.test/renew").Withhold("sso", rectest.ID("a"), "ThirdPartyBlockedInFirstPartySet")
+	if fs := findings(analyze(t, b.Rec()), RuleCookieThirdParty); len(fs) != 1 || !strings.Contains(fs[0].Message, "ThirdPartyBlockedInFirstPartySet") {
+		t.Errorf("a withheld cookie with a new third-party reason: %+v", fs)
+	}
+}
