@@ -130,6 +130,16 @@ func (b *builder) build(rec *recording.Recording) {
 		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("step %d: the page crashed (its renderer process died)", b.stepFor(at)))
 	}
 	b.addWindows(rec)
+	for _, tg := range c.targets {
+		if !b.missed(tg) {
+			continue
+		}
+		what := "requests started"
+		if u := b.firstPageMissed(tg); u != "" {
+			what += " (its first page, " + b.url(u) + ", among them)"
+		}
+		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("%s: %s before the recording was on in it (another DevTools client of the browser let it run first, as a browser pool's own client can): not recorded; the cookies they set show as jar changes", b.targetLabel(tg), what))
+	}
 	for _, te := range c.targetErrs {
 		rec.Warnings = appendOnce(rec.Warnings, fmt.Sprintf("%s: its recording could not be set up (%s); some of its requests may be missing", b.targetLabel(te.tg), b.red.Scrub(te.err)))
 	}
@@ -222,6 +232,61 @@ func (b *builder) extraID(h *hop) string {
 			return id
 		}
 	}
+}
+
+// missed reports whether requests of tg are missing from the recording
+// because they started before the recording was on in it.
+func (b *builder) missed(tg *targetRec) bool {
+	return b.unseen(tg) > 0 || b.firstPageMissed(tg) != ""
+}
+
+// firstPageMissed returns the first URL a popup showed when no document
+// request of the popup has it: the page loaded whole before the recording
+// was on in the popup, so not even its end was reported.
+func (b *builder) firstPageMissed(tg *targetRec) string {
+	if tg.kind != "page" {
+		return ""
+	}
+	for _, p := range b.c.popups {
+		if p.id != tg.id || !isHTTP(p.first) {
+			continue
+		}
+		first, _, _ := strings.Cut(p.first, "#")
+		for _, h := range b.c.order {
+			if u, _, _ := strings.Cut(h.req.URL, "#"); h.tg == tg && h.req.Type == "Document" && u == first {
+				return ""
+			}
+		}
+		return p.first
+	}
+	return ""
+}
+
+// unseen counts the requests of tg that answered with no start seen
+// (noteUnseen), leaving out those whose start an enclosing session
+// reported: the browser reports a worker's script fetch, and the
+// navigation of a frame in its own process, on the session of the page
+// that made them, under the same request id.
+func (b *builder) unseen(tg *targetRec) int {
+	n := 0
+	for id := range tg.unseen {
+		raw := strings.TrimPrefix(id, tg.prefix)
+		seen := false
+		for p := tg.parent; !seen; p = p.parent {
+			k := raw
+			if p != nil {
+				k = p.prefix + raw
+			}
+			seen = len(b.c.hops[k]) > 0
+			if p == nil {
+				break
+			}
+		}
+		if !seen {
+			n++
+		}
+	}
+	return n
 }
 
 // targetLabel is the short, stable name of a target in the recording (see
@@ -675,31 +740,42 @@ func unpartitioned(k recording.CookieKey) recording.CookieKey {
 }
 
 // explainedBy indexes, per step and cookie, the set and delete events that
-// explain a jar change.
+// explain a jar change: under the step the event belongs to (its
+// request's start), the step during which it happened, and the step after
+// each. They differ for a response that arrives after its step's jar was
+// read (a worker's request, say, started as one step ended), and the
+// browser stores a response's cookies a moment after it reports the
+// response, so even a jar read after the event may not have them yet.
 func (b *builder) explainedBy() []map[recording.CookieKey]map[string]bool {
 	out := make([]map[recording.CookieKey]map[string]bool, len(b.steps))
 	for i := range out {
 		out[i] = map[recording.CookieKey]map[string]bool{}
 	}
 	for _, e := range b.events {
-		if e.Step < 0 || e.Step >= len(out) || e.Value == nil {
+		if e.Value == nil {
+			continue
+		}
+		var what string
+		switch {
+		case e.Kind == recording.EventSet:
+			what = string(recording.EventSet) + e.Value.Fingerprint
+		case e.Kind == recording.EventDeleted, e.Kind == recording.EventCleared && e.Source == recording.SourceHarness:
+			what = string(recording.EventDeleted)
+		default:
 			continue
 		}
 		k := recording.CookieKey{Name: e.Name, Domain: e.Domain, Path: e.Path}
-		m := out[e.Step][k]
-		if m == nil {
-			m = map[string]bool{}
-			out[e.Step][k] = m
-		}
-		switch e.Kind {
-		case recording.EventSet:
-			m[string(recording.EventSet)+e.Value.Fingerprint] = true
-		case recording.EventDeleted:
-			m[string(recording.EventDeleted)] = true
-		case recording.EventCleared:
-			if e.Source == recording.SourceHarness {
-				m[string(recording.EventDeleted)] = true
+		at := b.stepFor(e.Time)
+		for _, st := range [4]int{e.Step, e.Step + 1, at, at + 1} {
+			if st < 0 || st >= len(out) {
+				continue
 			}
+			m := out[st][k]
+			if m == nil {
+				m = map[string]bool{}
+				out[st][k] = m
+			}
+			m[what] = true
 		}
 	}
 	return out

@@ -258,6 +258,7 @@ func (c *collector) handleFrom(tg *targetRec, method string, raw []byte, at time
 		e := readResponseEv(o)
 		e.ID = pre + e.ID
 		c.responses[e.ID] = e
+		c.noteUnseen(tg, e.ID)
 	case mResponseReceivedExtraInfo:
 		e := readResponseExtra(o)
 		e.ID = pre + e.ID
@@ -269,6 +270,7 @@ func (c *collector) handleFrom(tg *targetRec, method string, raw []byte, at time
 			return // the browser's error page, loaded under the failed request's id
 		}
 		c.loading[e.ID] = e
+		c.noteUnseen(tg, e.ID)
 	case mLoadingFailed:
 		e := readLoading(o, true)
 		e.ID = pre + e.ID
@@ -292,6 +294,22 @@ func (c *collector) handleFrom(tg *targetRec, method string, raw []byte, at time
 		}
 		c.scripts = append(c.scripts, timed[scriptWrite]{at, w})
 	}
+}
+
+// noteUnseen notes a request of target tg that answered, though its start
+// was never reported: it started before the recording was on in the
+// target. (A target's events come in the order the browser sent them, so
+// a start not seen by now was never sent to the recording.) The browser
+// holds a new target until the recording is on, unless another DevTools
+// client of the browser lets it run first: a pool's own client may.
+func (c *collector) noteUnseen(tg *targetRec, id string) {
+	if tg == nil || id == tg.prefix || len(c.hops[id]) > 0 {
+		return // the tab's, an event without an id (counted as undecodable), or seen
+	}
+	if tg.unseen == nil {
+		tg.unseen = map[string]bool{}
+	}
+	tg.unseen[id] = true
 }
 
 // wallTime converts a protocol monotonic timestamp to wall-clock time.
@@ -325,6 +343,9 @@ type targetRec struct {
 	// targets': each process numbers its requests on its own.
 	prefix string
 	gone   bool
+	// unseen are the ids of its requests that answered with no start
+	// seen (see noteUnseen): not in the recording.
+	unseen map[string]bool
 }
 
 // addTarget notes a target the tap attached (under parent, nil for the

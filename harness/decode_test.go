@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strconv"
@@ -296,5 +297,96 @@ func TestTargetsKeepTheirRequestsApart(t *testing.T) {
 	}
 	if rec.Protocol.DecodeErrors != 1 {
 		t.Errorf("decode errors %d, want 1 (the worker's requestId of the wrong type)", rec.Protocol.DecodeErrors)
+	}
+}
+
+// A popup another DevTools client let run before the recording was on in
+// it: its first document answers with no start reported. The recording
+// says so, and does not claim the popups' requests are all there.
+func TestTargetRequestsStartedUnseenAreSaid(t *testing.T) {
+	c := newCollector("b")
+	c.popupsRecorded = true
+	popup := c.addTarget(nil, "P", "page", "")
+	c.notePopup("P", "https://a.test/report")
+	at := time.Unix(1_800_000_000, 0)
+	c.handleFrom(popup, mResponseReceived, []byte(`{"requestId":"D1","timestamp":2,"type":"Document","response":{"url":"https://a.test/report","status":200,"headers":{}}}`), at)
+	c.handleFrom(popup, mLoadingFinished, []byte(`{"requestId":"D1","timestamp":2.1}`), at)
+	c.handleFrom(popup, mLoadingFinished, []byte(`{"requestId":"D2","timestamp":2.2}`), at)
+	// A request whose start was seen is not one of them.
+	c.handleFrom(popup, mRequestWillBeSent, []byte(`{"requestId":"D3","request":{"url":"https://a.test/export","method":"GET"},"timestamp":3,"wallTime":1800000003,"type":"Document"}`), at)
+	c.handleFrom(popup, mLoadingFinished, []byte(`{"requestId":"D3","timestamp":3.1}`), at)
+	rec := buildFrom(c)
+	all := strings.Join(rec.Warnings, "\n")
+	for _, want := range []string{
+		"their requests are recorded (target \"popup N\", N counting popups from 1), but not all (see below)",
+		"popup 1: requests started (its first page, https://a.test/report, among them) before the recording was on in it",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+	if len(rec.Requests) != 1 || rec.Requests[0].URL != "https://a.test/export" {
+		t.Errorf("requests %+v, want the export only", rec.Requests)
+	}
+
+	// A popup whose first page loaded whole before: no event at all.
+	c = newCollector("b")
+	c.popupsRecorded = true
+	popup = c.addTarget(nil, "P", "page", "")
+	c.notePopup("P", "about:blank")
+	c.notePopup("P", "https://a.test/report#top")
+	c.notePopup("P", "https://a.test/export")
+	c.handleFrom(popup, mRequestWillBeSent, []byte(`{"requestId":"D3","request":{"url":"https://a.test/export","method":"GET"},"timestamp":3,"wallTime":1800000003,"type":"Document"}`), at)
+	if all := strings.Join(buildFrom(c).Warnings, "\n"); !strings.Contains(all, "popup 1: requests started (its first page, https://a.test/report#top, among them) before") {
+		t.Errorf("a popup whose first page is missing:\n%s", all)
+	}
+
+	// Every start seen: no such warning.
+	c = newCollector("b")
+	c.popupsRecorded = true
+	popup = c.addTarget(nil, "P", "page", "")
+	c.notePopup("P", "https://a.test/report")
+	c.handleFrom(popup, mRequestWillBeSent, []byte(`{"requestId":"D1","request":{"url":"https://a.test/report","method":"GET"},"timestamp":3,"wallTime":1800000003,"type":"Document"}`), at)
+	c.handleFrom(popup, mLoadingFinished, []byte(`{"requestId":"D1","timestamp":3.1}`), at)
+	// A worker's script fetch, started on the page's session.
+	worker := c.addTarget(nil, "W", "worker", "https://a.test/w.js")
+	c.handleFrom(nil, mRequestWillBeSent, []byte(`{"requestId":"W1","request":{"url":"https://a.test/w.js","method":"GET"},"timestamp":3,"wallTime":1800000003,"type":"Script"}`), at)
+	c.handleFrom(worker, mLoadingFinished, []byte(`{"requestId":"W1","timestamp":3.1}`), at)
+	if all := strings.Join(buildFrom(c).Warnings, "\n"); strings.Contains(all, "before the recording") || strings.Contains(all, "not all") {
+		t.Errorf("a popup recorded whole is said to miss requests:\n%s", all)
+	}
+}
+
+// A response that arrives after its step's jar was read (a worker's
+// request started as the step ended) explains the cookie the next jar
+// has: it is not also reported as appearing with no Set-Cookie seen.
+//
+// Nor is one whose response came before its step's jar was read, when the
+// browser had not stored the cookie yet.
+func TestSetAfterItsStepsJarExplainsTheNextJar(t *testing.T) {
+	for _, resp := range []string{"10.6", "10.4"} {
+		c := newCollector("b")
+		feed(c,
+			[2]string{mRequestWillBeSent, `{"requestId":"W","request":{"url":"https://a.test/api","method":"GET"},"timestamp":10,"wallTime":1800000010,"type":"Fetch"}`},
+			[2]string{mResponseReceivedExtraInfo, `{"requestId":"W","headers":{"set-cookie":"w=1; Path=/"},"statusCode":200}`},
+			[2]string{mResponseReceived, `{"requestId":"W","timestamp":` + resp + `,"response":{"url":"https://a.test/api","status":200,"headers":{}},"hasExtraInfo":true}`},
+		)
+		at := func(s float64) time.Time { return fromSeconds(1_800_000_000 + s) }
+		rec := &recording.Recording{}
+		b := &builder{c: c, red: recording.NewRedactor([]byte("k"), false), steps: []stepRun{
+			{rec: recording.Step{Start: at(9)}, jarOK: true, jarAt: at(10.5)},
+			{rec: recording.Step{Start: at(10.5)}, jarOK: true, jarAt: at(11), jar: []cdpCookie{{Name: "w", Value: "1", Domain: "a.test", Path: "/"}}},
+			{rec: recording.Step{Start: at(11)}, jarOK: true, jarAt: at(12)},
+			{rec: recording.Step{Start: at(12)}, jarOK: true, jarAt: at(13), jar: []cdpCookie{{Name: "w", Value: "1", Domain: "a.test", Path: "/"}}},
+		}}
+		b.build(rec)
+		var got []string
+		for _, e := range rec.Events {
+			got = append(got, fmt.Sprintf("%s %s step %d", e.Source, e.Kind, e.Step))
+		}
+		// Gone in step 2 and back in step 3 with no event: both said.
+		if want := []string{"http set step 0", "jar cleared step 2", "jar set step 3"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("response at %s: events %q, want %q", resp, got, want)
+		}
 	}
 }

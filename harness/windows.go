@@ -23,6 +23,7 @@ type popup struct {
 	id     string
 	at     time.Time
 	url    string
+	first  string // the first URL it showed other than about:blank
 	closed bool
 }
 
@@ -83,13 +84,16 @@ func (c *collector) notePopup(id, url string) *popup {
 		if p.id == id {
 			if url != "" && url != "about:blank" {
 				p.url = url
+				if p.first == "" {
+					p.first = url
+				}
 			}
 			return nil
 		}
 	}
 	p := &popup{id: id, at: time.Now()}
 	if url != "about:blank" {
-		p.url = url
+		p.url, p.first = url, url
 	}
 	c.popups = append(c.popups, p)
 	c.activity.Add(1)
@@ -227,6 +231,12 @@ func (b *builder) addWindows(rec *recording.Recording) {
 		msg := words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are not recorded, but they share the jar"
 		if c.popupsRecorded {
 			msg = words.Count(n, "popup window", "popup windows") + " opened (see popups); their requests are recorded (target \"popup N\", N counting popups from 1)"
+			for _, tg := range c.targets {
+				if tg.kind == "page" && b.missed(tg) {
+					msg += ", but not all (see below)"
+					break
+				}
+			}
 		}
 		if n > maxPopups {
 			msg += "; the harness closed those after the first " + strconv.Itoa(maxPopups)
