@@ -39,21 +39,24 @@ type JSONState struct {
 // of each type, and what recjson.Memo keeps of the values it shares.
 type jsonState struct {
 	JSONState
-	listCookie      []Cookie
-	listCookieEvent []CookieEvent
-	listCookieKey   []CookieKey
-	listDecodeIssue []DecodeIssue
-	listDownload    []Download
-	listForm        []Form
-	listIndexEntry  []IndexEntry
-	listLink        []Link
-	listPageFacts   []PageFacts
-	listPopup       []Popup
-	listRequest     []Request
-	listSentCookie  []SentCookie
-	listSetCookie   []SetCookie
-	listStep        []Step
-	memoValue       recjson.Memos[Value]
+	listCookie       []Cookie
+	listCookieEvent  []CookieEvent
+	listCookieKey    []CookieKey
+	listDecodeIssue  []DecodeIssue
+	listDownload     []Download
+	listForm         []Form
+	listIndexEntry   []IndexEntry
+	listLink         []Link
+	listPageFacts    []PageFacts
+	listPopup        []Popup
+	listRequest      []Request
+	listSentCookie   []SentCookie
+	listSetCookie    []SetCookie
+	listStep         []Step
+	listStorageEvent []StorageEvent
+	listStorageField []StorageField
+	listStorageItem  []StorageItem
+	memoValue        recjson.Memos[Value]
 }
 
 func (d *jsonState) readRecording(v *Recording) {
@@ -89,12 +92,14 @@ func (d *jsonState) readRecording(v *Recording) {
 			recjson.Slice(&d.Decoder, &v.Popups, &d.listPopup, "[]recording.Popup", d.readPopup)
 		case "downloads":
 			recjson.Slice(&d.Decoder, &v.Downloads, &d.listDownload, "[]recording.Download", d.readDownload)
+		case "storage":
+			recjson.Slice(&d.Decoder, &v.Storage, &d.listStorageEvent, "[]recording.StorageEvent", d.readStorageEvent)
 		case "protocol":
 			d.readProtocolStats(&v.Protocol)
 		case "warnings":
 			d.Strings(&v.Warnings)
 		default:
-			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,steps,requests,events,pages,probe,popups,downloads,protocol,warnings")
+			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,steps,requests,events,pages,probe,popups,downloads,storage,protocol,warnings")
 		}
 	}
 }
@@ -200,8 +205,10 @@ func (d *jsonState) readStep(v *Step) {
 			recjson.Pointer(&d.Decoder, &v.Auth, d.ReadAuthState)
 		case "probe":
 			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
+		case "storage":
+			recjson.Slice(&d.Decoder, &v.Storage, &d.listStorageItem, "[]recording.StorageItem", d.readStorageItem)
 		default:
-			k = d.Unknown(k, "index,kind,name,as,detail,line,column,start,end,status,error,url,jar,screenshot,snapshot,auth,probe")
+			k = d.Unknown(k, "index,kind,name,as,detail,line,column,start,end,status,error,url,jar,screenshot,snapshot,auth,probe,storage")
 		}
 	}
 }
@@ -328,6 +335,38 @@ func (d *JSONState) readOlderProbe(v *OlderProbe) {
 	}
 }
 
+func (d *jsonState) readStorageItem(v *StorageItem) {
+	for lvl, k, ok := d.Object("recording.StorageItem"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
+		case "area":
+			d.StringOf((*string)(&v.Area), "recording.StorageArea")
+		case "origin":
+			d.String(&v.Origin)
+		case "key":
+			d.String(&v.Key)
+		case "value":
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
+		case "fields":
+			recjson.Slice(&d.Decoder, &v.Fields, &d.listStorageField, "[]recording.StorageField", d.readStorageField)
+		default:
+			k = d.Unknown(k, "area,origin,key,value,fields")
+		}
+	}
+}
+
+func (d *jsonState) readStorageField(v *StorageField) {
+	for lvl, k, ok := d.Object("recording.StorageField"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
+		case "name":
+			d.String(&v.Name)
+		case "value":
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
+		default:
+			k = d.Unknown(k, "name,value")
+		}
+	}
+}
+
 func (d *jsonState) readRequest(v *Request) {
 	for lvl, k, ok := d.Object("recording.Request"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
@@ -383,8 +422,10 @@ func (d *jsonState) readRequest(v *Request) {
 			d.Bool(&v.RequestExtraInfo)
 		case "responseExtraInfo":
 			d.Bool(&v.ResponseExtraInfo)
+		case "authorization":
+			recjson.Pointer(&d.Decoder, &v.Authorization, d.readCredential)
 		default:
-			k = d.Unknown(k, "id,step,target,method,url,resourceType,start,end,status,statusText,protocol,initiator,initiatorUrl,referrer,redirectedFrom,redirectChain,location,node,nodeHeader,headers,cookiesSent,cookiesWithheld,setCookies,failed,requestExtraInfo,responseExtraInfo")
+			k = d.Unknown(k, "id,step,target,method,url,resourceType,start,end,status,statusText,protocol,initiator,initiatorUrl,referrer,redirectedFrom,redirectChain,location,node,nodeHeader,headers,cookiesSent,cookiesWithheld,setCookies,failed,requestExtraInfo,responseExtraInfo,authorization")
 		}
 	}
 }
@@ -449,6 +490,19 @@ func (d *jsonState) readSetCookie(v *SetCookie) {
 			d.Int(&v.Size)
 		default:
 			k = d.Unknown(k, "name,value,attributes,domain,path,expires,maxAge,secure,httpOnly,sameSite,partitioned,unparsed,parseError,deletion,rejected,reasons,size")
+		}
+	}
+}
+
+func (d *jsonState) readCredential(v *Credential) {
+	for lvl, k, ok := d.Object("recording.Credential"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
+		case "scheme":
+			d.String(&v.Scheme)
+		case "value":
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
+		default:
+			k = d.Unknown(k, "scheme,value")
 		}
 	}
 }
@@ -598,6 +652,37 @@ func (d *jsonState) readDownload(v *Download) {
 			d.String(&v.Filename)
 		default:
 			k = d.Unknown(k, "time,step,url,filename")
+		}
+	}
+}
+
+func (d *jsonState) readStorageEvent(v *StorageEvent) {
+	for lvl, k, ok := d.Object("recording.StorageEvent"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
+		case "time":
+			d.Time(&v.Time)
+		case "step":
+			d.Int(&v.Step)
+		case "target":
+			d.String(&v.Target)
+		case "kind":
+			d.StringOf((*string)(&v.Kind), "recording.StorageKind")
+		case "area":
+			d.StringOf((*string)(&v.Area), "recording.StorageArea")
+		case "origin":
+			d.String(&v.Origin)
+		case "key":
+			d.String(&v.Key)
+		case "value":
+			recjson.MemoPointer(&d.Decoder, &v.Value, &d.memoValue, d.ReadValue)
+		case "fields":
+			recjson.Slice(&d.Decoder, &v.Fields, &d.listStorageField, "[]recording.StorageField", d.readStorageField)
+		case "url":
+			d.String(&v.URL)
+		case "script":
+			d.String(&v.Script)
+		default:
+			k = d.Unknown(k, "time,step,target,kind,area,origin,key,value,fields,url,script")
 		}
 	}
 }

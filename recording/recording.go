@@ -46,6 +46,9 @@ type Recording struct {
 	Popups []Popup `json:"popups,omitempty"`
 	// Downloads are the downloads the journey's pages started (all denied).
 	Downloads []Download `json:"downloads,omitempty"`
+	// Storage lists the journey's writes to Web Storage (localStorage and
+	// sessionStorage), in order: where single-page apps keep their tokens.
+	Storage []StorageEvent `json:"storage,omitempty"`
 	// Protocol counts what the browser sent that could not be fully understood.
 	Protocol ProtocolStats `json:"protocol"`
 	// Warnings are things the reader should know about the recording itself.
@@ -152,6 +155,11 @@ type Step struct {
 	// Probe is the login replay probe of an as: login step (Kind "login"):
 	// the cookies held before the step, replayed after it.
 	Probe *ProbeResult `json:"probe,omitempty"`
+	// Storage is what the tab's page held in Web Storage after an as:
+	// logout step (both areas, the page's origin), read by the harness:
+	// what was not cleared, whichever way it was written. Nil when not
+	// read.
+	Storage []StorageItem `json:"storage,omitempty"`
 }
 
 // A LoginState says whether the user was logged in ([AuthState.State]).
@@ -287,6 +295,16 @@ type Request struct {
 	// of this request are unknown, not absent.
 	RequestExtraInfo  bool `json:"requestExtraInfo"`
 	ResponseExtraInfo bool `json:"responseExtraInfo"`
+	// Authorization is the request's Authorization header: its scheme and
+	// a fingerprint of its credentials, never the header itself.
+	Authorization *Credential `json:"authorization,omitempty"`
+}
+
+// A Credential is what an Authorization header carried: the scheme as
+// sent ("Bearer", "Basic") and the credentials as a [Value].
+type Credential struct {
+	Scheme string `json:"scheme"`
+	Value  Value  `json:"value"`
 }
 
 // A SentCookie is a cookie the browser attached to a request, or withheld
@@ -418,8 +436,8 @@ type Form struct {
 }
 
 // A Popup is a window a page of the journey opened (window.open, a link
-// with a target). The harness does not drive popups and does not record
-// their requests; their cookies show in the jar, which they share.
+// with a target). Its requests are recorded with target "popup N" (N
+// counting popups from 1), and steps can act in it (in: popup).
 type Popup struct {
 	Time time.Time `json:"time"`
 	Step int       `json:"step"`
@@ -428,6 +446,69 @@ type Popup struct {
 	// Closed is true when the harness closed the popup at once, because the
 	// journey had already opened too many.
 	Closed bool `json:"closed,omitempty"`
+}
+
+// A StorageKind says what a [StorageEvent] did.
+type StorageKind string
+
+const (
+	StorageSet     StorageKind = "set"     // setItem: the key now holds the value
+	StorageRemoved StorageKind = "removed" // removeItem: the key is gone
+	StorageCleared StorageKind = "cleared" // clear: every key of the area and origin is gone
+)
+
+// A StorageArea is localStorage (kept across browser restarts) or
+// sessionStorage (one tab's, gone with it).
+type StorageArea string
+
+const (
+	LocalStorage   StorageArea = "localStorage"
+	SessionStorage StorageArea = "sessionStorage"
+)
+
+// A StorageEvent is a page's write to Web Storage, reported by the
+// instrumentation script (Storage's setItem, removeItem and clear; a
+// write by property assignment is not seen).
+type StorageEvent struct {
+	Time time.Time `json:"time"`
+	Step int       `json:"step"`
+	// Target is the target whose page wrote it, as in [Request.Target];
+	// empty for the tab.
+	Target string      `json:"target,omitempty"`
+	Kind   StorageKind `json:"kind"`
+	Area   StorageArea `json:"area"`
+	// Origin is the storage's origin (scheme://host[:port]).
+	Origin string `json:"origin"`
+	// Key is the item's key; empty for clear.
+	Key string `json:"key,omitempty"`
+	// Value is the value set (kind set only), fingerprinted like cookie
+	// values.
+	Value *Value `json:"value,omitempty"`
+	// Fields are the string fields of a value that is a JSON object (one
+	// level deep, and one more under a key like "token" or "user"), by
+	// name: a token kept inside a JSON blob (oidc-client's "oidc.user:…")
+	// is found by its field's name and fingerprint.
+	Fields []StorageField `json:"fields,omitempty"`
+	// URL is the page's URL; Script is where the writing script was
+	// (URL:line:column), when known.
+	URL    string `json:"url,omitempty"`
+	Script string `json:"script,omitempty"`
+}
+
+// A StorageField is a string field of a JSON value in Web Storage.
+type StorageField struct {
+	Name  string `json:"name"`
+	Value Value  `json:"value"`
+}
+
+// A StorageItem is an item held in Web Storage when the harness read it
+// ([Step.Storage]).
+type StorageItem struct {
+	Area   StorageArea    `json:"area"`
+	Origin string         `json:"origin"`
+	Key    string         `json:"key"`
+	Value  Value          `json:"value"`
+	Fields []StorageField `json:"fields,omitempty"`
 }
 
 // A Download is a download a page of the journey started. The harness
