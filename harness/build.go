@@ -27,6 +27,7 @@ type stepRun struct {
 	jarAsked time.Time
 	cleared  string // why the harness emptied (part of) the jar in this step: "clearCookies", "restart"
 	harness  []recording.CookieEvent
+	storage  *storageRead // the page's Web Storage after the step, when read (as: logout)
 }
 
 // builder turns what a collector gathered into the parts of a Recording.
@@ -38,6 +39,7 @@ type builder struct {
 	nodeHeader string
 	reqs       []recording.Request
 	events     []recording.CookieEvent
+	storage    []recording.StorageEvent
 	unknown    map[string]bool
 	missing    int
 	// cut holds the recorded form of each URL longer than maxURLBytes: a
@@ -87,6 +89,7 @@ func (b *builder) build(rec *recording.Recording) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	b.unknown = map[string]bool{}
+	b.storage = nil
 	b.noteValues()
 	for _, h := range c.order {
 		// The browser's own error page (chrome-error://) loads its icons
@@ -106,6 +109,7 @@ func (b *builder) build(rec *recording.Recording) {
 	sort.SliceStable(b.events, func(i, j int) bool { return b.events[i].Time.Before(b.events[j].Time) })
 	rec.Requests = b.reqs
 	rec.Events = b.events
+	rec.Storage = b.storage
 	if rec.Requests == nil {
 		rec.Requests = []recording.Request{}
 	}
@@ -182,6 +186,15 @@ func (b *builder) noteValues() {
 		_, v, _ := recording.SetCookieParts(w.v.Cookie)
 		b.red.Note(v)
 	}
+	for _, h := range c.order {
+		b.noteCredential(h.req.Authorization)
+	}
+	for _, xs := range c.reqExtra {
+		for _, x := range xs {
+			b.noteCredential(headerValue(x.Headers, "authorization"))
+		}
+	}
+	b.noteStorage()
 }
 
 func (b *builder) checkReasons(rs []string) {
@@ -346,6 +359,7 @@ func (b *builder) addRequest(h *hop) {
 		ID: hopID(h), Step: b.stepFor(start), Target: b.targetLabel(b.targetOf(h)), Method: h.req.Method, URL: b.url(h.req.URL),
 		ResourceType: h.req.Type, Start: start, Initiator: h.req.InitiatorType,
 		InitiatorURL: b.url(h.req.Initiator), Referrer: b.url(h.req.Referrer),
+		Authorization: b.credential(h.req.Authorization),
 	}
 	chain := c.hops[h.req.ID]
 	if h.n > 0 {
@@ -382,6 +396,11 @@ func (b *builder) addRequest(h *hop) {
 	if xs := c.reqExtra[xid]; h.n < len(xs) {
 		r.RequestExtraInfo = true
 		b.addSent(&r, xs[h.n].Cookies, start)
+		if r.Authorization == nil {
+			// Added by the network stack (HTTP authentication): only in
+			// the raw headers.
+			r.Authorization = b.credential(headerValue(xs[h.n].Headers, "authorization"))
+		}
 	}
 	var setHeader string
 	if rx != nil {
@@ -533,6 +552,10 @@ func containsLine(lines []string, l string) bool {
 func (b *builder) addScriptWrites() {
 	for _, tw := range b.c.scripts {
 		w := tw.v
+		if strings.HasPrefix(w.Op, "storage.") {
+			b.addStorageWrite(tw)
+			continue
+		}
 		step := b.stepFor(tw.at)
 		var sc recording.SetCookie
 		switch w.Op {
@@ -630,6 +653,9 @@ func (b *builder) buildSteps() []recording.Step {
 			st.Auth = &a
 		}
 		st.Jar = b.jar(s.jar)
+		if s.storage != nil {
+			st.Storage = b.storageItems(s.storage)
+		}
 		out[i] = st
 		b.events = append(b.events, s.harness...)
 	}

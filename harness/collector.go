@@ -77,10 +77,10 @@ type hop struct {
 	tg      *targetRec // the target that made it; nil for the tab
 }
 
-// scriptWrite is a cookie write by page script, reported by the
+// scriptWrite is a cookie or Web Storage write by page script, reported by the
 // instrumentation script through the binding.
 type scriptWrite struct {
-	Op        string `json:"op"` // document.cookie, cookieStore.set, cookieStore.delete
+	Op        string `json:"op"` // document.cookie, cookieStore.set, cookieStore.delete, storage.set, storage.remove, storage.clear
 	Cookie    string `json:"cookie"`
 	Name      string `json:"name"`
 	Value     string `json:"value"`
@@ -91,6 +91,11 @@ type scriptWrite struct {
 	URL       string `json:"url"`
 	Loc       string `json:"loc"`
 	Malformed string `json:"-"`
+	// Area and Origin are a Web Storage write's (op storage.*).
+	Area   string `json:"area"`
+	Origin string `json:"origin"`
+	// tg is the target whose page wrote it; nil for the tab.
+	tg *targetRec
 }
 
 func newCollector(binding string) *collector {
@@ -292,6 +297,7 @@ func (c *collector) handleFrom(tg *targetRec, method string, raw []byte, at time
 			c.log.add(method, "payload", "script-write report is not JSON: "+shortErr(err))
 			return
 		}
+		w.tg = tg
 		c.scripts = append(c.scripts, timed[scriptWrite]{at, w})
 	}
 }

@@ -71,15 +71,20 @@ type evRequest struct {
 	Redirect                 *response // the response of the previous hop
 	RedirectHasExtraInfo     bool
 	DocumentURL              string
+	// Authorization is the raw header: kept in memory only, recorded as a
+	// scheme and a fingerprint.
+	Authorization string
 }
 
 func readRequest(o jobj) evRequest {
 	req := o.obj("request")
+	hs := req.headers("headers")
 	ini := o.obj("initiator")
 	e := evRequest{
 		ID: o.str("requestId"), LoaderID: o.str("loaderId"), FrameID: o.str("frameId"),
 		URL: req.str("url") + req.str("urlFragment"), Method: req.str("method"), Type: o.str("type"),
-		Referrer:      headerValue(req.headers("headers"), "referer"),
+		Referrer:      headerValue(hs, "referer"),
+		Authorization: headerValue(hs, "authorization"),
 		InitiatorType: ini.str("type"), Initiator: ini.str("url"),
 		Timestamp: o.num("timestamp"), WallTime: o.num("wallTime"),
 		DocumentURL:          o.str("documentURL"),

@@ -139,6 +139,7 @@ func (r *runner) run(parent context.Context, sc *scenarios.Scenario) (rec *recor
 			r.stepFailed(parent, ctx, i, st, err)
 			return
 		}
+		r.storageAfter(ctx, recording.Boundary(st.As))
 		r.probeAfter(ctx, st)
 		r.checkpoint()
 	}

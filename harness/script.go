@@ -9,6 +9,9 @@ import (
 // Script cookie writes have no protocol event, so it wraps the
 // document.cookie setter and the CookieStore methods and reports each write
 // (with the page URL and the calling script's location) through a binding.
+// It wraps Storage's setItem, removeItem and clear the same way: where
+// single-page apps keep their tokens (the protocol's DOMStorage events
+// would not say which script wrote).
 // The binding's global is removed at once so that the page cannot forge
 // reports through it; its name is random per run for the same reason.
 const cookieWriteScript = `(() => {
@@ -34,6 +37,25 @@ const cookieWriteScript = `(() => {
       get() { return d.get.call(this); },
       set(v) { report({op: "document.cookie", cookie: String(v)}); d.set.call(this, v); },
     });
+  }
+  if (typeof Storage !== "undefined") {
+    const area = (st) => {
+      try { if (st === globalThis.localStorage) return "localStorage"; } catch (e) {}
+      try { if (st === globalThis.sessionStorage) return "sessionStorage"; } catch (e) {}
+      return "";
+    };
+    const origin = () => { try { return location.origin; } catch (e) { return ""; } };
+    const wrap = (m, op, args) => {
+      const orig = Storage.prototype[m];
+      Storage.prototype[m] = function () {
+        const r = orig.apply(this, arguments);
+        report(Object.assign({op: op, area: area(this), origin: origin()}, args(arguments)));
+        return r;
+      };
+    };
+    wrap("setItem", "storage.set", (a) => ({name: String(a[0]), value: String(a[1])}));
+    wrap("removeItem", "storage.remove", (a) => ({name: String(a[0]), value: ""}));
+    wrap("clear", "storage.clear", () => ({name: "", value: ""}));
   }
   if (typeof CookieStore !== "undefined") {
     const set = CookieStore.prototype.set, del = CookieStore.prototype.delete;

@@ -1,0 +1,200 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/sessiontrace/sessiontrace/recording"
+)
+
+// Single-page apps keep their session tokens in Web Storage and send them
+// as Authorization headers: the writes come from the instrumentation
+// script (cookieWriteScript), the headers from the requests, and what is
+// left after a logout from a read of the page's storage.
+
+// maxStorageFields bounds the fields kept of one JSON value: a token blob
+// has a handful; a page caching a big object in storage must not make
+// the recording grow with it.
+const maxStorageFields = 32
+
+// minFieldLen is the shortest JSON string field kept: shorter strings
+// ("Bearer", a user name, a flag) are no tokens.
+const minFieldLen = 16
+
+// storageRead is what the tab's page held in Web Storage when read.
+type storageRead struct {
+	Origin  string      `json:"origin"`
+	Local   [][2]string `json:"local"`
+	Session [][2]string `json:"session"`
+}
+
+// readStorageJS reads both areas of the page's origin; an area the page
+// may not use (an opaque origin, storage disabled) reads as empty.
+const readStorageJS = `(() => {
+  const read = (name) => { try { return Object.entries(globalThis[name]).map(([k, v]) => [k, String(v)]); } catch (e) { return []; } };
+  let origin = ""; try { origin = location.origin; } catch (e) {}
+  return JSON.stringify({origin, local: read("localStorage"), session: read("sessionStorage")});
+})()`
+
+// storageAfter reads the tab page's Web Storage after an as: logout
+// step: what the app left there, whichever way it was written.
+func (r *runner) storageAfter(ctx context.Context, as recording.Boundary) {
+	if as != recording.BoundaryLogout || len(r.steps) == 0 {
+		return
+	}
+	var raw string
+	err := r.withTimeout(ctx, 2*time.Second, func(c context.Context) error {
+		var err error
+		raw, err = chromedp.Run(c, chromedp.Evaluate[string](readStorageJS))
+		return err
+	})
+	var sr storageRead
+	if err != nil || json.Unmarshal([]byte(raw), &sr) != nil {
+		r.rec.Warnings = appendOnce(r.rec.Warnings, "the page's Web Storage could not be read after the logout step: what it kept is reconstructed from the writes seen")
+		return
+	}
+	r.steps[len(r.steps)-1].storage = &sr
+}
+
+// storageValue fingerprints a stored value and, when it is a JSON object,
+// its long string fields: a token inside a JSON blob is found by its
+// field's name and joins the Authorization headers by fingerprint.
+func (b *builder) storageValue(raw string) (recording.Value, []recording.StorageField) {
+	v := b.red.Value(raw)
+	var fields []recording.StorageField
+	if !strings.HasPrefix(strings.TrimSpace(raw), "{") {
+		return v, nil
+	}
+	var obj map[string]any
+	if json.Unmarshal([]byte(raw), &obj) != nil {
+		return v, nil
+	}
+	add := func(name string, s string) {
+		if len(s) >= minFieldLen && len(fields) < maxStorageFields {
+			fields = append(fields, recording.StorageField{Name: name, Value: b.red.Value(s)})
+		}
+	}
+	for _, k := range sortedKeys(obj) {
+		switch x := obj[k].(type) {
+		case string:
+			add(k, x)
+		case map[string]any:
+			// One level more: {"token": {"access_token": ...}}.
+			for _, k2 := range sortedKeys(x) {
+				if s, ok := x[k2].(string); ok {
+					add(k+"."+k2, s)
+				}
+			}
+		}
+	}
+	return v, fields
+}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// noteStorage tells the redactor the stored values (and their fields), so
+// that a token that also travels in a URL is scrubbed there.
+func (b *builder) noteStorage() {
+	note := func(raw string) {
+		b.red.Note(raw)
+		var obj map[string]any
+		if strings.HasPrefix(raw, "{") && json.Unmarshal([]byte(raw), &obj) == nil {
+			for _, x := range obj {
+				if s, ok := x.(string); ok && len(s) >= minFieldLen {
+					b.red.Note(s)
+				}
+			}
+		}
+	}
+	for _, w := range b.c.scripts {
+		if w.v.Op == "storage.set" {
+			note(w.v.Value)
+		}
+	}
+	for _, s := range b.steps {
+		if s.storage != nil {
+			for _, kv := range append(append([][2]string(nil), s.storage.Local...), s.storage.Session...) {
+				note(kv[1])
+			}
+		}
+	}
+}
+
+// addStorageWrite records a Web Storage write of the instrumentation.
+func (b *builder) addStorageWrite(tw timed[scriptWrite]) {
+	w := tw.v
+	ev := recording.StorageEvent{Time: tw.at, Step: b.stepFor(tw.at), Target: b.targetLabel(w.tg),
+		Area: recording.StorageArea(w.Area), Origin: w.Origin, URL: b.url(w.URL), Script: b.url(w.Loc)}
+	switch w.Op {
+	case "storage.set":
+		ev.Kind, ev.Key = recording.StorageSet, w.Name
+		v, fields := b.storageValue(w.Value)
+		ev.Value, ev.Fields = &v, fields
+	case "storage.remove":
+		ev.Kind, ev.Key = recording.StorageRemoved, w.Name
+	default:
+		ev.Kind = recording.StorageCleared
+	}
+	b.storage = append(b.storage, ev)
+}
+
+// storageItems turns a read of the page's storage into the step's items.
+func (b *builder) storageItems(sr *storageRead) []recording.StorageItem {
+	out := []recording.StorageItem{}
+	for _, area := range []struct {
+		name recording.StorageArea
+		kvs  [][2]string
+	}{{recording.LocalStorage, sr.Local}, {recording.SessionStorage, sr.Session}} {
+		for _, kv := range area.kvs {
+			v, fields := b.storageValue(kv[1])
+			out = append(out, recording.StorageItem{Area: area.name, Origin: sr.Origin, Key: kv[0], Value: v, Fields: fields})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Area != out[j].Area {
+			return out[i].Area < out[j].Area
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// credential splits an Authorization header into its scheme and its
+// fingerprinted credentials.
+func (b *builder) credential(h string) *recording.Credential {
+	scheme, cred := splitAuthorization(h)
+	if cred == "" && scheme == "" {
+		return nil
+	}
+	return &recording.Credential{Scheme: scheme, Value: b.red.Value(cred)}
+}
+
+// noteCredential tells the redactor an Authorization header's
+// credentials, so that they are scrubbed wherever else they show.
+func (b *builder) noteCredential(h string) {
+	if _, cred := splitAuthorization(h); cred != "" {
+		b.red.Note(cred)
+	}
+}
+
+// splitAuthorization splits "Scheme credentials"; a header of one word is
+// credentials without a scheme (some APIs send the bare token).
+func splitAuthorization(h string) (scheme, cred string) {
+	h = strings.TrimSpace(h)
+	scheme, cred, ok := strings.Cut(h, " ")
+	if !ok {
+		return "", h
+	}
+	return scheme, strings.TrimSpace(cred)
+}
