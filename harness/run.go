@@ -89,6 +89,7 @@ type runner struct {
 	lastCheckpoint time.Time
 	pages          []pageFacts
 	probe          *recording.ProbeResult
+	tokenProbed    *recording.TokenProbe
 	// lastActivity is the activity counter when the jar was last read.
 	lastActivity int64
 	// page says how the page answered during the current step
@@ -214,11 +215,18 @@ func (r *runner) stepFailed(parent, ctx context.Context, i int, st scenarios.Ste
 }
 
 // probeAfter runs the replay probes a step calls for: after the logout
-// step, the cookies held before it (and right after login); after a login
-// step, the cookies held before it (session fixation, proven by
-// behaviour).
+// step, the cookies held before it (and right after login) and the last
+// accepted Authorization header (tokenProbe); after a login step, the
+// cookies held before it (session fixation, proven by behaviour).
 func (r *runner) probeAfter(ctx context.Context, st scenarios.Step) {
-	if r.sc.Session.Probe == nil || r.opts.Bare {
+	if r.opts.Bare {
+		return
+	}
+	if recording.Boundary(st.As) == recording.BoundaryLogout && r.tokenProbed == nil {
+		// Needs no probe page: the journey's own request is replayed.
+		r.tokenProbed = r.tokenProbe(ctx)
+	}
+	if r.sc.Session.Probe == nil {
 		return
 	}
 	if recording.Boundary(st.As) == recording.BoundaryLogout && r.probe == nil && len(r.steps) >= 2 {
@@ -282,6 +290,7 @@ func (r *runner) build() {
 	bl.build(r.rec)
 	fillAuth(r.rec)
 	r.rec.Probe = r.probe
+	r.rec.TokenProbe = r.tokenProbed
 	r.rec.Error = r.red.Scrub(r.rec.Error)
 }
 

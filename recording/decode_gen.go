@@ -88,6 +88,8 @@ func (d *jsonState) readRecording(v *Recording) {
 			recjson.Slice(&d.Decoder, &v.Pages, &d.listPageFacts, "[]recording.PageFacts", d.readPageFacts)
 		case "probe":
 			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
+		case "tokenProbe":
+			recjson.Pointer(&d.Decoder, &v.TokenProbe, d.readTokenProbe)
 		case "popups":
 			recjson.Slice(&d.Decoder, &v.Popups, &d.listPopup, "[]recording.Popup", d.readPopup)
 		case "downloads":
@@ -99,7 +101,7 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "warnings":
 			d.Strings(&v.Warnings)
 		default:
-			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,steps,requests,events,pages,probe,popups,downloads,storage,protocol,warnings")
+			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,steps,requests,events,pages,probe,tokenProbe,popups,downloads,storage,protocol,warnings")
 		}
 	}
 }
@@ -618,6 +620,29 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 			d.String(&v.Partition)
 		default:
 			k = d.Unknown(k, "name,domain,path,partition")
+		}
+	}
+}
+
+func (d *jsonState) readTokenProbe(v *TokenProbe) {
+	for lvl, k, ok := d.Object("recording.TokenProbe"); ok; k, ok = d.Next(lvl, k) {
+		switch k {
+		case "request":
+			d.String(&v.Request)
+		case "url":
+			d.String(&v.URL)
+		case "scheme":
+			d.String(&v.Scheme)
+		case "value":
+			recjson.MemoValue(&d.Decoder, &v.Value, zeroValue(&v.Value), &d.memoValue, d.ReadValue)
+		case "status":
+			d.Int(&v.Status)
+		case "accepted":
+			d.Bool(&v.Accepted)
+		case "error":
+			d.String(&v.Error)
+		default:
+			k = d.Unknown(k, "request,url,scheme,value,status,accepted,error")
 		}
 	}
 }

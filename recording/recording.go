@@ -42,6 +42,9 @@ type Recording struct {
 	Pages []PageFacts `json:"pages,omitempty"`
 	// Probe is the result of the logout replay probe, when the scenario asked for one.
 	Probe *ProbeResult `json:"probe,omitempty"`
+	// TokenProbe is the logout probe's replay of an Authorization header,
+	// when the journey sent one before its as: logout step.
+	TokenProbe *TokenProbe `json:"tokenProbe,omitempty"`
 	// Popups are the windows the journey's pages opened.
 	Popups []Popup `json:"popups,omitempty"`
 	// Downloads are the downloads the journey's pages started (all denied).
@@ -542,6 +545,24 @@ type ProbeResult struct {
 	// since: whether a value the server had replaced still opens the
 	// logged-in page after logout.
 	Older *OlderProbe `json:"older,omitempty"`
+}
+
+// A TokenProbe replays, after the as: logout step, the Authorization
+// header of the last GET the journey sent before that step and the server
+// accepted (2xx), alone (no cookie), to the same URL: whether logging out
+// revoked the token on the server.
+type TokenProbe struct {
+	// Request is the id of the request whose header was replayed.
+	Request string `json:"request"`
+	URL     string `json:"url"`
+	// Scheme and Value are the replayed credential's, as in [Credential].
+	Scheme string `json:"scheme"`
+	Value  Value  `json:"value"`
+	Status int    `json:"status"`
+	// Accepted is true when the server answered 2xx: the token still
+	// works after logout.
+	Accepted bool   `json:"accepted"`
+	Error    string `json:"error,omitempty"`
 }
 
 // OlderProbe is the logout probe's replay of the cookies held right after
