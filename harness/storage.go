@@ -173,7 +173,7 @@ func (b *builder) storageItems(sr *storageRead) []recording.StorageItem {
 // credential splits an Authorization header into its scheme and its
 // fingerprinted credentials.
 func (b *builder) credential(h string) *recording.Credential {
-	scheme, cred := splitAuthorization(h)
+	scheme, cred := recording.SplitAuthorization(h)
 	if cred == "" && scheme == "" {
 		return nil
 	}
@@ -183,18 +183,7 @@ func (b *builder) credential(h string) *recording.Credential {
 // noteCredential tells the redactor an Authorization header's
 // credentials, so that they are scrubbed wherever else they show.
 func (b *builder) noteCredential(h string) {
-	if _, cred := splitAuthorization(h); cred != "" {
+	if _, cred := recording.SplitAuthorization(h); cred != "" {
 		b.red.Note(cred)
 	}
-}
-
-// splitAuthorization splits "Scheme credentials"; a header of one word is
-// credentials without a scheme (some APIs send the bare token).
-func splitAuthorization(h string) (scheme, cred string) {
-	h = strings.TrimSpace(h)
-	scheme, cred, ok := strings.Cut(h, " ")
-	if !ok {
-		return "", h
-	}
-	return scheme, strings.TrimSpace(cred)
 }

@@ -57,7 +57,7 @@ func (r *runner) tokenProbe(ctx context.Context) *recording.TokenProbe {
 	if !ok {
 		return nil
 	}
-	scheme, cred := splitAuthorization(tr.auth)
+	scheme, cred := recording.SplitAuthorization(tr.auth)
 	r.red.Note(cred)
 	p := &recording.TokenProbe{Request: tr.id, URL: r.red.Scrub(tr.url), Scheme: scheme, Value: r.red.Value(cred)}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tr.url, nil)

@@ -681,3 +681,31 @@ func TestImportHARIdentity(t *testing.T) {
 		}
 	}
 }
+
+// An Authorization header becomes the request's credential: its scheme
+// and a fingerprint, never the token, which is scrubbed from the URL too.
+func TestImportHARAuthorization(t *testing.T) {
+	const token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl"
+	data := har(
+		entry("GET", "https://spa.test/api/me?access_token="+token, 200, hdr("Authorization", "Bearer "+token), "", ""),
+		entry("GET", "https://spa.test/api/plain", 200, "", "", ""),
+	)
+	rec, _, err := Import("s.har", data, recording.NewRedactor([]byte("k"), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := recording.Encode(rec)
+	if bytes.Contains(out, []byte(token)) {
+		t.Fatalf("the token is stored raw:\n%s", out)
+	}
+	a := rec.Requests[0].Authorization
+	if a == nil || a.Scheme != "Bearer" || a.Value.Len != len(token) || a.Value.Format != recording.FormatJWT {
+		t.Fatalf("authorization %+v, want Bearer and the JWT's fingerprint", a)
+	}
+	if !strings.Contains(rec.Requests[0].URL, "[value:"+a.Value.Short()+"]") {
+		t.Errorf("URL %q not scrubbed to the token's fingerprint", rec.Requests[0].URL)
+	}
+	if rec.Requests[1].Authorization != nil {
+		t.Errorf("a request without the header got %+v", rec.Requests[1].Authorization)
+	}
+}

@@ -233,6 +233,9 @@ func (im *importer) noteValues() {
 			_, v, _ := recording.SetCookieParts(l)
 			note(v)
 		}
+		if _, cred := recording.SplitAuthorization(firstHeader(e.Request.Headers, "authorization")); cred != "" {
+			note(cred)
+		}
 		var bl []blocked
 		if im.meta != nil && lenient(e.BlockedReasons, &bl, unmarshalBlockedList) {
 			for _, b := range bl {
@@ -329,6 +332,10 @@ func (im *importer) request(he *hEntry) recording.Request {
 	}
 	if st := int(e.Response.Status); st > 0 {
 		q.Status = st
+	}
+	if a := firstHeader(e.Request.Headers, "authorization"); a != "" {
+		scheme, cred := recording.SplitAuthorization(a)
+		q.Authorization = &recording.Credential{Scheme: scheme, Value: im.value(cred)}
 	}
 	if q.Protocol == "" {
 		q.Protocol = httpVersion(e.Request.HTTPVersion)
