@@ -357,6 +357,10 @@ func (a *app) requestFacts(u *ui, m *model, q *recording.Request) {
 		kv("Redirected from", strings.Join(q.RedirectChain, " → "))
 	}
 	kv("Location", q.Location)
+	if c := q.Authorization; c != nil {
+		// The scheme and a fingerprint: the header itself is never recorded.
+		kv("Authorization", strings.TrimSpace(c.Scheme+" "+shown(c.Value, true)))
+	}
 	for k, v := range q.Headers {
 		kv(k, v)
 	}

@@ -135,6 +135,7 @@ func (a *app) renderSessions(view js.Value, m *model) {
 	u.open("div").attr("id", "sess-scroll").cls("grid-scroll").attr("tabindex", "0")
 	u.open("div").attr("id", "sess-grid").cls("grid").close()
 	u.close()
+	a.storageSection(u, m)
 	u.close()
 	mount(view, u)
 	a.sessionsWindow(true)

@@ -886,6 +886,16 @@ func hostile(t testing.TB) *recording.Recording {
 			e.Reasons = append(e.Reasons, img)
 		}
 	}
+	// Web Storage: keys, origins, scripts and values a page chooses, and
+	// the Authorization header's scheme.
+	at := r.Steps[len(r.Steps)-1]
+	sv := recording.Value{Fingerprint: "stfp0123456789ab", Len: 40}
+	val(&sv)
+	r.Storage = append(r.Storage, recording.StorageEvent{Time: at.Start, Step: at.Index, Target: img, Kind: recording.StorageSet,
+		Area: recording.LocalStorage, Origin: jsURL, Key: img, Value: &sv, Fields: []recording.StorageField{{Name: scr, Value: sv}},
+		URL: jsURL, Script: scr})
+	r.Steps[len(r.Steps)-1].Storage = []recording.StorageItem{{Area: recording.SessionStorage, Origin: img, Key: scr, Value: sv}}
+	r.Requests[0].Authorization = &recording.Credential{Scheme: img, Value: sv}
 	for i := range r.Pages {
 		r.Pages[i].Title = scr + img
 		for j := range r.Pages[i].Links {
@@ -1189,6 +1199,45 @@ func TestInspectorRequestTargets(t *testing.T) {
 	waitFor(t, p, `document.querySelector("#detail dl.kv") !== null`)
 	if !eval[bool](t, p, `[...document.querySelectorAll("#detail dt")].some(dt => dt.textContent === "Target" && dt.nextElementSibling.textContent === "popup 1")`) {
 		t.Errorf("the request's detail does not name its target")
+	}
+}
+
+// The sessions view lists the Web Storage writes by key, marks a value
+// the journey sent as an Authorization header, and shows what the page
+// held after the logout step; a request's detail shows its
+// Authorization as a scheme and a fingerprint.
+func TestInspectorStorage(t *testing.T) {
+	r := rectest.Lab(t)["correct"]
+	if r == nil || len(r.Requests) < 2 || len(r.Steps) < 3 {
+		t.Fatal("no lab recording correct.json with 2 requests and 3 steps")
+	}
+	tok := recording.Value{Fingerprint: "tokfp0123456789a", Len: 120, Format: recording.FormatJWT}
+	theme := recording.Value{Fingerprint: "themefp012345678", Len: 4}
+	last := r.Steps[len(r.Steps)-1]
+	r.Storage = []recording.StorageEvent{
+		{Time: r.Steps[1].Start, Step: r.Steps[1].Index, Kind: recording.StorageSet, Area: recording.LocalStorage, Origin: "https://spa.test",
+			Key: "access_token", Value: &tok, Script: "https://spa.test/app.js:9:3"},
+		{Time: r.Steps[1].Start, Step: r.Steps[1].Index, Kind: recording.StorageSet, Area: recording.LocalStorage, Origin: "https://spa.test",
+			Key: "ui_theme", Value: &theme},
+		{Time: last.Start, Step: last.Index, Kind: recording.StorageRemoved, Area: recording.LocalStorage, Origin: "https://spa.test", Key: "ui_theme"},
+	}
+	r.Steps[len(r.Steps)-1].Storage = []recording.StorageItem{{Area: recording.LocalStorage, Origin: "https://spa.test", Key: "access_token", Value: tok}}
+	r.Requests[1].Authorization = &recording.Credential{Scheme: "Bearer", Value: tok}
+	p := openRecording(t, r, "storage.json")
+	p.goHash(t, "v=sessions", `.storage table`)
+	rows := eval[[]string](t, p, `[...document.querySelectorAll(".storage tbody tr")].map(tr => tr.cells[2].textContent + ": " + tr.cells[3].innerText.replace(/\s+/g, " ").trim())`)
+	if len(rows) != 2 || !strings.HasPrefix(rows[0], "access_token: step "+strconv.Itoa(r.Steps[1].Index)+" set") ||
+		!strings.Contains(rows[0], "sent as Authorization (1 request)") || !strings.Contains(rows[0], "by https://spa.test/app.js:9:3") ||
+		!strings.Contains(rows[1], "ui_theme: step") || !strings.Contains(rows[1], "removed") || strings.Contains(rows[1], "Authorization") {
+		t.Errorf("storage rows %q", rows)
+	}
+	if held := eval[string](t, p, `document.querySelector(".storage ul.cookies").innerText`); !strings.Contains(held, "localStorage access_token") {
+		t.Errorf("held after logout: %q", held)
+	}
+	p.goHash(t, "v=requests&r="+r.Requests[1].ID, "#detail dl.kv")
+	auth := eval[string](t, p, `(() => { const dt = [...document.querySelectorAll("#detail dt")].find(dt => dt.textContent === "Authorization"); return dt ? dt.nextElementSibling.textContent : ""; })()`)
+	if !strings.HasPrefix(auth, "Bearer ") || !strings.Contains(auth, "tokfp012") {
+		t.Errorf("the request's Authorization reads %q, want Bearer and the token's fingerprint", auth)
 	}
 }
 
