@@ -45,6 +45,7 @@ var hostTable = []hostDef{
 	{"bound.test", "Spring Session's SESSION cookie is kept at login, but the login also sets an auth cookie bound to the session: the pre-login cookie alone is not logged in.", "scenarios/lab/bound.yaml", "SESSION"},
 	{"targets.test", "Other targets: a cross-site frame (widget.test), a popup, a dedicated worker and a service worker, each making requests that set and send cookies.", "scenarios/lab/targets.yaml", "targets_session"},
 	{"widget.test", "A third-party widget framed by targets.test: Partitioned cookies set by its document and its script, and an unpartitioned SameSite=None one that blocked third-party cookies refuse.", "scenarios/lab/targets.yaml", ""},
+	{"spa.test", "A single-page app: its tokens in localStorage and sessionStorage, sent as Authorization: Bearer, and no cookie; logout removes only the sessionStorage copy and the server revokes nothing, so the access token works until it expires.", "scenarios/lab/spa.yaml", ""},
 	{"hostile.test", "Hostile pages: a huge page, a cookie flood past the per-domain limit, control characters in cookies, a very long URL, endless scripts and navigations, dialogs, popups, a download.", "", "_hostile_session"},
 }
 
@@ -186,6 +187,8 @@ func (l *Lab) buildSites() {
 			l.setupTargets(s)
 		case "widget.test":
 			l.setupWidget(s)
+		case "spa.test":
+			l.setupSPA(s)
 		case "hostile.test":
 			l.setupHostile(s)
 		}

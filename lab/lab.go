@@ -307,7 +307,8 @@ func (l *Lab) Certificate() []byte { return append([]byte(nil), l.leaf.Raw...) }
 // IssuedSessionValues returns every raw session ID the lab has issued, in order, and every
 // session cookie value that differs from its ID, as the browser holds it: the signed
 // connect.sid, Spring's base64 SESSION and each gsession envelope next to their bare IDs,
-// each signed.test and jwt.test value, and bound.test's auth values.
+// each signed.test and jwt.test value, bound.test's auth values, and spa.test's access
+// and refresh tokens (kept in Web Storage, not in cookies).
 func (l *Lab) IssuedSessionValues() []string {
 	l.issuedMu.Lock()
 	defer l.issuedMu.Unlock()

@@ -95,6 +95,7 @@ func TestURLsAndVar(t *testing.T) {
 		{"http.www.scope", "http://www.scope.test:" + p, true},
 		{"logout-keep", "https://logout-keep.test:" + hp, true},
 		{"idp", "https://idp.test:" + hp, true},
+		{"spa", "https://spa.test:" + hp, true},
 		{"http", "http://lab.test:" + p, true},
 		{"nope", "", false},
 		{"http.nope", "", false},
@@ -181,7 +182,7 @@ func TestIndexListsHostsAndScenarioFilesExist(t *testing.T) {
 	for _, want := range []string{"correct.test", "fixation.test", "logout-keep.test", "mixed.test", "cluster.test",
 		"idle.test", "expiry.test", "sso.test", "idp.test", "scope.test", "www.scope.test", "rejects.test",
 		"script.test", "urlsession.test", "resetcode.test", "faults.test", "plainhttp.test", "signed.test", "jwt.test",
-		"rotating.test", "stamped.test", "bound.test"} {
+		"rotating.test", "stamped.test", "bound.test", "targets.test", "widget.test", "spa.test"} {
 		if !seen[want] {
 			t.Errorf("host %s missing", want)
 		}
@@ -201,7 +202,7 @@ func TestCommonAppOnEveryHost(t *testing.T) {
 	l := startLab(t, Config{})
 	for _, h := range l.Hosts() {
 		switch h.Name {
-		case indexHost, "idp.test", "widget.test", "cluster.test", "sso.test":
+		case indexHost, "idp.test", "widget.test", "cluster.test", "sso.test", "spa.test":
 			continue // no app, or a login that differs (tested on their own)
 		}
 		t.Run(h.Name, func(t *testing.T) {

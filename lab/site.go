@@ -70,6 +70,7 @@ type site struct {
 	client clientCodec   // non-nil: the session lives in the cookie itself (no store)
 	slide  bool          // client: the cookie is re-issued on every response to a logged-in request
 	sc     *securecookie // codecSecurecookie's keys
+	spa    *spaApp       // spa.test's API (its token key, for tests)
 
 	before       func(c *ctx) bool // runs before routing; false: it answered
 	routes       map[string]func(c *ctx)
