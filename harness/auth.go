@@ -13,7 +13,8 @@ import (
 
 // markers returns the scenario's logged-in and logged-out selectors.
 func (r *runner) markers() (in, out string) {
-	if p := r.sc.Session.Probe; p != nil {
+	in = r.sc.Session.LoggedInSelector
+	if p := r.sc.Session.Probe; p != nil && in == "" {
 		in = p.LoggedInSelector
 	}
 	return in, r.sc.Session.LoggedOutSelector

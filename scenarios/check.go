@@ -43,6 +43,9 @@ func (sc *Scenario) texts() []textField {
 	if sc.Session.LoggedOutSelector != "" {
 		fields = append(fields, top("loggedOut.selector", &sc.Session.LoggedOutSelector, checkSelector))
 	}
+	if sc.Session.LoggedInSelector != "" {
+		fields = append(fields, top("loggedIn.selector", &sc.Session.LoggedInSelector, checkSelector))
+	}
 	for i := range sc.Steps {
 		st := &sc.Steps[i]
 		add := func(key string, s *string, check func(string) *problem, secret bool) {

@@ -31,6 +31,12 @@ func TestParseErrors(t *testing.T) {
 		{"loggedOut misspelt", "name: n\ntarget: https://a.test\nsession:\n  loggedOut: { slector: '#login' }\nsteps: [goto: /]\n", []string{
 			`t.yaml:4:16: session.loggedOut: unknown key "slector" (did you mean "selector"?)`,
 		}},
+		{"loggedIn not an object", "name: n\ntarget: https://a.test\nsession:\n  loggedIn: '#welcome'\nsteps: [goto: /]\n", []string{
+			`t.yaml:4:13: session.loggedIn: expected a mapping, got a string`,
+		}},
+		{"loggedIn with a bad selector", "name: n\ntarget: https://a.test\nsession:\n  loggedIn: { selector: 'a[' }\nsteps: [goto: /]\n", []string{
+			`t.yaml:4:25: session.loggedIn.selector: unclosed '[' in selector "a["`,
+		}},
 		{"loggedOut with a bad selector", "name: n\ntarget: https://a.test\nsession:\n  loggedOut: { selector: 'a[' }\nsteps: [goto: /]\n", []string{
 			`t.yaml:4:26: session.loggedOut.selector: unclosed '[' in selector "a["`,
 		}},

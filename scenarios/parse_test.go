@@ -94,6 +94,23 @@ func TestParseSteps(t *testing.T) {
 	}
 }
 
+// session.loggedIn is the logged-in marker without a probe page (a
+// single-page app renders it by script); it resolves variables and wins
+// over the probe's.
+func TestParseLoggedInMarker(t *testing.T) {
+	sc, err := Parse("t.yaml", []byte("name: n\ntarget: https://a.test\nsession:\n  loggedIn: { selector: \"${vars.w}\" }\n  probe: { path: /account, loggedIn: { selector: '#probe-only' } }\nvars: { w: '#welcome' }\nsteps: [goto: /]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := sc.Resolve(Resolver{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Session.LoggedInSelector != "#welcome" || r.Session.Probe.LoggedInSelector != "#probe-only" {
+		t.Errorf("LoggedInSelector = %q, probe's %q", r.Session.LoggedInSelector, r.Session.Probe.LoggedInSelector)
+	}
+}
+
 func TestParseLoggedOutMarker(t *testing.T) {
 	sc, err := Parse("t.yaml", []byte("name: n\ntarget: https://a.test\nsession:\n  loggedOut: { selector: \"${vars.form}\" }\nvars: { form: '#login-form' }\nsteps: [goto: /]\n"))
 	if err != nil {

@@ -46,6 +46,11 @@ type Session struct {
 	// (a login form, a "Sign in" link): the other half of the logged-in
 	// marker; empty when not given.
 	LoggedOutSelector string
+	// LoggedInSelector matches only on pages shown to a logged-in user,
+	// checked in the live page after each step (a single-page app renders
+	// it by script, which the probe's plain HTTP client cannot see);
+	// empty when not given: the probe's loggedIn selector then serves.
+	LoggedInSelector string
 }
 
 // Probe is a page whose content tells whether the browser is logged in.

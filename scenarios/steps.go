@@ -149,7 +149,7 @@ func (p *parser) list(n *yaml.Node, where string, check func(string) *problem) [
 }
 
 func (p *parser) session(sc *Scenario, n *yaml.Node) {
-	o, ok := p.Object(n, "session", "cookies", "nodeHeader", "probe", "loggedOut")
+	o, ok := p.Object(n, "session", "cookies", "nodeHeader", "probe", "loggedIn", "loggedOut")
 	if !ok {
 		return
 	}
@@ -184,13 +184,21 @@ func (p *parser) session(sc *Scenario, n *yaml.Node) {
 		p.Require(po, "path", "loggedIn")
 		sc.Session.Probe = probe
 	}
-	if e, ok := o.ByKey["loggedOut"]; ok {
-		if lo, ok := p.Object(e.Val, "session.loggedOut", "selector"); ok {
-			if e, ok := lo.ByKey["selector"]; ok {
-				p.text(e.Val, "session.loggedOut.selector", "loggedOut.selector", &sc.Session.LoggedOutSelector)
-			}
-			p.Require(lo, "selector")
+	p.marker(o, "loggedOut", &sc.Session.LoggedOutSelector)
+	p.marker(o, "loggedIn", &sc.Session.LoggedInSelector)
+}
+
+// marker reads session.KEY: { selector: ... } into sel.
+func (p *parser) marker(o *yamlfile.Object, key string, sel *string) {
+	e, ok := o.ByKey[key]
+	if !ok {
+		return
+	}
+	if lo, ok := p.Object(e.Val, "session."+key, "selector"); ok {
+		if e, ok := lo.ByKey["selector"]; ok {
+			p.text(e.Val, "session."+key+".selector", key+".selector", sel)
 		}
+		p.Require(lo, "selector")
 	}
 }
 
