@@ -51,8 +51,11 @@ type collector struct {
 	// downloaded is closed and replaced at each download, to wake a step
 	// that waits for one.
 	downloaded chan struct{}
-	clockDelta float64         // wallTime - monotonic timestamp, from requestWillBeSent
-	scanned    map[string]bool // documents whose body was read
+	// popupOpened is closed and replaced at each new popup, to wake a
+	// step that waits for one.
+	popupOpened chan struct{}
+	clockDelta  float64         // wallTime - monotonic timestamp, from requestWillBeSent
+	scanned     map[string]bool // documents whose body was read
 
 	wg sync.WaitGroup
 	// activity counts, in the driver's reader loop, the events that can
@@ -100,14 +103,15 @@ type scriptWrite struct {
 
 func newCollector(binding string) *collector {
 	return &collector{
-		binding:    binding,
-		hops:       map[string][]*hop{},
-		reqExtra:   map[string][]evRequestExtra{},
-		respExtra:  map[string][]evResponseExtra{},
-		responses:  map[string]evResponse{},
-		loading:    map[string]evLoading{},
-		scanned:    map[string]bool{},
-		downloaded: make(chan struct{}),
+		binding:     binding,
+		hops:        map[string][]*hop{},
+		reqExtra:    map[string][]evRequestExtra{},
+		respExtra:   map[string][]evResponseExtra{},
+		responses:   map[string]evResponse{},
+		loading:     map[string]evLoading{},
+		scanned:     map[string]bool{},
+		downloaded:  make(chan struct{}),
+		popupOpened: make(chan struct{}),
 	}
 }
 

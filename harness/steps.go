@@ -112,6 +112,7 @@ var actions = map[scenarios.Kind]action{
 	scenarios.KindRestart:      (*runner).doRestart,
 	scenarios.KindScreenshot:   bounded((*runner).doScreenshot),
 	scenarios.KindExpect:       bounded((*runner).doExpect),
+	scenarios.KindClose:        bounded((*runner).doClose),
 }
 
 // bounded makes an action run within the step's timeout.

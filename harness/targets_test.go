@@ -227,7 +227,7 @@ func checkTargets(t *testing.T, l *lab.Lab, b *harness.Browser) {
 func TestStepInMissingPopup(t *testing.T) {
 	needChrome(t)
 	l, b := startLabBrowser(t)
-	sc, err := scenarios.Parse("missing.yaml", []byte(`name: "A popup that is not there"
+	r := runInLab(t, l, b, "missing.yaml", `name: "A popup that is not there"
 target: ${lab.targets}
 steps:
   - goto: /targets
@@ -235,13 +235,54 @@ steps:
   - wait: { selector: "#popup-done" }
   - click: "#export-link"
     in: popup 2
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := b.Run(context.Background(), sc, harness.Options{Resolver: scenarios.Resolver{Lab: l.Var},
-		StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Dir: t.TempDir()})
+`)
 	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, "step 3 (click #export-link in popup 2): in popup 2: the journey has opened 1 popup") {
 		t.Errorf("status %s: %s", r.Status, r.Error)
 	}
+}
+
+// A step can wait for a popup to open and close it. After the close, the
+// browser has no window of that name (the page's window.open of the name
+// opens a new, blank one) and a step in the closed popup fails, naming
+// the step that closed it.
+func TestWaitForAndClosePopup(t *testing.T) {
+	needChrome(t)
+	l, b := startLabBrowser(t)
+	r := runInLab(t, l, b, "close.yaml", `name: "Wait for a popup, close it"
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - click: "#open-popup"
+  - wait: { popup: 1 }
+  - click: "#export-link"
+    in: popup 1
+  - wait: { selector: "#exported" }
+    in: popup
+  - close: popup 1
+  - eval: "if (window.open('', 'targets_report').location.href !== 'about:blank') throw new Error('the report window is still open')"
+  - click: "#export-link"
+    in: popup 1
+`)
+	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, "step 7 (click #export-link in popup 1): in popup 1: step 5 closed that popup") {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	for i, want := range map[int]string{2: "wait popup 1", 5: "close popup 1", 6: "eval"} {
+		if st := r.Steps[i]; st.Status != recording.StatusPassed || !strings.HasPrefix(st.Detail, want) {
+			t.Errorf("step %d: %s %q, want passed %q", i, st.Status, st.Detail, want)
+		}
+	}
+	if len(r.Popups) != 2 {
+		t.Errorf("%d popups, want the report and the blank one the eval opened after the close", len(r.Popups))
+	}
+}
+
+// runInLab runs the scenario text against the lab in b.
+func runInLab(t *testing.T, l *lab.Lab, b *harness.Browser, name, text string) *recording.Recording {
+	t.Helper()
+	sc, err := scenarios.Parse(name, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Run(context.Background(), sc, harness.Options{Resolver: scenarios.Resolver{Lab: l.Var},
+		StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Dir: t.TempDir()})
 }

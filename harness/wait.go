@@ -17,6 +17,8 @@ func (r *runner) doWait(c context.Context, s *stepCall) error {
 		return chromedp.Do(c, chromedp.WaitVisible(chromedp.CSS(s.st.Selector)))
 	case s.st.URL != "":
 		return r.waitURL(c, s.st.URL)
+	case s.st.Popup > 0:
+		return r.waitPopups(c, s.st.Popup)
 	}
 	// The scenario asked for time to pass (idle timeouts, expiry).
 	return sleep(c, s.st.Duration)

@@ -25,6 +25,7 @@ type popup struct {
 	url    string
 	first  string // the first URL it showed other than about:blank
 	closed bool
+	shut   int // the close step that closed it; -1 while open
 }
 
 type download struct{ url, filename string }
@@ -91,12 +92,14 @@ func (c *collector) notePopup(id, url string) *popup {
 			return nil
 		}
 	}
-	p := &popup{id: id, at: time.Now()}
+	p := &popup{id: id, at: time.Now(), shut: -1}
 	if url != "about:blank" {
 		p.url, p.first = url, url
 	}
 	c.popups = append(c.popups, p)
 	c.activity.Add(1)
+	close(c.popupOpened)
+	c.popupOpened = make(chan struct{})
 	if len(c.popups) > maxPopups {
 		p.closed = true
 		return p
@@ -109,24 +112,9 @@ func (c *collector) notePopup(id, url string) *popup {
 // attaches a session of its own, as for the tab; the tap records the
 // popup anyway. The context ends with the tab's, and closes the popup.
 func (r *runner) window(ctx context.Context, in string) (context.Context, error) {
-	c := r.col
-	c.mu.Lock()
-	n := len(c.popups)
-	var p *popup
-	switch {
-	case in == "popup" && n > 0:
-		p = c.popups[n-1]
-	case strings.HasPrefix(in, "popup "):
-		if i, err := strconv.Atoi(strings.TrimPrefix(in, "popup ")); err == nil && i >= 1 && i <= n {
-			p = c.popups[i-1]
-		}
-	}
-	c.mu.Unlock()
-	if p == nil {
-		return nil, fmt.Errorf("in %s: the journey has opened %s", in, words.Count(n, "popup", "popups"))
-	}
-	if p.closed {
-		return nil, fmt.Errorf("in %s: the harness closed that popup (more than %d)", in, maxPopups)
+	p, err := r.popupNamed("in "+in, in)
+	if err != nil {
+		return nil, err
 	}
 	if w, ok := r.windows[p.id]; ok {
 		return w, nil
@@ -136,7 +124,6 @@ func (r *runner) window(ctx context.Context, in string) (context.Context, error)
 	// it runs on w, and the wait for it is bounded here.
 	done := make(chan error, 1)
 	go func() { done <- chromedp.Do(w) }()
-	var err error
 	select {
 	case err = <-done:
 	case <-ctx.Done():
@@ -153,6 +140,85 @@ func (r *runner) window(ctx context.Context, in string) (context.Context, error)
 	}
 	r.windows[p.id] = w
 	return w, nil
+}
+
+// popupNamed returns the popup in names ("popup": the last one opened;
+// "popup N": the Nth), or why there is none to act on; what prefixes the
+// error.
+func (r *runner) popupNamed(what, in string) (*popup, error) {
+	c := r.col
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.popups)
+	var p *popup
+	switch {
+	case in == "popup" && n > 0:
+		p = c.popups[n-1]
+	case strings.HasPrefix(in, "popup "):
+		if i, err := strconv.Atoi(strings.TrimPrefix(in, "popup ")); err == nil && i >= 1 && i <= n {
+			p = c.popups[i-1]
+		}
+	}
+	switch {
+	case p == nil:
+		return nil, fmt.Errorf("%s: the journey has opened %s", what, words.Count(n, "popup", "popups"))
+	case p.closed:
+		return nil, fmt.Errorf("%s: the harness closed that popup (more than %d)", what, maxPopups)
+	case p.shut >= 0:
+		return nil, fmt.Errorf("%s: step %d closed that popup", what, p.shut)
+	}
+	return p, nil
+}
+
+// waitPopups waits until the journey has opened n popups.
+func (r *runner) waitPopups(ctx context.Context, n int) error {
+	c := r.col
+	for {
+		c.mu.Lock()
+		have, ch := len(c.popups), c.popupOpened
+		c.mu.Unlock()
+		if have >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("popup %d did not open (the journey has opened %s): %w", n, words.Count(have, "popup", "popups"), ctx.Err())
+		case <-ch:
+		}
+	}
+}
+
+// doClose closes a popup, as its user would: the page's unload runs, and
+// its requests until then are recorded.
+func (r *runner) doClose(ctx context.Context, s *stepCall) error {
+	p, err := r.popupNamed("close "+s.st.Window, s.st.Window)
+	if err != nil {
+		return err
+	}
+	cc := chromedp.FromContext(r.tab)
+	if cc == nil || cc.Browser == nil {
+		return fmt.Errorf("close %s: no browser", s.st.Window)
+	}
+	if err := cc.Browser.Call(ctx, "Target.closeTarget", map[string]any{"targetId": p.id}, nil); err != nil {
+		return fmt.Errorf("close %s: %w", s.st.Window, err)
+	}
+	// The browser closes the window after it answers (the page's unload
+	// runs first): the step ends when the target is gone, as the user's
+	// next action would find it.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for cc.Browser.Call(ctx, "Target.getTargetInfo", map[string]any{"targetId": p.id}, nil) == nil {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("close %s: the window did not close: %w", s.st.Window, ctx.Err())
+		case <-tick.C:
+		}
+	}
+	r.col.mu.Lock()
+	p.shut = s.sr.rec.Index
+	r.col.mu.Unlock()
+	delete(r.windows, p.id)
+	return nil
 }
 
 // hasPopups reports whether the page opened a window. Popups share the

@@ -130,7 +130,22 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:4:21: expect.text: missing "contains" or "equals"`,
 		}},
 		{"wait neither", head + "  - wait: {}\n", []string{
-			`t.yaml:4:11: wait: missing "selector" or "url"`,
+			`t.yaml:4:11: wait: missing "selector", "url" or "popup"`,
+		}},
+		{"wait popup zero", head + "  - wait: { popup: 0 }\n", []string{
+			`t.yaml:4:20: wait.popup: want the popup's number, from 1 to 9999, got 0`,
+		}},
+		{"wait popup text", head + "  - wait: { popup: last }\n", []string{
+			`t.yaml:4:20: wait.popup: expected a whole number, got "last"`,
+		}},
+		{"close the tab", head + "  - close: tab\n", []string{
+			`t.yaml:4:12: close: the scenario's tab cannot be closed (a restart step ends the browser): want popup or popup N`,
+		}},
+		{"close a frame", head + "  - close: frame 1\n", []string{
+			`t.yaml:4:12: close: want popup (the last window the journey opened) or popup N (the Nth, from 1), got "frame 1"`,
+		}},
+		{"close in a popup", head + "  - close: popup\n    in: popup\n", []string{
+			`t.yaml:5:9: in: close acts on the browser context, not on a window: it takes no in`,
 		}},
 		{"probe without loggedIn", "session: { probe: { path: /a } }\n" + head + "  - goto: /\n", []string{
 			`t.yaml:1:19: session.probe: missing "loggedIn"`,
@@ -140,7 +155,7 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:4:29: fill: unknown key "banana"`,
 		}},
 		{"step without a kind and an unknown key", head + "  - navigate: /a\n", []string{
-			`t.yaml:4:5: step: missing an action: want one of goto, click, fill, select, check, press, submit, wait, eval, setCookie, clearCookies, restart, screenshot or expect`,
+			`t.yaml:4:5: step: missing an action: want one of goto, click, fill, select, check, press, submit, wait, eval, setCookie, clearCookies, restart, screenshot, expect or close`,
 			`t.yaml:4:5: step: unknown key "navigate"`,
 		}},
 		{"misspelt required key reported once", head + "  - fill: { selector: '#a', vlaue: x }\n", []string{
@@ -149,7 +164,7 @@ func TestParseErrors(t *testing.T) {
 
 		// Kinds per step.
 		{"no kind", head + "  - name: nothing\n", []string{
-			`t.yaml:4:5: step: missing an action: want one of goto, click, fill, select, check, press, submit, wait, eval, setCookie, clearCookies, restart, screenshot or expect`,
+			`t.yaml:4:5: step: missing an action: want one of goto, click, fill, select, check, press, submit, wait, eval, setCookie, clearCookies, restart, screenshot, expect or close`,
 		}},
 		{"two kinds", head + "  - goto: /a\n    click: '#b'\n", []string{
 			`t.yaml:5:5: step: has two actions, goto and click: give each its own step`,

@@ -31,7 +31,7 @@ var brokenWant = []string{
 	`testdata/broken.yaml:24:11: goto: unterminated "${": add the closing "}" (or write "$${" for a literal "${")`,
 	`testdata/broken.yaml:25:14: restart: unknown value "tab": want browser`,
 	`testdata/broken.yaml:28:5: step: duplicate key "timeout" (first at line 27)`,
-	`testdata/broken.yaml:29:5: step: missing an action: want one of goto, click, fill, select, check, press, submit, wait, eval, setCookie, clearCookies, restart, screenshot or expect`,
+	`testdata/broken.yaml:29:5: step: missing an action: want one of goto, click, fill, select, check, press, submit, wait, eval, setCookie, clearCookies, restart, screenshot, expect or close`,
 }
 
 func TestBrokenFile(t *testing.T) {

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -78,12 +79,13 @@ const (
 	KindRestart      Kind = "restart"
 	KindScreenshot   Kind = "screenshot"
 	KindExpect       Kind = "expect"
+	KindClose        Kind = "close"
 )
 
 var kinds = []Kind{
 	KindGoto, KindClick, KindFill, KindSelect, KindCheck, KindPress, KindSubmit,
 	KindWait, KindEval, KindSetCookie, KindClearCookies, KindRestart, KindScreenshot,
-	KindExpect,
+	KindExpect, KindClose,
 }
 
 // Step is one action or check. Only the fields of its Kind are set;
@@ -107,6 +109,8 @@ type Step struct {
 	Key       string        // press
 	Checked   bool          // check: the wanted state
 	Duration  time.Duration // wait
+	Popup     int           // wait: until the journey has opened this many popups
+	Window    string        // close: the popup to close, "popup" or "popup N"
 	Script    string        // eval
 	Cookie    *CookieSpec   // setCookie
 	ClearName string        // clearCookies: only this cookie; "" clears all
@@ -132,9 +136,13 @@ func (s Step) String() string {
 			arg = s.Selector
 		case s.URL != "":
 			arg = s.URL
+		case s.Popup > 0:
+			arg = "popup " + strconv.Itoa(s.Popup)
 		default:
 			arg = s.Duration.String()
 		}
+	case KindClose:
+		arg = s.Window
 	case KindSetCookie:
 		if s.Cookie != nil {
 			arg = s.Cookie.Name

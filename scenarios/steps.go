@@ -38,6 +38,9 @@ func kindNames() []string {
 	return out
 }
 
+// maxPopupIndex is the highest popup number a step can name (inValue).
+const maxPopupIndex = 9999
+
 // inValue is what a step's in accepts.
 var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3})$`)
 
@@ -253,7 +256,7 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 	}
 	defer func() {
 		switch st.Kind {
-		case KindRestart, KindSetCookie, KindClearCookies:
+		case KindRestart, KindSetCookie, KindClearCookies, KindClose:
 			if st.In != "" {
 				p.Errorf(inNode, "in", "", "%s acts on the browser context, not on a window: it takes no in", st.Kind)
 			}
@@ -322,10 +325,29 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 				}
 				st.Duration = d
 			}
-		} else if o, ok := p.Object(v, kind, "selector", "url"); ok {
+		} else if o, ok := p.Object(v, kind, "selector", "url", "popup"); ok {
 			p.textKey(o, "selector", &st.Selector)
 			p.textKey(o, "url", &st.URL)
-			p.OneKey(o, "selector", "url")
+			if e, ok := o.ByKey["popup"]; ok {
+				if n, ok := p.Int(e.Val, "wait.popup"); ok {
+					if n < 1 || n > maxPopupIndex {
+						p.Errorf(e.Val, "wait.popup", "", "want the popup's number, from 1 to %d, got %d", maxPopupIndex, n)
+					}
+					st.Popup = n
+				}
+			}
+			p.OneKey(o, "selector", "url", "popup")
+		}
+	case KindClose:
+		if w, ok := p.Str(v, kind); ok {
+			switch {
+			case w == "tab":
+				p.Errorf(v, kind, "", "the scenario's tab cannot be closed (a restart step ends the browser): want popup or popup N")
+			case !inValue.MatchString(w):
+				p.Errorf(v, kind, "", "want popup (the last window the journey opened) or popup N (the Nth, from 1), got %q", w)
+			default:
+				st.Window = w
+			}
 		}
 	case KindEval:
 		p.text(v, kind, "script", &st.Script)

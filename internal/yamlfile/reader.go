@@ -492,6 +492,22 @@ func (r *Reader) Bool(n *yaml.Node, where string) (bool, bool) {
 	return false, false
 }
 
+// Int reads a whole number written as one (not "1.0", not a string).
+func (r *Reader) Int(n *yaml.Node, where string) (int, bool) {
+	s := Deref(n)
+	if s != nil && s.Kind == yaml.ScalarNode && s.ShortTag() == "!!int" {
+		if v, err := strconv.Atoi(s.Value); err == nil {
+			return v, true
+		}
+	}
+	got := Describe(n)
+	if s != nil && s.Kind == yaml.ScalarNode && s.ShortTag() != "!!null" {
+		got = Quote(s.Value)
+	}
+	r.Errorf(n, where, "", "expected a whole number, got %s", got)
+	return 0, false
+}
+
 // BoolPtr is Bool for an optional flag: nil if n is not a boolean.
 func (r *Reader) BoolPtr(n *yaml.Node, where string) *bool {
 	b, ok := r.Bool(n, where)
