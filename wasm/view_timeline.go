@@ -60,7 +60,7 @@ func (a *app) renderTimeline(view js.Value, m *model) {
 	u.open("span").cls("lg").el("span", "reset-swatch", "").text(" reset").close()
 	u.close()
 	u.close()
-	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause. On top, whether the user was logged in after each step (pale: not checked, carried over; ⚠ where a page showed the user logged out), and which node served each request. Click a mark for details.")
+	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause. On top, whether the user was logged in after each step (pale: not checked, carried over; ⚠ where a page showed the user logged out), and which node served each request; under them, the page's Web Storage writes. Click a mark for details.")
 	u.open("div").attr("id", "tl-scroll").cls("tl-scroll").attr("tabindex", "0")
 	u.open("div").attr("id", "tl-inner").cls("tl-inner")
 	u.svg("svg").attr("id", "tl-svg").cls("tl-svg").attr("role", "group").attr("aria-label", "Timeline: one lane per cookie, its events and session resets, on the journey's time axis").close()
@@ -379,6 +379,11 @@ func (a *app) tlAxis(u *ui, f *tlFrame) {
 	if len(m.nodes) > 0 {
 		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", y+16).text("serving node").close()
 		a.nodeMarks(u, m, st, xOf, y+nodeH/2)
+		y += nodeH
+	}
+	if len(m.rec.Storage) > 0 {
+		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", y+16).text("web storage").close()
+		a.storageMarks(u, m, st, xOf, y+nodeH/2)
 	}
 	u.close()
 }
@@ -438,6 +443,9 @@ func lanesY(m *model) float64 {
 	}
 	if len(m.nodes) > 0 {
 		y += nodeH
+	}
+	if len(m.rec.Storage) > 0 {
+		y += nodeH // the Web Storage lane
 	}
 	return y
 }
@@ -621,6 +629,54 @@ func (a *app) nodeMarks(u *ui, m *model, st *tlState, xOf func(int64) float64, m
 		u.close()
 		lastX, lastNode = x, q.Node
 	}
+}
+
+// storageMarks draws the journey's Web Storage writes on one lane: where
+// a single-page app's tokens come and go, next to the cookies'. A value
+// the journey sent as an Authorization header is marked as such.
+func (a *app) storageMarks(u *ui, m *model, st *tlState, xOf func(int64) float64, mid float64) {
+	sent := map[string]bool{}
+	for i := range m.rec.Requests {
+		if c := m.rec.Requests[i].Authorization; c != nil {
+			sent[c.Value.Fingerprint] = true
+		}
+	}
+	for i := range m.rec.Storage {
+		e := &m.rec.Storage[i]
+		t := nanos(e.Time)
+		if t < st.v0 || t > st.v1 {
+			continue
+		}
+		x := xOf(t)
+		title := "step " + itoa(e.Step) + ": " + string(e.Area) + " " + e.Key + " " + string(e.Kind)
+		cls := "swrite s-" + string(e.Kind)
+		if e.Value != nil {
+			title += " " + shown(*e.Value, true)
+			if sent[e.Value.Fingerprint] {
+				cls += " bearer"
+				title += " (sent as Authorization)"
+			}
+			u.svg("g").cls(cls).style("--h", itoa(hue(*e.Value)))
+		} else {
+			u.svg("g").cls(cls)
+		}
+		u.attr("data-key", e.Key).attr("data-act", "go:"+a.hashFor(vSessions, a.sc, m.stepOf(e.Step), "", "", -1))
+		markShape(u, storageShape(e.Kind), x, mid)
+		u.attr("role", "img").attr("aria-label", title)
+		u.svg("title").text(title).close()
+		u.close()
+	}
+}
+
+// storageShape maps a write to the mark of the cookie event it is like.
+func storageShape(k recording.StorageKind) string {
+	switch k {
+	case recording.StorageSet:
+		return string(recording.EventSet)
+	case recording.StorageRemoved:
+		return string(recording.EventDeleted)
+	}
+	return string(recording.EventCleared)
 }
 
 func niceTick(target float64) int64 {

@@ -1234,6 +1234,14 @@ func TestInspectorStorage(t *testing.T) {
 	if held := eval[string](t, p, `document.querySelector(".storage ul.cookies").innerText`); !strings.Contains(held, "localStorage access_token") {
 		t.Errorf("held after logout: %q", held)
 	}
+	// The timeline's Web Storage lane: one mark per write, the token's
+	// marked as sent.
+	p.goHash(t, "v=timeline", "#tl-svg .swrite")
+	marks := eval[[]string](t, p, `[...document.querySelectorAll("#tl-svg .swrite")].map(g => g.getAttribute("class") + "|" + g.querySelector("title").textContent)`)
+	if len(marks) != 3 || !strings.Contains(marks[0], "bearer") || !strings.Contains(marks[0], "localStorage access_token set tokfp0123456789a (sent as Authorization)") ||
+		!strings.Contains(marks[2], "s-removed") || strings.Contains(marks[1], "bearer") {
+		t.Errorf("storage marks %q", marks)
+	}
 	p.goHash(t, "v=requests&r="+r.Requests[1].ID, "#detail dl.kv")
 	auth := eval[string](t, p, `(() => { const dt = [...document.querySelectorAll("#detail dt")].find(dt => dt.textContent === "Authorization"); return dt ? dt.nextElementSibling.textContent : ""; })()`)
 	if !strings.HasPrefix(auth, "Bearer ") || !strings.Contains(auth, "tokfp012") {
