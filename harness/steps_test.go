@@ -14,7 +14,7 @@ func TestEveryKindHasAnAction(t *testing.T) {
 		scenarios.KindGoto, scenarios.KindClick, scenarios.KindFill, scenarios.KindSelect,
 		scenarios.KindCheck, scenarios.KindPress, scenarios.KindSubmit, scenarios.KindWait,
 		scenarios.KindEval, scenarios.KindSetCookie, scenarios.KindClearCookies, scenarios.KindRestart,
-		scenarios.KindScreenshot, scenarios.KindExpect,
+		scenarios.KindScreenshot, scenarios.KindExpect, scenarios.KindClose,
 	}
 	for _, k := range kinds {
 		if actions[k] == nil {
