@@ -197,8 +197,12 @@ func (h tokenHit) label() string {
 // how says how the token was told, for the evidence.
 func (h tokenHit) how() string {
 	if h.bearer != nil {
-		return fmt.Sprintf("its value was sent as %s credentials in %d %s (the strongest evidence: it is a credential the server is given)",
-			h.bearer.schemeText(), h.bearer.n, plural(h.bearer.n, "request", "requests"))
+		what := "its value"
+		if h.field != "" {
+			what = "the value of its field " + h.field
+		}
+		return fmt.Sprintf("%s was sent as %s credentials in %d %s (the strongest evidence that it is a session token)",
+			what, h.bearer.schemeText(), h.bearer.n, plural(h.bearer.n, "request", "requests"))
 	}
 	return fmt.Sprintf("told by %s and its shape (%s); no request sent it as an Authorization header", h.class.by, shapeText(h.value))
 }
@@ -656,17 +660,21 @@ func (a *analyzer) tokensNotCleared() {
 // step st.
 func (a *analyzer) notCleared(st *recording.Step, area recording.StorageArea, origin, key string, hits []tokenHit, ev string) {
 	best := hits[0]
-	var fields []string
+	var fields, labels []string
 	for _, h := range hits {
 		if h.better(best) {
 			best = h
 		}
 		fields = append(fields, h.field)
+		if !slices.Contains(labels, h.label()) {
+			labels = append(labels, h.label())
+		}
 	}
 	f := storageFinding(RuleSessionTokenNotCleared, Medium, st.Index, area, origin, key, best.field)
 	f.URL = st.URL
-	f.Message = fmt.Sprintf("After the logout step %d (%s), %s still held %s: the logout left it for any script in the origin, or the next user of this browser, to read and use.",
-		st.Index, stepAction(st), where(area, origin, key, fields), best.label())
+	f.Message = fmt.Sprintf("After the logout step %d (%s), %s %s still in %s: the logout left %s for any script in the origin, or the next user of this browser, to read and use.",
+		st.Index, stepAction(st), strings.Join(labels, " and "), plural(len(labels), "was", "were"), where(area, origin, key, fields),
+		plural(len(labels), "it", "them"))
 	f.Evidence = ev + "; " + best.how()
 	a.findings.add(f, storageIdentity(area, origin, key))
 }
@@ -749,7 +757,7 @@ func (a *analyzer) tokensNotRevoked() {
 func (a *analyzer) notRevoked(st *recording.Step, c *bearerUse, before int, u *credentialAfter, t *storedToken) {
 	q := u.first
 	f := Finding{Rule: RuleSessionTokenNotRevoked, Severity: High, Step: st.Index, URL: q.URL, Request: q.ID}
-	f.Message = fmt.Sprintf("The %s credential the journey sent before the logout step %d (%s) was sent again after it, on %s %s at step %d, and the server answered %d: the logout did not revoke it.",
+	f.Message = fmt.Sprintf("The %s credential the journey sent up to the logout step %d (%s) was sent again after it, on %s %s at step %d, and the server answered %d: the logout did not revoke it.",
 		c.schemeText(), st.Index, stepAction(st), q.Method, q.URL, q.Step, q.Status)
 	if t != nil {
 		f.StorageArea, f.StorageOrigin, f.StorageKey, f.StorageField = t.area, t.origin, t.key, t.best.field

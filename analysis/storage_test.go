@@ -468,7 +468,7 @@ func TestTokenNotRevoked(t *testing.T) {
 	if f.Severity != High || f.Step != 2 || f.URL != appOrigin+"/api/orders" || f.Request == "" || f.StorageKey != "access_token" {
 		t.Errorf("finding = %+v", f)
 	}
-	for _, want := range []string{"Authorization: Bearer credential", "before the logout step 2 (click #logout)", "GET https://app.test/api/orders at step 3",
+	for _, want := range []string{"Authorization: Bearer credential", "up to the logout step 2 (click #logout)", "GET https://app.test/api/orders at step 3",
 		"answered 200", `an access token kept in localStorage of https://app.test under the key "access_token"`} {
 		if !strings.Contains(f.Message, want) {
 			t.Errorf("message %q lacks %q", f.Message, want)
