@@ -40,6 +40,10 @@ func TestStorageTokenByBearer(t *testing.T) {
 	tok := rectest.ID("opaque")
 	spaLogin(b, local, "app.cache.v1", tok)
 	b.Fetch(appOrigin+"/api/orders", 200).Authorization("Bearer", tok)
+	// Renewed: the new token is written and sent too.
+	b.Step("wait", "")
+	b.StorageSet(local, appOrigin, "app.cache.v1", rectest.ID("renewed"))
+	b.Fetch(appOrigin+"/api/orders", 200).Authorization("Bearer", rectest.ID("renewed"))
 	rep := analyze(t, b.Rec())
 	fs := findings(rep, RuleSessionTokenInStorage)
 	if len(fs) != 1 {
@@ -50,7 +54,8 @@ func TestStorageTokenByBearer(t *testing.T) {
 		f.Step != 1 || f.Severity != Medium || f.URL != appOrigin+"/app" || f.Cookie != "" {
 		t.Errorf("finding = %+v", f)
 	}
-	for _, want := range []string{"Authorization: Bearer credentials in 2 requests", "strongest evidence", "setItem at step 1 by https://app.test/app.js:10:5"} {
+	for _, want := range []string{"Authorization: Bearer credentials in 2 requests", "strongest evidence", "setItem at step 1 by https://app.test/app.js:10:5",
+		"2 writes held one", "sent as Authorization credentials in 3 requests in all"} {
 		if !strings.Contains(f.Evidence, want) {
 			t.Errorf("evidence %q lacks %q", f.Evidence, want)
 		}
@@ -236,7 +241,7 @@ func TestRefreshTokenSeverityByArea(t *testing.T) {
 	if len(fs) != 2 || got[local].Severity != High || got[sessionSt].Severity != Medium {
 		t.Fatalf("REFRESH-TOKEN-IN-STORAGE: %+v, want localStorage high, sessionStorage medium", fs)
 	}
-	if !strings.Contains(got[local].Evidence, "2 writes that held one (steps 0, 1)") || !strings.Contains(got[local].Message, "on disk") {
+	if !strings.Contains(got[local].Evidence, "2 writes held one") || !strings.Contains(got[local].Message, "on disk") {
 		t.Errorf("localStorage: %+v", got[local])
 	}
 	if !strings.Contains(got[sessionSt].Message, "drops it with the tab") {
@@ -276,6 +281,15 @@ func TestTokenNotClearedFromStepStorage(t *testing.T) {
 	// Read, and empty: the page removed it in a way the writes do not show.
 	if fs := findings(analyze(t, mk()), RuleSessionTokenNotCleared); len(fs) != 0 {
 		t.Errorf("an empty read: %+v", fs)
+	}
+	// Held, but a new value the logout step wrote itself: an anonymous token.
+	b2 := rectest.New("anonymous token")
+	spaLogin(b2, local, "access_token", tok)
+	spaLogout(b2)
+	b2.StorageSet(local, appOrigin, "access_token", rectest.JWT("anonymous"))
+	b2.StorageHeld(b2.Item(local, appOrigin, "access_token", rectest.JWT("anonymous")))
+	if fs := findings(analyze(t, b2.Rec()), RuleSessionTokenNotCleared); len(fs) != 0 {
+		t.Errorf("an anonymous token the logout wrote: %+v", fs)
 	}
 	// Held, but not a token: a theme.
 	if fs := findings(analyze(t, mk(b.Item(local, appOrigin, "ui_theme", "dark"))), RuleSessionTokenNotCleared); len(fs) != 0 {
