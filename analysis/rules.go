@@ -432,7 +432,7 @@ var Rules = []Rule{
 		Criterion: "After a step marked as: logout that passed, the Web Storage of an origin the step reached (the hosts of its requests and of its " +
 			"page) still holds a session or refresh token (as SESSION-TOKEN-IN-STORAGE and REFRESH-TOKEN-IN-STORAGE tell them), other than a new " +
 			"value the logout step wrote itself (an anonymous token). The truth is what the harness read after the step (steps[].storage: the tab's page's origin, both areas). For the " +
-			"items it did not read, the storage at the end of the step is reconstructed from the pages' writes (set, removed and cleared in order, " +
+			"items it did not read (and when the recording has no read: an empty one is left out of the file like none), the storage at the end of the step is reconstructed from the pages' writes (set, removed and cleared in order, " +
 			"from the empty storage of a fresh browser context, emptied again by a restart step; sessionStorage per tab), and the evidence says so: " +
 			"a write by property assignment or a delete is not seen. No logout step, no finding. One finding per area, origin and key.",
 		Why: "The token outlives the logout in the browser: the next person at a shared computer, or a script injected on a later visit, finds " +

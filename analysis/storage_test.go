@@ -391,7 +391,7 @@ func TestTokenNotClearedReconstructed(t *testing.T) {
 				t.Fatalf("SESSION-TOKEN-NOT-CLEARED: %+v", fs)
 			}
 			for _, want := range []string{"reconstructed from the writes the page made with setItem, removeItem and clear",
-				"the harness did not read the storage after step", "no removeItem or clear of it followed"} {
+				"the recording has no read of the storage after step", "no removeItem or clear of it followed"} {
 				if !strings.Contains(fs[0].Evidence, want) {
 					t.Errorf("evidence %q lacks %q", fs[0].Evidence, want)
 				}
@@ -528,5 +528,28 @@ func TestWebStorageCostsNothingWithout(t *testing.T) {
 	})
 	if n > 1 {
 		t.Errorf("webStorage allocates %.0f times for a recording without storage", n)
+	}
+}
+
+// The file does not keep an empty read (steps[].storage is left out when
+// empty): decoded, the recording has no read, the storage is replayed,
+// and the evidence says no read is in the recording, not that the
+// harness made none.
+func TestEmptyReadIsLostInTheFile(t *testing.T) {
+	b := rectest.New("round trip")
+	spaLogin(b, local, "access_token", rectest.JWT("at"))
+	spaLogout(b)
+	b.StorageHeld()
+	data, err := recording.Encode(b.Rec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := recording.Decode("rt.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := findings(analyze(t, r), RuleSessionTokenNotCleared)
+	if len(fs) != 1 || !strings.Contains(fs[0].Evidence, "the recording has no read of the storage after step 2 (steps[].storage is left out when it was not read, or held nothing)") {
+		t.Errorf("SESSION-TOKEN-NOT-CLEARED after a round trip: %+v", fs)
 	}
 }
