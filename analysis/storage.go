@@ -681,7 +681,7 @@ func (a *analyzer) tokensNotRevoked() {
 		}
 		// Up to the next login: a token sent after it may be one the
 		// server handed out again.
-		until := a.lastStep + 1
+		until := int(^uint(0) >> 1)
 		for _, o := range a.steps {
 			if o.Index > st.Index && o.As == recording.BoundaryLogin {
 				until = o.Index
