@@ -68,6 +68,8 @@ type analyzer struct {
 
 	auth []StepAuth // the logged-in state after each step, in a.steps order
 
+	store *storageScan // the Web Storage rules' shared reading (webStorage), once made
+
 	findings *collector
 }
 

@@ -33,6 +33,14 @@ func (d *JSONState) ReadFinding(v *Finding) {
 			d.String(&v.Domain)
 		case "path":
 			d.String(&v.Path)
+		case "storageArea":
+			d.StringOf((*string)(&v.StorageArea), "recording.StorageArea")
+		case "storageOrigin":
+			d.String(&v.StorageOrigin)
+		case "storageKey":
+			d.String(&v.StorageKey)
+		case "storageField":
+			d.String(&v.StorageField)
 		case "url":
 			d.String(&v.URL)
 		case "request":
@@ -48,7 +56,7 @@ func (d *JSONState) ReadFinding(v *Finding) {
 		case "file":
 			d.String(&v.File)
 		default:
-			k = d.Unknown(k, "rule,severity,scenario,step,cookie,domain,path,url,request,message,evidence,remediation,count,file")
+			k = d.Unknown(k, "rule,severity,scenario,step,cookie,domain,path,storageArea,storageOrigin,storageKey,storageField,url,request,message,evidence,remediation,count,file")
 		}
 	}
 }

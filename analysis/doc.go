@@ -17,8 +17,9 @@
 //     journey did not expect it, with exactly one cause from [Causes] and the
 //     evidence for it.
 //   - Findings: the checks of the catalogue [Rules] (cookie attributes,
-//     session-ID exposure, fixation, logout, mixed-scheme links, cleartext
-//     passwords), de-duplicated per rule, scenario and cookie.
+//     session-ID exposure, fixation, logout, session tokens in Web Storage
+//     and their revocation, mixed-scheme links, cleartext passwords),
+//     de-duplicated per rule, scenario and cookie (or storage item).
 //
 // docs/rules.md is generated from [Rules] and [Causes] by [RulesMarkdown].
 package analysis

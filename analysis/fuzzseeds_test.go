@@ -31,5 +31,23 @@ func fuzzSeeds() []*recording.Recording {
 	b.Gone("PHPSESSID", "cleared", "harness", "removed by the restart step")
 	b.Script("js", "v", "", "https://www.app.test/")
 	out = append(out, b.Rec())
+
+	// A single-page app: tokens in Web Storage, bearer requests, a
+	// logout that clears one area and leaves the other.
+	b = rectest.New("seed-storage")
+	b.Step("submit", "login")
+	b.Post("https://app.test/login")
+	tok := rectest.JWT("at")
+	b.StorageSet(recording.LocalStorage, "https://app.test", "oidc.user:https://idp.test:spa", "{}",
+		b.Fields("access_token", tok, "refresh_token", rectest.ID("rt"), "session_state", rectest.ID("ss"))...)
+	b.StorageSet(recording.SessionStorage, "https://app.test", "auth.token", rectest.ID("s"))
+	b.Fetch("https://app.test/api/me", 200).Authorization("Bearer", tok)
+	b.Step("click", "logout")
+	b.Get("https://app.test/logout")
+	b.StorageClear(recording.SessionStorage, "https://app.test")
+	b.StorageHeld(b.Item(recording.LocalStorage, "https://app.test", "token", rectest.ID("t")))
+	b.Step("goto", "")
+	b.Fetch("https://app.test/api/me", 200).Authorization("Bearer", tok)
+	out = append(out, b.Rec())
 	return out
 }

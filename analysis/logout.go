@@ -52,15 +52,7 @@ type leftover struct {
 // a host the step reached (its requests, its page) count: logging out of
 // an application does not log out of its identity provider.
 func (a *analyzer) leftovers(st *recording.Step) []leftover {
-	hosts := map[string]bool{}
-	for _, q := range a.reqs {
-		if q.Step == st.Index {
-			hosts[hostOf(q.URL)] = true
-		}
-	}
-	if h := hostOf(st.URL); h != "" {
-		hosts[h] = true
-	}
+	hosts := a.reached(st)
 	applies := func(t *track) bool {
 		if len(hosts) == 0 {
 			return true
@@ -88,6 +80,22 @@ func (a *analyzer) leftovers(st *recording.Step) []leftover {
 		}
 	}
 	return out
+}
+
+// reached returns the hosts the step st reached: its requests' and its
+// page's. Logging out of an application does not log out of its
+// identity provider: what the logout leaves is judged on these hosts.
+func (a *analyzer) reached(st *recording.Step) map[string]bool {
+	hosts := map[string]bool{}
+	for _, q := range a.reqs {
+		if q.Step == st.Index {
+			hosts[hostOf(q.URL)] = true
+		}
+	}
+	if h := hostOf(st.URL); h != "" {
+		hosts[h] = true
+	}
+	return hosts
 }
 
 // sentAfter returns the first request of a step after s that sent the

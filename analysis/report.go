@@ -19,6 +19,14 @@ type Finding struct {
 	// Domain and Path complete the cookie's identity.
 	Domain string `json:"domain,omitempty"`
 	Path   string `json:"path,omitempty"`
+	// StorageArea, StorageOrigin and StorageKey name the Web Storage item
+	// the finding is about (the SESSION-TOKEN-* rules), as Cookie, Domain
+	// and Path name a cookie; StorageField is the field of its JSON value
+	// that held the token, if it was one.
+	StorageArea   recording.StorageArea `json:"storageArea,omitempty"`
+	StorageOrigin string                `json:"storageOrigin,omitempty"`
+	StorageKey    string                `json:"storageKey,omitempty"`
+	StorageField  string                `json:"storageField,omitempty"`
 	// URL is where it was seen: the request or page URL.
 	URL string `json:"url,omitempty"`
 	// Request is the id of the request involved, if any.

@@ -56,6 +56,10 @@ const (
 	RuleSessionLogoutIncomplete = "SESSION-LOGOUT-INCOMPLETE"
 	RuleSessionReset            = "SESSION-RESET"
 	RuleSessionClientSide       = "SESSION-CLIENT-SIDE"
+	RuleSessionTokenInStorage   = "SESSION-TOKEN-IN-STORAGE"
+	RuleRefreshTokenInStorage   = "REFRESH-TOKEN-IN-STORAGE"
+	RuleSessionTokenNotCleared  = "SESSION-TOKEN-NOT-CLEARED"
+	RuleSessionTokenNotRevoked  = "SESSION-TOKEN-NOT-REVOKED"
 	RuleMixedSchemeLink         = "MIXED-SCHEME-LINK"
 	RuleAuthCleartext           = "AUTH-CLEARTEXT"
 	// RulePolicyViolation is reported by package policy, not by Analyze:
@@ -380,6 +384,79 @@ var Rules = []Rule{
 			"user record) checked on every request, so that logout and password changes revoke copies; or store the session on the server.",
 		References: []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP Session Management Cheat Sheet (Session ID Content)",
 			"RFC 7519 (JSON Web Token)"},
+	},
+	{
+		ID: RuleSessionTokenInStorage, Severity: Medium,
+		check: (*analyzer).tokensInStorage,
+		Title: "Session token in Web Storage",
+		Criterion: "A page of the journey wrote a session token to localStorage or sessionStorage (setItem: recording.storage), or the harness read one " +
+			"there after a logout step (steps[].storage). A stored value, or a string field of its JSON object, is a session token when its fingerprint " +
+			"equals the credentials of an Authorization header the journey sent (any scheme: the strongest evidence), or when its name (the key, or the " +
+			"field's name) reads like a token's and its value looks like one. A name reads like a token's when one of its words (split at punctuation " +
+			"and capitals, any case: access_token, accessToken, auth.token) is token, jwt, auth, authorization, bearer, credential, sid, ends in token " +
+			"or jwt (idtoken, MSAL's -accesstoken- keys) or starts with sess; never with csrf or xsrf in it, nor when its last word makes it an " +
+			"attribute of a token (session_state, token_type, expires_at, auth_time, token_url). A field named secret, value or data (MSAL's secret) " +
+			"takes its kind from a credentialType beside it, when values are revealed, or else from the key. A value looks like a token when it is a " +
+			"JWT (Value.format), or has at least 16 characters, 64 estimated bits and only the characters of tokens (letters, digits, - _ . ~ + / = %: " +
+			"not a JSON document or prose). A JWT under a neutral name that no Authorization header carried is not reported: signed data is not always " +
+			"a credential. Names containing refresh are REFRESH-TOKEN-IN-STORAGE's. One finding per area, origin and key, naming the JSON fields, the " +
+			"step and script of the first write, and the requests that sent the token as Authorization credentials.",
+		Why: "Web Storage has no HttpOnly: every script running in the origin (one injected through XSS, a compromised third-party script) can " +
+			"read the token and use it from anywhere until it expires. localStorage also keeps it on disk across browser restarts and shares it with " +
+			"every tab of the origin.",
+		Remediation: "Keep session tokens in HttpOnly, Secure, SameSite cookies (a backend-for-frontend that holds the OAuth tokens on the server), " +
+			"or in memory only (auth0-spa-js's default cacheLocation memory, oidc-client-ts with an InMemoryWebStorage store, MSAL's " +
+			"cacheLocation memoryStorage); keep access tokens short-lived, and bind them to the client (DPoP) where the server supports it.",
+		References: []string{"OWASP WSTG-CLNT-12 (Testing Browser Storage)", "OWASP ASVS 4.0 V8.2.2 (no sensitive data in browser storage)",
+			"OWASP HTML5 Security Cheat Sheet (Local Storage)", "OAuth 2.0 for Browser-Based Applications (IETF draft-ietf-oauth-browser-based-apps)"},
+	},
+	{
+		ID: RuleRefreshTokenInStorage, Severity: High,
+		SeverityNote: "high in localStorage, which keeps it on disk across browser restarts for as long as the token lives; medium in sessionStorage, which drops it with the tab",
+		check:        (*analyzer).refreshInStorage,
+		Title:        "Refresh token in Web Storage",
+		Criterion: "As SESSION-TOKEN-IN-STORAGE, for a value or JSON field whose name contains refresh (refresh_token, refreshToken, MSAL's " +
+			"-refreshtoken- keys, a credentialType RefreshToken) and whose value looks like a token, or is the credentials of an Authorization header. " +
+			"One finding per area, origin and key.",
+		Why: "A refresh token mints new access tokens: read by an injected script it keeps the attacker in the account for its whole lifetime " +
+			"(days or months), long after the access token and the user's visit expired.",
+		Remediation: "Keep refresh tokens out of the browser (a backend-for-frontend), or in memory, with refresh token rotation, reuse detection " +
+			"and a short absolute lifetime.",
+		References: []string{"RFC 9700 (OAuth 2.0 Security Best Current Practice) §4.14 (Refresh Token Protection)",
+			"OAuth 2.0 for Browser-Based Applications (IETF draft-ietf-oauth-browser-based-apps)", "OWASP WSTG-CLNT-12", "OWASP ASVS 4.0 V8.2.2"},
+	},
+	{
+		ID: RuleSessionTokenNotCleared, Severity: Medium,
+		check: (*analyzer).tokensNotCleared,
+		Title: "Session token left in Web Storage at logout",
+		Criterion: "After a step marked as: logout that passed, the Web Storage of an origin the step reached (the hosts of its requests and of its " +
+			"page) still holds a session or refresh token (as SESSION-TOKEN-IN-STORAGE and REFRESH-TOKEN-IN-STORAGE tell them), other than a new " +
+			"value the logout step wrote itself (an anonymous token). The truth is what the harness read after the step (steps[].storage: the tab's page's origin, both areas). For the " +
+			"items it did not read (and when the recording has no read: an empty one is left out of the file like none), the storage at the end of the step is reconstructed from the pages' writes (set, removed and cleared in order, " +
+			"from the empty storage of a fresh browser context, emptied again by a restart step; sessionStorage per tab), and the evidence says so: " +
+			"a write by property assignment or a delete is not seen. No logout step, no finding. One finding per area, origin and key.",
+		Why: "The token outlives the logout in the browser: the next person at a shared computer, or a script injected on a later visit, finds " +
+			"it and continues the session if the server did not revoke it.",
+		Remediation: "At logout, remove the tokens (removeItem of their keys, or the library's logout: auth0-spa-js logout, oidc-client-ts " +
+			"removeUser or signoutRedirect, MSAL logoutRedirect) and revoke them on the server (RFC 7009 token revocation, ending the session behind them).",
+		References: []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP ASVS 4.0 V3.3.1", "OWASP WSTG-CLNT-12",
+			"RFC 7009 (OAuth 2.0 Token Revocation)"},
+	},
+	{
+		ID: RuleSessionTokenNotRevoked, Severity: High,
+		check: (*analyzer).tokensNotRevoked,
+		Title: "Authorization credential still accepted after logout",
+		Criterion: "A request of a step after a step marked as: logout that passed (and before the next as: login step) carried Authorization " +
+			"credentials with the same fingerprint (any scheme) as a request of that step or an earlier one, and its response was 2xx (not failed). " +
+			"When a login step comes before the logout, only credentials first sent at or after the first login step count (an API key the page " +
+			"sends from the start is no session's). The evidence is the journey's own requests: the logout replay probe replays cookies, not " +
+			"Authorization headers. A public endpoint that ignores the header answers 2xx too, so the evidence names the request and counts the " +
+			"requests after the logout that carried the credential and were answered 2xx, and 401 or 403. One finding per credential.",
+		Why: "A logout that only forgets the token in the browser leaves it valid: anyone who copied it (an injected script, a log, a proxy, the " +
+			"storage of a shared computer) goes on using the API as the user until it expires.",
+		Remediation: "Revoke the tokens at logout (RFC 7009 revocation, or end the session they stand for) and check every request against it; " +
+			"keep access tokens short-lived.",
+		References: []string{"OWASP WSTG-SESS-06 (Logout Functionality)", "OWASP ASVS 4.0 V3.3.1", "RFC 7009 (OAuth 2.0 Token Revocation)"},
 	},
 	{
 		ID: RuleMixedSchemeLink, Severity: Medium,

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/sessiontrace/sessiontrace/analysis"
+	"github.com/sessiontrace/sessiontrace/internal/rectest"
+	"github.com/sessiontrace/sessiontrace/recording"
 )
 
 // Every format is found by its name, listed in help, and writes a report
@@ -30,5 +32,23 @@ func TestFormats(t *testing.T) {
 	Text.Write(&b, &Input{Report: &analysis.Report{}, Threshold: analysis.High})
 	if want := "findings in 0 scenarios: 0 (0 critical, 0 high, 0 medium, 0 low, 0 info); 0 session resets\n0 findings at or above high\n"; b.String() != want {
 		t.Errorf("text of nothing: %q", b.String())
+	}
+}
+
+// A finding on a Web Storage item names it where a cookie finding names
+// the cookie: the text's header line, SARIF's properties.
+func TestStorageFindingNamesItsItem(t *testing.T) {
+	b := rectest.New("spa")
+	b.Step("goto", "")
+	b.Get("https://app.test/")
+	b.StorageSet(recording.LocalStorage, "https://app.test", "oidc.user:spa", "{}", b.Fields("access_token", rectest.JWT("at"))...)
+	in := inputOf(b.Rec())
+	var text, sarif bytes.Buffer
+	if err := Text.Write(&text, in); err != nil || !bytes.Contains(text.Bytes(), []byte("SESSION-TOKEN-IN-STORAGE  step 0  localStorage oidc.user:spa\n")) {
+		t.Errorf("text (%v):\n%s", err, text.String())
+	}
+	if err := SARIF.Write(&sarif, in); err != nil || !bytes.Contains(sarif.Bytes(), []byte(`"storageKey": "oidc.user:spa"`)) ||
+		!bytes.Contains(sarif.Bytes(), []byte(`"storageField": "access_token"`)) {
+		t.Errorf("sarif (%v):\n%s", err, sarif.String())
 	}
 }

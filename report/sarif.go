@@ -176,6 +176,12 @@ func writeSARIF(w io.Writer, in *Input) error {
 		if f.Cookie != "" {
 			res.Properties["cookie"] = f.Cookie
 		}
+		if f.StorageKey != "" {
+			res.Properties["storageArea"], res.Properties["storageOrigin"], res.Properties["storageKey"] = string(f.StorageArea), f.StorageOrigin, f.StorageKey
+			if f.StorageField != "" {
+				res.Properties["storageField"] = f.StorageField
+			}
+		}
 		if f.URL != "" {
 			res.Properties["url"] = f.URL
 		}

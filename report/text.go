@@ -101,6 +101,9 @@ func textFinding(w io.Writer, f analysis.Finding, paint func(code, s string) str
 	if f.Cookie != "" {
 		fmt.Fprintf(w, "  cookie %s", TermText(f.Cookie))
 	}
+	if f.StorageKey != "" {
+		fmt.Fprintf(w, "  %s %s", f.StorageArea, TermText(f.StorageKey))
+	}
 	if f.Count > 1 {
 		fmt.Fprintf(w, "  (x%d)", f.Count)
 	}

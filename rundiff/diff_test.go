@@ -422,6 +422,28 @@ func TestCrossRecordingFindings(t *testing.T) {
 	}
 }
 
+// Findings on Web Storage items are matched by area and key, whatever
+// the origin's host and port: a token moved to another key is one fixed
+// and one new, the same key on another host is no change.
+func TestStorageFindingsMatchByKey(t *testing.T) {
+	withToken := func(host, origin, key string) *recording.Recording {
+		return journey(site{host: host, extra: func(b *rectest.Builder) {
+			b.StorageSet(recording.LocalStorage, origin, key, b.ID("token"))
+		}})
+	}
+	// The logout leaves it too (SESSION-TOKEN-NOT-CLEARED).
+	d := diffOf(withToken("app.test", "https://app.test", "access_token"), withToken("app.test", "https://app.test", "auth_token"))
+	want := []string{"finding SESSION-TOKEN-IN-STORAGE fixed improvement", "finding SESSION-TOKEN-NOT-CLEARED fixed improvement",
+		"finding SESSION-TOKEN-IN-STORAGE new REGRESSION", "finding SESSION-TOKEN-NOT-CLEARED new REGRESSION"}
+	if got := lines(d); !reflect.DeepEqual(got, want) {
+		t.Errorf("another key: changes %q, want %q", got, want)
+	}
+	d = diffOf(withToken("staging.app.test", "https://staging.app.test:8443", "access_token"), withToken("app.test", "https://app.test", "access_token"))
+	if got := lines(d); len(got) != 0 {
+		t.Errorf("the same key on another host: changes %q", got)
+	}
+}
+
 func TestNoCookieDataIsNoted(t *testing.T) {
 	b := newRun("login journey", "login.yaml", "https://app.test")
 	b.Step("goto", "")

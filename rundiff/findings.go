@@ -6,7 +6,8 @@ import (
 
 // A FindingChange is a finding new in B, fixed (only in A), or one whose
 // severity changed. Findings are matched by rule and cookie identity,
-// never by message: messages name hosts, ports and IDs of their run.
+// never by message: messages name hosts, ports and IDs of their run. A
+// finding on a Web Storage item is matched by its area and key.
 type FindingChange struct {
 	Rule   string `json:"rule"`
 	Cookie string `json:"cookie,omitempty"`
@@ -41,6 +42,11 @@ func compareFindings(fa, fb []analysis.Finding, ids *cookieIDs, compared func(in
 		k := f.Rule + "\x00"
 		if f.Cookie != "" {
 			k += ids.canon(inA, f.Cookie, f.Domain, f.Path)
+		}
+		// A Web Storage item by area and key: its origin names the
+		// run's host and port.
+		if f.StorageKey != "" {
+			k += "\x00" + string(f.StorageArea) + "\x00" + f.StorageKey
 		}
 		g := groups[k]
 		if g == nil {

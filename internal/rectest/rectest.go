@@ -41,6 +41,16 @@ func ID(seed string) string {
 	return base64.RawURLEncoding.EncodeToString(h[:])[:22]
 }
 
+// JWT returns a deterministic token in the shape of a JWT
+// (header.claims.signature, base64url; the header names its "alg"), as
+// identity providers issue access and ID tokens.
+func JWT(seed string) string {
+	h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`))
+	c := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"alice","iat":1765100000,"jti":"` + ID(seed) + `"}`))
+	sig := sha256.Sum256([]byte("sig " + seed))
+	return h + "." + c + "." + base64.RawURLEncoding.EncodeToString(sig[:])
+}
+
 // Lab returns the recordings of the bundled lab suite made in real
 // Chromium (analysis/testdata/lab, scrubbed: fingerprints only), by file
 // name without ".json". Each call decodes them afresh: a test may change
@@ -462,4 +472,72 @@ func (q *Req) Page(p recording.PageFacts) *Req {
 	}
 	q.b.R.Pages = append(q.b.R.Pages, p)
 	return q
+}
+
+// Authorization gives the request an Authorization header: the scheme
+// ("Bearer") and the credentials raw, fingerprinted as the harness does.
+func (q *Req) Authorization(scheme, raw string) *Req {
+	q.Request().Authorization = &recording.Credential{Scheme: scheme, Value: q.b.Value(raw)}
+	return q
+}
+
+// Fetch adds a script's GET of url (an XHR to an API) that answers status.
+func (b *Builder) Fetch(url string, status int) *Req {
+	q := b.request("GET", url)
+	p := q.Request()
+	p.ResourceType, p.Status, p.Initiator = "XHR", status, "script"
+	p.Headers["Content-Type"] = "application/json"
+	return q
+}
+
+// Fields are the string fields of a JSON value in Web Storage, name then
+// raw value: Fields("access_token", tok, "token_type", "Bearer").
+func (b *Builder) Fields(nameRaw ...string) []recording.StorageField {
+	var out []recording.StorageField
+	for i := 0; i+1 < len(nameRaw); i += 2 {
+		out = append(out, recording.StorageField{Name: nameRaw[i], Value: b.Value(nameRaw[i+1])})
+	}
+	return out
+}
+
+// StorageSet records a page's setItem(key, raw) in area of origin, by a
+// script of that origin on its page /app (fields: the string fields of a
+// JSON value, as the instrumentation reports them).
+func (b *Builder) StorageSet(area recording.StorageArea, origin, key, raw string, fields ...recording.StorageField) *Builder {
+	v := b.Value(raw)
+	return b.storage(recording.StorageEvent{Kind: recording.StorageSet, Area: area, Origin: origin, Key: key, Value: &v, Fields: fields})
+}
+
+// StorageRemove records a page's removeItem(key) in area of origin.
+func (b *Builder) StorageRemove(area recording.StorageArea, origin, key string) *Builder {
+	return b.storage(recording.StorageEvent{Kind: recording.StorageRemoved, Area: area, Origin: origin, Key: key})
+}
+
+// StorageClear records a page's clear() of area in origin.
+func (b *Builder) StorageClear(area recording.StorageArea, origin string) *Builder {
+	return b.storage(recording.StorageEvent{Kind: recording.StorageCleared, Area: area, Origin: origin})
+}
+
+func (b *Builder) storage(e recording.StorageEvent) *Builder {
+	e.Time, e.Step = b.tick(time.Millisecond), b.Current().Index
+	e.URL, e.Script = e.Origin+"/app", e.Origin+"/app.js:10:5"
+	b.R.Storage = append(b.R.Storage, e)
+	return b
+}
+
+// StorageHeld adds an item to what the harness read of Web Storage after
+// the current step (Step.Storage, read after a logout step); with no
+// arguments it records that it read an empty storage.
+func (b *Builder) StorageHeld(items ...recording.StorageItem) *Builder {
+	st := b.Current()
+	if st.Storage == nil {
+		st.Storage = []recording.StorageItem{}
+	}
+	st.Storage = append(st.Storage, items...)
+	return b
+}
+
+// Item is a Web Storage item as the harness reads it.
+func (b *Builder) Item(area recording.StorageArea, origin, key, raw string, fields ...recording.StorageField) recording.StorageItem {
+	return recording.StorageItem{Area: area, Origin: origin, Key: key, Value: b.Value(raw), Fields: fields}
 }
