@@ -447,11 +447,12 @@ var Rules = []Rule{
 		check: (*analyzer).tokensNotRevoked,
 		Title: "Authorization credential still accepted after logout",
 		Criterion: "A request of a step after a step marked as: logout that passed (and before the next as: login step) carried Authorization " +
-			"credentials with the same fingerprint (any scheme) as a request of that step or an earlier one, and its response was 2xx (not failed). " +
+			"credentials with the same fingerprint (any scheme) as a request of that step or an earlier one, and its response was 2xx (not failed); " +
+			"or the harness's token probe (tokenProbe: after the logout step, the last GET before it that carried Authorization and was answered 2xx, " +
+			"replayed alone) was answered 2xx. " +
 			"When a login step comes before the logout, only credentials first sent at or after the first login step count (an API key the page " +
-			"sends from the start is no session's). The evidence is the journey's own requests: the logout replay probe replays cookies, not " +
-			"Authorization headers. A public endpoint that ignores the header answers 2xx too, so the evidence names the request and counts the " +
-			"requests after the logout that carried the credential and were answered 2xx, and 401 or 403. One finding per credential.",
+			"sends from the start is no session's). A public endpoint that ignores the header answers 2xx too, so the evidence names the request and counts the " +
+			"requests after the logout that carried the credential and were answered 2xx, and 401 or 403 (or gives the probe's answer). One finding per credential.",
 		Why: "A logout that only forgets the token in the browser leaves it valid: anyone who copied it (an injected script, a log, a proxy, the " +
 			"storage of a shared computer) goes on using the API as the user until it expires.",
 		Remediation: "Revoke the tokens at logout (RFC 7009 revocation, or end the session they stand for) and check every request against it; " +

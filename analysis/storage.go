@@ -662,12 +662,15 @@ func (a *analyzer) notCleared(st *recording.Step, area recording.StorageArea, or
 }
 
 // tokensNotRevoked: SESSION-TOKEN-NOT-REVOKED, from the journey's own
-// requests after a logout step (the logout probe replays cookies only).
+// requests after a logout step, and from the harness's token probe (the
+// last accepted Authorization header before the logout, replayed alone
+// after it).
 func (a *analyzer) tokensNotRevoked() {
 	s := a.webStorage()
 	if len(s.creds) == 0 {
 		return
 	}
+	defer a.tokenProbed(s)
 	firstLogin := -1
 	for _, st := range a.steps {
 		if st.As == recording.BoundaryLogin && st.Status != recording.StatusSkipped {
@@ -722,6 +725,39 @@ func (a *analyzer) tokensNotRevoked() {
 			a.notRevoked(st, u, s.storedWith(&u.value))
 		}
 	}
+}
+
+// tokenProbed reports the token probe's replay that the server accepted,
+// unless the credential is no session's (first sent before the first
+// login) or the journey's own requests already showed it.
+func (a *analyzer) tokenProbed(s *storageScan) {
+	p := a.r.TokenProbe
+	if p == nil || !p.Accepted {
+		return
+	}
+	u := s.bearer[valueKey{p.Value.Fingerprint, p.Value.Len}]
+	st := a.stepByIdx[p.Step]
+	if u == nil || st == nil || st.As != recording.BoundaryLogout || st.Status != recording.StatusPassed {
+		return
+	}
+	for _, o := range a.steps {
+		if o.As == recording.BoundaryLogin && o.Status != recording.StatusSkipped {
+			if o.Index <= st.Index && u.firstStep < o.Index {
+				return // an API key the page sent from the start
+			}
+			break
+		}
+	}
+	f := Finding{Rule: RuleSessionTokenNotRevoked, Severity: High, Step: st.Index, URL: p.URL, Request: p.Request,
+		Message: "After the logout step " + strconv.Itoa(st.Index) + " (" + stepAction(st) + "), the harness sent the " + u.header() +
+			" credential of GET " + p.URL + " again, alone, and the server answered " + strconv.Itoa(p.Status) + ": the logout did not revoke it.",
+		Evidence: "token probe (tokenProbe): credential " + short(u.value.Fingerprint) + " (" + u.header() + ", " + strconv.Itoa(u.value.Len) +
+			" characters) of request " + p.Request + ", answered 2xx before the logout, replayed after it with no cookie: " + strconv.Itoa(p.Status)}
+	if t := s.storedWith(&u.value); t != nil {
+		f.StorageArea, f.StorageOrigin, f.StorageKey, f.StorageField = t.area, t.origin, t.key, t.best.field
+		f.Message += " It is " + tokenLabels[t.best.kind] + " kept in " + where(t.area, t.origin, t.key, t.fields) + "."
+	}
+	a.findings.add(f, "authorization|"+u.value.Fingerprint)
 }
 
 func (a *analyzer) notRevoked(st *recording.Step, u *bearerUse, t *storedToken) {

@@ -500,6 +500,43 @@ func TestTokenNotRevoked(t *testing.T) {
 	}
 }
 
+// The harness's token probe, accepted after the logout, is evidence on
+// its own: the journey made no request after the logout. Refused, or for
+// an API key sent from before the login, it is none.
+func TestTokenNotRevokedByProbe(t *testing.T) {
+	tok, apiKey := rectest.JWT("at"), rectest.ID("api key")
+	mk := func(cred string, status int) *recording.Recording {
+		b := rectest.New("spa probe")
+		b.Step("goto", "")
+		b.Get(appOrigin + "/")
+		b.Fetch("https://maps.test/tiles", 200).Authorization("Bearer", apiKey)
+		b.Step("submit", "login")
+		b.Post(appOrigin + "/login")
+		b.StorageSet(local, appOrigin, "access_token", tok)
+		me := b.Fetch(appOrigin+"/api/me", 200).Authorization("Bearer", tok)
+		spaLogout(b)
+		r := b.Rec()
+		r.TokenProbe = &recording.TokenProbe{Step: 2, Request: me.Request().ID, URL: appOrigin + "/api/me", Scheme: "Bearer",
+			Value: b.Value(cred), Status: status, Accepted: status == 200}
+		return r
+	}
+	fs := findings(analyze(t, mk(tok, 200)), RuleSessionTokenNotRevoked)
+	if len(fs) != 1 {
+		t.Fatalf("SESSION-TOKEN-NOT-REVOKED: %+v", fs)
+	}
+	f := fs[0]
+	if f.Severity != High || f.Step != 2 || f.URL != appOrigin+"/api/me" || f.StorageKey != "access_token" ||
+		!strings.Contains(f.Message, "the harness sent the Authorization: Bearer credential of GET https://app.test/api/me again, alone, and the server answered 200") ||
+		!strings.Contains(f.Evidence, "token probe (tokenProbe)") {
+		t.Errorf("finding = %+v", f)
+	}
+	for name, rec := range map[string]*recording.Recording{"refused": mk(tok, 401), "api key": mk(apiKey, 200)} {
+		if fs := findings(analyze(t, rec), RuleSessionTokenNotRevoked); len(fs) != 0 {
+			t.Errorf("%s: %+v", name, fs)
+		}
+	}
+}
+
 func TestNameWords(t *testing.T) {
 	for name, want := range map[string]string{
 		"access_token":     "access token",

@@ -59,7 +59,7 @@ func (r *runner) tokenProbe(ctx context.Context) *recording.TokenProbe {
 	}
 	scheme, cred := recording.SplitAuthorization(tr.auth)
 	r.red.Note(cred)
-	p := &recording.TokenProbe{Request: tr.id, URL: r.red.Scrub(tr.url), Scheme: scheme, Value: r.red.Value(cred)}
+	p := &recording.TokenProbe{Step: r.steps[len(r.steps)-1].rec.Index, Request: tr.id, URL: r.red.Scrub(tr.url), Scheme: scheme, Value: r.red.Value(cred)}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tr.url, nil)
 	if err != nil {
 		p.Error = r.red.Scrub(err.Error())

@@ -627,6 +627,8 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 func (d *jsonState) readTokenProbe(v *TokenProbe) {
 	for lvl, k, ok := d.Object("recording.TokenProbe"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
+		case "step":
+			d.Int(&v.Step)
 		case "request":
 			d.String(&v.Request)
 		case "url":
@@ -642,7 +644,7 @@ func (d *jsonState) readTokenProbe(v *TokenProbe) {
 		case "error":
 			d.String(&v.Error)
 		default:
-			k = d.Unknown(k, "request,url,scheme,value,status,accepted,error")
+			k = d.Unknown(k, "step,request,url,scheme,value,status,accepted,error")
 		}
 	}
 }

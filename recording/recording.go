@@ -552,6 +552,8 @@ type ProbeResult struct {
 // accepted (2xx), alone (no cookie), to the same URL: whether logging out
 // revoked the token on the server.
 type TokenProbe struct {
+	// Step is the index of the as: logout step after which it ran.
+	Step int `json:"step"`
 	// Request is the id of the request whose header was replayed.
 	Request string `json:"request"`
 	URL     string `json:"url"`

@@ -606,7 +606,7 @@ func fullRecording() *Recording {
 			Truncated:          true, Truncation: "more than 2000 links: the rest were left out", Size: 5 << 20}},
 		Probe: &ProbeResult{URL: "https://shop.test:8443/account", Status: 200, LoggedIn: true, Error: "none",
 			Older: &OlderProbe{Step: 1, URL: "https://shop.test:8443/account", Status: 200, LoggedIn: true, Cookies: 2, Error: "none"}},
-		TokenProbe: &TokenProbe{Request: "1000.1", URL: "https://shop.test:8443/api/me", Scheme: "Bearer", Value: newSID,
+		TokenProbe: &TokenProbe{Step: 1, Request: "1000.1", URL: "https://shop.test:8443/api/me", Scheme: "Bearer", Value: newSID,
 			Status: 200, Accepted: true, Error: "none"},
 		Popups:    []Popup{{Time: at(600), Step: 1, URL: "https://shop.test:8443/help", Closed: true}},
 		Downloads: []Download{{Time: at(700), Step: 1, URL: "https://shop.test:8443/export", Filename: "orders.csv"}},
