@@ -79,7 +79,10 @@ func TestBundleBudget(t *testing.T) {
 	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
 	w.Write(data)
 	w.Close()
-	const budget = 1_600_000 // issue 13: room for new views, met by removing duplication
+	// issue 13: room for new views, met by removing duplication; issue 16
+	// (session tokens in Web Storage, seventh session): +50 kB, see
+	// docs/benchmarks.md.
+	const budget = 1_650_000
 	t.Logf("inspector.wasm: %d bytes, %d gzipped (budget %d)", len(data), b.Len(), budget)
 	if b.Len() > budget {
 		t.Errorf("inspector.wasm is %d bytes gzipped, over the budget of %d: see docs/benchmarks.md for what weighs", b.Len(), budget)
