@@ -228,6 +228,18 @@ func (op *opProcess) pid() int {
 }
 
 func (l *Lab) opServe(w http.ResponseWriter, r *http.Request) {
+	// Go's HTTP client refuses to forward a header with control characters (Go's
+	// server lets some through): answer 400 as a server that checks them would,
+	// not the proxy's 503.
+	for _, vs := range r.Header {
+		for _, v := range vs {
+			if strings.ContainsFunc(v, func(c rune) bool { return c < 0x20 && c != '\t' || c == 0x7f }) {
+				w.Header().Set("Cache-Control", "no-store")
+				writePage(w, http.StatusBadRequest, "Bad request - op.test", opHost, "", `<h1 id="error">400 Bad request</h1>`)
+				return
+			}
+		}
+	}
 	proxy, err := l.op.ensure(r.Context())
 	if err != nil {
 		l.logf("%v", err)
