@@ -7,7 +7,7 @@ BIN      := bin/sessiontrace
 REPORT   ?= sessiontrace-report
 
 
-.PHONY: all build demo test conformance conformance-stacks lint vet wasm wasm-core chromium poppler xvfb node-tools bench fuzz fuzz-short clean
+.PHONY: all build demo test conformance conformance-stacks lint vet wasm wasm-core chromium poppler xvfb node-tools lab-oidc bench fuzz fuzz-short clean
 
 all: build
 
@@ -34,18 +34,26 @@ tools/validate/node_modules/.package-lock.json: tools/validate/package.json tool
 	@scripts/ensure-npm.sh
 	cd tools/validate && npm ci --no-audit --no-fund --loglevel=error
 
+# lab-oidc: the lab's OpenID Connect provider (op.test), panva's oidc-provider
+# from the npm registry, pinned by lab/oidc/package-lock.json. The lab starts
+# it with node on the first request to op.test.
+lab-oidc: lab/oidc/node_modules/.package-lock.json
+lab/oidc/node_modules/.package-lock.json: lab/oidc/package.json lab/oidc/package-lock.json
+	@scripts/ensure-npm.sh
+	cd lab/oidc && npm ci --no-audit --no-fund --loglevel=error
+
 ## demo: run the bundled lab suite in Chromium, then serve the report in the inspector (Ctrl-C stops)
-demo: chromium build
+demo: chromium lab-oidc build
 	-$(BIN) run --lab -o $(REPORT) scenarios/lab
 	$(BIN) serve $(REPORT)
 
 ## test: the whole test suite (Go tests incl. real-Chromium end-to-end, vet, lint, wasm build)
-test: chromium poppler xvfb node-tools lint wasm-core
+test: chromium poppler xvfb node-tools lab-oidc lint wasm-core
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz-short
 
 ## conformance: the diagnosis checked against real session libraries in Chromium (docs/conformance.md)
-conformance: chromium conformance-stacks
+conformance: chromium conformance-stacks lab-oidc
 	$(GO) vet -tags conformance ./conformance/
 	$(GO) test -tags conformance -count=1 -timeout 15m ./conformance/
 

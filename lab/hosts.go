@@ -46,6 +46,10 @@ var hostTable = []hostDef{
 	{"targets.test", "Other targets: a cross-site frame (widget.test), a popup, a dedicated worker and a service worker, each making requests that set and send cookies.", "scenarios/lab/targets.yaml", "targets_session"},
 	{"widget.test", "A third-party widget framed by targets.test: Partitioned cookies set by its document and its script, and an unpartitioned SameSite=None one that blocked third-party cookies refuse.", "scenarios/lab/targets.yaml", ""},
 	{"spa.test", "A single-page app: its tokens in localStorage and sessionStorage, sent as Authorization: Bearer, and no cookie; logout removes only the sessionStorage copy and the server revokes nothing, so the access token works until it expires.", "scenarios/lab/spa.yaml", ""},
+	{"op.test", "A real OpenID Connect provider (panva's oidc-provider, run by node): authorization code with PKCE, its own session cookies (_session SameSite=None, _interaction); user alice, password lab-password.", "scenarios/lab/oidc-login.yaml", ""},
+	{"rp.test", "An OpenID Connect client of op.test done right: state in a SameSite=Lax cookie, code + PKCE exchanged server-side; full-page and popup login; silent renewal in a hidden cross-site iframe, which blocked third-party cookies break.", "scenarios/lab/oidc-login.yaml", "rp_session"},
+	{"rp-post.test", "An OpenID Connect client that keeps the login state in its SameSite=Lax session and asks for response_mode=form_post: the provider's cross-site POST back arrives without the session, so the state cannot be verified.", "scenarios/lab/oidc-formpost.yaml", "rp_session"},
+	{"rp-path.test", "An OpenID Connect client whose state cookie is set from /auth/login without a Path: it is scoped to /auth and never reaches /callback.", "scenarios/lab/oidc-path.yaml", "rp_session"},
 	{"hostile.test", "Hostile pages: a huge page, a cookie flood past the per-domain limit, control characters in cookies, a very long URL, endless scripts and navigations, dialogs, popups, a download.", "", "_hostile_session"},
 }
 
@@ -191,6 +195,10 @@ func (l *Lab) buildSites() {
 			l.setupSPA(s)
 		case "hostile.test":
 			l.setupHostile(s)
+		case opHost:
+			s.app = false // served by the provider process, through opServe
+		case "rp.test", "rp-post.test", "rp-path.test":
+			l.setupRP(s)
 		}
 	}
 }

@@ -58,6 +58,9 @@ type Config struct {
 	// Logf, when set, receives one line per request and the servers' error messages.
 	// Session IDs carried in URLs are redacted.
 	Logf func(format string, args ...any)
+	// OIDCDir is the folder of op.test's provider (server.js and its
+	// node_modules); empty: lab/oidc, found from the working directory up.
+	OIDCDir string
 }
 
 // Host describes one virtual host of the lab.
@@ -96,6 +99,9 @@ type Lab struct {
 
 	issuedMu sync.Mutex
 	issued   []string
+
+	op *opProcess // op.test's node process, started by its first request
+	rp *rpShared  // what the relying parties of op.test share
 }
 
 // Start creates the certificate, binds both listeners and starts serving.
@@ -125,6 +131,8 @@ func Start(cfg Config) (*Lab, error) {
 	l.httpsPort = l.httpsLn.Addr().(*net.TCPAddr).Port
 	l.httpPort = l.httpLn.Addr().(*net.TCPAddr).Port
 
+	l.op = &opProcess{lab: l}
+	l.rp = l.newRPShared()
 	l.buildSites()
 
 	l.serve()
@@ -220,6 +228,7 @@ func (l *Lab) Close() error {
 		close(l.closing)
 		l.serving.Wait()
 		l.inflight.Wait()
+		l.op.stop()
 		l.closeErr = errors.Join(errs...)
 	})
 	return l.closeErr
@@ -362,6 +371,10 @@ func (l *Lab) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}()
 	}
 	if !l.sleep(r.Context(), l.cfg.Latency) {
+		return
+	}
+	if host == opHost {
+		l.opServe(sw, r)
 		return
 	}
 	if s, ok := l.sites[host]; ok {
