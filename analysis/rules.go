@@ -60,6 +60,7 @@ const (
 	RuleRefreshTokenInStorage   = "REFRESH-TOKEN-IN-STORAGE"
 	RuleSessionTokenNotCleared  = "SESSION-TOKEN-NOT-CLEARED"
 	RuleSessionTokenNotRevoked  = "SESSION-TOKEN-NOT-REVOKED"
+	RuleLoginCookieWithheld     = "LOGIN-COOKIE-WITHHELD"
 	RuleMixedSchemeLink         = "MIXED-SCHEME-LINK"
 	RuleAuthCleartext           = "AUTH-CLEARTEXT"
 	// RulePolicyViolation is reported by package policy, not by Analyze:
@@ -221,7 +222,7 @@ var Rules = []Rule{
 		References:  []string{"CHIPS (Cookies Having Independent Partitioned State): Partitioned requires Secure", "RFC 6265bis §4.1.2.5 (The Secure Attribute)"},
 	},
 	{
-		ID: RuleCookieThirdParty, Severity: Medium, SeverityNote: "medium for a session cookie, info for any other cookie",
+		ID: RuleCookieThirdParty, Severity: Medium, SeverityNote: "medium for a session cookie (for a withheld cookie of another site than the scenario's target, also one named like a session ID: an identity provider's session), info for any other cookie",
 		lineCheck: checkThirdPartyUnpartitioned, refusals: thirdPartyReasons,
 		check: (*analyzer).thirdPartyWithheld,
 		Title: "Cookie blocked in a third-party context, not Partitioned",
@@ -305,6 +306,20 @@ var Rules = []Rule{
 		Remediation: "Send Cache-Control: no-store on every response that sets a session cookie, and on authenticated pages.",
 		References: []string{"OWASP WSTG-ATHN-06 (Browser Cache Weaknesses)", "OWASP ASVS 4.0 V8.2.1", "RFC 6265bis §3 (Set-Cookie does not stop caching)",
 			"ZAP 10015 (Re-examine Cache-control Directives)"},
+	},
+	{
+		ID: RuleLoginCookieWithheld, Severity: Medium,
+		check: (*analyzer).loginCookiesWithheld,
+		Title: "Login failed while the browser withheld one of its cookies",
+		Criterion: "After a step marked as: login (not skipped), the user was logged out (steps[].auth: out), and during that step the browser withheld from a request " +
+			"that the server answered with an error (4xx or 5xx) a cookie that is not a session ID, for a reason other than third-party blocking alone (NotOnPath, DomainMismatch, SameSiteStrict, SameSiteLax, " +
+			"SecureOnly, ...). One finding per cookie and login step.",
+		Why: "Login flows keep state in cookies besides the session: the OAuth state and nonce, the PKCE verifier, a CSRF token, the page to return to. " +
+			"When the browser does not send such a cookie back (a Path or Domain that does not cover the callback, SameSite on the identity provider's " +
+			"cross-site return, Secure over http), the callback rejects the login, and no session cookie changes: the user just is not logged in.",
+		Remediation: "Scope the flow's cookies to every path and host of the flow (Path=/ and the callback's host); a cookie that must survive the identity " +
+			"provider's cross-site redirect or form_post needs SameSite=Lax (redirect) or SameSite=None; Secure (form_post), or keep the state server-side.",
+		References: []string{"RFC 6265bis (cookie Path, Domain and SameSite)", "OpenID Connect Core 1.0 §3.1.2.7 (state), §15.5.2 (nonce)", "OWASP ASVS 4.0 V3.5"},
 	},
 	{
 		ID: RuleSessionFixation, Severity: High,

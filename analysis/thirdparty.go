@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"github.com/sessiontrace/sessiontrace/recording"
 	"slices"
 	"strings"
 )
@@ -54,7 +55,7 @@ func (a *analyzer) thirdPartyWithheld() {
 				continue
 			}
 			sev, kind := Info, "cookie"
-			if a.isSession(c.Name) {
+			if a.isSession(c.Name) || a.othersSession(c.Name, c.Domain) {
 				sev, kind = Medium, "session cookie"
 			}
 			a.findings.add(Finding{Rule: RuleCookieThirdParty, Severity: sev, Step: q.Step, Cookie: c.Name, Domain: c.Domain, Path: c.Path,
@@ -64,6 +65,18 @@ func (a *analyzer) thirdPartyWithheld() {
 				Evidence: fmt.Sprintf("%s %s: %s withheld (%s)", q.Method, q.URL, c.Name, strings.Join(rs, ", "))}, "")
 		}
 	}
+}
+
+// othersSession reports whether a cookie of another site than the
+// scenario's target is named like a session ID: an identity provider's
+// session, which the scenario's declared session cookies (the target's)
+// do not name, and which silent renewal in a cross-site frame needs.
+func (a *analyzer) othersSession(name, domain string) bool {
+	if domainMatches(domain, hostOf(a.r.Scenario.Target)) || csrfName(name) {
+		return false
+	}
+	ok, _ := recording.IsSessionName(name)
+	return ok
 }
 
 // checkPartitionedInsecure: COOKIE-PARTITIONED-INSECURE.

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -34,6 +35,30 @@ func TestThirdPartyUnpartitioned(t *testing.T) {
 	}
 	if rj := findings(rep, RuleCookieRejected); len(rj) != 0 {
 		t.Errorf("COOKIE-REJECTED also reports the third-party refusals: %+v", rj)
+	}
+}
+
+// An identity provider's session cookie withheld in its hidden renewal
+// frame is a session cookie, though the scenario declares only the app's:
+// named like one, of another site than the target. Not the app's own
+// cookie of that name, nor another site's cookie with a plain name.
+func TestThirdPartyOthersSession(t *testing.T) {
+	b := rectest.New("silent renewal", "rp_session")
+	b.Step("goto", "")
+	b.Get("https://op.test/login").Set("_session", rectest.ID("a"), "Path=/; Secure; HttpOnly; SameSite=None").
+		Set("_interaction", rectest.ID("b"), "Path=/; Secure; HttpOnly; SameSite=None").
+		Set("csrf_session", rectest.ID("c"), "Path=/; Secure; HttpOnly; SameSite=None")
+	b.Get("https://app.test/")
+	b.Get("https://op.test/auth?prompt=none").Withhold("_session", rectest.ID("a"), "UserPreferences").
+		Withhold("_interaction", rectest.ID("b"), "UserPreferences").Withhold("csrf_session", rectest.ID("c"), "UserPreferences")
+	b.Get("https://app.test/embed").Withhold("session", rectest.ID("d"), "UserPreferences")
+	got := map[string]Severity{}
+	for _, f := range findings(analyze(t, b.Rec()), RuleCookieThirdParty) {
+		got[f.Cookie] = f.Severity
+	}
+	want := map[string]Severity{"_session": Medium, "_interaction": Info, "csrf_session": Info, "session": Info}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("severities %v, want %v", got, want)
 	}
 }
 
