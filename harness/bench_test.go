@@ -27,13 +27,32 @@ steps:
     as: logout
 `
 
+// targetsJourney acts in a cross-site frame's page and a popup of the
+// lab's targets host: the recorder then also attaches both targets and
+// records their requests (issue 16).
+const targetsJourney = `name: bench targets
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - wait: { selector: "#widget-done" }
+  - click: "#open-popup"
+  - wait: { popup: 1 }
+  - wait: { selector: "#popup-done" }
+  - click: "#export-link"
+    in: popup
+  - wait: { selector: "#exported" }
+    in: popup
+`
+
 // The variants of the journey: no marker (the recorder alone), the
-// logged-in markers evaluated after every step, and the markers with the
-// login and logout probes they enable (one extra request each).
-var benchVariants = []struct{ name, session string }{
-	{"plain", ""},
-	{"markers", "session: { loggedOut: { selector: \"#login-form\" } }"},
-	{"probes", "session: { probe: { path: /account, loggedIn: { selector: \"#welcome\" } }, loggedOut: { selector: \"#login-form\" } }"},
+// logged-in markers evaluated after every step, the markers with the
+// login and logout probes they enable (one extra request each), and a
+// journey with a popup and a cross-site frame.
+var benchVariants = []struct{ name, session, journey string }{
+	{"plain", "", benchJourney},
+	{"markers", "session: { loggedOut: { selector: \"#login-form\" } }", benchJourney},
+	{"probes", "session: { probe: { path: /account, loggedIn: { selector: \"#welcome\" } }, loggedOut: { selector: \"#login-form\" } }", benchJourney},
+	{"targets", "", targetsJourney},
 }
 
 // BenchmarkRecordingOverhead runs the same journey with the recorder (the
@@ -48,7 +67,7 @@ func BenchmarkRecordingOverhead(b *testing.B) {
 	l, br := startLabBrowser(b)
 	for _, v := range benchVariants {
 		b.Run(v.name, func(b *testing.B) {
-			sc, err := scenarios.Parse("bench.yaml", []byte(strings.Replace(benchJourney, "SESSION", v.session, 1)))
+			sc, err := scenarios.Parse("bench.yaml", []byte(strings.Replace(v.journey, "SESSION", v.session, 1)))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -73,8 +92,17 @@ func benchOverhead(b *testing.B, br *harness.Browser, lab func(string) (string, 
 		for _, st := range r.Steps {
 			checked = checked || st.Auth != nil && st.Auth.Source == recording.AuthByMarker
 		}
-		if (variant != "plain") != checked {
+		if (variant == "markers" || variant == "probes") != checked {
 			b.Fatalf("%s: marker states recorded: %v", variant, checked)
+		}
+		if variant == "targets" {
+			targets := map[string]bool{}
+			for _, q := range r.Requests {
+				targets[strings.Fields(q.Target+" x")[0]] = true
+			}
+			if !targets["popup"] || !targets["frame"] {
+				b.Fatalf("targets: requests of %v, want the popup's and the frame's", targets)
+			}
 		}
 		if (variant == "probes") != (r.Probe != nil) {
 			b.Fatalf("%s: logout probe %+v", variant, r.Probe)
