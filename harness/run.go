@@ -333,6 +333,9 @@ func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 		return err
 	}
 	if r.opts.Bare {
+		// Nothing recorded, but the steps still find the windows the
+		// page opens (wait: { popup }, in: popup).
+		r.col.watchWindows(tab, c)
 		return nil
 	}
 	if err := r.col.attach(tab); err != nil {
