@@ -613,7 +613,7 @@ func (a *analyzer) tokensNotCleared() {
 			a.notCleared(st, it.Area, it.Origin, it.Key, s.hits(it.Key, &it.Value, it.Fields), ev)
 		}
 		// An empty read is left out of the file like no read at all.
-		why := "the recording has no read of the storage after step " + at + " (steps[].storage is left out when it was not read, or held nothing)"
+		why := "the recording has no read of the storage after step " + at + " (steps[].storage is left out when it was not read)"
 		if st.Storage != nil {
 			why = "the harness read only the tab's page's storage after step " + at
 		}

@@ -162,7 +162,7 @@ type Step struct {
 	// logout step (both areas, the page's origin), read by the harness:
 	// what was not cleared, whichever way it was written. Nil when not
 	// read.
-	Storage []StorageItem `json:"storage,omitempty"`
+	Storage []StorageItem `json:"storage,omitzero"`
 }
 
 // A LoginState says whether the user was logged in ([AuthState.State]).
