@@ -158,6 +158,11 @@ func TestStorageTokenInJSONFields(t *testing.T) {
 		{"random fields with neutral names", "prefs", false, func(b *rectest.Builder) []recording.StorageField {
 			return b.Fields("nav_state", rectest.ID("n"), "theme", "dark")
 		}, nil},
+		// A string stored as JSON (the harness unwraps it as the field
+		// "value"): the token is judged by the key.
+		{"a JSON string", "persist:token", false, func(b *rectest.Builder) []recording.StorageField {
+			return b.Fields("value", rectest.JWT("at"))
+		}, []want{{RuleSessionTokenInStorage, "value", "a session token"}}},
 		// A JSON object is judged by its fields, even under a token's name.
 		{"a token-named key holding JSON", "auth", false, func(b *rectest.Builder) []recording.StorageField {
 			return b.Fields("user", "alice", "theme", "dark")

@@ -66,6 +66,16 @@ func (r *runner) storageAfter(ctx context.Context, as recording.Boundary) {
 func (b *builder) storageValue(raw string) (recording.Value, []recording.StorageField) {
 	v := b.red.Value(raw)
 	var fields []recording.StorageField
+	if t := strings.TrimSpace(raw); strings.HasPrefix(t, `"`) {
+		// A string stored as JSON (JSON.stringify(token), as state
+		// libraries write it): the token is inside the quotes.
+		var s string
+		if json.Unmarshal([]byte(t), &s) == nil && len(s) >= minFieldLen {
+			b.red.Note(s)
+			return v, []recording.StorageField{{Name: "value", Value: b.red.Value(s)}}
+		}
+		return v, nil
+	}
 	if !strings.HasPrefix(strings.TrimSpace(raw), "{") {
 		return v, nil
 	}
@@ -108,6 +118,10 @@ func sortedKeys(m map[string]any) []string {
 func (b *builder) noteStorage() {
 	note := func(raw string) {
 		b.red.Note(raw)
+		var str string
+		if strings.HasPrefix(raw, `"`) && json.Unmarshal([]byte(raw), &str) == nil && len(str) >= minFieldLen {
+			b.red.Note(str)
+		}
 		var obj map[string]any
 		if strings.HasPrefix(raw, "{") && json.Unmarshal([]byte(raw), &obj) == nil {
 			for _, x := range obj {

@@ -37,6 +37,7 @@ func TestStorageAndAuthorizationRecorded(t *testing.T) {
 		storageWrite("storage.set", "sessionStorage", "oidc.user:app", blob),
 		storageWrite("storage.remove", "sessionStorage", "oidc.user:app", ""),
 		storageWrite("storage.clear", "localStorage", "", ""),
+		storageWrite("storage.set", "localStorage", "persist:token", `"`+jwtToken+`"`),
 		[2]string{mRequestWillBeSent, `{"requestId":"A","request":{"url":"https://spa.test/api/me?t=` + jwtToken + `","method":"GET","headers":{"Authorization":"Bearer ` + jwtToken + `"}},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`},
 		[2]string{mRequestWillBeSent, `{"requestId":"B","request":{"url":"https://spa.test/api/x","method":"GET","headers":{}},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`},
 		[2]string{mRequestWillBeSentExtraInfo, `{"requestId":"B","associatedCookies":[],"headers":{"authorization":"Basic YWxpY2U6bGFiLXBhc3N3b3Jk"}}`},
@@ -58,6 +59,7 @@ func TestStorageAndAuthorizationRecorded(t *testing.T) {
 		"set sessionStorage https://spa.test oidc.user:app https://spa.test/app.js:12:5 len=" + strconv.Itoa(len(blob)) + " format= field:access_token field:profile.sid",
 		"removed sessionStorage https://spa.test oidc.user:app https://spa.test/app.js:12:5",
 		"cleared localStorage https://spa.test  https://spa.test/app.js:12:5",
+		"set localStorage https://spa.test persist:token https://spa.test/app.js:12:5 len=" + strconv.Itoa(len(jwtToken)+2) + " format= field:value",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("storage:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -66,7 +68,8 @@ func TestStorageAndAuthorizationRecorded(t *testing.T) {
 		t.Fatalf("requests %+v, want both with an authorization", rec.Requests)
 	}
 	a, basic := rec.Requests[0].Authorization, rec.Requests[1].Authorization
-	if a.Scheme != "Bearer" || a.Value.Fingerprint != rec.Storage[0].Value.Fingerprint || a.Value.Fingerprint != rec.Storage[1].Fields[0].Value.Fingerprint {
+	if a.Scheme != "Bearer" || a.Value.Fingerprint != rec.Storage[0].Value.Fingerprint || a.Value.Fingerprint != rec.Storage[1].Fields[0].Value.Fingerprint ||
+		a.Value.Fingerprint != rec.Storage[4].Fields[0].Value.Fingerprint {
 		t.Errorf("bearer %+v does not join the stored token %+v", a, rec.Storage[0].Value)
 	}
 	if basic.Scheme != "Basic" || basic.Value.Len != len("YWxpY2U6bGFiLXBhc3N3b3Jk") {
