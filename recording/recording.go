@@ -487,10 +487,11 @@ type StorageEvent struct {
 	// Value is the value set (kind set only), fingerprinted like cookie
 	// values.
 	Value *Value `json:"value,omitempty"`
-	// Fields are the string fields of a value that is a JSON object (one
-	// level deep, and one more under a key like "token" or "user"), by
-	// name: a token kept inside a JSON blob (oidc-client's "oidc.user:…")
-	// is found by its field's name and fingerprint.
+	// Fields are the long string fields of a value that is a JSON object
+	// (one level deep, and one more under an object field), by name: a
+	// token kept inside a JSON blob (oidc-client's "oidc.user:…") is
+	// found by its field's name and fingerprint. A value that is a JSON
+	// string has one, "value": the string inside the quotes.
 	Fields []StorageField `json:"fields,omitempty"`
 	// URL is the page's URL; Script is where the writing script was
 	// (URL:line:column), when known.
