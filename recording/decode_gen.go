@@ -33,6 +33,8 @@ func unmarshalSchemaHead(data []byte, v *schemaHead) error {
 // a type has one reader.
 type JSONState struct {
 	recjson.Decoder
+	listStorageField []StorageField
+	memoValue        recjson.Memos[Value]
 }
 
 // jsonState is the JSONState with scratch space for the lists
@@ -54,9 +56,7 @@ type jsonState struct {
 	listSetCookie    []SetCookie
 	listStep         []Step
 	listStorageEvent []StorageEvent
-	listStorageField []StorageField
 	listStorageItem  []StorageItem
-	memoValue        recjson.Memos[Value]
 }
 
 func (d *jsonState) readRecording(v *Recording) {
@@ -89,13 +89,13 @@ func (d *jsonState) readRecording(v *Recording) {
 		case "probe":
 			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
 		case "tokenProbe":
-			recjson.Pointer(&d.Decoder, &v.TokenProbe, d.readTokenProbe)
+			recjson.Pointer(&d.Decoder, &v.TokenProbe, d.ReadTokenProbe)
 		case "popups":
 			recjson.Slice(&d.Decoder, &v.Popups, &d.listPopup, "[]recording.Popup", d.readPopup)
 		case "downloads":
 			recjson.Slice(&d.Decoder, &v.Downloads, &d.listDownload, "[]recording.Download", d.readDownload)
 		case "storage":
-			recjson.Slice(&d.Decoder, &v.Storage, &d.listStorageEvent, "[]recording.StorageEvent", d.readStorageEvent)
+			recjson.Slice(&d.Decoder, &v.Storage, &d.listStorageEvent, "[]recording.StorageEvent", d.ReadStorageEvent)
 		case "protocol":
 			d.readProtocolStats(&v.Protocol)
 		case "warnings":
@@ -208,7 +208,7 @@ func (d *jsonState) readStep(v *Step) {
 		case "probe":
 			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
 		case "storage":
-			recjson.Slice(&d.Decoder, &v.Storage, &d.listStorageItem, "[]recording.StorageItem", d.readStorageItem)
+			recjson.Slice(&d.Decoder, &v.Storage, &d.listStorageItem, "[]recording.StorageItem", d.ReadStorageItem)
 		default:
 			k = d.Unknown(k, "index,kind,name,as,detail,line,column,start,end,status,error,url,jar,screenshot,snapshot,auth,probe,storage")
 		}
@@ -337,7 +337,8 @@ func (d *JSONState) readOlderProbe(v *OlderProbe) {
 	}
 }
 
-func (d *jsonState) readStorageItem(v *StorageItem) {
+// ReadStorageItem is the reader of StorageItem, which the generated decoders of other packages call too.
+func (d *JSONState) ReadStorageItem(v *StorageItem) {
 	for lvl, k, ok := d.Object("recording.StorageItem"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "area":
@@ -356,7 +357,7 @@ func (d *jsonState) readStorageItem(v *StorageItem) {
 	}
 }
 
-func (d *jsonState) readStorageField(v *StorageField) {
+func (d *JSONState) readStorageField(v *StorageField) {
 	for lvl, k, ok := d.Object("recording.StorageField"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "name":
@@ -624,7 +625,8 @@ func (d *jsonState) readCookieKey(v *CookieKey) {
 	}
 }
 
-func (d *jsonState) readTokenProbe(v *TokenProbe) {
+// ReadTokenProbe is the reader of TokenProbe, which the generated decoders of other packages call too.
+func (d *JSONState) ReadTokenProbe(v *TokenProbe) {
 	for lvl, k, ok := d.Object("recording.TokenProbe"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "step":
@@ -683,7 +685,8 @@ func (d *jsonState) readDownload(v *Download) {
 	}
 }
 
-func (d *jsonState) readStorageEvent(v *StorageEvent) {
+// ReadStorageEvent is the reader of StorageEvent, which the generated decoders of other packages call too.
+func (d *JSONState) ReadStorageEvent(v *StorageEvent) {
 	for lvl, k, ok := d.Object("recording.StorageEvent"); ok; k, ok = d.Next(lvl, k) {
 		switch k {
 		case "time":

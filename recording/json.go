@@ -12,7 +12,7 @@ import (
 // (decode_gen.go, on internal/recjson): after changing a type, and
 // docs/recording.schema.json, run go generate.
 //
-//go:generate go run github.com/sessiontrace/sessiontrace/internal/recjson/gen -out decode_gen.go -memo Value -export ScenarioInfo,BrowserInfo,Options,ProbeResult,Value,AuthState Recording Index schemaHead
+//go:generate go run github.com/sessiontrace/sessiontrace/internal/recjson/gen -out decode_gen.go -memo Value -export ScenarioInfo,BrowserInfo,Options,ProbeResult,Value,AuthState,TokenProbe,StorageEvent,StorageItem Recording Index schemaHead
 
 // A DecodeError says where a recording or index could not be read.
 type DecodeError struct {

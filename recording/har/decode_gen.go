@@ -47,15 +47,17 @@ func unmarshalRejectedList(data []byte, v *[]rejected) error {
 // of each type, and what recjson.Memo keeps of the values it shares.
 type jsonState struct {
 	recording.JSONState
-	listBlocked        []blocked
-	listCallFrame      []callFrame
-	listCookieIn       []cookieIn
-	listEntryIn        []entryIn
-	listHeader         []header
-	listPageIn         []pageIn
-	listPostParam      []postParam
-	listRecordingValue []recording.Value
-	listRejected       []rejected
+	listBlocked               []blocked
+	listCallFrame             []callFrame
+	listCookieIn              []cookieIn
+	listEntryIn               []entryIn
+	listHeader                []header
+	listPageIn                []pageIn
+	listPostParam             []postParam
+	listRecordingStorageEvent []recording.StorageEvent
+	listRecordingStorageItem  []recording.StorageItem
+	listRecordingValue        []recording.Value
+	listRejected              []rejected
 }
 
 func (d *jsonState) readFileIn(v *fileIn) {
@@ -300,12 +302,16 @@ func (d *jsonState) readMetaObject(v *metaObject) {
 			d.String(&v.Error)
 		case "probe":
 			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
+		case "tokenProbe":
+			recjson.Pointer(&d.Decoder, &v.TokenProbe, d.ReadTokenProbe)
+		case "storage":
+			recjson.Slice(&d.Decoder, &v.Storage, &d.listRecordingStorageEvent, "[]recording.StorageEvent", d.ReadStorageEvent)
 		case "warnings":
 			d.Strings(&v.Warnings)
 		case "values":
 			recjson.Slice(&d.Decoder, &v.Values, &d.listRecordingValue, "[]recording.Value", d.ReadValue)
 		default:
-			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,probe,warnings,values")
+			k = d.Unknown(k, "schema,scenario,browser,options,start,end,status,error,probe,tokenProbe,storage,warnings,values")
 		}
 	}
 }
@@ -339,8 +345,10 @@ func (d *jsonState) readPageStep(v *pageStep) {
 			recjson.Pointer(&d.Decoder, &v.Auth, d.ReadAuthState)
 		case "probe":
 			recjson.Pointer(&d.Decoder, &v.Probe, d.ReadProbeResult)
+		case "storage":
+			recjson.Slice(&d.Decoder, &v.Storage, &d.listRecordingStorageItem, "[]recording.StorageItem", d.ReadStorageItem)
 		default:
-			k = d.Unknown(k, "index,kind,name,as,detail,start,end,status,error,url,screenshot,auth,probe")
+			k = d.Unknown(k, "index,kind,name,as,detail,start,end,status,error,url,screenshot,auth,probe,storage")
 		}
 	}
 }

@@ -194,7 +194,7 @@ func toHAR(r *recording.Recording) fileOut {
 			StartedDateTime: harTime(st.Start), ID: id, Title: title,
 			PageTimings: pageTimings{OnContentLoad: -1, OnLoad: -1},
 			Step: pageStep{Index: st.Index, Kind: st.Kind, Name: st.Name, As: st.As, Detail: st.Detail, Start: st.Start, End: st.End,
-				Status: st.Status, Error: st.Error, URL: st.URL, Screenshot: st.Screenshot, Auth: auths[i], Probe: st.Probe},
+				Status: st.Status, Error: st.Error, URL: st.URL, Screenshot: st.Screenshot, Auth: auths[i], Probe: st.Probe, Storage: st.Storage},
 		})
 	}
 	for i := range r.Requests {
@@ -203,7 +203,8 @@ func toHAR(r *recording.Recording) fileOut {
 		out.Log.Entries = append(out.Log.Entries, e)
 	}
 	meta := &metaObject{Schema: MetaSchema, Scenario: r.Scenario, Browser: r.Browser, Options: r.Options,
-		Start: r.Start, End: r.End, Status: r.Status, Error: r.Error, Probe: r.Probe, Warnings: r.Warnings, Values: []recording.Value{}}
+		Start: r.Start, End: r.End, Status: r.Status, Error: r.Error, Probe: r.Probe, TokenProbe: r.TokenProbe, Storage: r.Storage,
+		Warnings: r.Warnings, Values: []recording.Value{}}
 	fps := make([]string, 0, len(ex.values))
 	for fp := range ex.values {
 		fps = append(fps, fp)
@@ -279,6 +280,11 @@ func (ex *exporter) request(q *recording.Request, e *entryOut) requestOut {
 	}
 	if q.Referrer != "" {
 		req.Headers = append(req.Headers, header{Name: "Referer", Value: q.Referrer})
+	}
+	if c := q.Authorization; c != nil {
+		// Its credentials as the cookie values are: a placeholder (or
+		// the raw value, revealed), which import maps back.
+		req.Headers = append(req.Headers, header{Name: "Authorization", Value: strings.TrimSpace(c.Scheme + " " + ex.text(c.Value))})
 	}
 	for _, c := range q.CookiesWithheld {
 		e.BlockedReasons = append(e.BlockedReasons, blocked{Name: c.Name, Value: ex.text(c.Value), Domain: c.Domain, Path: c.Path,

@@ -425,6 +425,7 @@ func sampleForHAR(reveal bool) *recording.Recording {
 	t0 := time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	sid1, sid2 := red.Value("AAAAAAAAAAAAAAAAAAAAAA"), red.Value("BBBBBBBBBBBBBBBBBBBBBB")
+	tok := red.Value("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl")
 	sc := func(line string, ms int) recording.SetCookie {
 		s := recording.ParseSetCookie(line, at(ms), red)
 		s.Attributes = red.Scrub(s.Attributes)
@@ -440,7 +441,8 @@ func sampleForHAR(reveal bool) *recording.Recording {
 		Start:    t0, End: at(100), Status: recording.StatusFailed, Error: "expect failed",
 		Steps: []recording.Step{
 			{Index: 0, Kind: "goto", Detail: "goto /", Start: at(0), End: at(10), Status: recording.StatusPassed, URL: "https://shop.test/", Jar: []recording.Cookie{}},
-			{Index: 1, Kind: "submit", As: "login", Name: "log in", Detail: "log in (submit #f)", Start: at(20), End: at(60), Status: recording.StatusFailed, Error: "boom", Jar: []recording.Cookie{}},
+			{Index: 1, Kind: "submit", As: "login", Name: "log in", Detail: "log in (submit #f)", Start: at(20), End: at(60), Status: recording.StatusFailed, Error: "boom", Jar: []recording.Cookie{},
+				Storage: []recording.StorageItem{{Area: recording.LocalStorage, Origin: "https://shop.test", Key: "token", Value: tok}}},
 			{Index: 2, Kind: "click", Status: recording.StatusSkipped, Jar: []recording.Cookie{}},
 		},
 		Requests: []recording.Request{
@@ -453,13 +455,16 @@ func sampleForHAR(reveal bool) *recording.Recording {
 				CookiesSent:      []recording.SentCookie{{Name: "SESSION", Domain: "shop.test", Path: "/", Value: sid1}, {Name: "pw", Value: red.Value("hunter2hunter2")}},
 				CookiesWithheld:  []recording.SentCookie{{Name: "old", Domain: "shop.test", Path: "/x", Value: red.Value("zzzzzzzzzz"), Reasons: []string{"NotOnPath"}, Exemption: "None2"}},
 				SetCookies:       []recording.SetCookie{sc("SESSION=BBBBBBBBBBBBBBBBBBBBBB; Path=/; Secure; HttpOnly", 30), refused, sc("gone=; Max-Age=0", 30)},
-				RequestExtraInfo: true, ResponseExtraInfo: true},
+				RequestExtraInfo: true, ResponseExtraInfo: true, Authorization: &recording.Credential{Scheme: "Bearer", Value: tok}},
 			{ID: "B.1", Step: 1, Method: "GET", URL: "https://shop.test/home", Start: at(31), End: at(40), Status: 200, RedirectedFrom: "B",
 				RedirectChain: []string{"https://shop.test/login"}, CookiesSent: []recording.SentCookie{{Name: "SESSION", Value: sid2}}, RequestExtraInfo: true},
 			{ID: "C", Step: 1, Target: "popup 1", Method: "GET", URL: "https://shop.test/broken", Start: at(50), Failed: "net::ERR_EMPTY_RESPONSE"},
 		},
-		Events:   []recording.CookieEvent{{Time: at(9), Kind: recording.EventSet, Source: recording.SourceHTTP, Name: "SESSION"}},
-		Probe:    &recording.ProbeResult{URL: "https://shop.test/account", Status: 302},
+		Events:     []recording.CookieEvent{{Time: at(9), Kind: recording.EventSet, Source: recording.SourceHTTP, Name: "SESSION"}},
+		Probe:      &recording.ProbeResult{URL: "https://shop.test/account", Status: 302},
+		TokenProbe: &recording.TokenProbe{Step: 1, Request: "B", URL: "https://shop.test/api/me", Scheme: "Bearer", Value: tok, Status: 200, Accepted: true},
+		Storage: []recording.StorageEvent{{Time: at(25), Step: 1, Kind: recording.StorageSet, Area: recording.LocalStorage, Origin: "https://shop.test",
+			Key: "token", Value: &tok, Fields: []recording.StorageField{{Name: "value", Value: tok}}, URL: "https://shop.test/", Script: "https://shop.test/app.js:1:2"}},
 		Warnings: []string{"the browser died"},
 	}
 }
@@ -500,6 +505,7 @@ func TestExportImportHARRoundTrip(t *testing.T) {
 		}
 		if !reflect.DeepEqual(wantSteps, back.Steps) || !reflect.DeepEqual(orig.Scenario, back.Scenario) ||
 			!reflect.DeepEqual(orig.Browser, back.Browser) || orig.Options != back.Options || !reflect.DeepEqual(orig.Probe, back.Probe) ||
+			!reflect.DeepEqual(orig.TokenProbe, back.TokenProbe) || !reflect.DeepEqual(orig.Storage, back.Storage) ||
 			orig.Status != back.Status || orig.Error != back.Error || !orig.Start.Equal(back.Start) || !orig.End.Equal(back.End) {
 			t.Fatalf("reveal=%v: recording changed\nwant %+v\n got %+v", reveal, orig, back)
 		}
@@ -511,7 +517,9 @@ func TestExportImportHARRoundTrip(t *testing.T) {
 		// Imported without reveal, a revealed HAR loses its raw values.
 		if reveal {
 			back, _, _ = Import("shop.har", b, recording.NewRedactor([]byte("k"), false))
-			if back.Options.RevealValues || back.Requests[0].SetCookies[0].Value.Raw != nil {
+			if back.Options.RevealValues || back.Requests[0].SetCookies[0].Value.Raw != nil || back.Requests[1].Authorization.Value.Raw != nil ||
+				back.Storage[0].Value.Raw != nil || back.Storage[0].Fields[0].Value.Raw != nil || back.TokenProbe.Value.Raw != nil ||
+				back.Steps[1].Storage[0].Value.Raw != nil {
 				t.Fatal("raw values kept without reveal")
 			}
 		}

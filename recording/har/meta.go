@@ -22,7 +22,11 @@ type metaObject struct {
 	Status   recording.Status       `json:"status"`
 	Error    string                 `json:"error,omitempty"`
 	Probe    *recording.ProbeResult `json:"probe,omitempty"`
-	Warnings []string               `json:"warnings,omitempty"`
+	// TokenProbe and Storage are the recording's own: a HAR has no place
+	// for them.
+	TokenProbe *recording.TokenProbe    `json:"tokenProbe,omitempty"`
+	Storage    []recording.StorageEvent `json:"storage,omitempty"`
+	Warnings   []string                 `json:"warnings,omitempty"`
 	// Values are the cookie values of the recording: the HAR's cookie
 	// values are "[value:FP]" placeholders naming one of them by its
 	// fingerprint (or the raw value, in a run that revealed values).
@@ -48,6 +52,8 @@ type pageStep struct {
 	Auth *recording.AuthState `json:"auth,omitempty"`
 	// Probe is a login step's probe.
 	Probe *recording.ProbeResult `json:"probe,omitempty"`
+	// Storage is what a logout step left in Web Storage.
+	Storage []recording.StorageItem `json:"storage,omitzero"`
 }
 
 // blocked is one cookie of an entry's "_blockedReasons": a cookie the
@@ -158,8 +164,22 @@ func (im *importer) restoreMeta(rec *recording.Recording) {
 	}
 	rec.Error = m.Error
 	rec.Probe = m.Probe
+	rec.TokenProbe, rec.Storage = m.TokenProbe, m.Storage
+	if !im.red.Reveal() {
+		// Imported without reveal, a revealed HAR loses its raw values
+		// here too.
+		if rec.TokenProbe != nil {
+			rec.TokenProbe.Value.Raw = nil
+		}
+		for i := range rec.Storage {
+			if v := rec.Storage[i].Value; v != nil {
+				v.Raw = nil
+			}
+			unreveal(rec.Storage[i].Fields)
+		}
+	}
 	rec.Warnings = append(rec.Warnings, m.Warnings...)
-	rec.Warnings = append(rec.Warnings, "This recording was made from a HAR exported by sessiontrace: the requests, their cookies (sent, withheld, set and refused), the steps and the logout probe come from the original recording; the cookie jars after each step, the cookie events seen only by script or in the jar, and the facts about the pages were not exported and are unknown here.")
+	rec.Warnings = append(rec.Warnings, "This recording was made from a HAR exported by sessiontrace: the requests, their cookies (sent, withheld, set and refused), the steps, the logout and token probes and the Web Storage writes come from the original recording; the cookie jars after each step, the cookie events seen only by script or in the jar, and the facts about the pages were not exported and are unknown here.")
 }
 
 // metaSteps restores the steps of a sessiontrace HAR from its pages, and
@@ -175,7 +195,13 @@ func (im *importer) metaSteps() []recording.Step {
 		stepOfPage[p.ID] = hs.Index
 		steps = append(steps, recording.Step{Index: hs.Index, Kind: hs.Kind, Name: hs.Name, As: hs.As, Detail: hs.Detail,
 			Start: hs.Start, End: hs.End, Status: hs.Status, Error: hs.Error, URL: hs.URL, Screenshot: hs.Screenshot, Jar: []recording.Cookie{},
-			Auth: hs.Auth, Probe: hs.Probe})
+			Auth: hs.Auth, Probe: hs.Probe, Storage: hs.Storage})
+		if !im.red.Reveal() {
+			for i := range hs.Storage {
+				hs.Storage[i].Value.Raw = nil
+				unreveal(hs.Storage[i].Fields)
+			}
+		}
 	}
 	for _, he := range im.entries {
 		var s int
@@ -186,4 +212,11 @@ func (im *importer) metaSteps() []recording.Step {
 		}
 	}
 	return steps
+}
+
+// unreveal drops the raw values of fields.
+func unreveal(fs []recording.StorageField) {
+	for i := range fs {
+		fs[i].Value.Raw = nil
+	}
 }
