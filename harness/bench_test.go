@@ -98,7 +98,7 @@ func benchOverhead(b *testing.B, br *harness.Browser, lab func(string) (string, 
 		if variant == "targets" {
 			targets := map[string]bool{}
 			for _, q := range r.Requests {
-				targets[strings.Fields(q.Target+" x")[0]] = true
+				targets[strings.Fields(q.Target + " x")[0]] = true
 			}
 			if !targets["popup"] || !targets["frame"] {
 				b.Fatalf("targets: requests of %v, want the popup's and the frame's", targets)

@@ -68,7 +68,11 @@ func (r *runner) act(ctx context.Context, s *stepCall) error {
 		return fmt.Errorf("unknown step kind %q", s.st.Kind)
 	}
 	if s.st.In != "" {
-		w, err := r.window(ctx, s.st.In)
+		window := r.window
+		if s.st.Frame != "" {
+			window = r.frameWindow
+		}
+		w, err := window(ctx, s.st.In)
 		if err != nil {
 			return err
 		}

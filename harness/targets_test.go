@@ -286,3 +286,54 @@ func runInLab(t *testing.T, l *lab.Lab, b *harness.Browser, name, text string) *
 	return b.Run(context.Background(), sc, harness.Options{Resolver: scenarios.Resolver{Lab: l.Var},
 		StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Dir: t.TempDir()})
 }
+
+// A step acts in a cross-site frame (in: frame SELECTOR): it fills and
+// clicks in the widget's own page, whose request is recorded as the
+// frame's; a frame selector that matches no frame fails with a message.
+func TestStepsInFrame(t *testing.T) {
+	needChrome(t)
+	l, b := startLabBrowser(t)
+	r := runInLab(t, l, b, "frame.yaml", `name: "Act in a cross-site frame"
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - wait: { selector: "#widget-done" }
+  - fill: { selector: "#note", value: "great" }
+    in: "frame #widget"
+  - click: "#like"
+    in: "frame #widget"
+  - expect:
+      text: { selector: "#liked", contains: "liked: great" }
+    in: frame iframe[title=widget]
+  - click: "#like"
+    in: "frame #open-popup"
+`)
+	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, "step 5 (click #like in frame #open-popup): in frame #open-popup: #open-popup is a button, not a frame") {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	// A frame of the page's own site shares the page's process: said.
+	same := runInLab(t, l, b, "same.yaml", `name: "A frame of the same site"
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - click: "#add-help"
+  - wait: { selector: "#help" }
+  - click: "#help-text"
+    in: "frame #help"
+`)
+	if same.Status != recording.StatusFailed || !strings.Contains(same.Error, "in frame #help: the frame shows a page of the tab's own site, in the tab's process: steps act only in frames of other sites yet") {
+		t.Errorf("same-site frame: %s: %s", same.Status, same.Error)
+	}
+	for i := 2; i <= 4; i++ {
+		if r.Steps[i].Status != recording.StatusPassed {
+			t.Errorf("step %d (%s): %s %s", i, r.Steps[i].Detail, r.Steps[i].Status, r.Steps[i].Error)
+		}
+	}
+	found := false
+	for _, q := range r.Requests {
+		found = found || strings.HasSuffix(q.URL, "/like") && q.Target == "frame https://widget.test" && q.Method == "POST"
+	}
+	if !found {
+		t.Errorf("the frame's POST /like is not recorded as the frame's")
+	}
+}

@@ -23,6 +23,7 @@ func (l *Lab) setupTargets(s *site) {
 	s.routes["/targets/worker.js"] = func(c *ctx) { targetsWorker(c) }
 	s.routes["/targets/sw.js"] = func(c *ctx) { targetsServiceWorker(c) }
 	s.routes["/targets/api"] = func(c *ctx) { targetsAPI(c) }
+	s.routes["/targets/help"] = func(c *ctx) { c.page(http.StatusOK, "Help - targets.test", `<p id="help-text">Help.</p>`) }
 }
 
 // targetsPage frames widget.test and marks, once each has done its part,
@@ -40,7 +41,8 @@ func (l *Lab) targetsPage(c *ctx) {
 		`<iframe id="widget" title="widget" width="400" height="80" src="`+esc(widget)+`/frame"></iframe>`+
 		`<p><button id="open-popup" type="button">Open the report</button> `+
 		`<button id="start-worker" type="button">Refresh in the background</button> `+
-		`<button id="register-sw" type="button">Work offline</button></p><p id="targets-status"></p>`+
+		`<button id="register-sw" type="button">Work offline</button> `+
+		`<button id="add-help" type="button">Help</button></p><p id="targets-status"></p>`+
 		`<script>
 function done(id, text) {
   if (document.getElementById(id)) return;
@@ -61,6 +63,13 @@ document.getElementById("open-popup").addEventListener("click", function () {
     clearInterval(t);
     done("popup-done", "The report loaded.");
   }, 20);
+});
+// A frame of the site's own (same process): steps cannot act in it.
+document.getElementById("add-help").addEventListener("click", function () {
+  var f = document.createElement("iframe");
+  f.id = "help";
+  f.src = "/targets/help";
+  document.body.appendChild(f);
 });
 document.getElementById("register-sw").addEventListener("click", function () {
   navigator.serviceWorker.addEventListener("message", function (e) {
@@ -153,6 +162,10 @@ func (l *Lab) setupWidget(s *site) {
 	s.app = false
 	s.routes["/frame"] = func(c *ctx) { widgetFrame(c) }
 	s.routes["/widget.js"] = func(c *ctx) { widgetScript(c) }
+	s.routes["/like"] = func(c *ctx) {
+		c.w.Header().Set("Content-Type", "text/plain")
+		_, _ = c.w.Write([]byte("liked"))
+	}
 }
 
 func widgetCookies(c *ctx, names ...string) {
@@ -167,12 +180,24 @@ func widgetCookies(c *ctx, names ...string) {
 
 func widgetFrame(c *ctx) {
 	widgetCookies(c, "widget_p", "widget_3p")
-	c.page(http.StatusOK, "Widget - widget.test", `<p id="widget">A widget.</p><script src="/widget.js"></script>`)
+	// A field and a button, for steps that act in the frame (in: frame
+	// #widget): the click fetches /like, then adds #liked, with the note.
+	c.page(http.StatusOK, "Widget - widget.test", `<p id="widget">A widget.</p>`+
+		`<p><input id="note" aria-label="note"> <button id="like" type="button">Like</button></p>`+
+		`<script src="/widget.js"></script>`)
 }
 
 func widgetScript(c *ctx) {
 	widgetCookies(c, "widget_js_p")
 	c.flushCookies()
 	c.w.Header().Set("Content-Type", "text/javascript")
-	_, _ = c.w.Write([]byte(`parent.postMessage("widget-ready", "*");` + "\n"))
+	_, _ = c.w.Write([]byte(`document.getElementById("like").addEventListener("click", function () {
+  fetch("/like", {method: "POST"}).then(function (r) { return r.text(); }).then(function (t) {
+    var p = document.createElement("p");
+    p.id = "liked";
+    p.textContent = t + ": " + document.getElementById("note").value;
+    document.body.appendChild(p);
+  });
+});
+parent.postMessage("widget-ready", "*");` + "\n"))
 }

@@ -53,6 +53,7 @@ func (sc *Scenario) texts() []textField {
 		}
 		add("url", &st.URL, checkNavURL, false)
 		add("selector", &st.Selector, checkSelector, false)
+		add("in.frame", &st.Frame, checkSelector, false)
 		add("value", &st.Value, nil, st.Secret)
 		add("key", &st.Key, nonEmpty("key"), false)
 		add("script", &st.Script, nonEmpty("script"), false)

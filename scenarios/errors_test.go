@@ -41,7 +41,10 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:4:26: session.loggedOut.selector: unclosed '[' in selector "a["`,
 		}},
 		{"in: a window that is no popup", head + "  - click: '#a'\n    in: window 2\n", []string{
-			`t.yaml:5:9: in: want tab, popup (the last window the journey opened) or popup N (the Nth, from 1), got "window 2"`,
+			`t.yaml:5:9: in: want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), got "window 2"`,
+		}},
+		{"in: a frame with a bad selector", head + "  - click: '#a'\n    in: frame iframe[\n", []string{
+			`t.yaml:5:9: in.frame: unclosed '[' in selector "iframe["`,
 		}},
 		{"in: on a step of the browser context", head + "  - clearCookies: true\n    in: popup\n", []string{
 			`t.yaml:5:9: in: clearCookies acts on the browser context, not on a window: it takes no in`,

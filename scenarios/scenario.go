@@ -99,8 +99,11 @@ type Step struct {
 	// In is the window the step acts in: "" for the scenario's tab,
 	// "popup" for the last popup the journey opened, "popup N" for the
 	// Nth.
-	In  string
-	Pos Pos
+	In string
+	// Frame is the selector of the frame the step acts in (in: frame
+	// SELECTOR): an iframe of the tab's page.
+	Frame string
+	Pos   Pos
 
 	URL       string        // goto (a path or absolute URL); wait (URL to wait for)
 	Selector  string        // click, fill, select, check, submit, press, wait, screenshot

@@ -42,7 +42,7 @@ func kindNames() []string {
 const maxPopupIndex = 9999
 
 // inValue is what a step's in accepts.
-var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3})$`)
+var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3}|frame \S.*)$`)
 
 // varName is what ${vars.NAME} accepts.
 var varName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -248,7 +248,11 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 		inNode = e.Val
 		if v, ok := p.Str(e.Val, "in"); ok {
 			if !inValue.MatchString(v) {
-				p.Errorf(e.Val, "in", "", "want tab, popup (the last window the journey opened) or popup N (the Nth, from 1), got %q", v)
+				p.Errorf(e.Val, "in", "", "want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), got %q", v)
+			} else if f, ok := strings.CutPrefix(v, "frame "); ok {
+				st.Frame = strings.TrimSpace(f)
+				st.In = "frame " + st.Frame
+				p.sc.pos[fieldKey{p.step, "in.frame"}] = fieldInfo{pos: p.Pos(yamlfile.Deref(e.Val)), where: "in.frame"}
 			} else if v != "tab" {
 				st.In = v
 			}
@@ -343,7 +347,7 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 			switch {
 			case w == "tab":
 				p.Errorf(v, kind, "", "the scenario's tab cannot be closed (a restart step ends the browser): want popup or popup N")
-			case !inValue.MatchString(w):
+			case !inValue.MatchString(w) || strings.HasPrefix(w, "frame "):
 				p.Errorf(v, kind, "", "want popup (the last window the journey opened) or popup N (the Nth, from 1), got %q", w)
 			default:
 				st.Window = w
