@@ -43,7 +43,7 @@ const readStorageJS = `(() => {
 // storageAfter reads the tab page's Web Storage after an as: logout
 // step: what the app left there, whichever way it was written.
 func (r *runner) storageAfter(ctx context.Context, as recording.Boundary) {
-	if as != recording.BoundaryLogout || len(r.steps) == 0 {
+	if as != recording.BoundaryLogout || len(r.steps) == 0 || r.opts.Bare {
 		return
 	}
 	var raw string
