@@ -152,6 +152,11 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 		defer close(done)
 		if u, uerr = r.location(ctx); uerr == nil && r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) {
 			marks = r.readMarkers(ctx)
+			if recording.Boundary(st.As) == recording.BoundaryLogout && !r.opts.Bare {
+				// What the logout left in Web Storage (storageAfter
+				// reads it when this could not).
+				sr.storage, _ = r.readStorage(ctx)
+			}
 		}
 	}()
 	sr.jarAsked = time.Now()

@@ -41,23 +41,36 @@ const readStorageJS = `(() => {
 })()`
 
 // storageAfter reads the tab page's Web Storage after an as: logout
-// step: what the app left there, whichever way it was written.
+// step, unless readState read it already, alongside the jar: what the app
+// left there, whichever way it was written.
 func (r *runner) storageAfter(ctx context.Context, as recording.Boundary) {
-	if as != recording.BoundaryLogout || len(r.steps) == 0 || r.opts.Bare {
+	if as != recording.BoundaryLogout || len(r.steps) == 0 || r.opts.Bare || r.steps[len(r.steps)-1].storage != nil {
 		return
 	}
+	sr, err := r.readStorage(ctx)
+	if err != nil {
+		r.rec.Warnings = appendOnce(r.rec.Warnings, "the page's Web Storage could not be read after the logout step: what it kept is reconstructed from the writes seen")
+		return
+	}
+	r.steps[len(r.steps)-1].storage = sr
+}
+
+// readStorage reads both areas of the tab page's origin.
+func (r *runner) readStorage(ctx context.Context) (*storageRead, error) {
 	var raw string
 	err := r.withTimeout(ctx, 2*time.Second, func(c context.Context) error {
 		var err error
 		raw, err = chromedp.Run(c, chromedp.Evaluate[string](readStorageJS))
 		return err
 	})
-	var sr storageRead
-	if err != nil || json.Unmarshal([]byte(raw), &sr) != nil {
-		r.rec.Warnings = appendOnce(r.rec.Warnings, "the page's Web Storage could not be read after the logout step: what it kept is reconstructed from the writes seen")
-		return
+	if err != nil {
+		return nil, err
 	}
-	r.steps[len(r.steps)-1].storage = &sr
+	var sr storageRead
+	if err := json.Unmarshal([]byte(raw), &sr); err != nil {
+		return nil, err
+	}
+	return &sr, nil
 }
 
 // storageValue fingerprints a stored value and, when it is a JSON object,
