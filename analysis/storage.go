@@ -268,8 +268,8 @@ func (s *storageScan) kind(name string) int {
 }
 
 // hits finds the tokens of a value stored under key: the value itself,
-// unless it is a JSON object (it has fields: they are judged), and each
-// field.
+// unless it has fields (a JSON object, or a JSON string whose inside is
+// its field "value": the fields are judged), and each field.
 func (s *storageScan) hits(key string, v *recording.Value, fields []recording.StorageField) []*tokenHit {
 	var out []*tokenHit
 	if v != nil && v.Len > 0 {
@@ -729,7 +729,8 @@ func (a *analyzer) tokensNotRevoked() {
 
 // tokenProbed reports the token probe's replay that the server accepted,
 // unless the credential is no session's (first sent before the first
-// login) or the journey's own requests already showed it.
+// login). When the journey's own requests already showed it, that finding
+// stays, and the probe counts as one more occurrence of it.
 func (a *analyzer) tokenProbed(s *storageScan) {
 	p := a.r.TokenProbe
 	if p == nil || !p.Accepted {

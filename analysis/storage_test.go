@@ -454,19 +454,25 @@ func TestTokenNotClearedNeedsALogout(t *testing.T) {
 	}
 }
 
+// bearerLogin is a journey that sends an API key from the start, then
+// logs in, keeps tok in localStorage and sends it to /api/me (returned).
+func bearerLogin(b *rectest.Builder, apiKey, tok string) *rectest.Req {
+	b.Step("goto", "")
+	b.Get(appOrigin + "/")
+	b.Fetch("https://maps.test/tiles", 200).Authorization("Bearer", apiKey)
+	b.Step("submit", "login")
+	b.Post(appOrigin + "/login")
+	b.StorageSet(local, appOrigin, "access_token", tok)
+	return b.Fetch(appOrigin+"/api/me", 200).Authorization("Bearer", tok)
+}
+
 // The journey's own request after the logout with the pre-logout bearer
 // token: answered 2xx, the token was not revoked; 401, it was.
 func TestTokenNotRevoked(t *testing.T) {
 	tok, apiKey := rectest.JWT("at"), rectest.ID("api key")
 	mk := func(status int, opts ...string) *recording.Recording {
 		b := rectest.New("spa revoke")
-		b.Step("goto", "")
-		b.Get(appOrigin + "/")
-		b.Fetch("https://maps.test/tiles", 200).Authorization("Bearer", apiKey)
-		b.Step("submit", "login")
-		b.Post(appOrigin + "/login")
-		b.StorageSet(local, appOrigin, "access_token", tok)
-		b.Fetch(appOrigin+"/api/me", 200).Authorization("Bearer", tok)
+		bearerLogin(b, apiKey, tok)
 		spaLogout(b)
 		b.Fetch(appOrigin+"/api/logout", 204).Authorization("Bearer", tok)
 		if slices.Contains(opts, "login again") {
@@ -512,13 +518,7 @@ func TestTokenNotRevokedByProbe(t *testing.T) {
 	tok, apiKey := rectest.JWT("at"), rectest.ID("api key")
 	mk := func(cred string, status int) *recording.Recording {
 		b := rectest.New("spa probe")
-		b.Step("goto", "")
-		b.Get(appOrigin + "/")
-		b.Fetch("https://maps.test/tiles", 200).Authorization("Bearer", apiKey)
-		b.Step("submit", "login")
-		b.Post(appOrigin + "/login")
-		b.StorageSet(local, appOrigin, "access_token", tok)
-		me := b.Fetch(appOrigin+"/api/me", 200).Authorization("Bearer", tok)
+		me := bearerLogin(b, apiKey, tok)
 		spaLogout(b)
 		r := b.Rec()
 		r.TokenProbe = &recording.TokenProbe{Step: 2, Request: me.Request().ID, URL: appOrigin + "/api/me", Scheme: "Bearer",

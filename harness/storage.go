@@ -73,48 +73,56 @@ func (r *runner) readStorage(ctx context.Context) (*storageRead, error) {
 	return &sr, nil
 }
 
-// storageValue fingerprints a stored value and, when it is a JSON object,
-// its long string fields: a token inside a JSON blob is found by its
-// field's name and joins the Authorization headers by fingerprint.
+// storageValue fingerprints a stored value and its fields (storageFields):
+// a token inside a JSON blob is found by its field's name and joins the
+// Authorization headers by fingerprint.
 func (b *builder) storageValue(raw string) (recording.Value, []recording.StorageField) {
-	v := b.red.Value(raw)
 	var fields []recording.StorageField
-	if t := strings.TrimSpace(raw); strings.HasPrefix(t, `"`) {
-		// A string stored as JSON (JSON.stringify(token), as state
-		// libraries write it): the token is inside the quotes.
+	for _, f := range storageFields(raw) {
+		fields = append(fields, recording.StorageField{Name: f[0], Value: b.red.Value(f[1])})
+	}
+	return b.red.Value(raw), fields
+}
+
+// storageFields returns the long strings inside a stored value, by name:
+// a value that is a JSON string (JSON.stringify(token), as state
+// libraries write it) has one, "value", the string inside the quotes; a
+// JSON object its string fields, one level deep and one more under an
+// object field ({"token": {"access_token": ...}}), at most
+// maxStorageFields.
+func storageFields(raw string) [][2]string {
+	t := strings.TrimSpace(raw)
+	var out [][2]string
+	add := func(name, s string) {
+		if len(s) >= minFieldLen && len(out) < maxStorageFields {
+			out = append(out, [2]string{name, s})
+		}
+	}
+	switch {
+	case strings.HasPrefix(t, `"`):
 		var s string
-		if json.Unmarshal([]byte(t), &s) == nil && len(s) >= minFieldLen {
-			b.red.Note(s)
-			return v, []recording.StorageField{{Name: "value", Value: b.red.Value(s)}}
+		if json.Unmarshal([]byte(t), &s) == nil {
+			add("value", s)
 		}
-		return v, nil
-	}
-	if !strings.HasPrefix(strings.TrimSpace(raw), "{") {
-		return v, nil
-	}
-	var obj map[string]any
-	if json.Unmarshal([]byte(raw), &obj) != nil {
-		return v, nil
-	}
-	add := func(name string, s string) {
-		if len(s) >= minFieldLen && len(fields) < maxStorageFields {
-			fields = append(fields, recording.StorageField{Name: name, Value: b.red.Value(s)})
+	case strings.HasPrefix(t, "{"):
+		var obj map[string]any
+		if json.Unmarshal([]byte(t), &obj) != nil {
+			return nil
 		}
-	}
-	for _, k := range sortedKeys(obj) {
-		switch x := obj[k].(type) {
-		case string:
-			add(k, x)
-		case map[string]any:
-			// One level more: {"token": {"access_token": ...}}.
-			for _, k2 := range sortedKeys(x) {
-				if s, ok := x[k2].(string); ok {
-					add(k+"."+k2, s)
+		for _, k := range sortedKeys(obj) {
+			switch x := obj[k].(type) {
+			case string:
+				add(k, x)
+			case map[string]any:
+				for _, k2 := range sortedKeys(x) {
+					if s, ok := x[k2].(string); ok {
+						add(k+"."+k2, s)
+					}
 				}
 			}
 		}
 	}
-	return v, fields
+	return out
 }
 
 func sortedKeys(m map[string]any) []string {
@@ -126,22 +134,13 @@ func sortedKeys(m map[string]any) []string {
 	return ks
 }
 
-// noteStorage tells the redactor the stored values (and their fields), so
+// noteStorage tells the redactor the stored values and their fields, so
 // that a token that also travels in a URL is scrubbed there.
 func (b *builder) noteStorage() {
 	note := func(raw string) {
 		b.red.Note(raw)
-		var str string
-		if strings.HasPrefix(raw, `"`) && json.Unmarshal([]byte(raw), &str) == nil && len(str) >= minFieldLen {
-			b.red.Note(str)
-		}
-		var obj map[string]any
-		if strings.HasPrefix(raw, "{") && json.Unmarshal([]byte(raw), &obj) == nil {
-			for _, x := range obj {
-				if s, ok := x.(string); ok && len(s) >= minFieldLen {
-					b.red.Note(s)
-				}
-			}
+		for _, f := range storageFields(raw) {
+			b.red.Note(f[1])
 		}
 	}
 	for _, w := range b.c.scripts {

@@ -27,8 +27,8 @@ func storageWrite(op, area, key, value string) [2]string {
 // Web Storage writes become storage events, fingerprinted like cookie
 // values (a JSON value's long string fields too); an Authorization header
 // becomes its scheme and a fingerprint that joins the stored token; the
-// raw token is nowhere in the recording, not even in a URL that carries
-// it.
+// raw tokens are nowhere in the recording, not even in a URL that carries
+// one (a nested field's too).
 func TestStorageAndAuthorizationRecorded(t *testing.T) {
 	c := newCollector("__bind")
 	blob := `{"access_token":"` + jwtToken + `","token_type":"Bearer","profile":{"sub":"alice","sid":"` + refreshToken + `"}}`
@@ -39,7 +39,7 @@ func TestStorageAndAuthorizationRecorded(t *testing.T) {
 		storageWrite("storage.clear", "localStorage", "", ""),
 		storageWrite("storage.set", "localStorage", "persist:token", `"`+jwtToken+`"`),
 		[2]string{mRequestWillBeSent, `{"requestId":"A","request":{"url":"https://spa.test/api/me?t=` + jwtToken + `","method":"GET","headers":{"Authorization":"Bearer ` + jwtToken + `"}},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`},
-		[2]string{mRequestWillBeSent, `{"requestId":"B","request":{"url":"https://spa.test/api/x","method":"GET","headers":{}},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`},
+		[2]string{mRequestWillBeSent, `{"requestId":"B","request":{"url":"https://spa.test/api/x?sid=` + refreshToken + `","method":"GET","headers":{}},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`},
 		[2]string{mRequestWillBeSentExtraInfo, `{"requestId":"B","associatedCookies":[],"headers":{"authorization":"Basic YWxpY2U6bGFiLXBhc3N3b3Jk"}}`},
 	)
 	rec := buildFrom(c)
