@@ -69,6 +69,10 @@ type analyzer struct {
 	auth []StepAuth // the logged-in state after each step, in a.steps order
 
 	store *storageScan // the Web Storage rules' shared reading (webStorage), once made
+	// tokens are the lifecycles of the session tokens in Web Storage
+	// (tokenTracks), made once when tokensDone.
+	tokens     []*tokenTrack
+	tokensDone bool
 
 	findings *collector
 }

@@ -165,11 +165,14 @@ func (a *analyzer) unexplainedLosses(explained map[int]bool) {
 
 // lostAt finds why the user, logged in after step from, was logged out at
 // step to.Step: the first request of those steps that did not present the
-// session ID, else the first that did and got a logged-out answer.
+// session ID, else a session token in Web Storage that was lost (see
+// tokenLost), else the first request that presented the ID and got a
+// logged-out answer.
 func (a *analyzer) lostAt(from int, to *StepAuth) {
 	t, id := a.trackHeldAt(from, to.Step)
 	if t == nil {
-		return // no session cookie was held: nothing to say which one was lost
+		a.tokenLost(from, to) // no session cookie was held
+		return
 	}
 	o := to.Step
 	var sentDoc *recording.Request
@@ -190,7 +193,7 @@ func (a *analyzer) lostAt(from int, to *StepAuth) {
 			sentDoc = q
 		}
 	}
-	if sentDoc == nil {
+	if a.tokenLost(from, to) || sentDoc == nil {
 		return
 	}
 	r := a.ignoredLoss(t, id, sentDoc)

@@ -62,6 +62,54 @@ type SessionReport struct {
 	Continuity []Gap `json:"continuity,omitempty"`
 }
 
+// A TokenReport is the lifecycle of one session token a page kept in Web
+// Storage, as a [SessionReport] is a cookie's: each value the item held,
+// written by the page's script, sent as Authorization, refreshed and
+// removed, and the resets it caused. Refresh tokens are not the session
+// and have none.
+type TokenReport struct {
+	Scenario string                `json:"scenario"`
+	Area     recording.StorageArea `json:"area"`
+	Origin   string                `json:"origin"`
+	Key      string                `json:"key"`
+	// Field is the field of the item's JSON value that held the token;
+	// empty when the value itself was the token.
+	Field string `json:"field,omitempty"`
+	// Target is the window whose sessionStorage held it (each tab has
+	// its own), as in recording.Request.Target; empty for the tab and for
+	// localStorage.
+	Target string `json:"target,omitempty"`
+	// Kind is what its name says it is: session, access, id or bearer
+	// (only sent as an Authorization header said it).
+	Kind string `json:"kind"`
+	// IDs are its values in order. Ended is rotated (at a login step),
+	// logout, reissued (refreshed while the user stayed logged in),
+	// cleared (removed by the page outside a logout), restart or
+	// end-of-journey; IssuedBy is script; Sent lists the requests that
+	// carried it as Authorization; Withheld is always empty.
+	IDs    []ID    `json:"ids"`
+	Resets []Reset `json:"resets"`
+}
+
+// Label names the token for a list of sessions: its key, and the JSON
+// field that held it.
+func (t *TokenReport) Label() string {
+	if t.Field == "" {
+		return t.Key
+	}
+	return t.Key + " › " + t.Field
+}
+
+// Scope says where the token was kept: "sessionStorage of
+// https://app.test (popup 1)".
+func (t *TokenReport) Scope() string {
+	s := string(t.Area) + " of " + t.Origin
+	if t.Target != "" {
+		s += " (" + t.Target + ")"
+	}
+	return s
+}
+
 // A Gap is a request made while the session applied to it (its page or
 // a same-site fetch) that did not present the session ID.
 type Gap struct {
@@ -194,6 +242,9 @@ type Report struct {
 	Sessions []SessionReport `json:"sessions"`
 	// Auth is the logged-in state of each scenario, step by step.
 	Auth []AuthReport `json:"auth"`
+	// Tokens are the lifecycles of the session tokens kept in Web
+	// Storage, when a scenario had any.
+	Tokens []TokenReport `json:"tokens,omitempty"`
 }
 
 // Analyze analyses one recording. A nil recording gives an empty report.
@@ -206,6 +257,7 @@ func Analyze(r *recording.Recording) *Report {
 	a.run()
 	rep.Findings = a.findings.list()
 	rep.Sessions = a.sessionReports()
+	rep.Tokens = a.tokenReports()
 	rep.Auth = append(rep.Auth, a.authReport())
 	sortFindings(rep.Findings)
 	return rep
@@ -228,6 +280,7 @@ func AnalyzeAll(rs []*recording.Recording) *Report {
 		all = append(all, a)
 		rep.Findings = append(rep.Findings, a.findings.list()...)
 		rep.Sessions = append(rep.Sessions, a.sessionReports()...)
+		rep.Tokens = append(rep.Tokens, a.tokenReports()...)
 		rep.Auth = append(rep.Auth, a.authReport())
 	}
 	rep.Findings = append(rep.Findings, crossRecordingFindings(all, rep.Findings)...)
@@ -270,6 +323,9 @@ func (r *Report) Resets() []Reset {
 	}
 	for _, s := range r.Sessions {
 		out = append(out, s.Resets...)
+	}
+	for _, t := range r.Tokens {
+		out = append(out, t.Resets...)
 	}
 	return out
 }

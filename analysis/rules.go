@@ -535,6 +535,8 @@ const (
 	CauseExpired        CauseID = "expired"          // the ID's own expiry passed in the browser
 	CauseClientCleared  CauseID = "client-cleared"   // something on the client removed the ID
 	CauseBrowserRestart CauseID = "browser-restart"  // a restart step dropped the session cookie
+	CauseStorageCleared CauseID = "storage-cleared"  // the page's script removed the session token from Web Storage
+	CauseStorageTab     CauseID = "storage-per-tab"  // the token was in another tab's sessionStorage
 )
 
 // Causes lists the reset causes; a reset has exactly one.
@@ -572,6 +574,12 @@ var Causes = []Cause{
 	{CauseBrowserRestart,
 		"A session cookie (no Expires or Max-Age) was dropped by a restart step.",
 		"Session cookies end with the browser: the user is logged out after a restart, which is expected unless the product promises otherwise (then use a remember-me token)."},
+	{CauseStorageCleared,
+		"A session token kept in Web Storage (TokenReport) was removed by the page's script (removeItem, clear, or a setItem of its item without it: recording.storage) at a step not marked as: logout, after which a page showed the user logged out; no session cookie explains the logout.",
+		"The app threw its own session away: an error handler or a start-up check that clears storage, a logout routine run by mistake. The evidence names the script and the page."},
+	{CauseStorageTab,
+		"The session token was in the sessionStorage of one window (the tab, or a popup) and a page of another window, whose own sessionStorage never held it, showed the user logged out (steps[].target names the window a step ran in).",
+		"sessionStorage belongs to one tab: a link opened in a new tab (target=_blank implies noopener) or a window opened with noopener starts without it, so the user must log in again there. Keep the session where every tab sees it (an HttpOnly cookie, or localStorage with its risks), or hand it over explicitly."},
 }
 
 var (

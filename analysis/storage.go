@@ -473,6 +473,27 @@ type slot struct {
 	origin, key, target string
 }
 
+// slotOf is the slot a write went to.
+func slotOf(e *recording.StorageEvent) slot {
+	k := slot{area: e.Area, origin: e.Origin, key: e.Key}
+	if e.Area == recording.SessionStorage {
+		k.target = e.Target
+	}
+	return k
+}
+
+// restartSteps are the indexes of the restart steps that ran: each
+// starts a fresh browser context, with empty storage.
+func (a *analyzer) restartSteps() []int {
+	var out []int
+	for _, st := range a.steps {
+		if st.Kind == recording.StepRestart && st.Status != recording.StatusSkipped {
+			out = append(out, st.Index)
+		}
+	}
+	return out
+}
+
 // A heldItem is what a slot held when the logout step being judged began
 // and when it ended (its last set; nil: nothing).
 type heldItem struct {
@@ -486,12 +507,7 @@ type heldItem struct {
 // returns every slot ever set, with what it held when st began and
 // ended, and their index.
 func (a *analyzer) replay(st int) ([]heldItem, map[slot]int) {
-	var restarts []int
-	for _, s := range a.steps {
-		if s.Kind == recording.StepRestart && s.Status != recording.StatusSkipped {
-			restarts = append(restarts, s.Index)
-		}
-	}
+	restarts := a.restartSteps()
 	var items []heldItem
 	index := map[slot]int{}
 	cur, began := -1, false
@@ -521,10 +537,7 @@ func (a *analyzer) replay(st int) ([]heldItem, map[slot]int) {
 		if e.Step != cur {
 			advance(e.Step)
 		}
-		k := slot{area: e.Area, origin: e.Origin, key: e.Key}
-		if e.Area == recording.SessionStorage {
-			k.target = e.Target
-		}
+		k := slotOf(e)
 		switch e.Kind {
 		case recording.StorageSet:
 			j, ok := index[k]

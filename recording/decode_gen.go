@@ -197,6 +197,8 @@ func (d *jsonState) readStep(v *Step) {
 			d.String(&v.Error)
 		case "url":
 			d.String(&v.URL)
+		case "target":
+			d.String(&v.Target)
 		case "jar":
 			recjson.Slice(&d.Decoder, &v.Jar, &d.listCookie, "[]recording.Cookie", d.readCookie)
 		case "screenshot":
@@ -210,7 +212,7 @@ func (d *jsonState) readStep(v *Step) {
 		case "storage":
 			recjson.Slice(&d.Decoder, &v.Storage, &d.listStorageItem, "[]recording.StorageItem", d.ReadStorageItem)
 		default:
-			k = d.Unknown(k, "index,kind,name,as,detail,line,column,start,end,status,error,url,jar,screenshot,snapshot,auth,probe,storage")
+			k = d.Unknown(k, "index,kind,name,as,detail,line,column,start,end,status,error,url,target,jar,screenshot,snapshot,auth,probe,storage")
 		}
 	}
 }

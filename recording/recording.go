@@ -143,6 +143,10 @@ type Step struct {
 	Error  string    `json:"error,omitempty"`
 	// URL is the page URL after the step.
 	URL string `json:"url,omitempty"`
+	// Target is the window the step acted in (in: popup N, in: frame
+	// ...), named as in [Request.Target]; empty for the tab. URL and Auth
+	// were read there.
+	Target string `json:"target,omitempty"`
 	// Jar is the browser's whole cookie jar after the step.
 	Jar []Cookie `json:"jar"`
 	// Screenshot is the file name of a screenshot taken by the step, or

@@ -573,7 +573,7 @@ func fullRecording() *Recording {
 				URL: "https://shop.test:8443/login", Jar: jar[:1],
 				Auth: &AuthState{State: AuthOut, Evidence: "#login-form matched", Source: AuthByMarker}},
 			{Index: 1, Kind: "submit", Name: "log in", As: "login", Detail: "submit #login-form", Line: 9, Column: 5, Start: at(300),
-				End: at(1900), Status: StatusFailed, Error: "timeout", URL: "https://shop.test:8443/account",
+				End: at(1900), Status: StatusFailed, Error: "timeout", URL: "https://shop.test:8443/account", Target: "popup 1",
 				Jar: jar, Screenshot: "failures/login-step-01.png", Snapshot: "failures/login-step-01.html",
 				Probe: &ProbeResult{Kind: "login", URL: "https://shop.test:8443/account", Status: 303, Cookies: 1},
 				Storage: []StorageItem{{Area: LocalStorage, Origin: "https://shop.test:8443", Key: "auth", Value: newSID,

@@ -195,10 +195,14 @@ func htmlDocument(in *Input) *htmlDoc {
 	causes := map[analysis.CauseID]int{}
 	for _, s := range rep.Sessions {
 		sessions[s.Scenario] = append(sessions[s.Scenario], s)
-		for _, r := range s.Resets {
-			causes[r.Cause]++
-			doc.Resets++
-		}
+	}
+	tokens := map[string][]analysis.TokenReport{}
+	for _, t := range rep.Tokens {
+		tokens[t.Scenario] = append(tokens[t.Scenario], t)
+	}
+	for _, r := range rep.Resets() {
+		causes[r.Cause]++
+		doc.Resets++
 	}
 	doc.Causes = causeCounts(causes)
 	statuses := map[recording.Status]int{}
@@ -223,11 +227,17 @@ func htmlDocument(in *Input) *htmlDoc {
 			}
 		}
 		sc.Steps = htmlSteps(r, authOf(rep.Auth, name))
+		var resets []analysis.Reset
 		for _, s := range sessions[name] {
 			sc.Sessions = append(sc.Sessions, htmlSessionOf(s))
-			for _, rs := range s.Resets {
-				sc.Why = append(sc.Why, htmlWhy{Summary: rs.Summary, Basis: basisText(rs), Cause: string(rs.Cause)})
-			}
+			resets = append(resets, s.Resets...)
+		}
+		for _, t := range tokens[name] {
+			sc.Sessions = append(sc.Sessions, htmlTokenOf(t))
+			resets = append(resets, t.Resets...)
+		}
+		for _, rs := range resets {
+			sc.Why = append(sc.Why, htmlWhy{Summary: rs.Summary, Basis: basisText(rs), Cause: string(rs.Cause)})
 		}
 		doc.Scenarios = append(doc.Scenarios, sc)
 	}
@@ -367,7 +377,24 @@ func htmlSessionOf(s analysis.SessionReport) htmlSession {
 	if s.Partition != "" {
 		hs.Scope += " (partitioned: " + s.Partition + ")"
 	}
-	for _, id := range s.IDs {
+	hs.lifecycle(s.IDs, s.Resets)
+	for _, g := range s.Continuity {
+		hs.Gaps = append(hs.Gaps, htmlGap{Step: g.Step, Reason: string(g.Reason), URL: g.URL, Detail: g.Detail})
+	}
+	return hs
+}
+
+// htmlTokenOf shows a session token kept in Web Storage as a session:
+// its key names it, its storage is its scope.
+func htmlTokenOf(t analysis.TokenReport) htmlSession {
+	hs := htmlSession{Cookie: t.Label(), Scope: t.Scope(), Detection: t.Kind + " token in Web Storage"}
+	hs.lifecycle(t.IDs, t.Resets)
+	return hs
+}
+
+// lifecycle adds the IDs and the resets of a session or a token.
+func (hs *htmlSession) lifecycle(ids []analysis.ID, resets []analysis.Reset) {
+	for _, id := range ids {
 		steps := fmt.Sprint(id.FirstStep)
 		if id.LastStep != id.FirstStep {
 			steps += "–" + fmt.Sprint(id.LastStep)
@@ -379,14 +406,10 @@ func htmlSessionOf(s analysis.SessionReport) htmlSession {
 		hs.IDs = append(hs.IDs, htmlID{FP: (recording.Value{Fingerprint: id.Fingerprint}).Short(), Len: id.Len, Bits: fmt.Sprintf("%.0f", id.Bits),
 			Steps: steps, Issued: issued, Sent: len(id.Sent), Withheld: len(id.Withheld), Ended: string(id.Ended), Note: id.Note})
 	}
-	for _, r := range s.Resets {
+	for _, r := range resets {
 		hs.Resets = append(hs.Resets, htmlReset{Step: r.Step, Cause: string(r.Cause), Basis: basisText(r), Summary: r.Summary,
 			Detail: r.Detail, Evidence: evidenceText(r.Evidence)})
 	}
-	for _, g := range s.Continuity {
-		hs.Gaps = append(hs.Gaps, htmlGap{Step: g.Step, Reason: string(g.Reason), URL: g.URL, Detail: g.Detail})
-	}
-	return hs
 }
 
 // basisText says what a reset rests on.

@@ -53,7 +53,7 @@ func TestAuditJSONDoc(t *testing.T) {
 	doc := string(data)
 	rows := docTables(doc)
 	want := map[string][]string{"": {"schema"}}
-	reportFields(reflect.TypeOf(analysis.Report{}), "", want)
+	reportFields(reflect.TypeOf(analysis.Report{}), "", want, map[reflect.Type]bool{})
 	for obj, fields := range want {
 		if !slices.Equal(rows[obj], fields) {
 			t.Errorf("docs/audit-json.md, %s: the table lists %v, the report has %v", tableName(obj), rows[obj], fields)
@@ -106,8 +106,11 @@ func docTables(doc string) map[string][]string {
 }
 
 // reportFields lists the JSON names of t's fields under path, and of the
-// objects they hold: "sessions[]", "sessions[].ids[]", ...
-func reportFields(t reflect.Type, path string, out map[string][]string) {
+// objects they hold: "sessions[]", "sessions[].ids[]", ... An object of a
+// type met before (tokens[].ids[] are sessions[].ids[]) has its table
+// there only.
+func reportFields(t reflect.Type, path string, out map[string][]string, seen map[reflect.Type]bool) {
+	seen[t] = true
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -116,12 +119,12 @@ func reportFields(t reflect.Type, path string, out map[string][]string) {
 		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
 			ft = ft.Elem()
 		}
-		if ft.Kind() == reflect.Struct {
+		if ft.Kind() == reflect.Struct && !seen[ft] {
 			sub := name + "[]"
 			if path != "" {
 				sub = path + "." + sub
 			}
-			reportFields(ft, sub, out)
+			reportFields(ft, sub, out, seen)
 		}
 	}
 }

@@ -52,3 +52,35 @@ func TestStorageFindingNamesItsItem(t *testing.T) {
 		t.Errorf("sarif (%v):\n%s", err, sarif.String())
 	}
 }
+
+// A session token's lifecycle and its reset show in the text and HTML
+// reports as a cookie session's do, and count among the run's resets.
+func TestTokenSessionShows(t *testing.T) {
+	const app = "https://app.test"
+	b := rectest.New("spa")
+	tok := rectest.ID("t1")
+	b.Step("submit", "login")
+	b.Post(app + "/login")
+	b.StorageSet(recording.LocalStorage, app, "access_token", tok)
+	b.Fetch(app+"/api/me", 200).Authorization("Bearer", tok)
+	b.Auth(recording.AuthIn, "#welcome")
+	b.Step("click", "")
+	b.StorageClear(recording.LocalStorage, app)
+	b.Get(app + "/")
+	b.Auth(recording.AuthOut, "#login-form")
+	in := inputOf(b.Rec())
+	var text, html bytes.Buffer
+	if err := Text.Write(&text, in); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"session access_token (access token in localStorage of https://app.test): 1 ID ended cleared",
+		"reset step 1: storage-cleared (observed)", "; 1 session reset\n"} {
+		if !bytes.Contains(text.Bytes(), []byte(want)) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	if err := HTML.Write(&html, in); err != nil || !bytes.Contains(html.Bytes(), []byte("access token in Web Storage")) ||
+		!bytes.Contains(html.Bytes(), []byte("storage-cleared")) {
+		t.Errorf("html (%v) lacks the token session", err)
+	}
+}

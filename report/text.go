@@ -43,6 +43,10 @@ func writeText(w io.Writer, in *Input) error {
 	for _, s := range rep.Sessions {
 		sessions[s.Scenario] = append(sessions[s.Scenario], s)
 	}
+	tokens := map[string][]analysis.TokenReport{}
+	for _, t := range rep.Tokens {
+		tokens[t.Scenario] = append(tokens[t.Scenario], t)
+	}
 	failures := map[string]*failure{}
 	for _, l := range recs {
 		if f := failureOf(l); f != nil {
@@ -61,12 +65,18 @@ func writeText(w io.Writer, in *Input) error {
 			textFinding(w, f, paint)
 		}
 		for _, s := range sessions[name] {
-			textSession(w, s, paint)
+			textSession(w, s.Cookie, s.Detection, s.IDs, s.Resets, paint)
+			if s.ClientSide != "" {
+				fmt.Fprintf(w, "    client-side session: %s\n", TermText(s.ClientSide))
+			}
+		}
+		for _, t := range tokens[name] {
+			textSession(w, t.Label(), t.Kind+" token in "+t.Scope(), t.IDs, t.Resets, paint)
 		}
 		if lane := authChanges(rep.Auth, name); lane != "" {
 			fmt.Fprintf(w, "  logged in: %s\n", TermText(lane))
 		}
-		if len(byScenario[name]) == 0 && len(sessions[name]) == 0 && failures[name] == nil {
+		if len(byScenario[name]) == 0 && len(sessions[name])+len(tokens[name]) == 0 && failures[name] == nil {
 			fmt.Fprintln(w, "  no findings, no session cookie")
 		}
 		fmt.Fprintln(w)
@@ -79,10 +89,7 @@ func writeText(w io.Writer, in *Input) error {
 	for _, s := range analysis.Severities {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 	}
-	resets := 0
-	for _, s := range rep.Sessions {
-		resets += len(s.Resets)
-	}
+	resets := len(rep.Resets())
 	fmt.Fprintf(w, "findings in %s: %d (%s); %s\n", words.Count(len(order), "scenario", "scenarios"), len(rep.Findings), strings.Join(parts, ", "),
 		words.Count(resets, "session reset", "session resets"))
 	if threshold != "" {
@@ -114,21 +121,19 @@ func textFinding(w io.Writer, f analysis.Finding, paint func(code, s string) str
 	}
 }
 
-// textSession prints one session's summary and its resets.
-func textSession(w io.Writer, s analysis.SessionReport, paint func(code, s string) string) {
-	fmt.Fprintf(w, "  session %s (%s): %s", TermText(s.Cookie), TermText(s.Detection), words.Count(len(s.IDs), "ID", "IDs"))
+// textSession prints one session's summary and its resets: a cookie's,
+// or a token's in Web Storage.
+func textSession(w io.Writer, name, detection string, ids []analysis.ID, resets []analysis.Reset, paint func(code, s string) string) {
+	fmt.Fprintf(w, "  session %s (%s): %s", TermText(name), TermText(detection), words.Count(len(ids), "ID", "IDs"))
 	var ends []string
-	for _, id := range s.IDs {
+	for _, id := range ids {
 		ends = append(ends, string(id.Ended))
 	}
 	if len(ends) > 0 {
 		fmt.Fprintf(w, " ended %s", strings.Join(ends, ", "))
 	}
 	fmt.Fprintln(w)
-	if s.ClientSide != "" {
-		fmt.Fprintf(w, "    client-side session: %s\n", TermText(s.ClientSide))
-	}
-	for _, r := range s.Resets {
+	for _, r := range resets {
 		fmt.Fprintf(w, "    %s step %d: %s (%s): %s\n", paint("33", "reset"), r.Step, TermText(string(r.Cause)), r.Basis, TermText(r.Summary))
 		fmt.Fprintf(w, "      %s\n", paint("2", TermText(r.Detail)))
 	}

@@ -64,10 +64,8 @@ func NewSummary(ix *recording.Index, rep *analysis.Report, recs []*recording.Rec
 	for _, f := range rep.Findings {
 		s.Findings[f.Severity]++
 	}
-	for _, ss := range rep.Sessions {
-		for _, r := range ss.Resets {
-			s.Resets[r.Cause]++
-		}
+	for _, r := range rep.Resets() {
+		s.Resets[r.Cause]++
 	}
 	s.PerScenario = perScenario(ix, rep, recs)
 	return s
@@ -89,12 +87,18 @@ func perScenario(ix *recording.Index, rep *analysis.Report, recs []*recording.Re
 			rows[i].Rules = append(rows[i].Rules, f.Rule)
 		}
 	}
-	for _, ss := range rep.Sessions {
-		if i, ok := byName[ss.Scenario]; ok {
-			for _, r := range ss.Resets {
+	resets := func(scenario string, rs []analysis.Reset) {
+		if i, ok := byName[scenario]; ok {
+			for _, r := range rs {
 				rows[i].Resets = append(rows[i].Resets, ResetStat{Cause: r.Cause, Basis: r.Basis, Step: r.Step, Summary: r.Summary})
 			}
 		}
+	}
+	for _, ss := range rep.Sessions {
+		resets(ss.Scenario, ss.Resets)
+	}
+	for _, t := range rep.Tokens {
+		resets(t.Scenario, t.Resets)
 	}
 	for i := range rows {
 		slices.Sort(rows[i].Rules)

@@ -237,9 +237,12 @@ func (a *app) loadScen(r *run, i int, show bool) {
 		// The scenario's own analysis: its sessions with their IDs and its
 		// logged-in lane (findings.json's findings stay the run's).
 		rep := analysis.Analyze(s.rec)
-		s.sessions = s.sessions[:0]
+		s.sessions, s.tokens = s.sessions[:0], nil
 		for k := range rep.Sessions {
 			s.sessions = append(s.sessions, &rep.Sessions[k])
+		}
+		for k := range rep.Tokens {
+			s.tokens = append(s.tokens, &rep.Tokens[k])
 		}
 		if len(rep.Auth) > 0 {
 			s.auth = &rep.Auth[0]
@@ -331,7 +334,7 @@ func (a *app) evict(r *run) {
 			return
 		}
 		s := r.scens[old]
-		s.rec, s.m, s.auth, s.sessions = nil, nil, nil, nil
+		s.rec, s.m, s.auth, s.sessions, s.tokens = nil, nil, nil, nil, nil
 		if r.findings == fLoaded {
 			s.sessions = r.sessionsOf(old)
 		}

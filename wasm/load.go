@@ -524,6 +524,12 @@ func (r *run) distribute(auth bool) {
 			r.scens[si].sessions = append(r.scens[si].sessions, sr)
 		}
 	}
+	for i := range r.report.Tokens {
+		tr := &r.report.Tokens[i]
+		if si, ok := byName[tr.Scenario]; ok && (auth || r.scens[si].rec == nil) {
+			r.scens[si].tokens = append(r.scens[si].tokens, tr)
+		}
+	}
 	if !auth {
 		return
 	}

@@ -23,8 +23,9 @@ type scen struct {
 	err      string                // why it could not be read
 	findings []int                 // indexes into run.report.Findings
 	sessions []*analysis.SessionReport
-	auth     *analysis.AuthReport // the logged-in state after each step
-	m        *model               // built on first use
+	tokens   []*analysis.TokenReport // the session tokens kept in Web Storage
+	auth     *analysis.AuthReport    // the logged-in state after each step
+	m        *model                  // built on first use
 
 	// A lazy run's scenario: its row of summary.json, whether its
 	// recording is being read, and when it was last opened (a tick).

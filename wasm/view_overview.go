@@ -380,10 +380,16 @@ func resetLines(s *scen) []runfolder.ResetStat {
 		return s.stat.Resets
 	}
 	var out []runfolder.ResetStat
-	for _, sr := range s.sessions {
-		for _, r := range sr.Resets {
+	add := func(rs []analysis.Reset) {
+		for _, r := range rs {
 			out = append(out, runfolder.ResetStat{Cause: r.Cause, Basis: r.Basis, Step: r.Step, Summary: r.Summary})
 		}
+	}
+	for _, sr := range s.sessions {
+		add(sr.Resets)
+	}
+	for _, tr := range s.tokens {
+		add(tr.Resets)
 	}
 	return out
 }

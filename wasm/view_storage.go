@@ -5,6 +5,7 @@ package main
 import (
 	"strings"
 
+	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -45,7 +46,11 @@ func (a *app) storageSection(u *ui, m *model) {
 			held = append(held, &rec.Steps[i])
 		}
 	}
-	if len(keys) == 0 && len(clears) == 0 && len(held) == 0 {
+	var tokens []*analysis.TokenReport
+	if s := a.cur(); s != nil {
+		tokens = s.tokens
+	}
+	if len(keys) == 0 && len(clears) == 0 && len(held) == 0 && len(tokens) == 0 {
 		return
 	}
 	u.open("section").cls("storage")
@@ -81,6 +86,7 @@ func (a *app) storageSection(u *ui, m *model) {
 		}
 		u.close().close()
 	}
+	a.tokenLifecycles(u, m, tokens)
 	for _, st := range held {
 		u.open("p").text("Held after step ").link("", a.hashFor(vSessions, a.sc, m.stepOf(st.Index), "", "", -1), itoa(st.Index)).text(" (" + stepLabel(st) + "), read by the harness: ")
 		if len(st.Storage) == 0 {
@@ -135,6 +141,44 @@ func storageFields(u *ui, fs []recording.StorageField, sent map[string]int) {
 		u.open("li").el("span", "", f.Name+" ").el("span", "fp", shown(f.Value, true))
 		if n := sent[f.Value.Fingerprint]; n > 0 {
 			u.el("span", "bad", " sent as Authorization ("+plural(n, "request", "requests")+")")
+		}
+		u.close()
+	}
+	u.close()
+}
+
+// tokenLifecycles lists the session tokens the analysis followed through
+// Web Storage, as the grid shows the session cookies: each value with the
+// steps that held it, the requests that sent it and how it ended, then
+// the resets it caused.
+func (a *app) tokenLifecycles(u *ui, m *model, tokens []*analysis.TokenReport) {
+	if len(tokens) == 0 {
+		return
+	}
+	u.el("h4", "", "Session tokens")
+	u.open("ul").cls("tokens")
+	for _, t := range tokens {
+		u.open("li")
+		u.el("span", "key", t.Label()).text(" " + t.Kind + " token, " + t.Scope())
+		u.open("ol").cls("tvalues")
+		for i := range t.IDs {
+			id := &t.IDs[i]
+			v := recording.Value{Fingerprint: id.Fingerprint, Len: id.Len}
+			u.open("li").open("span").cls("fp").style("--h", itoa(hue(v))).text(v.Short()).close().text(" steps ")
+			u.link("", a.hashFor(vSessions, a.sc, m.stepOf(id.FirstStep), "", "", -1), itoa(id.FirstStep))
+			if id.LastStep != id.FirstStep {
+				u.text("–").link("", a.hashFor(vSessions, a.sc, m.stepOf(id.LastStep), "", "", -1), itoa(id.LastStep))
+			}
+			u.text(", sent "+plural(len(id.Sent), "time", "times")+", ended ").el("span", "ended", string(id.Ended))
+			if id.Note != "" {
+				u.el("span", "muted", " ("+id.Note+")")
+			}
+			u.close()
+		}
+		u.close()
+		for i := range t.Resets {
+			r := &t.Resets[i]
+			u.open("p").cls("treset").el("span", "bad", "⚠ reset ("+string(r.Cause)+") ").text(r.Summary).close()
 		}
 		u.close()
 	}

@@ -1234,6 +1234,13 @@ func TestInspectorStorage(t *testing.T) {
 	if held := eval[string](t, p, `document.querySelector(".storage ul.cookies").innerText`); !strings.Contains(held, "localStorage access_token") {
 		t.Errorf("held after logout: %q", held)
 	}
+	// The token's lifecycle, as the analysis followed it: one value, sent
+	// once, still held at the end.
+	toks := eval[string](t, p, `(document.querySelector(".storage ul.tokens") || {innerText: ""}).innerText.replace(/\s+/g, " ")`)
+	if !strings.Contains(toks, "access_token access token, localStorage of https://spa.test") || !strings.Contains(toks, "tokfp012") ||
+		!strings.Contains(toks, "sent 1 time, ended end-of-journey") || strings.Contains(toks, "ui_theme") {
+		t.Errorf("session tokens: %q", toks)
+	}
 	// The timeline's Web Storage lane: one mark per write, the token's
 	// marked as sent.
 	p.goHash(t, "v=timeline", "#tl-svg .swrite")

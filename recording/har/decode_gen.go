@@ -339,6 +339,8 @@ func (d *jsonState) readPageStep(v *pageStep) {
 			d.String(&v.Error)
 		case "url":
 			d.String(&v.URL)
+		case "target":
+			d.String(&v.Target)
 		case "screenshot":
 			d.String(&v.Screenshot)
 		case "auth":
@@ -348,7 +350,7 @@ func (d *jsonState) readPageStep(v *pageStep) {
 		case "storage":
 			recjson.Slice(&d.Decoder, &v.Storage, &d.listRecordingStorageItem, "[]recording.StorageItem", d.ReadStorageItem)
 		default:
-			k = d.Unknown(k, "index,kind,name,as,detail,start,end,status,error,url,screenshot,auth,probe,storage")
+			k = d.Unknown(k, "index,kind,name,as,detail,start,end,status,error,url,target,screenshot,auth,probe,storage")
 		}
 	}
 }

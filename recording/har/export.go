@@ -194,7 +194,7 @@ func toHAR(r *recording.Recording) fileOut {
 			StartedDateTime: harTime(st.Start), ID: id, Title: title,
 			PageTimings: pageTimings{OnContentLoad: -1, OnLoad: -1},
 			Step: pageStep{Index: st.Index, Kind: st.Kind, Name: st.Name, As: st.As, Detail: st.Detail, Start: st.Start, End: st.End,
-				Status: st.Status, Error: st.Error, URL: st.URL, Screenshot: st.Screenshot, Auth: auths[i], Probe: st.Probe, Storage: st.Storage},
+				Status: st.Status, Error: st.Error, URL: st.URL, Target: st.Target, Screenshot: st.Screenshot, Auth: auths[i], Probe: st.Probe, Storage: st.Storage},
 		})
 	}
 	for i := range r.Requests {

@@ -45,6 +45,7 @@ type pageStep struct {
 	Status     recording.Status   `json:"status"`
 	Error      string             `json:"error,omitempty"`
 	URL        string             `json:"url,omitempty"`
+	Target     string             `json:"target,omitempty"`
 	Screenshot string             `json:"screenshot,omitempty"`
 	// Auth is the logged-in state after the step: the recording's own, or
 	// what its pages showed (recording.InferAuth), since a HAR keeps no
@@ -194,7 +195,7 @@ func (im *importer) metaSteps() []recording.Step {
 		}
 		stepOfPage[p.ID] = hs.Index
 		steps = append(steps, recording.Step{Index: hs.Index, Kind: hs.Kind, Name: hs.Name, As: hs.As, Detail: hs.Detail,
-			Start: hs.Start, End: hs.End, Status: hs.Status, Error: hs.Error, URL: hs.URL, Screenshot: hs.Screenshot, Jar: []recording.Cookie{},
+			Start: hs.Start, End: hs.End, Status: hs.Status, Error: hs.Error, URL: hs.URL, Target: hs.Target, Screenshot: hs.Screenshot, Jar: []recording.Cookie{},
 			Auth: hs.Auth, Probe: hs.Probe, Storage: hs.Storage})
 		if !im.red.Reveal() {
 			for i := range hs.Storage {
