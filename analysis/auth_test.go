@@ -180,6 +180,22 @@ func TestSignaturePairIsOneSession(t *testing.T) {
 	}
 }
 
+// koa signs every cookie: oidc-provider's _session and _session.sig are a
+// signed pair whose value is an opaque key into the provider's store. A
+// signature is no client-side session.
+func TestOpaqueSignedPairIsNotClientSide(t *testing.T) {
+	b := rectest.New("oidc-provider")
+	b.Step("goto", "", "goto /auth")
+	b.Get("https://op.test/auth").Set("_session", rectest.ID("key"), rectest.SecureAttrs).Set("_session.sig", rectest.ID("sig"), rectest.SecureAttrs)
+	rep := analyze(t, b.Rec())
+	if len(rep.Sessions) != 1 || rep.Sessions[0].Cookie != "_session" || rep.Sessions[0].ClientSide != "" {
+		t.Errorf("sessions = %+v, want _session, not client-side", rep.Sessions)
+	}
+	if fs := findings(rep, RuleSessionClientSide); len(fs) != 0 {
+		t.Errorf("SESSION-CLIENT-SIDE: %+v", fs)
+	}
+}
+
 // A server that rotates the ID on every response on purpose: while the
 // pages show the user logged in, every new ID is reissued, including one
 // on a page that shows nothing either way.

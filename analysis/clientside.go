@@ -30,11 +30,16 @@ func (a *analyzer) sigOf(name string) bool {
 // the logged-in page after logout. Only the shape is used; no payload is
 // decoded into the report.
 func (a *analyzer) clientSide(t *track) string {
-	if _, ok := a.nameIdx[t.key.name+sigSuffix]; ok {
-		return fmt.Sprintf("a signed pair: %s holds the session data and %s%s its signature (cookie-session, koa-session)", t.key.name, t.key.name, sigSuffix)
-	}
+	// A signature cookie beside it says the value is signed, not what it
+	// holds: koa signs every cookie it sets (oidc-provider's _session and
+	// _session.sig hold a key into its store), and koa-session with a
+	// store keeps an ID there. The data itself must be session data.
+	_, pair := a.nameIdx[t.key.name+sigSuffix]
 	for _, id := range t.ids {
 		if f := id.value.Format; recording.ClientSideFormat(f) {
+			if pair {
+				return fmt.Sprintf("a signed pair: %s holds the session data (a %s) and %s%s its signature (cookie-session, koa-session)", t.key.name, formatName(f), t.key.name, sigSuffix)
+			}
 			return fmt.Sprintf("its value is a %s: signed session data, not an ID into a server store", formatName(f))
 		}
 	}

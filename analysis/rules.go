@@ -301,7 +301,9 @@ var Rules = []Rule{
 		check: (*analyzer).sessIDCacheable,
 		Title: "Response that sets the session ID may be cached",
 		Criterion: "A response with a Set-Cookie for a session cookie (not a deletion) whose recorded headers have no Cache-Control, or a Cache-Control " +
-			"without no-store. Responses whose headers were not recorded are not judged.",
+			"without no-store, and that a cache may store (RFC 9111 §3): it has explicit freshness (max-age, s-maxage, public, Expires) or a " +
+			"heuristically cacheable status (200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501). A redirect such as a login's 302 or 303 " +
+			"without freshness is not stored by any cache. Responses whose headers were not recorded are not judged.",
 		Why:         "A shared cache (proxy, CDN) may store the response with its Set-Cookie and hand the same session ID to other users.",
 		Remediation: "Send Cache-Control: no-store on every response that sets a session cookie, and on authenticated pages.",
 		References: []string{"OWASP WSTG-ATHN-06 (Browser Cache Weaknesses)", "OWASP ASVS 4.0 V8.2.1", "RFC 6265bis §3 (Set-Cookie does not stop caching)",
@@ -387,8 +389,9 @@ var Rules = []Rule{
 		check: (*analyzer).clientSideRule,
 		Title: "Session held in the cookie (client-side session)",
 		Criterion: "A session cookie whose value is signed session data rather than an ID into a server store, told by structure " +
-			"(recording Value.format: a JWT, Flask's itsdangerous payload.timestamp.signature, Django's signed cookies, the Rails cookie store) " +
-			"or by a signature cookie beside it (NAME and NAME.sig: cookie-session, koa-session), or by behaviour: the logout probe's replay of " +
+			"(recording Value.format: a JWT, Flask's itsdangerous payload.timestamp.signature, Django's signed cookies, the Rails cookie store, " +
+			"base64 JSON, which cookie-session and koa-session sign in a NAME.sig cookie beside it; a signed pair whose value is opaque is not " +
+			"enough: koa signs every cookie, and oidc-provider's _session holds a key into its store), or by behaviour: the logout probe's replay of " +
 			"older values (probe.older: the cookies held right after the login step, replayed after logout when a value has changed since) still " +
 			"opened the logged-in page although the server had replaced that value while the user was logged in (an opaque encrypted ticket " +
 			"with no known format is found this way). When the logout probe found the pre-logout value still logged in, the evidence says so " +

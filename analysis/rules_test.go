@@ -274,11 +274,14 @@ func TestSessionIDRules(t *testing.T) {
 	entropyRec := func(raw string) func() *recording.Recording {
 		return func() *recording.Recording { return setOne("https://app.test/", sid, raw, rectest.SecureAttrs, sid) }
 	}
-	cacheRec := func(cc string) func() *recording.Recording {
+	cacheRec := func(cc string, status ...int) func() *recording.Recording {
 		return func() *recording.Recording {
 			b := rectest.New("cache", sid)
 			b.Step("goto", "")
-			b.Get("https://app.test/").Header("Cache-Control", cc).Set(sid, rectest.ID("a"), rectest.SecureAttrs)
+			q := b.Get("https://app.test/").Header("Cache-Control", cc).Set(sid, rectest.ID("a"), rectest.SecureAttrs)
+			if len(status) > 0 {
+				q.Status(status[0], "/account")
+			}
 			return b.Rec()
 		}
 	}
@@ -322,6 +325,11 @@ func TestSessionIDRules(t *testing.T) {
 		{"cacheable", cacheRec("private, max-age=60"), RuleSessIDCacheable, Medium, "private"},
 		{"no-store", cacheRec("no-store"), RuleSessIDCacheable, "", ""},
 		{"no Cache-Control", cacheRec(""), RuleSessIDCacheable, Medium, "no Cache-Control"},
+		// A login's redirect with no freshness is stored by no cache
+		// (RFC 9111 §3); with max-age it may be.
+		{"303 without freshness", cacheRec("", 303), RuleSessIDCacheable, "", ""},
+		{"302 with max-age", cacheRec("max-age=60", 302), RuleSessIDCacheable, Medium, "max-age=60"},
+		{"301 (heuristically cacheable)", cacheRec("", 301), RuleSessIDCacheable, Medium, "no Cache-Control"},
 	})
 }
 

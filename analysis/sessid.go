@@ -520,7 +520,7 @@ func (a *analyzer) sessIDCacheable() {
 			continue
 		}
 		cc, ok := header(q.Headers, "Cache-Control")
-		if ok && strings.Contains(strings.ToLower(cc), "no-store") {
+		if ok && strings.Contains(strings.ToLower(cc), "no-store") || !cacheStores(q, strings.ToLower(cc)) {
 			continue
 		}
 		for i := range q.SetCookies {
@@ -539,6 +539,25 @@ func (a *analyzer) sessIDCacheable() {
 				Evidence: fmt.Sprintf("%s %s → %d; %s", q.Method, q.URL, q.Status, got)}, "")
 		}
 	}
+}
+
+// cacheStores reports whether a cache may store q's response (RFC 9111
+// §3): with explicit freshness (max-age, s-maxage, public, Expires), or
+// with a status that is heuristically cacheable (§4.2.2; RFC 9110 §15.1).
+// A redirect that sets the session cookie at login (302, 303, 307) with no
+// freshness is not stored, whatever its Cache-Control lacks.
+func cacheStores(q *recording.Request, cc string) bool {
+	if strings.Contains(cc, "max-age") || strings.Contains(cc, "s-maxage") || strings.Contains(cc, "public") {
+		return true
+	}
+	if _, ok := header(q.Headers, "Expires"); ok {
+		return true
+	}
+	switch q.Status {
+	case 200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501:
+		return true
+	}
+	return false
 }
 
 // crossRecordingFindings runs the checks that need several recordings of

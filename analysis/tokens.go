@@ -238,13 +238,23 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 		case EndCleared:
 			r.Cause = CauseStorageCleared
 			r.Evidence["script"], r.Evidence["page"] = e.Script, e.URL
-			r.Detail = "The page's script removed " + t.label + " from " + in + " (" + goneBy(e) + "), outside a logout step; the app then showed the user logged out."
+			after := ""
+			if q := a.failedBefore(e); q != nil {
+				r.Request, r.Evidence["after"] = q.ID, q.Method+" "+q.URL+" answered "+strconv.Itoa(q.Status)
+				after = ", right after " + r.Evidence["after"] + " (an error handler that takes a failed call for the end of the session?)"
+			}
+			r.Detail = "The page's script removed " + t.label + " from " + in + " (" + goneBy(e) + ")" + after + ", outside a logout step; the app then showed the user logged out."
+			r.Summary = "the page's own script removed " + t.label + " from " + string(t.area) + " (" + goneBy(e) + ")"
+			if q := r.Evidence["after"]; q != "" {
+				r.Summary += " right after " + q
+			}
 			return r, true
 		}
 	}
 	if id.out.Ended == EndRestart && id.endStep <= st.Index {
 		r.Step, r.Cause = id.endStep, CauseBrowserRestart
 		r.Detail = "The restart step " + strconv.Itoa(id.endStep) + " started a fresh browser context, without the " + string(t.area) + " that held " + t.label + " (" + in + ")."
+		r.Summary = "the restart step " + strconv.Itoa(id.endStep) + " dropped the " + string(t.area) + " that held " + t.label
 		return r, true
 	}
 	if t.area == recording.SessionStorage && st.Target != t.target && a.noTokenIn(t, st) {
@@ -252,6 +262,7 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 		r.Evidence["heldIn"], r.Evidence["stepIn"] = windowName(t.target), windowName(st.Target)
 		r.Detail = "The token was in the sessionStorage of " + windowName(t.target) + " (" + in + "), which each tab and window keeps to itself: step " +
 			strconv.Itoa(st.Index) + " ran in " + windowName(st.Target) + ", which never held it (a link with target=_blank or a window opened with noopener starts with an empty sessionStorage), and its page showed the user logged out."
+		r.Summary = t.label + " was in the sessionStorage of " + windowName(t.target) + ", and " + windowName(st.Target) + " has a sessionStorage of its own, without it"
 		return r, true
 	}
 	for _, q := range a.reqs {
@@ -263,9 +274,24 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 		r.Evidence["request"], r.Evidence["status"], r.Evidence["sent"] = q.Method+" "+q.URL, strconv.Itoa(q.Status), short(id.out.Fingerprint)
 		r.Detail = "The app sent " + t.label + " (" + in + ") as " + authHeader(q.Authorization) + " on " + q.Method + " " + q.URL +
 			" and the server refused it (" + strconv.Itoa(q.Status) + "): it no longer accepted a token it had issued (expired, revoked, or its signing key or store changed)."
+		r.Summary = "the server refused " + t.label + " it had issued (" + q.Method + " " + q.URL + " answered " + strconv.Itoa(q.Status) + ")"
 		return r, true
 	}
 	return r, false
+}
+
+// failedBefore returns the last request of e's step or the one before
+// (a step can end before the answer its script waits for), ended before
+// e, that failed or answered an error status: what a script that clears
+// storage on an error reacted to. Nil when there is none.
+func (a *analyzer) failedBefore(e *recording.StorageEvent) *recording.Request {
+	var last *recording.Request
+	for _, q := range a.reqs {
+		if (q.Step == e.Step || q.Step == e.Step-1) && (q.Failed != "" || q.Status >= 400) && !reqEnd(q).After(e.Time) {
+			last = q
+		}
+	}
+	return last
 }
 
 // noTokenIn reports whether the window of step st held no value of t's
@@ -301,11 +327,7 @@ func (a *analyzer) reportToken(t *tokenTrack, r Reset) {
 			delete(r.Evidence, k)
 		}
 	}
-	why := r.Detail
-	if len(why) > 0 {
-		why = string(why[0]|0x20) + why[1:len(why)-1]
-	}
-	r.Summary = "At step " + strconv.Itoa(*r.ObservedStep) + " the user was logged out: " + why + "."
+	r.Summary = "At step " + strconv.Itoa(*r.ObservedStep) + " the user was logged out: " + r.Summary + "."
 	t.resets = append(t.resets, r)
 	msg := "Session reset (" + string(r.Cause) + ") at step " + strconv.Itoa(r.Step) + ": " + r.Detail
 	if *r.ObservedStep != r.Step {

@@ -78,7 +78,11 @@ func TestTokenLossStorageCleared(t *testing.T) {
 		r.Fingerprint != tr.IDs[0].Fingerprint || r.Evidence["script"] != appOrigin+"/app.js:10:5" {
 		t.Errorf("reset = %+v", r)
 	}
-	if !strings.HasPrefix(r.Summary, "At step 3 the user was logged out: the page's script removed an access token") {
+	if r.Evidence["after"] != "GET https://app.test/api/orders answered 500" || r.Request == "" ||
+		!strings.Contains(r.Detail, "right after GET https://app.test/api/orders answered 500") {
+		t.Errorf("the reset does not name the failed call before the clear: %+v", r)
+	}
+	if r.Summary != "At step 3 the user was logged out: the page's own script removed an access token from localStorage (clear at step 2 by https://app.test/app.js:10:5) right after GET https://app.test/api/orders answered 500." {
 		t.Errorf("summary = %q", r.Summary)
 	}
 	fs := findings(rep, RuleSessionReset)

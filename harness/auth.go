@@ -114,16 +114,24 @@ func (r *runner) expectAuth(st scenarios.Step) *recording.AuthState {
 // are kept.
 func fillAuth(rec *recording.Recording) {
 	// A marker read after a step that sent no request looked at the page
-	// an earlier step loaded: it says nothing new (a cookie that expired
-	// during a wait leaves the page as it was).
+	// an earlier step loaded: when it reads as before, it says nothing new
+	// (a cookie that expired during a wait leaves the page as it was). One
+	// that reads otherwise saw the page change by script (a single-page
+	// app that cleared its tokens and rendered its login form): kept.
 	sent := map[int]bool{}
 	for i := range rec.Requests {
 		sent[rec.Requests[i].Step] = true
 	}
+	var last recording.LoginState
 	for i := range rec.Steps {
-		if a := rec.Steps[i].Auth; a != nil && a.Source == recording.AuthByMarker && !sent[rec.Steps[i].Index] {
+		a := rec.Steps[i].Auth
+		if a == nil || a.Source != recording.AuthByMarker {
+			continue
+		}
+		if !sent[rec.Steps[i].Index] && a.State == last {
 			rec.Steps[i].Auth = nil
 		}
+		last = a.State
 	}
 	for i, a := range recording.InferAuth(rec) {
 		if rec.Steps[i].Auth == nil {

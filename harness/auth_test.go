@@ -51,3 +51,24 @@ func TestFillAuthDropsStaleMarkers(t *testing.T) {
 		t.Errorf("auth = %+v, %+v, %+v", rec.Steps[0].Auth, rec.Steps[1].Auth, rec.Steps[2].Auth)
 	}
 }
+
+// A marker that reads otherwise after a step that sent no request saw the
+// page change by script: a single-page app that rendered its login form
+// after clearing its tokens. It is kept.
+func TestFillAuthKeepsChangedMarkers(t *testing.T) {
+	marker := func(s recording.LoginState) *recording.AuthState {
+		return &recording.AuthState{State: s, Source: recording.AuthByMarker, Evidence: "marker"}
+	}
+	rec := &recording.Recording{
+		Steps: []recording.Step{
+			{Index: 0, Kind: "click", Status: recording.StatusPassed, Auth: marker(recording.AuthIn)},
+			{Index: 1, Kind: "wait", Status: recording.StatusPassed, Auth: marker(recording.AuthOut)},
+			{Index: 2, Kind: "wait", Status: recording.StatusPassed, Auth: marker(recording.AuthOut)},
+		},
+		Requests: []recording.Request{{ID: "1", Step: 0, Method: "GET", URL: "https://a.test/api", ResourceType: "XHR", Status: 200}},
+	}
+	fillAuth(rec)
+	if rec.Steps[1].Auth == nil || rec.Steps[1].Auth.State != recording.AuthOut || rec.Steps[2].Auth != nil {
+		t.Errorf("auth = %+v, %+v", rec.Steps[1].Auth, rec.Steps[2].Auth)
+	}
+}

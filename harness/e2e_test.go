@@ -416,10 +416,8 @@ func TestLabExpectations(t *testing.T) {
 // expectations formats a report as docs/lab.md's table does.
 func expectations(rep *analysis.Report) (causes, findings string) {
 	count := map[string]int{}
-	for _, s := range rep.Sessions {
-		for _, x := range s.Resets {
-			count[string(x.Cause)]++
-		}
+	for _, x := range rep.Resets() {
+		count[string(x.Cause)]++
 	}
 	var cs []string
 	for c, n := range count {

@@ -138,6 +138,16 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 		sr.jar, sr.jarOK, sr.jarAt, sr.jarAsked = prev.jar, true, time.Now(), time.Now()
 		if u, uerr := r.location(ctx); uerr == nil {
 			sr.rec.URL = u
+			// A wait for an element waited for the page to change: a
+			// single-page app can log the user out with no request in
+			// the step (a script that cleared its tokens on an earlier
+			// answer), so its markers are read again.
+			if st.Kind == scenarios.KindWait && r.page.Load() != pageStuck {
+				if marks := r.readMarkers(ctx); marks.ok {
+					in, out := r.markers()
+					sr.rec.Auth = markerState(in, out, marks.in, marks.out, r.onProbePage(u), u)
+				}
+			}
 		}
 		return nil
 	}

@@ -135,12 +135,18 @@ func sortedKeys(m map[string]any) []string {
 }
 
 // noteStorage tells the redactor the stored values and their fields, so
-// that a token that also travels in a URL is scrubbed there.
+// that a token that also travels in a URL is scrubbed there. A stored URL
+// (an OIDC client's authority and redirect_uri, the issuer in a profile)
+// is no token, and scrubbing it would hide every URL of its site.
 func (b *builder) noteStorage() {
 	note := func(raw string) {
-		b.red.Note(raw)
+		if !strings.Contains(raw, "://") {
+			b.red.Note(raw)
+		}
 		for _, f := range storageFields(raw) {
-			b.red.Note(f[1])
+			if !strings.Contains(f[1], "://") {
+				b.red.Note(f[1])
+			}
 		}
 	}
 	for _, w := range b.c.scripts {

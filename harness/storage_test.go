@@ -31,7 +31,7 @@ func storageWrite(op, area, key, value string) [2]string {
 // one (a nested field's too).
 func TestStorageAndAuthorizationRecorded(t *testing.T) {
 	c := newCollector("__bind")
-	blob := `{"access_token":"` + jwtToken + `","token_type":"Bearer","profile":{"sub":"alice","sid":"` + refreshToken + `"}}`
+	blob := `{"access_token":"` + jwtToken + `","token_type":"Bearer","authority":"https://idp.spa.test","profile":{"sub":"alice","sid":"` + refreshToken + `"}}`
 	feed(c,
 		storageWrite("storage.set", "localStorage", "access_token", jwtToken),
 		storageWrite("storage.set", "sessionStorage", "oidc.user:app", blob),
@@ -41,6 +41,7 @@ func TestStorageAndAuthorizationRecorded(t *testing.T) {
 		[2]string{mRequestWillBeSent, `{"requestId":"A","request":{"url":"https://spa.test/api/me?t=` + jwtToken + `","method":"GET","headers":{"Authorization":"Bearer ` + jwtToken + `"}},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`},
 		[2]string{mRequestWillBeSent, `{"requestId":"B","request":{"url":"https://spa.test/api/x?sid=` + refreshToken + `","method":"GET","headers":{}},"timestamp":1,"wallTime":1800000001,"type":"Fetch"}`},
 		[2]string{mRequestWillBeSentExtraInfo, `{"requestId":"B","associatedCookies":[],"headers":{"authorization":"Basic YWxpY2U6bGFiLXBhc3N3b3Jk"}}`},
+		[2]string{mRequestWillBeSent, `{"requestId":"C","request":{"url":"https://idp.spa.test/authorize?client_id=spa","method":"GET","headers":{}},"timestamp":1,"wallTime":1800000001,"type":"Document"}`},
 	)
 	rec := buildFrom(c)
 	var got []string
@@ -56,7 +57,7 @@ func TestStorageAndAuthorizationRecorded(t *testing.T) {
 	}
 	want := []string{
 		"set localStorage https://spa.test access_token https://spa.test/app.js:12:5 len=" + strconv.Itoa(len(jwtToken)) + " format=jwt",
-		"set sessionStorage https://spa.test oidc.user:app https://spa.test/app.js:12:5 len=" + strconv.Itoa(len(blob)) + " format= field:access_token field:profile.sid",
+		"set sessionStorage https://spa.test oidc.user:app https://spa.test/app.js:12:5 len=" + strconv.Itoa(len(blob)) + " format= field:access_token field:authority field:profile.sid",
 		"removed sessionStorage https://spa.test oidc.user:app https://spa.test/app.js:12:5",
 		"cleared localStorage https://spa.test  https://spa.test/app.js:12:5",
 		"set localStorage https://spa.test persist:token https://spa.test/app.js:12:5 len=" + strconv.Itoa(len(jwtToken)+2) + " format= field:value",
@@ -64,8 +65,13 @@ func TestStorageAndAuthorizationRecorded(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("storage:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if len(rec.Requests) != 2 || rec.Requests[0].Authorization == nil || rec.Requests[1].Authorization == nil {
-		t.Fatalf("requests %+v, want both with an authorization", rec.Requests)
+	if len(rec.Requests) != 3 || rec.Requests[0].Authorization == nil || rec.Requests[1].Authorization == nil {
+		t.Fatalf("requests %+v, want 3, the first two with an authorization", rec.Requests)
+	}
+	// A stored URL (the client's authority) is no token: the provider's
+	// URLs stay readable.
+	if u := rec.Requests[2].URL; u != "https://idp.spa.test/authorize?client_id=spa" {
+		t.Errorf("the provider's URL reads %q", u)
 	}
 	a, basic := rec.Requests[0].Authorization, rec.Requests[1].Authorization
 	if a.Scheme != "Bearer" || a.Value.Fingerprint != rec.Storage[0].Value.Fingerprint || a.Value.Fingerprint != rec.Storage[1].Fields[0].Value.Fingerprint ||

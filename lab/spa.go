@@ -51,6 +51,7 @@ func (l *Lab) setupSPA(s *site) {
 	s.routes["/api/login"] = a.login
 	s.routes["/api/me"] = a.me
 	s.routes["/api/orders"] = a.orders
+	s.routes["/api/report"] = a.report
 	s.routes["/api/logout"] = a.logout
 }
 
@@ -170,6 +171,15 @@ func (a *spaApp) orders(c *ctx) {
 	}
 }
 
+// report is a back-end service that is down: 503 to any caller. The
+// app's error handler turns that into a logout (see spaJS).
+func (a *spaApp) report(c *ctx) {
+	if !apiGet(c) {
+		return
+	}
+	writeJSON(c, http.StatusServiceUnavailable, spaError{Error: "unavailable", Description: "The report service is down."})
+}
+
 // logout is the bug on the server's side: it answers 204 and revokes
 // nothing (the token holds no ID to revoke), so it checks no token either.
 func (a *spaApp) logout(c *ctx) {
@@ -262,10 +272,12 @@ const spaJS = `(function () {
 
   function showAccount(user) {
     app.innerHTML = '<p id="welcome"></p>' +
-      '<p><button id="load-orders" type="button">Your orders</button></p><div id="orders-area"></div>' +
+      '<p><button id="load-orders" type="button">Your orders</button> <button id="load-report" type="button">Your yearly report</button></p><div id="orders-area"></div>' +
+      '<p><a id="open-tab" href="/account" target="_blank">Open your account in a new tab</a></p>' +
       '<form id="logout-form"><button id="logout" type="submit">Log out</button></form>';
     document.getElementById("welcome").textContent = "Welcome, " + user;
     document.getElementById("load-orders").addEventListener("click", loadOrders);
+    document.getElementById("load-report").addEventListener("click", loadReport);
     document.getElementById("logout-form").addEventListener("submit", logout);
   }
 
@@ -314,6 +326,20 @@ const spaJS = `(function () {
         p.textContent = "Your orders could not be loaded (" + r.status + ").";
       }
       area.replaceChildren(p);
+    });
+  }
+
+  // The second bug, as common: an error handler that takes any failed
+  // API call for an expired session and wipes the storage, so a service
+  // that is down logs the user out.
+  function loadReport() {
+    api("GET", "/api/report", localStorage.getItem("access_token")).then(function (r) {
+      if (r.status >= 400) {
+        localStorage.clear();
+        sessionStorage.clear();
+        showLogin("Your session has ended. Please log in again.");
+        history.pushState(null, "", "/");
+      }
     });
   }
 

@@ -240,8 +240,31 @@ func TestSPAPagesServed(t *testing.T) {
 		`history.pushState(null, "", "/")`} {
 		mustContain(t, "app.js", js.body, want)
 	}
-	// The bug is in the script: the logout never touches localStorage.
-	for _, bad := range []string{"localStorage.removeItem", "localStorage.clear", "document.cookie"} {
-		mustNotContain(t, "app.js", js.body, bad)
+	for _, want := range []string{`id="load-report"`, `id="open-tab" href="/account" target="_blank"`, `localStorage.clear()`, `sessionStorage.clear()`} {
+		mustContain(t, "app.js", js.body, want)
+	}
+	// The bug is in the script: the logout never touches localStorage
+	// (only the error handler of /api/report clears it), and no cookie.
+	_, logout, _ := strings.Cut(js.body, "function logout(")
+	logout, _, _ = strings.Cut(logout, "\n  }\n")
+	mustContain(t, "app.js's logout", logout, "sessionStorage.removeItem(USER_KEY)")
+	for _, bad := range []string{"localStorage.removeItem", "localStorage.clear"} {
+		mustNotContain(t, "app.js's logout", logout, bad)
+	}
+	mustNotContain(t, "app.js", js.body, "document.cookie")
+}
+
+// /api/report is a service that is down: 503 to anyone, with or without a
+// token (the app's error handler takes it for an ended session).
+func TestSPAReportDown(t *testing.T) {
+	_, tc, base := siteClient(t, Config{}, "spa.test")
+	tok := spaLogin(t, tc, base)
+	for _, bearer := range []string{tok.AccessToken, ""} {
+		if r := spaCall(tc, http.MethodGet, base+"/api/report", "", bearer); r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, `"unavailable"`) {
+			t.Errorf("/api/report (token %v): %d %s", bearer != "", r.status, r.body)
+		}
+	}
+	if r := spaCall(tc, http.MethodGet, base+"/api/me", "", tok.AccessToken); r.status != http.StatusOK {
+		t.Errorf("/api/me after the report: %d: the token must still be good", r.status)
 	}
 }
