@@ -57,9 +57,10 @@ conformance: chromium conformance-stacks lab-oidc
 	$(GO) vet -tags conformance ./conformance/
 	$(GO) test -tags conformance -count=1 -timeout 15m ./conformance/
 
-# conformance-stacks: the npm packages (pinned by conformance/node/package-lock.json
-# and conformance/browserless/package-lock.json) and the Debian packages (php-cli, python3-flask) the conformance tests run.
-conformance-stacks: conformance/node/node_modules/.package-lock.json conformance/browserless/node_modules/.package-lock.json
+# conformance-stacks: the npm packages (pinned by conformance/node/package-lock.json,
+# conformance/browserless/package-lock.json and conformance/oidc/package-lock.json)
+# and the Debian packages (php-cli, python3-flask) the conformance tests run.
+conformance-stacks: conformance/node/node_modules/.package-lock.json conformance/browserless/node_modules/.package-lock.json conformance/oidc/node_modules/.package-lock.json
 	@scripts/ensure-conformance.sh
 conformance/node/node_modules/.package-lock.json: conformance/node/package.json conformance/node/package-lock.json
 	@scripts/ensure-npm.sh
@@ -69,6 +70,11 @@ conformance/node/node_modules/.package-lock.json: conformance/node/package.json 
 conformance/browserless/node_modules/.package-lock.json: conformance/browserless/package.json conformance/browserless/package-lock.json
 	@scripts/ensure-npm.sh
 	cd conformance/browserless && npm ci --no-audit --no-fund --loglevel=error
+# The OpenID Connect stack (oidc-provider, openid-client, oidc-client-ts),
+# pinned by conformance/oidc/package-lock.json.
+conformance/oidc/node_modules/.package-lock.json: conformance/oidc/package.json conformance/oidc/package-lock.json
+	@scripts/ensure-npm.sh
+	cd conformance/oidc && npm ci --no-audit --no-fund --loglevel=error
 
 vet:
 	$(GO) vet ./...

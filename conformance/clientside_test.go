@@ -162,10 +162,7 @@ func clientSideJourney(t *testing.T, r *recording.Recording, base, name string, 
 		}
 	})
 
-	t.Run("harness/auth", func(t *testing.T) {
-		wantAuth(t, r, login, recording.AuthIn)
-		wantAuth(t, r, logout, recording.AuthOut)
-	})
+	authSubtest(t, r, login, logout)
 
 	rep := analysis.Analyze(r)
 	t.Run("analysis", func(t *testing.T) {

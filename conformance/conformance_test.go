@@ -2,7 +2,8 @@
 
 // Package conformance checks the diagnosis against real session libraries:
 // each test starts a real server (express-session, Flask, cookie-session,
-// PHP, gorilla/sessions, scs), runs a scenario in real Chromium through the
+// PHP, gorilla/sessions, scs, an OpenID Connect provider with a relying
+// party and single-page apps), runs a scenario in real Chromium through the
 // harness, and asserts what the recording shows and what the analysis
 // concludes. Nothing is mocked. `make conformance` installs the stacks and
 // runs these tests; see docs/conformance.md.
@@ -45,6 +46,9 @@ const hostRules = "MAP *.test 127.0.0.1, EXCLUDE localhost"
 
 // install is the remedy every missing-dependency failure names.
 const install = "make conformance installs it"
+
+// password is what the scenarios type as ${env.PASSWORD}.
+const password = "conformance-password"
 
 var (
 	browserOnce sync.Once
@@ -295,16 +299,24 @@ func stackDir(t *testing.T, name string) string {
 	return dir
 }
 
-// nodeModules fails the test when the npm packages are not installed.
+// nodeModules fails the test when the npm packages of conformance/node
+// are not installed.
 func nodeModules(t *testing.T, pkgs ...string) string {
+	t.Helper()
+	return npmFolder(t, "node", pkgs...)
+}
+
+// npmFolder fails the test when node or the npm packages pkgs of the
+// stack folder name are not installed, and returns the folder.
+func npmFolder(t *testing.T, name string, pkgs ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Fatalf("node is missing: %s (Debian: apt-get install nodejs npm)", install)
 	}
-	dir := stackDir(t, "node")
+	dir := stackDir(t, name)
 	for _, p := range pkgs {
 		if _, err := os.Stat(filepath.Join(dir, "node_modules", p, "package.json")); err != nil {
-			t.Fatalf("npm package %s is not installed in conformance/node: %s (npm ci in conformance/node)", p, install)
+			t.Fatalf("npm package %s is not installed in conformance/%s: %s (npm ci in conformance/%s)", p, name, install, name)
 		}
 	}
 	return dir
@@ -338,7 +350,7 @@ func run(t *testing.T, file string, env map[string]string) *recording.Recording 
 	if err != nil {
 		t.Fatal(err)
 	}
-	env["PASSWORD"] = "conformance-password"
+	env["PASSWORD"] = password
 	opts := harness.Options{
 		Timeout:  90 * time.Second,
 		Dir:      t.TempDir(),
@@ -467,9 +479,27 @@ func stepOf(t *testing.T, r *recording.Recording, kind recording.StepKind, as re
 // loggedIn selector on account pages, the loggedOut one on login pages.
 func wantAuth(t *testing.T, r *recording.Recording, i int, state recording.LoginState) {
 	t.Helper()
+	wantAuthBy(t, r, i, state, recording.AuthByMarker)
+}
+
+// authSubtest runs the harness/auth subtest of a journey whose markers
+// show the user logged in after step in and logged out after step out.
+func authSubtest(t *testing.T, r *recording.Recording, in, out int) {
+	t.Helper()
+	t.Run("harness/auth", func(t *testing.T) {
+		wantAuth(t, r, in, recording.AuthIn)
+		wantAuth(t, r, out, recording.AuthOut)
+	})
+}
+
+// wantAuthBy asserts the logged-in state after step i, resting on one of
+// sources (a page that renders its markers by script after the step's
+// load may leave the step's own state to a heuristic).
+func wantAuthBy(t *testing.T, r *recording.Recording, i int, state recording.LoginState, sources ...recording.AuthSource) {
+	t.Helper()
 	a := r.Steps[i].Auth
-	if a == nil || a.State != state || a.Source != recording.AuthByMarker {
-		t.Errorf("expected steps[%d].auth = {state: %s, source: marker} (the scenario's logged-in markers on %s); got %+v", i, state, r.Steps[i].URL, a)
+	if a == nil || a.State != state || !slices.Contains(sources, a.Source) {
+		t.Errorf("expected steps[%d].auth = {state: %s, source: one of %v} (the scenario's logged-in markers on %s); got %+v", i, state, sources, r.Steps[i].URL, a)
 	}
 }
 

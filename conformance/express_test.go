@@ -102,10 +102,7 @@ func TestExpressSession(t *testing.T) {
 
 	// The logged-in state as the harness sees it: in after login, out on
 	// the http login page. The observed reset rests on it.
-	t.Run("harness/auth", func(t *testing.T) {
-		wantAuth(t, r, login, recording.AuthIn)
-		wantAuth(t, r, click, recording.AuthOut)
-	})
+	authSubtest(t, r, login, click)
 
 	// The diagnosis.
 	rep := analysis.Analyze(r)
