@@ -47,15 +47,10 @@ func oidcStack(t *testing.T) oidcSites {
 }
 
 // atOP returns the documents (or, with fetch, the fetches) requested with
-// method at path of the provider. The recording may spell the provider's
-// origin as a [value:FP] placeholder (see recording/provider-urls), so a
-// URL that starts with one counts as the provider's when path follows it.
+// method at path of the provider.
 func (s oidcSites) atOP(r *recording.Recording, method, path string, fetch bool) []*recording.Request {
 	return all(requests(r, method, ""), func(q *recording.Request) bool {
 		rest, ok := strings.CutPrefix(q.URL, s.op)
-		if !ok && strings.HasPrefix(q.URL, "[value:") {
-			_, rest, ok = strings.Cut(q.URL, "]")
-		}
 		kind := "Document"
 		if fetch {
 			kind = "Fetch"
@@ -73,8 +68,8 @@ func one(t *testing.T, qs []*recording.Request, what string) *recording.Request 
 	return qs[0]
 }
 
-// query returns the query parameters of a recorded URL (which may start
-// with a placeholder, so it is not parsed as a URL).
+// query returns the query parameters of a recorded URL (a scrubbed value
+// in it is a placeholder that url.Parse may refuse).
 func query(t *testing.T, u string) url.Values {
 	t.Helper()
 	_, raw, _ := strings.Cut(u, "?")
@@ -140,7 +135,7 @@ func (s oidcSites) wantProviderCookies(t *testing.T, r *recording.Recording, log
 	setCookie(t, resume, "_session.sig")
 	// The provider's cookies stay on its site, the others' on theirs.
 	for _, q := range r.Requests {
-		onOP := strings.HasPrefix(q.URL, s.op) || strings.HasPrefix(q.URL, "[value:")
+		onOP := strings.HasPrefix(q.URL, s.op)
 		for _, c := range append(q.CookiesSent, q.CookiesWithheld...) {
 			if strings.HasPrefix(c.Name, "_") != onOP {
 				t.Errorf("%s %s: the browser considered the cookie %s (domain %s)", q.Method, q.URL, c.Name, c.Domain)
