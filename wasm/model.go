@@ -126,13 +126,14 @@ type model struct {
 	byKey   map[string]*ident
 	byNDP   map[string]*ident // name, domain, path (any partition)
 	byName  map[string][]*ident
-	evID    []int32              // per event: its ident's row
-	reqPos  map[string]int       // request id -> index in rec.Requests
-	stepPos map[int]int          // Step.Index -> position in rec.Steps
-	t0, t1  int64                // the time range, unix nanoseconds
-	resets  []resetRef           //
-	auth    []*analysis.StepAuth // per step position: the logged-in state after it (nil: none)
-	nodes   map[string]int       // serving node -> colour index
+	evID    []int32                 // per event: its ident's row
+	reqPos  map[string]int          // request id -> index in rec.Requests
+	stepPos map[int]int             // Step.Index -> position in rec.Steps
+	t0, t1  int64                   // the time range, unix nanoseconds
+	tokens  []*analysis.TokenReport // the session tokens in Web Storage: a timeline lane each
+	resets  []resetRef              //
+	auth    []*analysis.StepAuth    // per step position: the logged-in state after it (nil: none)
+	nodes   map[string]int          // serving node -> colour index
 	reqEvs  map[string][]int32
 	// The span of each step position: from its start to the next step's.
 	spanStart, spanEnd []int64
@@ -168,6 +169,7 @@ func buildModel(s *scen) *model {
 	m.addIdents(s)
 	m.timeRange()
 	m.addResets(s)
+	m.tokens = s.tokens
 	if s.auth != nil {
 		m.auth = make([]*analysis.StepAuth, len(r.Steps))
 		for k := range s.auth.Steps {

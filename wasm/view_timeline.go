@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/sessiontrace/sessiontrace/analysis"
 	"github.com/sessiontrace/sessiontrace/recording"
 )
 
@@ -60,7 +61,7 @@ func (a *app) renderTimeline(view js.Value, m *model) {
 	u.open("span").cls("lg").el("span", "reset-swatch", "").text(" reset").close()
 	u.close()
 	u.close()
-	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause. On top, whether the user was logged in after each step (pale: not checked, carried over; ⚠ where a page showed the user logged out), and which node served each request; under them, the page's Web Storage writes. Click a mark for details.")
+	u.el("p", "hint", "One lane per cookie on the journey's time axis, with the steps. Session-ID lanes are coloured by ID. A reset is marked with its cause. On top, whether the user was logged in after each step (pale: not checked, carried over; ⚠ where a page showed the user logged out), and which node served each request; under them, the page's Web Storage writes and a lane per session token kept there, coloured by value. Click a mark for details.")
 	u.open("div").attr("id", "tl-scroll").cls("tl-scroll").attr("tabindex", "0")
 	u.open("div").attr("id", "tl-inner").cls("tl-inner")
 	u.svg("svg").attr("id", "tl-svg").cls("tl-svg").attr("role", "group").attr("aria-label", "Timeline: one lane per cookie, its events and session resets, on the journey's time axis").close()
@@ -384,6 +385,52 @@ func (a *app) tlAxis(u *ui, f *tlFrame) {
 	if len(m.rec.Storage) > 0 {
 		u.svg("text").cls("lane-label").attr("x", "8").attrF("y", y+16).text("web storage").close()
 		a.storageMarks(u, m, st, xOf, y+nodeH/2)
+		y += nodeH
+	}
+	for _, t := range m.tokens {
+		a.tokenLane(u, m, t, xOf, y+nodeH/2)
+		y += nodeH
+	}
+	u.close()
+}
+
+// tokenLane draws a session token the analysis followed through Web
+// Storage as a session cookie's lane: a bar per value, coloured by it,
+// from the step that wrote it to the one that ended it, a tick per
+// request that sent it, and its resets.
+func (a *app) tokenLane(u *ui, m *model, t *analysis.TokenReport, xOf func(int64) float64, mid float64) {
+	u.svg("g").cls("token-lane").attr("role", "group").attr("aria-label", "session token "+t.Label())
+	u.svg("text").cls("lane-label").attr("x", "8").attrF("y", mid+4).text(t.Label()).close()
+	for i := range t.IDs {
+		id := &t.IDs[i]
+		v := recording.Value{Fingerprint: id.Fingerprint, Len: id.Len}
+		end := m.t1
+		if p := m.stepOf(id.LastStep); p >= 0 && id.Ended != analysis.EndEndOfJourney {
+			end = m.spanEnd[p]
+		}
+		x0, x1 := xOf(m.stepTime(id.FirstStep)), xOf(end)
+		title := t.Kind + " token " + v.Short() + ": steps " + itoa(id.FirstStep) + "–" + itoa(id.LastStep) + ", sent " + plural(len(id.Sent), "time", "times") + ", ended " + string(id.Ended)
+		u.svg("g").cls("tvalue").style("--h", itoa(hue(v))).attr("data-act", "go:"+a.hashFor(vSessions, a.sc, m.stepOf(id.FirstStep), "", "", -1))
+		u.svg("rect").attrF("x", x0).attrF("y", mid-4).attrF("width", math.Max(2, x1-x0)).attr("height", "8").close()
+		for _, q := range id.Sent {
+			if p, ok := m.reqPos[q]; ok {
+				markShape(u, "sent", xOf(nanos(m.rec.Requests[p].Start)), mid)
+			}
+		}
+		u.attr("role", "img").attr("aria-label", title)
+		u.svg("title").text(title).close()
+		u.close()
+	}
+	for i := range t.Resets {
+		r := &t.Resets[i]
+		x, label := xOf(m.stepTime(r.Step)), "⚠ "+string(r.Cause)
+		u.svg("g").cls("reset")
+		u.svg("line").attrF("x1", x).attrF("x2", x).attrF("y1", mid-8).attrF("y2", mid+8).close()
+		u.svg("rect").cls("reset-tag").attrF("x", x+3).attrF("y", mid-7).attrF("width", tagW(label)).attr("height", "14").attr("rx", "3").close()
+		u.svg("text").attrF("x", x+7).attrF("y", mid+4).text(label).close()
+		u.attr("role", "img").attr("aria-label", "Session reset of "+t.Label()+": "+string(r.Cause)+". "+r.Summary)
+		u.svg("title").text("Session reset: " + string(r.Cause) + "\n" + r.Detail).close()
+		u.close()
 	}
 	u.close()
 }
@@ -447,7 +494,7 @@ func lanesY(m *model) float64 {
 	if len(m.rec.Storage) > 0 {
 		y += nodeH // the Web Storage lane
 	}
-	return y
+	return y + float64(len(m.tokens))*nodeH
 }
 
 // authLane draws the logged-in state after each step (a band per step,

@@ -1249,6 +1249,12 @@ func TestInspectorStorage(t *testing.T) {
 		!strings.Contains(marks[2], "s-removed") || strings.Contains(marks[1], "bearer") {
 		t.Errorf("storage marks %q", marks)
 	}
+	// A lane for the session token, as for a session cookie: one bar for
+	// its value, a tick for the request that sent it.
+	lanes := eval[[]string](t, p, `[...document.querySelectorAll("#tl-svg .token-lane")].map(g => g.querySelector(".lane-label").textContent + "|" + g.querySelectorAll(".tvalue").length + "|" + g.querySelectorAll(".tvalue rect + rect").length + "|" + g.querySelector(".tvalue title").textContent)`)
+	if len(lanes) != 1 || !strings.HasPrefix(lanes[0], "access_token|1|1|access token tokfp012: steps ") || !strings.HasSuffix(lanes[0], "sent 1 time, ended end-of-journey") {
+		t.Errorf("token lanes %q", lanes)
+	}
 	p.goHash(t, "v=requests&r="+r.Requests[1].ID, "#detail dl.kv")
 	auth := eval[string](t, p, `(() => { const dt = [...document.querySelectorAll("#detail dt")].find(dt => dt.textContent === "Authorization"); return dt ? dt.nextElementSibling.textContent : ""; })()`)
 	if !strings.HasPrefix(auth, "Bearer ") || !strings.Contains(auth, "tokfp012") {

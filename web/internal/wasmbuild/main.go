@@ -33,7 +33,7 @@ func main() {
 // copies a DOM call's whole body at every inlined call site, which made
 // the bundle bigger (docs/benchmarks.md) and was no faster (the hot code, the
 // decoder and the analysis, keeps its inlining).
-var buildArgs = []string{"build", "-trimpath", "-buildvcs=false", "-gcflags=github.com/sessiontrace/sessiontrace/wasm=-l", "-ldflags=-s -w -buildid=", "-o"}
+var buildArgs = []string{"build", "-trimpath", "-buildvcs=false", "-gcflags=github.com/sessiontrace/sessiontrace/wasm=-l", "-gcflags=github.com/sessiontrace/sessiontrace/rundiff=-l", "-ldflags=-s -w -buildid=", "-o"}
 
 func build(out string) error {
 	abs, err := filepath.Abs(out)
