@@ -257,7 +257,7 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 		r.Summary = "the restart step " + strconv.Itoa(id.endStep) + " dropped the " + string(t.area) + " that held " + t.label
 		return r, true
 	}
-	if t.area == recording.SessionStorage && st.Target != t.target && a.noTokenIn(t, st) {
+	if t.area == recording.SessionStorage && st.Target != t.target && originOf(st.URL) == t.origin && a.noTokenIn(t, st) {
 		r.Cause = CauseStorageTab
 		r.Evidence["heldIn"], r.Evidence["stepIn"] = windowName(t.target), windowName(st.Target)
 		r.Detail = "The token was in the sessionStorage of " + windowName(t.target) + " (" + in + "), which each tab and window keeps to itself: step " +
