@@ -18,6 +18,9 @@ type stepCall struct {
 	st scenarios.Step
 	// timeout bounds each call to the page (see bounded).
 	timeout time.Duration
+	// doc is the document of the target the step acts in, when it is a
+	// frame in the target's process (see where); nil: the target's page.
+	doc *doc
 	// sr is the step's record: an action adds a screenshot, the cookie
 	// events the harness caused, or why it emptied the jar.
 	sr *stepRun

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/chromedp/chromedp"
 	"github.com/sessiontrace/sessiontrace/recording"
 	"github.com/sessiontrace/sessiontrace/scenarios"
 )
@@ -21,7 +20,7 @@ func (r *runner) doExpect(c context.Context, s *stepCall) error {
 	}
 	var fails []string
 	if e.URL != nil {
-		cur, err := chromedp.Run(c, chromedp.Location())
+		cur, err := docURL(c, s.doc)
 		if err != nil {
 			return err
 		}
@@ -30,12 +29,11 @@ func (r *runner) doExpect(c context.Context, s *stepCall) error {
 		}
 	}
 	if e.Text != nil {
-		if err := chromedp.Do(c, chromedp.WaitReady(chromedp.CSS(e.Text.Selector))); err != nil {
-			return fmt.Errorf("text: %s not found: %w", e.Text.Selector, err)
-		}
-		text, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(e.Text.Selector)))
+		// The rendered text, as chromedp's Text has it: none for an
+		// element without a box.
+		text, err := whenPresent(c, s.doc, e.Text.Selector, `(`+visibleCond+` ? el.innerText : "")`)
 		if err != nil {
-			return err
+			return fmt.Errorf("text: %s not found: %w", e.Text.Selector, err)
 		}
 		switch {
 		case e.Text.Equals != "" && strings.TrimSpace(text) != e.Text.Equals:
@@ -54,7 +52,7 @@ func (r *runner) doExpect(c context.Context, s *stepCall) error {
 		if err != nil {
 			return err
 		}
-		cur, _ := chromedp.Run(c, chromedp.Location())
+		cur, _ := docURL(c, s.doc)
 		if msg := checkCookie(jar, cur, e.Cookie); msg != "" {
 			fails = append(fails, msg)
 		}

@@ -3,9 +3,11 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -20,9 +22,10 @@ import (
 // once (input events fire as for typing; one round trip, not one per key).
 // The field is waited for, cleared and focused by one script in the page
 // (chromedp's WaitVisible, an evaluate and Focus took some ten round trips
-// to a browser that other scenarios keep busy), then the text is inserted.
+// to a browser that other scenarios keep busy), then the text is inserted:
+// the target puts it in its focused frame's focused element.
 func (r *runner) doFill(c context.Context, s *stepCall) error {
-	if _, err := whenVisible(c, s.st.Selector, `(el.value = "", el.focus(), "ok")`); err != nil {
+	if _, err := whenVisible(c, s.doc, s.st.Selector, `(el.value = "", el.focus(), "ok")`); err != nil {
 		return err
 	}
 	return chromedp.Do(c, chromedp.Func(func(c context.Context, t *chromedp.Target) error {
@@ -30,40 +33,64 @@ func (r *runner) doFill(c context.Context, s *stepCall) error {
 	}))
 }
 
-// whenVisible waits (polling in the page) until the first element
-// matching sel is visible as chromedp's WaitVisible has it (a layout box:
-// offsetWidth, offsetHeight or client rects), then returns the value of
-// the JavaScript expression expr (a string other than "timeout") with the
+// visibleCond is whether el is visible as chromedp's WaitVisible has it
+// (a layout box: offsetWidth, offsetHeight or client rects).
+const visibleCond = `(el.offsetWidth || el.offsetHeight || el.getClientRects().length)`
+
+// whenVisible waits (polling in the document d) until the first element
+// matching sel is visible (visibleCond), then returns the value of the
+// JavaScript expression expr (a string other than "timeout") with the
 // element as el. The page stops polling at c's deadline too, so that a
 // step that timed out leaves no loop behind; a timeout is
 // context.DeadlineExceeded.
-func whenVisible(c context.Context, sel, expr string) (string, error) {
+func whenVisible(c context.Context, d *doc, sel, expr string) (string, error) {
+	return whenMatch(c, d, sel, visibleCond, expr, "visible")
+}
+
+// whenPresent is whenVisible for an element that may be hidden.
+func whenPresent(c context.Context, d *doc, sel, expr string) (string, error) {
+	return whenMatch(c, d, sel, "true", expr, "present")
+}
+
+func whenMatch(c context.Context, d *doc, sel, cond, expr, what string) (string, error) {
 	var until int64 // ms since the epoch; 0: never
-	if d, ok := c.Deadline(); ok {
-		until = d.UnixMilli()
+	if dl, ok := c.Deadline(); ok {
+		until = dl.UnixMilli()
 	}
-	js := whenVisibleJS(sel, until, expr)
-	v, err := chromedp.Run(c, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
-	if err == nil && v == "timeout" {
-		err = fmt.Errorf("waiting for %s to be visible: %w", sel, context.DeadlineExceeded)
+	js := waitJS(sel, until, cond, expr)
+	for {
+		v, err := evalIn[string](c, d, js, chromedp.EvalAwaitPromise)
+		if errors.Is(err, errDocChanged) && sleep(c, 10*time.Millisecond) == nil {
+			continue // the frame navigated: wait in its next document
+		}
+		if err == nil && v == "timeout" {
+			err = fmt.Errorf("waiting for %s to be %s: %w", sel, what, context.DeadlineExceeded)
+		}
+		return v, err
 	}
-	return v, err
 }
 
 // whenVisibleJS is whenVisible's script.
 func whenVisibleJS(sel string, until int64, expr string) string {
+	return waitJS(sel, until, visibleCond, expr)
+}
+
+// waitJS polls every 10 ms until the first element matching sel meets
+// cond, then answers expr; "timeout" after until (ms since the epoch;
+// 0: never).
+func waitJS(sel string, until int64, cond, expr string) string {
 	u := strconv.FormatInt(until, 10)
 	return `(async () => { for (;;) { const el = ` + jsQuery(sel) + `;
-  if (el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length)) return ` + expr + `;
+  if (el && ` + cond + `) return ` + expr + `;
   if (` + u + ` && Date.now() > ` + u + `) return "timeout";
   await new Promise(r => setTimeout(r, 10)); } })()`
 }
 
 func (r *runner) doSelect(c context.Context, s *stepCall) error {
-	if err := chromedp.Do(c, chromedp.WaitReady(chromedp.CSS(s.st.Selector))); err != nil {
+	if _, err := whenPresent(c, s.doc, s.st.Selector, `"ok"`); err != nil {
 		return err
 	}
-	ok, err := chromedp.Run(c, chromedp.Evaluate[bool](selectJS(s.st.Selector, s.st.Value)))
+	ok, err := evalIn[bool](c, s.doc, selectJS(s.st.Selector, s.st.Value))
 	if err == nil && !ok {
 		err = fmt.Errorf("%s has no option %q", s.st.Selector, s.st.Value)
 	}
@@ -72,20 +99,23 @@ func (r *runner) doSelect(c context.Context, s *stepCall) error {
 
 // doCheck clicks the box only when it is not in the wanted state already.
 func (r *runner) doCheck(c context.Context, s *stepCall) error {
-	css := chromedp.CSS(s.st.Selector)
-	if err := chromedp.Do(c, chromedp.WaitVisible(css)); err != nil {
+	state, err := whenVisible(c, s.doc, s.st.Selector, `(el.checked ? "on" : "off")`)
+	if err != nil || (state == "on") == s.st.Checked {
 		return err
 	}
-	checked, err := chromedp.Run(c, chromedp.Evaluate[bool](jsQuery(s.st.Selector)+".checked"))
-	if err != nil || checked == s.st.Checked {
-		return err
-	}
-	return chromedp.Do(c, chromedp.Click(css))
+	return chromedp.Do(c, clickAt(s.doc, s.st.Selector))
 }
 
+// doPress types a key into the focused element: the selector's, focused
+// first; in a frame without one, the frame (its window is focused).
 func (r *runner) doPress(c context.Context, s *stepCall) error {
-	if s.st.Selector != "" {
-		if err := chromedp.Do(c, chromedp.Focus(chromedp.CSS(s.st.Selector))); err != nil {
+	switch {
+	case s.st.Selector != "":
+		if _, err := whenPresent(c, s.doc, s.st.Selector, `(el.focus(), "ok")`); err != nil {
+			return err
+		}
+	case s.doc != nil:
+		if _, err := evalIn[chromedp.Void](c, s.doc, "window.focus()"); err != nil {
 			return err
 		}
 	}
@@ -95,7 +125,7 @@ func (r *runner) doPress(c context.Context, s *stepCall) error {
 // doEval runs the scenario's script and waits for the promise it returns,
 // if any; the result is not kept.
 func (r *runner) doEval(c context.Context, s *stepCall) error {
-	_, err := chromedp.Run(c, chromedp.Evaluate[json.RawMessage](s.st.Script, awaitPromise))
+	_, err := evalIn[json.RawMessage](c, s.doc, s.st.Script, awaitPromise)
 	return err
 }
 

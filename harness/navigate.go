@@ -33,36 +33,28 @@ func (r *runner) doGoto(ctx context.Context, s *stepCall) error {
 // doClick waits for the page's response only when the click is expected
 // to load a document: a click that does not would wait for nothing.
 func (r *runner) doClick(c context.Context, s *stepCall) error {
-	css := chromedp.CSS(s.st.Selector)
 	// Waited for and asked whether it loads a document in one script
-	// (see whenVisible); the click itself is chromedp's, a real mouse click.
-	v, err := whenVisible(c, s.st.Selector, navigatesExpr)
+	// (see whenVisible); the click is a real mouse click (clickAt).
+	v, err := whenVisible(c, s.doc, s.st.Selector, navigatesExpr)
 	if err != nil {
 		return err
 	}
-	if v == "nav" {
-		_, err := chromedp.RunResponse(c, chromedp.Click(css))
-		return err
-	}
-	return chromedp.Do(c, chromedp.Click(css))
+	return loads(c, s.doc, v == "nav", clickAt(s.doc, s.st.Selector))
 }
 
 // doSubmit submits the form by requestSubmit, which runs its validation
 // and submit handlers as a click on its button would.
 func (r *runner) doSubmit(c context.Context, s *stepCall) error {
-	if err := chromedp.Do(c, chromedp.WaitReady(chromedp.CSS(s.st.Selector))); err != nil {
+	if _, err := whenPresent(c, s.doc, s.st.Selector, `"ok"`); err != nil {
 		return err
 	}
-	var state string
-	_, err := chromedp.RunResponse(c, chromedp.Func(func(c context.Context, t *chromedp.Target) error {
-		var err error
-		state, err = chromedp.Evaluate[string](submitJS(s.st.Selector))(c, t)
+	return loads(c, s.doc, true, chromedp.Func(func(c context.Context, t *chromedp.Target) error {
+		state, err := evalIn[string](c, s.doc, submitJS(s.st.Selector))
 		if err == nil && state != "ok" {
 			return fmt.Errorf("%s is not a form and is not inside one", s.st.Selector)
 		}
 		return err
 	}))
-	return err
 }
 
 // navigatesFn is a JS function of an element: whether a click on it is

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,7 +112,8 @@ func TestRecordScenarioText(t *testing.T) {
 		{Kind: scenarios.KindCheck, Selector: "#remember", Checked: false},
 		{Kind: scenarios.KindPress, Key: "Escape"},
 		{Kind: scenarios.KindPress, Selector: "#q", Key: "Enter"},
-		{Kind: scenarios.KindClick, Selector: "#go", Name: `click "Go: now"`, As: "login"},
+		{Kind: scenarios.KindClick, Selector: "#go", Name: `click "Go: now"`, As: "login",
+			In: "popup 1 > frame #login > frame iframe[title='${x}']", Frames: []string{"#login", "iframe[title='${x}']"}},
 		{Kind: scenarios.KindEval, Script: jsQuery(`a[href="/x"]`) + ".click()"},
 		{Kind: scenarios.KindWait, URL: "/next"},
 		{Kind: scenarios.KindExpect, Expect: &scenarios.Expect{URL: &scenarios.Match{Contains: "http://shop.example/a"}, Session: "gone"}},
@@ -136,12 +138,15 @@ func TestRecordScenarioText(t *testing.T) {
 	}
 	for i, st := range sc.Steps {
 		w := steps[i]
-		w.Selector, w.URL, w.Script, w.Value = refs(w.Selector), refs(w.URL), refs(w.Script), refs(w.Value)
+		w.Selector, w.URL, w.Script, w.Value, w.In = refs(w.Selector), refs(w.URL), refs(w.Script), refs(w.Value), refs(w.In)
+		for k := range w.Frames {
+			w.Frames[k] = refs(w.Frames[k])
+		}
 		if i == 1 {
 			w.Value, w.Secret = "${env.PASSWORD}", true
 		}
 		if st.Kind != w.Kind || st.Selector != w.Selector || st.URL != w.URL || st.Key != w.Key || st.Script != w.Script ||
-			st.Checked != w.Checked || st.Name != w.Name || st.As != w.As || st.Secret != w.Secret ||
+			st.Checked != w.Checked || st.Name != w.Name || st.As != w.As || st.Secret != w.Secret || st.In != w.In || !slices.Equal(st.Frames, w.Frames) ||
 			(w.Kind != scenarios.KindFill && st.Value != w.Value) {
 			t.Errorf("step %d: parsed back as %+v, want %+v", i, st, w)
 		}

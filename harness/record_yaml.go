@@ -103,7 +103,7 @@ func (rc *recorder) writeStep(b *bytes.Buffer, m *recMeta) {
 		fmt.Fprintf(b, "    as: %s\n", st.As)
 	}
 	if st.In != "" {
-		fmt.Fprintf(b, "    in: %s\n", st.In)
+		fmt.Fprintf(b, "    in: %s\n", yq(refs(st.In))) // (a selector's # would start a comment)
 	}
 }
 

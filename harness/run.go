@@ -82,9 +82,12 @@ type runner struct {
 	// tabSession is the tab's DevTools session, while the tap records
 	// the tab's other targets.
 	tabSession string
-	// windows are the popups steps acted in, by target id (see window).
-	windows  map[string]context.Context
-	dropped0 int
+	// windows are the popups and frames of other sites steps acted in,
+	// by target id (see attachWindow).
+	windows map[string]attached
+	// tabWorlds tracks the main worlds of the tab's frames (see where).
+	tabWorlds *worlds
+	dropped0  int
 	// lastCheckpoint is when the recording so far was last written.
 	lastCheckpoint time.Time
 	pages          []pageFacts
@@ -319,7 +322,8 @@ func (r *runner) checkpoint() {
 func (r *runner) openTab(ctx context.Context, restore []json.RawMessage) error {
 	// Detached only when it ends: closeTab disposes of the whole browser
 	// context instead (see there).
-	tab, cancel := chromedp.NewContext(r.b.ctx, chromedp.WithNewBrowserContext(), chromedp.WithDetachOnCancel())
+	r.tabWorlds = newWorlds()
+	tab, cancel := chromedp.NewContext(r.b.ctx, chromedp.WithNewBrowserContext(), chromedp.WithDetachOnCancel(), chromedp.WithListener(r.tabWorlds.listen))
 	// The tab must end when the scenario does, though it hangs off the
 	// browser's context.
 	stop := context.AfterFunc(ctx, cancel)

@@ -60,26 +60,22 @@ func stepTimeout(st scenarios.Step, def time.Duration) time.Duration {
 	return def
 }
 
-// act carries out the step by the action of its kind, in the window the
-// step names (the tab, or a popup: see inWindow).
+// act carries out the step by the action of its kind, where the step's
+// in says (the tab, a popup, a frame: see where).
 func (r *runner) act(ctx context.Context, s *stepCall) error {
 	a := actions[s.st.Kind]
 	if a == nil {
 		return fmt.Errorf("unknown step kind %q", s.st.Kind)
 	}
 	if s.st.In != "" {
-		window := r.window
-		if s.st.Frame != "" {
-			window = r.frameWindow
-		}
-		w, err := window(ctx, s.st.In)
+		// The actions act on r.tab (for this step, the popup's or the
+		// frame's target) and in s.doc.
+		d, restore, err := r.where(ctx, s)
+		defer restore()
 		if err != nil {
 			return err
 		}
-		// The actions act on r.tab: for this step, the popup.
-		tab := r.tab
-		r.tab = w
-		defer func() { r.tab = tab }()
+		s.doc = d
 	}
 	err := a(r, ctx, s)
 	if err != nil && r.becameDownload(err, s.sr.rec.Start) {

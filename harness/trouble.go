@@ -121,7 +121,7 @@ func (r *runner) explainTimeout(ctx context.Context, s *stepCall, err error) err
 	var found string
 	if r.withTimeout(ctx, time.Second, func(c context.Context) error {
 		var e error
-		found, e = chromedp.Run(c, chromedp.Evaluate[string](selectorStateJS(s.st.Selector)))
+		found, e = evalIn[string](c, s.doc, selectorStateJS(s.st.Selector))
 		return e
 	}) != nil {
 		return err // the page does not answer: the error says enough

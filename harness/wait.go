@@ -2,11 +2,10 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // doWait waits for an element to be visible, for the page URL to become
@@ -14,9 +13,10 @@ import (
 func (r *runner) doWait(c context.Context, s *stepCall) error {
 	switch {
 	case s.st.Selector != "":
-		return chromedp.Do(c, chromedp.WaitVisible(chromedp.CSS(s.st.Selector)))
+		_, err := whenVisible(c, s.doc, s.st.Selector, `"ok"`)
+		return err
 	case s.st.URL != "":
-		return r.waitURL(c, s.st.URL)
+		return r.waitURL(c, s.doc, s.st.URL)
 	case s.st.Popup > 0:
 		return r.waitPopups(c, s.st.Popup)
 	}
@@ -24,9 +24,10 @@ func (r *runner) doWait(c context.Context, s *stepCall) error {
 	return sleep(c, s.st.Duration)
 }
 
-// waitURL waits until the page URL equals raw resolved against the
-// target, or contains raw as written.
-func (r *runner) waitURL(c context.Context, raw string) error {
+// waitURL waits until the URL of the document (the page's, or the
+// frame's) equals raw resolved against the target, or contains raw as
+// written.
+func (r *runner) waitURL(c context.Context, d *doc, raw string) error {
 	want, err := r.sc.URL(raw)
 	if err != nil {
 		want = raw
@@ -39,10 +40,14 @@ func (r *runner) waitURL(c context.Context, raw string) error {
 		// Each read is bounded: a page between two documents (or
 		// busy) may not answer, and then the browser says the URL.
 		rc, cancel := context.WithTimeout(c, time.Second)
-		u, err := chromedp.Run(rc, chromedp.Location())
+		u, err := docURL(rc, d)
 		cancel()
-		if err != nil && c.Err() == nil {
+		switch {
+		case err == nil || c.Err() != nil:
+		case d == nil:
 			u, err = browserURL(c)
+		case !errors.Is(err, errDocChanged) && !errors.Is(err, context.DeadlineExceeded):
+			return err // the frame is gone
 		}
 		if err == nil && (u == want || strings.Contains(u, raw)) {
 			return nil

@@ -107,25 +107,17 @@ func (c *collector) notePopup(id, url string) *popup {
 	return nil
 }
 
-// window returns the context of the popup a step's in names ("popup": the
-// last one opened; "popup N": the Nth), attached on first use. chromedp
-// attaches a session of its own, as for the tab; the tap records the
-// popup anyway. The context ends with the tab's, and closes the popup.
-func (r *runner) window(ctx context.Context, in string) (context.Context, error) {
-	p, err := r.popupNamed("in "+in, in)
-	if err != nil {
-		return nil, err
-	}
-	return r.attachWindow(ctx, in, p.id, "popup")
-}
-
-// attachWindow returns the context of target id (a popup, a frame's),
-// attached on first use.
-func (r *runner) attachWindow(ctx context.Context, in, id, what string) (context.Context, error) {
+// attachWindow returns the context of target id (a popup, a frame's
+// of another site) and the tracker of its frames' worlds, attached on
+// first use. chromedp attaches a session of its own, as for the tab; the
+// tap records the target anyway. The context ends with the tab's (and
+// closes a popup).
+func (r *runner) attachWindow(ctx context.Context, in, id, what string) (context.Context, *worlds, error) {
 	if w, ok := r.windows[id]; ok {
-		return w, nil
+		return w.ctx, w.worlds, nil
 	}
-	w, cancel := chromedp.NewContext(r.tab, chromedp.WithTargetID(cdptarget.ID(id)))
+	ws := newWorlds()
+	w, cancel := chromedp.NewContext(r.tab, chromedp.WithTargetID(cdptarget.ID(id)), chromedp.WithListener(ws.listen))
 	// The first action binds the target's session to w (see openTab),
 	// so it runs on w, and the wait for it is bounded here.
 	done := make(chan error, 1)
@@ -140,50 +132,19 @@ func (r *runner) attachWindow(ctx context.Context, in, id, what string) (context
 	}
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("in %s: attaching to the %s: %w", in, what, err)
+		return nil, nil, fmt.Errorf("in %s: attaching to the %s: %w", in, what, err)
 	}
 	if r.windows == nil {
-		r.windows = map[string]context.Context{}
+		r.windows = map[string]attached{}
 	}
-	r.windows[id] = w
-	return w, nil
+	r.windows[id] = attached{w, ws}
+	return w, ws, nil
 }
 
-// frameWindow returns the context of the frame in names ("frame
-// SELECTOR": an iframe of the tab's page), attached on first use. A frame
-// of another site runs in a process of its own, with a target the
-// actions can run on as on a popup's; a frame of the page's own site
-// shares the page's target, and the actions, which run on a whole
-// target, cannot act in it yet.
-func (r *runner) frameWindow(ctx context.Context, in string) (context.Context, error) {
-	sel := strings.TrimPrefix(in, "frame ")
-	nodes, err := chromedp.Run(r.tab, chromedp.Nodes(chromedp.CSS(sel), chromedp.AtLeast(0)))
-	if err != nil {
-		return nil, fmt.Errorf("in %s: %w", in, err)
-	}
-	if len(nodes) == 0 {
-		return nil, fmt.Errorf("in %s: no element matches %s", in, sel)
-	}
-	n := nodes[0]
-	n.RLock()
-	name, id := n.NodeName, string(n.FrameID)
-	n.RUnlock()
-	if id == "" || (name != "IFRAME" && name != "FRAME") {
-		return nil, fmt.Errorf("in %s: %s is a %s, not a frame", in, sel, strings.ToLower(name))
-	}
-	if w, ok := r.windows[id]; ok {
-		return w, nil
-	}
-	cc := chromedp.FromContext(r.tab)
-	var info struct {
-		TargetInfo struct {
-			Type string `json:"type"`
-		} `json:"targetInfo"`
-	}
-	if err := cc.Browser.Call(ctx, "Target.getTargetInfo", map[string]any{"targetId": id}, &info); err != nil || info.TargetInfo.Type != "iframe" {
-		return nil, fmt.Errorf("in %s: the frame shows a page of the tab's own site, in the tab's process: steps act only in frames of other sites yet", in)
-	}
-	return r.attachWindow(ctx, in, id, "frame")
+// attached is a target a step acted in, other than the tab.
+type attached struct {
+	ctx    context.Context
+	worlds *worlds
 }
 
 // popupNamed returns the popup in names ("popup": the last one opened;

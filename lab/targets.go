@@ -23,7 +23,9 @@ func (l *Lab) setupTargets(s *site) {
 	s.routes["/targets/worker.js"] = func(c *ctx) { targetsWorker(c) }
 	s.routes["/targets/sw.js"] = func(c *ctx) { targetsServiceWorker(c) }
 	s.routes["/targets/api"] = func(c *ctx) { targetsAPI(c) }
-	s.routes["/targets/help"] = func(c *ctx) { c.page(http.StatusOK, "Help - targets.test", `<p id="help-text">Help.</p>`) }
+	s.routes["/targets/help"] = func(c *ctx) { targetsHelp(c) }
+	s.routes["/targets/help/useful"] = func(c *ctx) { targetsHelpUseful(c) }
+	s.routes["/targets/help/ask"] = func(c *ctx) { targetsHelpAsk(c) }
 }
 
 // targetsPage frames widget.test and marks, once each has done its part,
@@ -64,7 +66,8 @@ document.getElementById("open-popup").addEventListener("click", function () {
     done("popup-done", "The report loaded.");
   }, 20);
 });
-// A frame of the site's own (same process): steps cannot act in it.
+// A frame of the site's own (in the page's process), for steps that act
+// in it (in: frame #help).
 document.getElementById("add-help").addEventListener("click", function () {
   var f = document.createElement("iframe");
   f.id = "help";
@@ -84,6 +87,48 @@ document.getElementById("start-worker").addEventListener("click", function () {
   w.onmessage = function (e) { done("worker-done", "The worker fetched: " + e.data); };
 });
 </script>`)
+}
+
+// targetsHelp is the dashboard's frame of its own site (#add-help adds
+// it), for steps that act in such a frame: #useful fetches
+// /targets/help/useful (which sets help_useful), then adds #thanks with
+// the question; the form posts the question to /targets/help/ask (which
+// sets help_asked), in the frame.
+func targetsHelp(c *ctx) {
+	c.page(http.StatusOK, "Help - targets.test", `<p id="help-text">Help.</p>`+
+		`<form id="ask" method="post" action="/targets/help/ask"><input id="question" name="q" aria-label="question"> `+
+		`<button id="ask-button" type="submit">Ask</button> <button id="useful" type="button">Useful</button></form>`+
+		`<script>
+document.getElementById("useful").addEventListener("click", function () {
+  fetch("/targets/help/useful", {method: "POST"}).then(function (r) { return r.text(); }).then(function (t) {
+    var p = document.createElement("p");
+    p.id = "thanks";
+    p.textContent = t + ": " + document.getElementById("question").value;
+    document.body.appendChild(p);
+  });
+});
+</script>`)
+}
+
+func targetsHelpUseful(c *ctx) {
+	if c.r.Method != http.MethodPost {
+		c.methodNotAllowed("POST")
+		return
+	}
+	c.raw = append(c.raw, "help_useful=1; Path=/; SameSite=Lax"+secureAttr(c))
+	c.flushCookies()
+	c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = c.w.Write([]byte("thanks"))
+}
+
+func targetsHelpAsk(c *ctx) {
+	if c.r.Method != http.MethodPost {
+		c.methodNotAllowed("POST")
+		return
+	}
+	c.r.Body = http.MaxBytesReader(c.w, c.r.Body, 64<<10)
+	c.raw = append(c.raw, "help_asked=1; Path=/; SameSite=Lax"+secureAttr(c))
+	c.page(http.StatusOK, "Asked - targets.test", `<p id="answer">You asked: `+esc(c.r.PostFormValue("q"))+`</p>`)
 }
 
 func targetsPopup(c *ctx) {

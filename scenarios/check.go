@@ -53,7 +53,9 @@ func (sc *Scenario) texts() []textField {
 		}
 		add("url", &st.URL, checkNavURL, false)
 		add("selector", &st.Selector, checkSelector, false)
-		add("in.frame", &st.Frame, checkSelector, false)
+		for k := range st.Frames {
+			add(frameKey(k), &st.Frames[k], checkFrameSelector, false)
+		}
 		add("value", &st.Value, nil, st.Secret)
 		add("key", &st.Key, nonEmpty("key"), false)
 		add("script", &st.Script, nonEmpty("script"), false)
@@ -219,6 +221,16 @@ func checkNavURL(s string) *problem {
 // checkSelector is a conservative syntax check of a CSS selector: it
 // catches typos (unbalanced brackets or quotes, a dangling combinator)
 // and lets the browser judge everything else.
+// checkFrameSelector checks the selector of a frame of a step's in: one
+// holding " > frame ..." would read as two frames when the step's in is
+// written out again.
+func checkFrameSelector(s string) *problem {
+	if inSep.MatchString(s) {
+		return &problem{msg: fmt.Sprintf("the frame selector %q holds \" > frame \", which separates frames in in", s)}
+	}
+	return checkSelector(s)
+}
+
 func checkSelector(s string) *problem {
 	t := strings.TrimSpace(s)
 	if t == "" {

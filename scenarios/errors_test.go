@@ -41,8 +41,15 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:4:26: session.loggedOut.selector: unclosed '[' in selector "a["`,
 		}},
 		{"in: a window that is no popup", head + "  - click: '#a'\n    in: window 2\n", []string{
-			`t.yaml:5:9: in: want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), got "window 2"`,
+			`t.yaml:5:9: in: want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), then any frames inside it, each after a >: popup 1 > frame #login > frame #captcha, got "window 2"`,
 		}},
+		{"in: a popup inside a frame", head + "  - click: '#a'\n    in: 'frame #f > popup 1'\n", []string{
+			`t.yaml:5:9: in: a window comes first, frames after it (popup 1 > frame #login), got "frame #f > popup 1"`,
+		}},
+		{"in: a nested frame with a bad selector", head + "  - click: '#a'\n    in: 'popup 1 > frame #f > frame iframe['\n", []string{
+			`t.yaml:5:9: in.frame: unclosed '[' in selector "iframe["`,
+		}},
+
 		{"in: a frame with a bad selector", head + "  - click: '#a'\n    in: frame iframe[\n", []string{
 			`t.yaml:5:9: in.frame: unclosed '[' in selector "iframe["`,
 		}},

@@ -51,6 +51,15 @@ func FuzzParse(f *testing.F) {
 			if _, err := r.URL(st.URL); err != nil && st.Kind == KindGoto {
 				t.Fatalf("URL(%q) after a valid parse: %v", st.URL, err)
 			}
+			// A step's in, written out again (as the recorder does),
+			// reads as the same window and frames.
+			parts := splitIn(st.In)
+			if st.InWindow() != "" {
+				parts = parts[1:]
+			}
+			if st.In != JoinIn(st.InWindow(), st.Frames) || (len(st.Frames) > 0 && len(parts) != len(st.Frames)) {
+				t.Fatalf("in %q does not read back as window %q and frames %q", st.In, st.InWindow(), st.Frames)
+			}
 		}
 		_ = r.Secrets()
 	})

@@ -54,6 +54,8 @@ steps:
       url: { matches: "^/${vars.user}$" }
       text: { selector: "#w", equals: "Hi ${vars.user}" }
       cookie: { name: "c${vars.user}", domain: "${env.HOST}" }
+  - click: "#a"
+    in: "popup 2 > frame #${vars.user} > frame iframe[title='$${x}']"
 `
 	sc := mustParse(t, src)
 	got, err := sc.Resolve(testResolver)
@@ -79,6 +81,9 @@ steps:
 		{got.Steps[7].Expect.Text.Equals, "Hi alice"},
 		{got.Steps[7].Expect.Cookie.Name, "calice"},
 		{got.Steps[7].Expect.Cookie.Domain, "shop.test"},
+		{got.Steps[8].Frames[0], "#alice"},
+		{got.Steps[8].Frames[1], "iframe[title='${x}']"},
+		{got.Steps[8].In, "popup 2 > frame #alice > frame iframe[title='${x}']"},
 	}
 	for i, c := range checks {
 		if c.got != c.want {
@@ -88,7 +93,7 @@ steps:
 
 	// The original is untouched: Resolve returns a deep copy.
 	if sc.Target != "https://${env.HOST}:8443" || sc.Steps[6].Cookie.Value != "${env.PW}${env.EMPTY}" ||
-		sc.Steps[7].Expect.Text.Equals != "Hi ${vars.user}" || sc.Vars["pw"] != "${env.PW}" {
+		sc.Steps[7].Expect.Text.Equals != "Hi ${vars.user}" || sc.Vars["pw"] != "${env.PW}" || sc.Steps[8].Frames[0] != "#${vars.user}" {
 		t.Errorf("Resolve changed the original scenario")
 	}
 	got.Steps[7].Expect.Cookie.Name = "changed"
@@ -136,6 +141,9 @@ func TestResolveErrors(t *testing.T) {
 		}},
 		{"bad regex from var", "vars: { re: '(' }\n" + head + "  - expect: { url: { matches: '${vars.re}' } }\n", testResolver, []string{
 			"t.yaml:5:31: expect.url.matches: bad regular expression: missing closing ): `(`",
+		}},
+		{"a frame selector from a var that names two frames", "vars: { f: '#a > frame #b' }\n" + head + "  - click: '#x'\n    in: 'popup > frame ${vars.f}'\n", testResolver, []string{
+			`t.yaml:6:9: in.frame: the frame selector "#a > frame #b" holds " > frame ", which separates frames in in`,
 		}},
 		{"several", head + "  - goto: ${env.A}\n  - goto: ${env.B}\n", testResolver, []string{
 			`t.yaml:4:11: goto: environment variable A is not set`,

@@ -96,14 +96,16 @@ type Step struct {
 	Name    string        // optional label
 	As      string        // "", "login", "logout" or "privilege": a privilege boundary
 	Timeout time.Duration // 0: the runner's default
-	// In is the window the step acts in: "" for the scenario's tab,
-	// "popup" for the last popup the journey opened, "popup N" for the
-	// Nth.
+	// In is where the step acts: "" for the scenario's tab, "popup" for
+	// the last popup the journey opened, "popup N" for the Nth; then the
+	// frames inside, each "frame SELECTOR", joined by " > " ("frame
+	// #login", "popup 1 > frame #pay > frame #card").
 	In string
-	// Frame is the selector of the frame the step acts in (in: frame
-	// SELECTOR): an iframe of the tab's page.
-	Frame string
-	Pos   Pos
+	// Frames are the selectors of In's frames, outermost first: each
+	// matches an iframe of the document of the one before (or of the
+	// window's page).
+	Frames []string
+	Pos    Pos
 
 	URL       string        // goto (a path or absolute URL); wait (URL to wait for)
 	Selector  string        // click, fill, select, check, submit, press, wait, screenshot
@@ -120,6 +122,15 @@ type Step struct {
 	Restart   string        // restart: what to restart ("browser")
 	Path      string        // screenshot: file name, relative to the run folder
 	Expect    *Expect       // expect
+}
+
+// InWindow is the window of In: "" for the scenario's tab, "popup" or
+// "popup N".
+func (s Step) InWindow() string {
+	if w, _, _ := strings.Cut(s.In, " > "); strings.HasPrefix(w, "popup") {
+		return w
+	}
+	return ""
 }
 
 // String describes the step for logs. It never includes a filled value

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,8 +42,19 @@ func kindNames() []string {
 // maxPopupIndex is the highest popup number a step can name (inValue).
 const maxPopupIndex = 9999
 
-// inValue is what a step's in accepts.
-var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3}|frame \S.*)$`)
+// inValue is what the first part of a step's in accepts (see parseIn).
+var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3}|frame\s+\S.*)$`)
+
+// inSep joins the parts of a step's in: "popup 1 > frame #login". It
+// needs "frame" after the ">", so that a selector with a child
+// combinator ("frame div > iframe") stays whole.
+var inSep = regexp.MustCompile(`\s+>\s+frame\s+`)
+
+// inWindowLater finds a window named after a frame in a step's in.
+var inWindowLater = regexp.MustCompile(`\s>\s*(tab|popup)\b`)
+
+// inWant says what a step's in accepts.
+const inWant = "want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), then any frames inside it, each after a >: popup 1 > frame #login > frame #captcha"
 
 // varName is what ${vars.NAME} accepts.
 var varName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -247,15 +259,7 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 	if e, ok := o.ByKey["in"]; ok {
 		inNode = e.Val
 		if v, ok := p.Str(e.Val, "in"); ok {
-			if !inValue.MatchString(v) {
-				p.Errorf(e.Val, "in", "", "want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), got %q", v)
-			} else if f, ok := strings.CutPrefix(v, "frame "); ok {
-				st.Frame = strings.TrimSpace(f)
-				st.In = "frame " + st.Frame
-				p.sc.pos[fieldKey{p.step, "in.frame"}] = fieldInfo{pos: p.Pos(yamlfile.Deref(e.Val)), where: "in.frame"}
-			} else if v != "tab" {
-				st.In = v
-			}
+			p.in(&st, e.Val, v)
 		}
 	}
 	defer func() {
@@ -281,6 +285,76 @@ func (p *parser) readStep(i int, n *yaml.Node) Step {
 	st.Kind = Kind(e.Name)
 	p.action(&st, e.Val)
 	return st
+}
+
+// in reads a step's in: a window (the tab, a popup), then the frames
+// inside it, outermost first. A selector's position is the in's: a
+// selector of a flow or quoted scalar does not start at a column of its
+// own.
+func (p *parser) in(st *Step, n *yaml.Node, v string) {
+	parts := splitIn(strings.TrimSpace(v))
+	first := parts[0]
+	if !inValue.MatchString(first) {
+		p.Errorf(n, "in", "", "%s, got %q", inWant, v)
+		return
+	}
+	if len(parts) > 1 || strings.HasPrefix(first, "frame ") {
+		if m := inWindowLater.FindString(v); m != "" {
+			p.Errorf(n, "in", "", "a window comes first, frames after it (popup 1 > frame #login), got %q", v)
+			return
+		}
+	}
+	var window string
+	var frames []string
+	if f, ok := strings.CutPrefix(first, "frame"); ok {
+		frames = append(frames, strings.TrimSpace(f))
+	} else if first != "tab" {
+		window = first
+	}
+	for _, part := range parts[1:] {
+		frames = append(frames, strings.TrimSpace(strings.TrimPrefix(part, "frame ")))
+	}
+	st.Frames = frames
+	st.In = JoinIn(window, frames)
+	for k := range frames {
+		p.sc.pos[fieldKey{p.step, frameKey(k)}] = fieldInfo{pos: p.Pos(yamlfile.Deref(n)), where: "in.frame"}
+	}
+}
+
+// splitIn cuts a step's in into its parts: the first as written, each
+// later one "frame SELECTOR".
+func splitIn(v string) []string {
+	var parts []string
+	for {
+		loc := inSep.FindStringIndex(v)
+		if loc == nil {
+			return append(parts, v)
+		}
+		parts = append(parts, v[:loc[0]])
+		v = "frame " + v[loc[1]:]
+	}
+}
+
+// JoinIn writes a step's in from its window ("" for the tab, "popup",
+// "popup N") and its frames' selectors, outermost first.
+func JoinIn(window string, frames []string) string {
+	parts := make([]string, 0, len(frames)+1)
+	if window != "" {
+		parts = append(parts, window)
+	}
+	for _, f := range frames {
+		parts = append(parts, "frame "+f)
+	}
+	return strings.Join(parts, " > ")
+}
+
+// frameKey names the kth frame selector of a step's in, for positions
+// and checks.
+func frameKey(k int) string {
+	if k == 0 {
+		return "in.frame"
+	}
+	return "in.frame." + strconv.Itoa(k+1)
 }
 
 // action reads the value of a step's kind key.
@@ -347,7 +421,7 @@ func (p *parser) action(st *Step, v *yaml.Node) {
 			switch {
 			case w == "tab":
 				p.Errorf(v, kind, "", "the scenario's tab cannot be closed (a restart step ends the browser): want popup or popup N")
-			case !inValue.MatchString(w) || strings.HasPrefix(w, "frame "):
+			case !inValue.MatchString(w) || strings.HasPrefix(w, "frame"):
 				p.Errorf(v, kind, "", "want popup (the last window the journey opened) or popup N (the Nth, from 1), got %q", w)
 			default:
 				st.Window = w

@@ -80,6 +80,11 @@ func (s *Scenario) Resolve(r Resolver) (*Scenario, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	for i := range c.Steps {
+		if st := &c.Steps[i]; len(st.Frames) > 0 {
+			st.In = JoinIn(st.InWindow(), st.Frames) // with the frames' resolved selectors
+		}
+	}
 	c.resolved = true
 	return c, nil
 }
@@ -362,6 +367,7 @@ func (s *Scenario) clone() *Scenario {
 		if st.Expect != nil {
 			st.Expect = st.Expect.clone()
 		}
+		st.Frames = slices.Clone(st.Frames)
 	}
 	return &c
 }
