@@ -30,7 +30,7 @@ func (a *analyzer) authLane() {
 		}
 		e := StepAuth{Step: st.Index, State: prev.State}
 		if s := byIdx[st.Index]; s != nil {
-			e.State, e.Evidence, e.Source, e.Checked = s.State, s.Evidence, s.Source, true
+			e.State, e.Evidence, e.Source, e.Checked, e.Target = s.State, s.Evidence, s.Source, true, st.Target
 		} else if last >= 0 {
 			e.Evidence = fmt.Sprintf("not checked: as after step %d", last)
 		} else {

@@ -234,6 +234,10 @@ type StepAuth struct {
 	// Checked is true when the state was checked after this step; false
 	// when it is carried over from an earlier step.
 	Checked bool `json:"checked"`
+	// Target is the window whose page was checked, when it was not the
+	// tab: the popup the step acted in ("popup 1"). The lane follows the
+	// user across windows.
+	Target string `json:"target,omitempty"`
 }
 
 // A Report is the analysis of one or more recordings.

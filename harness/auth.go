@@ -36,7 +36,7 @@ func (r *runner) readMarkers(ctx context.Context) markerHits {
 	js := `(() => { const q = s => { if (!s) return false; try { return !!document.querySelector(s) } catch (e) { return false } };
   return [q(` + jsString(in) + `), q(` + jsString(out) + `)] })()`
 	var got []bool
-	err := r.withTimeout(ctx, 2*time.Second, func(c context.Context) error {
+	err := r.withTimeoutIn(r.winCtx(), ctx, 2*time.Second, func(c context.Context) error {
 		var err error
 		got, err = chromedp.Run(c, chromedp.Evaluate[[]bool](js))
 		return err

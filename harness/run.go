@@ -85,6 +85,9 @@ type runner struct {
 	// windows are the popups and frames of other sites steps acted in,
 	// by target id (see attachWindow).
 	windows map[string]attached
+	// win is the window the step being read acted in (a popup), whose
+	// URL, markers and storage readState reads; nil: the tab.
+	win context.Context
 	// tabWorlds tracks the main worlds of the tab's frames (see where).
 	tabWorlds *worlds
 	dropped0  int
@@ -463,7 +466,22 @@ func (r *runner) closeTab() {
 // withTimeout runs f with a context bounded by d and by the tab's life. It
 // derives from the tab context (chromedp needs it) and ends with ctx.
 func (r *runner) withTimeout(ctx context.Context, d time.Duration, f func(context.Context) error) error {
-	c, cancel := context.WithTimeout(r.tab, d)
+	return r.withTimeoutIn(r.tab, ctx, d, f)
+}
+
+// winCtx is the context of the window whose page a step's state is read
+// from: the popup the step acted in, else the tab.
+func (r *runner) winCtx() context.Context {
+	if r.win != nil {
+		return r.win
+	}
+	return r.tab
+}
+
+// withTimeoutIn is withTimeout on the target of win (a popup's context)
+// rather than the tab's.
+func (r *runner) withTimeoutIn(win, ctx context.Context, d time.Duration, f func(context.Context) error) error {
+	c, cancel := context.WithTimeout(win, d)
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
 	defer stop()

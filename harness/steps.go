@@ -26,10 +26,20 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 	r.page.Store(pageAnswering)
 	r.stepStart = sr.rec.Start
 	err := r.act(ctx, &stepCall{i: i, st: st, timeout: stepTimeout(st, r.opts.StepTimeout), sr: &sr})
+	// What a step in a popup left is read in the popup: its URL, whether
+	// its page shows the user logged in (sessionStorage, for one, is the
+	// popup's own).
+	if w, name, ok := r.stepWindow(st); ok && !r.opts.Bare {
+		r.win, sr.rec.Target = w, name
+		defer func() { r.win = nil }()
+	}
 	// Read the state even after a failure: it is part of what happened.
 	if !r.opts.Bare {
 		if jerr := r.readState(ctx, st, &sr); jerr != nil && err == nil && ctx.Err() == nil {
 			err = fmt.Errorf("reading the cookie jar: %w", jerr)
+		}
+		if a := sr.rec.Auth; a != nil && sr.rec.Target != "" {
+			a.Evidence += " (in " + sr.rec.Target + ")"
 		}
 	}
 	if err != nil {
@@ -228,12 +238,15 @@ func (r *runner) activity() int64 {
 func (r *runner) location(ctx context.Context) (string, error) {
 	read := func() (string, error) {
 		var u string
-		err := r.withTimeout(ctx, 2*time.Second, func(c context.Context) error {
+		err := r.withTimeoutIn(r.winCtx(), ctx, 2*time.Second, func(c context.Context) error {
 			var err error
 			u, err = chromedp.Run(c, chromedp.Location())
 			return err
 		})
 		return u, err
+	}
+	if r.win != nil {
+		return read() // a popup: the tab's remedies do not apply
 	}
 	if r.col.crashedSince(r.stepStart) {
 		return r.targetURL(ctx) // a dead page does not answer

@@ -55,10 +55,11 @@ func (r *runner) storageAfter(ctx context.Context, as recording.Boundary) {
 	r.steps[len(r.steps)-1].storage = sr
 }
 
-// readStorage reads both areas of the tab page's origin.
+// readStorage reads both areas of the page's origin, in the window the
+// step acted in.
 func (r *runner) readStorage(ctx context.Context) (*storageRead, error) {
 	var raw string
-	err := r.withTimeout(ctx, 2*time.Second, func(c context.Context) error {
+	err := r.withTimeoutIn(r.winCtx(), ctx, 2*time.Second, func(c context.Context) error {
 		var err error
 		raw, err = chromedp.Run(c, chromedp.Evaluate[string](readStorageJS))
 		return err

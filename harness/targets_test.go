@@ -274,6 +274,17 @@ steps:
 	if len(r.Popups) != 2 {
 		t.Errorf("%d popups, want the report and the blank one the eval opened after the close", len(r.Popups))
 	}
+	// What the steps in the popup left was read there: the popup's URL,
+	// named as its window; the tab's steps have none.
+	for i, want := range map[int]string{3: "popup 1", 4: "popup 1", 1: "", 6: ""} {
+		st := r.Steps[i]
+		if st.Target != want {
+			t.Errorf("step %d (%s): target %q, want %q", i, st.Detail, st.Target, want)
+		}
+		if onPopup := len(r.Popups) > 0 && st.URL != "" && strings.Contains(st.URL, "/targets/popup"); onPopup != (want != "") {
+			t.Errorf("step %d (%s): url %s; the popup's page is %s", i, st.Detail, st.URL, r.Popups[0].URL)
+		}
+	}
 }
 
 // runInLab runs the scenario text against the lab in b.

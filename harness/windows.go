@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/sessiontrace/sessiontrace/internal/words"
 	"github.com/sessiontrace/sessiontrace/recording"
+	"github.com/sessiontrace/sessiontrace/scenarios"
 )
 
 // What a page does outside its own document: the windows it opens and the
@@ -145,6 +146,34 @@ func (r *runner) attachWindow(ctx context.Context, in, id, what string) (context
 type attached struct {
 	ctx    context.Context
 	worlds *worlds
+}
+
+// stepWindow returns the context of the popup step st acted in, with its
+// name ("popup 2"), so that what the step left (its URL, the logged-in
+// markers) is read there; ok is false for a step in the tab, or in a
+// popup that is gone or was never attached.
+func (r *runner) stepWindow(st scenarios.Step) (w context.Context, name string, ok bool) {
+	in := st.InWindow()
+	if in == "" {
+		return nil, "", false
+	}
+	p, err := r.popupNamed("", in)
+	if err != nil {
+		return nil, "", false
+	}
+	a, ok := r.windows[p.id]
+	if !ok {
+		return nil, "", false
+	}
+	c := r.col
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, o := range c.popups {
+		if o == p {
+			name = "popup " + strconv.Itoa(i+1)
+		}
+	}
+	return a.ctx, name, name != "" && a.ctx.Err() == nil
 }
 
 // popupNamed returns the popup in names ("popup": the last one opened;

@@ -143,9 +143,9 @@ type Step struct {
 	Error  string    `json:"error,omitempty"`
 	// URL is the page URL after the step.
 	URL string `json:"url,omitempty"`
-	// Target is the window the step acted in (in: popup N, in: frame
-	// ...), named as in [Request.Target]; empty for the tab. URL and Auth
-	// were read there.
+	// Target is the popup the step acted in (in: popup N), named as in
+	// [Request.Target]; empty for the tab (a frame of the tab's page is
+	// the tab's). URL, Auth and Storage were read there.
 	Target string `json:"target,omitempty"`
 	// Jar is the browser's whole cookie jar after the step.
 	Jar []Cookie `json:"jar"`

@@ -152,7 +152,11 @@ func authChanges(lanes []analysis.AuthReport, scenario string) string {
 			if !st.Checked || st.State == last || st.State == recording.AuthUnknown {
 				continue
 			}
-			parts = append(parts, fmt.Sprintf("step %d %s", st.Step, st.State))
+			part := fmt.Sprintf("step %d %s", st.Step, st.State)
+			if st.Target != "" {
+				part += " (in " + st.Target + ")"
+			}
+			parts = append(parts, part)
 			last = st.State
 		}
 	}

@@ -329,6 +329,9 @@ func authWord(state recording.LoginState) string {
 func (m *model) authTitle(p int) string {
 	e := m.auth[p]
 	s := "After step " + itoa(m.rec.Steps[p].Index) + ": " + authWord(e.State)
+	if e.Target != "" {
+		s += " in " + e.Target
+	}
 	if !e.Checked {
 		s += " (carried over)"
 	}

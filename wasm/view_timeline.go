@@ -517,8 +517,11 @@ func (a *app) authLane(u *ui, m *model, st *tlState, xOf func(int64) float64, y,
 		}
 		u.svg("g").cls(cls).attr("data-act", "sel:auth:"+itoa(p)).attrInt("data-step", p).attr("data-state", string(e.State))
 		u.svg("rect").attrF("x", x0).attrF("y", y+4).attrF("width", math.Max(1, x1-x0-1)).attr("height", "16").close()
-		if x1-x0 > 84 {
-			u.svg("text").attrF("x", x0+16).attrF("y", y+16).text(authWord(e.State)).close()
+		if word := authWord(e.State); x1-x0 > 84 {
+			if e.Target != "" && x1-x0 > 150 {
+				word += " · " + e.Target // the user's state in another window
+			}
+			u.svg("text").attrF("x", x0+16).attrF("y", y+16).text(word).close()
 		}
 		u.attr("role", "img").attr("aria-label", m.authTitle(p))
 		u.svg("title").text(m.authTitle(p)).close()

@@ -1211,6 +1211,11 @@ func TestInspectorStorage(t *testing.T) {
 	if r == nil || len(r.Requests) < 2 || len(r.Steps) < 3 {
 		t.Fatal("no lab recording correct.json with 2 requests and 3 steps")
 	}
+	// The logged-in lane follows the user into a popup: a step whose
+	// state was read there says so.
+	inPopup := len(r.Steps) - 1
+	r.Steps[inPopup].Target = "popup 1"
+	r.Steps[inPopup].Auth = &recording.AuthState{State: recording.AuthIn, Source: recording.AuthByMarker, Evidence: "#welcome matched (in popup 1)"}
 	tok := recording.Value{Fingerprint: "tokfp0123456789a", Len: 120, Format: recording.FormatJWT}
 	theme := recording.Value{Fingerprint: "themefp012345678", Len: 4}
 	last := r.Steps[len(r.Steps)-1]
@@ -1248,6 +1253,9 @@ func TestInspectorStorage(t *testing.T) {
 	if len(marks) != 3 || !strings.Contains(marks[0], "bearer") || !strings.Contains(marks[0], "localStorage access_token set tokfp0123456789a (sent as Authorization)") ||
 		!strings.Contains(marks[2], "s-removed") || strings.Contains(marks[1], "bearer") {
 		t.Errorf("storage marks %q", marks)
+	}
+	if title := eval[string](t, p, `(document.querySelector('#tl-svg .auth[data-step="`+strconv.Itoa(inPopup)+`"] title') || {textContent: ""}).textContent`); !strings.Contains(title, " in popup 1") {
+		t.Errorf("the logged-in lane at step %d reads %q, want it to name popup 1", r.Steps[inPopup].Index, title)
 	}
 	// A lane for the session token, as for a session cookie: one bar for
 	// its value, a tick for the request that sent it.
