@@ -287,6 +287,44 @@ steps:
 	}
 }
 
+// A step names its popup by URL or title: the last one opened, still
+// open, whose URL or title contains the text; one that matches no popup
+// fails, listing what the popups show.
+func TestStepInPopupByURLOrTitle(t *testing.T) {
+	needChrome(t)
+	l, b := startLabBrowser(t)
+	r := runInLab(t, l, b, "bytitle.yaml", `name: "Popups by URL and title"
+target: ${lab.targets}
+steps:
+  - goto: /targets
+  - click: "#open-popup"
+  - wait: { popup: 1 }
+  - wait: { selector: "#report" }
+    in: popup title=Report -
+  - click: "#export-link"
+    in: popup url=/targets/popup
+  - click: "#export-link"
+    in: popup title=Invoices
+`)
+	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, `step 5 (click #export-link in popup title=Invoices): in popup title=Invoices: no open popup's title contains "Invoices" (popup 1 "`) {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	for _, i := range []int{3, 4} {
+		if st := r.Steps[i]; st.Status != recording.StatusPassed || st.Target != "popup 1" {
+			t.Errorf("step %d (%s): %s, target %q; want passed in popup 1", i, st.Detail, st.Status, st.Target)
+		}
+	}
+	exports := 0
+	for _, q := range r.Requests {
+		if strings.HasSuffix(q.URL, "/targets/popup/export") && q.Target == "popup 1" && q.Step == 4 {
+			exports++
+		}
+	}
+	if exports != 1 {
+		t.Errorf("%d export requests of popup 1 at step 4, want the click in the popup named by its URL", exports)
+	}
+}
+
 // runInLab runs the scenario text against the lab in b.
 func runInLab(t *testing.T, l *lab.Lab, b *harness.Browser, name, text string) *recording.Recording {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -180,6 +181,9 @@ func (r *runner) stepWindow(st scenarios.Step) (w context.Context, name string, 
 // "popup N": the Nth), or why there is none to act on; what prefixes the
 // error.
 func (r *runner) popupNamed(what, in string) (*popup, error) {
+	if k, text, ok := strings.Cut(strings.TrimPrefix(in, "popup "), "="); ok && (k == "url" || k == "title") {
+		return r.popupMatching(what, k, text)
+	}
 	c := r.col
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -202,6 +206,53 @@ func (r *runner) popupNamed(what, in string) (*popup, error) {
 		return nil, fmt.Errorf("%s: step %d closed that popup", what, p.shut)
 	}
 	return p, nil
+}
+
+// popupMatching returns the last popup opened, still open, whose URL or
+// title (key) contains text, as the browser has them now.
+func (r *runner) popupMatching(what, key, text string) (*popup, error) {
+	c := r.col
+	c.mu.Lock()
+	popups := slices.Clone(c.popups)
+	c.mu.Unlock()
+	var got struct {
+		TargetInfos []struct {
+			TargetID string `json:"targetId"`
+			URL      string `json:"url"`
+			Title    string `json:"title"`
+		} `json:"targetInfos"`
+	}
+	err := r.withTimeout(context.Background(), 2*time.Second, func(ctx context.Context) error {
+		return chromedp.FromContext(r.tab).Browser.Call(ctx, "Target.getTargets", nil, &got)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: listing the windows: %w", what, err)
+	}
+	var seen []string
+	for i := len(popups) - 1; i >= 0; i-- {
+		p := popups[i]
+		if p.closed || p.shut >= 0 {
+			continue
+		}
+		for _, ti := range got.TargetInfos {
+			if ti.TargetID != p.id {
+				continue
+			}
+			v := ti.URL
+			if key == "title" {
+				v = ti.Title
+			}
+			if strings.Contains(v, text) {
+				return p, nil
+			}
+			seen = append(seen, "popup "+strconv.Itoa(i+1)+" "+strconv.Quote(v))
+		}
+	}
+	if len(seen) == 0 {
+		return nil, fmt.Errorf("%s: the journey has no open popup", what)
+	}
+	slices.Reverse(seen)
+	return nil, fmt.Errorf("%s: no open popup's %s contains %q (%s)", what, key, text, strings.Join(seen, ", "))
 }
 
 // waitPopups waits until the journey has opened n popups.

@@ -41,7 +41,10 @@ func TestParseErrors(t *testing.T) {
 			`t.yaml:4:26: session.loggedOut.selector: unclosed '[' in selector "a["`,
 		}},
 		{"in: a window that is no popup", head + "  - click: '#a'\n    in: window 2\n", []string{
-			`t.yaml:5:9: in: want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), then any frames inside it, each after a >: popup 1 > frame #login > frame #captcha, got "window 2"`,
+			`t.yaml:5:9: in: want tab, popup (the last window the journey opened), popup N (the Nth, from 1), popup url=TEXT or popup title=TEXT (the last one opened whose URL or title contains TEXT) or frame SELECTOR (a frame of the tab), then any frames inside it, each after a >: popup 1 > frame #login > frame #captcha, got "window 2"`,
+		}},
+		{"in: a popup's url with a variable", head + "  - click: '#a'\n    in: 'popup url=${vars.idp}/login'\n", []string{
+			`t.yaml:5:9: in: a window's url= or title= is matched as written, with no ${...} in it (a part of the URL or title that does not change will do), got "popup url=${vars.idp}/login"`,
 		}},
 		{"in: a popup inside a frame", head + "  - click: '#a'\n    in: 'frame #f > popup 1'\n", []string{
 			`t.yaml:5:9: in: a window comes first, frames after it (popup 1 > frame #login), got "frame #f > popup 1"`,

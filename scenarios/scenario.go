@@ -124,8 +124,8 @@ type Step struct {
 	Expect    *Expect       // expect
 }
 
-// InWindow is the window of In: "" for the scenario's tab, "popup" or
-// "popup N".
+// InWindow is the window of In: "" for the scenario's tab, "popup",
+// "popup N", "popup url=TEXT" or "popup title=TEXT".
 func (s Step) InWindow() string {
 	if w, _, _ := strings.Cut(s.In, " > "); strings.HasPrefix(w, "popup") {
 		return w

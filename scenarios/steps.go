@@ -43,7 +43,7 @@ func kindNames() []string {
 const maxPopupIndex = 9999
 
 // inValue is what the first part of a step's in accepts (see parseIn).
-var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3}|frame\s+\S.*)$`)
+var inValue = regexp.MustCompile(`^(tab|popup|popup [1-9][0-9]{0,3}|popup (url|title)=\S.*|frame\s+\S.*)$`)
 
 // inSep joins the parts of a step's in: "popup 1 > frame #login". It
 // needs "frame" after the ">", so that a selector with a child
@@ -54,7 +54,7 @@ var inSep = regexp.MustCompile(`\s+>\s+frame\s+`)
 var inWindowLater = regexp.MustCompile(`\s>\s*(tab|popup)\b`)
 
 // inWant says what a step's in accepts.
-const inWant = "want tab, popup (the last window the journey opened), popup N (the Nth, from 1) or frame SELECTOR (a frame of the tab), then any frames inside it, each after a >: popup 1 > frame #login > frame #captcha"
+const inWant = "want tab, popup (the last window the journey opened), popup N (the Nth, from 1), popup url=TEXT or popup title=TEXT (the last one opened whose URL or title contains TEXT) or frame SELECTOR (a frame of the tab), then any frames inside it, each after a >: popup 1 > frame #login > frame #captcha"
 
 // varName is what ${vars.NAME} accepts.
 var varName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -303,6 +303,10 @@ func (p *parser) in(st *Step, n *yaml.Node, v string) {
 			p.Errorf(n, "in", "", "a window comes first, frames after it (popup 1 > frame #login), got %q", v)
 			return
 		}
+	}
+	if strings.HasPrefix(first, "popup ") && strings.Contains(first, "${") {
+		p.Errorf(n, "in", "", "a window's url= or title= is matched as written, with no ${...} in it (a part of the URL or title that does not change will do), got %q", v)
+		return
 	}
 	var window string
 	var frames []string
