@@ -29,6 +29,11 @@ type collector struct {
 	// hand): nothing answers them for the user.
 	manualDialogs bool
 
+	// tabURL is the URL the tab's main frame shows, as its navigations
+	// report it (see pageURL); tabFrame is that frame's id.
+	tabURL   atomic.Pointer[string]
+	tabFrame atomic.Pointer[string]
+
 	mu         sync.Mutex
 	events     int
 	hops       map[string][]*hop // by request id, in redirect order
@@ -54,8 +59,11 @@ type collector struct {
 	// popupOpened is closed and replaced at each new popup, to wake a
 	// step that waits for one.
 	popupOpened chan struct{}
-	clockDelta  float64         // wallTime - monotonic timestamp, from requestWillBeSent
-	scanned     map[string]bool // documents whose body was read
+	// popupChanged is closed and replaced whenever a popup opens or its
+	// URL or title changes (popupMatching waits on it).
+	popupChanged chan struct{}
+	clockDelta   float64         // wallTime - monotonic timestamp, from requestWillBeSent
+	scanned      map[string]bool // documents whose body was read
 
 	wg sync.WaitGroup
 	// activity counts, in the driver's reader loop, the events that can
@@ -111,7 +119,7 @@ func newCollector(binding string) *collector {
 		loading:     map[string]evLoading{},
 		scanned:     map[string]bool{},
 		downloaded:  make(chan struct{}),
-		popupOpened: make(chan struct{}),
+		popupOpened: make(chan struct{}), popupChanged: make(chan struct{}),
 	}
 }
 
@@ -159,12 +167,27 @@ func (c *collector) attach(ctx context.Context) error {
 		return chromedp.ErrInvalidContext
 	}
 	err := chromedp.Listen(ctx, func(ev any) {
-		switch ev.(type) {
+		switch e := ev.(type) {
 		case *network.EventRequestWillBeSent, *network.EventRequestWillBeSentExtraInfo,
 			*network.EventResponseReceived, *network.EventResponseReceivedExtraInfo,
 			*network.EventLoadingFinished, *network.EventLoadingFailed,
-			*runtime.EventBindingCalled, *audits.EventIssueAdded, *page.EventFrameNavigated:
+			*runtime.EventBindingCalled, *audits.EventIssueAdded:
 			c.activity.Add(1)
+		case *page.EventFrameNavigated:
+			c.activity.Add(1)
+			if f := e.Frame; f != nil && f.ParentID == "" {
+				id, u := string(f.ID), f.URL+f.URLFragment
+				c.tabFrame.Store(&id)
+				c.tabURL.Store(&u)
+			}
+		case *page.EventNavigatedWithinDocument:
+			// history.pushState and fragments: the URL changes with no
+			// request.
+			c.activity.Add(1)
+			if id := c.tabFrame.Load(); id != nil && *id == string(e.FrameID) {
+				u := e.URL
+				c.tabURL.Store(&u)
+			}
 		}
 	})
 	if err != nil {
@@ -356,6 +379,16 @@ type targetRec struct {
 	// unseen are the ids of its requests that answered with no start
 	// seen (see noteUnseen): not in the recording.
 	unseen map[string]bool
+}
+
+// pageURL is the URL the tab shows, as its last navigation reported it:
+// what document.location says, without a round trip to the page. ok is
+// false before the first navigation was seen.
+func (c *collector) pageURL() (string, bool) {
+	if u := c.tabURL.Load(); u != nil {
+		return *u, true
+	}
+	return "", false
 }
 
 // addTarget notes a target the tap attached (under parent, nil for the

@@ -191,10 +191,11 @@ func (r *runner) where(ctx context.Context, s *stepCall) (d *doc, restore func()
 	ws := r.tabWorlds
 	window := s.st.InWindow()
 	if window != "" {
-		p, err := r.popupNamed("in "+window, window)
+		p, err := r.popupNamed("in "+window, window, s.timeout)
 		if err != nil {
 			return nil, restore, err
 		}
+		r.stepPopup = p // (by URL or title, it may not match once the step navigated it)
 		if r.tab, ws, err = r.attachWindow(ctx, window, p.id, "popup"); err != nil {
 			return nil, restore, err
 		}

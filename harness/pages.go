@@ -40,11 +40,27 @@ type formFact struct {
 // the page that loaded the documents is still open (the browser keeps
 // bodies only for a while).
 func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
+	r.scanPages(step, jar, r.fetchPages(ctx))
+}
+
+// A fetchedPage is a document of the step with its body, or why it was
+// not scanned.
+type fetchedPage struct {
+	doc  docRef
+	html string
+	why  string // not scanned, and why; "" when html holds its body
+}
+
+// fetchPages reads the bodies of the documents that arrived since the
+// last call; readState does it while the jar is read (the round trips
+// overlap), and scanPages looks at them once the jar is known.
+func (r *runner) fetchPages(ctx context.Context) []fetchedPage {
+	var out []fetchedPage
 	for _, id := range r.col.newDocuments() {
 		if id.size > maxBodyBytes {
 			// The browser was told not to keep it, and this process does
 			// not want it: note the document, scan nothing.
-			r.pages = append(r.pages, unscanned(id, step, fmt.Sprintf("not scanned: over the %d MiB of a body the browser keeps for the harness", maxBodyBytes>>20)))
+			out = append(out, fetchedPage{doc: id, why: fmt.Sprintf("not scanned: over the %d MiB of a body the browser keeps for the harness", maxBodyBytes>>20)})
 			continue
 		}
 		// Decoded straight into the struct: a body of up to maxBodyBytes is
@@ -59,7 +75,7 @@ func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
 		if err != nil && strings.Contains(err.Error(), "evicted") {
 			// Bigger than maxBodyBytes once decompressed, or pushed out by
 			// later responses.
-			r.pages = append(r.pages, unscanned(id, step, "not scanned: the browser no longer kept the body ("+err.Error()+")"))
+			out = append(out, fetchedPage{doc: id, why: "not scanned: the browser no longer kept the body (" + err.Error() + ")"})
 			continue
 		}
 		if err != nil {
@@ -73,12 +89,29 @@ func (r *runner) collectPages(ctx context.Context, step int, jar []cdpCookie) {
 			}
 			html = string(b)
 		}
-		var held []cdpCookie
-		for _, s := range r.steps {
-			held = append(held, s.jar...)
+		out = append(out, fetchedPage{doc: id, html: html})
+	}
+	return out
+}
+
+// scanPages adds the facts of the fetched pages of step: links, forms,
+// and the cookie values of jar (and of the jars before it) they show.
+func (r *runner) scanPages(step int, jar []cdpCookie, pages []fetchedPage) {
+	var values []cdpCookie
+	for k, p := range pages {
+		if p.why != "" {
+			r.pages = append(r.pages, unscanned(p.doc, step, p.why))
+			continue
 		}
-		pf := scanPage(html, id.url, cookieValues(jar, held))
-		pf.request, pf.step = id.id, step
+		if k == 0 || values == nil {
+			var held []cdpCookie
+			for _, s := range r.steps {
+				held = append(held, s.jar...)
+			}
+			values = cookieValues(jar, held)
+		}
+		pf := scanPage(p.html, p.doc.url, values)
+		pf.request, pf.step = p.doc.id, step
 		r.pages = append(r.pages, pf)
 	}
 }

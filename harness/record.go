@@ -400,7 +400,7 @@ func (rc *recorder) read(ctx context.Context) {
 	if sr.jarOK && act == rc.readActivity && rc.meta[i].urlRead {
 		return
 	}
-	if u, err := rc.location(ctx); err == nil {
+	if u, err := rc.location(ctx, true); err == nil { // the user drove the page
 		sr.rec.URL = u
 		rc.meta[i].urlRead = true
 	}

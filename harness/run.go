@@ -85,6 +85,9 @@ type runner struct {
 	// windows are the popups and frames of other sites steps acted in,
 	// by target id (see attachWindow).
 	windows map[string]attached
+	// stepPopup is the popup the current step acts in, as its in found
+	// it (see where).
+	stepPopup *popup
 	// win is the window the step being read acted in (a popup), whose
 	// URL, markers and storage readState reads; nil: the tab.
 	win context.Context

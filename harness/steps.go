@@ -24,7 +24,7 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 	sr := stepRun{rec: recording.Step{Index: i, Kind: recording.StepKind(st.Kind), Name: st.Name, As: recording.Boundary(st.As),
 		Detail: st.String(), Line: st.Pos.Line, Column: st.Pos.Col, Start: time.Now()}}
 	r.page.Store(pageAnswering)
-	r.stepStart = sr.rec.Start
+	r.stepStart, r.stepPopup = sr.rec.Start, nil
 	err := r.act(ctx, &stepCall{i: i, st: st, timeout: stepTimeout(st, r.opts.StepTimeout), sr: &sr})
 	// What a step in a popup left is read in the popup: its URL, whether
 	// its page shows the user logged in (sessionStorage, for one, is the
@@ -142,7 +142,7 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 		// one read (see jarUnchanged); only the URL is read.
 		prev := r.steps[len(r.steps)-1]
 		sr.jar, sr.jarOK, sr.jarAt, sr.jarAsked = prev.jar, true, time.Now(), time.Now()
-		if u, uerr := r.location(ctx); uerr == nil {
+		if u, uerr := r.location(ctx, pageHadTheFloor(st)); uerr == nil {
 			sr.rec.URL = u
 			// A wait for an element waited for the page to change: a
 			// single-page app can log the user out with no request in
@@ -166,7 +166,7 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if u, uerr = r.location(ctx); uerr == nil && r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) {
+		if u, uerr = r.location(ctx, pageHadTheFloor(st)); uerr == nil && r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) {
 			marks = r.readMarkers(ctx)
 			if recording.Boundary(st.As) == recording.BoundaryLogout && !r.opts.Bare {
 				// What the logout left in Web Storage (storageAfter
@@ -175,9 +175,20 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 			}
 		}
 	}()
+	// The step's documents are fetched while the jar is read, and
+	// scanned once it is known.
+	var pages []fetchedPage
+	fetched := make(chan struct{})
+	go func() {
+		defer close(fetched)
+		if r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) { // its bodies would not come either
+			pages = r.fetchPages(ctx)
+		}
+	}()
 	sr.jarAsked = time.Now()
 	jar, _, jerr := r.readJar(ctx)
 	<-done
+	<-fetched
 	if uerr == nil {
 		sr.rec.URL = u
 	}
@@ -185,8 +196,8 @@ func (r *runner) readState(ctx context.Context, st scenarios.Step, sr *stepRun) 
 		return jerr
 	}
 	sr.jar, sr.jarOK, sr.jarAt = jar, true, time.Now()
-	if r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) { // its bodies would not come either
-		r.collectPages(ctx, i, jar)
+	if r.page.Load() != pageStuck && !r.col.crashedSince(sr.rec.Start) {
+		r.scanPages(i, jar, pages)
 		if marks.ok {
 			in, out := r.markers()
 			sr.rec.Auth = markerState(in, out, marks.in, marks.out, r.onProbePage(sr.rec.URL), sr.rec.URL)
@@ -214,8 +225,8 @@ func (r *runner) jarUnchanged(st scenarios.Step, i int) bool {
 	default:
 		return false
 	}
-	if len(r.steps) == 0 || !r.steps[len(r.steps)-1].jarOK || r.activity() != r.lastActivity || r.col.hasPopups() {
-		return false // (a popup's requests are not seen: its cookie changes move no counter)
+	if len(r.steps) == 0 || !r.steps[len(r.steps)-1].jarOK || r.activity() != r.lastActivity || r.col.untappedPopups() {
+		return false // (the requests of a popup the tap did not attach are not seen: its cookie changes move no counter)
 	}
 	now := float64(time.Now().Unix()) + 1
 	for _, c := range r.steps[len(r.steps)-1].jar {
@@ -233,9 +244,17 @@ func (r *runner) activity() int64 {
 	return r.col.activity.Load() + int64(dropped)
 }
 
-// location reads the page URL. A page too busy to answer gets its script
-// stopped (see stopScript) and is asked once more.
-func (r *runner) location(ctx context.Context) (string, error) {
+// pageHadTheFloor reports whether the page's own script ran unwatched
+// during st (a wait for a time, an eval): whether the page must be asked
+// for its URL, to find out that it still answers.
+func pageHadTheFloor(st scenarios.Step) bool {
+	return st.Kind == scenarios.KindEval || st.Kind == scenarios.KindWait && st.Duration > 0
+}
+
+// location reads the page URL: from the tab's navigations, unless ask
+// says to ask the page. A page too busy to answer gets its script stopped
+// (see stopScript) and is asked once more.
+func (r *runner) location(ctx context.Context, ask bool) (string, error) {
 	read := func() (string, error) {
 		var u string
 		err := r.withTimeoutIn(r.winCtx(), ctx, 2*time.Second, func(c context.Context) error {
@@ -247,6 +266,13 @@ func (r *runner) location(ctx context.Context) (string, error) {
 	}
 	if r.win != nil {
 		return read() // a popup: the tab's remedies do not apply
+	}
+	// The tab's navigations say where it is: a round trip less after a
+	// step the harness drove from start to end. When the page's own
+	// script had the floor, the page is asked, and one that no longer
+	// answers gets its script stopped here, before the next step.
+	if u, ok := r.col.pageURL(); ok && !ask && r.page.Load() == pageAnswering && !r.col.crashedSince(r.stepStart) {
+		return u, nil
 	}
 	if r.col.crashedSince(r.stepStart) {
 		return r.targetURL(ctx) // a dead page does not answer

@@ -305,8 +305,9 @@ steps:
     in: popup url=/targets/popup
   - click: "#export-link"
     in: popup title=Invoices
+    timeout: 1s
 `)
-	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, `step 5 (click #export-link in popup title=Invoices): in popup title=Invoices: no open popup's title contains "Invoices" (popup 1 "`) {
+	if r.Status != recording.StatusFailed || !strings.Contains(r.Error, `step 5 (click #export-link in popup title=Invoices): in popup title=Invoices: no open popup's title contains "Invoices" within 1s (popup 1 "Export - targets.test")`) {
 		t.Fatalf("status %s: %s", r.Status, r.Error)
 	}
 	for _, i := range []int{3, 4} {

@@ -78,11 +78,15 @@ func (c *collector) watchWindows(ctx context.Context, cc *chromedp.Context) {
 }
 
 // notePopup records a popup or its new URL (the creation and the URL
-// changes come on separate queues, in any order). It returns the popup when
-// it is new and over the limit, to be closed.
+// changes come on separate queues, in any order). It returns the popup
+// when it is new and over the limit, to be closed.
 func (c *collector) notePopup(id, url string) *popup {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer func() {
+		close(c.popupChanged)
+		c.popupChanged = make(chan struct{})
+	}()
 	for _, p := range c.popups {
 		if p.id == id {
 			if url != "" && url != "about:blank" {
@@ -154,12 +158,11 @@ type attached struct {
 // markers) is read there; ok is false for a step in the tab, or in a
 // popup that is gone or was never attached.
 func (r *runner) stepWindow(st scenarios.Step) (w context.Context, name string, ok bool) {
-	in := st.InWindow()
-	if in == "" {
+	if st.InWindow() == "" {
 		return nil, "", false
 	}
-	p, err := r.popupNamed("", in)
-	if err != nil {
+	p := r.stepPopup
+	if p == nil {
 		return nil, "", false
 	}
 	a, ok := r.windows[p.id]
@@ -169,6 +172,9 @@ func (r *runner) stepWindow(st scenarios.Step) (w context.Context, name string, 
 	c := r.col
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if p.shut >= 0 || p.closed {
+		return nil, "", false
+	}
 	for i, o := range c.popups {
 		if o == p {
 			name = "popup " + strconv.Itoa(i+1)
@@ -180,9 +186,9 @@ func (r *runner) stepWindow(st scenarios.Step) (w context.Context, name string, 
 // popupNamed returns the popup in names ("popup": the last one opened;
 // "popup N": the Nth), or why there is none to act on; what prefixes the
 // error.
-func (r *runner) popupNamed(what, in string) (*popup, error) {
+func (r *runner) popupNamed(what, in string, timeout time.Duration) (*popup, error) {
 	if k, text, ok := strings.Cut(strings.TrimPrefix(in, "popup "), "="); ok && (k == "url" || k == "title") {
-		return r.popupMatching(what, k, text)
+		return r.popupMatching(what, k, text, timeout)
 	}
 	c := r.col
 	c.mu.Lock()
@@ -209,50 +215,71 @@ func (r *runner) popupNamed(what, in string) (*popup, error) {
 }
 
 // popupMatching returns the last popup opened, still open, whose URL or
-// title (key) contains text, as the browser has them now.
-func (r *runner) popupMatching(what, key, text string) (*popup, error) {
+// title (key) contains text, waiting for one up to timeout: a
+// window that just opened has not loaded its page yet. The browser
+// reports a new URL but not always a new title, so the windows' titles are
+// asked for again after each change and every 100 ms.
+func (r *runner) popupMatching(what, key, text string, timeout time.Duration) (*popup, error) {
 	c := r.col
-	c.mu.Lock()
-	popups := slices.Clone(c.popups)
-	c.mu.Unlock()
-	var got struct {
-		TargetInfos []struct {
-			TargetID string `json:"targetId"`
-			URL      string `json:"url"`
-			Title    string `json:"title"`
-		} `json:"targetInfos"`
-	}
-	err := r.withTimeout(context.Background(), 2*time.Second, func(ctx context.Context) error {
-		return chromedp.FromContext(r.tab).Browser.Call(ctx, "Target.getTargets", nil, &got)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: listing the windows: %w", what, err)
-	}
-	var seen []string
-	for i := len(popups) - 1; i >= 0; i-- {
-		p := popups[i]
-		if p.closed || p.shut >= 0 {
-			continue
+	limit := time.After(timeout)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		titles := map[string]string{}
+		if key == "title" {
+			var got struct {
+				TargetInfos []struct {
+					TargetID string `json:"targetId"`
+					Title    string `json:"title"`
+				} `json:"targetInfos"`
+			}
+			err := r.withTimeout(context.Background(), 2*time.Second, func(ctx context.Context) error {
+				return chromedp.FromContext(r.tab).Browser.Call(ctx, "Target.getTargets", nil, &got)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("%s: listing the windows: %w", what, err)
+			}
+			for _, ti := range got.TargetInfos {
+				titles[ti.TargetID] = ti.Title
+			}
 		}
-		for _, ti := range got.TargetInfos {
-			if ti.TargetID != p.id {
+		c.mu.Lock()
+		var seen []string
+		var found *popup
+		for i := len(c.popups) - 1; i >= 0 && found == nil; i-- {
+			p := c.popups[i]
+			if p.closed || p.shut >= 0 {
 				continue
 			}
-			v := ti.URL
+			v := p.url
 			if key == "title" {
-				v = ti.Title
+				v = titles[p.id]
 			}
 			if strings.Contains(v, text) {
-				return p, nil
+				found = p
 			}
 			seen = append(seen, "popup "+strconv.Itoa(i+1)+" "+strconv.Quote(v))
 		}
+		changed := c.popupChanged
+		c.mu.Unlock()
+		if found != nil {
+			return found, nil
+		}
+		select {
+		case <-changed:
+			continue
+		case <-tick.C:
+			continue
+		case <-r.tab.Done():
+			return nil, fmt.Errorf("%s: %w", what, r.tab.Err())
+		case <-limit:
+		}
+		if len(seen) == 0 {
+			return nil, fmt.Errorf("%s: the journey has no open popup", what)
+		}
+		slices.Reverse(seen)
+		return nil, fmt.Errorf("%s: no open popup's %s contains %q within %s (%s)", what, key, text, timeout, strings.Join(seen, ", "))
 	}
-	if len(seen) == 0 {
-		return nil, fmt.Errorf("%s: the journey has no open popup", what)
-	}
-	slices.Reverse(seen)
-	return nil, fmt.Errorf("%s: no open popup's %s contains %q (%s)", what, key, text, strings.Join(seen, ", "))
 }
 
 // waitPopups waits until the journey has opened n popups.
@@ -276,7 +303,7 @@ func (r *runner) waitPopups(ctx context.Context, n int) error {
 // doClose closes a popup, as its user would: the page's unload runs, and
 // its requests until then are recorded.
 func (r *runner) doClose(ctx context.Context, s *stepCall) error {
-	p, err := r.popupNamed("close "+s.st.Window, s.st.Window)
+	p, err := r.popupNamed("close "+s.st.Window, s.st.Window, s.timeout)
 	if err != nil {
 		return err
 	}
@@ -306,13 +333,25 @@ func (r *runner) doClose(ctx context.Context, s *stepCall) error {
 	return nil
 }
 
-// hasPopups reports whether the page opened a window. Popups share the
-// jar; without the tap their requests are not recorded, so their cookie
-// changes show only in the jar.
-func (c *collector) hasPopups() bool {
+// untappedPopups reports whether a popup is open whose events the tap
+// does not see (it did not attach to it): its requests and cookie writes
+// move no activity counter.
+func (c *collector) untappedPopups() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.popups) > 0
+	for _, p := range c.popups {
+		if p.closed || p.shut >= 0 {
+			continue
+		}
+		tapped := false
+		for _, tg := range c.targets {
+			tapped = tapped || tg.id == p.id && !tg.gone
+		}
+		if !tapped {
+			return true
+		}
+	}
+	return false
 }
 
 // popupBefore reports whether the page had opened a popup by t (the
