@@ -133,6 +133,13 @@ func benchOverhead(b *testing.B, br *harness.Browser, lab func(string) (string, 
 	b.ReportMetric(float64(mr.Microseconds())/1000, "ms/recorded")
 	b.ReportMetric(float64(mb.Microseconds())/1000, "ms/bare")
 	b.ReportMetric(float64(mr)/float64(mb), "ratio")
+	// The median of each round's own ratio: a round runs both sides back
+	// to back, so a slow stretch of the machine divides out.
+	pairs := make([]time.Duration, len(rec))
+	for i := range rec {
+		pairs[i] = time.Duration(float64(time.Millisecond) * float64(rec[i]) / float64(bare[i]))
+	}
+	b.ReportMetric(float64(median(pairs))/float64(time.Millisecond), "paired-ratio")
 }
 
 // median is robust to the occasional slow run a loaded 2-core machine has.

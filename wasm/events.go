@@ -448,6 +448,7 @@ func (a *app) scrollIntoViewRow(i int) {
 			return
 		}
 		box, h = byID("sess-scroll"), m.grid().rowH
+		i += len(m.tokens) // the session tokens' rows come first
 	case vTimeline:
 		box, h = byID("tl-scroll"), laneH
 	case vOverview:

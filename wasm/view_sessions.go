@@ -184,6 +184,10 @@ func (a *app) sessionsWindow(reset bool) {
 		return
 	}
 	rows := a.sessionRows(m)
+	// The session tokens of Web Storage come first, next to the session
+	// cookies: rows 0..nTok-1 of the grid's cookie area.
+	toks := m.tokens
+	nTok := len(toks)
 	nSteps := len(m.rec.Steps)
 	g := m.grid()
 	nameW, cellW, cellH := g.nameW, g.cellW, g.rowH
@@ -193,7 +197,7 @@ func (a *app) sessionsWindow(reset bool) {
 		authRow, first = cellH, 3
 	}
 	if reset {
-		sizeGrid(grid, g, nSteps, len(rows), authRow)
+		sizeGrid(grid, g, nSteps, nTok+len(rows), authRow)
 	}
 	sl, stp := box.Get("scrollLeft").Float(), box.Get("scrollTop").Float()
 	w, h := box.Get("clientWidth").Float(), box.Get("clientHeight").Float()
@@ -202,22 +206,30 @@ func (a *app) sessionsWindow(reset bool) {
 	}
 	c0 := clampInt(int((sl)/cellW)-1, 0, nSteps)
 	c1 := clampInt(int((sl+w-nameW)/cellW)+2, 0, nSteps)
-	r0 := clampInt(int(stp/cellH)-2, 0, len(rows))
-	r1 := clampInt(int((stp+h-headH-authRow)/cellH)+3, 0, len(rows))
+	r0 := clampInt(int(stp/cellH)-2, 0, nTok+len(rows))
+	r1 := clampInt(int((stp+h-headH-authRow)/cellH)+3, 0, nTok+len(rows))
 	if printing {
-		c0, c1, r0, r1 = 0, nSteps, 0, len(rows)
+		c0, c1, r0, r1 = 0, nSteps, 0, nTok+len(rows)
 	}
 	cur := a.curIdent()
 
 	u := &ui{}
 	// Corner and column headers.
-	u.open("div").cls("corner").style("grid-area", "1 / 1").text(plural(len(rows), "cookie", "cookies") + " × " + plural(nSteps, "step", "steps")).close()
+	corner := plural(len(rows), "cookie", "cookies")
+	if nTok > 0 {
+		corner += " + " + plural(nTok, "token", "tokens")
+	}
+	u.open("div").cls("corner").style("grid-area", "1 / 1").text(corner + " × " + plural(nSteps, "step", "steps")).close()
 	for p := c0; p < c1; p++ {
 		a.colHead(u, &m.rec.Steps[p], p)
 	}
 	for ri := r0; ri < r1; ri++ {
-		id := m.idents[rows[ri]]
 		gr := itoa(ri + first)
+		if ri < nTok {
+			a.tokenRow(u, m, toks[ri], gr, c0, c1)
+			continue
+		}
+		id := m.idents[rows[ri-nTok]]
 		a.rowHead(u, id, gr, cur)
 		for p := c0; p < c1; p++ {
 			a.cell(u, m, id, p, gr)

@@ -184,3 +184,54 @@ func (a *app) tokenLifecycles(u *ui, m *model, tokens []*analysis.TokenReport) {
 	}
 	u.close()
 }
+
+// tokenRow is a session token's row of the session table, next to the
+// session cookies': after each step of columns c0..c1, the value the item
+// held (coloured by it), a mark where a new one was written (+, or ↻ for
+// a refresh or a rotation) or where it went (✕ and how), and its resets.
+func (a *app) tokenRow(u *ui, m *model, t *analysis.TokenReport, gr string, c0, c1 int) {
+	u.open("div").cls("rowhead sessid token").style("grid-area", gr+" / 1").attr("title", t.Label()+"\n"+t.Kind+" token in "+t.Scope())
+	u.el("div", "cn", t.Label()).el("div", "cd", t.Scope()).el("div", "tag", "session token · "+t.Kind)
+	u.close()
+	for p := c0; p < c1; p++ {
+		idx := m.rec.Steps[p].Index
+		var held, gone *analysis.ID
+		for i := range t.IDs {
+			id := &t.IDs[i]
+			switch {
+			case id.FirstStep <= idx && (idx < id.LastStep || id.Ended == analysis.EndEndOfJourney):
+				held = id
+			case id.LastStep == idx:
+				gone = id
+			}
+		}
+		u.open("div").cls("cell tcell").style("grid-area", gr+" / "+itoa(p+2)).attrInt("data-step", p)
+		v := recording.Value{}
+		if held != nil {
+			v = recording.Value{Fingerprint: held.Fingerprint, Len: held.Len}
+			u.style("--h", itoa(hue(v))).attr("data-fp", held.Fingerprint)
+		}
+		u.open("div").cls("v")
+		switch {
+		case held != nil:
+			u.el("span", "fp", v.Short())
+			if held.FirstStep == idx && gone != nil {
+				u.el("span", "mk", "↻")
+			} else if held.FirstStep == idx {
+				u.el("span", "mk", "+")
+			}
+		case gone != nil:
+			u.el("span", "mk", "✕").el("span", "how", string(gone.Ended))
+		default:
+			u.el("span", "none", "—")
+		}
+		u.close()
+		u.el("div", "flags", t.Kind+" token")
+		for i := range t.Resets {
+			if r := &t.Resets[i]; r.Step == idx {
+				u.open("div").cls("badges").open("span").cls("b-reset").attr("title", r.Summary).text("⚠ " + string(r.Cause)).close().close()
+			}
+		}
+		u.close()
+	}
+}

@@ -1239,6 +1239,16 @@ func TestInspectorStorage(t *testing.T) {
 	if held := eval[string](t, p, `document.querySelector(".storage ul.cookies").innerText`); !strings.Contains(held, "localStorage access_token") {
 		t.Errorf("held after logout: %q", held)
 	}
+	// A row of the session table, next to the cookies': the token's value
+	// after each step from the one that wrote it, "+" where it was written.
+	row := eval[[]string](t, p, `[...document.querySelectorAll("#sess-grid .tcell")].filter(c => c.style.gridArea.startsWith(document.querySelector("#sess-grid .rowhead.token").style.gridArea.split("/")[0].trim())).map(c => c.dataset.step + ":" + c.querySelector(".v").textContent)`)
+	if head := eval[string](t, p, `(document.querySelector("#sess-grid .rowhead.token .cn") || {textContent: ""}).textContent`); head != "access_token" {
+		t.Errorf("the token's row is named %q, want access_token", head)
+	}
+	want1 := strconv.Itoa(1) + ":tokfp012+"
+	if !slices.Contains(row, "0:—") || !slices.Contains(row, want1) || !slices.Contains(row, strconv.Itoa(len(r.Steps)-1)+":tokfp012") {
+		t.Errorf("the token's row reads %q, want 0:— then %s and the value to the last step", row, want1)
+	}
 	// The token's lifecycle, as the analysis followed it: one value, sent
 	// once, still held at the end.
 	toks := eval[string](t, p, `(document.querySelector(".storage ul.tokens") || {innerText: ""}).innerText.replace(/\s+/g, " ")`)
