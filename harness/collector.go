@@ -371,6 +371,9 @@ type targetRec struct {
 	kind   string // the protocol's type: page, iframe, worker, shared_worker, service_worker
 	url    string // as attached (often empty for a frame)
 	doc    string // the URL of its first document request
+	// frame and cur are its main frame and the URL that frame shows, as
+	// its navigations report them (for a popup: see targetURL).
+	frame, cur string
 	parent *targetRec
 	// prefix keeps its request ids apart from the tab's and the other
 	// targets': each process numbers its requests on its own.
@@ -387,6 +390,19 @@ type targetRec struct {
 func (c *collector) pageURL() (string, bool) {
 	if u := c.tabURL.Load(); u != nil {
 		return *u, true
+	}
+	return "", false
+}
+
+// targetURL is the URL the page of target id shows, as its navigations
+// reported them to the tap; ok is false when none was seen.
+func (c *collector) targetURL(id string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tg := range c.targets {
+		if tg.id == id && !tg.gone && tg.cur != "" {
+			return tg.cur, true
+		}
 	}
 	return "", false
 }
@@ -428,6 +444,18 @@ func (c *collector) handleChild(t *tap, ch *child, method string, raw []byte, at
 		mLoadingFinished, mLoadingFailed, mIssueAdded, mBindingCalled:
 		c.activity.Add(1)
 		c.handleFrom(ch.tg, method, raw, at)
+	case "Page.frameNavigated", "Page.navigatedWithinDocument":
+		// Where a popup is, without asking it (see pageURL).
+		o := parseObj(raw, &c.log, method, "")
+		f := o.obj("frame")
+		c.mu.Lock()
+		switch {
+		case method == "Page.frameNavigated" && f.str("parentId") == "":
+			ch.tg.frame, ch.tg.cur = f.str("id"), f.str("url")+f.str("urlFragment")
+		case method == "Page.navigatedWithinDocument" && o.str("frameId") == ch.tg.frame && ch.tg.frame != "":
+			ch.tg.cur = o.str("url")
+		}
+		c.mu.Unlock()
 	case "Page.javascriptDialogOpening":
 		if c.manualDialogs {
 			return

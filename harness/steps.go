@@ -265,7 +265,14 @@ func (r *runner) location(ctx context.Context, ask bool) (string, error) {
 		return u, err
 	}
 	if r.win != nil {
-		return read() // a popup: the tab's remedies do not apply
+		// A popup: its navigations, as the tap saw them, else asked (the
+		// tab's remedies do not apply).
+		if p := r.stepPopup; p != nil && !ask {
+			if u, ok := r.col.targetURL(p.id); ok {
+				return u, nil
+			}
+		}
+		return read()
 	}
 	// The tab's navigations say where it is: a round trip less after a
 	// step the harness drove from start to end. When the page's own
