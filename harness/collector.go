@@ -367,14 +367,14 @@ func isHTTP(u string) bool {
 // A targetRec is a target of the scenario other than its tab, recorded
 // through the tap: a popup, a frame in its own process, a worker.
 type targetRec struct {
-	id     string // the browser's target id
-	kind   string // the protocol's type: page, iframe, worker, shared_worker, service_worker
-	url    string // as attached (often empty for a frame)
-	doc    string // the URL of its first document request
+	id   string // the browser's target id
+	kind string // the protocol's type: page, iframe, worker, shared_worker, service_worker
+	url  string // as attached (often empty for a frame)
+	doc  string // the URL of its first document request
 	// frame and cur are its main frame and the URL that frame shows, as
 	// its navigations report them (for a popup: see targetURL).
 	frame, cur string
-	parent *targetRec
+	parent     *targetRec
 	// prefix keeps its request ids apart from the tab's and the other
 	// targets': each process numbers its requests on its own.
 	prefix string
