@@ -511,13 +511,9 @@ func findings(rep *analysis.Report, rule string) []analysis.Finding {
 	return all(rep.Findings, func(f analysis.Finding) bool { return f.Rule == rule })
 }
 
-func resets(rep *analysis.Report) []analysis.Reset {
-	var out []analysis.Reset
-	for _, s := range rep.Sessions {
-		out = append(out, s.Resets...)
-	}
-	return out
-}
+// resets are the report's resets, the session cookies' and the Web
+// Storage tokens'.
+func resets(rep *analysis.Report) []analysis.Reset { return rep.Resets() }
 
 func rules(rep *analysis.Report) []string {
 	var out []string

@@ -272,12 +272,13 @@ const spaJS = `(function () {
 
   function showAccount(user) {
     app.innerHTML = '<p id="welcome"></p>' +
-      '<p><button id="load-orders" type="button">Your orders</button> <button id="load-report" type="button">Your yearly report</button></p><div id="orders-area"></div>' +
+      '<p><button id="load-orders" type="button">Your orders</button></p>' +
+      '<form id="report-form"><button id="load-report" type="submit">Your yearly report</button></form><div id="orders-area"></div>' +
       '<p><a id="open-tab" href="/account" target="_blank">Open your account in a new tab</a></p>' +
       '<form id="logout-form"><button id="logout" type="submit">Log out</button></form>';
     document.getElementById("welcome").textContent = "Welcome, " + user;
     document.getElementById("load-orders").addEventListener("click", loadOrders);
-    document.getElementById("load-report").addEventListener("click", loadReport);
+    document.getElementById("report-form").addEventListener("submit", loadReport);
     document.getElementById("logout-form").addEventListener("submit", logout);
   }
 
@@ -332,13 +333,16 @@ const spaJS = `(function () {
   // The second bug, as common: an error handler that takes any failed
   // API call for an expired session and wipes the storage, so a service
   // that is down logs the user out.
-  function loadReport() {
+  function loadReport(e) {
+    e.preventDefault();
     api("GET", "/api/report", localStorage.getItem("access_token")).then(function (r) {
       if (r.status >= 400) {
         localStorage.clear();
         sessionStorage.clear();
         showLogin("Your session has ended. Please log in again.");
         history.pushState(null, "", "/");
+      } else {
+        history.pushState(null, "", "/report");
       }
     });
   }
