@@ -232,24 +232,21 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 	r := Reset{Step: st.Index, URL: st.URL, Fingerprint: id.out.Fingerprint,
 		Evidence: map[string]string{"storage": string(t.area) + " " + t.origin + " " + strconv.Quote(t.key)}}
 	in := where(t.area, t.origin, t.key, []string{t.field})
-	if e := id.ender; e != nil && id.endStep <= st.Index {
+	if e := id.ender; e != nil && id.endStep <= st.Index && id.out.Ended == EndCleared {
 		r.Step, r.URL = id.endStep, e.URL
-		switch id.out.Ended {
-		case EndCleared:
-			r.Cause = CauseStorageCleared
-			r.Evidence["script"], r.Evidence["page"] = e.Script, e.URL
-			after := ""
-			if q := a.failedBefore(e); q != nil {
-				r.Request, r.Evidence["after"] = q.ID, q.Method+" "+q.URL+" answered "+strconv.Itoa(q.Status)
-				after = ", right after " + r.Evidence["after"] + " (an error handler that takes a failed call for the end of the session?)"
-			}
-			r.Detail = "The page's script removed " + t.label + " from " + in + " (" + goneBy(e) + ")" + after + ", outside a logout step; the app then showed the user logged out."
-			r.Summary = "the page's own script removed " + t.label + " from " + string(t.area) + " (" + goneBy(e) + ")"
-			if q := r.Evidence["after"]; q != "" {
-				r.Summary += " right after " + q
-			}
-			return r, true
+		r.Cause = CauseStorageCleared
+		r.Evidence["script"], r.Evidence["page"] = e.Script, e.URL
+		after := ""
+		if q := a.failedBefore(e); q != nil {
+			r.Request, r.Evidence["after"] = q.ID, q.Method+" "+q.URL+" answered "+strconv.Itoa(q.Status)
+			after = ", right after " + r.Evidence["after"] + " (an error handler that takes a failed call for the end of the session?)"
 		}
+		r.Detail = "The page's script removed " + t.label + " from " + in + " (" + goneBy(e) + ")" + after + ", outside a logout step; the app then showed the user logged out."
+		r.Summary = "the page's own script removed " + t.label + " from " + string(t.area) + " (" + goneBy(e) + ")"
+		if q := r.Evidence["after"]; q != "" {
+			r.Summary += " right after " + q
+		}
+		return r, true
 	}
 	if id.out.Ended == EndRestart && id.endStep <= st.Index {
 		r.Step, r.Cause = id.endStep, CauseBrowserRestart

@@ -184,3 +184,24 @@ func TestTokenLossBeforeCookieGuess(t *testing.T) {
 		t.Errorf("findings = %+v", fs)
 	}
 }
+
+// A restart step starts a fresh browser context: a token of its Web
+// Storage goes with it, and the page after it shows the login form.
+func TestTokenLossRestart(t *testing.T) {
+	b := rectest.New("spa")
+	tok := rectest.ID("t1")
+	spaLogin(b, local, "access_token", tok)
+	b.Auth(recording.AuthIn, "#welcome")
+	b.Step("restart", "")
+	b.Step("goto", "", "goto /account")
+	b.Get(appOrigin + "/account")
+	b.Auth(recording.AuthOut, "#login-form")
+	rep := analyze(t, b.Rec())
+	tr := tokenReport(t, rep)
+	if len(tr.IDs) != 1 || tr.IDs[0].Ended != EndRestart || len(tr.Resets) != 1 {
+		t.Fatalf("token = %+v", tr)
+	}
+	if r := tr.Resets[0]; r.Cause != CauseBrowserRestart || r.Step != 2 || *r.ObservedStep != 3 {
+		t.Errorf("reset = %+v", r)
+	}
+}
