@@ -210,14 +210,29 @@ func (p *tab) click(t testing.TB, sel string) {
 	type pt struct{ X, Y float64 }
 	// The middle of the element, or, when something drawn over it (a
 	// reset mark on a narrow band) covers the middle, the first point of
-	// it that a user's click reaches.
-	at := eval[*pt](t, p, `(() => { const el = document.querySelector(`+strconv.Quote(sel)+`); if (!el) return null;
-		el.scrollIntoView({block: "nearest", inline: "nearest"});
+	// it that a user's click reaches; once its place held for an animation
+	// frame (a view that redraws after its first drawing moves it, as a
+	// user's eye would wait for).
+	at, err := chromedp.Run(p.ctx, chromedp.Evaluate[*pt](`(async () => { const q = () => document.querySelector(`+strconv.Quote(sel)+`);
+		if (!q()) return null;
+		q().scrollIntoView({block: "nearest", inline: "nearest"});
+		let last = "";
+		for (let i = 0; i < 30; i++) {
+			await new Promise(r => requestAnimationFrame(() => r()));
+			const e = q(); if (!e) continue;
+			const b = e.getBoundingClientRect(), k = b.left + "," + b.top + "," + b.width + "," + b.height;
+			if (k === last) break;
+			last = k;
+		}
+		const el = q(); if (!el) return null;
 		const r = el.getBoundingClientRect(), y = r.top + r.height / 2;
 		const hits = x => { const h = document.elementFromPoint(x, y); return h !== null && (h === el || el.contains(h)); };
 		if (hits(r.left + r.width / 2)) return {X: r.left + r.width / 2, Y: y};
 		for (let x = r.left + 1; x < r.right; x++) if (hits(x)) return {X: x, Y: y};
-		return {X: r.left + r.width / 2, Y: y}; })()`)
+		return {X: r.left + r.width / 2, Y: y}; })()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("clicking %s: %v", sel, err)
+	}
 	if at == nil {
 		t.Fatalf("nothing matches %s", sel)
 	}
