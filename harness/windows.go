@@ -326,6 +326,14 @@ func (r *runner) doClose(ctx context.Context, s *stepCall) error {
 		case <-tick.C:
 		}
 	}
+	// The opener's page hears of the window's end on a channel of its own
+	// (its named-window lookup, window.open(url, name), still found it
+	// now and then): one round trip to the tab's page lets that news in
+	// before the next step.
+	_ = r.withTimeout(ctx, time.Second, func(c context.Context) error {
+		_, err := chromedp.Run(c, chromedp.Evaluate[chromedp.Void]("0"))
+		return err
+	})
 	r.col.mu.Lock()
 	p.shut = s.sr.rec.Index
 	r.col.mu.Unlock()
