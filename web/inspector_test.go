@@ -216,6 +216,9 @@ func TestInspectorLabRun(t *testing.T) {
 		if reset == nil || reset.Basis != analysis.BasisObserved || reset.ObservedStep == nil {
 			t.Fatalf("mixed's reset is not observed: %+v", reset)
 		}
+		// The table is drawn again around the opened detail (in a frame of
+		// its own): its cells are waited for.
+		waitFor(t, p, `document.querySelector('.cell.acell[data-step="5"] .b-reset') !== null && document.querySelector('.cell[data-cookie="JSESSIONID"][data-step="5"] .b-reset') !== null`)
 		if txt := eval[string](t, p, `document.querySelector('.cell.acell[data-step="5"] .b-reset').title`); txt != reset.Summary {
 			t.Errorf("the logged-out mark in the row says %q, want %q", txt, reset.Summary)
 		}
