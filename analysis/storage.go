@@ -132,11 +132,15 @@ type bearerUse struct {
 	firstOK                   *recording.Request
 }
 
-func (u *bearerUse) header() string {
-	if u.scheme == "" {
+func (u *bearerUse) header() string { return authHeader(u.scheme) }
+
+// authHeader names an Authorization header by its scheme:
+// "Authorization: Bearer".
+func authHeader(scheme string) string {
+	if scheme == "" {
 		return "Authorization"
 	}
-	return "Authorization: " + u.scheme
+	return "Authorization: " + scheme
 }
 
 // A tokenHit is a token in one Web Storage value: the value itself, or a

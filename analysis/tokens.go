@@ -19,11 +19,13 @@ type tokenTrack struct {
 	slot
 	field  string
 	kind   int
-	label  string // "a session token", for messages
 	ids    []*tokenID
 	cur    *tokenID
 	resets []Reset
 }
+
+// label names the token for messages: "an access token".
+func (t *tokenTrack) label() string { return tokenLabels[t.kind] }
 
 type tokenID struct {
 	out     ID
@@ -114,7 +116,7 @@ func (a *analyzer) tokenSet(s *storageScan, k slot, e *recording.StorageEvent) {
 	case v == nil:
 		return
 	case t == nil:
-		t = &tokenTrack{slot: k, field: st.best.field, kind: st.best.kind, label: tokenLabels[st.best.kind]}
+		t = &tokenTrack{slot: k, field: st.best.field, kind: st.best.kind}
 		a.tokens = append(a.tokens, t)
 	case t.cur != nil && t.cur.value.Same(*v):
 		t.cur.out.LastStep = max(t.cur.out.LastStep, e.Step)
@@ -241,8 +243,8 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 			r.Request, r.Evidence["after"] = q.ID, q.Method+" "+q.URL+" answered "+strconv.Itoa(q.Status)
 			after = ", right after " + r.Evidence["after"] + " (an error handler that takes a failed call for the end of the session?)"
 		}
-		r.Detail = "The page's script removed " + t.label + " from " + in + " (" + goneBy(e) + ")" + after + ", outside a logout step; the app then showed the user logged out."
-		r.Summary = "the page's own script removed " + t.label + " from " + string(t.area) + " (" + goneBy(e) + ")"
+		r.Detail = "The page's script removed " + t.label() + " from " + in + " (" + goneBy(e) + ")" + after + ", outside a logout step; the app then showed the user logged out."
+		r.Summary = "the page's own script removed " + t.label() + " from " + string(t.area) + " (" + goneBy(e) + ")"
 		if q := r.Evidence["after"]; q != "" {
 			r.Summary += " right after " + q
 		}
@@ -250,8 +252,8 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 	}
 	if id.out.Ended == EndRestart && id.endStep <= st.Index {
 		r.Step, r.Cause = id.endStep, CauseBrowserRestart
-		r.Detail = "The restart step " + strconv.Itoa(id.endStep) + " started a fresh browser context, without the " + string(t.area) + " that held " + t.label + " (" + in + ")."
-		r.Summary = "the restart step " + strconv.Itoa(id.endStep) + " dropped the " + string(t.area) + " that held " + t.label
+		r.Detail = "The restart step " + strconv.Itoa(id.endStep) + " started a fresh browser context, without the " + string(t.area) + " that held " + t.label() + " (" + in + ")."
+		r.Summary = "the restart step " + strconv.Itoa(id.endStep) + " dropped the " + string(t.area) + " that held " + t.label()
 		return r, true
 	}
 	if t.area == recording.SessionStorage && st.Target != t.target && originOf(st.URL) == t.origin && a.noTokenIn(t, st) {
@@ -259,7 +261,7 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 		r.Evidence["heldIn"], r.Evidence["stepIn"] = windowName(t.target), windowName(st.Target)
 		r.Detail = "The token was in the sessionStorage of " + windowName(t.target) + " (" + in + "), which each tab and window keeps to itself: step " +
 			strconv.Itoa(st.Index) + " ran in " + windowName(st.Target) + ", which never held it (a link with target=_blank or a window opened with noopener starts with an empty sessionStorage), and its page showed the user logged out."
-		r.Summary = t.label + " was in the sessionStorage of " + windowName(t.target) + ", and " + windowName(st.Target) + " has a sessionStorage of its own, without it"
+		r.Summary = t.label() + " was in the sessionStorage of " + windowName(t.target) + ", and " + windowName(st.Target) + " has a sessionStorage of its own, without it"
 		return r, true
 	}
 	for _, q := range a.reqs {
@@ -269,9 +271,9 @@ func (a *analyzer) tokenLoss(t *tokenTrack, id *tokenID, from int, st *recording
 		}
 		r.Step, r.Request, r.URL, r.Cause = q.Step, q.ID, q.URL, CauseServerDropped
 		r.Evidence["request"], r.Evidence["status"], r.Evidence["sent"] = q.Method+" "+q.URL, strconv.Itoa(q.Status), short(id.out.Fingerprint)
-		r.Detail = "The app sent " + t.label + " (" + in + ") as " + authHeader(q.Authorization) + " on " + q.Method + " " + q.URL +
+		r.Detail = "The app sent " + t.label() + " (" + in + ") as " + authHeader(q.Authorization.Scheme) + " on " + q.Method + " " + q.URL +
 			" and the server refused it (" + strconv.Itoa(q.Status) + "): it no longer accepted a token it had issued (expired, revoked, or its signing key or store changed)."
-		r.Summary = "the server refused " + t.label + " it had issued (" + q.Method + " " + q.URL + " answered " + strconv.Itoa(q.Status) + ")"
+		r.Summary = "the server refused " + t.label() + " it had issued (" + q.Method + " " + q.URL + " answered " + strconv.Itoa(q.Status) + ")"
 		return r, true
 	}
 	return r, false
@@ -308,13 +310,6 @@ func windowName(target string) string {
 		return "the tab"
 	}
 	return target
-}
-
-func authHeader(c *recording.Credential) string {
-	if c.Scheme == "" {
-		return "Authorization"
-	}
-	return "Authorization: " + c.Scheme
 }
 
 // reportToken adds a token's reset, with its SESSION-RESET finding.
