@@ -29,9 +29,11 @@ func (r *runner) step(ctx context.Context, i int, st scenarios.Step) error {
 	// What a step in a popup left is read in the popup: its URL, whether
 	// its page shows the user logged in (sessionStorage, for one, is the
 	// popup's own).
+	// (It stays the window read until the next step: storageAfter reads
+	// there too.)
+	r.win = nil
 	if w, name, ok := r.stepWindow(st); ok && !r.opts.Bare {
 		r.win, sr.rec.Target = w, name
-		defer func() { r.win = nil }()
 	}
 	// Read the state even after a failure: it is part of what happened.
 	if !r.opts.Bare {
